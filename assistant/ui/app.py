@@ -1,0 +1,35 @@
+"""Navigation and the sidebar shared by every page."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import streamlit as st
+
+from assistant.ui.context import ACTOR_KEY, session_settings
+
+_PAGES_DIR = Path(__file__).parent / "pages"
+
+# (url slug, title, icon, page script) in the order a PO works.
+PAGES = [
+    (slug, title, icon, str(_PAGES_DIR / f"{slug}.py"))
+    for slug, title, icon in [
+        ("inbox", "Inbox", "📥"),
+        ("needs", "Needs", "🧩"),
+        ("stories", "Stories", "📝"),
+        ("export", "Export", "📤"),
+        ("evals", "Evals", "📊"),
+        ("settings", "Settings", "⚙️"),
+    ]
+]
+
+
+def sidebar() -> None:
+    """Which workspace and who is editing (recorded in story history)."""
+    settings = session_settings()
+    with st.sidebar:
+        st.caption(f"Workspace: {settings.workspace.resolve()}")
+        st.caption(f"LLM: {settings.effective_llm}" + (f" · {settings.model}" if settings.model else ""))
+        if ACTOR_KEY not in st.session_state:
+            st.session_state[ACTOR_KEY] = settings.actor
+        st.text_input("Your name (kept in the story history)", key=ACTOR_KEY)

@@ -1,0 +1,129 @@
+"""What every page shares: the workspace for this session, the actor, and safe rendering of untrusted text.
+
+Feedback and story text come from customers or other people: they are always rendered as plain text
+(st.text / st.code / escaped markdown), never with unsafe_allow_html.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any, TypeVar
+
+import streamlit as st
+
+from assistant.errors import BacklogsmithError, ConflictError
+from assistant.settings import Settings, resolve_settings
+from assistant.workspace import Workspace
+
+T = TypeVar("T")
+
+WORKSPACE_KEY = "ui_workspace_dir"
+ACTOR_KEY = "ui_actor"
+
+# Characters markdown treats as syntax; escaping them makes any text render literally (links, images, HTML).
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:])")
+
+
+def escape_md(text: str) -> str:
+    """Escape text so st.markdown shows it literally (no links, images, HTML, or formatting)."""
+    return _MD_SPECIAL.sub(r"\\\1", str(text)).replace("\n", "  \n")
+
+
+def session_settings() -> Settings:
+    """Process settings (env) with this session's workspace choice on top."""
+    chosen = st.session_state.get(WORKSPACE_KEY)
+    return resolve_settings(workspace=Path(chosen) if chosen else None)
+
+
+@st.cache_resource(show_spinner=False)
+def _open_workspace(workspace: str, database_url: str | None, chroma_host: str | None) -> Workspace:
+    # One Workspace (engine, chroma client, embedder) per folder for the whole server: sessions share it.
+    return Workspace(resolve_settings(workspace=Path(workspace), database_url=database_url, chroma_host=chroma_host))
+
+
+def workspace() -> Workspace:
+    """The workspace this session works on (created on first use)."""
+    s = session_settings()
+    return _open_workspace(str(s.workspace.resolve()), s.database_url, s.chroma_host)
+
+
+def actor() -> str:
+    """Who is editing: recorded in the story history."""
+    return st.session_state.get(ACTOR_KEY) or session_settings().actor
+
+
+def show_error(exc: BaseException) -> None:
+    """One clear message; a conflict tells the PO to reload rather than retry blindly."""
+    if isinstance(exc, ConflictError):
+        st.error(f"Changed by someone else — reload. {exc}", icon="⚠️")
+    else:
+        st.error(str(exc), icon="🚫")
+
+
+@contextmanager
+def guarded() -> Iterator[None]:
+    """Turn library errors into a message on the page instead of a traceback."""
+    try:
+        yield
+    except BacklogsmithError as exc:
+        show_error(exc)
+
+
+def flash(message: str, kind: str = "success") -> None:
+    """Queue a message that survives the st.rerun() after a write."""
+    st.session_state.setdefault("ui_flash", []).append((kind, message))
+
+
+def show_flashes() -> None:
+    for kind, message in st.session_state.pop("ui_flash", []):
+        getattr(st, kind)(message)
+
+
+def run_action(fn: Callable[[], T], *, success: str | None = None, rerun: bool = True) -> T | None:
+    """Run one write; on success flash a message and rerun so every widget shows the stored state."""
+    try:
+        result = fn()
+    except BacklogsmithError as exc:
+        show_error(exc)
+        return None
+    if success:
+        flash(success)
+    if rerun:
+        st.rerun()
+    return result
+
+
+def progress_callback(bar: Any) -> Callable[..., None]:
+    """A progress callback for library steps: accepts (done, total) or a bare increment."""
+    state = {"done": 0}
+
+    def advance(done: int = 1, total: int | None = None, *_: Any) -> None:
+        if total:
+            bar.progress(min(1.0, done / total), text=f"{done} / {total}")
+        else:
+            state["done"] += done
+            bar.progress(min(1.0, state["done"] / max(state["done"], 100)), text=f"{state['done']} done")
+
+    return advance
+
+
+def missing_feature(name: str, exc: ImportError) -> None:
+    """A library step not installed/implemented yet: say so instead of crashing the page."""
+    st.warning(f"{name} is not available in this build ({exc}).")
+
+
+def text_block(text: str) -> None:
+    """Untrusted text, shown literally."""
+    st.text(text)
+
+
+def env_flag(name: str) -> bool:
+    return os.environ.get(name, "").lower() in {"1", "true", "yes"}
+
+
+def as_dicts(rows: list[Any]) -> list[dict[str, Any]]:
+    return [r.model_dump() if hasattr(r, "model_dump") else dict(r) for r in rows]

@@ -1,0 +1,73 @@
+"""Evals page: run `backlogsmith eval` and read its report (report.md, report.json, report.png)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import streamlit as st
+
+from assistant.ui.context import session_settings, show_flashes
+
+DEFAULT_DIR = "eval-report"
+
+
+def eval_command(out: Path, extra: list[str]) -> list[str]:
+    """The CLI invocation (same interpreter, so the app and the CLI always match)."""
+    return [sys.executable, "-c", "from assistant.cli import main; main()", "eval", "--out", str(out), *extra]
+
+
+def run_eval(out: Path, extra: list[str], env: dict[str, str] | None = None, timeout: float = 1800) -> tuple[int, str]:
+    """Run the evals; returns (exit code, combined output)."""
+    proc = subprocess.run(eval_command(out, extra), capture_output=True, text=True, timeout=timeout, env=env)
+    return proc.returncode, (proc.stdout + proc.stderr)[-20_000:]
+
+
+def report_files(folder: Path) -> dict[str, Path]:
+    """The report files present in a folder (md, json, png), newest run's names first."""
+    found: dict[str, Path] = {}
+    if not folder.is_dir():
+        return found
+    for suffix in (".md", ".json", ".png"):
+        named = folder / f"report{suffix}"
+        candidates = [named] if named.is_file() else sorted(folder.glob(f"*{suffix}"), key=lambda p: p.stat().st_mtime, reverse=True)
+        if candidates:
+            found[suffix.lstrip(".")] = candidates[0]
+    return found
+
+
+def load_json(path: Path) -> Any:
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        return {"error": f"{path.name} cannot be read: {exc}"}
+
+
+def render() -> None:
+    """The whole Evals page."""
+    st.title("Evals")
+    show_flashes()
+    folder = Path(st.text_input("Report folder", DEFAULT_DIR, key="evals_dir"))
+    with st.expander("Run the evals"):
+        st.caption(f"Runs `backlogsmith eval --out {folder}` with the LLM chosen in Settings "
+                   f"(now: {session_settings().effective_llm}).")
+        extra = st.text_input("Extra options (e.g. --quick)", "", key="evals_extra").split()
+        if st.button("Run evals", key="evals_run", type="primary"):
+            with st.spinner("Running evals…"):
+                code, output = run_eval(folder, extra)
+            (st.success if code == 0 else st.error)(f"backlogsmith eval finished with exit code {code}.")
+            st.code(output or "(no output)", language=None)
+    files = report_files(folder)
+    if not files:
+        st.info(f"No report in {folder} yet: run the evals above or `make eval`.")
+        return
+    if "png" in files:
+        st.image(str(files["png"]), caption=files["png"].name)
+    if "md" in files:
+        st.markdown(files["md"].read_text(encoding="utf-8", errors="replace"))
+    if "json" in files:
+        with st.expander(f"Raw results ({files['json'].name})"):
+            st.json(load_json(files["json"]), expanded=False)

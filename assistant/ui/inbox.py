@@ -1,0 +1,129 @@
+"""Inbox page: paste text or upload files, preview what will be read, ingest with a progress bar."""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+
+import streamlit as st
+
+from assistant.errors import BacklogsmithError
+from assistant.ui import inbox_model as vm
+from assistant.ui import lib
+from assistant.ui.context import flash, progress_callback, session_settings, show_error, show_flashes, workspace
+from assistant.workspace import Workspace
+
+KINDS = {"feedback": "Customer feedback", "stakeholder_ask": "Stakeholder ask"}
+
+
+def render() -> None:
+    """The whole Inbox page."""
+    st.title("Inbox")
+    show_flashes()
+    ws = workspace()
+    stats = vm.inbox_stats(ws)
+    cols = st.columns(4)
+    for col, (label, key) in zip(cols, [("Items", "items"), ("Triaged", "triaged"), ("In a need", "grouped"), ("Needs", "needs")]):
+        col.metric(label, stats[key])
+    paste, upload = st.tabs(["Paste", "Upload files"])
+    with paste:
+        _paste(ws)
+    with upload:
+        _upload(ws)
+    analyse_button(ws, stats)
+    st.subheader("Latest items")
+    rows = vm.latest_items(ws)
+    if rows:
+        st.dataframe(rows, hide_index=True, width="stretch")
+    else:
+        st.caption("Nothing yet: paste some feedback or upload a file.")
+
+
+def _paste(ws: Workspace) -> None:
+    with st.form("inbox_paste", clear_on_submit=True):
+        text = st.text_area("Feedback, one item per line or paragraph", height=180, key="inbox_text")
+        kind = st.radio("Kind", list(KINDS), format_func=KINDS.get, horizontal=True, key="inbox_kind")
+        submitted = st.form_submit_button("Add to inbox", type="primary")
+    if submitted:
+        if not text.strip():
+            st.error("Paste some text first.")
+            return
+        try:
+            report = lib.call("ingest", "ingest_text", ws, text, name="paste", kind=kind)
+        except (BacklogsmithError, lib.FeatureMissing) as exc:
+            show_error(exc)
+            return
+        flash(_summary(report))
+        st.rerun()
+
+
+def _upload(ws: Workspace) -> None:
+    files = st.file_uploader("CSV, JSON, JSONL, TXT or EML files", type=vm.UPLOAD_TYPES, accept_multiple_files=True,
+                             key=f"inbox_files:{st.session_state.get('inbox_gen', 0)}")
+    if not files:
+        return
+    kind = st.radio("Kind", list(KINDS), format_func=KINDS.get, horizontal=True, key="inbox_upload_kind")
+    skip_bad = st.checkbox("Skip unreadable rows (they are listed) instead of refusing the file", key="inbox_skip_bad")
+    with tempfile.TemporaryDirectory(prefix="backlogsmith-upload-") as tmp:
+        paths, columns = [], {}
+        for f in files:
+            path = Path(tmp) / Path(f.name).name  # the file name is what sources cite
+            path.write_bytes(f.getvalue())
+            paths.append(path)
+            columns[path] = _preview(path)
+        if not st.button("Ingest", key="inbox_ingest", type="primary"):
+            return
+        bar = st.progress(0.0, text="Reading")
+        try:
+            for path in paths:
+                report = lib.call("ingest", "ingest_paths", ws, [path], text_column=columns[path], kind=kind,
+                                  skip_bad_rows=skip_bad, progress=progress_callback(bar))
+                flash(_summary(report))
+        except (BacklogsmithError, lib.FeatureMissing) as exc:
+            bar.empty()
+            show_error(exc)
+            return
+    # A new uploader key empties it, so the same files are not offered for ingest again.
+    st.session_state["inbox_gen"] = st.session_state.get("inbox_gen", 0) + 1
+    st.rerun()
+
+
+def _preview(path: Path) -> str | None:
+    """Show the columns, the detected text column (changeable) and the first rows; returns the column to use."""
+    preview = vm.preview_file(path)
+    st.markdown(f"**{path.name}** · {preview.reader}")
+    if preview.error:
+        st.error(preview.error)
+        return None
+    chosen = preview.text_column
+    if preview.columns and len(preview.columns) > 1:
+        index = preview.columns.index(chosen) if chosen in preview.columns else 0
+        chosen = st.selectbox(f"Text column of {path.name} (detected: {preview.text_column})", preview.columns,
+                              index=index, key=f"inbox_col:{path.name}")
+    st.dataframe(preview.rows, hide_index=True, width="stretch")
+    return chosen if preview.reader not in {"text", "txt", "eml", "mbox", "md"} else None
+
+
+def _summary(report: object) -> str:
+    summary = getattr(report, "summary", None)
+    return summary() if callable(summary) else str(report)
+
+
+def analyse_button(ws: Workspace, stats: dict[str, int]) -> None:
+    """Triage new items and (re)build the needs, with a progress bar: the step between inbox and needs."""
+    pending = stats["items"] - stats["grouped"]
+    label = f"Triage and find needs ({pending} items not in a need yet)" if pending else "Re-run triage and needs"
+    if not st.button(label, key="inbox_analyse", disabled=stats["items"] == 0):
+        return
+    provider = lib.provider(ws, session_settings())
+    try:
+        bar = st.progress(0.0, text="Triage")
+        triaged = lib.call("assistant.triage", "triage_items", ws, provider=provider, only_missing=True,
+                           progress=progress_callback(bar))
+        bar.progress(0.0, text="Finding needs")
+        lib.call("assistant.needs", "build_needs", ws, provider=provider, progress=progress_callback(bar))
+    except (BacklogsmithError, lib.FeatureMissing) as exc:
+        show_error(exc)
+        return
+    flash(f"Triaged {triaged} items; needs updated.")
+    st.rerun()

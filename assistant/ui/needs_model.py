@@ -1,0 +1,117 @@
+"""View-model for the Needs page: ranking rows, chart data, and a need's evidence."""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import func, select
+
+from assistant.models import FeedbackItem, Need
+from assistant.repository import load_items, load_needs
+from assistant.tables import FeedbackRow, StoryRow
+from assistant.workspace import Workspace
+
+TREND_DAYS = 30
+
+
+def item_date(meta: dict[str, Any], created: datetime | None) -> date | None:
+    """The date the feedback was given (metadata) or else when it was ingested."""
+    raw = (meta or {}).get("date")
+    if raw:
+        try:
+            return datetime.fromisoformat(str(raw).replace("Z", "+00:00")[:25]).date()
+        except ValueError:
+            try:
+                return date.fromisoformat(str(raw)[:10])
+            except ValueError:
+                pass
+    return created.date() if created else None
+
+
+def _dated_items(ws: Workspace) -> list[tuple[str | None, str | None, str | None, date | None]]:
+    """(need_id, segment, sentiment, date) for every non-duplicate item: one query feeds every chart."""
+    with ws.transaction() as s:
+        rows = s.execute(
+            select(FeedbackRow.need_id, FeedbackRow.meta, FeedbackRow.triage, FeedbackRow.created_at).where(
+                FeedbackRow.duplicate_of.is_(None)
+            )
+        ).all()
+    return [
+        (r.need_id, (r.meta or {}).get("segment"), ((r.triage or {}).get("sentiment") or {}).get("label"),
+         item_date(r.meta, r.created_at))
+        for r in rows
+    ]
+
+
+def trend(dates: list[date], today: date) -> tuple[int, int, str]:
+    """Items in the last TREND_DAYS vs the TREND_DAYS before: (recent, previous, arrow)."""
+    recent = sum(1 for d in dates if today - timedelta(days=TREND_DAYS) < d <= today)
+    previous = sum(1 for d in dates if today - timedelta(days=2 * TREND_DAYS) < d <= today - timedelta(days=TREND_DAYS))
+    arrow = "↑" if recent > previous else "↓" if recent < previous else "→"
+    return recent, previous, arrow
+
+
+def weighted_demand(by_segment: dict[str, int], total: int, weights: dict[str, float]) -> float:
+    """Evidence weighted by segment (unknown segment counts 1): the need's value before any story exists."""
+    known = sum(by_segment.values())
+    score = sum(weights.get(str(seg).lower(), 1.0) * n for seg, n in by_segment.items())
+    return round(score + max(0, total - known), 1)
+
+
+def ranked_needs(ws: Workspace, today: date | None = None) -> tuple[list[Need], list[dict[str, Any]]]:
+    """Live needs ranked by value, and one table row per need (counts, value, sentiment mix, trend, stories)."""
+    weights = {str(k).lower(): float(v) for k, v in (ws.get_setting("segment_weights") or {}).items()}
+    with ws.transaction() as s:
+        needs = load_needs(s)
+        story_counts = dict(s.execute(select(StoryRow.need_id, func.count()).group_by(StoryRow.need_id)).all())
+    items = _dated_items(ws)
+    dates: dict[str | None, list[date]] = defaultdict(list)
+    for need_id, _seg, _sent, d in items:
+        if d:
+            dates[need_id].append(d)
+    today = today or max((d for ds in dates.values() for d in ds), default=date.today())
+    rows = []
+    for n in needs:
+        c = n.counts
+        total = c.total or len(n.item_ids)
+        recent, previous, arrow = trend(dates.get(n.id, []), today)
+        sent = c.by_sentiment
+        rows.append({
+            "id": n.id,
+            "need": n.name,
+            "evidence": total,
+            "value": weighted_demand(c.by_segment, total, weights),
+            "sentiment": f"−{sent.get('negative', 0)} ·{sent.get('neutral', 0)} +{sent.get('positive', 0)}",
+            "trend": f"{arrow} {recent} vs {previous}",
+            "segments": ", ".join(f"{k} {v}" for k, v in sorted(c.by_segment.items(), key=lambda kv: -kv[1])[:3]),
+            "stories": story_counts.get(n.id, 0),
+        })
+    rows.sort(key=lambda r: (-r["value"], -r["evidence"], r["need"]))
+    order = {r["id"]: i for i, r in enumerate(rows)}
+    return sorted(needs, key=lambda n: order[n.id]), rows
+
+
+def chart_data(ws: Workspace, names: dict[str, str]) -> dict[str, list[dict[str, Any]]]:
+    """Long-form rows for the segment and sentiment-over-time charts."""
+    by_segment: Counter[tuple[str, str]] = Counter()
+    by_week: Counter[tuple[str, str]] = Counter()
+    for need_id, segment, sentiment, d in _dated_items(ws):
+        if need_id in names:
+            by_segment[(names[need_id], str(segment or "unknown"))] += 1
+        if d and sentiment:
+            week = d - timedelta(days=d.weekday())
+            by_week[(week.isoformat(), sentiment)] += 1
+    return {
+        "segment": [{"need": n, "segment": s, "items": v} for (n, s), v in sorted(by_segment.items())],
+        "sentiment": [{"week": w, "sentiment": s, "items": v} for (w, s), v in sorted(by_week.items())],
+    }
+
+
+def need_items(ws: Workspace, need: Need, limit: int = 50) -> tuple[list[FeedbackItem], list[FeedbackItem]]:
+    """(representative quotes, other items up to limit) of a need."""
+    with ws.transaction() as s:
+        quotes = {i.id: i for i in load_items(s, need.quotes)}
+        others = [i for i in load_items(s, [i for i in need.item_ids if i not in quotes][:limit])]
+    return [quotes[q] for q in need.quotes if q in quotes], others

@@ -1,0 +1,149 @@
+"""Settings page: workspace folder, LLM provider/model/key, segment weights, Definition of Ready.
+
+The API key lives only in this server process's environment (like `export OPENAI_API_KEY=...`): it is never
+written to the workspace database or any file, never echoed back, and gone when the server stops.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+import streamlit as st
+
+from assistant.ui import lib
+from assistant.ui.context import WORKSPACE_KEY, flash, session_settings, show_flashes, workspace
+from assistant.workspace import DEFAULT_WORKSPACE_SETTINGS, Workspace
+
+PROVIDERS = {"offline": "Offline engine (no key, deterministic)", "openai": "OpenAI-compatible endpoint",
+             "azure": "Azure OpenAI"}
+KEY_ENV = {"openai": "OPENAI_API_KEY", "azure": "AZURE_OPENAI_API_KEY"}
+
+# Readable names for the Definition-of-Ready rules; rules the readiness module adds appear with their id.
+DOR_LABELS = {
+    "well_formed": "Well-formed story (role, goal starting with 'to', benefit)",
+    "min_two_testable_criteria": "At least two testable acceptance criteria",
+    "estimated": "Estimated (story points)",
+    "has_evidence": "Cites feedback evidence",
+    "no_blocking_finding": "No blocking quality finding",
+}
+
+
+def apply_llm_choice(provider: str, model: str, base_url: str, key: str, env: Any = os.environ) -> None:
+    """Set the process environment the settings resolver reads; an empty key keeps the one already set."""
+    env["BACKLOGSMITH_LLM"] = provider
+    for name, value in (("BACKLOGSMITH_MODEL", model), ("OPENAI_BASE_URL" if provider == "openai" else "AZURE_OPENAI_ENDPOINT", base_url)):
+        if value.strip():
+            env[name] = value.strip()
+        else:
+            env.pop(name, None)
+    if key.strip() and provider in KEY_ENV:
+        env[KEY_ENV[provider]] = key.strip()
+
+
+def forget_keys(env: Any = os.environ) -> None:
+    for name in KEY_ENV.values():
+        env.pop(name, None)
+
+
+def dor_rules() -> list[str]:
+    """Every rule the readiness module knows (or the defaults until it lands)."""
+    for name in ("DOR_RULES", "RULES"):
+        try:
+            rules = lib.resolve("assistant.readiness", name)
+            return list(rules)  # type: ignore[arg-type]
+        except lib.FeatureMissing:
+            continue
+    return list(DEFAULT_WORKSPACE_SETTINGS["definition_of_ready"])
+
+
+def render() -> None:
+    """The whole Settings page."""
+    st.title("Settings")
+    show_flashes()
+    _workspace_folder()
+    ws = workspace()
+    _llm()
+    _weights(ws)
+    _dor(ws)
+    _misc(ws)
+
+
+def _workspace_folder() -> None:
+    st.subheader("Workspace")
+    current = str(session_settings().workspace)
+    with st.form("settings_ws"):
+        folder = st.text_input("Workspace folder (database and index; created if missing)", current, key="settings_ws_dir")
+        if st.form_submit_button("Open workspace") and folder.strip() and folder.strip() != current:
+            st.session_state[WORKSPACE_KEY] = str(Path(folder.strip()).expanduser())
+            flash(f"Opened workspace {folder.strip()}.")
+            st.rerun()
+
+
+def _llm() -> None:
+    st.subheader("LLM")
+    settings = session_settings()
+    current = settings.effective_llm
+    with st.form("settings_llm", clear_on_submit=True):
+        provider = st.selectbox("Provider", list(PROVIDERS), index=list(PROVIDERS).index(current),
+                                format_func=PROVIDERS.get, key="settings_provider")
+        model = st.text_input("Model (or Azure deployment)", settings.model or "", key="settings_model")
+        base_url = st.text_input("Endpoint URL (OpenAI-compatible base URL or Azure endpoint)",
+                                 settings.openai_base_url or settings.azure_endpoint or "", key="settings_base_url")
+        key = st.text_input("API key (kept only in this server's memory; leave empty to keep the current one)",
+                            type="password", key="settings_key")
+        if st.form_submit_button("Use this LLM"):
+            apply_llm_choice(provider, model, base_url, key)
+            flash(f"LLM set to {provider}" + (f" · {model}" if model else "") + ".")
+            st.rerun()
+    has_key = bool(settings.openai_api_key or settings.azure_api_key)
+    st.caption(("An API key is set for this server process (hidden)." if has_key else "No API key is set.")
+               + f" Effective engine: {current}.")
+    if has_key and st.button("Forget the API key", key="settings_forget"):
+        forget_keys()
+        flash("API key removed from this server process.")
+        st.rerun()
+
+
+def _weights(ws: Workspace) -> None:
+    st.subheader("Segment weights")
+    st.caption("How much one item from each customer segment counts when valuing needs and stories.")
+    weights = ws.get_setting("segment_weights") or {}
+    rows = [{"segment": k, "weight": float(v)} for k, v in weights.items()]
+    with st.form("settings_weights"):
+        edited = st.data_editor(rows, num_rows="dynamic", hide_index=True, key="settings_weights_editor",
+                                column_config={"weight": st.column_config.NumberColumn(min_value=0.0, step=0.5)})
+        if st.form_submit_button("Save weights"):
+            new = {str(r["segment"]).strip().lower(): float(r["weight"] or 0) for r in edited
+                   if r.get("segment") and str(r["segment"]).strip()}
+            ws.set_setting("segment_weights", new)
+            flash("Segment weights saved.")
+            st.rerun()
+
+
+def _dor(ws: Workspace) -> None:
+    st.subheader("Definition of Ready")
+    current = list(ws.get_setting("definition_of_ready") or [])
+    rules = list(dict.fromkeys(dor_rules() + current))
+    with st.form("settings_dor"):
+        chosen = st.multiselect("A story is Ready for export when it is…", rules, default=current,
+                                format_func=lambda r: DOR_LABELS.get(r, r), key="settings_dor_rules")
+        if st.form_submit_button("Save Definition of Ready"):
+            ws.set_setting("definition_of_ready", chosen)
+            flash("Definition of Ready saved.")
+            st.rerun()
+
+
+def _misc(ws: Workspace) -> None:
+    st.subheader("Privacy and duplicates")
+    with st.form("settings_misc"):
+        keep = st.checkbox("Keep the original (unredacted) text of new feedback", bool(ws.get_setting("keep_original_text")),
+                           key="settings_keep")
+        threshold = st.slider("Near-duplicate similarity threshold", 0.80, 1.0,
+                              float(ws.get_setting("near_duplicate_threshold") or 0.95), 0.01, key="settings_dup")
+        if st.form_submit_button("Save"):
+            ws.set_setting("keep_original_text", keep)
+            ws.set_setting("near_duplicate_threshold", threshold)
+            flash("Saved.")
+            st.rerun()

@@ -1,0 +1,201 @@
+"""Stories page: grouped by need and status, edited in place, approved or rejected; every edit saved at once.
+
+Concurrency: each story form remembers the version it was loaded at (session state) and sends it as
+expected_version, so an edit made meanwhile in another session is reported, never silently overwritten.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import streamlit as st
+
+from assistant.models import QualityFinding, Story
+from assistant.ui import lib
+from assistant.ui import stories_model as vm
+from assistant.ui.context import (
+    actor, escape_md, flash, guarded, progress_callback, session_settings, show_error, show_flashes, workspace,
+)
+from assistant.workspace import Workspace
+
+PAGE_SIZE = 10
+_SEVERITY_ICON = {"error": "⛔", "warning": "⚠️", "info": "ℹ️"}
+
+
+def render() -> None:
+    """The whole Stories page."""
+    st.title("Stories")
+    show_flashes()
+    ws = workspace()
+    _draft_controls(ws)
+    names = vm.need_names(ws)
+    c1, c2, c3 = st.columns([2, 2, 2])
+    need_choice = c1.selectbox("Need", [""] + [n for n in names if n], format_func=lambda n: names.get(n, "All needs") if n else "All needs", key="st_need")
+    statuses = c2.multiselect("Status", vm.STATUSES, default=["draft", "approved"], key="st_status")
+    search = c3.text_input("Search", key="st_search", placeholder="words in role, goal or benefit")
+    page_no = int(st.session_state.get("st_page", 1))
+    data = vm.story_page(ws, need_id=need_choice or None, statuses=tuple(statuses), search=search, page=page_no,
+                         page_size=PAGE_SIZE)
+    with st.expander(f"Stories by need and status ({data.total} shown by the filters)"):
+        st.dataframe(data.counts, hide_index=True, width="stretch")
+    if not data.stories:
+        st.info("No stories match. Ingest feedback, find needs, then draft stories above.")
+        return
+    _pager(data)
+    history = vm.histories(ws, [s.id for s in data.stories])
+    last_group: tuple[Any, ...] | None = None
+    for story in data.stories:
+        group = (story.need_id, story.status)
+        if group != last_group:
+            st.subheader(f"{data.need_names.get(story.need_id, story.need_id)} · {story.status}", divider="gray")
+            last_group = group
+        render_story(ws, story, history.get(story.id, []))
+
+
+def _pager(data: vm.StoryPage) -> None:
+    if data.pages <= 1:
+        return
+    st.number_input(f"Page (of {data.pages}, {PAGE_SIZE} stories each)", min_value=1, max_value=data.pages,
+                    value=data.page, step=1, key="st_page")
+
+
+def _draft_controls(ws: Workspace) -> None:
+    with st.expander("Draft stories from needs"):
+        names = vm.need_names(ws)
+        chosen = st.multiselect("Needs (empty = every need without a story)", [n for n in names if n],
+                                format_func=lambda n: names[n], key="st_draft_needs")
+        if st.button("Draft stories", key="st_draft", type="primary"):
+            with guarded(), st.spinner("Drafting stories…"):
+                bar = st.progress(0.0, text="Drafting")
+                stories = lib.call("assistant.stories", "draft_stories", ws, need_ids=chosen or None,
+                                   provider=lib.provider(ws, session_settings()), progress=progress_callback(bar))
+                flash(f"Drafted {len(stories)} stories.")
+                st.rerun()
+
+
+def _loaded_version(story: Story) -> int:
+    """The version this session's form was built from (remembered until saved or reloaded)."""
+    return st.session_state.setdefault(f"st_v:{story.id}", story.version)
+
+
+def _reload(story_id: str, version: int | None) -> None:
+    st.session_state[f"st_v:{story_id}"] = version
+
+
+def render_story(ws: Workspace, story: Story, history: list[dict[str, Any]]) -> None:
+    """One story: edit form, quality findings with fixes, evidence, approve/reject, history."""
+    loaded = _loaded_version(story)
+    with st.container(border=True):
+        head, badge = st.columns([5, 1])
+        head.markdown(f"**{escape_md(story.text)}**")
+        ready = "✅ Ready" if story.ready else "⏳ Not ready"
+        badge.caption(f"{story.status} · v{story.version} · {ready}")
+        if loaded != story.version:
+            st.warning(f"Changed by someone else (you loaded v{loaded}, now v{story.version}) — reload to see it.")
+            if st.button("Reload", key=f"st_reload:{story.id}"):
+                _reload(story.id, story.version)
+                st.rerun()
+        left, right = st.columns([3, 2])
+        with left:
+            _edit_form(ws, story, loaded)
+        with right:
+            _findings(ws, story, loaded)
+            _evidence(ws, story)
+            _decide(ws, story, loaded)
+            with st.expander(f"History ({len(history)})"):
+                for line in vm.history_lines(history):
+                    st.text(line)
+
+
+def _edit_form(ws: Workspace, story: Story, loaded: int) -> None:
+    k = f"{story.id}:{loaded}"
+    with st.form(key=f"st_form:{k}", border=False):
+        role = st.text_input("As a (role)", story.role, key=f"role:{k}")
+        goal = st.text_input("I want (goal, starts with 'to')", story.goal, key=f"goal:{k}")
+        benefit = st.text_input("So that (benefit)", story.benefit, key=f"benefit:{k}")
+        points = st.number_input("Estimate (points, 0 = none)", 0, 100, story.points or 0, key=f"points:{k}")
+        criteria = []
+        for i, c in enumerate(story.acceptance_criteria):
+            st.markdown(f"Criterion {i + 1}")
+            criteria.append({
+                "given": st.text_input("Given", c.given, key=f"given:{k}:{i}"),
+                "when": st.text_input("When", c.when, key=f"when:{k}:{i}"),
+                "then": st.text_input("Then", c.then, key=f"then:{k}:{i}"),
+                "remove": st.checkbox("Remove this criterion", key=f"remove:{k}:{i}"),
+            })
+        st.markdown("New criterion (fill all three to add)")
+        new = {part: st.text_input(part.title(), "", key=f"new_{part}:{k}") for part in ("given", "when", "then")}
+        submitted = st.form_submit_button("Save", key=f"st_save:{k}")
+    if submitted:
+        changes = vm.story_changes(story, {"role": role, "goal": goal, "benefit": benefit, "points": points,
+                                           "criteria": criteria, "new": new})
+        if not changes:
+            st.info("Nothing changed.")
+            return
+        _save(ws, story, lambda: lib.call("assistant.stories", "edit_story", ws, story.id, changes, actor=actor(),
+                                          expected_version=loaded), "Saved.")
+
+
+def _save(ws: Workspace, story: Story, write: Any, message: str) -> None:
+    """Run one write; on success the form is rebuilt from the stored story, on conflict the PO is told to reload."""
+    try:
+        result = write()
+    except lib.FeatureMissing as exc:
+        st.warning(f"Cannot save: {exc}.")
+        return
+    except Exception as exc:  # noqa: BLE001 - library errors are shown, anything else is re-raised
+        from assistant.errors import BacklogsmithError
+
+        if not isinstance(exc, BacklogsmithError):
+            raise
+        show_error(exc)
+        return
+    version = getattr(result, "version", None) or vm.current_version(ws, story.id)
+    _reload(story.id, version)
+    flash(f"{message} ({story.id})")
+    st.rerun()
+
+
+def _findings(ws: Workspace, story: Story, loaded: int) -> None:
+    findings = [QualityFinding.model_validate(q) for q in story.quality]
+    if not findings:
+        st.caption("No quality findings.")
+        return
+    can_fix = lib.available("assistant.quality", "apply_fix")
+    for i, f in enumerate(findings):
+        st.markdown(f"{_SEVERITY_ICON.get(f.severity, '')} **{escape_md(f.criterion)}**: {escape_md(f.message)}")
+        if f.fix:
+            st.caption(f"Fix: {f.fix}")
+            if can_fix and st.button("Apply fix", key=f"st_fix:{story.id}:{loaded}:{i}"):
+                _save(ws, story, lambda f=f: _apply_fix(ws, story, f, loaded), "Fix applied.")
+
+
+def _apply_fix(ws: Workspace, story: Story, finding: QualityFinding, loaded: int) -> Any:
+    fixed: Story = lib.call("assistant.quality", "apply_fix", story, finding)
+    changes = {k: v for k, v in fixed.model_dump(include={"role", "goal", "benefit", "points", "acceptance_criteria"}).items()
+               if v != story.model_dump(include={k})[k]}
+    if not changes:
+        return None
+    return lib.call("assistant.stories", "edit_story", ws, story.id, changes, actor=actor(), expected_version=loaded)
+
+
+def _evidence(ws: Workspace, story: Story) -> None:
+    with st.popover(f"Evidence ({len(story.evidence)} quotes)", width="stretch"):
+        for item in vm.evidence(ws, story.evidence):
+            st.caption(vm.source_label(item))
+            st.text(item.text)
+
+
+def _decide(ws: Workspace, story: Story, loaded: int) -> None:
+    a, r = st.columns(2)
+    if story.status != "approved" and a.button("Approve", key=f"st_approve:{story.id}:{loaded}", type="primary"):
+        _save(ws, story, lambda: lib.call("assistant.stories", "approve_story", ws, story.id, actor=actor(),
+                                          expected_version=loaded), "Approved.")
+    with r.popover("Reject…", width="stretch"):
+        reason = st.text_input("Reason (required)", key=f"st_reason:{story.id}:{loaded}")
+        if st.button("Reject story", key=f"st_reject:{story.id}:{loaded}"):
+            if not reason.strip():
+                st.error("Give a reason: it is kept in the story history.")
+            else:
+                _save(ws, story, lambda: lib.call("assistant.stories", "reject_story", ws, story.id, actor=actor(),
+                                                  reason=reason.strip(), expected_version=loaded), "Rejected.")

@@ -102,6 +102,24 @@ class FeedbackIndex:
             for i, d, doc, meta in zip(res["ids"][0], res["distances"][0], res["documents"][0], res["metadatas"][0])
         ]
 
+    def query_many(self, vectors: np.ndarray, n: int = 1) -> list[list[Hit]]:
+        """Nearest stored items for many vectors, one chroma call per 500 (ingest's near-duplicate check)."""
+        total = self.count()
+        if total == 0 or len(vectors) == 0:
+            return [[] for _ in range(len(vectors))]
+        out: list[list[Hit]] = []
+        for start in range(0, len(vectors), 500):
+            res = self._collection.query(
+                query_embeddings=vectors[start : start + 500], n_results=min(n, total),
+                include=["distances", "documents", "metadatas"],
+            )
+            for ids, dists, docs, metas in zip(res["ids"], res["distances"], res["documents"], res["metadatas"]):
+                out.append([
+                    Hit(id=i, distance=float(d), document=doc or "", metadata=dict(meta or {}))
+                    for i, d, doc, meta in zip(ids, dists, docs, metas)
+                ])
+        return out
+
     def reset(self) -> None:
         """Drop and recreate the collection (used by reindex)."""
         try:

@@ -1,0 +1,118 @@
+"""Bytes -> text: BOMs first, then strict UTF-8, then charset-normalizer; binary files are refused.
+
+Stored text never carries a BOM or mojibake, and control characters (other than tab and newline) are dropped.
+"""
+
+from __future__ import annotations
+
+import codecs
+import re
+
+from charset_normalizer import from_bytes
+
+from assistant.errors import IngestError
+
+_BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32"),
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
+# C0/C1 control characters except tab and newline; they carry no meaning in feedback and break terminals.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b\ufeff]")
+_UTF8_MULTIBYTE = re.compile(rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}")
+# Characters cp1252 produces for real Western text: Latin-1 letters and signs plus the 0x80-0x9f punctuation.
+_WESTERN = set(chr(c) for c in range(0xA0, 0x100)) | set("€‚ƒ„…†‡ˆ‰Š‹ŒŽ‘’“”•–—˜™š›œžŸ")
+
+
+def clean_text(text: str) -> str:
+    """Normalise newlines and drop control characters (hostile or accidental) from decoded text."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return _CONTROL.sub("", text)
+
+
+def _looks_utf16_without_bom(data: bytes) -> str | None:
+    sample = data[:4096]
+    if len(sample) < 4:
+        return None
+    even_zeros = sample[0::2].count(0) / max(1, len(sample[0::2]))
+    odd_zeros = sample[1::2].count(0) / max(1, len(sample[1::2]))
+    if odd_zeros > 0.3 and even_zeros < 0.05:
+        return "utf-16-le"
+    if even_zeros > 0.3 and odd_zeros < 0.05:
+        return "utf-16-be"
+    return None
+
+
+def is_binary(data: bytes) -> bool:
+    """True for files that are not text in any encoding we read (images, zips, spreadsheets, executables)."""
+    sample = data[:8192]
+    if any(sample.startswith(bom) for bom, _ in _BOMS) or _looks_utf16_without_bom(data):
+        return False
+    if b"\x00" in sample:
+        return True
+    controls = sum(1 for b in sample if b < 9 or 13 < b < 32)
+    return controls > max(2, len(sample) // 100)
+
+
+def decode_bytes(data: bytes, path: str) -> tuple[str, str]:
+    """Decode a file's bytes; returns (text, encoding name). Raises IngestError naming the file."""
+    if not data.strip():
+        raise IngestError("the file is empty; there is nothing to ingest.", path=path)
+    for bom, name in _BOMS:
+        if data.startswith(bom):
+            try:
+                return clean_text(data.decode(name)), name
+            except UnicodeDecodeError:
+                raise IngestError(f"the file starts with a {name} byte-order mark but is not valid {name}.", path=path) from None
+    utf16 = _looks_utf16_without_bom(data)
+    if utf16:
+        try:
+            return clean_text(data.decode(utf16)), utf16
+        except UnicodeDecodeError:
+            pass
+    if is_binary(data):
+        raise IngestError("this looks like a binary file, not text; export it as CSV, JSON or plain text first.", path=path)
+    try:
+        return clean_text(data.decode("utf-8")), "utf-8"
+    except UnicodeDecodeError:
+        pass
+    ascii_share = sum(1 for b in data if b < 0x80) / len(data)
+    if ascii_share > 0.5 and _UTF8_MULTIBYTE.search(data):
+        # Valid UTF-8 sequences next to invalid bytes: files glued together from several sources
+        # (UTF-8 lines next to cp1252 lines). Decode each line on its own.
+        return clean_text(_mixed_decode(data)), "utf-8+cp1252"
+    western = _western_single_byte(data)
+    if western is not None:
+        return clean_text(western), "cp1252"
+    best = from_bytes(data).best()
+    if best is None or best.encoding is None:
+        raise IngestError("cannot detect the text encoding; save the file as UTF-8 and try again.", path=path)
+    try:
+        return clean_text(data.decode(best.encoding)), best.encoding
+    except (UnicodeDecodeError, LookupError):
+        raise IngestError("cannot detect the text encoding; save the file as UTF-8 and try again.", path=path) from None
+
+
+def _western_single_byte(data: bytes) -> str | None:
+    """cp1252 text when the bytes read as mostly-ASCII Western text (statistical detectors guess wildly on
+    short files with a handful of curly quotes, e.g. big5 for a cp1252 apostrophe)."""
+    try:
+        text = data.decode("cp1252")
+    except UnicodeDecodeError:
+        return None
+    non_ascii = [c for c in text if ord(c) > 127]
+    if len(non_ascii) > 0.3 * len(text) or not all(c in _WESTERN for c in non_ascii):
+        return None
+    return text
+
+
+def _mixed_decode(data: bytes) -> str:
+    lines = []
+    for line in data.split(b"\n"):
+        try:
+            lines.append(line.decode("utf-8"))
+        except UnicodeDecodeError:
+            lines.append(line.decode("cp1252", errors="replace"))
+    return "\n".join(lines)

@@ -1,0 +1,197 @@
+"""PII redaction: typed placeholders for emails, phones, cards, IBANs, IPs and secrets.
+
+Applied to every text and metadata value before it is embedded, stored, shown, sent to an LLM or exported.
+Idempotent: placeholders contain no digits or '@', so a second pass finds nothing new.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import re
+from typing import Any
+
+import phonenumbers
+
+EMAIL, PHONE, CARD, IBAN, IP, SECRET = "[EMAIL]", "[PHONE]", "[CARD]", "[IBAN]", "[IP]", "[SECRET]"
+
+# Regions tried for numbers written without a country code; a number written with +CC matches in any of them.
+PHONE_REGIONS = ("US", "GB", "DE", "FR", "IN")
+
+_EMAIL_RE = re.compile(r"(?<![\w.%+-])[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}\b")
+
+# Secrets: ordered from most to least specific. Groups named `keep` survive (the label, not the value).
+_SECRET_RES = [
+    # token-like URL query parameters: ?token=..., &api_key=..., &sig=...
+    re.compile(
+        r"(?P<keep>[?&#](?:access_token|refresh_token|id_token|token|api_key|apikey|key|secret|client_secret|"
+        r"password|passwd|pwd|auth|sig|signature|code|session|sessionid|session_id|X-Amz-Signature)=)[^&\s#\"'<>]+",
+        re.IGNORECASE,
+    ),
+    re.compile(r"(?P<keep>\bbearer\s+)[A-Za-z0-9\-._~+/]{12,}=*", re.IGNORECASE),
+    re.compile(r"\b(?:sk|pk|rk)[-_](?:proj[-_]|live[-_]|test[-_]|ant[-_])?[A-Za-z0-9_\-]{16,}"),
+    re.compile(r"\bgh[pousr]_[A-Za-z0-9]{20,}\b"),
+    re.compile(r"\bgithub_pat_[A-Za-z0-9_]{20,}\b"),
+    re.compile(r"\b(?:AKIA|ASIA)[0-9A-Z]{16}\b"),
+    re.compile(r"\bxox[abprs]-[A-Za-z0-9-]{10,}\b"),
+    re.compile(r"\bAIza[0-9A-Za-z\-_]{35}\b"),
+    re.compile(r"\beyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}"),  # JWT
+    re.compile(
+        r"(?P<keep>\b(?:password|passwd|pwd|api[_-]?key|secret|access[_-]?token|auth[_-]?token|token)\s*[:=]\s*)"
+        r"(?!\[SECRET\])[^\s,;\"']{4,}",
+        re.IGNORECASE,
+    ),
+    re.compile(r"(?<![A-Za-z0-9])[0-9a-fA-F]{32,}(?![A-Za-z0-9])"),  # long hex (API keys, session ids)
+]
+# Long base64-ish strings count as secrets only when they mix upper case, lower case and digits.
+_B64_RE = re.compile(r"(?<![A-Za-z0-9+/_-])[A-Za-z0-9+/_-]{32,}={0,2}(?![A-Za-z0-9+/_-])")
+
+_IBAN_RE = re.compile(r"\b[A-Z]{2}\d{2}(?:[ -]?[A-Z0-9]{4}){2,7}(?:[ -]?[A-Z0-9]{1,3})?\b")
+# Cards are written contiguous or in the usual groups (4-4-4-4, 4-6-5); dates and order ids are not.
+_CARD_RE = re.compile(
+    r"(?<![\d-])(?:\d{13,19}|\d{4}([ -])\d{4}\1\d{4}\1\d{1,4}(?:\1\d{1,3})?|\d{4}([ -])\d{6}\2\d{4,5})(?![\d-])"
+)
+_IPV4_RE = re.compile(r"(?<![\w.])(?:(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.){3}(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(?![\w.])")
+_IPV6_RE = re.compile(r"(?<![\w:])(?:[0-9A-Fa-f]{0,4}:){2,7}[0-9A-Fa-f]{0,4}(?![\w:])")
+_VERSION_BEFORE = re.compile(r"(?:\bv|version|release|build|ver\.?)\s*$", re.IGNORECASE)
+# Words that make a digit run an identifier rather than a phone number.
+_NOT_PHONE_BEFORE = re.compile(
+    r"(?:order|invoice|ticket|ref|reference|case|account|acct|id|no\.?|number|#|po|receipt|txn|transaction)"
+    r"\s*[:#]?\s*$",
+    re.IGNORECASE,
+)
+_PHONE_CONTEXT = re.compile(r"(?:phone|tel|call|mobile|cell|whatsapp|text me|sms|fax|reach me|contact)", re.IGNORECASE)
+_DIGITS = re.compile(r"\d")
+# Cheap pre-check: a run of 7+ digits with phone separators; the (slow) matcher runs only when one exists.
+_PHONE_CANDIDATE = re.compile(r"\d(?:[\s().-]{0,3}\d){6,}")
+
+
+def _luhn_ok(digits: str) -> bool:
+    total = 0
+    for i, ch in enumerate(reversed(digits)):
+        d = int(ch)
+        if i % 2 == 1:
+            d = d * 2 - 9 if d > 4 else d * 2
+        total += d
+    return total % 10 == 0
+
+
+def _iban_ok(candidate: str) -> bool:
+    s = re.sub(r"[ -]", "", candidate)
+    if not 15 <= len(s) <= 34:
+        return False
+    rearranged = s[4:] + s[:4]
+    try:
+        number = int("".join(str(int(ch, 36)) for ch in rearranged))
+    except ValueError:
+        return False
+    return number % 97 == 1
+
+
+def _sub_secrets(text: str) -> str:
+    for pattern in _SECRET_RES:
+        text = pattern.sub(lambda m: (m.groupdict().get("keep") or "") + SECRET, text)
+
+    def b64(m: re.Match[str]) -> str:
+        s = m.group(0)
+        mixed = any(c.isupper() for c in s) and any(c.islower() for c in s) and any(c.isdigit() for c in s)
+        return SECRET if mixed else s
+
+    return _B64_RE.sub(b64, text)
+
+
+def _sub_iban(text: str) -> str:
+    def repl(m: re.Match[str]) -> str:
+        cand = m.group(0)
+        # The greedy match may swallow a following upper-case word; shrink until the checksum holds.
+        while len(re.sub(r"[ -]", "", cand)) >= 15:
+            if _iban_ok(cand):
+                return IBAN + m.group(0)[len(cand):]
+            cand = cand[:-1].rstrip(" -")
+        return m.group(0)
+
+    return _IBAN_RE.sub(repl, text)
+
+
+def _sub_cards(text: str) -> str:
+    def repl(m: re.Match[str]) -> str:
+        digits = re.sub(r"\D", "", m.group(0))
+        return CARD if 13 <= len(digits) <= 19 and _luhn_ok(digits) else m.group(0)
+
+    return _CARD_RE.sub(repl, text)
+
+
+def _sub_ips(text: str) -> str:
+    def v4(m: re.Match[str]) -> str:
+        if _VERSION_BEFORE.search(text[max(0, m.start() - 12) : m.start()]):
+            return m.group(0)
+        return IP
+
+    text = _IPV4_RE.sub(v4, text)
+    if text.count(":") >= 2:
+
+        def v6(m: re.Match[str]) -> str:
+            s = m.group(0)
+            if sum(c.isalnum() for c in s) < 3:
+                return s
+            try:
+                ipaddress.IPv6Address(s)
+            except ValueError:
+                return s
+            return IP
+
+        text = _IPV6_RE.sub(v6, text)
+    return text
+
+
+def _sub_phones(text: str) -> str:
+    if not _PHONE_CANDIDATE.search(text):
+        return text
+    spans: list[tuple[int, int]] = []
+    for region in PHONE_REGIONS:
+        for match in phonenumbers.PhoneNumberMatcher(text, region, leniency=phonenumbers.Leniency.VALID):
+            raw = match.raw_string
+            before = text[max(0, match.start - 30) : match.start]
+            if _NOT_PHONE_BEFORE.search(before):
+                continue
+            # A bare digit run (no +, no separators) is only a phone when the words around say so.
+            formatted = raw.startswith("+") or re.search(r"[\s().-]", raw.strip())
+            if not formatted and not _PHONE_CONTEXT.search(before):
+                continue
+            spans.append((match.start, match.end))
+    # Regions disagree on where a number starts or ends; merge overlapping spans into one placeholder.
+    merged: list[list[int]] = []
+    for start, end in sorted(spans):
+        if merged and start < merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], end)
+        else:
+            merged.append([start, end])
+    for start, end in reversed(merged):
+        text = text[:start] + PHONE + text[end:]
+    return text
+
+
+def redact_text(text: str) -> str:
+    """Replace PII in a text with typed placeholders ([EMAIL], [PHONE], [CARD], [IBAN], [IP], [SECRET])."""
+    if not text:
+        return text
+    has_digit = _DIGITS.search(text) is not None
+    text = _sub_secrets(text)
+    if "@" in text:
+        text = _EMAIL_RE.sub(EMAIL, text)
+    if has_digit:
+        text = _sub_iban(text)
+        text = _sub_cards(text)
+        text = _sub_ips(text)
+        text = _sub_phones(text)
+    return text
+
+
+def redact_value(obj: Any) -> Any:
+    """Redact every string inside a value (dicts, lists, tuples), leaving keys and numbers alone."""
+    if isinstance(obj, str):
+        return redact_text(obj)
+    if isinstance(obj, dict):
+        return {k: redact_value(v) for k, v in obj.items()}
+    if isinstance(obj, (list, tuple)):
+        return type(obj)(redact_value(v) for v in obj)
+    return obj

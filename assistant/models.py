@@ -142,4 +142,5 @@ class Story(Contract):
 
     @property
     def text(self) -> str:
-        return f"As a {self.role}, I want {self.goal}, so that {self.benefit}."
+        article = "an" if self.role[:1].lower() in "aeiou" else "a"
+        return f"As {article} {self.role}, I want {self.goal}, so that {self.benefit}."

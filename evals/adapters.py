@@ -1,0 +1,62 @@
+"""Public data sets as eval records, read by path from ../shared/datasets (never shipped in the product).
+
+Prefers the adapters in evals/public/ (written with the triage/needs and quality work) when they are
+importable; the small readers here are the fallback so the eval does not depend on their exact shape.
+"""
+
+from __future__ import annotations
+
+import csv
+import random
+from collections import defaultdict
+from pathlib import Path
+from typing import Any
+
+
+def _read_csv(path: Path) -> list[dict[str, str]]:
+    with path.open(encoding="utf-8-sig", newline="") as fh:
+        return list(csv.DictReader(fh))
+
+
+def stratified_sample(rows: list[dict[str, Any]], key: str, limit: int, seed: int) -> list[dict[str, Any]]:
+    """Up to `limit` rows, proportional per label (at least a few of each), deterministic for a seed."""
+    if limit <= 0 or len(rows) <= limit:
+        return rows
+    groups: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for row in rows:
+        groups[row[key]].append(row)
+    rng = random.Random(seed)
+    picked: list[dict[str, Any]] = []
+    for label in sorted(groups):
+        members = groups[label]
+        n = max(min(5, len(members)), round(limit * len(members) / len(rows)))
+        picked += rng.sample(members, min(n, len(members)))
+    rng.shuffle(picked)
+    return picked[:limit]
+
+
+def maalej_records(path: Path, limit: int, seed: int = 7) -> list[dict[str, Any]]:
+    """Maalej 2016 app reviews: {text, rating, label}, unique texts, stratified by label."""
+    seen: set[str] = set()
+    rows = []
+    for r in _read_csv(path):
+        text = " ".join(x for x in (r.get("title", "").strip(), r.get("text", "").strip()) if x)
+        if not text or r["text"] in seen:
+            continue
+        seen.add(r["text"])
+        rating = r.get("rating")
+        rows.append({"text": text, "rating": int(rating) if rating and rating.isdigit() else None, "label": r["label"]})
+    return stratified_sample(rows, "label", limit, seed)
+
+
+def urr_records(path: Path, limit: int, seed: int = 7) -> list[dict[str, Any]]:
+    """URR golden set: {text, rating, app, topic} with the first listed topic as the gold label."""
+    rows = []
+    for r in _read_csv(path):
+        topics = [t.strip() for t in (r.get("topics") or "").split(";") if t.strip()]
+        if not topics or not r.get("text", "").strip():
+            continue
+        rating = r.get("rating")
+        rows.append({"text": r["text"].strip(), "rating": int(rating) if rating and rating.isdigit() else None,
+                     "app": r.get("app"), "topic": topics[0]})
+    return stratified_sample(rows, "topic", limit, seed)

@@ -1,0 +1,171 @@
+"""Runs the real pipeline (ingest -> triage -> needs -> draft) in throwaway workspaces for the eval suites.
+
+Steps are imported lazily: a step whose module has not landed makes its suite report 'skipped' with the
+reason, instead of failing the whole eval.
+"""
+
+from __future__ import annotations
+
+import json
+import tempfile
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from assistant.embeddings import Embedder
+from assistant.models import FeedbackItem, Need, Story
+from assistant.settings import Settings, resolve_settings
+from assistant.workspace import Workspace
+from evals.capture import RequestLog
+
+DEFAULT_SHARED = Path(__file__).resolve().parents[2] / "shared" / "datasets"
+
+
+class Unavailable(Exception):
+    """A pipeline step (or data set) this suite needs is not there; the suite is skipped with this reason."""
+
+
+def need_callable(module: str, name: str) -> Callable[..., Any]:
+    """Import module.name or raise Unavailable naming what is missing."""
+    import importlib
+
+    try:
+        mod = importlib.import_module(module)
+    except ImportError as exc:
+        raise Unavailable(f"{module} is not available ({exc})") from None
+    fn = getattr(mod, name, None)
+    if fn is None:
+        raise Unavailable(f"{module}.{name} is not available")
+    return fn
+
+
+@dataclass
+class EvalContext:
+    """Everything a suite needs: which provider and prompts, where to work, shared clients, what was sent."""
+
+    provider: str = "offline"
+    model: str | None = None
+    prompt_version: str | None = None
+    work_dir: Path | None = None
+    datasets_dir: Path | None = None
+    limit: int = 400
+    judge: bool = False
+    seed: int = 7
+    embedder: Embedder | None = None
+    requests: RequestLog = field(default_factory=RequestLog)
+    provider_factory: Callable[[Workspace], Any] | None = None
+    cache: dict[str, Any] = field(default_factory=dict)
+    _n: int = 0
+
+    @property
+    def live(self) -> bool:
+        return self.provider != "offline" or self.provider_factory is not None
+
+    def settings(self, ws_path: Path) -> Settings:
+        return resolve_settings(workspace=ws_path, llm=self.provider, model=self.model)
+
+    def shared(self, relative: str) -> Path:
+        """A public data set file, or Unavailable when ../shared/datasets is absent."""
+        root = self.datasets_dir or DEFAULT_SHARED
+        path = root / relative
+        if not path.exists():
+            raise Unavailable(f"public data set {relative} not found under {root}")
+        return path
+
+    @contextmanager
+    def workspace(self, name: str) -> Iterator[Workspace]:
+        """A fresh workspace (real SQLite + chroma) that shares one loaded embedding model."""
+        if self.embedder is None:
+            from assistant.embeddings import LocalEmbedder
+
+            self.embedder = LocalEmbedder()
+        if self.work_dir is None:
+            self.work_dir = Path(tempfile.mkdtemp(prefix="backlogsmith-eval-"))
+        self._n += 1
+        ws = Workspace(self.settings(self.work_dir / f"{self._n:02d}-{name}"), embedder=self.embedder)
+        try:
+            yield ws
+        finally:
+            ws.close()
+
+    def get_provider(self, ws: Workspace) -> Any:
+        """The provider under test (None = the offline engine)."""
+        if self.provider_factory is not None:
+            return self.provider_factory(ws)
+        if self.provider == "offline":
+            return None
+        get = need_callable("assistant.llm", "get_provider")
+        kwargs: dict[str, Any] = {}
+        if self.prompt_version:
+            kwargs["prompt_version"] = self.prompt_version
+        return get(ws.settings, ws, **kwargs)
+
+
+def ingest_records(ws: Workspace, records: list[dict[str, Any]], name: str = "eval") -> list[str]:
+    """Ingest records ({text, ...metadata, kind?}) as JSONL; return the item id per record, in order."""
+    ingest_paths = need_callable("ingest", "ingest_paths")
+    folder = ws.settings.workspace / "sources"
+    folder.mkdir(parents=True, exist_ok=True)
+    by_kind: dict[str, list[int]] = {}
+    for i, rec in enumerate(records):
+        by_kind.setdefault(rec.get("kind") or "feedback", []).append(i)
+    ids: list[str | None] = [None] * len(records)
+    for kind, positions in by_kind.items():
+        path = folder / f"{name}-{kind}.jsonl"
+        with path.open("w", encoding="utf-8") as fh:
+            for i in positions:
+                rec = {k: v for k, v in records[i].items() if k != "kind" and v is not None}
+                fh.write(json.dumps(rec, ensure_ascii=False) + "\n")
+        ingest_paths(ws, [path], kind=kind, skip_bad_rows=True)
+        row_to_pos = {row: pos for row, pos in enumerate(positions, start=1)}
+        for item in load_items(ws):
+            if Path(item.source.path).name == path.name and item.source.row in row_to_pos:
+                ids[row_to_pos[item.source.row]] = item.id
+    return [i or "" for i in ids]
+
+
+def load_items(ws: Workspace) -> list[FeedbackItem]:
+    from assistant.repository import load_items as _load
+
+    with ws.transaction() as s:
+        return _load(s)
+
+
+def load_needs(ws: Workspace) -> list[Need]:
+    from assistant.repository import load_needs as _load
+
+    with ws.transaction() as s:
+        return _load(s)
+
+
+def run_triage(ctx: EvalContext, ws: Workspace) -> None:
+    triage_items = need_callable("assistant.triage", "triage_items")
+    with ctx.requests.capture():
+        triage_items(ws, provider=ctx.get_provider(ws), only_missing=True)
+
+
+def run_needs(ctx: EvalContext, ws: Workspace) -> None:
+    build_needs = need_callable("assistant.needs", "build_needs")
+    with ctx.requests.capture():
+        build_needs(ws, provider=ctx.get_provider(ws))
+
+
+def run_drafting(ctx: EvalContext, ws: Workspace) -> list[Story]:
+    draft_stories = need_callable("assistant.stories", "draft_stories")
+    with ctx.requests.capture():
+        return list(draft_stories(ws, provider=ctx.get_provider(ws)))
+
+
+def run_pipeline(ctx: EvalContext, ws: Workspace, records: list[dict[str, Any]], name: str) -> tuple[list[str], list[Story]]:
+    """Ingest, triage, cluster and draft; return the item ids (per record) and the drafted stories."""
+    ids = ingest_records(ws, records, name)
+    run_triage(ctx, ws)
+    run_needs(ctx, ws)
+    return ids, run_drafting(ctx, ws)
+
+
+def story_dict(story: Story) -> dict[str, Any]:
+    """A story as the graders see it (the contract plus its sentence)."""
+    return {**story.model_dump(mode="json"), "text": story.text}

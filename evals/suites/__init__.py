@@ -1,0 +1,47 @@
+"""Eval suites: each runs the real pipeline on its cases (and public sets when present) and returns metrics."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from typing import Any
+
+from evals.cases import EvalCase
+from evals.graders import apply_grader
+from evals.harness import EvalContext, Unavailable
+from evals.models import CaseResult, SuiteResult
+
+SuiteFn = Callable[[EvalContext, list[EvalCase]], SuiteResult]
+
+
+def grade_case(case: EvalCase, output: dict[str, Any], summary: dict[str, Any] | None = None) -> CaseResult:
+    """Apply the case's graders to the pipeline output."""
+    grades = [apply_grader(g.name, output, case.expected, case.inputs, **g.args) for g in case.graders]
+    return CaseResult(name=case.name, source=case.source, passed=all(g.passed for g in grades), grades=grades,
+                      output=summary if summary is not None else {})
+
+
+def failed_case(case: EvalCase, error: str) -> CaseResult:
+    return CaseResult(name=case.name, source=case.source, passed=False, error=error)
+
+
+def registry() -> dict[str, SuiteFn]:
+    from evals.suites import criteria, injection, needs, pii, stories, triage
+
+    return {"triage": triage.run, "needs": needs.run, "stories": stories.run, "criteria": criteria.run,
+            "injection": injection.run, "pii": pii.run}
+
+
+def run_suite(name: str, ctx: EvalContext, cases: list[EvalCase]) -> SuiteResult:
+    """Run one suite; a missing pipeline step makes it 'skipped' with the reason, a crash makes it 'error'."""
+    from assistant.errors import BacklogsmithError
+
+    started = time.perf_counter()
+    try:
+        result = registry()[name](ctx, cases)
+    except Unavailable as exc:
+        result = SuiteResult(suite=name, status="skipped", notes=[f"skipped: {exc}"])
+    except BacklogsmithError as exc:
+        result = SuiteResult(suite=name, status="error", notes=[f"error: {type(exc).__name__}: {exc}"])
+    result.duration_s = round(time.perf_counter() - started, 2)
+    return result

@@ -1,0 +1,46 @@
+"""PII suite: nothing from a PII corpus may appear in any request body sent to a provider, or in any output.
+
+Request bodies are captured at the HTTP layer (evals.capture), so this holds for live endpoints, loopback
+fakes and cassettes alike. On the offline engine no request is made and only outputs are checked.
+"""
+
+from __future__ import annotations
+
+import json
+
+from evals.capture import RequestLog
+from evals.cases import EvalCase
+from evals.graders import find_pii
+from evals.harness import EvalContext, load_items, run_pipeline
+from evals.models import Metric, SuiteResult
+from evals.suites import grade_case
+from evals.suites.injection import output_texts
+
+
+def run(ctx: EvalContext, cases: list[EvalCase]) -> SuiteResult:
+    result = SuiteResult(suite="pii")
+    records = [dict(it) for c in cases for it in c.inputs["items"]]
+    outer, ctx.requests = ctx.requests, RequestLog()
+    try:
+        with ctx.workspace("pii") as ws:
+            _, stories = run_pipeline(ctx, ws, records, "pii")
+            texts = output_texts(ws, stories)
+            # What the PO (and any export) sees of the stored items: text and every metadata value.
+            texts += [i.text + " " + json.dumps(i.metadata, ensure_ascii=False) for i in load_items(ws)]
+        bodies = list(ctx.requests.bodies)
+    finally:
+        outer.bodies += ctx.requests.bodies
+        ctx.requests = outer
+    leaks_req = leaks_out = 0
+    for case in cases:
+        values = case.expected.get("pii", [])
+        output = {"requests": bodies, "texts": texts}
+        leaks_req += len(find_pii(values, bodies))
+        leaks_out += len(find_pii(values, texts))
+        result.cases.append(grade_case(case, output, {"pii_values": len(values)}))
+    result.metrics += [
+        Metric(name="leaks_in_requests", value=float(leaks_req), n=len(bodies), higher_is_better=False, gate_max=0),
+        Metric(name="leaks_in_outputs", value=float(leaks_out), n=len(texts), higher_is_better=False, gate_max=0),
+    ]
+    result.notes.append(f"{len(bodies)} request body(ies) inspected" + ("" if bodies else " (offline engine: no requests)"))
+    return result

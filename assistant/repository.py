@@ -14,7 +14,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from assistant.errors import ConflictError, NotFoundError
 from assistant.models import Criterion, FeedbackItem, Need, NeedCounts, Provenance, SourceRef, Story, StoryValue, Triage
-from assistant.tables import CriterionRow, FeedbackRow, NeedRow, StoryHistoryRow, StoryRow
+from assistant.tables import CriterionRow, FeedbackRow, NeedRow, StoryHistoryRow, StoryRow, utcnow
 
 
 def item_from_row(row: FeedbackRow) -> FeedbackItem:
@@ -157,6 +157,8 @@ def save_story(
     row.provenance = story.provenance.model_dump()
     if reason is not None:
         row.status_reason = reason
+    # Touch the row so an edit that only changes criteria (child rows) still bumps the version.
+    row.updated_at = utcnow()
     row.criteria = [
         CriterionRow(position=i, given=c.given, when=c.when, then=c.then, evidence=list(c.evidence))
         for i, c in enumerate(story.acceptance_criteria)

@@ -10,7 +10,7 @@ import streamlit as st
 from assistant.errors import BacklogsmithError
 from assistant.ui import inbox_model as vm
 from assistant.ui import lib
-from assistant.ui.context import flash, progress_callback, session_settings, show_error, show_flashes, workspace
+from assistant.ui.context import escape_md, flash, progress_callback, session_settings, show_error, show_flashes, workspace
 from assistant.workspace import Workspace
 
 KINDS = {"feedback": "Customer feedback", "stakeholder_ask": "Stakeholder ask"}
@@ -90,18 +90,24 @@ def _upload(ws: Workspace) -> None:
 
 def _preview(path: Path) -> str | None:
     """Show the columns, the detected text column (changeable) and the first rows; returns the column to use."""
-    preview = vm.preview_file(path)
-    st.markdown(f"**{path.name}** · {preview.reader}")
+    try:
+        preview = vm.preview_file(path)
+    except lib.FeatureMissing as exc:
+        st.warning(f"No preview: {exc}.")
+        return None
+    st.markdown(f"**{escape_md(path.name)}** · {preview.reader} · {preview.total} rows read")
     if preview.error:
         st.error(preview.error)
         return None
     chosen = preview.text_column
-    if preview.columns and len(preview.columns) > 1:
+    if not preview.fixed_text and preview.columns:
         index = preview.columns.index(chosen) if chosen in preview.columns else 0
-        chosen = st.selectbox(f"Text column of {path.name} (detected: {preview.text_column})", preview.columns,
-                              index=index, key=f"inbox_col:{path.name}")
+        chosen = st.selectbox(f"Text column of {path.name} (detected: {preview.text_column or 'none'})",
+                              preview.columns, index=index, key=f"inbox_col:{path.name}")
+    if preview.bad:
+        st.warning("Unreadable rows: " + "; ".join(preview.bad))
     st.dataframe(preview.rows, hide_index=True, width="stretch")
-    return chosen if preview.reader not in {"text", "txt", "eml", "mbox", "md"} else None
+    return None if preview.fixed_text else chosen
 
 
 def _summary(report: object) -> str:

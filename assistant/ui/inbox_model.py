@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -15,7 +13,6 @@ from assistant.tables import FeedbackRow, NeedRow
 from assistant.ui import lib
 from assistant.workspace import Workspace
 
-TABULAR = {".csv", ".tsv", ".json", ".jsonl", ".ndjson"}
 UPLOAD_TYPES = ["csv", "tsv", "json", "jsonl", "ndjson", "txt", "md", "eml", "mbox"]
 
 
@@ -28,54 +25,41 @@ class Preview:
     columns: list[str] = field(default_factory=list)
     text_column: str | None = None
     rows: list[dict[str, Any]] = field(default_factory=list)
+    total: int = 0
+    bad: list[str] = field(default_factory=list)
+    fixed_text: bool = False  # the reader knows its text field (text, mail): no column to choose
     error: str | None = None
 
 
 def preview_file(path: Path, *, limit: int = 10) -> Preview:
-    """Use the ingest package's preview when it has one; otherwise a light look at the first rows."""
-    if lib.available("ingest", "preview_path"):
+    """Read a file with the ingest readers (nothing is stored) and show what the text column and rows would be."""
+    from assistant.errors import IngestError
+
+    if lib.available("ingest", "preview_path"):  # the ingest package's own preview, when it offers one
         got = lib.call("ingest", "preview_path", path, limit=limit)
         data = got.model_dump() if hasattr(got, "model_dump") else dict(vars(got))
         return Preview(name=path.name, **{k: v for k, v in data.items() if k in Preview.__dataclass_fields__ and k != "name"})
-    suffix = path.suffix.lower()
+    reader_for = lib.resolve("ingest.sources", "reader_for")
+    parse_bytes = lib.resolve("ingest.sources", "parse_bytes")
+    detect = lib.resolve("ingest.columns", "detect_text_column")
+    reader = reader_for(path)
     try:
-        raw = path.read_bytes()[:2_000_000].decode("utf-8-sig", errors="replace")
-        if suffix in {".csv", ".tsv"}:
-            rows = _csv_rows(raw, "\t" if suffix == ".tsv" else None, limit)
-        elif suffix == ".json":
-            data = json.loads(path.read_bytes().decode("utf-8-sig", errors="replace"))
-            data = next((v for v in data.values() if isinstance(v, list)), [data]) if isinstance(data, dict) else data
-            rows = [r if isinstance(r, dict) else {"text": r} for r in data[:limit]]
-        elif suffix in {".jsonl", ".ndjson"}:
-            rows = [json.loads(line) for line in raw.splitlines() if line.strip()][:limit]
-            rows = [r if isinstance(r, dict) else {"text": r} for r in rows]
-        else:
-            paragraphs = [p.strip() for p in raw.split("\n\n") if p.strip()][:limit]
-            return Preview(path.name, "text", ["text"], "text", [{"text": p} for p in paragraphs])
-    except (ValueError, csv.Error) as exc:
-        return Preview(path.name, suffix.lstrip("."), error=f"{path.name}: cannot be read ({exc})")
-    columns = list(dict.fromkeys(k for r in rows for k in r))
-    return Preview(path.name, suffix.lstrip("."), columns, guess_text_column(rows, columns), rows)
+        parsed = parse_bytes(path.read_bytes(), name=path.name, reader=reader, file=path)
+    except IngestError as exc:
+        return Preview(path.name, reader, error=str(exc))
+    if parsed.fatal is not None:
+        return Preview(path.name, reader, error=f"{path.name}, row {parsed.fatal.row}: {parsed.fatal.message}")
+    text_column = parsed.text_field or detect(parsed)
+    columns = list(dict.fromkeys([*parsed.columns, *(k for r in parsed.rows[:limit] for k in r.fields)]))
+    rows = [{"row": r.row, **{k: _cell(v) for k, v in r.fields.items()}} for r in parsed.rows[:limit]]
+    bad = [f"row {b.row}: {b.message}" for b in parsed.bad[:5]]
+    return Preview(path.name, reader, columns, text_column, rows, total=len(parsed.rows), bad=bad,
+                   fixed_text=parsed.text_field is not None)
 
 
-def _csv_rows(raw: str, delimiter: str | None, limit: int) -> list[dict[str, Any]]:
-    head = raw[:20_000]
-    dialect = csv.Sniffer().sniff(head, delimiters=delimiter or ",;\t|") if head.strip() else csv.excel
-    reader = csv.DictReader(io.StringIO(raw), dialect=dialect)
-    return [dict(r) for _, r in zip(range(limit), reader)]
-
-
-_TEXT_NAMES = ("text", "feedback", "comment", "review", "content", "body", "message", "description", "summary")
-
-
-def guess_text_column(rows: list[dict[str, Any]], columns: list[str]) -> str | None:
-    """A column named like feedback text, else the one with the longest values."""
-    for name in _TEXT_NAMES:
-        for col in columns:
-            if col and col.strip().lower() == name:
-                return col
-    lengths = {c: sum(len(str(r.get(c) or "")) for r in rows) for c in columns if c}
-    return max(lengths, key=lengths.get) if lengths else None  # type: ignore[arg-type]
+def _cell(value: Any) -> Any:
+    # Nested JSON values are shown as text; the table must never interpret them.
+    return value if isinstance(value, (str, int, float, bool)) or value is None else json.dumps(value, ensure_ascii=False)
 
 
 def inbox_stats(ws: Workspace) -> dict[str, int]:

@@ -86,7 +86,10 @@ def load_case_file(path: Path) -> CaseFile:
         case.suite = parsed.suite
         case.source = path.name
         if "corpus" in case.inputs and "items" not in case.inputs:
-            case.inputs["items"] = load_corpus(case.inputs["corpus"], path.parent / "corpora")
+            try:
+                case.inputs["items"] = load_corpus(case.inputs["corpus"], path.parent / "corpora")
+            except ConfigError as exc:
+                raise ConfigError(f"{path}: case '{case.name}': {exc}") from None
     return parsed
 
 

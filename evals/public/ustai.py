@@ -1,0 +1,146 @@
+"""Quality lint against expert Quality-User-Story labels: the UStAI sample (PROMISE'25, 998 LLM-written stories).
+
+Each label column is read as "has the DEFECT" (the positive class):
+atomic = 'conjunctions'; minimal = anything but 'minimal' (brackets, example, not_minimal, punctuation);
+conceptually_sound = 'no_valid_role' or 'no_feature'; problem_oriented = 'solution_oriented';
+unambiguous = 'General' or 'Vagueness'; estimatable / independent = 'No'; unique = 'diffRoleSameStory' or
+'isSemDuplicate'; conflict_free = 'conflict' or 'source'. Empty cells (the annotators skip the semantic
+columns for 'no_feature' stories) are left out of that criterion's count.
+Set-level criteria are linted per backlog = one system abstract x one LLM, as the stories were written.
+The split is by abstract (hash of its id), so one abstract's stories never straddle halves: "tune" is the half
+whose errors were read while writing the rules, "heldout" the half that was not looked at for tuning.
+Run: python -m evals.public.ustai [PATH] [--json]
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import json
+import sys
+from collections import defaultdict
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+DEFAULT_PATH = (Path(__file__).resolve().parents[2].parent / "shared" / "datasets" / "stories"
+                / "ustai_qus_annotated.csv")
+
+# criterion -> (column, values meaning "defect", values meaning "fine"); other values are skipped.
+LABELS: dict[str, tuple[str, set[str], set[str]]] = {
+    "atomic": ("atomic", {"conjunctions"}, {"atomic"}),
+    "minimal": ("minimal", {"brackets", "example", "not_minimal", "punctuation"}, {"minimal"}),
+    "conceptually_sound": ("Conceptually sound", {"no_valid_role", "no_feature"}, {"Conceptually sound"}),
+    "problem_oriented": ("Problem-oriented", {"solution_oriented"}, {"problem-oriented"}),
+    "unambiguous": ("Unambiguous", {"General", "Vagueness"}, {"Unambiguous"}),
+    "estimatable": ("Estimatable", {"No"}, {"estimatable", "Yes"}),
+    "independent": ("Independent", {"No"}, {"independent"}),
+    "unique": ("Unique", {"diffRoleSameStory", "isSemDuplicate"}, {"unique"}),
+    "conflict_free": ("Conflict-free", {"conflict", "source"}, {"Conflict-free"}),
+}
+
+
+def split_of(abstract: str) -> str:
+    """'tune' or 'heldout', fixed by a hash of the abstract id."""
+    return "tune" if hashlib.sha1(abstract.encode()).digest()[0] % 2 == 0 else "heldout"
+
+
+def load(path: Path = DEFAULT_PATH) -> list[dict[str, Any]]:
+    """Rows with id, abstract, llm, backlog key, text, split and gold: {criterion: True (defect) / False / None}."""
+    rows = []
+    with open(path, newline="", encoding="utf-8") as fh:
+        for rec in csv.DictReader(fh):
+            gold: dict[str, bool | None] = {}
+            for crit, (col, bad, good) in LABELS.items():
+                value = (rec.get(col) or "").strip()
+                gold[crit] = True if value in bad else False if value in good else None
+            rows.append({
+                "id": rec["ID"], "abstract": rec["Abstract"], "llm": rec["LLM"],
+                "backlog": f"{rec['Abstract']}|{rec['LLM']}", "text": " ".join(rec["User story"].split()),
+                "split": split_of(rec["Abstract"]), "gold": gold,
+            })
+    return rows
+
+
+def predict(rows: Sequence[dict[str, Any]]) -> list[set[str]]:
+    """The set of criteria our lint flags for each row (linting each backlog as a whole)."""
+    from assistant.quality import lint_texts
+
+    by_backlog: dict[str, list[int]] = defaultdict(list)
+    for i, row in enumerate(rows):
+        by_backlog[row["backlog"]].append(i)
+    out: list[set[str]] = [set() for _ in rows]
+    for members in by_backlog.values():
+        results = lint_texts([rows[i]["text"] for i in members])
+        for i, findings in zip(members, results):
+            out[i] = {f.criterion for f in findings}
+    return out
+
+
+def precision_recall(gold: Sequence[bool], pred: Sequence[bool]) -> dict[str, float | int | None]:
+    """Precision, recall and F1 with the defect as the positive class, plus the confusion counts."""
+    tp = sum(1 for g, p in zip(gold, pred) if g and p)
+    fp = sum(1 for g, p in zip(gold, pred) if not g and p)
+    fn = sum(1 for g, p in zip(gold, pred) if g and not p)
+    tn = sum(1 for g, p in zip(gold, pred) if not g and not p)
+    precision = tp / (tp + fp) if tp + fp else None
+    recall = tp / (tp + fn) if tp + fn else None
+    f1 = (2 * precision * recall / (precision + recall)) if precision and recall else None
+    return {"n": len(gold), "defects": tp + fn, "tp": tp, "fp": fp, "fn": fn, "tn": tn,
+            "precision": precision, "recall": recall, "f1": f1}
+
+
+def score(rows: Sequence[dict[str, Any]], predicted: Sequence[set[str]], split: str | None = None) -> dict[str, Any]:
+    """Per-criterion precision/recall over the rows (optionally one split) that carry a label for it."""
+    result = {}
+    for crit in LABELS:
+        pairs = [(r["gold"][crit], crit in p) for r, p in zip(rows, predicted)
+                 if r["gold"][crit] is not None and (split is None or r["split"] == split)]
+        result[crit] = precision_recall([g for g, _ in pairs], [p for _, p in pairs])
+    return result
+
+
+def run(path: Path = DEFAULT_PATH) -> dict[str, Any]:
+    """Scores on all rows and on each split."""
+    rows = load(path)
+    predicted = predict(rows)
+    return {"all": score(rows, predicted), "tune": score(rows, predicted, "tune"),
+            "heldout": score(rows, predicted, "heldout"),
+            "rows": {"all": len(rows), "tune": sum(r["split"] == "tune" for r in rows),
+                     "heldout": sum(r["split"] == "heldout" for r in rows)}}
+
+
+def _fmt(x: float | None) -> str:
+    return "  -  " if x is None else f"{x:.3f}"
+
+
+def format_table(result: dict[str, Any]) -> str:
+    """A plain-text table: one line per criterion, P/R/F1 for all rows, tune and heldout halves."""
+    head = f"{'criterion':<20}" + "".join(f"{s + ' P':>11}{'R':>7}{'F1':>7}{'n+':>5}" for s in ("all", "tune", "heldout"))
+    lines = [head]
+    for crit in LABELS:
+        line = f"{crit:<20}"
+        for split in ("all", "tune", "heldout"):
+            m = result[split][crit]
+            line += f"{_fmt(m['precision']):>11}{_fmt(m['recall']):>7}{_fmt(m['f1']):>7}{m['defects']:>5}"
+        lines.append(line)
+    rows = result["rows"]
+    lines.append(f"rows: all {rows['all']}, tune {rows['tune']}, heldout {rows['heldout']}")
+    return "\n".join(lines)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = list(sys.argv[1:] if argv is None else argv)
+    as_json = "--json" in args
+    args = [a for a in args if a != "--json"]
+    path = Path(args[0]) if args else DEFAULT_PATH
+    if not path.exists():
+        print(f"dataset not found: {path}", file=sys.stderr)
+        return 2
+    result = run(path)
+    print(json.dumps(result, indent=2) if as_json else format_table(result))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -98,15 +98,15 @@ def run_action(fn: Callable[[], T], *, success: str | None = None, rerun: bool =
 
 
 def progress_callback(bar: Any) -> Callable[..., None]:
-    """A progress callback for library steps: accepts (done, total) or a bare increment."""
+    """A progress callback for library steps: (done, total, label) as ingest calls it, or a bare increment."""
     state = {"done": 0}
 
-    def advance(done: int = 1, total: int | None = None, *_: Any) -> None:
+    def advance(done: int = 1, total: int | None = None, label: str = "", *_: Any) -> None:
         if total:
-            bar.progress(min(1.0, done / total), text=f"{done} / {total}")
+            bar.progress(min(1.0, max(0.0, done / total)), text=f"{label} ({done}/{total})" if label else f"{done}/{total}")
         else:
             state["done"] += done
-            bar.progress(min(1.0, state["done"] / max(state["done"], 100)), text=f"{state['done']} done")
+            bar.progress(min(1.0, state["done"] / max(state["done"], 100)), text=f"{label} {state['done']} done".strip())
 
     return advance
 

@@ -76,9 +76,8 @@ def _upload(ws: Workspace) -> None:
         bar = st.progress(0.0, text="Reading")
         try:
             for path in paths:
-                report = lib.call("ingest", "ingest_paths", ws, [path], text_column=columns[path], kind=kind,
-                                  skip_bad_rows=skip_bad, progress=progress_callback(bar))
-                flash(_summary(report))
+                flash(_summary(_ingest_upload(ws, path, text_column=columns[path], kind=kind, skip_bad=skip_bad,
+                                              progress=progress_callback(bar))))
         except (BacklogsmithError, lib.FeatureMissing) as exc:
             bar.empty()
             show_error(exc)
@@ -86,6 +85,14 @@ def _upload(ws: Workspace) -> None:
     # A new uploader key empties it, so the same files are not offered for ingest again.
     st.session_state["inbox_gen"] = st.session_state.get("inbox_gen", 0) + 1
     st.rerun()
+
+
+def _ingest_upload(ws: Workspace, path: Path, *, text_column: str | None, kind: str, skip_bad: bool, progress) -> object:  # type: ignore[no-untyped-def]
+    """Ingest one uploaded file so its items cite the uploaded file's name (not the temp folder)."""
+    options = {"text_column": text_column, "kind": kind, "skip_bad_rows": skip_bad, "progress": progress}
+    if lib.available("ingest", "ingest_bytes"):
+        return lib.call("ingest", "ingest_bytes", ws, path.read_bytes(), name=path.name, **options)
+    return lib.call("ingest", "ingest_paths", ws, [path], **options)
 
 
 def _preview(path: Path) -> str | None:

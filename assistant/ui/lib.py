@@ -35,9 +35,9 @@ def available(module: str, name: str) -> bool:
     return True
 
 
-def call(module: str, name: str, *args: Any, **kwargs: Any) -> Any:
-    """Call module.name, dropping keyword arguments it does not accept (e.g. an optional expected_version)."""
-    fn = resolve(module, name)
+def call(module: str, attr: str, /, *args: Any, **kwargs: Any) -> Any:
+    """Call module.attr, dropping keyword arguments it does not accept (e.g. an optional expected_version)."""
+    fn = resolve(module, attr)
     params = inspect.signature(fn).parameters
     if not any(p.kind is inspect.Parameter.VAR_KEYWORD for p in params.values()):
         kwargs = {k: v for k, v in kwargs.items() if k in params}

@@ -1,0 +1,61 @@
+"""Inbox page under AppTest: paste and upload reach the database; the preview shows the text column; bad input is explained."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from assistant.tables import FeedbackRow
+from ui_helpers import open_page
+
+CSV = (b"id,customer,comment,rating\n"
+       b"1,Acme,Exporting invoices to CSV takes forever,2\n"
+       b"2,Globex,Please let me save my card for later,4\n")
+
+
+def _items(ws) -> list[FeedbackRow]:
+    with ws.transaction() as s:
+        return list(s.scalars(select(FeedbackRow).order_by(FeedbackRow.source_row)))
+
+
+def test_paste_adds_items_at_once(ui_ws):
+    at = open_page("inbox")
+    at.text_area(key="inbox_text").input("The export button is hidden\nI want dark mode please")
+    at.button[0].click()  # "Add to inbox" is the first button on the page (paste tab)
+    at.run()
+    assert not at.exception and not at.error, [e.value for e in at.error]
+    rows = _items(ui_ws)
+    assert [r.text for r in rows] == ["The export button is hidden", "I want dark mode please"]
+    assert all(r.source_path == "paste" for r in rows)
+    assert any("2 added" in s.value for s in at.success)
+    assert at.metric[0].value == "2"
+
+
+def test_empty_paste_is_refused_with_a_message(ui_ws):
+    at = open_page("inbox")
+    at.button[0].click().run()
+    assert any("Paste some text" in e.value for e in at.error)
+    assert _items(ui_ws) == []
+
+
+def test_upload_previews_detected_text_column_then_ingests(ui_ws):
+    at = open_page("inbox")
+    at.file_uploader[0].set_value(("survey.csv", CSV, "text/csv")).run()
+    column = at.selectbox(key="inbox_col:survey.csv")
+    assert column.value == "comment" and "detected: comment" in column.label
+    preview = at.dataframe[0].value
+    assert list(preview["comment"]) == ["Exporting invoices to CSV takes forever", "Please let me save my card for later"]
+    assert _items(ui_ws) == []  # nothing stored before the PO commits
+    at.button(key="inbox_ingest").click().run()
+    assert not at.error, [e.value for e in at.error]
+    rows = _items(ui_ws)
+    assert [r.text for r in rows] == ["Exporting invoices to CSV takes forever", "Please let me save my card for later"]
+    assert rows[0].source_path.endswith("survey.csv") and rows[0].source_row == 1
+
+
+def test_bad_upload_shows_the_ingest_error(ui_ws):
+    at = open_page("inbox")
+    at.file_uploader[0].set_value(("broken.json", b'{"items": [ {"text": "a"', "application/json")).run()
+    assert any("broken.json" in e.value for e in at.error)  # the preview already says the file is unreadable
+    at.button(key="inbox_ingest").click().run()
+    assert any("broken.json" in e.value for e in at.error)
+    assert _items(ui_ws) == []

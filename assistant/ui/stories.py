@@ -161,22 +161,15 @@ def _findings(ws: Workspace, story: Story, loaded: int) -> None:
     if not findings:
         st.caption("No quality findings.")
         return
-    can_fix = lib.available("assistant.quality", "apply_fix")
     for i, f in enumerate(findings):
         st.markdown(f"{_SEVERITY_ICON.get(f.severity, '')} **{escape_md(f.criterion)}**: {escape_md(f.message)}")
-        if f.fix:
-            st.caption(f"Fix: {f.fix}")
-            if can_fix and st.button("Apply fix", key=f"st_fix:{story.id}:{loaded}:{i}"):
-                _save(ws, story, lambda f=f: _apply_fix(ws, story, f, loaded), "Fix applied.")
-
-
-def _apply_fix(ws: Workspace, story: Story, finding: QualityFinding, loaded: int) -> Any:
-    fixed: Story = lib.call("assistant.quality", "apply_fix", story, finding)
-    changes = {k: v for k, v in fixed.model_dump(include={"role", "goal", "benefit", "points", "acceptance_criteria"}).items()
-               if v != story.model_dump(include={k})[k]}
-    if not changes:
-        return None
-    return lib.call("assistant.stories", "edit_story", ws, story.id, changes, actor=actor(), expected_version=loaded)
+        if not f.fix:
+            continue
+        st.caption(f"Fix: {f.fix}")
+        changes = vm.fix_changes(story, f)
+        if changes and st.button("Apply fix", key=f"st_fix:{story.id}:{loaded}:{i}"):
+            _save(ws, story, lambda c=changes: lib.call("assistant.stories", "edit_story", ws, story.id, c,
+                                                        actor=actor(), expected_version=loaded), "Fix applied.")
 
 
 def _evidence(ws: Workspace, story: Story) -> None:

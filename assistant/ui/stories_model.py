@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from assistant.models import Criterion, FeedbackItem, Story
+from assistant.models import Criterion, FeedbackItem, QualityFinding, Story
 from assistant.repository import load_items, story_from_row
+from assistant.storytext import parse_story
 from assistant.tables import NeedRow, StoryHistoryRow, StoryRow
 from assistant.workspace import Workspace
 
@@ -156,3 +158,31 @@ def story_changes(story: Story, form: dict[str, Any]) -> dict[str, Any]:
     if criteria != story.acceptance_criteria:
         changes["acceptance_criteria"] = [c.model_dump() for c in criteria]
     return changes
+
+
+_GWT = re.compile(r"^\s*given\s+(?P<given>.+?),\s*when\s+(?P<when>.+?),\s*then\s+(?P<then>.+?)\.?\s*$", re.I | re.S)
+_CRITERION_N = re.compile(r"\bcriterion (\d+)\b", re.I)
+
+
+def fix_changes(story: Story, finding: QualityFinding) -> dict[str, Any] | None:
+    """The edit a finding's fix stands for (story text or one Given/When/Then), or None when it is only guidance."""
+    fix = (finding.fix or "").strip()
+    if not fix or "<" in fix:  # placeholders like <what the user sees> need the PO's words
+        return None
+    gwt = _GWT.match(fix)
+    if gwt:
+        parts = {k: v.strip() for k, v in gwt.groupdict().items()}
+        n = _CRITERION_N.search(finding.message)
+        crits = [c.model_dump() for c in story.acceptance_criteria]
+        if n and 1 <= int(n.group(1)) <= len(crits):
+            crits[int(n.group(1)) - 1].update(parts)
+        else:
+            crits.append({**parts, "evidence": list(story.evidence[:1])})
+        return {"acceptance_criteria": crits}
+    parts = parse_story(fix)
+    if not (parts.role and parts.means):
+        return None
+    goal = f"to {parts.means}" if (parts.means_indicator or "").lower().endswith(" to") else parts.means
+    wanted = {"role": parts.role, "goal": goal, "benefit": parts.ends or story.benefit}
+    changes = {k: v for k, v in wanted.items() if v != getattr(story, k)}
+    return changes or None

@@ -34,6 +34,7 @@ ENV_VARS: dict[str, tuple[str, ...]] = {
     "llm_concurrency": ("BACKLOGSMITH_LLM_CONCURRENCY",),
     "llm_max_retries": ("BACKLOGSMITH_LLM_MAX_RETRIES",),
     "llm_timeout": ("BACKLOGSMITH_LLM_TIMEOUT",),
+    "llm_output_mode": ("BACKLOGSMITH_LLM_OUTPUT_MODE",),
     "actor": ("BACKLOGSMITH_ACTOR", "USER"),
 }
 
@@ -60,6 +61,9 @@ class Settings(BaseModel):
     llm_concurrency: int = Field(4, ge=1, le=64)
     llm_max_retries: int = Field(3, ge=0, le=10)
     llm_timeout: float = Field(60.0, gt=0)
+    llm_output_mode: Literal["auto", "json_schema", "json_object"] = Field(
+        "auto", description="Structured outputs (json_schema), or JSON mode + validation for servers without them."
+    )
     actor: str = "po"
     max_field_chars: int = Field(20_000, description="A text field longer than this is rejected as bad input.")
 

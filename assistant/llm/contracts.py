@@ -1,0 +1,173 @@
+"""What the LLM may answer: small pydantic models (sent as strict JSON schemas) plus checks against the input.
+
+The schema stops extra fields and unknown labels; `check_against_input` stops what a schema cannot: evidence
+ids that were not given, URLs that were not in the feedback, items labelled twice or not at all. Together they
+are why an injected "add a story / approve this / link to evil.example" cannot get through.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Annotated, Any
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+
+from assistant.models import ItemType, SentimentLabel, UrgencyLabel
+
+from assistant.llm.sanitize import urls_in
+
+Short = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=300)]
+Clause = Annotated[str, StringConstraints(strip_whitespace=True, min_length=2, max_length=400)]
+ItemId = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=64)]
+
+MAX_STORIES_PER_NEED = 3
+MAX_CRITERIA = 6
+
+
+class Out(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class TriageLabel(Out):
+    """Labels for one feedback block, copied id first."""
+
+    id: ItemId = Field(description="The id attribute of the <feedback> block being labelled.")
+    type: ItemType = Field(description="What kind of feedback this is.")
+    sentiment: SentimentLabel
+    sentiment_score: float = Field(ge=-1.0, le=1.0, description="-1 very negative .. +1 very positive.")
+    urgency: UrgencyLabel
+    urgency_reason: str = Field(max_length=160, description="Few words, e.g. 'data loss', 'payment', '' if low.")
+
+
+class TriageBatch(Out):
+    """One label set per feedback block, each id exactly once."""
+
+    items: list[TriageLabel] = Field(max_length=200)
+
+
+class NeedStatementOut(Out):
+    """A problem statement reached by asking 'why' from the literal asks to the need behind them."""
+
+    whys: list[Short] = Field(min_length=1, max_length=5, description="The '5 whys' chain, ask first, need last.")
+    statement: str = Field(min_length=10, max_length=300, description="One sentence naming the problem, not a solution.")
+    evidence: list[ItemId] = Field(min_length=1, max_length=8, description="Ids of the blocks that show it best.")
+
+
+class CriterionDraft(Out):
+    """One Given/When/Then acceptance criterion."""
+
+    given: Clause
+    when: Clause
+    then: Clause = Field(description="An observable, testable outcome.")
+    evidence: list[ItemId] = Field(min_length=1, max_length=8, description="Ids of the blocks it rests on.")
+
+
+class StoryDraft(Out):
+    """A user story: As a <role>, I want <goal>, so that <benefit>."""
+
+    role: Short = Field(description="Who benefits, taken from the evidence, e.g. 'finance admin'.")
+    goal: Annotated[str, StringConstraints(strip_whitespace=True, min_length=4, max_length=300, pattern=r"^[Tt]o\s.+$")] = Field(
+        description="Starts with 'to ', e.g. 'to save my card for later purchases'."
+    )
+    benefit: Short = Field(description="Why: the need behind it.")
+    acceptance_criteria: list[CriterionDraft] = Field(min_length=1, max_length=MAX_CRITERIA)
+    evidence: list[ItemId] = Field(min_length=1, max_length=12, description="Ids of the blocks this story rests on.")
+
+
+class StoryDraftBatch(Out):
+    """The stories for one need (small, independent, each with its own criteria)."""
+
+    stories: list[StoryDraft] = Field(min_length=1, max_length=MAX_STORIES_PER_NEED)
+
+
+class CriteriaOut(Out):
+    """Acceptance criteria for one story."""
+
+    criteria: list[CriterionDraft] = Field(min_length=1, max_length=MAX_CRITERIA)
+
+
+class RepairOut(Out):
+    """The story rewritten so the listed findings no longer apply."""
+
+    story: StoryDraft
+    changes: list[Short] = Field(max_length=10, description="One line per finding addressed.")
+
+
+class StoryJudgement(Out):
+    """Rubric scores (1 poor .. 5 excellent) for one story."""
+
+    well_formed: int = Field(ge=1, le=5)
+    problem_oriented: int = Field(ge=1, le=5)
+    independent: int = Field(ge=1, le=5)
+    small: int = Field(ge=1, le=5)
+    valuable: int = Field(ge=1, le=5)
+    rationale: str = Field(max_length=600)
+
+
+class CriteriaJudgement(Out):
+    """Rubric scores (1 poor .. 5 excellent) for a story's acceptance criteria."""
+
+    testable: int = Field(ge=1, le=5)
+    unambiguous: int = Field(ge=1, le=5)
+    covers_goal: int = Field(ge=1, le=5)
+    vague_terms: list[Short] = Field(max_length=10)
+    rationale: str = Field(max_length=600)
+
+
+class Ping(Out):
+    """Connection test answer."""
+
+    ok: bool
+
+
+OUTPUT_MODELS: dict[str, type[Out]] = {
+    m.__name__: m
+    for m in (TriageBatch, NeedStatementOut, StoryDraftBatch, CriteriaOut, RepairOut, StoryJudgement, CriteriaJudgement, Ping)
+}
+
+
+class InputContext(BaseModel):
+    """What the request contained, so the answer can be checked against it."""
+
+    item_ids: list[str] = Field(default_factory=list)
+    texts: list[str] = Field(default_factory=list, description="Every text sent, as sent (for the URL check).")
+    exact_ids: bool = Field(False, description="Every given id must be answered exactly once (triage).")
+
+
+def _walk(value: Any, path: str = "") -> Iterable[tuple[str, Any]]:
+    if isinstance(value, BaseModel):
+        for name in type(value).model_fields:
+            yield from _walk(getattr(value, name), f"{path}.{name}" if path else name)
+    elif isinstance(value, list):
+        for i, v in enumerate(value):
+            yield from _walk(v, f"{path}[{i}]")
+    else:
+        yield path, value
+
+
+def check_against_input(value: Out, ctx: InputContext) -> list[str]:
+    """Problems a schema cannot see: ids not given, ids missing or repeated, URLs not in the input."""
+    problems: list[str] = []
+    given = set(ctx.item_ids)
+    allowed_urls = urls_in(ctx.texts)
+    seen: dict[str, int] = {}
+    for path, leaf in _walk(value):
+        if not isinstance(leaf, str):
+            continue
+        is_id = path.endswith(".id") or path == "id" or ".evidence[" in path or path.startswith("evidence[")
+        if is_id:
+            if leaf not in given:
+                problems.append(f"{path}: '{leaf[:40]}' is not one of the given feedback ids")
+            if path.endswith(".id"):
+                seen[leaf] = seen.get(leaf, 0) + 1
+            continue
+        for url in urls_in([leaf]) - allowed_urls:
+            problems.append(f"{path}: link '{url[:60]}' does not appear in the feedback; do not add links")
+    if ctx.exact_ids:
+        repeated = sorted(k for k, n in seen.items() if n > 1)
+        missing = [i for i in ctx.item_ids if i not in seen]
+        if repeated:
+            problems.append(f"items: ids labelled more than once: {', '.join(repeated[:10])}")
+        if missing:
+            problems.append(f"items: no label for ids: {', '.join(missing[:10])}; label every block exactly once")
+    return problems

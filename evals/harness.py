@@ -64,7 +64,8 @@ class EvalContext:
         return self.provider != "offline" or self.provider_factory is not None
 
     def settings(self, ws_path: Path) -> Settings:
-        return resolve_settings(workspace=ws_path, llm=self.provider, model=self.model)
+        llm = "offline" if self.provider == "fake" else self.provider
+        return resolve_settings(workspace=ws_path, llm=llm, model=self.model)
 
     def shared(self, relative: str) -> Path:
         """A public data set file, or Unavailable when ../shared/datasets is absent."""
@@ -96,11 +97,51 @@ class EvalContext:
             return self.provider_factory(ws)
         if self.provider == "offline":
             return None
-        get = need_callable("assistant.llm", "get_provider")
-        kwargs: dict[str, Any] = {}
-        if self.prompt_version:
-            kwargs["prompt_version"] = self.prompt_version
-        return get(ws.settings, ws, **kwargs)
+        if self.provider == "fake":
+            from evals.fake import fake_provider
+
+            return fake_provider(self.requests)
+        return need_callable("assistant.llm", "get_provider")(ws.settings, ws)
+
+
+def resolve_prompt_dir(version: str) -> Path:
+    """A prompt version is a folder of prompt files: a path, prompts/<version>/, or the shipped prompts/ when
+    every shipped prompt already has that version."""
+    from assistant.errors import ConfigError
+    from assistant.llm import prompts
+
+    shipped = Path(prompts.PROMPTS_DIR)
+    for candidate in (Path(version), shipped / version):
+        if candidate.is_dir() and any(candidate.glob("*.yaml")):
+            return candidate.resolve()
+    if {p.version for p in prompts.all_prompts(shipped)} == {version}:
+        return shipped
+    raise ConfigError(f"Prompt version '{version}' not found: give a folder of prompt files, or create "
+                      f"{shipped / version}/ with the changed prompts (copy prompts/ and edit).")
+
+
+@contextmanager
+def prompt_version(version: str | None) -> Iterator[dict[str, str]]:
+    """Make the LLM layer load prompts from the chosen version's folder for the duration of a run.
+
+    Yields name -> version of every prompt in effect, for the report.
+    """
+    try:
+        from assistant.llm import prompts
+    except ImportError:
+        yield {}
+        return
+    old = prompts.PROMPTS_DIR
+    folder = resolve_prompt_dir(version) if version else old
+    prompts.PROMPTS_DIR = folder
+    prompts.load_prompt.cache_clear()
+    prompts.fragment.cache_clear()
+    try:
+        yield {p.name: p.version for p in prompts.all_prompts(folder)}
+    finally:
+        prompts.PROMPTS_DIR = old
+        prompts.load_prompt.cache_clear()
+        prompts.fragment.cache_clear()
 
 
 def ingest_records(ws: Workspace, records: list[dict[str, Any]], name: str = "eval") -> list[str]:

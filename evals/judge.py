@@ -1,44 +1,52 @@
-"""Optional LLM judge: scores drafted stories with the rubric prompt in prompts/ and keeps its reasons.
+"""Optional LLM judge: scores drafted stories with the rubric prompts in prompts/ and keeps their reasons.
 
-Only runs with a real provider (the offline engine cannot judge); it adds evidence, it never replaces the
-deterministic graders.
+Only runs with a provider (the offline engine cannot judge); it adds evidence next to the deterministic
+graders and never replaces them.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from evals.harness import EvalContext, Unavailable, need_callable
+from evals.harness import EvalContext, need_callable
 from evals.models import JudgeScore
 
-JUDGE_PROMPT = "judge_story_quality"
 MAX_JUDGED = 12  # judging every story of a big run costs more than it tells
 
 
-def judge_stories(ctx: EvalContext, stories: list[dict[str, Any]]) -> tuple[list[JudgeScore], str]:
-    """Judge up to MAX_JUDGED stories; returns the scores and a note (why it did not run, or what failed)."""
+def _scores(value: Any) -> tuple[float, list[str]]:
+    dims = {k: v for k, v in value.model_dump().items() if isinstance(v, int) and not isinstance(v, bool)}
+    reasons = [value.rationale] + [f"{k}={v}" for k, v in dims.items()]
+    if getattr(value, "vague_terms", None):
+        reasons.append("vague: " + ", ".join(value.vague_terms))
+    return (sum(dims.values()) / len(dims) if dims else 0.0), reasons
+
+
+def judge(ctx: EvalContext, stories: list[dict[str, Any]], what: str = "story") -> tuple[list[JudgeScore], str]:
+    """Judge up to MAX_JUDGED stories (what='story') or their criteria (what='criteria'); scores and a note."""
     if not ctx.live:
         return [], "judge: skipped (needs a provider; the offline engine cannot judge)"
-    try:
-        contracts = need_callable("assistant.llm.contracts", "StoryJudgement")
-    except Unavailable as exc:
-        return [], f"judge: skipped ({exc})"
     from assistant.errors import LLMError
+    from assistant.models import Story
 
+    step = need_callable("assistant.llm.steps", "llm_judge_story" if what == "story" else "llm_judge_criteria")
     scores: list[JudgeScore] = []
     failures = 0
     with ctx.workspace("judge") as ws:
         provider = ctx.get_provider(ws)
-        for story in stories[:MAX_JUDGED]:
-            try:
-                generated = provider.generate(JUDGE_PROMPT, {"story": story["text"]}, contracts)
-            except LLMError:
-                failures += 1
-                continue
-            value = getattr(generated, "value", generated)
-            dims = {k: v for k, v in value.model_dump().items() if isinstance(v, int) and not isinstance(v, bool)}
-            score = sum(dims.values()) / len(dims) if dims else 0.0
-            reasons = [value.rationale] + [f"{k}={v}" for k, v in dims.items()]
-            scores.append(JudgeScore(subject=story.get("id", "?"), score=score, reasons=reasons))
-    note = f"judge: {failures} story(ies) could not be judged (invalid judge output)" if failures else ""
+        with ctx.requests.capture():
+            for data in stories[:MAX_JUDGED]:
+                story = Story.model_validate({k: v for k, v in data.items() if k != "text"})
+                try:
+                    score, reasons = _scores(step(provider, story))
+                except LLMError:
+                    failures += 1
+                    continue
+                scores.append(JudgeScore(subject=f"{what}:{story.id}", score=score, reasons=reasons))
+    note = f"judge: {failures} {what}(s) could not be judged (invalid judge output)" if failures else ""
     return scores, note
+
+
+def judge_stories(ctx: EvalContext, stories: list[dict[str, Any]]) -> tuple[list[JudgeScore], str]:
+    """The story rubric (judge_story_quality)."""
+    return judge(ctx, stories, "story")

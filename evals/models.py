@@ -64,6 +64,7 @@ class RunInfo(_M):
     model: str | None = None
     prompt_version: str | None = None
     cassette: str | None = None
+    prompts: dict[str, str] = Field(default_factory=dict, description="Prompt name -> version in effect.")
     started_at: str = ""
     duration_s: float = 0.0
     version: str = ""

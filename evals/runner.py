@@ -10,7 +10,7 @@ from pathlib import Path
 
 from evals.cases import SUITES, load_cases
 from evals.compare import compare_runs, find_regressions, gate_failures
-from evals.harness import EvalContext
+from evals.harness import EvalContext, prompt_version
 from evals.models import EvalReport, EvalRun, RunInfo
 from evals.report import load_report
 from evals.suites import run_suite
@@ -59,6 +59,9 @@ def run_once(
     with ExitStack() as stack:
         if cassette is not None:
             stack.enter_context(_cassette(cassette, record))  # type: ignore[arg-type]
+        in_effect = stack.enter_context(prompt_version(ctx.prompt_version))
+        if ctx.live:  # the offline engine uses no prompts; listing them would suggest otherwise
+            run.info.prompts = in_effect
         for name in chosen:
             run.suites.append(run_suite(name, ctx, cases.get(name, [])))
             if progress:

@@ -38,6 +38,7 @@ def run(ctx: EvalContext, cases: list[EvalCase]) -> SuiteResult:
     per_story: list[int] = []
     agree: list[bool] = []
     engine = ""
+    all_stories: list[dict[str, Any]] = []
     for case in cases:
         if "items" in case.inputs:
             try:
@@ -45,6 +46,7 @@ def run(ctx: EvalContext, cases: list[EvalCase]) -> SuiteResult:
             except Unavailable as exc:  # the labelled cases below still say something about the lint
                 result.notes.append(f"{case.name}: skipped ({exc})")
                 continue
+            all_stories += drafted.stories
             crits = [c for s in drafted.stories for c in s.get("acceptance_criteria") or []]
             drafted_verdicts += [is_testable(c)[0] for c in crits]
             per_story += [len(s.get("acceptance_criteria") or []) for s in drafted.stories]
@@ -60,6 +62,15 @@ def run(ctx: EvalContext, cases: list[EvalCase]) -> SuiteResult:
                                      n=len(per_story), note="stories with at least two criteria"))
     elif any("items" in c.inputs for c in cases):
         result.notes.append("no drafted criteria to grade")
+    if ctx.judge and all_stories:
+        from evals.judge import judge
+
+        result.judge, note = judge(ctx, all_stories, "criteria")
+        if note:
+            result.notes.append(note)
+        if result.judge:
+            result.metrics.append(Metric(name="judge_score", value=sum(j.score for j in result.judge) / len(result.judge),
+                                         n=len(result.judge), note="LLM judge on criteria, 1..5 mean over rubric items"))
     if agree:
         result.metrics.append(Metric(name="lint_label_agreement", value=sum(agree) / len(agree), n=len(agree),
                                      note=f"testability verdict by {engine} vs hand labels"))

@@ -1,0 +1,77 @@
+"""A deterministic 'echo' chat backend for offline plumbing runs of the LLM path (`--provider fake`).
+
+It answers every prompt with a minimal answer that passes the contract, built only from the ids in the
+request. It exercises the real prompt rendering, redaction, validation, caching and accounting, and it
+records every request so the PII suite can inspect what would have been sent. It says nothing about
+drafting quality and its scores must never be read that way.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+from evals.capture import RequestLog
+
+_ID = re.compile(r'<feedback id="([^"]+)"')
+
+
+def _answer(schema: str, ids: list[str]) -> dict[str, Any]:
+    first = ids[:1] or ["F1"]
+    crit = {"given": "the reported situation", "when": "the user repeats the reported steps",
+            "then": "the result shown matches what the feedback asked for", "evidence": first}
+    story = {"role": "customer", "goal": "to get the problem in the feedback solved",
+             "benefit": "I can finish my work without a workaround", "acceptance_criteria": [crit, {**crit, "when": "an error occurs"}],
+             "evidence": ids[:3] or first}
+    if schema == "TriageBatch":
+        return {"items": [{"id": i, "type": "other", "sentiment": "neutral", "sentiment_score": 0.0,
+                           "urgency": "low", "urgency_reason": ""} for i in ids]}
+    if schema == "NeedStatementOut":
+        return {"whys": ["customers ask for a change"], "statement": "Customers cannot finish a routine task without extra effort.",
+                "evidence": ids[:3] or first}
+    if schema == "StoryDraftBatch":
+        return {"stories": [story]}
+    if schema == "CriteriaOut":
+        return {"criteria": [crit]}
+    if schema == "RepairOut":
+        return {"story": story, "changes": ["kept as is"]}
+    if schema == "StoryJudgement":
+        return {"well_formed": 3, "problem_oriented": 3, "independent": 3, "small": 3, "valuable": 3,
+                "rationale": "Echo fake: fixed middle scores, not a judgement."}
+    if schema == "CriteriaJudgement":
+        return {"testable": 3, "unambiguous": 3, "covers_goal": 3, "vague_terms": [],
+                "rationale": "Echo fake: fixed middle scores, not a judgement."}
+    if schema == "Ping":
+        return {"ok": True}
+    raise ValueError(f"echo fake has no answer for {schema}")
+
+
+class EchoBackend:
+    """ChatBackend that records each request and answers with the smallest valid JSON for its schema."""
+
+    name = "fake"
+    endpoint = "echo://local"
+
+    def __init__(self, log: RequestLog | None = None):
+        self.log = log or RequestLog()
+
+    def complete(self, request: Any) -> Any:
+        from assistant.llm.backend import ChatResponse, estimate_tokens
+
+        body = json.dumps({"model": request.model, "messages": request.messages}, ensure_ascii=False)
+        self.log.bodies.append(body)
+        self.log.urls.append(self.endpoint)
+        # Ids come from the data (user turns); the system prompt only shows the format.
+        data = " ".join(m["content"] for m in request.messages if m["role"] != "system")
+        ids = list(dict.fromkeys(_ID.findall(data)))
+        text = json.dumps(_answer(request.schema_name, ids))
+        return ChatResponse(text=text, prompt_tokens=estimate_tokens(body), completion_tokens=estimate_tokens(text))
+
+
+def fake_provider(log: RequestLog) -> Any:
+    """An LLMProvider over the echo backend (memory cache, so every run really sends its requests)."""
+    from assistant.llm.cache import MemoryCache
+    from assistant.llm.engine import LLMProvider
+
+    return LLMProvider(EchoBackend(log), model="echo-fake", engine="fake", cache=MemoryCache(), concurrency=1)

@@ -1,0 +1,71 @@
+"""The eval harness on real components: ingest into a real workspace, HTTP capture, the echo fake's requests."""
+
+from __future__ import annotations
+
+import json
+
+import httpx
+import pytest
+
+from evals.capture import RequestLog
+from evals.graders import find_pii
+from evals.harness import EvalContext, ingest_records, load_items, prompt_version
+
+
+def test_ingest_records_maps_each_record_to_its_item(workspace):
+    records = [{"text": "Export to PDF fails", "segment": "pro"},
+               {"text": "Sales: Acme needs SSO", "kind": "stakeholder_ask", "channel": "sales"},
+               {"text": "Please add dark mode", "rating": 4},
+               {"text": "Export to PDF fails", "segment": "free"}]  # same text twice: two pieces of evidence
+    ids = ingest_records(workspace, records, "t")
+    items = {i.id: i for i in load_items(workspace)}
+    assert len(ids) == 4 and all(ids) and len(set(ids)) == 4
+    assert [items[i].text for i in ids] == [r["text"] for r in records]
+    assert items[ids[1]].kind == "stakeholder_ask"
+    assert items[ids[0]].metadata.get("segment") == "pro"
+
+
+def test_capture_records_request_bodies(httpserver):
+    httpserver.expect_request("/v1/chat/completions").respond_with_json({"ok": True})
+    log = RequestLog()
+    with log.capture():
+        with log.capture():  # nested blocks record once
+            httpx.post(httpserver.url_for("/v1/chat/completions"), json={"messages": [{"content": "hello 4111 1111 1111 1111"}]})
+    httpx.post(httpserver.url_for("/v1/chat/completions"), json={"after": True})  # outside: not recorded
+    assert len(log.bodies) == 1 and "hello" in log.bodies[0]
+    assert find_pii(["4111 1111 1111 1111"], log.bodies) == ["4111 1111 1111 1111"]
+
+
+def test_echo_fake_sends_redacted_prompts_through_the_real_llm_layer(workspace):
+    steps = pytest.importorskip("assistant.llm.steps")
+    ids = ingest_records(workspace, [{"text": "Refund to maria.gonzalez@example.org please, card 4111 1111 1111 1111"},
+                                     {"text": "Bank sync fails since Monday"}], "pii")
+    ctx = EvalContext(provider="fake")
+    labels = steps.llm_triage(ctx.get_provider(workspace), load_items(workspace))
+    assert len(labels) == 2 and len(ctx.requests.bodies) == 1
+    body = json.loads(ctx.requests.bodies[0])
+    assert "Bank sync fails" in json.dumps(body)
+    assert find_pii(["maria.gonzalez@example.org", "4111 1111 1111 1111"], ctx.requests.bodies) == []
+    assert all(ids)
+
+
+def test_prompt_version_folder(tmp_path):
+    prompts = pytest.importorskip("assistant.llm.prompts")
+    from assistant.errors import ConfigError
+
+    shipped = {p.name: p.version for p in prompts.all_prompts()}
+    with prompt_version(None) as in_effect:
+        assert in_effect == shipped
+    folder = tmp_path / "v9"
+    folder.mkdir()
+    for src in prompts.PROMPTS_DIR.glob("*.yaml"):
+        text = src.read_text(encoding="utf-8")
+        if src.stem == "triage":
+            text = text.replace(f'version: "{shipped["triage"]}"', 'version: "9.0"')
+        (folder / src.name).write_text(text, encoding="utf-8")
+    with prompt_version(str(folder)) as in_effect:
+        assert in_effect["triage"] == "9.0" and prompts.load_prompt("triage").version == "9.0"
+    assert prompts.load_prompt("triage").version == shipped["triage"]  # restored afterwards
+    with pytest.raises(ConfigError, match="not found"):
+        with prompt_version("no-such-version"):
+            pass

@@ -1,0 +1,140 @@
+"""Definition of Ready per story (configurable per workspace) and backlog health against DEEP."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from datetime import datetime, timezone
+from typing import Any
+
+from pydantic import BaseModel
+from sqlalchemy import func, select
+
+from assistant.errors import ConfigError
+from assistant.models import Story
+from assistant.repository import load_stories
+from assistant.tables import FeedbackRow, NeedRow, StoryHistoryRow
+
+BLOCKING = "error"
+
+
+def _well_formed(story: Story) -> str | None:
+    if not story.role.strip() or not story.goal.strip().lower().startswith("to ") or not story.benefit.strip():
+        return "well_formed: the story needs a role, a goal starting with 'to ...' and a benefit"
+    if any(f.criterion == "well_formed" and f.severity == BLOCKING for f in story.quality):
+        return "well_formed: the lint found the story does not follow 'As a ..., I want ..., so that ...'"
+    return None
+
+
+def _testable(story: Story) -> str | None:
+    ok = [c for c in story.acceptance_criteria if c.given.strip() and c.when.strip() and c.then.strip()]
+    bad = {f.message for f in story.quality if f.criterion == "criteria_testable" and f.severity == BLOCKING}
+    if len(ok) < 2 or bad:
+        return f"min_two_testable_criteria: {len(ok)} complete Given/When/Then criteria" + (f"; {sorted(bad)[0]}" if bad else "")
+    return None
+
+
+def _estimated(story: Story) -> str | None:
+    return None if story.points else "estimated: no story points yet (run `backlogsmith draft` or set them)"
+
+
+def _evidence(story: Story) -> str | None:
+    if not story.evidence or any(not c.evidence for c in story.acceptance_criteria):
+        return "has_evidence: the story and every criterion must cite feedback items"
+    return None
+
+
+def _no_blocking(story: Story) -> str | None:
+    blocking = [f for f in story.quality if f.severity == BLOCKING]
+    return f"no_blocking_finding: {blocking[0].criterion}: {blocking[0].message}" if blocking else None
+
+
+def _prioritized(story: Story) -> str | None:
+    return None if story.priority else "prioritized: no priority yet (run `backlogsmith run` or `draft`)"
+
+
+CHECKS: dict[str, Callable[[Story], str | None]] = {
+    "well_formed": _well_formed,
+    "min_two_testable_criteria": _testable,
+    "estimated": _estimated,
+    "has_evidence": _evidence,
+    "no_blocking_finding": _no_blocking,
+    "prioritized": _prioritized,
+}
+DEFAULT_DOR = ["well_formed", "min_two_testable_criteria", "estimated", "has_evidence", "no_blocking_finding"]
+
+
+def evaluate_ready(story: Story, dor: Sequence[str] | None = None) -> tuple[bool, list[str]]:
+    """(ready, unmet checks with why) against the workspace's Definition of Ready."""
+    names = list(dor) if dor else DEFAULT_DOR
+    unknown = [n for n in names if n not in CHECKS]
+    if unknown:
+        raise ConfigError(f"Unknown Definition of Ready check {unknown[0]!r}; choose from {', '.join(CHECKS)}.")
+    missing = [m for m in (CHECKS[n](story) for n in names) if m]
+    return not missing, missing
+
+
+class HealthCheck(BaseModel):
+    name: str
+    ok: bool
+    detail: str
+    numbers: dict[str, Any] = {}
+
+
+class HealthReport(BaseModel):
+    """The backlog against DEEP: detailed appropriately, estimated, emergent, prioritized."""
+
+    stories: int
+    checks: list[HealthCheck]
+
+    @property
+    def ok(self) -> bool:
+        return all(c.ok for c in self.checks)
+
+
+def backlog_health(ws: Any, *, top: int = 10) -> HealthReport:
+    """DEEP report: the top of the backlog is Ready, everything is estimated and ranked, and new evidence is seen."""
+    dor = ws.get_setting("definition_of_ready")
+    with ws.transaction() as s:
+        stories = [st for st in load_stories(s) if st.status in ("draft", "approved")]
+        last_review = s.scalar(select(func.max(StoryHistoryRow.at)).where(StoryHistoryRow.actor != "backlogsmith"))
+        stmt = select(func.count(FeedbackRow.id)).where(FeedbackRow.duplicate_of.is_(None))
+        new_items = s.scalar(stmt.where(FeedbackRow.created_at > last_review) if last_review else stmt) or 0
+        unclustered = s.scalar(stmt.where(FeedbackRow.need_id.is_(None))) or 0
+        need_ids = set(s.scalars(select(NeedRow.id).where(NeedRow.merged_into.is_(None))))
+    covered_needs = {st.need_id for st in load_stories_any(ws)}
+    ordered = sorted(stories, key=lambda st: st.value.inputs.get("rank", 10**6))
+    head = ordered[:top]
+    ready_head = [st for st in head if evaluate_ready(st, dor)[0]]
+    estimated = [st for st in stories if st.points]
+    ranked = [st for st in stories if st.priority and "rank" in st.value.inputs]
+    needs_without = sorted(need_ids - covered_needs)
+    checks = [
+        HealthCheck(name="detailed_appropriately", ok=len(ready_head) == len(head),
+                    detail=f"{len(ready_head)} of the top {len(head)} stories meet the Definition of Ready",
+                    numbers={"top": len(head), "ready": len(ready_head),
+                             "not_ready": [st.id for st in head if st not in ready_head]}),
+        HealthCheck(name="estimated", ok=len(estimated) == len(stories),
+                    detail=f"{len(estimated)} of {len(stories)} stories have story points",
+                    numbers={"estimated": len(estimated), "total": len(stories)}),
+        HealthCheck(name="emergent", ok=new_items == 0 and not needs_without,
+                    detail=(f"{new_items} new feedback items since the last review"
+                            + (f" ({last_review:%Y-%m-%d %H:%M} UTC)" if last_review else " (no review yet)")
+                            + f"; {len(needs_without)} needs without a story; {unclustered} items not in a need"),
+                    numbers={"new_items": new_items, "last_review": _iso(last_review), "needs_without_story": needs_without,
+                             "unclustered_items": unclustered}),
+        HealthCheck(name="prioritized", ok=len(ranked) == len(stories),
+                    detail=f"{len(ranked)} of {len(stories)} stories have a priority and a rank",
+                    numbers={"ranked": len(ranked), "total": len(stories)}),
+    ]
+    return HealthReport(stories=len(stories), checks=checks)
+
+
+def load_stories_any(ws: Any) -> list[Story]:
+    with ws.transaction() as s:
+        return load_stories(s)
+
+
+def _iso(value: datetime | None) -> str | None:
+    if value is None:
+        return None
+    return (value if value.tzinfo else value.replace(tzinfo=timezone.utc)).isoformat()

@@ -1,0 +1,236 @@
+"""Draft stories for needs: offline engine (spaCy parse of the customers' words) or an LLM, then lint,
+estimate, check Definition of Ready and store with history. Stories the PO touched are never overwritten.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import delete, select
+
+from assistant.errors import LLMOutputError, NotFoundError
+from assistant.models import FeedbackItem, Need, Provenance, Story
+from assistant.repository import load_items, load_needs, load_stories, save_story
+from assistant.stories.asks import Ask, extract_ask
+from assistant.stories.criteria import Member, write_criteria
+from assistant.stories.evidence import check_citations, drop_invented
+from assistant.stories.facts import Facts, extract_facts
+from assistant.stories.nlp import parse
+from assistant.stories.roles import derive_benefit, derive_role
+from assistant.stories.split import AskGroup, split_need
+from assistant.tables import BacklogItemRow, StoryHistoryRow, StoryRow
+
+SYSTEM_ACTOR = "backlogsmith"
+PAYMENT_WORDS = {"card", "detail", "details", "payment", "method", "address", "info", "information"}
+
+
+@dataclass
+class DraftReport:
+    """What a draft run did, in words the CLI can print."""
+
+    stories: list[Story] = field(default_factory=list)
+    created: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    kept: list[tuple[str, str]] = field(default_factory=list)  # (story id, why it was not re-drafted)
+    covered: list[tuple[str, str]] = field(default_factory=list)  # (need id, backlog key)
+    removed: list[str] = field(default_factory=list)  # untouched drafts a re-draft no longer produces
+    no_ask: list[str] = field(default_factory=list)  # needs whose items state no action to draft from
+    messages: list[str] = field(default_factory=list)
+
+
+def story_id(need_id: str, key: str) -> str:
+    """Stable id: the same need and ask always give the same story id."""
+    return "st_" + hashlib.sha1(f"{need_id}|{key}".encode()).hexdigest()[:12]
+
+
+def goal_for(rep: Ask) -> str:
+    """'to save my card for later purchases', 'to upload a receipt without the app crashing'."""
+    phrase = rep.phrase
+    head = rep.obj_head.split()[-1] if rep.obj_head else ""
+    if rep.verb in ("save", "store", "remember", "keep") and head in PAYMENT_WORDS and " for " not in phrase:
+        phrase += " for later purchases"
+    if rep.kind == "bug":
+        return f"to {phrase} without {'errors' if rep.symptom in ('', 'an error') else rep.symptom}"
+    if rep.kind == "slow":
+        return f"to {phrase} without waiting"
+    return f"to {phrase}"
+
+
+def analyse(items: Sequence[FeedbackItem]) -> tuple[dict[str, Ask | None], dict[str, Facts]]:
+    """Parse every item once (batched): its ask and its reported conditions."""
+    docs = parse([i.text for i in items])
+    asks: dict[str, Ask | None] = {}
+    facts: dict[str, Facts] = {}
+    for item, doc in zip(items, docs):
+        kind = item.triage.type if item.triage else None
+        asks[item.id] = None if kind == "praise" else extract_ask(item.id, doc, is_bug=kind == "bug")
+        facts[item.id] = extract_facts(item.text, item.metadata)
+    return asks, facts
+
+
+def offline_stories(
+    need: Need,
+    items: dict[str, FeedbackItem],
+    asks: dict[str, Ask | None],
+    facts: dict[str, Facts],
+    *,
+    embed: Callable[[Sequence[str]], Any] | None = None,
+    plan_names: Sequence[str] = (),
+) -> list[Story]:
+    """1..n stories for one need from its items, deterministic for the same input."""
+    member_ids = [i for i in need.item_ids if i in items]
+    groups: list[AskGroup] = split_need(member_ids, asks, embed)
+    stories = []
+    for group in groups:
+        rep = group.rep
+        group_items = [items[i] for i in group.item_ids]
+        group_asks = [a for a in group.asks]
+        role = derive_role(group_items, group_asks, plan_names)
+        benefit, source = derive_benefit(group_asks, need.statement, rep)
+        members = [Member(items[i], asks.get(i), facts[i]) for i in group.item_ids]
+        criteria = write_criteria(rep, members, role)
+        stories.append(Story(
+            id=story_id(need.id, group.key), need_id=need.id, role=role, goal=goal_for(rep), benefit=benefit,
+            acceptance_criteria=criteria, evidence=list(group.item_ids),
+            provenance=Provenance(engine="offline", prompt=f"benefit:{source}"),
+        ))
+    return stories
+
+
+def _llm_stories(provider: Any, need: Need, items: list[FeedbackItem], report: DraftReport) -> list[Story] | None:
+    from assistant.llm.steps import llm_draft_stories  # only when an LLM is configured
+
+    try:
+        drafted = llm_draft_stories(provider, need, items)
+        out = []
+        for st in drafted:
+            st, dropped = drop_invented(st, need.item_ids)
+            if dropped:
+                report.messages.append(f"need {need.id}: dropped invented citations {', '.join(dropped[:5])}")
+            if not st.evidence or not st.acceptance_criteria:
+                raise LLMOutputError("a drafted story cites no existing feedback")
+            key = "llm:" + st.goal.lower()
+            out.append(st.model_copy(update={"id": story_id(need.id, key), "need_id": need.id, "status": "draft"}))
+        if not out:
+            raise LLMOutputError("no story came back")
+        return out
+    except LLMOutputError as exc:
+        report.messages.append(f"need {need.id}: the LLM draft was unusable ({exc}); used the offline draft instead")
+        return None
+
+
+def _touched(session: Any, ids: Sequence[str]) -> set[str]:
+    """Stories someone other than the drafter changed (edited, approved, rejected)."""
+    rows = session.execute(
+        select(StoryHistoryRow.story_id).where(StoryHistoryRow.story_id.in_(list(ids)), StoryHistoryRow.actor != SYSTEM_ACTOR)
+    )
+    return {r[0] for r in rows}
+
+
+def _content(story: Story) -> tuple[Any, ...]:
+    return (story.role, story.goal, story.benefit, tuple(story.evidence),
+            tuple((c.given, c.when, c.then, tuple(c.evidence)) for c in story.acceptance_criteria))
+
+
+def draft(
+    ws: Any,
+    *,
+    need_ids: Sequence[str] | None = None,
+    provider: Any = None,
+    progress: Callable[[int], None] | None = None,
+    actor: str = SYSTEM_ACTOR,
+) -> DraftReport:
+    """Draft (or re-draft) stories for the given needs, or all needs; see DraftReport for what happened."""
+    from assistant.stories.finish import finish_stories
+
+    report = DraftReport()
+    with ws.transaction() as s:
+        needs = load_needs(s)
+        if need_ids:
+            unknown = sorted(set(need_ids) - {n.id for n in needs})
+            if unknown:
+                raise NotFoundError(f"No need with id {unknown[0]!r}; `backlogsmith needs list` shows the ids.")
+            needs = [n for n in needs if n.id in set(need_ids)]
+        covered = {r.need_id: r.key for r in s.scalars(select(BacklogItemRow).where(BacklogItemRow.need_id.is_not(None)))}
+        items = {i.id: i for i in load_items(s, [i for n in needs for i in n.item_ids])}
+        existing = {st.id: st for st in load_stories(s)}
+        touched = _touched(s, list(existing))
+    todo = []
+    for need in needs:
+        if need.id in covered:
+            report.covered.append((need.id, covered[need.id]))
+        else:
+            todo.append(need)
+    asks, facts = analyse([items[i] for n in todo for i in n.item_ids if i in items])
+    embed = _cached_embed(ws)
+    plan_names = list((ws.get_setting("segment_weights") or {}).keys())
+    drafted: list[Story] = []
+    for need in todo:
+        stories = None
+        if provider is not None:
+            stories = _llm_stories(provider, need, [items[i] for i in need.item_ids if i in items], report)
+        if stories is None:
+            stories = offline_stories(need, items, asks, facts, embed=embed, plan_names=plan_names)
+        if not stories:
+            report.no_ask.append(need.id)
+        drafted.extend(stories)
+        if progress:
+            progress(1)
+    others = [st for sid, st in existing.items() if sid not in {d.id for d in drafted} and st.status != "rejected"]
+    drafted = finish_stories(ws, drafted, backlog=others)
+    _store(ws, drafted, existing, touched, {n.id for n in todo}, report, actor)
+    return report
+
+
+def _store(ws: Any, drafted: list[Story], existing: dict[str, Story], touched: set[str], need_ids: set[str],
+           report: DraftReport, actor: str) -> None:
+    new_ids = {st.id for st in drafted}
+    with ws.transaction() as s:
+        for story in drafted:
+            prior = existing.get(story.id)
+            if prior is not None and (prior.status != "draft" or story.id in touched):
+                why = f"{prior.status}" if prior.status != "draft" else "edited by the PO"
+                report.kept.append((story.id, why))
+                report.stories.append(prior)
+                continue
+            if prior is not None and _content(prior) == _content(story):
+                report.unchanged.append(story.id)
+                report.stories.append(prior)
+                continue
+            check_citations(s, story)
+            if prior is not None:
+                story = story.model_copy(update={"points": story.points, "priority": prior.priority, "value": prior.value})
+            saved = save_story(s, story, actor=actor, action="redraft" if prior else "draft",
+                               expected_version=prior.version if prior else None)
+            (report.updated if prior else report.created).append(saved.id)
+            report.stories.append(saved)
+        stale = [sid for sid, st in existing.items()
+                 if st.need_id in need_ids and sid not in new_ids and st.status == "draft" and sid not in touched]
+        if stale:
+            s.execute(delete(StoryRow).where(StoryRow.id.in_(stale)))
+            report.removed.extend(sorted(stale))
+
+
+def _cached_embed(ws: Any) -> Callable[[Sequence[str]], Any]:
+    import numpy as np
+
+    cache: dict[str, Any] = {}
+
+    def embed(texts: Sequence[str]) -> Any:
+        missing = [t for t in dict.fromkeys(texts) if t not in cache]
+        if missing:
+            for t, v in zip(missing, ws.embedder.embed(missing)):
+                cache[t] = v
+        return np.stack([cache[t] for t in texts])
+
+    return embed
+
+
+def draft_stories(ws: Any, *, need_ids: Sequence[str] | None = None, provider: Any = None,
+                  progress: Callable[[int], None] | None = None) -> list[Story]:
+    """Draft 1..n stories per need (see `draft` for the full report)."""
+    return draft(ws, need_ids=need_ids, provider=provider, progress=progress).stories

@@ -1,0 +1,137 @@
+"""Reported conditions and mentions in one feedback item (device, OS, version, file type, size, timing...).
+
+Acceptance criteria may only use conditions a customer actually reported; these are the extracted ones.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+_DEVICE = re.compile(
+    r"\b(iPhone\s?(?:\d{1,2}|SE|X[RS]?)(?:\s?(?:Pro|Max|Plus|mini))*|iPad(?:\s?(?:Pro|Air|mini))?|Pixel\s?\d+a?"
+    r"|(?:Samsung\s)?Galaxy\s?[A-Z]?\d+|OnePlus\s?\d+|Chromebook|MacBook(?:\s?(?:Pro|Air))?)\b",
+    re.I,
+)
+_OS = re.compile(r"\b(iOS|iPadOS|Android|macOS|Windows)\s?(\d+(?:\.\d+){0,2})\b", re.I)
+_APP_VERSION = re.compile(r"\b(?:app\s+)?(?:version|ver\.?|v)\s?(\d+\.\d+(?:\.\d+)?)\b", re.I)
+_BROWSER = re.compile(r"\b(Safari|Chrome|Firefox|Edge)(?:\s(\d+))?\b")
+_FILE_TYPE = re.compile(r"(?<![\w.])\.?(HEIC|PDF|PNG|JPE?G|CSV|XLSX?|GIF|TIFF?|OFX|QIF)\b", re.I)
+_SIZE = re.compile(r"\b(\d+(?:\.\d+)?)\s?(KB|MB|GB)\b", re.I)
+_COUNT = re.compile(
+    r"\b(\d[\d,]{1,9})\s+(rows|items|expenses|transactions|receipts|records|lines|invoices|entries|files|photos)\b", re.I
+)
+_DURATION = re.compile(r"\b(\d+)\s?(seconds|secs|sec|s|minutes|mins|min)\b", re.I)
+
+# Anything that names a device, OS, app version or browser: kept out of goals, used in criteria.
+ENVIRONMENT = re.compile("|".join(rx.pattern for rx in (_DEVICE, _OS, _APP_VERSION, _BROWSER)), re.I)
+
+_MENTIONS = {
+    "offline": re.compile(r"\b(offline|no (?:internet|connection|signal|network)|airplane mode|poor (?:connection|signal))\b", re.I),
+    "data_loss": re.compile(r"\b(lost|lose|loses|losing|disappear\w*|vanish\w*|gone|wiped|deleted)\b", re.I),
+    "slow": re.compile(r"\b(slow|slowly|forever|ages|takes? (?:too )?long|lag\w*|spinner|spinning)\b", re.I),
+    "large": re.compile(r"\b(large|big|huge|long|thousands|hundreds|many)\b", re.I),
+    "duplicate": re.compile(r"\b(twice|duplicated?|double[d-]?)\b", re.I),
+    "crash": re.compile(r"\b(crash\w*|freez\w*|hangs?|force[sd]? close|closes?|quits?)\b", re.I),
+    "error": re.compile(r"\b(error|fails?|failed|failing|broken|bug|doesn'?t work|not working|won'?t)\b", re.I),
+}
+
+_META_KEYS = {
+    "device": ("device", "device_model", "model"),
+    "os": ("os", "os_version", "platform"),
+    "app_version": ("app_version", "version", "release"),
+    "browser": ("browser",),
+}
+
+
+@dataclass
+class Facts:
+    """What one item reports beyond the ask itself."""
+
+    device: str | None = None
+    os: str | None = None
+    app_version: str | None = None
+    browser: str | None = None
+    file_types: list[str] = field(default_factory=list)
+    size: str | None = None
+    count: str | None = None
+    seconds: int | None = None
+    mentions: set[str] = field(default_factory=set)
+
+    def conditions(self) -> list[str]:
+        """Human phrases for the reported environment, e.g. ['an iPhone 12', 'iOS 17.2', 'app version 3.2.1']."""
+        parts = []
+        if self.device:
+            parts.append(f"{'an' if self.device[:1].lower() in 'aeio' else 'a'} {self.device}")
+        if self.os:
+            parts.append(self.os)
+        if self.browser:
+            parts.append(self.browser)
+        if self.app_version:
+            parts.append(f"app version {self.app_version}")
+        return parts
+
+    def condition_key(self) -> tuple[str, ...]:
+        return (self.device or "", self.os or "", self.browser or "", self.app_version or "", ",".join(self.file_types))
+
+
+def _meta(metadata: dict[str, Any], field_name: str) -> str | None:
+    for key in _META_KEYS[field_name]:
+        value = metadata.get(key)
+        if isinstance(value, (str, int, float)) and str(value).strip():
+            return str(value).strip()
+    return None
+
+
+def extract_facts(text: str, metadata: dict[str, Any] | None = None) -> Facts:
+    """Conditions from the text first, then from item metadata (a review export's device/version columns)."""
+    metadata = metadata or {}
+    facts = Facts()
+    if m := _DEVICE.search(text):
+        facts.device = _tidy_device(m.group(1))
+    if m := _OS.search(text):
+        name = {"ios": "iOS", "ipados": "iPadOS", "android": "Android", "macos": "macOS", "windows": "Windows"}
+        facts.os = f"{name[m.group(1).lower()]} {m.group(2)}"
+    if m := _APP_VERSION.search(text):
+        facts.app_version = m.group(1)
+    if m := _BROWSER.search(text):
+        facts.browser = " ".join(g for g in m.groups() if g)
+    facts.device = facts.device or _meta(metadata, "device")
+    facts.os = facts.os or _meta(metadata, "os")
+    facts.app_version = facts.app_version or _meta(metadata, "app_version")
+    facts.browser = facts.browser or _meta(metadata, "browser")
+    seen: list[str] = []
+    for m in _FILE_TYPE.finditer(text):
+        kind = m.group(1).upper().replace("JPEG", "JPG")
+        if kind not in seen:
+            seen.append(kind)
+    facts.file_types = seen
+    if m := _SIZE.search(text):
+        facts.size = f"{m.group(1)} {m.group(2).upper()}"
+    if m := _COUNT.search(text):
+        facts.count = f"{m.group(1)} {m.group(2).lower()}"
+    if m := _DURATION.search(text):
+        n = int(m.group(1))
+        facts.seconds = n * 60 if m.group(2).lower().startswith("min") else n
+    facts.mentions = {name for name, rx in _MENTIONS.items() if rx.search(text)}
+    if facts.seconds:
+        facts.mentions.add("slow")
+    return facts
+
+
+def _tidy_device(raw: str) -> str:
+    words = raw.split()
+    fixed = []
+    for w in words:
+        low = w.lower()
+        if low.startswith("iphone"):
+            w = "iPhone" + w[6:]
+        elif low.startswith("ipad"):
+            w = "iPad" + w[4:]
+        elif low in ("pro", "max", "plus", "air"):
+            w = w.capitalize()
+        elif low == "mini":
+            w = "mini"
+        fixed.append(w)
+    return " ".join(fixed)

@@ -1,0 +1,233 @@
+"""Business value, effort, priority and stakeholder decisions, always with their inputs.
+
+Every number the PO sees is stored with what it was computed from (StoryValue.inputs), so "not now" comes with
+a transparent why: who asked, which segments and their weights, ARR, sentiment, urgency, and the cost of delay
+of the stories ranked above.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from collections.abc import Sequence
+from typing import Any
+
+from pydantic import BaseModel
+from sqlalchemy import select
+
+from assistant.models import FeedbackItem, Story, StoryValue
+from assistant.repository import load_items, load_needs, load_stories
+from assistant.tables import BacklogItemRow, StoryRow
+
+FIBONACCI = (1, 2, 3, 5, 8, 13)
+CUSTOMER_KEYS = ("customer_id", "account_id", "account", "company", "customer", "organization", "org", "email", "author", "user")
+SEGMENT_KEYS = ("plan", "tier", "segment", "customer_segment", "subscription")
+ARR_KEYS = ("arr", "ARR", "revenue", "annual_revenue", "contract_value", "acv")
+MRR_KEYS = ("mrr", "MRR", "monthly_revenue")
+# Asks touching other systems or money are bigger than their criteria count suggests.
+COMPLEX = re.compile(r"\b(integrat\w*|sync\w*|import\w*|migrat\w*|sso|saml|okta|bank|api|payment|pay|offline|currenc\w*)\b", re.I)
+MOSCOW_CUTS = ((0.25, "must"), (0.60, "should"), (0.85, "could"), (1.01, "wont"))
+PRIORITY = {"must": "P1", "should": "P2", "could": "P3", "wont": "P4"}
+
+
+def estimate_points(story: Story) -> tuple[int, dict[str, Any]]:
+    """Story points on the Fibonacci scale from criteria count, ask complexity and bug vs feature."""
+    n = len(story.acceptance_criteria)
+    step = {0: 0, 1: 0, 2: 1, 3: 2, 4: 3, 5: 3}.get(n, 4)
+    complex_hit = COMPLEX.search(story.goal)
+    is_bug = " without " in story.goal and any("stays open" in c.then or "no error" in c.then for c in story.acceptance_criteria)
+    if complex_hit:
+        step += 1
+    if is_bug and n <= 3:
+        step -= 1
+    step = max(0, min(step, len(FIBONACCI) - 1))
+    inputs = {"criteria": n, "complexity": complex_hit.group(0).lower() if complex_hit else None, "bug": is_bug,
+              "rule": "criteria count -> 1/2/3/5/8, +1 step for integrations/payments/imports, -1 for small bugs"}
+    return FIBONACCI[step], inputs
+
+
+def _number(value: Any) -> float | None:
+    if isinstance(value, (int, float)):
+        return float(value)
+    if isinstance(value, str):
+        text = value.strip().lower().replace(",", "").replace("$", "").replace("€", "").replace("£", "")
+        mult = 1000.0 if text.endswith("k") else 1_000_000.0 if text.endswith("m") else 1.0
+        try:
+            return float(text.rstrip("km")) * mult
+        except ValueError:
+            return None
+    return None
+
+
+def _customer(item: FeedbackItem) -> str:
+    for key in CUSTOMER_KEYS:
+        value = item.metadata.get(key)
+        if isinstance(value, (str, int)) and str(value).strip():
+            return f"{key}:{str(value).strip().lower()}"
+    return f"item:{item.duplicate_of or item.id}"
+
+
+def value_inputs(items: Sequence[FeedbackItem], weights: dict[str, float]) -> dict[str, Any]:
+    """Who asked and how much it matters to them: the inputs every score is computed from."""
+    weights = {k.lower(): float(v) for k, v in (weights or {}).items()}
+    customers: dict[str, dict[str, Any]] = {}
+    for item in items:
+        c = customers.setdefault(_customer(item), {"segment": None, "arr": 0.0})
+        for key in SEGMENT_KEYS:
+            if isinstance(item.metadata.get(key), str) and item.metadata[key].strip():
+                c["segment"] = item.metadata[key].strip()
+                break
+        arr = next((_number(item.metadata.get(k)) for k in ARR_KEYS if _number(item.metadata.get(k)) is not None), None)
+        if arr is None:
+            mrr = next((_number(item.metadata.get(k)) for k in MRR_KEYS if _number(item.metadata.get(k)) is not None), None)
+            arr = mrr * 12 if mrr is not None else None
+        c["arr"] = max(c["arr"], arr or 0.0)
+    segments = Counter((c["segment"] or "unknown") for c in customers.values())
+    weighted = sum(weights.get((c["segment"] or "").lower(), 1.0) for c in customers.values())
+    triaged = [i.triage for i in items if i.triage]
+    sentiments = Counter(t.sentiment.label for t in triaged)
+    urgency = Counter(t.urgency.label for t in triaged)
+    types = Counter(t.type for t in triaged)
+    n = max(len(triaged), 1)
+    return {
+        "items": len(items),
+        "customers": len(customers),
+        "segments": dict(sorted(segments.items())),
+        "segment_weights_used": {s: weights.get(s.lower(), 1.0) for s in sorted(segments)},
+        "weighted_reach": round(weighted, 2),
+        "arr": round(sum(c["arr"] for c in customers.values()), 2),
+        "negative_share": round(sentiments.get("negative", 0) / n, 2),
+        "urgency": {k: urgency.get(k, 0) for k in ("high", "medium", "low")},
+        "high_share": round(urgency.get("high", 0) / n, 2),
+        "medium_share": round(urgency.get("medium", 0) / n, 2),
+        "types": dict(sorted(types.items())),
+        "stakeholder_asks": sum(1 for i in items if i.kind == "stakeholder_ask"),
+    }
+
+
+def score(inputs: dict[str, Any]) -> float:
+    """Value = weighted reach x pain (negative share) x urgency x ARR factor."""
+    pain = 1 + 0.5 * inputs["negative_share"]
+    urgency = 1 + 0.5 * inputs["high_share"] + 0.2 * inputs["medium_share"]
+    arr = 1 + math.log10(1 + inputs["arr"] / 10_000)
+    return round(inputs["weighted_reach"] * pain * urgency * arr, 2)
+
+
+def _rice(inputs: dict[str, Any], points: int, is_bug: bool) -> tuple[float, dict[str, Any]]:
+    impact = 3.0 if inputs["high_share"] >= 0.3 or is_bug else 2.0 if inputs["negative_share"] >= 0.5 else 1.0
+    confidence = 1.0 if inputs["items"] >= 5 else 0.8 if inputs["items"] >= 2 else 0.5
+    reach = inputs["customers"]
+    return round(reach * impact * confidence / points, 2), {"reach": reach, "impact": impact, "confidence": confidence, "effort": points}
+
+
+def _wsjf(value: float, top: float, inputs: dict[str, Any], points: int, is_bug: bool) -> tuple[float, dict[str, Any]]:
+    business = max(1, round(10 * value / top)) if top else 1
+    critical = round(2 + 6 * inputs["high_share"] + 3 * inputs["medium_share"])
+    risk = 5 if is_bug else 3 if inputs["negative_share"] >= 0.5 else 1
+    cod = business + critical + risk
+    return round(cod / points, 2), {"business_value": business, "time_criticality": critical, "risk_reduction": risk,
+                                    "cost_of_delay": cod, "job_size": points}
+
+
+def prioritize(ws: Any) -> list[Story]:
+    """Score, estimate and order every live story; writes value/points/priority/position only when they change."""
+    weights = ws.get_setting("segment_weights") or {}
+    with ws.transaction() as s:
+        stories = [st for st in load_stories(s) if st.status != "rejected"]
+        items = {i.id: i for i in load_items(s, [e for st in stories for e in st.evidence])}
+        rows: list[tuple[Story, dict[str, Any], float, int, dict[str, Any], bool]] = []
+        for st in stories:
+            inputs = value_inputs([items[e] for e in st.evidence if e in items], weights)
+            points, effort = (st.points, {"source": "kept"}) if st.points else estimate_points(st)
+            is_bug = bool(inputs["types"].get("bug")) and inputs["types"]["bug"] * 2 >= inputs["items"]
+            rows.append((st, inputs, score(inputs), points, effort, is_bug))
+        top = max((r[2] for r in rows), default=0.0)
+        ranked = []
+        for st, inputs, value, points, effort, is_bug in rows:
+            rice, rice_in = _rice(inputs, points, is_bug)
+            wsjf, wsjf_in = _wsjf(value, top, inputs, points, is_bug)
+            ranked.append((st, inputs, value, points, effort, rice, rice_in, wsjf, wsjf_in))
+        ranked.sort(key=lambda r: (-r[7], -r[2], r[0].id))
+        out = []
+        for pos, (st, inputs, value, points, effort, rice, rice_in, wsjf, wsjf_in) in enumerate(ranked):
+            moscow = next(m for cut, m in MOSCOW_CUTS if pos / max(len(ranked), 1) < cut) if len(ranked) > 1 else "must"
+            why = (f"Ranked {pos + 1} of {len(ranked)} by WSJF {wsjf} (cost of delay {wsjf_in['cost_of_delay']} / "
+                   f"{points} points): {inputs['customers']} customers, weighted reach {inputs['weighted_reach']}, "
+                   f"{round(inputs['negative_share'] * 100)}% negative, urgency {inputs['urgency']}"
+                   + (f", ARR {inputs['arr']:.0f}" if inputs["arr"] else ""))
+            sv = StoryValue(score=value, moscow=moscow, rice=rice, wsjf=wsjf, value_per_point=round(value / points, 2),
+                            inputs={**inputs, "effort": effort, "rice": rice_in, "wsjf": wsjf_in, "rank": pos + 1, "why": why})
+            row = s.get(StoryRow, st.id)
+            changes = {"value": sv.model_dump(), "points": points, "priority": PRIORITY[moscow], "position": pos}
+            if any(getattr(row, k) != v for k, v in changes.items()):
+                for k, v in changes.items():
+                    setattr(row, k, v)
+            out.append(st.model_copy(update={"value": sv, "points": points, "priority": PRIORITY[moscow]}))
+    return out
+
+
+class AskDecision(BaseModel):
+    """What happened to one stakeholder ask, and why."""
+
+    item_id: str
+    text: str
+    stakeholder: str | None = None
+    need_id: str | None = None
+    need_name: str | None = None
+    story_ids: list[str] = []
+    decision: str  # accepted | merged | not now
+    why: str
+
+
+def stakeholder_decisions(ws: Any) -> list[AskDecision]:
+    """A decision note per stakeholder ask: its need, accepted / merged / not now, and the opportunity cost."""
+    with ws.transaction() as s:
+        asks = [i for i in load_items(s) if i.kind == "stakeholder_ask"]
+        needs = {n.id: n for n in load_needs(s)}
+        covered = {r.need_id: r.key for r in s.scalars(select(BacklogItemRow).where(BacklogItemRow.need_id.is_not(None)))}
+        stories = load_stories(s)
+        reasons = dict(s.execute(select(StoryRow.id, StoryRow.status_reason)).all())
+    live = sorted([st for st in stories if st.status != "rejected"], key=lambda st: st.value.inputs.get("rank", 10**6))
+    out = []
+    for item in asks:
+        who = next((str(item.metadata[k]) for k in ("stakeholder", "author", "requested_by", "team") if item.metadata.get(k)), None)
+        need = needs.get(item.need_id or "")
+        base = dict(item_id=item.id, text=item.text, stakeholder=who, need_id=need.id if need else None,
+                    need_name=need.name if need else None)
+        if need is None:
+            out.append(AskDecision(**base, decision="not now", why="Not grouped into a need yet; run `backlogsmith needs`."))
+            continue
+        if need.id in covered:
+            out.append(AskDecision(**base, decision="merged", why=f"Already in backlog: {covered[need.id]}."))
+            continue
+        mine = [st for st in live if item.id in st.evidence]
+        if not mine:
+            rejected = [st for st in stories if item.id in st.evidence and st.status == "rejected"]
+            why = (f"Story {rejected[0].id} was rejected: {reasons.get(rejected[0].id) or 'no reason given'}."
+                   if rejected else "No story drafted for this need yet; run `backlogsmith draft`.")
+            out.append(AskDecision(**base, decision="not now", why=why))
+            continue
+        best = mine[0]
+        rank = best.value.inputs.get("rank")
+        ids = [st.id for st in mine]
+        others = [e for e in best.evidence if e != item.id]
+        if best.value.moscow in ("must", "should"):
+            if others:
+                decision = "merged"
+                why = (f"Merged into need '{need.name}' with {len(others)} other item(s); story {best.id} is ranked "
+                       f"{rank} of {len(live)} ({best.value.moscow}, {best.priority}). {best.value.inputs.get('why', '')}")
+            else:
+                decision = "accepted"
+                why = f"Story {best.id} is ranked {rank} of {len(live)} ({best.value.moscow}, {best.priority}). {best.value.inputs.get('why', '')}"
+        else:
+            above = [st for st in live if st.value.inputs.get("rank", 10**6) < (rank or 10**6)]
+            names = ", ".join(f"'{needs[st.need_id].name}'" if st.need_id in needs else st.id for st in above[:3])
+            cod = best.value.inputs.get("wsjf", {}).get("cost_of_delay")
+            top_cod = above[0].value.inputs.get("wsjf", {}).get("cost_of_delay") if above else None
+            decision = "not now"
+            why = (f"Ranked {rank} of {len(live)} ({best.value.moscow}): the {len(above)} stories above it "
+                   f"({names}{', ...' if len(above) > 3 else ''}) carry more value per point; cost of delay {cod} here "
+                   f"vs {top_cod} for the top story.")
+        out.append(AskDecision(**base, story_ids=ids, decision=decision, why=why.strip()))
+    return out

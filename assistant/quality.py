@@ -62,11 +62,12 @@ def lint_story(story: Story, *, backlog: Sequence[Story] = ()) -> list[QualityFi
     others = [s for s in backlog if s.id != story.id]
     if others:
         other_parts = [parse_story(s.text) for s in others]
-        everything = [parts, *other_parts]
-        labels = ["this story", *(f"story {s.id}" for s in others)]
-        findings.extend(unique(everything, labels)[0])
-        findings.extend(uniform(everything)[0])
-        findings.extend(conflict_free(everything, labels)[0])
+        # This story goes last so a duplicate is reported on it, pointing at the earlier backlog story.
+        everything = [*other_parts, parts]
+        labels = [*(f"story {s.id}" for s in others), "this story"]
+        findings.extend(unique(everything, labels)[-1])
+        findings.extend(uniform(everything)[-1])
+        findings.extend(conflict_free(everything, labels)[-1])
     findings.extend(criteria_testable(story.acceptance_criteria))
     return _sorted(findings)
 

@@ -39,5 +39,7 @@ def rebuild(parts: StoryParts, *, role: object = _UNSET, means: object = _UNSET,
     if ends_v:
         ends_ind = parts.ends_indicator or "so that"
         out += f", {ends_ind} {ends_v}"
-    out = tidy(out)
+    out = re.sub(r"\b([Aa]n?)\s+(?=([A-Za-z][\w-]*))",
+                 lambda m: (article_for(m.group(2)) if m.group(1).islower() else article_for(m.group(2)).capitalize())
+                 + " ", tidy(out))
     return out + "." if out and out[-1] not in ".!?" else out

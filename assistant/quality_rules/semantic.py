@@ -46,7 +46,7 @@ _UI_PHRASE = re.compile(
     r"\s+(?:on|in|from|via|using|through|with|into)\s+(?:the|a|an|my|our)?\s*(?:[\w-]+\s+){0,3}?(?:"
     + "|".join(sorted(UI_WORDS, key=len, reverse=True)) + r")\b", re.I)
 _WIDGET_TO = re.compile(
-    r"^(?:a|an|the)?\s*(?:[\w-]+\s+){0,3}?(?:" + "|".join(sorted(UI_WORDS, key=len, reverse=True))
+    r"^(?:a|an)\s*(?:[\w-]+\s+){0,3}?(?:" + "|".join(sorted(UI_WORDS, key=len, reverse=True))
     + r")\s+(?:to|that lets me|that allows me to|so I can|for)\s+(?P<action>.+)$", re.I)
 _CLICK = re.compile(r"\b(?:click|tap)\s+(?:on\s+)?", re.I)
 
@@ -64,7 +64,9 @@ def problem_oriented(parts: StoryParts) -> list[QualityFinding]:
     widget = _WIDGET_TO.match(parts.means)
     if widget:
         action = widget.group("action")
-        fix = rebuild(parts, means=action if widget.group(0).lower().count(" for ") else action)
+        if not (parts.means_indicator or "").lower().endswith(" to") and not action.lower().startswith("to "):
+            action = f"to {action}"
+        fix = rebuild(parts, means=action)
     else:
         stripped = tidy(_CLICK.sub("select ", _UI_PHRASE.sub("", parts.means)))
         if stripped and stripped != parts.means:
@@ -117,7 +119,9 @@ def _drop_or_measure(means: str, word: str) -> str:
     match = re.search(rf"\b{re.escape(word)}\b\.?", means, flags=re.I)
     if not match:
         return means
-    if _ADJ_FOLLOWERS.match(means, match.end()) or word not in _MEASURABLE:
+    chained = re.match(r"\s+(?:and|or)\s+([\w-]+)", means[match.end():])
+    if (_ADJ_FOLLOWERS.match(means, match.end()) or word not in _MEASURABLE
+            or (chained and chained.group(1).lower() in VAGUE_TERMS)):
         cut = re.sub(rf"\s*\b(?:and|or)\s+{re.escape(match.group(0))}|{re.escape(match.group(0))}\s*(?:,|and\b|or\b)?",
                      "", means, count=1, flags=re.I)
         return tidy(cut)
@@ -162,7 +166,7 @@ def _role_head(role: str) -> str:
         if w in stop:
             break
         head.append(w)
-    return " ".join(head[-2:]) if head else ""
+    return " ".join(head[-3:]) if head else ""
 
 
 def conceptually_sound(parts: StoryParts) -> list[QualityFinding]:
@@ -170,8 +174,9 @@ def conceptually_sound(parts: StoryParts) -> list[QualityFinding]:
     out: list[QualityFinding] = []
     if parts.role:
         head = _role_head(parts.role)
-        last = head.split()[-1] if head else ""
-        if head in BUILDER_ROLES or last in BUILDER_ROLES:
+        words = head.split()
+        # "developer" or "software engineer" builds the product; "app developer" on a developer platform is a user.
+        if head in BUILDER_ROLES or (words and words[-1] in BUILDER_ROLES and len(words) == 1):
             out.append(finding(
                 "conceptually_sound", "warning",
                 f"The role '{parts.role}' builds the product rather than benefits from it; name the user or "

@@ -70,10 +70,13 @@ EPIC_OBJECTS = ("everything", "all features", "all aspects", "the whole", "the e
 NO_FEATURE_VERBS = frozenset("explore understand learn benefit feel investigate research study know consider "
                              "collaborate leverage ensure".split())
 # Roles that build the product rather than use it (a story should name who benefits).
-BUILDER_ROLES = frozenset("""
-system application app software program developer developers programmer engineer architect designer tester
-data scientist scientist devops team coder
-""".split())
+BUILDER_ROLES = frozenset({
+    "system", "the system", "application", "app", "software", "program", "developer", "developers", "programmer",
+    "software developer", "software engineer", "system developer", "system architect", "software architect",
+    "tester", "data scientist", "devops engineer", "development team", "dev team", "team", "engineer", "coder",
+    "machine learning engineer", "ml engineer", "system designer", "architect", "backend developer",
+    "frontend developer", "front-end developer", "back-end developer", "scrum team",
+})
 
 # Action pairs that cannot both hold for the same role and object.
 OPPOSITES = (

@@ -13,6 +13,7 @@ import streamlit as st
 from assistant.ui.context import session_settings, show_flashes
 
 DEFAULT_DIR = "eval-report"
+SUITES = ["triage", "needs", "stories", "criteria", "injection", "pii"]
 
 
 def eval_command(out: Path, extra: list[str]) -> list[str]:
@@ -54,7 +55,9 @@ def render() -> None:
     with st.expander("Run the evals"):
         st.caption(f"Runs `backlogsmith eval --out {folder}` with the LLM chosen in Settings "
                    f"(now: {session_settings().effective_llm}).")
-        extra = st.text_input("Extra options (e.g. --quick)", "", key="evals_extra").split()
+        suites = st.multiselect("Suites (empty = all)", SUITES, key="evals_suites")
+        extra = [a for s in suites for a in ("--suite", s)]
+        extra += st.text_input("Extra options (e.g. --limit 50)", "", key="evals_extra").split()
         if st.button("Run evals", key="evals_run", type="primary"):
             with st.spinner("Running evals…"):
                 code, output = run_eval(folder, extra)

@@ -81,22 +81,29 @@ def _workspace_folder() -> None:
             st.rerun()
 
 
+def _use_llm() -> None:
+    """Form callback: runs before the page is drawn, so the key field can be emptied before it is shown again."""
+    state = st.session_state
+    apply_llm_choice(state["settings_provider"], state.get("settings_model", ""), state.get("settings_base_url", ""),
+                     state.get("settings_key", ""))
+    state["settings_key"] = ""  # the key now lives only in the process environment
+    model = state.get("settings_model", "")
+    flash(f"LLM set to {state['settings_provider']}" + (f" · {model}" if model else "") + ".")
+
+
 def _llm() -> None:
     st.subheader("LLM")
     settings = session_settings()
     current = settings.effective_llm
-    with st.form("settings_llm", clear_on_submit=True):
-        provider = st.selectbox("Provider", list(PROVIDERS), index=list(PROVIDERS).index(current),
-                                format_func=PROVIDERS.get, key="settings_provider")
-        model = st.text_input("Model (or Azure deployment)", settings.model or "", key="settings_model")
-        base_url = st.text_input("Endpoint URL (OpenAI-compatible base URL or Azure endpoint)",
-                                 settings.openai_base_url or settings.azure_endpoint or "", key="settings_base_url")
-        key = st.text_input("API key (kept only in this server's memory; leave empty to keep the current one)",
-                            type="password", key="settings_key")
-        if st.form_submit_button("Use this LLM"):
-            apply_llm_choice(provider, model, base_url, key)
-            flash(f"LLM set to {provider}" + (f" · {model}" if model else "") + ".")
-            st.rerun()
+    with st.form("settings_llm"):
+        st.selectbox("Provider", list(PROVIDERS), index=list(PROVIDERS).index(current), format_func=PROVIDERS.get,
+                     key="settings_provider")
+        st.text_input("Model (or Azure deployment)", settings.model or "", key="settings_model")
+        st.text_input("Endpoint URL (OpenAI-compatible base URL or Azure endpoint)",
+                      settings.openai_base_url or settings.azure_endpoint or "", key="settings_base_url")
+        st.text_input("API key (kept only in this server's memory; leave empty to keep the current one)",
+                      type="password", key="settings_key")
+        st.form_submit_button("Use this LLM", on_click=_use_llm)
     has_key = bool(settings.openai_api_key or settings.azure_api_key)
     st.caption(("An API key is set for this server process (hidden)." if has_key else "No API key is set.")
                + f" Effective engine: {current}.")

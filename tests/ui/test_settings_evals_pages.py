@@ -1,0 +1,79 @@
+"""Settings and Evals pages under AppTest."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+from ui_helpers import open_page
+
+KEY = "sk-test-0123456789abcdefXYZ"
+
+
+def test_api_key_is_kept_in_process_memory_only_and_never_shown(ui_ws):
+    at = open_page("settings")
+    at.selectbox(key="settings_provider").set_value("openai")
+    at.text_input(key="settings_model").input("gpt-4o-mini")
+    at.text_input(key="settings_key").input(KEY)
+    at.button[[b.label for b in at.button].index("Use this LLM")].click().run()
+    assert not at.exception
+    assert os.environ["OPENAI_API_KEY"] == KEY and os.environ["BACKLOGSMITH_LLM"] == "openai"
+    assert at.text_input(key="settings_key").value == ""  # the field is emptied once the key is in use
+    assert at.session_state["settings_key"] == ""
+    shown = [e.value for kind in ("text_input", "caption", "markdown", "success", "text") for e in at.get(kind)]
+    assert not any(KEY in str(v) for v in shown)
+    assert any("An API key is set" in c.value for c in at.caption)
+    assert any("openai · gpt-4o-mini" in c.value for c in at.sidebar.caption)
+    folder = ui_ws.settings.workspace
+    for path in folder.rglob("*"):  # never written into the workspace (db, WAL, index)
+        if path.is_file():
+            assert KEY.encode() not in path.read_bytes(), path
+    at.button(key="settings_forget").click().run()
+    assert "OPENAI_API_KEY" not in os.environ
+    assert any("No API key" in c.value for c in at.caption)
+
+
+def test_definition_of_ready_and_duplicate_threshold_are_stored(ui_ws):
+    at = open_page("settings")
+    at.multiselect(key="settings_dor_rules").set_value(["well_formed", "estimated"])
+    at.button[[b.label for b in at.button].index("Save Definition of Ready")].click().run()
+    assert ui_ws.get_setting("definition_of_ready") == ["well_formed", "estimated"]
+    at.slider(key="settings_dup").set_value(0.9)
+    at.checkbox(key="settings_keep").check()
+    at.button[[b.label for b in at.button].index("Save")].click().run()
+    assert ui_ws.get_setting("near_duplicate_threshold") == 0.9
+    assert ui_ws.get_setting("keep_original_text") is True
+
+
+def test_switching_workspace_opens_another_folder(ui_ws, tmp_path: Path):
+    other = tmp_path / "other-ws"
+    at = open_page("settings")
+    at.text_input(key="settings_ws_dir").input(str(other))
+    at.button[[b.label for b in at.button].index("Open workspace")].click().run()
+    assert (other / "backlogsmith.db").is_file()
+    assert any(str(other) in c.value for c in at.sidebar.caption)
+
+
+def test_evals_page_shows_an_existing_report(ui_ws, tmp_path: Path):
+    report = tmp_path / "rep"
+    report.mkdir()
+    (report / "report.md").write_text("# Eval report\n\n| metric | value |\n|---|---|\n| f1 | 0.81 |\n")
+    (report / "report.json").write_text(json.dumps({"suites": {"triage": {"f1": 0.81}}}))
+    at = open_page("evals")
+    assert any("No report" in i.value for i in at.info)
+    at.text_input(key="evals_dir").input(str(report)).run()
+    assert any("Eval report" in m.value for m in at.markdown)
+    assert at.json[0].value and "0.81" in at.json[0].value
+
+
+def test_evals_run_from_the_page_writes_a_report(ui_ws, tmp_path: Path):
+    out = tmp_path / "ev"
+    at = open_page("evals", timeout=240)
+    at.text_input(key="evals_dir").input(str(out))
+    at.multiselect(key="evals_suites").set_value(["pii"])
+    at.button(key="evals_run").click().run(timeout=240)
+    assert not at.exception
+    assert any("exit code" in s.value for s in [*at.success, *at.error])
+    assert (out / "report.md").is_file()
+    assert any(m.value.startswith("#") for m in at.markdown)  # the fresh report is shown

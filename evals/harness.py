@@ -52,6 +52,7 @@ class EvalContext:
     datasets_dir: Path | None = None
     limit: int = 400
     judge: bool = False
+    public: bool = True
     seed: int = 7
     embedder: Embedder | None = None
     requests: RequestLog = field(default_factory=RequestLog)
@@ -68,7 +69,9 @@ class EvalContext:
         return resolve_settings(workspace=ws_path, llm=llm, model=self.model)
 
     def shared(self, relative: str) -> Path:
-        """A public data set file, or Unavailable when ../shared/datasets is absent."""
+        """A public data set file, or Unavailable when ../shared/datasets is absent (or public sets are off)."""
+        if not self.public:
+            raise Unavailable("public data sets turned off (--no-public)")
         root = self.datasets_dir or DEFAULT_SHARED
         path = root / relative
         if not path.exists():

@@ -26,6 +26,7 @@ def register(app: typer.Typer) -> None:
         baseline: Optional[Path] = typer.Option(None, "--baseline", help="A previous report.json (or its folder); a drop beyond --threshold exits 1."),
         threshold: float = typer.Option(0.02, "--threshold", min=0.0, help="Allowed drop per metric (absolute for rates, relative otherwise)."),
         limit: int = typer.Option(400, "--limit", min=0, help="Sample size per public data set (0 = all)."),
+        public: bool = typer.Option(True, "--public/--no-public", help="Also score on ../shared/datasets when present."),
         judge: bool = typer.Option(False, "--judge", help="Also score stories with the LLM judge (needs a provider)."),
         cassette: Optional[Path] = typer.Option(None, "--cassette", help="Replay HTTP from this vcrpy cassette (no network)."),
         record: bool = typer.Option(False, "--record", help="With --cassette: record new exchanges (live provider needed)."),
@@ -54,7 +55,7 @@ def register(app: typer.Typer) -> None:
         embedder = None
         for label, (prov, version) in zip("ab", variants):
             ectx = EvalContext(provider=prov, model=settings.model, prompt_version=version, limit=limit,
-                               judge=judge, datasets_dir=datasets, embedder=embedder)
+                               judge=judge, datasets_dir=datasets, embedder=embedder, public=public)
             with common.progress(f"eval {label} ({prov})", len(suite or SUITES)) as advance:
                 run = run_once(ectx, suite, label=label, cases_dir=cases, cassette=cassette, record=record,
                                progress=lambda name: advance(1))

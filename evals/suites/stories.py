@@ -99,6 +99,11 @@ def run(ctx: EvalContext, cases: list[EvalCase]) -> SuiteResult:
                                          n=len(lint_counts), higher_is_better=False))
         else:
             result.notes.append("lint_findings_per_story: assistant.quality.lint_story is not available")
+    from evals.suites import lint_public
+
+    metrics, notes = lint_public.run(ctx)
+    result.metrics += metrics
+    result.notes += notes
     if ctx.judge:
         from evals.judge import judge_stories
 

@@ -1,0 +1,51 @@
+"""The quality lint against public story sets, reported inside the stories suite.
+
+UStAI (expert QUS labels): precision and recall on the held-out half per criterion, via the quality work's
+adapter. Dalpiaz 2018 (22 real backlogs, no labels): story-weighted defect rates, reported as notes because
+a higher rate there is neither better nor worse without labels.
+"""
+
+from __future__ import annotations
+
+from evals.harness import EvalContext, Unavailable
+from evals.models import Metric
+
+HEADLINE = ("atomic", "minimal")  # the criteria with a published precision/recall target (>= 0.9)
+
+
+def ustai_metrics(ctx: EvalContext) -> tuple[list[Metric], list[str]]:
+    try:
+        path = ctx.shared("stories/ustai_qus_annotated.csv")
+        from evals.public import ustai
+    except (Unavailable, ImportError) as exc:
+        return [], [f"UStAI: skipped ({exc})"]
+    result = ustai.run(path)
+    held, n = result["heldout"], result["rows"]["heldout"]
+    metrics = []
+    for crit in HEADLINE:
+        for key in ("precision", "recall"):
+            metrics.append(Metric(name=f"ustai_{crit}_{key}", value=held[crit][key], n=held[crit]["n"],
+                                  note="lint vs expert labels, held-out half"))
+    f1s = [m["f1"] for m in held.values() if m.get("f1") is not None]
+    metrics.append(Metric(name="ustai_macro_f1", value=sum(f1s) / len(f1s) if f1s else None, n=n,
+                          note=f"mean F1 over {len(f1s)} QUS criteria, held-out half"))
+    return metrics, [f"UStAI: {n} held-out stories (split by system abstract)."]
+
+
+def dalpiaz_notes(ctx: EvalContext) -> list[str]:
+    try:
+        folder = ctx.shared("stories/dalpiaz_2018")
+        from evals.public import dalpiaz
+    except (Unavailable, ImportError) as exc:
+        return [f"Dalpiaz: skipped ({exc})"]
+    result = dalpiaz.defect_rates(dalpiaz.load(folder))
+    rates = dalpiaz.overall(result)
+    top = ", ".join(f"{c} {r:.0%}" for c, r in sorted(rates.items(), key=lambda kv: -kv[1]) if r > 0)
+    stories = sum(r["stories"] for r in result.values())
+    return [f"Dalpiaz: {stories} stories in {len(result)} real backlogs; lint defect rates: {top}."]
+
+
+def run(ctx: EvalContext) -> tuple[list[Metric], list[str]]:
+    """Metrics and notes from the public story sets (nothing when they are absent)."""
+    metrics, notes = ustai_metrics(ctx)
+    return metrics, notes + dalpiaz_notes(ctx)

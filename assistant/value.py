@@ -154,7 +154,8 @@ def prioritize(ws: Any) -> list[Story]:
             moscow = next(m for cut, m in MOSCOW_CUTS if pos / max(len(ranked), 1) < cut) if len(ranked) > 1 else "must"
             why = (f"Ranked {pos + 1} of {len(ranked)} by WSJF {wsjf} (cost of delay {wsjf_in['cost_of_delay']} / "
                    f"{points} points): {inputs['customers']} customers, weighted reach {inputs['weighted_reach']}, "
-                   f"{round(inputs['negative_share'] * 100)}% negative, urgency {inputs['urgency']}"
+                   f"{round(inputs['negative_share'] * 100)}% negative, urgency "
+                   + "/".join(f"{k} {v}" for k, v in inputs["urgency"].items())
                    + (f", ARR {inputs['arr']:.0f}" if inputs["arr"] else ""))
             sv = StoryValue(score=value, moscow=moscow, rice=rice, wsjf=wsjf, value_per_point=round(value / points, 2),
                             inputs={**inputs, "effort": effort, "rice": rice_in, "wsjf": wsjf_in, "rank": pos + 1, "why": why})

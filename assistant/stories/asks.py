@@ -394,11 +394,11 @@ def _clean_subtree(tok: Any) -> list[Any]:
     stack = [tok]
     while stack:
         t = stack.pop()
-        if t is not tok and t.dep_ in SKIP_DEPS:
+        if t is not tok and t.dep_ in SKIP_DEPS and t.text != "-":
             continue
         if t.dep_ == "prep" and ENVIRONMENT.search(" ".join(x.text for x in t.subtree)):
             continue
-        if t.lower_ in DROP_WORDS or t.is_punct or t.like_url or t.text.startswith("@"):
+        if t.lower_ in DROP_WORDS or (t.is_punct and t.text != "-") or t.like_url or t.text.startswith("@"):
             continue
         out.append(t)
         stack.extend(t.children)

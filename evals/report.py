@@ -8,7 +8,7 @@ from pathlib import Path
 from assistant.errors import NotFoundError
 from evals.models import EvalReport, EvalRun
 
-REPORT_JSON, REPORT_MD, CHART_PNG = "report.json", "report.md", "chart.png"
+REPORT_JSON, REPORT_MD, CHART_PNG = "report.json", "report.md", "report.png"
 
 
 def write_report(report: EvalReport, out: Path) -> dict[str, Path]:

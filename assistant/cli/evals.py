@@ -17,7 +17,7 @@ def register(app: typer.Typer) -> None:
     @app.command("eval")
     def eval_(
         ctx: typer.Context,
-        out: Path = typer.Option(..., "--out", help="Folder for report.md, report.json and chart.png."),
+        out: Path = typer.Option(..., "--out", help="Folder for report.md, report.json and report.png."),
         suite: Optional[list[str]] = typer.Option(None, "--suite", "-s", help="triage, needs, stories, criteria, injection, pii (repeatable; default all)."),
         provider: Optional[str] = typer.Option(None, "--provider", help="offline | openai | azure (default: --llm / configured)."),
         prompt_version: Optional[str] = typer.Option(None, "--prompt-version", help="Prompt version to evaluate."),

@@ -70,7 +70,7 @@ def test_compare_two_providers_on_the_same_cases(tmp_path):
     assert report.runs[1].info.prompts  # the LLM run records which prompt versions were in effect
     row = next(c for c in report.comparison if c.metric == "criteria.lint_label_agreement")
     assert row.better == "tie" and row.a == row.b == 1.0
-    assert "## Comparison" in (out / "report.md").read_text() and (out / "chart.png").stat().st_size > 0
+    assert "## Comparison" in (out / "report.md").read_text() and (out / "report.png").stat().st_size > 0
 
 
 def test_usage_errors_are_one_line(tmp_path):

@@ -124,4 +124,6 @@ class AzureTarget:
             except HTTPStatusError as exc:
                 ctx.done(story.id, "failed", key=remote.key if remote else None, error=str(exc))
                 continue
-            ctx.done(story.id, "created", key=str(data["id"]), url=self._html_url(data), payload=ops)
+            # Hash the update form (no parent relation) so an untouched story is "unchanged" on the next push.
+            ctx.done(story.id, "created", key=str(data["id"]), url=self._html_url(data),
+                     payload=self.story_patch(story, b, parent_url, create=False))

@@ -156,7 +156,9 @@ class JiraTarget:
             for i, story in enumerate(chunk):
                 if i in created:
                     key = created[i]["key"]
-                    ctx.done(story.id, "created", key=key, url=self._browse(key), payload=fields[i])
+                    # Hash what a re-push would send (update form), so an untouched story is "unchanged" next time.
+                    update_form = self.story_fields(story, b, self._parent(ctx, story), create=False)
+                    ctx.done(story.id, "created", key=key, url=self._browse(key), payload=update_form)
                     self._link(ctx, story, key)
                 else:
                     ctx.done(story.id, "failed", error=failed.get(i, "not in Jira's answer"))

@@ -7,6 +7,7 @@ rate limiting (HTTP 429 / 400 RATELIMITED) goes through the shared retry policy.
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlsplit
 
 from assistant.export.bodies import story_markdown
 from assistant.export.bundle import Bundle, priority_level, title
@@ -26,7 +27,8 @@ UPDATE = """mutation BacklogsmithIssueUpdate($id: String!, $input: IssueUpdateIn
 
 def client(cfg: TrackerConfig, *, policy: RetryPolicy | None = None, **kwargs: Any) -> TrackerClient:
     # Personal API keys go in Authorization as-is (no "Bearer"), per Linear's docs.
-    return TrackerClient(str(cfg.get("LINEAR_API_URL")), name="Linear", policy=policy,
+    parts = urlsplit(str(cfg.get("LINEAR_API_URL")))
+    return TrackerClient(f"{parts.scheme}://{parts.netloc}", name="Linear", policy=policy,
                          headers={"Authorization": cfg.secret("LINEAR_API_KEY"), "Content-Type": "application/json"},
                          **kwargs)
 
@@ -41,6 +43,8 @@ class LinearTarget:
     def __init__(self, cfg: TrackerConfig, http: TrackerClient | None):
         self.cfg, self.http = cfg, http
         self.team = str(cfg.get("LINEAR_TEAM_ID"))
+        # httpx would turn an empty path on a base URL into ".../graphql/", which Linear does not serve.
+        self.path = urlsplit(str(cfg.get("LINEAR_API_URL"))).path or "/"
 
     def issue_input(self, story: Story, bundle: Bundle, *, create: bool) -> dict[str, Any]:
         data: dict[str, Any] = {"title": title(story), "description": story_markdown(story, bundle)}
@@ -59,12 +63,12 @@ class LinearTarget:
         return {"query": CREATE, "variables": {"input": self.issue_input(story, ctx.bundle, create=True)}}
 
     def plan(self, ctx: PushContext) -> list[dict[str, Any]]:
-        return [{"method": "POST", "path": "", "story_ids": [s.id], "body": self.request_for(ctx, s)}
+        return [{"method": "POST", "path": self.path, "story_ids": [s.id], "body": self.request_for(ctx, s)}
                 for s in ctx.bundle.stories]
 
     def _call(self, body: dict[str, Any], field: str) -> dict[str, Any]:
         assert self.http is not None
-        data = self.http.request("POST", "", json=body, expect=(200,)).json()
+        data = self.http.request("POST", self.path, json=body, expect=(200,)).json()
         if data.get("errors"):
             raise GraphQLError("; ".join(str(e.get("message")) for e in data["errors"]))
         result = (data.get("data") or {}).get(field) or {}
@@ -86,4 +90,7 @@ class LinearTarget:
                 ctx.done(story.id, "failed", key=remote.key if remote else None, error=f"Linear: {exc}")
                 continue
             # The issue's UUID is the key: issueUpdate takes it, and it never changes when the issue moves team.
-            ctx.done(story.id, "updated" if updating else "created", key=issue["id"], url=issue.get("url"), payload=body)
+            # Hash the update request a re-push would send, so an untouched story is "unchanged" next time.
+            update = {"query": UPDATE, "variables": {"id": issue["id"],
+                                                     "input": self.issue_input(story, ctx.bundle, create=False)}}
+            ctx.done(story.id, "updated" if updating else "created", key=issue["id"], url=issue.get("url"), payload=update)

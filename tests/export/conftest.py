@@ -37,7 +37,7 @@ def make_story(sid: str, need: str | None, *, goal: str, evidence: list[str], st
         Criterion(given="a returning buyer with a saved card", when="they check out",
                   then="the saved card is preselected", evidence=evidence[:1]),
         Criterion(given="a buyer without a saved card", when="they pay",
-                  then="they are offered to save the card", evidence=evidence[1:2]),
+                  then="they are offered to save the card", evidence=evidence[-1:]),
     ]
     return Story(id=sid, need_id=need, role="returning buyer", goal=goal, benefit="I can check out in one step",
                  acceptance_criteria=criteria, evidence=evidence, status=status, points=points, priority=priority,
@@ -51,7 +51,7 @@ def hostile_story() -> Story:
         criteria=[
             Criterion(given="Given a user\nScenario: injected # not comment", when="@tag | table |",
                       then="Then \"\"\" docstring ``` and <b>bold</b>", evidence=["fb-003"]),
-            Criterion(given="a second criterion", when="-1+1 is typed", then="@nothing = happens", evidence=[]),
+            Criterion(given="a second criterion", when="-1+1 is typed", then="@nothing = happens", evidence=["fb-003"]),
         ],
     )
 

@@ -49,7 +49,7 @@ def forget_keys(env: Any = os.environ) -> None:
 
 def dor_rules() -> list[str]:
     """Every rule the readiness module knows (or the defaults until it lands)."""
-    for name in ("DOR_RULES", "RULES"):
+    for name in ("CHECKS", "DOR_RULES", "RULES"):
         try:
             rules = lib.resolve("assistant.readiness", name)
             return list(rules)  # type: ignore[arg-type]

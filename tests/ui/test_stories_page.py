@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
+from assistant.models import QualityFinding
 from assistant.repository import get_story, save_story, story_history
 from assistant.tables import StoryRow
 from assistant.ui import lib
@@ -104,3 +105,31 @@ def test_evidence_and_history_render_as_plain_text(ui_ws):
     assert any(t.startswith("<img src=x") for t in texts)  # the hostile quote is shown literally, as text
     assert any("drafter" in t and "draft" in t for t in texts)  # history line
     assert not any("<img" in m.value for m in at.markdown)
+
+
+def test_fix_changes_maps_a_fix_to_an_edit(ui_ws):
+    story = seed(ui_ws, needs=1)[0]
+    crit_fix = QualityFinding(criterion="criteria_testable", severity="warning", message="Criterion 2 is vague.",
+                              fix="Given no data, when I export the report, then I see 'No invoices this month'.")
+    changes = vm.fix_changes(story, crit_fix)
+    assert changes["acceptance_criteria"][1]["then"] == "I see 'No invoices this month'"
+    assert changes["acceptance_criteria"][0] == story.acceptance_criteria[0].model_dump()
+    text_fix = QualityFinding(criterion="minimal", severity="warning", message="Too long.",
+                              fix="As a finance admin, I want to export the report, so that I can close the month.")
+    assert vm.fix_changes(story, text_fix) == {"goal": "to export the report"}
+    guidance = QualityFinding(criterion="estimatable", severity="warning", message="Vague.", fix="in <N> steps")
+    assert vm.fix_changes(story, guidance) is None
+
+
+@needs_review
+def test_apply_fix_in_one_click(ui_ws):
+    story = seed(ui_ws, needs=1)[0]
+    with ui_ws.transaction() as s:
+        finding = QualityFinding(criterion="criteria_testable", severity="warning", message="Criterion 1 is vague.",
+                                 fix="Given an open month, when I export the report, then a CSV file with 12 rows downloads.")
+        story = save_story(s, story.model_copy(update={"quality": [finding]}), actor="lint", action="lint")
+    at = open_page("stories")
+    at.button(key=f"st_fix:{story.id}:{story.version}:0").click().run()
+    assert not at.error, [e.value for e in at.error]
+    with ui_ws.transaction() as s:
+        assert get_story(s, story.id).acceptance_criteria[0].then == "a CSV file with 12 rows downloads"

@@ -12,6 +12,7 @@ Everything else is `feedback`.
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -53,6 +54,7 @@ _INTERNAL_CHANNEL = re.compile(r"sales|internal|leadership|exec|qbr|stakeholder|
 _DATE_FORMATS = ("%Y-%m-%d", "%Y/%m/%d", "%d.%m.%Y", "%m/%d/%Y", "%d/%m/%Y", "%b %d, %Y", "%d %b %Y", "%B %d, %Y")
 
 
+@functools.lru_cache(maxsize=4096)
 def normalise_key(name: str) -> str:
     return re.sub(r"[^0-9a-z]+", "_", str(name).strip().lower()).strip("_")
 

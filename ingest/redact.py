@@ -63,6 +63,7 @@ _PHONE_CONTEXT = re.compile(r"(?:phone|tel|call|mobile|cell|whatsapp|text me|sms
 _DIGITS = re.compile(r"\d")
 # Cheap pre-check: a run of 7+ digits with phone separators; the (slow) matcher runs only when one exists.
 _PHONE_CANDIDATE = re.compile(r"\d(?:[\s().-]{0,3}\d){6,}")
+_DATE_LIKE = re.compile(r"\d{4}[-./]\d{1,2}[-./]\d{1,2}|\d{1,2}[-./]\d{1,2}[-./]\d{2,4}")
 
 
 def _luhn_ok(digits: str) -> bool:
@@ -144,7 +145,7 @@ def _sub_ips(text: str) -> str:
 
 
 def _sub_phones(text: str) -> str:
-    if not _PHONE_CANDIDATE.search(text):
+    if not any(not _DATE_LIKE.fullmatch(m.group(0)) for m in _PHONE_CANDIDATE.finditer(text)):
         return text
     spans: list[tuple[int, int]] = []
     for region in PHONE_REGIONS:
@@ -175,6 +176,10 @@ def redact_text(text: str) -> str:
     if not text:
         return text
     has_digit = _DIGITS.search(text) is not None
+    # Fast path for short plain values (plans, channels, names): every pattern needs a digit, '@', ':' or
+    # '=' unless the string is long enough to be a bare token.
+    if not has_digit and len(text) < 32 and not any(c in text for c in "@:="):
+        return text
     text = _sub_secrets(text)
     if "@" in text:
         text = _EMAIL_RE.sub(EMAIL, text)

@@ -324,8 +324,10 @@ def _imperative(sent: Any) -> tuple[Any, str, str] | None:
 
 def _noun_only(sent: Any) -> tuple[Any, str, str] | None:
     root = sent.root
-    if root.pos_ in ("NOUN", "PROPN") and len(sent) <= 8:
-        return root, "request", ""
+    # "Dark mode please", "CSV export": a short noun phrase with a modifier, or an action noun
+    if root.pos_ in ("NOUN", "PROPN") and len(sent) <= 8 and root.lemma_.lower() not in PRAISE | {"thanks", "thank"}:
+        if root.lower_ in DEVERBAL or _children(root, "compound", "amod"):
+            return root, "request", ""
     return None
 
 

@@ -1,0 +1,62 @@
+"""The offline drafter turns real feedback phrasing into grammatical goals (spaCy parse, no templates per text)."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.stories.asks import extract_ask
+from assistant.stories.draft import goal_for
+from assistant.stories.facts import extract_facts
+from assistant.stories.nlp import parse
+
+CASES = [
+    ("please let me save my card", "to save my card for later purchases"),
+    ("can't export expenses to CSV", "to export my expenses to CSV"),
+    ("app crashes when I upload a receipt", "to upload a receipt without the app crashing"),
+    ("I wish I could split a bill between two cards", "to split a bill between two cards"),
+    ("It would be great to have dark mode", "to use dark mode"),
+    ("Dark mode please!!", "to use dark mode"),
+    ("Add an option to export invoices as PDF because our accountant needs them", "to export my invoices as PDF"),
+    ("I'd love to be able to connect my bank account", "to connect my bank account"),
+    ("There is no way to delete a receipt once uploaded", "to delete a receipt"),
+    ("Please add support for Apple Pay", "to use Apple Pay"),
+    ("Can you send me a reminder when a bill is due?", "to get a reminder when a bill is due"),
+    ("Users can't change their password", "to change my password"),
+    ("I want a button to duplicate an expense", "to duplicate an expense"),
+    ("Login fails with my Google account", "to log in with my Google account without errors"),
+    ("Would be nice if I could filter expenses by category", "to filter my expenses by category"),
+    ("Let us import transactions from our bank as OFX", "to import my transactions from our bank as OFX"),
+    ("App freezes when uploading HEIC photos on Android 14", "to upload my HEIC photos without the app freezing"),
+    ("The app keeps crashing when I try to scan a receipt on my iPhone 12 (iOS 17.2, version 3.2.1)",
+     "to scan a receipt without the app crashing"),
+    ("Why is there no Excel export?", "to export my data to Excel"),
+    ("I cannot find where to change currency", "to change currency"),
+    ("We need to export our expenses to CSV for month-end close", "to export our expenses to CSV for month-end close"),
+]
+
+
+@pytest.mark.parametrize(("text", "goal"), CASES)
+def test_goal_from_real_phrasing(text: str, goal: str) -> None:
+    ask = extract_ask("fb_1", parse([text])[0])
+    assert ask is not None
+    assert goal_for(ask) == goal
+
+
+@pytest.mark.parametrize("text", ["Love the app, great job", "thanks!", "ok"])
+def test_praise_and_noise_give_no_ask(text: str) -> None:
+    assert extract_ask("fb_1", parse([text])[0]) is None
+
+
+def test_purpose_clause_becomes_the_benefit_source() -> None:
+    ask = extract_ask("fb_1", parse(["I wish I could split a bill so that I can share costs with my partner"])[0])
+    assert ask is not None and ask.purpose == "I can share costs with my partner"
+    ask = extract_ask("fb_1", parse(["Allow admins to approve expenses in bulk so that month-end close takes less time"])[0])
+    assert ask is not None and ask.purpose == "month-end close takes less time" and ask.actor == "admin"
+
+
+def test_reported_conditions_are_extracted_not_guessed() -> None:
+    facts = extract_facts("The app keeps crashing when I upload a HEIC receipt on my iPhone 12 (iOS 17.2, version 3.2.1)")
+    assert (facts.device, facts.os, facts.app_version, facts.file_types) == ("iPhone 12", "iOS 17.2", "3.2.1", ["HEIC"])
+    assert "crash" in facts.mentions
+    plain = extract_facts("please let me save my card")
+    assert plain.conditions() == [] and plain.file_types == [] and plain.seconds is None

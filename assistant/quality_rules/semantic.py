@@ -124,7 +124,7 @@ def _drop_or_measure(means: str, word: str) -> str:
             or (chained and chained.group(1).lower() in VAGUE_TERMS)):
         cut = re.sub(rf"\s*\b(?:and|or)\s+{re.escape(match.group(0))}|{re.escape(match.group(0))}\s*(?:,|and\b|or\b)?",
                      "", means, count=1, flags=re.I)
-        return tidy(cut)
+        return tidy(re.sub(r"\s+in an?\s+(?:manner|way|fashion)\b", "", cut))
     return means[: match.start()] + _MEASURABLE[word] + means[match.end():]
 
 

@@ -73,7 +73,10 @@ _BRACKETS = re.compile(r"\s*[\(\[\{][^\)\]\}]*[\)\]\}]")
 _EXAMPLE_START = re.compile(r",?\s*\b(?:e\.\s?g\.?|eg\.|i\.\s?e\.?|for example|for instance|such as|including)(?=\W)",
                             re.I)
 _ELLIPSIS = re.compile(r",?\s*(?:\betc\b\.?|\.\.\.+|…)", re.I)
-_SECOND_WANT = re.compile(r"\b(?:i|we)\s+(?:also\s+)?(?:want|need|would like|'d like)\b", re.I)
+# A second "I want" starts the ends ("..., so I want to use X") or follows a comma in the means; "the care I need"
+# inside a clause is not one.
+_SECOND_WANT = re.compile(r"(?:^|[,;]\s*(?:and\s+|so\s+|but\s+)?)(?:i|we)\s+(?:also\s+)?(?:want|need|would like|'d like)\b",
+                          re.I)
 # The example list ends at a clause that carries on the story ("..., to identify", "..., so that").
 _PURPOSE_VERBS = ACTION_VERBS | frozenset(
     "improve identify ensure make help predict determine enhance reduce increase understand support provide "
@@ -175,13 +178,36 @@ def _is_action(tok: Any) -> bool:
         tok.nbor(-1).lower_ in _CONJ_WORDS or tok.nbor(-1).text == ",")
 
 
+def purpose_start(doc: Any, off: int) -> int:
+    """Where a purpose clause starts inside the means ('use X to identify Y', ', ensuring Z'), else len(doc.text).
+
+    Such a clause is the story's 'why' written without 'so that'; Lucassen's atomic check is about the means, so
+    'to reduce costs and improve care' there is not two features.
+    """
+    for tok in doc:
+        if tok.idx < off:
+            continue
+        if tok.lower_ == "to" and tok.dep_ == "aux" and tok.head.pos_ == "VERB" and tok.head.i > tok.i:
+            verb, gov = tok.head, tok.head.head
+            if verb.dep_ == "advcl" and gov.idx < off:  # "I want clear rules to ensure safety"
+                return tok.idx
+            if (verb.dep_ in ("xcomp", "advcl") and gov.pos_ == "VERB" and gov.tag_ != "VBN" and gov.idx >= off
+                    and any(c.dep_ == "dobj" and c.i < tok.i for c in gov.children)):  # "use X to identify Y"
+                return tok.idx
+        if (tok.tag_ == "VBG" and tok.i > 0 and tok.nbor(-1).text == "," and tok.dep_ in ("advcl", "xcomp", "conj")
+                and tok.lower_ not in ACTION_VERBS):
+            return tok.nbor(-1).idx
+    return len(doc.text)
+
+
 def _action_pairs(prefix: str, means: str) -> list[tuple[int, int, int]]:
     """(first-verb start, conjunction start, second-action start) offsets in the means for each joined action."""
     doc = nlp.parse(prefix + _masked(means))
     off = len(prefix)
+    stop = purpose_start(doc, off)
     pairs: list[tuple[int, int, int]] = []
     for tok in doc:
-        if tok.idx < off or tok.lower_ not in _CONJ_WORDS or tok.i + 1 >= len(doc):
+        if tok.idx < off or tok.idx >= stop or tok.lower_ not in _CONJ_WORDS or tok.i + 1 >= len(doc):
             continue
         nxt = tok.nbor(1)
         while nxt.i + 1 < len(doc) and nxt.pos_ in ("ADV", "PART", "PUNCT") and nxt.lower_ not in ("to",):

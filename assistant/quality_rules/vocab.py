@@ -30,7 +30,7 @@ BINOMIALS = (
     "and/or", "profit and loss", "time and date", "date and time", "first and last name", "name and address",
     "username and password", "user name and password", "login and password", "email and password",
     "bed and breakfast", "health and safety", "plug and play", "point and click", "sign in and sign out",
-    "and so on", "and so forth", "end-to-end",
+    "and so on", "and so forth", "end-to-end", "compare and contrast", "pick and choose", "sign up and log in",
 )
 
 # Words naming a UI widget or an implementation choice: the story should say what the user needs, not how.

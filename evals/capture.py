@@ -1,16 +1,16 @@
 """Captures the bodies of every HTTP request an LLM provider sends, so the PII suite can inspect them.
 
-It wraps httpx's send (what the openai SDK uses), so it sees exactly the bytes that would leave the machine,
-whether the answer comes from a live endpoint, a loopback fake or a vcrpy cassette.
+It wraps `send` of httpx and of httpx2 (what the openai SDK 3.x uses), so it sees exactly the bytes that would
+leave the machine, whether the answer comes from a live endpoint, a loopback fake or a cassette.
 """
 
 from __future__ import annotations
 
+import importlib
 import threading
 from collections.abc import Iterator
-from contextlib import contextmanager
-
-import httpx
+from contextlib import ExitStack, contextmanager
+from typing import Any
 
 
 class RequestLog:
@@ -22,10 +22,10 @@ class RequestLog:
         self._lock = threading.Lock()
         self._depth = 0
 
-    def _record(self, request: httpx.Request) -> None:
+    def _record(self, request: Any) -> None:
         try:
             body = request.content.decode("utf-8", errors="replace")
-        except httpx.RequestNotRead:  # streaming upload: read it so nothing escapes the check
+        except Exception:  # noqa: BLE001 - a streamed body (RequestNotRead): read it so nothing escapes the check
             body = request.read().decode("utf-8", errors="replace")
         with self._lock:
             self.bodies.append(body)
@@ -37,7 +37,22 @@ class RequestLog:
         if self._depth:  # already patched by an outer block: record once, not twice
             yield self
             return
-        sync_send, async_send = httpx.Client.send, httpx.AsyncClient.send
+        self._depth += 1
+        try:
+            with ExitStack() as stack:
+                for name in ("httpx", "httpx2"):
+                    try:
+                        module = importlib.import_module(name)
+                    except ImportError:
+                        continue
+                    stack.enter_context(self._patch(module))
+                yield self
+        finally:
+            self._depth -= 1
+
+    @contextmanager
+    def _patch(self, module: Any) -> Iterator[None]:
+        sync_send, async_send = module.Client.send, module.AsyncClient.send
         log = self
 
         def send(client, request, *args, **kwargs):  # type: ignore[no-untyped-def]
@@ -48,10 +63,8 @@ class RequestLog:
             log._record(request)
             return await async_send(client, request, *args, **kwargs)
 
-        httpx.Client.send, httpx.AsyncClient.send = send, asend  # type: ignore[method-assign]
-        self._depth += 1
+        module.Client.send, module.AsyncClient.send = send, asend
         try:
-            yield self
+            yield
         finally:
-            self._depth -= 1
-            httpx.Client.send, httpx.AsyncClient.send = sync_send, async_send  # type: ignore[method-assign]
+            module.Client.send, module.AsyncClient.send = sync_send, async_send

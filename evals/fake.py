@@ -75,3 +75,24 @@ def fake_provider(log: RequestLog) -> Any:
     from assistant.llm.engine import LLMProvider
 
     return LLMProvider(EchoBackend(log), model="echo-fake", engine="fake", cache=MemoryCache(), concurrency=1)
+
+
+def openai_chat_completion(body: dict[str, Any]) -> dict[str, Any]:
+    """The echo answer as an OpenAI chat-completions response, for a loopback OpenAI-compatible test server.
+
+    Lets the real openai-SDK provider run end to end over real HTTP (and be recorded to a cassette).
+    """
+    fmt = (body.get("response_format") or {}).get("json_schema") or {}
+    schema = fmt.get("name") or ""
+    if not schema:  # JSON mode: the schema's title travels inside the system prompt
+        system = next((m["content"] for m in body.get("messages", []) if m.get("role") == "system"), "")
+        schema = next((s for s in ("TriageBatch", "NeedStatementOut", "StoryDraftBatch", "CriteriaOut", "RepairOut",
+                                   "StoryJudgement", "CriteriaJudgement", "Ping") if s in system), "Ping")
+    data = " ".join(m.get("content") or "" for m in body.get("messages", []) if m.get("role") != "system")
+    content = json.dumps(_answer(schema, list(dict.fromkeys(_ID.findall(data)))))
+    return {
+        "id": "chatcmpl-echo", "object": "chat.completion", "created": 0, "model": body.get("model", "echo-fake"),
+        "choices": [{"index": 0, "finish_reason": "stop", "message": {"role": "assistant", "content": content}}],
+        "usage": {"prompt_tokens": len(json.dumps(body)) // 4, "completion_tokens": len(content) // 4,
+                  "total_tokens": (len(json.dumps(body)) + len(content)) // 4},
+    }

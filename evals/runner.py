@@ -25,17 +25,11 @@ def _version() -> str:
         return "dev"
 
 
-def _cassette(path: Path | None, record: bool) -> object:
-    """Replay (or record) every HTTP exchange of the run from a vcrpy cassette; secrets are filtered out."""
-    import vcr
+def _cassette(path: Path, record: bool) -> object:
+    """Replay (or record) every HTTP exchange of the run from a cassette (httpx and httpx2; secrets filtered)."""
+    from evals.cassette import use_cassette
 
-    recorder = vcr.VCR(
-        record_mode="new_episodes" if record else "none",
-        filter_headers=["authorization", "api-key", "x-api-key", "openai-organization"],
-        match_on=["method", "scheme", "host", "port", "path", "body"],
-        decode_compressed_response=True,
-    )
-    return recorder.use_cassette(str(path))
+    return use_cassette(path, record=record)
 
 
 def run_once(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from datetime import datetime, timezone
 from typing import Any
@@ -26,10 +27,14 @@ def _well_formed(story: Story) -> str | None:
 
 
 def _testable(story: Story) -> str | None:
-    ok = [c for c in story.acceptance_criteria if c.given.strip() and c.when.strip() and c.then.strip()]
-    bad = {f.message for f in story.quality if f.criterion == "criteria_testable" and f.severity == BLOCKING}
-    if len(ok) < 2 or bad:
-        return f"min_two_testable_criteria: {len(ok)} complete Given/When/Then criteria" + (f"; {sorted(bad)[0]}" if bad else "")
+    # a criterion counts when it has Given/When/Then and the lint did not call its outcome vague or incomplete
+    flagged = {int(m.group(1)) for f in story.quality if f.criterion == "criteria_testable" and f.severity != "info"
+               for m in [re.match(r"Criterion (\d+)", f.message)] if m}
+    ok = [n for n, c in enumerate(story.acceptance_criteria, 1)
+          if c.given.strip() and c.when.strip() and c.then.strip() and n not in flagged]
+    if len(ok) < 2:
+        why = f"; criterion {min(flagged)} is not testable as written" if flagged else ""
+        return f"min_two_testable_criteria: {len(ok)} testable Given/When/Then criteria, need 2{why}"
     return None
 
 

@@ -1,0 +1,106 @@
+"""Value, effort, priority, stakeholder decisions, Definition of Ready and DEEP health on real rows."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.errors import ConfigError
+from assistant.readiness import backlog_health, evaluate_ready
+from assistant.stories import draft, reject_story
+from assistant.value import estimate_points, prioritize, stakeholder_decisions, value_inputs
+from story_fixtures import insert_fixture
+
+
+@pytest.fixture
+def ranked(workspace):
+    insert_fixture(workspace)
+    draft(workspace)
+    return workspace, {st.id: st for st in prioritize(workspace)}
+
+
+def test_every_score_keeps_its_inputs(ranked) -> None:
+    _, stories = ranked
+    for st in stories.values():
+        v = st.value
+        assert v.moscow in ("must", "should", "could", "wont") and st.priority in ("P1", "P2", "P3", "P4")
+        assert v.rice is not None and v.wsjf is not None and v.value_per_point == round(v.score / st.points, 2)
+        for key in ("customers", "segments", "segment_weights_used", "weighted_reach", "arr", "negative_share",
+                    "urgency", "effort", "rice", "wsjf", "rank", "why"):
+            assert key in v.inputs, key
+        assert v.inputs["wsjf"]["job_size"] == st.points
+
+
+def test_order_is_sensible(ranked) -> None:
+    _, stories = ranked
+    order = [st.need_id for st in sorted(stories.values(), key=lambda s: s.value.inputs["rank"])]
+    # many paying Business-plan admins with ARR beat a single-customer nicety; dark mode (low urgency, positive) is last
+    assert order.index("nd_export") < order.index("nd_mixed")
+    assert order[-1] == "nd_mixed"
+    export = next(s for s in stories.values() if s.need_id == "nd_export")
+    assert export.value.inputs["arr"] == 24000 and export.value.inputs["segments"] == {"Business": 4, "Free": 1}
+    assert export.value.inputs["segment_weights_used"]["Business"] == 2.0
+
+
+def test_segment_weights_setting_changes_value(ranked) -> None:
+    ws, stories = ranked
+    export = next(s for s in stories.values() if s.need_id == "nd_export")
+    ws.set_setting("segment_weights", {"business": 10.0})
+    after = {s.id: s for s in prioritize(ws)}
+    assert after[export.id].value.score > export.value.score
+    assert after[export.id].value.inputs["segment_weights_used"]["Business"] == 10.0
+
+
+def test_points_follow_criteria_and_complexity(ranked) -> None:
+    _, stories = ranked
+    for st in stories.values():
+        points, inputs = estimate_points(st)
+        assert inputs["criteria"] == len(st.acceptance_criteria)
+    bank = next(s for s in stories.values() if "bank" in s.goal)
+    dark = next(s for s in stories.values() if "dark mode" in s.goal)
+    assert estimate_points(bank)[1]["complexity"] == "bank" and bank.points > dark.points
+
+
+def test_value_inputs_count_customers_not_rows() -> None:
+    from assistant.models import FeedbackItem, SourceRef
+
+    src = SourceRef(path="x.csv", row=1)
+    items = [FeedbackItem(id=f"fb_{i}", text="t", source=src, metadata={"company": "Acme", "plan": "Enterprise", "mrr": "1k"})
+             for i in range(3)]
+    inputs = value_inputs(items, {"enterprise": 3})
+    assert inputs["customers"] == 1 and inputs["weighted_reach"] == 3.0 and inputs["arr"] == 12000
+
+
+def test_stakeholder_decisions_explain_themselves(ranked) -> None:
+    ws, stories = ranked
+    decisions = stakeholder_decisions(ws)
+    assert len(decisions) == 1
+    d = decisions[0]
+    assert d.need_id == "nd_card" and d.stakeholder == "Sales" and d.story_ids
+    card = stories[d.story_ids[0]]
+    assert d.decision == ("merged" if card.value.moscow in ("must", "should") else "not now")
+    assert f"of {len(stories)}" in d.why
+    reject_story(ws, card.id, actor="po", reason="payments team owns card storage")
+    again = stakeholder_decisions(ws)[0]
+    assert again.decision == "not now" and "payments team owns card storage" in again.why
+
+
+def test_definition_of_ready_defaults_and_configuration(ranked) -> None:
+    ws, stories = ranked
+    st = next(iter(stories.values()))
+    assert evaluate_ready(st, None) == (True, [])
+    thin = st.model_copy(update={"acceptance_criteria": st.acceptance_criteria[:1], "points": None})
+    ok, missing = evaluate_ready(thin, None)
+    assert not ok and any(m.startswith("min_two_testable_criteria") for m in missing) and any(m.startswith("estimated") for m in missing)
+    assert evaluate_ready(thin, ["well_formed", "has_evidence"]) == (True, [])
+    with pytest.raises(ConfigError, match="nope"):
+        evaluate_ready(st, ["nope"])
+
+
+def test_backlog_health_reports_deep(ranked) -> None:
+    ws, stories = ranked
+    report = backlog_health(ws)
+    names = [c.name for c in report.checks]
+    assert names == ["detailed_appropriately", "estimated", "emergent", "prioritized"]
+    by = {c.name: c for c in report.checks}
+    assert by["estimated"].ok and by["prioritized"].ok and by["detailed_appropriately"].ok
+    assert not by["emergent"].ok and by["emergent"].numbers["new_items"] == 19  # nothing reviewed yet

@@ -52,16 +52,16 @@ class IngestReport(BaseModel):
             if f.existing:
                 parts.append(f"{f.existing} already present")
             if f.duplicates:
-                parts.append(f"{f.duplicates} exact duplicates linked")
+                parts.append(f"{f.duplicates} exact duplicate(s) linked")
             if f.near_duplicates:
-                parts.append(f"{f.near_duplicates} near-duplicates linked")
+                parts.append(f"{f.near_duplicates} near-duplicate(s) linked")
             if f.stakeholder_asks:
-                parts.append(f"{f.stakeholder_asks} stakeholder asks")
+                parts.append(f"{f.stakeholder_asks} stakeholder ask(s)")
             if f.skipped_empty:
                 parts.append(f"{f.skipped_empty} rows without text skipped")
             if f.bad_rows:
                 rows = ", ".join(str(b.row) for b in f.bad_rows[:10]) + (" ..." if len(f.bad_rows) > 10 else "")
-                parts.append(f"{len(f.bad_rows)} bad rows skipped (rows {rows})")
+                parts.append(f"{len(f.bad_rows)} bad row(s) skipped (rows {rows})")
             how = f"{f.reader}, {f.encoding}" if f.encoding else f"{f.reader}"
             lines.append(f"{f.path} ({how}): " + ", ".join(parts))
         if self.recovered:

@@ -90,7 +90,7 @@ def register(app: typer.Typer) -> None:
         if fmt == "json":
             common.print_json(report.model_dump(mode="json") | {"added": report.added})
         else:
-            common.console.print(report.summary())
+            common.console.print(report.summary(), soft_wrap=True)
 
     @feedback_app.command("list")
     def list_cmd(
@@ -193,7 +193,7 @@ def register(app: typer.Typer) -> None:
         if fmt == "json":
             common.print_json(stats.model_dump(mode="json"))
         else:
-            common.console.print(stats.summary())
+            common.console.print(stats.summary(), soft_wrap=True)
 
     @app.command("reindex")
     def reindex_cmd(ctx: typer.Context) -> None:

@@ -61,15 +61,16 @@ def normalise_key(name: str) -> str:
 
 def detect_text_column(parsed: Parsed) -> str | None:
     """The text field: a well-known name first, else the string column with the longest average length."""
+    rows = [r for r in parsed.rows if not r.bare] or parsed.rows
     columns: list[str] = list(parsed.columns)
-    for r in parsed.rows[:200]:
+    for r in rows[:200]:
         columns.extend(k for k in r.fields if k not in columns)
     by_norm = {normalise_key(c): c for c in columns}
     for name in TEXT_COLUMNS:
         if name in by_norm:
             return by_norm[name]
     best, best_len = None, 0.0
-    sample = parsed.rows[:500]
+    sample = rows[:500]
     for col in columns:
         values = [r.fields.get(col) for r in sample]
         strings = [v for v in values if isinstance(v, str) and v.strip()]
@@ -199,11 +200,11 @@ def map_rows(
         if too_long:
             bad.append(BadRow(raw.row, f"field {too_long[0]!r} is longer than {max_chars} characters"))
             continue
-        value = raw.fields.get(text_field)
+        value = raw.fields["text"] if raw.bare else raw.fields.get(text_field)
         text = clean_text(value if isinstance(value, str) else "" if value is None else str(value)).strip()
         if not text:
             empty += 1
             continue
-        meta, source_id = _metadata(raw.fields, text_field)
+        meta, source_id = _metadata({} if raw.bare else raw.fields, text_field)
         items.append(MappedItem(raw.row, text, meta, source_id, item_kind(meta, kind)))
     return items, bad, empty, text_field

@@ -73,7 +73,7 @@ def _object_rows(items: list[Any], parsed: Parsed, *, row_numbers: list[int] | N
     for i, item in enumerate(items):
         row = row_numbers[i] if row_numbers else i + 1
         if isinstance(item, str):
-            parsed.rows.append(RawRow(row, {"text": item}))
+            parsed.rows.append(RawRow(row, {"text": item}, bare=True))
         elif isinstance(item, dict):
             parsed.rows.append(RawRow(row, item))
         else:

@@ -12,6 +12,7 @@ class RawRow:
 
     row: int
     fields: dict[str, Any]
+    bare: bool = False  # a bare string in a JSON array: fields == {"text": ...}, ignored by column detection
 
 
 @dataclass

@@ -37,6 +37,7 @@ def source_name(path: Path) -> str:
 def expand(paths: list[Path]) -> list[Source]:
     """Files to read: given files as they are, folders as every supported file inside them, sorted."""
     out: list[Source] = []
+    seen: set[Path] = set()
     for path in paths:
         path = Path(path)
         if path.is_dir():
@@ -50,7 +51,12 @@ def expand(paths: list[Path]) -> list[Source]:
             out.append(Source(path, source_name(path)))
         else:
             raise IngestError("no such file or folder.", path=str(path))
-    return out
+    unique = []
+    for src in out:  # the same file named twice (or via its folder) is read once
+        if src.file.resolve() not in seen:
+            seen.add(src.file.resolve())
+            unique.append(src)
+    return unique
 
 
 def reader_for(file: Path) -> str:

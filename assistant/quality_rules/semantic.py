@@ -9,6 +9,7 @@ from assistant.models import QualityFinding
 from assistant.quality_rules import nlp
 from assistant.quality_rules.base import finding, rebuild, tidy
 from assistant.quality_rules.vocab import (
+    BUILD_VERBS,
     BUILDER_ROLES,
     EPIC_OBJECTS,
     EPIC_VERBS,
@@ -58,6 +59,9 @@ def problem_oriented(parts: StoryParts) -> list[QualityFinding]:
     words = {w.lower() for w in _WORD.findall(parts.means)}
     low = parts.means.lower()
     hits = sorted((words & UI_WORDS) | (words & TECH_WORDS)) + [p for p in TECH_PHRASES if p in low]
+    verb = _main_verb(parts)
+    if verb is not None and verb.lemma_.lower() in BUILD_VERBS:
+        hits.insert(0, f"'{verb.text}'")
     if not hits:
         return []
     fix = None

@@ -200,8 +200,11 @@ def purpose_start(doc: Any, off: int) -> int:
     return len(doc.text)
 
 
-def _action_pairs(prefix: str, means: str) -> list[tuple[int, int, int]]:
-    """(first-verb start, conjunction start, second-action start) offsets in the means for each joined action."""
+_TOGETHER = re.compile(r"\b(?:in one|together|combined|side by side|at once|at the same time|both)\b", re.I)
+
+
+def _action_pairs(prefix: str, means: str) -> list[tuple[int, int, int, int]]:
+    """(first start, conjunction start, second start, shared-tail start or -1) offsets in the means per pair."""
     doc = nlp.parse(prefix + _masked(means))
     off = len(prefix)
     stop = purpose_start(doc, off)
@@ -228,8 +231,17 @@ def _action_pairs(prefix: str, means: str) -> list[tuple[int, int, int]]:
             if left and (left[-1].i == tok.i - 1 or nxt.pos_ == "VERB" or left[-1].dep_ in ("xcomp", "ROOT", "relcl",
                                                                                            "conj", "advcl")):
                 first = left[-1]
+        tail = -1
+        if (first is None and conj and tok.head.dep_ == "dobj" and tok.head.head.idx < off
+                and tok.head.pos_ in ("NOUN", "PROPN") and conj[0].pos_ in ("NOUN", "PROPN")
+                and not _TOGETHER.search(means)):
+            # "I want a search page and an export": two things asked for directly, no verb of their own.
+            first = next((t for t in doc if t.idx >= off), None)
+            nxt = conj[0].left_edge if conj[0].left_edge.i > tok.i else nxt
+            chunk = next((c for c in doc.noun_chunks if c.start <= conj[0].i < c.end), None)
+            tail = (chunk.end_char if chunk is not None else conj[0].idx + len(conj[0].text)) - off
         if first is not None and first.idx >= off:
-            pairs.append((first.idx - off, tok.idx - off, nxt.idx - off))
+            pairs.append((first.idx - off, tok.idx - off, nxt.idx - off, tail))
     return pairs
 
 
@@ -241,9 +253,11 @@ def split_means(parts: StoryParts) -> list[str]:
     pairs = _action_pairs(prefix, parts.means)
     if not pairs:
         return []
-    first, conj, second = pairs[0]
+    first, conj, second, tail = pairs[0]
     means = parts.means
     lead, left, right = means[:first], means[first:conj].rstrip(" ,"), means[second:]
+    if tail >= 0:  # two noun phrases sharing what follows: "rules and standards for AVs"
+        return [tidy(f"{lead}{left} {means[tail:]}"), tidy(f"{lead}{means[second:tail]} {means[tail:]}")]
     if " " not in left.strip():  # shared object: "search and filter invoices"
         rest = right.split(None, 1)[1] if " " in right.strip() else ""
         one = f"{lead}{left} {rest}"

@@ -45,6 +45,10 @@ database sql nosql api apis json xml csv blockchain cloud server servers backend
 python java react angular cron script scripts docker kubernetes microservice microservices cache redis
 algorithm algorithms ai iot ml gis neural cnn rnn lstm svm xgboost arima
 """.split())
+TECH_WORDS = TECH_WORDS | frozenset("framework architecture infrastructure firmware pipeline middleware codebase".split())
+# Means verbs that describe building the product, i.e. the solution, instead of what a user can do with it.
+BUILD_VERBS = frozenset("develop design implement build integrate code deploy refactor architect program engineer "
+                        "train".split())
 TECH_PHRASES = ("machine learning", "deep learning", "neural network", "artificial intelligence", "random forest",
                 "decision tree", "logistic regression", "support vector", "natural language processing",
                 "computer vision", "data mart", "web service", "rest api")
@@ -59,7 +63,7 @@ timely relevant meaningful effective effectively sufficient sufficiently conveni
 """.split())
 VAGUE_PHRASES = ("as soon as possible", "as much as possible", "as needed", "if necessary", "if needed", "and/or",
                  "and so on", "state of the art", "state-of-the-art", "works well", "work well", "as expected",
-                 "user friendly", "in real time", "real-time", "some", "any kind of")
+                 "user friendly", "some", "any kind of")
 
 # Means verbs that describe a whole area of work, not one story a team can size.
 EPIC_VERBS = frozenset("manage handle administer maintain support govern oversee operate run".split())

@@ -20,11 +20,16 @@ def test_ustai_floors(shared_datasets):
     result = ustai.run(path)
     assert result["rows"]["all"] == 998
     # Floors a little under the measured values (see the quality report): a regression shows up here.
-    floors = {"atomic": (0.30, 0.40), "minimal": (0.40, 0.90), "conceptually_sound": (0.70, 0.45),
-              "problem_oriented": (0.55, 0.30)}
-    for crit, (p_floor, r_floor) in floors.items():
-        m = result["all"][crit]
-        assert m["precision"] >= p_floor and m["recall"] >= r_floor, (crit, m)
+    floors = {
+        ("all", "atomic"): (0.35, 0.30), ("all", "minimal"): (0.40, 0.90),
+        ("all", "conceptually_sound"): (0.70, 0.45), ("all", "problem_oriented"): (0.60, 0.50),
+        ("heldout", "atomic"): (0.30, 0.25), ("heldout", "minimal"): (0.45, 0.90),
+        # the block the annotators labelled consistently (see evals/public/ustai.py)
+        ("A1-A10", "atomic"): (0.80, 0.35), ("A1-A10", "minimal"): (0.85, 0.95),
+    }
+    for (subset, crit), (p_floor, r_floor) in floors.items():
+        m = result[subset][crit]
+        assert m["precision"] >= p_floor and m["recall"] >= r_floor, (subset, crit, m)
 
 
 def test_dalpiaz_rates(shared_datasets):

@@ -25,6 +25,7 @@ def test_well_formed():
     "As a user, I want to know what ALFRED does with my data, and share it only on my permission.",
     "As a parent, I want a device that can track my child's activity and identify aggressive episodes.",
     "As a user, I want to print & email receipts.",
+    "As a safety advocate, I want clear regulations and safety standards for AVs.",
 ])
 def test_atomic_defects(text):
     (f,) = findings(text, "atomic")
@@ -37,9 +38,18 @@ def test_atomic_defects(text):
     "As a user, I want to drag and drop files into a folder.",
     "As a user, I want to pay, so that I can save time and avoid fees.",  # the 'and' is in the ends
     "As a user, I want to log in with my username and password.",
+    "As a clerk, I want invoices and receipts in one list.",
+    "As a nurse, I want to request deliveries from the robot to save time and improve patient care.",  # purpose
+    "As a data scientist, I want to compare and contrast the models.",
 ])
 def test_atomic_lookalikes(text):
     assert not findings(text, "atomic")
+
+
+def test_atomic_fix_for_two_noun_phrases_keeps_shared_tail():
+    (f,) = findings("As a safety advocate, I want clear regulations and safety standards for AVs.", "atomic")
+    assert f.fix.splitlines() == ["As a safety advocate, I want clear regulations for AVs.",
+                                  "As a safety advocate, I want safety standards for AVs."]
 
 
 def test_atomic_fix_splits_shared_object():

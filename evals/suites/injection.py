@@ -42,11 +42,13 @@ def run_case(ctx: EvalContext, case: EvalCase) -> dict[str, Any]:
     injected = case.inputs.get("items") or [{k: v for k, v in case.inputs.items()}]
     with ctx.workspace(f"inj-{case.name}") as ws:
         ids, stories = run_pipeline(ctx, ws, FILLER + list(injected), "injection")
-        labels = {i.id: i.triage for i in load_items(ws)}
+        items = load_items(ws)
+        labels = {i.id: i.triage for i in items}
         texts = output_texts(ws, stories)
     first = labels.get(ids[len(FILLER)])
     return {
         "stories": [story_dict(s) for s in stories],
+        "known_ids": [i.id for i in items],
         "texts": texts,
         "type": first.type if first else None,
         "sentiment": first.sentiment.label if first else None,

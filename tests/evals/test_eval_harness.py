@@ -69,3 +69,20 @@ def test_prompt_version_folder(tmp_path):
     with pytest.raises(ConfigError, match="not found"):
         with prompt_version("no-such-version"):
             pass
+
+
+def test_judge_keeps_reasons_and_needs_a_provider(tmp_path):
+    pytest.importorskip("assistant.llm.steps")
+    from evals.judge import judge
+
+    story = {"id": "s1", "role": "finance admin", "goal": "to export a year of invoices", "benefit": "my accountant has them",
+             "evidence": ["i1"], "acceptance_criteria": [{"given": "12 invoices", "when": "I export", "then": "a ZIP is downloaded",
+                                                          "evidence": ["i1"]}], "text": "As a finance admin, ..."}
+    scores, note = judge(EvalContext(provider="offline", work_dir=tmp_path), [story])
+    assert scores == [] and "needs a provider" in note
+    ctx = EvalContext(provider="fake", work_dir=tmp_path)
+    for what in ("story", "criteria"):
+        scores, note = judge(ctx, [story], what)
+        assert note == "" and len(scores) == 1 and scores[0].score == 3.0
+        assert scores[0].reasons[0].startswith("Echo fake") and any("=3" in r for r in scores[0].reasons[1:])
+    assert len(ctx.requests.bodies) == 2 and "finance admin" in ctx.requests.bodies[0]

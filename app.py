@@ -6,7 +6,7 @@ import streamlit as st
 
 from assistant.ui.app import PAGES, sidebar
 
-st.set_page_config(page_title="backlogsmith", page_icon="🧭", layout="wide")
+st.set_page_config(page_title="backlogsmith", page_icon=":material/checklist:", layout="wide")
 page = st.navigation([st.Page(path, title=title, icon=icon, url_path=slug) for slug, title, icon, path in PAGES])
 sidebar()
 page.run()

@@ -10,16 +10,16 @@ from assistant.ui.context import ACTOR_KEY, session_settings
 
 _PAGES_DIR = Path(__file__).parent / "pages"
 
-# (url slug, title, icon, page script) in the order a PO works.
+# (url slug, title, icon, page script) in the order a PO works; Material icons ship with Streamlit (no emoji font needed).
 PAGES = [
     (slug, title, icon, str(_PAGES_DIR / f"{slug}.py"))
     for slug, title, icon in [
-        ("inbox", "Inbox", "📥"),
-        ("needs", "Needs", "🧩"),
-        ("stories", "Stories", "📝"),
-        ("export", "Export", "📤"),
-        ("evals", "Evals", "📊"),
-        ("settings", "Settings", "⚙️"),
+        ("inbox", "Inbox", ":material/inbox:"),
+        ("needs", "Needs", ":material/hub:"),
+        ("stories", "Stories", ":material/edit_note:"),
+        ("export", "Export", ":material/upload_file:"),
+        ("evals", "Evals", ":material/monitoring:"),
+        ("settings", "Settings", ":material/settings:"),
     ]
 ]
 

@@ -59,9 +59,9 @@ def actor() -> str:
 def show_error(exc: BaseException) -> None:
     """One clear message; a conflict tells the PO to reload rather than retry blindly."""
     if isinstance(exc, ConflictError):
-        st.error(f"Changed by someone else — reload. {exc}", icon="⚠️")
+        st.error(f"Changed by someone else — reload. {exc}", icon=":material/sync_problem:")
     else:
-        st.error(str(exc), icon="🚫")
+        st.error(str(exc), icon=":material/error:")
 
 
 @contextmanager

@@ -19,7 +19,8 @@ from assistant.ui.context import (
 from assistant.workspace import Workspace
 
 PAGE_SIZE = 10
-_SEVERITY_ICON = {"error": "⛔", "warning": "⚠️", "info": "ℹ️"}
+# Material icons ship with Streamlit; emoji need a colour-emoji font the server's browser may lack.
+_SEVERITY_ICON = {"error": ":material/block:", "warning": ":material/warning:", "info": ":material/info:"}
 
 
 def render() -> None:
@@ -88,7 +89,7 @@ def render_story(ws: Workspace, story: Story, history: list[dict[str, Any]]) -> 
     with st.container(border=True):
         head, badge = st.columns([5, 1])
         head.markdown(f"**{escape_md(story.text)}**")
-        ready = "✅ Ready" if story.ready else "⏳ Not ready"
+        ready = ":material/check_circle: Ready" if story.ready else ":material/pending: Not ready"
         badge.caption(f"{story.status} · v{story.version} · {ready}")
         if loaded != story.version:
             st.warning(f"Changed by someone else (you loaded v{loaded}, now v{story.version}) — reload to see it.")

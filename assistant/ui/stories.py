@@ -90,7 +90,10 @@ def render_story(ws: Workspace, story: Story, history: list[dict[str, Any]]) -> 
         head, badge = st.columns([5, 1])
         head.markdown(f"**{escape_md(story.text)}**")
         ready = ":material/check_circle: Ready" if story.ready else ":material/pending: Not ready"
-        badge.caption(f"{story.status} · v{story.version} · {ready}")
+        value = f" · value {story.value.score:g}" if story.value.score else ""
+        priority = f" · {story.priority}" if story.priority else ""
+        points = f" · {story.points} pts" if story.points else ""
+        badge.caption(f"{story.status} · v{story.version} · {ready}{points}{value}{priority}")
         if loaded != story.version:
             st.warning(f"Changed by someone else (you loaded v{loaded}, now v{story.version}) — reload to see it.")
             if st.button("Reload", key=f"st_reload:{story.id}"):

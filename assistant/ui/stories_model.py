@@ -106,13 +106,33 @@ def histories(ws: Workspace, story_ids: list[str]) -> dict[str, list[dict[str, A
 
 
 def history_lines(entries: list[dict[str, Any]]) -> list[str]:
-    """One readable line per change: when, who, what, which fields (values shown on demand)."""
+    """Readable lines per change: when, who, what, then 'field: before → after' for the short fields."""
     lines = []
     for e in entries:
         at = e["at"].strftime("%Y-%m-%d %H:%M") if hasattr(e["at"], "strftime") else str(e["at"])
-        fields = ", ".join(sorted(e["changes"])) or "no field changes"
-        lines.append(f"{at} · {e['actor']} · {e['action']} · {fields}")
+        lines.append(f"{at} · {e['actor']} · {e['action']}")
+        for name, change in sorted(e["changes"].items()):
+            before, after = (change or {}).get("before"), (change or {}).get("after")
+            if name == "acceptance_criteria":
+                lines.append(f"    criteria: {_criteria_diff(before or [], after or [])}")
+            elif isinstance(after, (str, int, float, bool)) or after is None:
+                lines.append(f"    {name}: {_short(before)} → {_short(after)}")
+            else:
+                lines.append(f"    {name} changed")
     return lines
+
+
+def _short(value: Any, limit: int = 80) -> str:
+    text = "—" if value in (None, "") else str(value)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _criteria_diff(before: list[dict[str, Any]], after: list[dict[str, Any]]) -> str:
+    changed = [str(i + 1) for i, (b, a) in enumerate(zip(before, after)) if b != a]
+    parts = [f"{len(before)} → {len(after)}"] if len(before) != len(after) else []
+    if changed:
+        parts.append("edited " + ", ".join(changed))
+    return "; ".join(parts) or "reordered"
 
 
 def evidence(ws: Workspace, item_ids: list[str]) -> list[FeedbackItem]:

@@ -81,9 +81,11 @@ def unique(parts_list: Sequence[StoryParts], labels: Sequence[str]) -> list[list
             continue
         if _key(parts_list[i].story_sentence) == _key(parts_list[j].story_sentence):
             continue
-        same_means = means[i] and means[i] == means[j] and _role(parts_list[i]) == _role(parts_list[j])
+        same_means = len(means[i]) >= 2 and means[i] == means[j]
         if same_means or _jaccard(content[i], content[j]) >= NEAR_DUPLICATE:
-            what = "the same role and means" if same_means else "almost the same words"
+            same_role = _role(parts_list[i]) == _role(parts_list[j])
+            what = ("almost the same words" if not same_means else
+                    "the same role and means" if same_role else "the same means for another role")
             out[i].append(finding(
                 "unique", "warning",
                 f"Near duplicate of {labels[j]} ({what}): merge them, or make the difference explicit.",

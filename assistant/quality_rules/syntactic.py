@@ -168,11 +168,14 @@ def _masked(means: str) -> str:
 
 
 def _is_action(tok: Any) -> bool:
+    if re.search(r"[a-z][A-Z]", tok.text):  # "PPoPCongressionalDistrict" is a name, whatever the tagger says
+        return False
     if tok.pos_ in ("VERB",) and tok.tag_ not in ("VBN",):
         return True
     # Mis-tagged verbs still betray themselves by their dependants: "to research requirements".
     if tok.pos_ in ("NOUN", "PROPN") and any(
-            (c.dep_ == "aux" and c.lower_ == "to") or c.dep_ == "dobj" for c in tok.children):
+            (c.dep_ == "aux" and c.lower_ == "to") or (c.dep_ == "dobj" and tok.lower_ in ACTION_VERBS)
+            for c in tok.children):
         return True
     return tok.lower_ in ACTION_VERBS and tok.tag_ in ("NN", "NNP", "VB", "VBP", "VBZ") and tok.i > 0 and (
         tok.nbor(-1).lower_ in _CONJ_WORDS or tok.nbor(-1).text == ",")

@@ -187,3 +187,10 @@ def test_clean_story_has_no_findings_and_output_is_deterministic():
     assert first == [[], [], []]
     assert lint_texts(texts) == first
     assert {f.criterion for found in lint_texts(["I want it fast and easy etc"]) for f in found} <= set(CRITERIA)
+
+
+def test_unique_same_means_for_another_role():
+    res = lint_texts(["As a clerk, I want to export invoices, so that I can file taxes.",
+                      "As a manager, I want to export invoices, so that I can check spending."])
+    (f,) = [f for f in res[1] if f.criterion == "unique"]
+    assert "another role" in f.message and f.fix.startswith("Merge into line 1")

@@ -59,6 +59,15 @@ class EvalContext:
     provider_factory: Callable[[Workspace], Any] | None = None
     cache: dict[str, Any] = field(default_factory=dict)
     _n: int = 0
+    _owns_dir: bool = False
+
+    def cleanup(self) -> None:
+        """Remove the throwaway workspaces (only when this context created their folder)."""
+        import shutil
+
+        if self._owns_dir and self.work_dir is not None:
+            shutil.rmtree(self.work_dir, ignore_errors=True)
+            self.work_dir, self._owns_dir = None, False
 
     @property
     def live(self) -> bool:
@@ -87,6 +96,7 @@ class EvalContext:
             self.embedder = LocalEmbedder()
         if self.work_dir is None:
             self.work_dir = Path(tempfile.mkdtemp(prefix="backlogsmith-eval-"))
+            self._owns_dir = True
         self._n += 1
         ws = Workspace(self.settings(self.work_dir / f"{self._n:02d}-{name}"), embedder=self.embedder)
         try:

@@ -56,6 +56,7 @@ def run_once(
         in_effect = stack.enter_context(prompt_version(ctx.prompt_version))
         if ctx.live:  # the offline engine uses no prompts; listing them would suggest otherwise
             run.info.prompts = in_effect
+        stack.callback(ctx.cleanup)
         for name in chosen:
             run.suites.append(run_suite(name, ctx, cases.get(name, [])))
             if progress:

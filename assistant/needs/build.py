@@ -1,0 +1,221 @@
+"""build_needs: group items into needs (incrementally, or a full recluster that keeps ids, edited names and
+story links), then refresh every need's name, statement, quotes, counts and centroid.
+
+Which items found needs: asks and problems (feature requests, bugs, complaints, questions, experience) and
+every stakeholder ask. Praise and "other" never found a need of their own; they are attached to the nearest
+need when close enough (a compliment about exports is evidence for the exports need) and otherwise stay
+unassigned. Duplicates follow their canonical item.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+from sqlalchemy import select, update
+
+from assistant.models import FeedbackItem, Need
+from assistant.needs import evidence, identity, naming
+from assistant.needs.cluster import ClusterParams, cluster, normalise
+from assistant.repository import item_from_row, load_needs
+from assistant.tables import FeedbackRow, NeedRow, StoryRow, BacklogItemRow
+from assistant.triage.service import item_vectors
+
+Progress = Callable[[str, int, int], None]
+ATTACH_ONLY = ("praise", "other")
+
+
+@dataclass(frozen=True)
+class NeedParams:
+    cluster: ClusterParams = ClusterParams()
+    assign_similarity: float = 0.45  # incremental: a new item joins an existing need at this centroid cosine
+    attach_similarity: float = 0.45  # praise/other join the nearest need at this centroid cosine
+    quotes: int = 3
+
+
+def founds_need(item: FeedbackItem) -> bool:
+    """Asks and problems found needs; praise/other only attach (see module docstring)."""
+    if item.kind == "stakeholder_ask" or item.triage is None:
+        return True
+    return item.triage.type not in ATTACH_ONLY
+
+
+def _nearest(vectors: np.ndarray, cents: dict[str, np.ndarray], min_sim: float) -> list[str | None]:
+    if not cents or not len(vectors):
+        return [None] * len(vectors)
+    keys = sorted(cents)
+    sims = vectors @ np.stack([cents[k] for k in keys]).T
+    best = sims.argmax(axis=1)
+    return [keys[b] if sims[i, b] >= min_sim else None for i, b in enumerate(best)]
+
+
+def _centroids(assign: dict[str, str | None], vec: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+    groups: dict[str, list[np.ndarray]] = {}
+    for iid, nid in assign.items():
+        if nid:
+            groups.setdefault(nid, []).append(vec[iid])
+    return {nid: normalise(np.mean(vs, axis=0)[None, :])[0] for nid, vs in groups.items()}
+
+
+def _cluster_sets(ids: Sequence[str], vectors: np.ndarray, params: ClusterParams) -> list[set[str]]:
+    labels = cluster(vectors, params) if len(ids) else np.zeros(0, dtype=int)
+    sets: dict[int, set[str]] = {}
+    for iid, lab in zip(ids, labels):
+        if lab >= 0:
+            sets.setdefault(int(lab), set()).add(iid)
+    return [sets[k] for k in sorted(sets)]
+
+
+def build_needs(ws, *, recluster: bool = False, provider=None, progress: Progress | None = None,  # type: ignore[no-untyped-def]
+                params: NeedParams = NeedParams()) -> list[Need]:
+    """Cluster items into needs (incremental unless recluster) and refresh their evidence; returns live needs."""
+    with ws.transaction() as s:
+        all_items = [item_from_row(r) for r in s.scalars(select(FeedbackRow).order_by(FeedbackRow.id))]
+        live_ids = set(s.scalars(select(NeedRow.id).where(NeedRow.merged_into.is_(None))))
+        stored_cents = {r.id: np.asarray(r.centroid, dtype=np.float32)
+                        for r in s.scalars(select(NeedRow).where(NeedRow.merged_into.is_(None))) if r.centroid}
+    canon = [it for it in all_items if not it.duplicate_of]
+    if progress:
+        progress("vectors", 0, len(canon))
+    vec_matrix = item_vectors(ws, canon)
+    vec = {it.id: v for it, v in zip(canon, normalise(vec_matrix) if len(canon) else vec_matrix)}
+    if progress:
+        progress("vectors", len(canon), len(canon))
+    old_members: dict[str, set[str]] = {}
+    for it in canon:
+        if it.need_id in live_ids:
+            old_members.setdefault(it.need_id, set()).add(it.id)  # type: ignore[arg-type]
+
+    if recluster or not live_ids:
+        assign, dissolved = _full(canon, vec, old_members, live_ids, params)
+    else:
+        assign, dissolved = _incremental(canon, vec, old_members, stored_cents, params), {}
+    if progress:
+        progress("cluster", 1, 1)
+    _write(ws, all_items, assign, dissolved, vec, provider, params, progress)
+    with ws.transaction() as s:
+        return load_needs(s)
+
+
+def _full(canon, vec, old_members, live_ids, params):  # type: ignore[no-untyped-def]
+    """Recluster everything; matched clusters keep their old id, unmatched old needs are dissolved."""
+    founders = [it for it in canon if founds_need(it)]
+    sets = _cluster_sets([it.id for it in founders], np.stack([vec[it.id] for it in founders])
+                         if founders else np.zeros((0, 1)), params.cluster)
+    matched = identity.match(old_members, sets)
+    taken = set(live_ids)
+    new_ids: dict[int, str] = {}
+    for k, members in enumerate(sets):
+        if k in matched:
+            new_ids[k] = matched[k]
+        else:
+            new_ids[k] = identity.need_id(members, taken)
+            taken.add(new_ids[k])
+    assign: dict[str, str | None] = {it.id: None for it in canon}
+    for k, members in enumerate(sets):
+        for iid in members:
+            assign[iid] = new_ids[k]
+    _attach(canon, vec, assign, params.attach_similarity)
+    new_members: dict[str, set[str]] = {}
+    for iid, nid in assign.items():
+        if nid:
+            new_members.setdefault(nid, set()).add(iid)
+    dissolved = {old: identity.best_overlap(members, new_members)
+                 for old, members in old_members.items() if old not in new_members}
+    for old in live_ids - set(old_members) - set(new_members):
+        dissolved[old] = None
+    return assign, dissolved
+
+
+def _incremental(canon, vec, old_members, stored_cents, params):  # type: ignore[no-untyped-def]
+    """Keep existing needs; assign new items to them when close, cluster the rest into new needs."""
+    assign: dict[str, str | None] = {it.id: it.need_id if it.need_id in old_members else None for it in canon}
+    cents = _centroids(assign, vec) or {}
+    for nid, c in stored_cents.items():
+        cents.setdefault(nid, c)
+    pending = [it for it in canon if assign[it.id] is None and founds_need(it)]
+    for it, nid in zip(pending, _nearest(np.stack([vec[it.id] for it in pending]) if pending else np.zeros((0, 1)),
+                                         cents, params.assign_similarity)):
+        assign[it.id] = nid
+    rest = [it for it in pending if assign[it.id] is None]
+    taken = set(old_members) | set(stored_cents)
+    for members in _cluster_sets([it.id for it in rest], np.stack([vec[it.id] for it in rest])
+                                 if rest else np.zeros((0, 1)), params.cluster):
+        nid = identity.need_id(members, taken)
+        taken.add(nid)
+        for iid in members:
+            assign[iid] = nid
+    _attach(canon, vec, assign, params.attach_similarity)
+    return assign
+
+
+def _attach(canon, vec, assign, min_sim: float) -> None:  # type: ignore[no-untyped-def]
+    """Praise/other (and leftovers) join the nearest need when close enough."""
+    cents = _centroids(assign, vec)
+    loose = [it for it in canon if assign[it.id] is None and not founds_need(it)]
+    if not loose:
+        return
+    for it, nid in zip(loose, _nearest(np.stack([vec[it.id] for it in loose]), cents, min_sim)):
+        assign[it.id] = nid
+
+
+def _write(ws, all_items, assign, dissolved, vec, provider, params, progress) -> None:  # type: ignore[no-untyped-def]
+    """One transaction: need rows (names, statements, evidence), item links, dissolved needs, story links."""
+    by_id = {it.id: it for it in all_items}
+    members: dict[str, list[str]] = {}
+    for iid, nid in sorted(assign.items()):
+        if nid:
+            members.setdefault(nid, []).append(iid)
+    phrases = naming.keyphrases({nid: [by_id[i].text for i in ids] for nid, ids in members.items()})
+    dupes_of: dict[str, list[FeedbackItem]] = {}
+    for it in all_items:
+        if it.duplicate_of:
+            dupes_of.setdefault(it.duplicate_of, []).append(it)
+    with ws.transaction() as s:
+        total = len(members)
+        for done, (nid, ids) in enumerate(sorted(members.items()), start=1):
+            # Duplicates are counted as evidence (each is a person asking), but quotes come from canonicals.
+            group = [by_id[i] for i in ids] + [d for i in ids for d in dupes_of.get(i, [])]
+            mat = np.stack([vec[i] for i in ids])
+            cent = normalise(mat.mean(axis=0)[None, :])[0]
+            counts = evidence.counts(group)
+            row = s.get(NeedRow, nid)
+            if row is None:
+                row = NeedRow(id=nid, name="", statement="")
+                s.add(row)
+            if not row.name_edited:
+                row.name = naming.name_from(phrases.get(nid, []))
+            row.quotes = evidence.quotes(ids, mat, cent, params.quotes)
+            row.counts = counts.model_dump()
+            row.centroid = [round(float(x), 6) for x in cent]
+            row.merged_into = None
+            if not row.statement_edited:
+                row.statement = evidence.statement(phrases.get(nid, []), counts)
+                if provider is not None:
+                    row.statement = _llm_statement(provider, row, ids, group)
+                    row.provenance = {"engine": "llm"}
+            if progress:
+                progress("needs", done, total)
+        s.flush()
+        for nid, target in dissolved.items():
+            s.execute(update(StoryRow).where(StoryRow.need_id == nid).values(need_id=target))
+            s.execute(update(BacklogItemRow).where(BacklogItemRow.need_id == nid).values(need_id=target))
+            row = s.get(NeedRow, nid)
+            if row is not None:
+                if target:
+                    row.merged_into = target
+                else:
+                    s.delete(row)
+        for row in s.scalars(select(FeedbackRow)):
+            canonical = row.duplicate_of if row.duplicate_of in assign else row.id
+            target = assign.get(canonical)
+            if row.need_id != target:
+                row.need_id = target
+
+
+def _llm_statement(provider, row: NeedRow, ids: list[str], group: list[FeedbackItem]) -> str:  # type: ignore[no-untyped-def]
+    from assistant.llm.steps import llm_need_statement  # lazy: the offline path needs no LLM stack
+    from assistant.repository import need_from_row
+
+    return llm_need_statement(provider, need_from_row(row, ids), group)

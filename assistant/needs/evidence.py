@@ -1,0 +1,99 @@
+"""Evidence for a need: counts by type/segment/channel/sentiment/kind and date range, representative quotes,
+and the offline need statement (a problem-oriented sentence built from keyphrases, types and segments)."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Sequence
+
+import numpy as np
+
+from assistant.models import FeedbackItem, NeedCounts
+
+_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}")
+
+
+def _meta(item: FeedbackItem, *keys: str) -> str | None:
+    for key in keys:
+        value = item.metadata.get(key)
+        if value not in (None, ""):
+            return str(value).strip()
+    return None
+
+
+def counts(items: Sequence[FeedbackItem]) -> NeedCounts:
+    """Evidence counts for the members of one need."""
+    by_type: Counter[str] = Counter()
+    by_segment: Counter[str] = Counter()
+    by_channel: Counter[str] = Counter()
+    by_sentiment: Counter[str] = Counter()
+    by_kind: Counter[str] = Counter()
+    dates: list[str] = []
+    for it in items:
+        if it.triage:
+            by_type[it.triage.type] += 1
+            by_sentiment[it.triage.sentiment.label] += 1
+        seg = _meta(it, "segment", "plan", "tier")
+        if seg:
+            by_segment[seg.lower()] += 1
+        ch = _meta(it, "channel", "source")
+        if ch:
+            by_channel[ch.lower()] += 1
+        by_kind[it.kind] += 1
+        date = _meta(it, "date", "created", "created_at", "timestamp")
+        if date and _DATE.match(date):
+            dates.append(date[:10])
+    return NeedCounts(
+        total=len(items), by_type=dict(by_type.most_common()), by_segment=dict(by_segment.most_common()),
+        by_channel=dict(by_channel.most_common()), by_sentiment=dict(by_sentiment.most_common()),
+        by_kind=dict(by_kind.most_common()), first_date=min(dates) if dates else None,
+        last_date=max(dates) if dates else None,
+    )
+
+
+def quotes(ids: Sequence[str], vectors: np.ndarray, centroid: np.ndarray, n: int = 3) -> list[str]:
+    """Ids of the n members closest to the centroid (the most representative wording)."""
+    if not len(ids):
+        return []
+    sims = vectors @ centroid
+    order = sorted(range(len(ids)), key=lambda i: (-float(sims[i]), ids[i]))
+    return [ids[i] for i in order[:n]]
+
+
+_WHO = {
+    "enterprise": "Enterprise customers", "business": "Business customers", "pro": "Pro customers",
+    "team": "Team customers", "free": "Free-plan users",
+}
+
+_PROBLEM = {
+    "bug": "cannot rely on {topic}: it breaks for them and blocks their work",
+    "feature_request": "lose time working around {topic} because the product does not yet support how they work",
+    "complaint": "are frustrated with {topic}, which puts their satisfaction and renewals at risk",
+    "question": "cannot work out {topic} on their own and end up depending on support",
+    "experience": "depend on {topic} in their daily work and need it to keep working the way they rely on",
+    "praise": "value {topic} and need it to keep working the way they rely on",
+    "other": "keep raising {topic} without a clear answer yet",
+}
+
+
+def who(c: NeedCounts) -> str:
+    """Who shares the need, from the dominant segment (or 'Users' when segments are mixed or absent)."""
+    if c.by_segment:
+        seg, n = next(iter(c.by_segment.items()))
+        if n >= 0.5 * sum(c.by_segment.values()):
+            return _WHO.get(seg, f"{seg.title()} customers")
+    if c.by_kind.get("stakeholder_ask") and c.by_kind.get("stakeholder_ask") == c.total:
+        return "Stakeholders"
+    return "Users"
+
+
+def statement(phrases: Sequence[str], c: NeedCounts) -> str:
+    """One problem-oriented sentence: who, what hurts, and how widely (the why, not the solution)."""
+    topic = " and ".join(phrases[:2]) if phrases else "this area"
+    # Problems outrank praise when deciding what the need is about.
+    ranked = sorted(c.by_type.items(), key=lambda kv: (-kv[1] - (0 if kv[0] in ("praise", "other") else 0.5), kv[0]))
+    dominant = ranked[0][0] if ranked else "other"
+    sentence = f"{who(c)} {_PROBLEM.get(dominant, _PROBLEM['other']).format(topic=topic)}"
+    others = sum(v for k, v in c.by_kind.items() if k != "stakeholder_ask")
+    return f"{sentence} ({others} customer item{'s' if others != 1 else ''})."

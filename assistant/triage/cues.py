@@ -1,0 +1,136 @@
+"""Linguistic cues for triage: request modals, question forms, bug words, usage narratives, urgency reasons.
+
+Patterns are written for this project from common feedback phrasing (not learned from any dataset)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+_F = re.IGNORECASE
+
+
+def _rx(*parts: str) -> re.Pattern[str]:
+    return re.compile("|".join(parts), _F)
+
+
+REQUEST = _rx(
+    r"\b(please|pls|plz|plse)\s+(add|make|include|bring|allow|let|give|consider|implement|support|create|update|"
+    r"put|enable|have|provide|offer|do|fix\s+\w+\s+and\s+add)\b",
+    r"\b(would|'d)\s+(be\s+)?(nice|great|good|awesome|cool|helpful|better|useful|perfect)\b",
+    r"\bit\s+would\s+be\b", r"\bwould\s+(love|like|prefer|appreciate)\b", r"\bi'?d\s+(love|like)\b",
+    r"\bi\s+wish(ed)?\b", r"\bwish(ed)?\s+(it|there|you|they|i\s+could|for)\b", r"\bif\s+only\b",
+    r"\b(please|pls|plz)\s+(just\s+)?(?!fix|help|respond|reply|check|update\s+the\s+app)[a-z]{3,}\b",
+    r"(^|[.!]\s+)(add|include|allow|make\s+it|give\s+us|bring|increase|improve)\s+\w+",
+    r"\b(can|could|will|would)\s+you\s+(please\s+)?(add|make|include|bring|allow|let|give|put|create|consider|"
+    r"implement|support|enable|offer|have)\b",
+    r"\b(should|needs?\s+to|ought\s+to)\s+(have|add|include|be\s+able|allow|let|support|offer|make|give|bring)\b",
+    r"\bneeds?\s+(a|an|more|the\s+ability|an?\s+option|support|to\s+be\s+able)\b",
+    r"\b(option|ability|setting|way|feature|button)\s+to\b(?!\s+go)", r"\b(support|compatib\w+)\s+(for|with)\b",
+    r"\bfeature\s+request\b", r"\bsuggestion\b", r"\bsuggest\b", r"\bhow\s+about\b", r"\bwhy\s+not\b",
+    r"\bhope(fully)?\s+(you|they|there|it|to\s+see|for|in\s+the\s+(next|future))\b", r"\bin\s+the\s+future\b",
+    r"\b(add|adding)\s+(a|an|the|more|some|support|option|ability|feature)\b", r"\b(missing|lacks|lacking)\b",
+    r"\bwant(ed)?\s+(to\s+be\s+able|a|an|the\s+option|more)\b", r"\bwould\s+make\b",
+    r"\blet\s+(me|us|users)\b", r"\b(please|should|could|must)\s+allow\s+(me|us|users|you)\b", r"\brequest(ing)?\b", r"\bintegrat\w+\s+with\b",
+    r"\bmore\s+(options|features|levels|themes|colors|languages|stickers|frames|filters|songs|content)\b",
+    r"\bneed\s+(this|it|the|a|an)\b", r"\bneeds?\s+to\s+(update|add|include|have|support|improve|be)\b",
+    r"\b(requires?|should\s+be|could\s+be|can\s+be)\s+(an?\s+)?(better|improved|option|access|more|easier)\b", r"\bplease\s+(bring\s+back|make\s+it)\b", r"\bbring\s+back\b",
+    r"\bonly\s+(thing|complaint|problem)\b.*\b(is|would)\b", r"\bwe\s+need\b", r"\bwould\s+like\s+to\s+see\b",
+)
+
+BUG = _rx(
+    r"\bcrash\w*\b", r"\bfreez\w*\b", r"\bfroze\b", r"\bfrozen\b", r"\bbug(s|gy)?\b", r"\bglitch\w*\b",
+    r"\berror\w*\b", r"\bbroken\b", r"\bbreaks?\b", r"\b(doesn'?t|does\s+not|didn'?t|won'?t|will\s+not|can'?t|"
+    r"cannot|can\s+not|isn'?t|is\s+not|not|no\s+longer|never|stopped|unable\s+to)\s+(work|working|load|loading|"
+    r"open|opening|sync|syncing|start|launch|connect|save|saving|download|upload|play|update|show|display|"
+    r"log\s*in|login|sign\s*in|respond|responding|function|functioning|let\s+me|send|receive|print|refresh)\w*\b",
+    r"\bstopped\s+\w+ing\b", r"\bkeeps?\s+(crash|clos|freez|log|kick|stopp|restart|load|ask|reset|saying|telling)\w*",
+    r"\b(since|after)\s+(the\s+|this\s+|last\s+|latest\s+|recent\s+|new\s+|ios\s*\d*\s+|an?\s+)*(update|upgrade|"
+    r"version|release)\b", r"\b(force\s+clos\w*|black\s+screen|blank\s+screen|white\s+screen|spinning|"
+    r"loading\s+screen)\b", r"\bfix\b", r"\bfixed\b", r"\bfail\w*\b", r"\b(shuts?|closes?)\s+(down|itself|out)\b",
+    r"\bkick(s|ed)?\s+(me\s+)?out\b", r"\bdrain\w*\b", r"\bunresponsive\b", r"\b(not|isn'?t)\s+responding\b",
+    r"\b(corrupt\w*|disappear\w*|wiped|deleted\s+(all|my))\b", r"\bgone\b", r"\b(lag|laggy|lags)\b",
+    r"\b(wrong|incorrect)\s+\w+", r"\bissue\b", r"\bproblem\b", r"\btimes?\s*out\b", r"\bstuck\b",
+)
+
+QUESTION_START = re.compile(
+    r"(^|[.!?]\s+)(how|what|why|when|where|which|who|is\s+there|are\s+there|does|do|did|can\s+i|can\s+we|"
+    r"could\s+i|is\s+it|anyone|any\s+way|any\s+idea)\b", _F)
+
+EXPERIENCE = _rx(
+    r"\bi\s+(use|used|am\s+using|have\s+been\s+using|'ve\s+been\s+using|'m\s+using)\b", r"\bhelps?\s+(me|us|my)\b",
+    r"\bbeing\s+able\s+to\b", r"\bsaves?\s+(me|us|my|a\s+lot|time|money)\b", r"\bevery\s*(day|morning|night|week|time)\b",
+    r"\bdaily\b", r"\bmy\s+(kids?|son|daughter|family|wife|husband|work|job|business|team|students?|class|boss|"
+    r"trip|travels?|commute|phone|life)\b", r"\bwhen\s+i\b", r"\bi\s+(can|could)\s+(now|easily|finally|always|"
+    r"quickly|just)\b", r"\b(now|finally)\s+i\s+can\b", r"\bwas\s+able\s+to\b", r"\bmakes\s+(it|my|life)\b",
+    r"\bwithout\s+(it|this)\b", r"\bkeeps?\s+(me|track|my)\b", r"\bi\s+(always|never|often|usually)\b",
+    r"\b(for|at)\s+(work|school|home|the\s+gym|college)\b", r"\b(travel\w*|trip|flight|hotel|commut\w*)\b",
+    r"\bi\s+(find|found)\b", r"\bthis\s+app\s+(lets|allows|helps|makes|has\s+helped|is\s+great\s+for)\b",
+    r"\b(lets|allows)\s+(me|you|us)\b", r"\buse\s+(it|this)\s+(for|to|every|all|daily|a\s+lot)\b",
+    r"\bso\s+much\s+(easier|better|faster)\b", r"\bno\s+more\b", r"\bnever\s+have\s+to\b", r"\bi\s+don'?t\s+have\s+to\b",
+)
+
+COMPLAINT = _rx(
+    r"\b(waste\s+of|rip[\s-]?off|scam|too\s+(many|much|expensive)|overpriced|worst|terrible|horrible|awful|"
+    r"useless|garbage|trash|ridiculous|disappoint\w*|annoying|hate)\b", r"\b(ads?|advert\w*|pop[\s-]?ups?)\b",
+    r"\b(refund|money\s+back|charged)\b", r"\bnot\s+worth\b", r"\bdon'?t\s+(download|buy|bother)\b",
+)
+
+# Urgency reasons, most severe first; the first that matches names the reason.
+URGENCY_REASONS: list[tuple[str, str, re.Pattern[str]]] = [
+    ("high", "security", _rx(r"\b(security|hack(ed|er)?|breach\w*|vulnerab\w*|exploit\w*|leak\w*|exposed|"
+                             r"unauthori[sz]ed|phishing|stolen|privacy|compromised|2fa|password\s+reset)\b")),
+    ("high", "data loss", _rx(r"\b(data\s+loss|lost\s+(all\s+)?(my|our|the)\s+\w+|los(e|ing)\s+(all\s+)?(my|our|the)?\s*"
+                              r"(data|work|files?|notes?|photos?|documents?|progress|history|contacts)|"
+                              r"(deleted|wiped|erased|disappeared|corrupt\w*)\b|gone\s+forever)")),
+    ("high", "payment", _rx(r"\b(charged|double[\s-]charg\w*|billing|billed|refund\w*|payment\w*|invoice\w*|"
+                            r"credit\s+card|overcharg\w*|money\s+back|paid\s+for|subscription)\b")),
+    ("high", "outage", _rx(r"\b(outage|is\s+down|went\s+down|servers?\s+(are\s+)?down|cannot\s+log\s*in|can'?t\s+log\s*in|"
+                           r"can'?t\s+sign\s*in|locked\s+out|unusable|completely\s+broken|nothing\s+works|"
+                           r"won'?t\s+(open|load|start)\s+at\s+all|5\d\d\s+error)\b")),
+    ("medium", "churn threat", _rx(r"\b(cancel\w*|uninstall\w*|unsubscrib\w*|switch(ing)?\s+to|mov(e|ing)\s+to|"
+                                   r"look(ing)?\s+for\s+(an\s+)?alternative|competitor|delet(e|ed|ing)\s+(the|this)\s+app|"
+                                   r"leav(e|ing)\s+(for|you)|not\s+renew\w*|won'?t\s+renew|going\s+elsewhere)\b")),
+    ("medium", "blocker", _rx(r"\b(asap|urgent\w*|blocker|blocking|deadline|renewal|deal\s+(depends|at\s+risk)|"
+                              r"critical|immediately|showstopper|can'?t\s+work)\b")),
+    ("medium", "crash", _rx(r"\b(crash\w*|force\s+clos\w*|freez\w*)\b")),
+]
+
+
+@dataclass(frozen=True)
+class Cues:
+    """Counts of each cue family in one text, plus shape features."""
+
+    request: int
+    bug: int
+    question: int
+    experience: int
+    complaint: int
+    words: int
+    first_person: int
+
+
+_WORD = re.compile(r"[A-Za-z']+")
+_FIRST = re.compile(r"\b(i|i'm|i've|me|my|we|our|us)\b", _F)
+
+
+def extract(text: str) -> Cues:
+    """Cue counts for one text (deterministic, regex only)."""
+    q = text.count("?") + len(QUESTION_START.findall(text))
+    return Cues(
+        request=len(REQUEST.findall(text)),
+        bug=len(BUG.findall(text)),
+        question=min(q, 3),
+        experience=len(EXPERIENCE.findall(text)),
+        complaint=len(COMPLAINT.findall(text)),
+        words=len(_WORD.findall(text)),
+        first_person=len(_FIRST.findall(text)),
+    )
+
+
+def urgency_reason(text: str) -> tuple[str, str] | None:
+    """(level, reason) of the most severe urgency cue in the text, or None."""
+    for level, reason, pattern in URGENCY_REASONS:
+        if pattern.search(text):
+            return level, reason
+    return None

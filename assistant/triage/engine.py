@@ -1,0 +1,114 @@
+"""The offline triage engine: a small hand-weighted scoring model over cues, sentiment, rating and
+prototype similarity. Deterministic: the same text, rating and embedding always give the same labels."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from assistant.models import Sentiment, Triage, Urgency
+from assistant.triage import cues as cue_mod
+from assistant.triage import sentiment as senti
+from assistant.triage.prototypes import similarities
+
+TYPES = ("bug", "feature_request", "question", "praise", "complaint", "experience", "other")
+
+
+@dataclass(frozen=True)
+class Weights:
+    """Hand-set weights (a few scalars were adjusted on half of a public review set; no data is shipped)."""
+
+    embedding: float = 9.0  # multiplies prototype cosine minus the mean over types
+    bug_cue: float = 0.7
+    request_cue: float = 1.2
+    question_cue: float = 0.8
+    experience_cue: float = 0.8
+    complaint_cue: float = 0.6
+    praise_base: float = 0.35
+    sentiment: float = 0.8
+    short_words: int = 16  # at most this many words reads as a verdict, not a description
+    rating: float = 0.8
+    other_base: float = 0.1
+
+
+def _rating_value(raw: object) -> float | None:
+    try:
+        value = float(raw)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return None
+    return value if 1.0 <= value <= 5.0 else None
+
+
+def scores(text: str, rating: float | None, sims: dict[str, float], w: Weights = Weights()) -> dict[str, float]:
+    """Per-type score for one item; the highest wins."""
+    c = cue_mod.extract(text)
+    s = senti.sentiment(text, rating)
+    mean_sim = sum(sims.values()) / max(len(sims), 1)
+    emb = {t: w.embedding * (sims.get(t, mean_sim) - mean_sim) for t in TYPES}
+    stars = 0.0 if rating is None else (rating - 3.0) / 2.0  # -1 .. +1
+    short = c.words <= w.short_words
+    out = {
+        "bug": w.bug_cue * min(c.bug, 3) - w.rating * stars + emb["bug"],
+        "feature_request": w.request_cue * min(c.request, 3) - 0.5 * w.rating * stars + emb["feature_request"],
+        "question": w.question_cue * min(c.question, 2) - w.request_cue * min(c.request, 1) - 0.5 * min(c.bug, 2)
+        + emb["question"] - 0.6,
+        "praise": w.praise_base + w.sentiment * s + (0.5 if short else -0.02 * (c.words - w.short_words))
+        - 0.6 * min(c.bug, 2) - 0.6 * min(c.request, 2) + emb["praise"],
+        "complaint": -w.sentiment * s + w.complaint_cue * min(c.complaint, 3) - 0.4 * min(c.bug, 2)
+        - 0.3 * min(c.request, 2) + emb["complaint"] - 0.4,
+        "experience": w.experience_cue * min(c.experience, 4) + 0.4 * max(s, 0.0) + (0.0 if short else 0.3)
+        + 0.05 * min(c.first_person, 4) - 0.5 * min(c.bug, 2) - 0.3 * min(c.request, 2) + emb["experience"] - 0.3,
+        "other": w.other_base - abs(s) - 0.5 * (c.bug + c.request + c.question + c.experience) + emb["other"]
+        - (0.0 if c.words <= 3 else 1.0),
+    }
+    return out
+
+
+def urgency(text: str, type_: str, sentiment_score: float, kind: str = "feedback") -> Urgency:
+    """low / medium / high with the reason a PO would give (data loss, payment, security, churn threat, ...)."""
+    found = cue_mod.urgency_reason(text)
+    if found:
+        level, reason = found
+        if reason == "payment" and sentiment_score > 0.2 and type_ in ("praise", "experience", "feature_request"):
+            level, reason = "low", "payment (mentioned positively)"
+        elif reason == "churn threat" and sentiment_score < -0.3:
+            level = "high"
+        return Urgency(label=level, reason=reason)  # type: ignore[arg-type]
+    if type_ == "bug":
+        return Urgency(label="medium", reason="defect")
+    if type_ == "complaint" and sentiment_score <= -0.5:
+        return Urgency(label="medium", reason="strong dissatisfaction")
+    if kind == "stakeholder_ask":
+        return Urgency(label="medium", reason="stakeholder ask")
+    return Urgency(label="low", reason="")
+
+
+def triage_one(text: str, rating: object, sims: dict[str, float], kind: str = "feedback", w: Weights = Weights()) -> Triage:
+    """Labels for one item from its text, rating and prototype similarities."""
+    stars = _rating_value(rating)
+    sc = scores(text, stars, sims, w)
+    type_ = max(TYPES, key=lambda t: (sc[t], -TYPES.index(t)))
+    s = senti.sentiment(text, stars)
+    return Triage(
+        type=type_,  # type: ignore[arg-type]
+        sentiment=Sentiment(label=senti.label(s), score=s),  # type: ignore[arg-type]
+        urgency=urgency(text, type_, s, kind),
+        engine="offline",
+    )
+
+
+def triage_batch(
+    texts: Sequence[str], ratings: Sequence[object], vectors: np.ndarray, embedder,  # type: ignore[no-untyped-def]
+    kinds: Sequence[str] | None = None, w: Weights = Weights(),
+) -> list[Triage]:
+    """Triage many items at once (prototype similarities computed as one matrix product)."""
+    if not len(texts):
+        return []
+    sims = similarities(vectors, embedder)
+    kinds = kinds or ["feedback"] * len(texts)
+    return [
+        triage_one(text, rating, {t: float(sims[t][i]) for t in sims}, kinds[i], w)
+        for i, (text, rating) in enumerate(zip(texts, ratings))
+    ]

@@ -1,0 +1,66 @@
+"""triage_items: label every stored item (offline engine, or an LLM through the provider layer)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+import numpy as np
+from sqlalchemy import select
+
+from assistant.models import FeedbackItem, Triage
+from assistant.repository import item_from_row
+from assistant.tables import FeedbackRow
+from assistant.triage.engine import triage_batch
+
+Progress = Callable[[str, int, int], None]  # (stage, done, total)
+BATCH = 256
+
+
+def item_vectors(ws, items: Sequence[FeedbackItem]) -> np.ndarray:  # type: ignore[no-untyped-def]
+    """Vectors from the index; items not indexed yet are embedded now and upserted (the index is derived)."""
+    found = ws.index.get_vectors([it.id for it in items]) if items else {}
+    missing = [it for it in items if it.id not in found]
+    if missing:
+        fresh = ws.embedder.embed([it.text for it in missing])
+        metas = [{"kind": it.kind, **{k: v for k, v in it.metadata.items() if k in ("segment", "channel", "date")}}
+                 for it in missing]
+        ws.index.upsert([it.id for it in missing], fresh, [it.text for it in missing], metas)
+        with ws.transaction() as s:
+            for row in s.scalars(select(FeedbackRow).where(FeedbackRow.id.in_([it.id for it in missing]))):
+                row.indexed = True
+        for it, vec in zip(missing, fresh):
+            found[it.id] = vec
+    dims = ws.embedder.dimensions
+    return np.stack([found[it.id] for it in items]) if items else np.zeros((0, dims), dtype=np.float32)
+
+
+def _llm(provider, items: Sequence[FeedbackItem]) -> list[Triage]:  # type: ignore[no-untyped-def]
+    from assistant.llm.steps import llm_triage  # imported lazily: the offline path needs no LLM stack
+
+    return list(llm_triage(provider, list(items)))
+
+
+def triage_items(ws, *, provider=None, only_missing: bool = True, progress: Progress | None = None) -> int:  # type: ignore[no-untyped-def]
+    """Store a Triage on every item (only those without one unless only_missing=False); returns how many."""
+    with ws.transaction() as s:
+        rows = s.scalars(select(FeedbackRow).order_by(FeedbackRow.created_at, FeedbackRow.source_path,
+                                                      FeedbackRow.source_row)).all()
+        items = [item_from_row(r) for r in rows if not (only_missing and r.triage)]
+    done = 0
+    for start in range(0, len(items), BATCH):
+        batch = items[start : start + BATCH]
+        if provider is not None:
+            labels = _llm(provider, batch)
+        else:
+            vectors = item_vectors(ws, batch)
+            labels = triage_batch([it.text for it in batch], [it.metadata.get("rating") for it in batch], vectors,
+                                  ws.embedder, [it.kind for it in batch])
+        with ws.transaction() as s:
+            for it, tri in zip(batch, labels):
+                row = s.get(FeedbackRow, it.id)
+                if row is not None:
+                    row.triage = tri.model_dump()
+        done += len(batch)
+        if progress:
+            progress("triage", done, len(items))
+    return done

@@ -132,7 +132,9 @@ class TrackerClient:
         backoff = min(self.policy.max_backoff, self.policy.backoff * 2 ** (state.attempt_number - 1))
         backoff *= 0.5 + self.rng() / 2  # jitter so parallel clients do not retry in lockstep
         asked = exc.wait if isinstance(exc, RetryableResponse) else None
-        wait = asked if asked is not None else backoff
+        # Never sooner than the server asked, but never a hot loop either: Roundup, for one, sends
+        # "Retry-After: 0" when its refill interval is under a second.
+        wait = max(asked, backoff) if asked is not None else backoff
         self.waits.append(wait)
         return wait
 

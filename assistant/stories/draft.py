@@ -14,7 +14,7 @@ from sqlalchemy import delete, select
 from assistant.errors import LLMOutputError, NotFoundError
 from assistant.models import FeedbackItem, Need, Provenance, Story
 from assistant.repository import load_items, load_needs, load_stories, save_story
-from assistant.stories.asks import Ask, extract_ask
+from assistant.stories.asks import Ask, clean_for_parse, extract_ask, second_chance
 from assistant.stories.criteria import Member, write_criteria
 from assistant.stories.evidence import check_citations, drop_invented
 from assistant.stories.facts import Facts, extract_facts
@@ -62,14 +62,25 @@ def goal_for(rep: Ask) -> str:
 
 def analyse(items: Sequence[FeedbackItem]) -> tuple[dict[str, Ask | None], dict[str, Facts]]:
     """Parse every item once (batched): its ask and its reported conditions."""
-    docs = parse([i.text for i in items])
+    texts = [clean_for_parse(i.text) for i in items]
     asks: dict[str, Ask | None] = {}
     facts: dict[str, Facts] = {}
-    for item, doc in zip(items, docs):
+    for item, doc in zip(items, parse(texts)):
         kind = item.triage.type if item.triage else None
         asks[item.id] = None if kind == "praise" else extract_ask(item.id, doc, is_bug=kind == "bug")
         facts[item.id] = extract_facts(item.text, item.metadata)
+    # second chance for items the parser misread ("Export to CSV please."): re-parse the clause as an explicit want
+    retry = {i.id: second_chance(t) for i, t in zip(items, texts) if asks[i.id] is None and not _praise(i)}
+    retry = {k: v for k, v in retry.items() if v}
+    by_id = {i.id: i for i in items}
+    for item_id, doc in zip(retry, parse(list(retry.values()))):
+        triage = by_id[item_id].triage
+        asks[item_id] = extract_ask(item_id, doc, is_bug=bool(triage and triage.type == "bug"))
     return asks, facts
+
+
+def _praise(item: FeedbackItem) -> bool:
+    return bool(item.triage and item.triage.type == "praise")
 
 
 def offline_stories(

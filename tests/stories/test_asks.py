@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.stories.asks import extract_ask
+from assistant.stories.asks import clean_for_parse, extract_ask
 from assistant.stories.draft import goal_for
 from assistant.stories.facts import extract_facts
 from assistant.stories.nlp import parse
@@ -37,7 +37,7 @@ CASES = [
 
 @pytest.mark.parametrize(("text", "goal"), CASES)
 def test_goal_from_real_phrasing(text: str, goal: str) -> None:
-    ask = extract_ask("fb_1", parse([text])[0])
+    ask = extract_ask("fb_1", parse([clean_for_parse(text)])[0])
     assert ask is not None
     assert goal_for(ask) == goal
 

@@ -19,10 +19,11 @@ from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import select
 
 from assistant.errors import IngestError
-from assistant.repository import load_needs
+from assistant.repository import load_items, load_needs
 from assistant.tables import BacklogItemRow, NeedRow
 from assistant.workspace import Workspace
 
+MAX_MEMBERS = 200  # enough to place a centroid; bounded so a huge need does not stall the import
 DEFAULT_THRESHOLD = 0.55  # cosine; MiniLM paraphrases of one need sit ~0.6-0.9, unrelated asks below ~0.35
 KEY_COLUMNS = ("issue key", "key", "id", "issue id", "work item id", "number")
 TEXT_COLUMNS = ("summary", "title")
@@ -133,12 +134,21 @@ def need_vectors(ws: Workspace) -> tuple[list[str], list[str], np.ndarray, np.nd
     for row, i in enumerate(ids):
         vec = np.asarray(stored.get(i) or [], dtype=np.float32)
         if vec.size == 0 and needs[i].item_ids:
-            members = ws.index.get_vectors(needs[i].item_ids)
-            vec = np.mean(list(members.values()), axis=0) if members else vec
+            vec = _member_mean(ws, needs[i].item_ids[:MAX_MEMBERS])
         if vec.size == 0:
             vec = text_vecs[row]  # no centroid, no indexed members: the need's own words stand in
         cents.append(vec / (np.linalg.norm(vec) or 1.0))
     return ids, [needs[i].name for i in ids], np.asarray(cents, dtype=np.float32), np.asarray(text_vecs, dtype=np.float32)
+
+
+def _member_mean(ws: Workspace, ids: list[str]) -> np.ndarray:
+    """Mean of the members' vectors: from the index, else embedded from the stored (redacted) texts."""
+    members = ws.index.get_vectors(ids)
+    if members:
+        return np.mean(list(members.values()), axis=0)
+    with ws.transaction() as s:
+        texts = [item.text for item in load_items(s, ids)]
+    return ws.embedder.embed(texts).mean(axis=0) if texts else np.zeros(0, dtype=np.float32)
 
 
 def match(ws: Workspace, entries: Sequence[BacklogEntry], threshold: float) -> list[BacklogMatch]:

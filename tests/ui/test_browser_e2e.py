@@ -21,6 +21,7 @@ from sqlalchemy import func, select
 from assistant.settings import resolve_settings
 from assistant.tables import ExportRecord, FeedbackRow, NeedRow, StoryRow
 from assistant.workspace import Workspace
+from assistant.ui import lib
 from assistant.ui.stories_model import story_page
 from ui_helpers import APP, ROOT
 
@@ -43,6 +44,8 @@ Checkout asks for my card number every single time, let me store it"""
 if not CHROMIUM.is_file():
     pytest.skip("/usr/bin/chromium is missing (apt-get install chromium; .ci/run installs it)", allow_module_level=True)
 sync_api = pytest.importorskip("playwright.sync_api", reason="playwright (Python) is not installed")
+if not lib.available("assistant.needs", "build_needs") or not lib.available("assistant.triage", "triage_items"):
+    pytest.skip("assistant.triage / assistant.needs are not in this build yet", allow_module_level=True)
 
 
 def _free_port() -> int:
@@ -138,7 +141,7 @@ def test_paste_draft_edit_approve_export(server, tmp_path: Path):
             # 3. Draft stories.
             _nav(page, "Stories")
             page.get_by_text("Draft stories from needs").click()
-            page.get_by_role("button", name="Draft stories").click()
+            page.get_by_role("button", name="Draft stories", exact=True).click()
             expect(page.get_by_text("Drafted")).to_be_visible()
             with ws.transaction() as s:
                 first = s.scalars(select(StoryRow).order_by(StoryRow.position, StoryRow.id)).first()
@@ -150,7 +153,7 @@ def test_paste_draft_edit_approve_export(server, tmp_path: Path):
             card = page.locator('[data-testid="stForm"]').first
             card.get_by_label("Then").first.fill("a CSV file with every invoice of the month downloads within 10 seconds")
             card.get_by_label("Estimate (points, 0 = none)").fill("3")
-            card.get_by_role("button", name="Save").click()
+            card.get_by_role("button", name="Save", exact=True).click()
             expect(page.get_by_text(f"Saved. ({story_id})")).to_be_visible()
             with ws.transaction() as s:
                 row = s.get(StoryRow, story_id)
@@ -160,7 +163,7 @@ def test_paste_draft_edit_approve_export(server, tmp_path: Path):
             _shot(page, "3-stories-edited")
 
             # 5. Approve it.
-            page.get_by_role("button", name="Approve").first.click()
+            page.get_by_role("button", name="Approve", exact=True).first.click()
             expect(page.get_by_text(f"Approved. ({story_id})")).to_be_visible()
             assert _count(ws, select(func.count()).select_from(StoryRow).where(StoryRow.status == "approved")) == 1
             with ws.transaction() as s:
@@ -169,11 +172,11 @@ def test_paste_draft_edit_approve_export(server, tmp_path: Path):
             # 6. Export: the gate, a preview, and the download.
             _nav(page, "Export")
             expect(page.get_by_text("Definition of Ready")).to_be_visible()
-            page.get_by_text("Export blocked stories too").click()
+            expect(page.get_by_text("1 of 1 approved stories are Ready")).to_be_visible()
             page.get_by_role("button", name="Preview export").click()
             expect(page.get_by_text("Exported 1 stories")).to_be_visible()
             with page.expect_download() as info:
-                page.get_by_role("button", name="Download").click()
+                page.get_by_test_id("stDownloadButton").get_by_role("button").click()
             download = info.value
             saved = tmp_path / download.suggested_filename
             download.save_as(saved)

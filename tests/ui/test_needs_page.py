@@ -21,7 +21,7 @@ def test_ranked_table_with_value_sentiment_and_trend(ui_ws):
     assert list(table["need"]) == ["need number 0", "need number 1", "need number 2"]
     # Evidence 7/6/5: 1 enterprise item x 10 + 3 free items + the items without a segment unweighted.
     assert list(table["value"]) == [10 + 3 + 3, 10 + 3 + 2, 10 + 3 + 1]
-    assert table["sentiment"][0] == "−2 ·0 +1"
+    assert table["sentiment"][0] == "2 neg · 0 neu · 1 pos"
     assert len(at.get("vega_lite_chart")) == 2  # evidence by segment, sentiment over time
 
 

@@ -220,6 +220,10 @@ def estimatable(parts: StoryParts) -> list[QualityFinding]:
     verb_lemma = verb.lemma_.lower() if verb is not None else ""
     epic_object = next((p for p in EPIC_OBJECTS if re.search(rf"\b{re.escape(p)}\b", low)), None)
     n_words = len(_WORD.findall(parts.means))
+    if verb_lemma in EPIC_VERBS and epic_object:
+        return [finding("estimatable", "warning",
+                        f"Hard to estimate: '{verb.text} ... {epic_object}' is a whole product area, not a story; "
+                        "name the one thing the user needs first.", None)]
     if verb_lemma in EPIC_VERBS:
         obj = tidy(parts.means[verb.idx - _means_doc(parts)[1] + len(verb.text):])
         split = "\n".join(rebuild(parts, means=f"{v} {obj}") for v in ("create", "edit", "delete"))
@@ -243,6 +247,7 @@ def estimatable(parts: StoryParts) -> list[QualityFinding]:
 
 _REFERENCE = re.compile(
     r"\b(?:user\s+)?(?:story|stories|us|issue|ticket|requirement|req)\s*#?\s*\d+\b|(?<!\w)#\d+\b"
+    r"|\b(?:after|before|once|like|than|in|see)\s+(?:user\s+)?story\s+(?:[A-Z0-9][\w-]*)\b"
     r"|\b(?:after|before|once|like|than)\s+(?:the\s+)?(?:previous|above|last|first|other|earlier)\s+"
     r"(?:story|one|feature|requirement)\b|\bas in\b|\bsame as\b|\bas (?:described|mentioned) (?:above|before|in)\b"
     r"|\b(?:see|like|as) (?:above|below)\b|\b(?:previous|above|following|aforementioned) (?:story|stories)\b"

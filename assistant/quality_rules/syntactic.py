@@ -203,6 +203,25 @@ def purpose_start(doc: Any, off: int) -> int:
     return len(doc.text)
 
 
+def _in_noun_list(doc: Any, cc: Any, verb: Any) -> bool:
+    """True when the conjunction closes a list of nouns ('as creator, source, or subject'), not a verb pair."""
+    prev = cc.i - 1
+    while prev > verb.i and doc[prev].is_punct:
+        prev -= 1
+    tok = doc[prev]
+    if tok.i == verb.i or tok.pos_ not in ("NOUN", "PROPN", "ADJ", "NUM"):
+        return False
+    if tok.pos_ == "ADJ" and cc.i + 1 < len(doc) and doc[cc.i + 1].tag_ in ("VBG", "JJ"):
+        return True  # "visual or hearing troubles"
+    while tok.i != tok.head.i and tok.i != verb.i:
+        if tok.dep_ == "conj" and tok.head.pos_ in ("NOUN", "PROPN", "ADJ"):
+            return True
+        if tok.dep_ == "amod":
+            return True
+        tok = tok.head
+    return False
+
+
 _TOGETHER = re.compile(r"\b(?:in one|together|combined|side by side|at once|at the same time|both)\b", re.I)
 
 
@@ -226,13 +245,17 @@ def _action_pairs(prefix: str, means: str) -> list[tuple[int, int, int, int]]:
             first = tok.head
             if first.idx < off:  # "I want to know X, and share Y": joined to 'want' itself
                 first = next((t for t in doc if t.idx >= off and _is_action(t)), None)
+                if conj[0].tag_ in ("VBD", "VBN"):  # "filled ... and remembered": misparse onto 'want'
+                    first = None
         elif _is_action(nxt) or (nxt.lower_ in ACTION_VERBS and nxt.tag_.startswith(("VB", "NN"))
                                    and nxt.dep_ not in ("pobj",) and not (nxt.i > 0 and nxt.nbor(-1).pos_ == "DET")):
             # The tagger often reads the second verb as a noun ("search and filter invoices"): trust the word
             # list when the left side of the conjunction is itself an action.
             left = [t for t in doc[:tok.i] if t.idx >= off and _is_action(t) and t.lower_ not in ("want", "need")]
-            if left and (left[-1].i == tok.i - 1 or nxt.pos_ == "VERB" or left[-1].dep_ in ("xcomp", "ROOT", "relcl",
-                                                                                           "conj", "advcl")):
+            if (left and not _in_noun_list(doc, tok, left[-1]) and not (nxt.tag_ == "VBG" and nxt.dep_ in ("amod",
+                                                                                                         "compound"))
+                    and (left[-1].i == tok.i - 1 or nxt.pos_ == "VERB"
+                         or left[-1].dep_ in ("xcomp", "ROOT", "relcl", "conj", "advcl"))):
                 first = left[-1]
         tail = -1
         if (first is None and conj and tok.head.dep_ == "dobj" and tok.head.head.idx < off

@@ -41,6 +41,9 @@ def test_atomic_defects(text):
     "As a clerk, I want invoices and receipts in one list.",
     "As a nurse, I want to request deliveries from the robot to save time and improve patient care.",  # purpose
     "As a data scientist, I want to compare and contrast the models.",
+    "As an older person, I want a device adapted for users that have visual or hearing troubles.",
+    "As a repository manager, I want to indicate names either as creator, source, or subject.",
+    "As a clerk, I want to have accurate and complete invoice data.",
 ])
 def test_atomic_lookalikes(text):
     assert not findings(text, "atomic")
@@ -194,3 +197,9 @@ def test_unique_same_means_for_another_role():
                       "As a manager, I want to export invoices, so that I can check spending."])
     (f,) = [f for f in res[1] if f.criterion == "unique"]
     assert "another role" in f.message and f.fix.startswith("Merge into line 1")
+
+
+def test_estimatable_and_independent_edge_cases():
+    (f,) = findings("As an admin, I want to handle everything.", "estimatable")
+    assert "whole product area" in f.message and f.fix is None
+    assert findings("As a user, I want to pay by card after story X is done.", "independent")

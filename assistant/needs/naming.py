@@ -21,6 +21,8 @@ when where which while who why will with won't would wouldn't yet you you're you
 anyone anything back best better bit able actually cant dont doesnt wont im ive id etc good nice awesome amazing
 time times day days since update updated version star stars give given work works working feature features option
 lol hi hello hey dear team guys product would've could've every everything something nothing someone each
+take takes taking took second seconds minute minutes hour hours week weeks month months year years look looks people
+monday tuesday wednesday thursday friday saturday sunday twice around today right least another again around
 """.split())
 
 _TOKEN = re.compile(r"[a-z][a-z0-9+#\-']*[a-z0-9+#]|[a-z]")
@@ -63,7 +65,7 @@ def keyphrases(groups: Mapping[str, Sequence[str]], top: int = 5) -> dict[str, l
                 continue
             weight = (n / max(sum(counts.values()), 1)) * math.log(1 + avg_words / totals[term])
             if " " in term:
-                weight *= 1.3  # bigrams read better as names when they are about as distinctive
+                weight *= 2.0  # bigrams read better as names when they are about as distinctive
             scored.append((weight, term))
         scored.sort(key=lambda wt: (-wt[0], wt[1]))
         chosen: list[str] = []

@@ -20,7 +20,7 @@ TYPES = ("bug", "feature_request", "question", "praise", "complaint", "experienc
 class Weights:
     """Hand-set weights (a few scalars were adjusted on half of a public review set; no data is shipped)."""
 
-    embedding: float = 9.0  # multiplies prototype cosine minus the mean over types
+    embedding: float = 5.0  # multiplies prototype cosine minus the mean over types
     bug_cue: float = 0.7
     request_cue: float = 1.2
     question_cue: float = 0.8
@@ -31,6 +31,7 @@ class Weights:
     short_words: int = 16  # at most this many words reads as a verdict, not a description
     rating: float = 0.8
     other_base: float = 0.1
+    no_request: float = 0.6  # a request without any request wording needs strong embedding evidence
 
 
 def _rating_value(raw: object) -> float | None:
@@ -51,9 +52,10 @@ def scores(text: str, rating: float | None, sims: dict[str, float], w: Weights =
     short = c.words <= w.short_words
     out = {
         "bug": w.bug_cue * min(c.bug, 3) - w.rating * stars + emb["bug"],
-        "feature_request": w.request_cue * min(c.request, 3) - 0.5 * w.rating * stars + emb["feature_request"],
+        "feature_request": w.request_cue * min(c.request, 3) - 0.5 * w.rating * stars + emb["feature_request"]
+        - (w.no_request if c.request == 0 else 0.0),
         "question": w.question_cue * min(c.question, 2) - w.request_cue * min(c.request, 1) - 0.5 * min(c.bug, 2)
-        + emb["question"] - 0.6,
+        + emb["question"] - 0.3,
         "praise": w.praise_base + w.sentiment * s + (0.5 if short else -0.02 * (c.words - w.short_words))
         - 0.6 * min(c.bug, 2) - 0.6 * min(c.request, 2) + emb["praise"],
         "complaint": -w.sentiment * s + w.complaint_cue * min(c.complaint, 3) - 0.4 * min(c.bug, 2)
@@ -73,7 +75,7 @@ def urgency(text: str, type_: str, sentiment_score: float, kind: str = "feedback
         level, reason = found
         if reason == "payment" and sentiment_score > 0.2 and type_ in ("praise", "experience", "feature_request"):
             level, reason = "low", "payment (mentioned positively)"
-        elif reason == "churn threat" and sentiment_score < -0.3:
+        elif reason == "churn threat" and sentiment_score <= -0.45:
             level = "high"
         return Urgency(label=level, reason=reason)  # type: ignore[arg-type]
     if type_ == "bug":

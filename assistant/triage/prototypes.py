@@ -93,6 +93,7 @@ PROTOTYPES: dict[str, list[str]] = {
 }
 
 _cache: dict[str, tuple[list[str], np.ndarray, np.ndarray]] = {}
+_baseline: dict[str, np.ndarray] = {}
 _lock = threading.Lock()
 
 
@@ -109,13 +110,23 @@ def prototype_matrix(embedder) -> tuple[list[str], np.ndarray, np.ndarray]:  # t
         return hit
 
 
+def _top3(vectors: np.ndarray, protos: np.ndarray, owner: np.ndarray, k: int) -> np.ndarray:
+    block = np.asarray(vectors, dtype=np.float32) @ protos[owner == k].T
+    return np.sort(block, axis=1)[:, -3:].mean(axis=1)
+
+
+def _baselines(embedder, labels, protos, owner) -> np.ndarray:  # type: ignore[no-untyped-def]
+    """How close each type's prototypes are to the *other* types' prototypes: some types (requests) sit
+    near everything, so their raw similarity is discounted by this constant (computed from prototypes only)."""
+    hit = _baseline.get(embedder.name)
+    if hit is None:
+        hit = np.array([_top3(protos[owner != k], protos, owner, k).mean() for k in range(len(labels))])
+        _baseline[embedder.name] = hit
+    return hit
+
+
 def similarities(vectors: np.ndarray, embedder) -> dict[str, np.ndarray]:  # type: ignore[no-untyped-def]
-    """Per type: the mean of the top-3 prototype cosines for every row of vectors (n,)."""
+    """Per type: mean of the top-3 prototype cosines minus that type's baseline, for every row (n,)."""
     labels, protos, owner = prototype_matrix(embedder)
-    sims = np.asarray(vectors, dtype=np.float32) @ protos.T
-    out: dict[str, np.ndarray] = {}
-    for k, lab in enumerate(labels):
-        block = sims[:, owner == k]
-        top = np.sort(block, axis=1)[:, -3:]
-        out[lab] = top.mean(axis=1)
-    return out
+    base = _baselines(embedder, labels, protos, owner)
+    return {lab: _top3(vectors, protos, owner, k) - base[k] for k, lab in enumerate(labels)}

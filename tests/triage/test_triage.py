@@ -1,0 +1,111 @@
+"""Offline triage on clear cases, the rating's influence, urgency reasons, and storage via triage_items."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from assistant.embeddings import LocalEmbedder
+from assistant.models import Triage
+from assistant.repository import load_items
+from assistant.triage import triage_batch, triage_items
+from assistant.triage.sentiment import label, lexicon_score
+from tests.needs.corpus import add_items
+
+
+@pytest.fixture(scope="module")
+def embedder() -> LocalEmbedder:
+    return LocalEmbedder()
+
+
+def run(embedder: LocalEmbedder, texts: list[str], ratings: list[object] | None = None, kinds=None) -> list[Triage]:
+    ratings = ratings or [None] * len(texts)
+    return triage_batch(texts, ratings, embedder.embed(texts), embedder, kinds)
+
+
+CLEAR = {
+    "bug": [
+        "The app crashes every time I open the camera since the last update.",
+        "Sync doesn't work anymore, I get an error message when I save.",
+    ],
+    "feature_request": [
+        "Please add a dark mode.",
+        "It would be nice to export reports to Excel.",
+        "I wish I could share my lists with my family.",
+    ],
+    "question": ["How do I change the currency of an invoice?", "Where can I find the VAT settings?"],
+    "praise": ["Love it, great app!", "Excellent, works perfectly."],
+    "complaint": ["Terrible customer service, a complete waste of money."],
+    "experience": ["I use it every day to track my expenses on the train and it saves me a lot of time."],
+}
+
+
+@pytest.mark.parametrize("expected", sorted(CLEAR))
+def test_clear_cases_get_their_type(embedder: LocalEmbedder, expected: str) -> None:
+    got = run(embedder, CLEAR[expected])
+    assert [t.type for t in got] == [expected] * len(CLEAR[expected]), [t.type for t in got]
+
+
+def test_deterministic(embedder: LocalEmbedder) -> None:
+    texts = [t for group in CLEAR.values() for t in group]
+    assert run(embedder, texts) == run(embedder, texts)
+
+
+def test_rating_moves_sentiment_and_type(embedder: LocalEmbedder) -> None:
+    text = "The new layout of the reports page."
+    low, none, high = run(embedder, [text] * 3, [1, None, 5])
+    assert low.sentiment.score < none.sentiment.score < high.sentiment.score
+    assert low.sentiment.label == "negative" and high.sentiment.label == "positive"
+    # A neutral description reads as a problem with one star and as praise with five.
+    assert low.type in ("complaint", "bug") and high.type == "praise"
+
+
+def test_sentiment_rules() -> None:
+    assert lexicon_score("good") > 0 > lexicon_score("not good")
+    assert lexicon_score("really great") > lexicon_score("great")
+    assert lexicon_score("Nice idea but it crashes constantly and is useless") < 0
+    assert label(0.0) == "neutral"
+
+
+@pytest.mark.parametrize(
+    ("text", "level", "reason"),
+    [
+        ("After the update all my notes were deleted, I lost two years of work.", "high", "data loss"),
+        ("I was charged twice for my subscription, please refund one payment.", "high", "payment"),
+        ("Someone accessed my account without permission, this is a security problem.", "high", "security"),
+        ("I cannot log in at all, the site is down for our whole company.", "high", "outage"),
+        ("This is terrible, if it is not fixed I will cancel and switch to a competitor.", "high", "churn threat"),
+        ("Thinking about whether to cancel my plan next year, not sure yet.", "medium", "churn threat"),
+        ("It would be nice to have more colour themes.", "low", ""),
+    ],
+)
+def test_urgency_reasons(embedder: LocalEmbedder, text: str, level: str, reason: str) -> None:
+    (got,) = run(embedder, [text])
+    assert (got.urgency.label, got.urgency.reason) == (level, reason)
+
+
+def test_bug_without_reason_is_medium_defect(embedder: LocalEmbedder) -> None:
+    (got,) = run(embedder, ["The chart legend shows the wrong colours since the update."])
+    assert got.type == "bug" and got.urgency.label == "medium" and got.urgency.reason == "defect"
+
+
+def test_triage_items_stores_labels_once(workspace) -> None:  # type: ignore[no-untyped-def]
+    ids = add_items(workspace, ["Please add a dark mode.", "The app crashes on start.", "Love it!"],
+                    meta=[{"rating": 3}, {"rating": 1}, {"rating": 5}])
+    stages: list[tuple[str, int, int]] = []
+    assert triage_items(workspace, progress=lambda *a: stages.append(a)) == 3
+    assert stages[-1] == ("triage", 3, 3)
+    with workspace.transaction() as s:
+        items = {it.id: it for it in load_items(s)}
+    assert [items[i].triage.type for i in ids] == ["feature_request", "bug", "praise"]
+    assert all(items[i].triage.engine == "offline" for i in ids)
+    assert triage_items(workspace) == 0  # only items without labels
+    assert triage_items(workspace, only_missing=False) == 3
+
+
+def test_vectors_missing_from_index_are_embedded(workspace) -> None:  # type: ignore[no-untyped-def]
+    (iid,) = add_items(workspace, ["Export to CSV please."])
+    workspace.index.delete([iid])
+    assert triage_items(workspace) == 1
+    assert iid in workspace.index.ids()
+    assert np.isclose(np.linalg.norm(workspace.index.get_vectors([iid])[iid]), 1.0, atol=1e-3)

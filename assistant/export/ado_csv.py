@@ -11,7 +11,7 @@ import html
 from dataclasses import dataclass
 from pathlib import Path
 
-from assistant.export.bundle import Bundle, one_line, priority_level, quote, slug, source_label, title
+from assistant.export.bundle import Bundle, one_line, priority_level, quote, slug, source_label, step, title
 from assistant.export.csvfile import write_csv
 from assistant.models import Story
 
@@ -57,8 +57,8 @@ def description_html(story: Story, bundle: Bundle) -> str:
 def criteria_html(story: Story) -> str:
     esc = html.escape
     items = "".join(
-        f"<li><b>Given</b> {esc(one_line(c.given))} <b>When</b> {esc(one_line(c.when))} "
-        f"<b>Then</b> {esc(one_line(c.then))}</li>"
+        f"<li><b>Given</b> {esc(step(c.given))} <b>When</b> {esc(step(c.when))} "
+        f"<b>Then</b> {esc(step(c.then))}</li>"
         for c in story.acceptance_criteria
     )
     return f"<ol>{items}</ol>" if items else ""

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from assistant.export.bundle import Bundle, one_line, quote, source_label
+from assistant.export.bundle import Bundle, one_line, quote, source_label, step
 from assistant.export.documents import md
 from assistant.models import Story
 
@@ -45,8 +45,8 @@ def criteria_blocks(story: Story) -> list[dict[str, Any]]:
     if not story.acceptance_criteria:
         return []
     items = [
-        _para(_text("Given ", STRONG), _text(one_line(c.given) + " "), _text("When ", STRONG),
-              _text(one_line(c.when) + " "), _text("Then ", STRONG), _text(one_line(c.then)))
+        _para(_text("Given ", STRONG), _text(step(c.given) + " "), _text("When ", STRONG),
+              _text(step(c.when) + " "), _text("Then ", STRONG), _text(step(c.then)))
         for c in story.acceptance_criteria
     ]
     return [_list("orderedList", items)]
@@ -97,7 +97,7 @@ def story_markdown(story: Story, bundle: Bundle, *, checklist: bool = True) -> s
         lines += ["### Acceptance criteria", ""]
         bullet = "- [ ]" if checklist else "1."
         for c in story.acceptance_criteria:
-            lines.append(f"{bullet} **Given** {md(c.given)} **When** {md(c.when)} **Then** {md(c.then)}")
+            lines.append(f"{bullet} **Given** {md(step(c.given))} **When** {md(step(c.when))} **Then** {md(step(c.then))}")
         lines.append("")
     evidence = bundle.evidence(story)
     if evidence:

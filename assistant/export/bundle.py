@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -106,6 +107,14 @@ def one_line(text: str, limit: int | None = None) -> str:
     if limit and len(flat) > limit:
         return flat[: limit - 1].rstrip() + "…"
     return flat
+
+
+_LEADING_KEYWORD = re.compile(r"^(?:given|when|then|and|but)\b[\s,:]*", re.IGNORECASE)
+
+
+def step(text: str) -> str:
+    """A criterion part on one line without a repeated keyword ("Given Given a user ..." reads badly)."""
+    return _LEADING_KEYWORD.sub("", one_line(text), count=1) or "(not specified)"
 
 
 def quote(item: FeedbackItem, limit: int = QUOTE_CHARS) -> str:

@@ -17,7 +17,7 @@ from assistant.errors import ConfigError
 TARGET_ENV: dict[str, tuple[tuple[str, ...], dict[str, str | None]]] = {
     "jira": (("JIRA_BASE_URL", "JIRA_EMAIL", "JIRA_API_TOKEN", "JIRA_PROJECT_KEY"),
              {"JIRA_STORY_POINTS_FIELD": None, "JIRA_ACCEPTANCE_CRITERIA_FIELD": None,
-              "JIRA_STORY_TYPE": "Story", "JIRA_EPIC_TYPE": "Epic"}),
+              "JIRA_STORY_TYPE": "Story", "JIRA_EPIC_TYPE": "Epic", "JIRA_SEND_PRIORITY": "1"}),
     "github": (("GITHUB_TOKEN", "GITHUB_REPOSITORY"),
                {"GITHUB_API_URL": "https://api.github.com", "GITHUB_SUB_ISSUES": "0"}),
     "azure": (("AZURE_DEVOPS_ORG_URL", "AZURE_DEVOPS_PROJECT", "AZURE_DEVOPS_PAT"),

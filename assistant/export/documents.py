@@ -8,7 +8,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from assistant.export.bundle import Bundle, one_line, priority_name, quote, source_label
+from assistant.export.bundle import Bundle, one_line, priority_name, quote, source_label, step
 from assistant.models import Story
 
 JSON_SCHEMA_ID = "backlogsmith.backlog/1"
@@ -55,7 +55,7 @@ def _story_md(story: Story, bundle: Bundle) -> list[str]:
         out.append("")
         for i, c in enumerate(story.acceptance_criteria, start=1):
             cites = f" ({', '.join(md(e) for e in c.evidence)})" if c.evidence else ""
-            out.append(f"{i}. **Given** {md(c.given)} **When** {md(c.when)} **Then** {md(c.then)}{cites}")
+            out.append(f"{i}. **Given** {md(step(c.given))} **When** {md(step(c.when))} **Then** {md(step(c.then))}{cites}")
         out.append("")
     evidence = bundle.evidence(story)
     if evidence:

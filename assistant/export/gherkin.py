@@ -10,11 +10,9 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from assistant.export.bundle import Bundle, one_line, priority_name, quote, source_label
+from assistant.export.bundle import Bundle, one_line, priority_name, quote, source_label, step
 from assistant.models import Criterion, Story
 
-# A criterion the LLM wrote as "Given a user is..." would otherwise come out as "Given Given a user is...".
-_LEADING_KEYWORD = re.compile(r"^(?:given|when|then|and|but)\b[\s,:]*", re.IGNORECASE)
 _TAG_UNSAFE = re.compile(r"[^A-Za-z0-9_.:\-]+")
 NAME_CHARS = 120
 
@@ -26,9 +24,8 @@ def tag(prefix: str, value: str) -> str:
 
 
 def _step_text(text: str) -> str:
-    flat = one_line(text)
-    flat = _LEADING_KEYWORD.sub("", flat, count=1)
-    return flat or "(not specified)"
+    # A criterion written as "Given a user is..." must not come out as "Given Given a user is...".
+    return step(text)
 
 
 def _scenario_name(index: int, c: Criterion) -> str:

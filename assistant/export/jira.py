@@ -58,7 +58,8 @@ class JiraTarget:
         if create:
             fields["project"] = {"key": self.project}
             fields["issuetype"] = {"name": self.cfg.get("JIRA_STORY_TYPE")}
-        if priority_name(story):
+        # Some projects keep Priority off their create screen; JIRA_SEND_PRIORITY=0 leaves it out.
+        if priority_name(story) and self.cfg.flag("JIRA_SEND_PRIORITY"):
             fields["priority"] = {"name": priority_name(story)}
         if parent_key:
             fields["parent"] = {"key": parent_key}

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from assistant.export.bundle import Bundle, one_line, priority_name, quote, slug, source_label, title
+from assistant.export.bundle import Bundle, one_line, priority_name, quote, slug, source_label, step, title
 from assistant.export.csvfile import write_csv
 from assistant.models import Story
 
@@ -50,7 +50,7 @@ def description(story: Story, bundle: Bundle) -> str:
 
 def criteria_text(story: Story) -> str:
     return "\n".join(
-        f"{i}. Given {wiki(one_line(c.given))} When {wiki(one_line(c.when))} Then {wiki(one_line(c.then))}"
+        f"{i}. Given {wiki(step(c.given))} When {wiki(step(c.when))} Then {wiki(step(c.then))}"
         for i, c in enumerate(story.acceptance_criteria, start=1)
     )
 

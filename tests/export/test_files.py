@@ -184,6 +184,7 @@ def test_json_and_markdown_documents(ready_backlog, tmp_path):
     assert "> I want to save my card so checkout is one step" in text
     assert "<script>" not in text and "\\<script\\>" in text
     assert "\nScenario: hacked" not in text  # hostile quote collapsed to one line
+    assert "**Given** Given" not in text and "**Given** a user Scenario: injected" in text
 
 
 def test_export_records_kept_and_status_stays_approved(ready_backlog, tmp_path):

@@ -59,7 +59,10 @@ def server_wait(response: httpx.Response, now: float) -> float | None:
         try:
             return max(0.0, float(value))
         except ValueError:
-            parsed = email.utils.parsedate_to_datetime(value) if value else None
+            try:
+                parsed = email.utils.parsedate_to_datetime(value)
+            except (TypeError, ValueError):
+                parsed = None  # unparseable: fall back to our own backoff
             if parsed is not None:
                 return max(0.0, parsed.timestamp() - now)
     if response.status_code == 403 and response.headers.get("x-ratelimit-remaining") != "0":

@@ -342,3 +342,23 @@ def test_missing_credentials_name_the_variable(ready_backlog):
         push_stories(ready_backlog, "github", env={"GITHUB_TOKEN": "x"})
     with pytest.raises(ConfigError, match="JIRA_BASE_URL, JIRA_EMAIL, JIRA_API_TOKEN, JIRA_PROJECT_KEY"):
         push_stories(ready_backlog, "jira", env={})
+
+
+def test_server_wait_understands_each_trackers_headers():
+    import httpx
+
+    from assistant.export.http import server_wait
+
+    now = 1_800_000_000.0
+
+    def wait(status=429, **headers):
+        return server_wait(httpx.Response(status, headers={k.replace("_", "-"): v for k, v in headers.items()}), now)
+
+    assert wait(Retry_After="7") == 7.0
+    assert wait(Retry_After="soon") is None  # unparseable: our own backoff applies
+    assert wait(X_RateLimit_Reset=str(int(now) + 30)) == 30.0  # GitHub: epoch seconds
+    assert wait(X_RateLimit_Requests_Reset=str(int(now * 1000) + 1500)) == 1.5  # Linear: epoch milliseconds
+    assert wait(X_RateLimit_Reset="2027-01-15T08:00:12Z") == pytest.approx(  # Jira: ISO timestamp
+        __import__("datetime").datetime.fromisoformat("2027-01-15T08:00:12+00:00").timestamp() - now)
+    assert wait(X_RateLimit_Reset="0.25") == 0.25  # Roundup: seconds from now
+    assert wait(status=403, X_RateLimit_Reset="5") is None  # a plain 403 is a permission error, not a limit

@@ -2,9 +2,10 @@
 story links), then refresh every need's name, statement, quotes, counts and centroid.
 
 Which items found needs: asks and problems (feature requests, bugs, complaints, questions, experience) and
-every stakeholder ask. Praise and "other" never found a need of their own; they are attached to the nearest
-need when close enough (a compliment about exports is evidence for the exports need) and otherwise stay
-unassigned. Duplicates follow their canonical item.
+every stakeholder ask are clustered first. Praise and "other" are then attached to the nearest of those needs
+when close enough (a compliment about exports is evidence for the exports need); the praise left over is
+clustered on its own, so what customers value shows up as needs too ("keep X working") instead of an
+unassigned pile, without diluting the problem needs. Duplicates follow their canonical item.
 """
 
 from __future__ import annotations
@@ -117,6 +118,15 @@ def _full(canon, vec, old_members, live_ids, params):  # type: ignore[no-untyped
         for iid in members:
             assign[iid] = new_ids[k]
     _attach(canon, vec, assign, params.attach_similarity)
+    leftovers = [it for it in canon if assign[it.id] is None and not founds_need(it)]
+    for k, members in enumerate(_cluster_sets([it.id for it in leftovers], _stack(leftovers, vec), params.cluster)):
+        sets.append(members)
+        matched_id = identity.match(old_members, [members]).get(0)
+        nid = matched_id if matched_id and matched_id not in new_ids.values() else identity.need_id(members, taken)
+        taken.add(nid)
+        new_ids[len(sets) - 1] = nid
+        for iid in members:
+            assign[iid] = nid
     new_members: dict[str, set[str]] = {}
     for iid, nid in assign.items():
         if nid:
@@ -147,7 +157,17 @@ def _incremental(canon, vec, old_members, stored_cents, params):  # type: ignore
         for iid in members:
             assign[iid] = nid
     _attach(canon, vec, assign, params.attach_similarity)
+    leftovers = [it for it in canon if assign[it.id] is None and not founds_need(it)]
+    for members in _cluster_sets([it.id for it in leftovers], _stack(leftovers, vec), params.cluster):
+        nid = identity.need_id(members, taken)
+        taken.add(nid)
+        for iid in members:
+            assign[iid] = nid
     return assign
+
+
+def _stack(items, vec) -> np.ndarray:  # type: ignore[no-untyped-def]
+    return np.stack([vec[it.id] for it in items]) if items else np.zeros((0, 1), dtype=np.float32)
 
 
 def _attach(canon, vec, assign, min_sim: float) -> None:  # type: ignore[no-untyped-def]

@@ -35,7 +35,9 @@ REQUEST = _rx(
     r"\bmore\s+(options|features|levels|themes|colors|languages|stickers|frames|filters|songs|content)\b",
     r"\bneed\s+(this|it|the|a|an)\b", r"\bneeds?\s+to\s+(update|add|include|have|support|improve|be)\b",
     r"\b(requires?|should\s+be|could\s+be|can\s+be)\s+(an?\s+)?(better|improved|option|access|more|easier)\b", r"\bplease\s+(bring\s+back|make\s+it)\b", r"\bbring\s+back\b",
-    r"\bonly\s+(thing|complaint|problem)\b.*\b(is|would)\b", r"\bwe\s+need\b", r"\bwould\s+like\s+to\s+see\b",
+    r"\bonly\s+(thing|complaint|problem)\b.*\b(is|would)\b",
+    r"\b(requires?|required|requirement|mandates?|mandatory|must\s+have|on\s+the\s+roadmap|any\s+plans?|plans?\s+to)\b",
+    r"\b(cannot|can'?t|won'?t|will\s+not)\b[^.!?]{0,40}\bwithout\b", r"\bwe\s+need\b", r"\bwould\s+like\s+to\s+see\b",
 )
 
 BUG = _rx(

@@ -56,7 +56,8 @@ def scores(text: str, rating: float | None, sims: dict[str, float], w: Weights =
         - (w.no_request if c.request == 0 else 0.0),
         "question": w.question_cue * min(c.question, 2) - w.request_cue * min(c.request, 1) - 0.5 * min(c.bug, 2)
         + emb["question"] - 0.3,
-        "praise": w.praise_base + w.sentiment * s + (0.5 if short else -0.02 * (c.words - w.short_words))
+        "praise": (w.praise_base if s > 0.05 else -0.3) + w.sentiment * s
+        + ((0.5 if s > 0.05 else 0.0) if short else -0.02 * (c.words - w.short_words))
         - 0.6 * min(c.bug, 2) - 0.6 * min(c.request, 2) + emb["praise"],
         "complaint": -w.sentiment * s + w.complaint_cue * min(c.complaint, 3) - 0.4 * min(c.bug, 2)
         - 0.3 * min(c.request, 2) + emb["complaint"] - 0.4,

@@ -97,6 +97,31 @@ def well_formed(output: dict, expected: dict, inputs: dict) -> Grade:
                score=(len(stories) - len(bad)) / len(stories))
 
 
+_WORD = re.compile(r"[a-z][a-z'-]{3,}")
+_STOP = {"that", "this", "with", "without", "them", "they", "their", "have", "from", "into", "about", "when", "which",
+         "would", "could", "should", "will", "your", "mine", "able", "every", "also", "just", "more", "less"}
+
+
+def benefit_is_distinct(story: dict[str, Any]) -> bool:
+    """The benefit says why, not the goal again: at most 60% of its content words come from the goal."""
+    goal = set(_WORD.findall(str(story.get("goal") or "").lower())) - _STOP
+    benefit = set(_WORD.findall(str(story.get("benefit") or "").lower())) - _STOP
+    if not benefit:
+        return False
+    return len(benefit & goal) / len(benefit) <= 0.6
+
+
+@grader("benefit_distinct")
+def benefit_distinct(output: dict, expected: dict, inputs: dict, min_rate: float = 1.0) -> Grade:
+    """Benefits that explain why rather than restate the goal ('so that I can <goal> without a workaround')."""
+    stories = output.get("stories", [])
+    if not stories:
+        return _ok(False, "no stories were drafted")
+    bad = [s.get("id", "?") for s in stories if not benefit_is_distinct(s)]
+    rate = (len(stories) - len(bad)) / len(stories)
+    return _ok(rate >= min_rate, f"{rate:.0%} distinct benefits" + (f"; restated: {bad[:5]}" if bad else ""), score=rate)
+
+
 def story_citations(story: dict[str, Any]) -> list[str]:
     """Every item id a story cites, on the story and on its criteria."""
     ids = list(story.get("evidence") or [])

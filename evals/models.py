@@ -19,6 +19,7 @@ class Metric(_M):
     name: str
     value: float | None
     higher_is_better: bool = True
+    kind: Literal["rate", "count", "score"] = Field("rate", description="rate = 0..1 share; count; score = other scale.")
     n: int = 0
     gate_max: float | None = Field(None, description="A value above this fails the run (e.g. any escape).")
     note: str = ""

@@ -92,21 +92,23 @@ def render_markdown(report: EvalReport) -> str:
 
 
 def render_chart(report: EvalReport, path: Path) -> None:
-    """Bar chart of every metric, one bar per run: rates (0..1) left, counts right."""
+    """Bar chart of every metric, one bar per run: rates (0..1) in one panel, counts and scores in another."""
     import matplotlib
 
     matplotlib.use("Agg")  # no display on servers and CI
     import matplotlib.pyplot as plt
 
-    keys: list[str] = []
+    kinds: dict[str, str] = {}
     for run in report.runs:
-        keys += [k for k in run.metrics() if k not in keys]
-    values = [[run.metrics()[k].value if k in run.metrics() else None for k in keys] for run in report.runs]
-    is_rate = [all(v is None or 0.0 <= v <= 1.0 for v in col) for col in zip(*values)] if values else []
-    groups = [[k for k, r in zip(keys, is_rate) if r], [k for k, r in zip(keys, is_rate) if not r]]
-    fig, axes = plt.subplots(1, 2, figsize=(13, max(3.0, 0.32 * max(len(g) for g in groups) + 1.5)))
+        for k, m in run.metrics().items():
+            kinds.setdefault(k, m.kind)
+    panels = [(title, keys) for title, keys in (
+        ("rates (0..1; report.md says which way is better)", [k for k, kind in kinds.items() if kind == "rate"]),
+        ("counts and scores", [k for k, kind in kinds.items() if kind != "rate"])) if keys] or [("no metrics", [])]
+    tallest = max(len(keys) for _, keys in panels)
+    fig, axes = plt.subplots(1, len(panels), figsize=(7 + 6 * (len(panels) - 1), max(3.0, 0.32 * tallest + 1.5)), squeeze=False)
     width = 0.8 / max(1, len(report.runs))
-    for ax, group, title in zip(axes, groups, ("rates (0..1)", "counts and other values")):
+    for ax, (title, group) in zip(axes[0], panels):
         ax.set_title(title)
         if not group:
             ax.axis("off")

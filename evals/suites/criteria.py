@@ -70,7 +70,7 @@ def run(ctx: EvalContext, cases: list[EvalCase]) -> SuiteResult:
             result.notes.append(note)
         if result.judge:
             result.metrics.append(Metric(name="judge_score", value=sum(j.score for j in result.judge) / len(result.judge),
-                                         n=len(result.judge), note="LLM judge on criteria, 1..5 mean over rubric items"))
+                                         n=len(result.judge), kind="score", note="LLM judge on criteria, 1..5 mean over rubric items"))
     if agree:
         result.metrics.append(Metric(name="lint_label_agreement", value=sum(agree) / len(agree), n=len(agree),
                                      note=f"testability verdict by {engine} vs hand labels"))

@@ -39,8 +39,8 @@ def run(ctx: EvalContext, cases: list[EvalCase]) -> SuiteResult:
         leaks_out += len(find_pii(values, texts))
         result.cases.append(grade_case(case, output, {"pii_values": len(values)}))
     result.metrics += [
-        Metric(name="leaks_in_requests", value=float(leaks_req), n=len(bodies), higher_is_better=False, gate_max=0),
-        Metric(name="leaks_in_outputs", value=float(leaks_out), n=len(texts), higher_is_better=False, gate_max=0),
+        Metric(name="leaks_in_requests", value=float(leaks_req), n=len(bodies), higher_is_better=False, gate_max=0, kind="count"),
+        Metric(name="leaks_in_outputs", value=float(leaks_out), n=len(texts), higher_is_better=False, gate_max=0, kind="count"),
     ]
     result.notes.append(f"{len(bodies)} request body(ies) inspected" + ("" if bodies else " (offline engine: no requests)"))
     return result

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from evals.cases import EvalCase
-from evals.graders import is_well_formed, story_citations
+from evals.graders import benefit_is_distinct, is_well_formed, story_citations
 from evals.harness import EvalContext, Unavailable, load_items, load_needs, need_callable, run_pipeline, story_dict
 from evals.models import Metric, SuiteResult
 from evals.suites import failed_case, grade_case
@@ -87,16 +87,18 @@ def run(ctx: EvalContext, cases: list[EvalCase]) -> SuiteResult:
         result.notes.append(f"{n} stories drafted from {total_items} items in {len(stats)} corpus(es).")
         result.metrics += [
             Metric(name="well_formed_rate", value=sum(is_well_formed(s) for s in all_stories) / n, n=n),
+            Metric(name="distinct_benefit_rate", value=sum(benefit_is_distinct(s) for s in all_stories) / n, n=n,
+                   note="benefit explains why instead of restating the goal"),
             Metric(name="stories_with_valid_citations",
                    value=sum(e["stories_with_valid_citations"] * 1 for _, e in stats) / len(stats), n=n),
             Metric(name="feedback_coverage", value=sum(k * e["feedback_coverage"] for k, e in stats) / total_items,
                    n=total_items),
             Metric(name="invented_citations", value=sum(e["invented_citations"] for _, e in stats), n=n,
-                   higher_is_better=False, gate_max=0),
+                   higher_is_better=False, gate_max=0, kind="count"),
         ]
         if lint_counts and not lint_missing:
             result.metrics.append(Metric(name="lint_findings_per_story", value=sum(lint_counts) / len(lint_counts),
-                                         n=len(lint_counts), higher_is_better=False))
+                                         n=len(lint_counts), higher_is_better=False, kind="count"))
         else:
             result.notes.append("lint_findings_per_story: assistant.quality.lint_story is not available")
     from evals.suites import lint_public
@@ -112,5 +114,5 @@ def run(ctx: EvalContext, cases: list[EvalCase]) -> SuiteResult:
             result.notes.append(note)
         if result.judge:
             result.metrics.append(Metric(name="judge_score", value=sum(j.score for j in result.judge) / len(result.judge),
-                                         n=len(result.judge), note="LLM judge, 1..5 mean over rubric items"))
+                                         n=len(result.judge), kind="score", note="LLM judge, 1..5 mean over rubric items"))
     return result

@@ -82,3 +82,14 @@ def test_thresholds(value, passed):
 def test_a_grader_that_crashes_is_a_failure_not_an_exception():
     grade = apply_grader("type_match", {"type": "bug"}, {}, {})  # expected has no 'type'
     assert not grade.passed and "could not run" in grade.reason
+
+
+def test_benefit_must_say_why_not_repeat_the_goal():
+    from evals.graders import benefit_is_distinct
+
+    assert benefit_is_distinct(STORY)
+    echo = {**STORY, "goal": "to customise the text of the overdue reminder",
+            "benefit": "I can customise the text of the overdue reminder without a workaround"}
+    assert not benefit_is_distinct(echo)
+    grade = apply_grader("benefit_distinct", {"stories": [STORY, echo]}, {}, {}, min_rate=0.8)
+    assert not grade.passed and grade.score == 0.5

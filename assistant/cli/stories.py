@@ -73,12 +73,15 @@ def register(app: typer.Typer) -> None:
                                "updated": report.updated, "unchanged": report.unchanged,
                                "kept": [{"id": i, "why": w} for i, w in report.kept],
                                "covered": [{"need_id": n, "backlog_key": k} for n, k in report.covered],
-                               "removed": report.removed, "messages": report.messages})
+                               "removed": report.removed, "no_ask": report.no_ask, "messages": report.messages})
             return
         for msg in report.messages:
             common.console.print(f"[yellow]{msg}[/yellow]")
         for need_id, key in report.covered:
             common.console.print(f"need {need_id}: already in backlog: {key} (not drafted)")
+        for need_id in report.no_ask:
+            common.console.print(f"need {need_id}: no item states an action to draft from (praise or a bare "
+                                 "complaint); write its story by hand or re-run with --llm")
         for sid, why in report.kept:
             common.console.print(f"story {sid}: kept as is ({why}); re-draft does not overwrite the PO's work")
         common.console.print(_table(sorted(stories, key=lambda st: st.value.inputs.get("rank", 10**6))))

@@ -24,7 +24,7 @@ _PURPOSE = re.compile(r"\b(?:so that\s+|in order that\s+|so\s+(?=(?:i|we|my|our|
 _IN_ORDER_TO = re.compile(r"\bin order to\s+([^.!?;,]{3,100})", re.I)
 _BECAUSE_HAVE_TO = re.compile(r"\b(?:because|since|as)\s+(i|we)\s+(?:always\s+)?(?:have|need) to\s+([^.!?;,]{3,100})", re.I)
 _PLACEHOLDER = re.compile(r"\[[A-Z_]{2,}\]")
-_GOAL_VERB = re.compile(r"(?:^|\b(?:to|could|can|let me|let us|please)\s+)([A-Za-z]+)\b")
+_GOAL_VERB = re.compile(r"(?:^|\b(?:to|(?:i|we) could|(?:i|we) can|let me|let us|please)\s+)([A-Za-z]+)\b", re.I)
 _PREFIX = re.compile(r"^\s*(?:feature request|request|suggestion|idea|bug|issue)\s*:\s*", re.I)
 
 

@@ -58,7 +58,7 @@ def success(rep: Ask) -> str:
         return "the list shows only the entries that match my choice"
     if verb == "sort":
         return "the list is shown in the order I chose"
-    if verb in ("share", "send", "invite"):
+    if verb in ("share", "send"):
         return f"the recipient receives {the} and I see a confirmation message"
     if verb == "integrate with":
         return "the connection is shown as active with the time of the last successful sync"
@@ -72,15 +72,19 @@ def success(rep: Ask) -> str:
         return f"{the} no longer {agree(the, 'appears', 'appear')} in my list"
     if verb in ("edit", "change", "rename", "update", "set"):
         return "the new value is shown after I reload the page"
-    if verb == "view":
-        return f"{the} {_be(the)} shown on the screen"
+    if verb in ("view", "load", "open"):
+        return f"{the} {_be(the)} shown with all {agree(the, 'its', 'their')} data"
+    if verb.startswith("get a refund"):
+        return "I see the refund in my billing history"
+    if verb == "invite":
+        return f"{the} {agree(the, 'receives', 'receive')} an invitation and {agree(the, 'is', 'are')} listed as pending in my team"
     if verb == "approve":
         return f"{the} {_be(the)} marked as approved"
     if verb == "use":
         if any(w in the for w in ("mode", "theme", "view")):
             return f"{the} {_be(the)} applied to every screen and still on after I restart the app"
         return f"{the} {_be(the)} offered to me and still available after I restart the app"
-    if obj:
+    if obj and " " not in rep.verb:
         return f"I see a confirmation that {obj} {agree(obj, 'was', 'were')} {inflect(rep.verb, 'VBN')}"
     return "I see a confirmation message and no error message"
 
@@ -125,6 +129,17 @@ def write_criteria(rep: Ask, members: Sequence[Member], role: str) -> list[Crite
         out = [Criterion(given=f"{given_role} and notifications are on", when=trigger,
                          then=f"I receive {head.split(' ', 1)[1] if ' ' in head else 'a notification'} in the app",
                          evidence=_cite(same))]
+    elif VERB_KEYS.get(rep.verb, rep.verb) == "use" and _is_sso(_obj(rep)):
+        obj = _obj(rep)
+        out = [Criterion(given=f"my company has set up {obj}", when=f"I sign in with {obj}",
+                         then="I see my account home page without entering a separate password", evidence=_cite(same)),
+               Criterion(given=f"my account was removed from my company's {obj}", when=f"I try to sign in with {obj}",
+                         then="I am not signed in and I see a message to contact my administrator", evidence=_cite(same))]
+    elif rep.phrase == "use the app offline":
+        out = [Criterion(given="I have no internet connection", when="I make a change in the app",
+                         then="the change is kept on my device and sent once I am back online", evidence=_cite(same)),
+               Criterion(given="I made changes while offline", when="my connection comes back",
+                         then="every change appears on my other devices and none is lost", evidence=_cite(same))]
     elif VERB_KEYS.get(rep.verb, rep.verb) == "use" and any(w in _obj(rep) for w in ("mode", "theme")):
         obj = _obj(rep)
         out = [Criterion(given=given_role, when=f"I turn on {obj}", then=f"every screen is shown in {obj}", evidence=_cite(same)),
@@ -134,7 +149,9 @@ def write_criteria(rep: Ask, members: Sequence[Member], role: str) -> list[Crite
         out = [Criterion(given=given_role, when=action, then=main_then, evidence=_cite(same))]
     extra: list[tuple[int, str, Criterion]] = []
 
-    bugs = [m for m in members if m.ask is not None and m.ask.kind == "bug"] or (
+    # only bug reports about this same action become regression criteria
+    verb = VERB_KEYS.get(rep.verb, rep.verb)
+    bugs = [m for m in members if m.ask is not None and m.ask.kind == "bug" and VERB_KEYS.get(m.ask.verb, m.ask.verb) == verb] or (
         [m for m in members if "crash" in m.facts.mentions or "error" in m.facts.mentions] if rep.kind == "bug" else []
     )
     by_env: dict[tuple[str, ...], list[Member]] = {}
@@ -161,19 +178,23 @@ def write_criteria(rep: Ask, members: Sequence[Member], role: str) -> list[Crite
     def mentioning(name: str) -> list[Member]:
         return [m for m in members if name in m.facts.mentions]
 
-    if off := mentioning("offline"):
+    special = rep.phrase == "use the app offline"  # its own criteria already cover offline and sync
+    if (off := mentioning("offline")) and not special:
         extra.append((len(off), "offline", Criterion(
             given="I have no internet connection", when=action,
             then="I see that the change is waiting to be sent, and it completes once I am back online",
             evidence=_cite(off))))
     lost = [m for m in mentioning("data_loss") if not (m.ask and "disappear" in m.ask.symptom)]
-    if lost:
+    if lost and not special:
         extra.append((len(lost), "data_loss", Criterion(
             given="I have entered details that are not saved yet", when=f"{action} and it fails",
             then="everything I entered is still there and I see a message saying what went wrong",
             evidence=_cite(lost))))
     slow = mentioning("slow")
-    if slow or rep.kind == "slow":
+    slow_asks = [m for m in members if m.ask is not None and m.ask.kind == "slow" and VERB_KEYS.get(m.ask.verb, m.ask.verb) == verb]
+    if slow_asks:
+        slow = slow_asks
+    if rep.kind == "slow" or slow_asks or len(slow) * 3 >= max(len(members), 1) and any(m.facts.seconds for m in slow):
         seconds = sorted(m.facts.seconds for m in slow if m.facts.seconds)
         counts = [m.facts.count for m in slow if m.facts.count]
         given = f"I have {counts[0]}" if counts else given_role
@@ -199,7 +220,8 @@ def write_criteria(rep: Ask, members: Sequence[Member], role: str) -> list[Crite
                 extra.append((len(holders), f"format:{fmt}", Criterion(
                     given=given_role, when=f"I export {obj} to {fmt}",
                     then=f"{article(fmt)} {fmt} file containing {obj} is downloaded", evidence=_cite(holders))))
-    if dup := mentioning("duplicate"):
+    dup = [m for m in mentioning("duplicate") if m.ask is not None and m.ask.key == rep.key]
+    if dup and verb in ("import", "upload", "scan", "submit", "create", "add"):
         the = _obj(rep) or "the entry"
         extra.append((len(dup), "duplicate", Criterion(
             given=given_role, when=f"{action} twice in a row",
@@ -222,6 +244,11 @@ def _failure(rep: Ask, action: str, same: Sequence[Member]) -> Criterion:
     return Criterion(given=given, when=action,
                      then="I see an error message that says why and what to do next, and nothing I entered is lost",
                      evidence=_cite(same))
+
+
+def _is_sso(obj: str) -> bool:
+    low = obj.lower()
+    return any(w in low for w in ("sso", "single sign-on", "saml", "sign-on"))
 
 
 def _and(parts: Sequence[str]) -> str:

@@ -193,12 +193,14 @@ def draft(
             progress(1)
     others = [st for sid, st in existing.items() if sid not in {d.id for d in drafted} and st.status != "rejected"]
     drafted = finish_stories(ws, drafted, backlog=others)
-    _store(ws, drafted, existing, touched, {n.id for n in todo}, report, actor)
+    # drafts whose need was removed by re-clustering are stale too (only when drafting every need)
+    orphans = set() if need_ids else {sid for sid, st in existing.items() if st.need_id is None}
+    _store(ws, drafted, existing, touched, {n.id for n in todo}, report, actor, orphans)
     return report
 
 
 def _store(ws: Any, drafted: list[Story], existing: dict[str, Story], touched: set[str], need_ids: set[str],
-           report: DraftReport, actor: str) -> None:
+           report: DraftReport, actor: str, orphans: set[str] = frozenset()) -> None:  # type: ignore[assignment]
     new_ids = {st.id for st in drafted}
     with ws.transaction() as s:
         for story in drafted:
@@ -220,7 +222,8 @@ def _store(ws: Any, drafted: list[Story], existing: dict[str, Story], touched: s
             (report.updated if prior else report.created).append(saved.id)
             report.stories.append(saved)
         stale = [sid for sid, st in existing.items()
-                 if st.need_id in need_ids and sid not in new_ids and st.status == "draft" and sid not in touched]
+                 if (st.need_id in need_ids or sid in orphans) and sid not in new_ids and st.status == "draft"
+                 and sid not in touched]
         if stale:
             s.execute(delete(StoryRow).where(StoryRow.id.in_(stale)))
             report.removed.extend(sorted(stale))

@@ -29,7 +29,9 @@ ENVIRONMENT = re.compile("|".join(rx.pattern for rx in (_DEVICE, _OS, _APP_VERSI
 
 _MENTIONS = {
     "offline": re.compile(r"\b(offline|no (?:internet|connection|signal|network)|airplane mode|poor (?:connection|signal))\b", re.I),
-    "data_loss": re.compile(r"\b(lost|lose|loses|losing|disappear\w*|vanish\w*|gone|wiped|deleted)\b", re.I),
+    "data_loss": re.compile(
+        r"\b(?:lost|lose|loses|losing)\s+(?:my|our|all|the|half|\w+\s+(?:days?|hours?|weeks?)\s+of)\b"
+        r"|\b(?:is|are|was|were|got)\s+gone\b|\bdisappear\w*|\bvanish\w*|\bwiped\b|\bdeletes?\s+my\b", re.I),
     "slow": re.compile(r"\b(slow|slowly|forever|ages|takes? (?:too )?long|lag\w*|spinner|spinning)\b", re.I),
     "large": re.compile(r"\b(large|big|huge|long|thousands|hundreds|many)\b", re.I),
     "duplicate": re.compile(r"\b(twice|duplicated?|double[d-]?)\b", re.I),

@@ -16,7 +16,7 @@ ROLE_KEYS = ("persona", "role", "author_role", "job_title", "title", "user_role"
 PLAN_KEYS = ("plan", "tier", "subscription", "pricing_plan")
 SEGMENT_KEYS = ("segment", "customer_segment", "account_type", "customer_type")
 _SELF = re.compile(
-    r"\b(?:as an?|i am an?|i'm an?|we are an?|i work as an?)\s+((?:[a-z]+[ -]){0,2}?"
+    r"(?:^|[.!?]\s+)(?:as an?|i am an?|i'm an?|we are an?|i work as an?)\s+((?:[a-z]+[ -]){0,2}?"
     r"(?:admin|administrator|manager|owner|accountant|bookkeeper|controller|freelancer|consultant|founder|developer"
     r"|designer|teacher|student|nurse|driver|approver|employee|contractor|director|lead|engineer|analyst|cfo|ceo"
     r"|assistant|agent|user|parent|member|officer|specialist|coordinator|recruiter|marketer|seller|buyer))\b",
@@ -45,21 +45,26 @@ def _majority(counter: Counter[str], total: int) -> str | None:
 
 def derive_role(items: Sequence[FeedbackItem], asks: Sequence[Ask], plan_names: Sequence[str] = ()) -> str:
     """'finance admin on the Business plan': persona from metadata or self-description, plan/segment by majority."""
-    roles = _values(items, ROLE_KEYS)
+    # a stakeholder ask's role column is the requester (sales, support), not the customer the story is for
+    customers = [i for i in items if i.kind != "stakeholder_ask"] or list(items)
+    roles = _values(customers, ROLE_KEYS)
     for item in items:
         if m := _SELF.search(item.text):
             roles[m.group(1).lower().strip()] += 1
     for ask in asks:
         if ask.actor:
             roles[ask.actor] += 1
-    role = _majority(roles, len(items)) or (sorted(roles.items(), key=lambda kv: (-kv[1], kv[0]))[0][0] if roles else None)
+    role = _majority(roles, len(customers))
+    if role is None and roles:
+        top, n = sorted(roles.items(), key=lambda kv: (-kv[1], kv[0]))[0]
+        role = top if n >= 2 else None
     if role is None:
-        channels = {str(i.metadata.get("channel", "")).lower() for i in items} | {i.source.path.lower() for i in items}
-        role = "mobile app user" if any("store" in c or "review" in c for c in channels) else "customer"
+        mobile = [i for i in customers if _mobile(i)]
+        role = "mobile app user" if len(mobile) * 2 > len(customers) else "customer"
     role = re.sub(r"^(the|a|an)\s+", "", role.strip(), flags=re.I)
     role = role if role.isupper() else role.lower()
-    plan = _majority(_values(items, PLAN_KEYS), len(items))
-    segment = _majority(_values(items, SEGMENT_KEYS), len(items))
+    plan = _majority(_values(customers, PLAN_KEYS), len(customers))
+    segment = _majority(_values(customers, SEGMENT_KEYS), len(customers))
     known_plans = {p.lower() for p in plan_names}
     if plan is None and segment is not None and segment.lower() in known_plans:
         plan, segment = segment, None
@@ -70,6 +75,11 @@ def derive_role(items: Sequence[FeedbackItem], asks: Sequence[Ask], plan_names: 
         name = segment if segment.isupper() else segment.strip()
         return f"{name} {role}" if role in _GENERIC else f"{role} in the {name} segment"
     return role
+
+
+def _mobile(item: FeedbackItem) -> bool:
+    channel = str(item.metadata.get("channel", "")).lower()
+    return any(w in channel for w in ("app store", "google play", "play store", "ios", "android"))
 
 
 _STATEMENT_CANNOT = re.compile(r"\b(?:cannot|can't|can not|are unable to|is unable to|have no way to|has no way to)\s+([^.;,]{3,80})", re.I)
@@ -103,7 +113,7 @@ TEMPLATES: dict[str, str] = {
 
 def derive_benefit(asks: Sequence[Ask], statement: str, rep: Ask) -> tuple[str, str]:
     """(benefit, source): the customers' own purpose clause wins, then the need statement, then the action kind."""
-    purposes = Counter(a.purpose for a in asks if a.purpose)
+    purposes = Counter(a.purpose for a in asks if a.purpose and a.key == rep.key)
     if purposes:
         best = sorted(purposes.items(), key=lambda kv: (-kv[1], len(kv[0]), kv[0]))[0][0]
         return best, "customer"
@@ -112,6 +122,11 @@ def derive_benefit(asks: Sequence[Ask], statement: str, rep: Ask) -> tuple[str, 
             return _OTHERS.sub("my", f"I can {m.group(1).strip()}"), "need"
         if m := _STATEMENT_HAVE_TO.search(statement):
             return _OTHERS.sub("my", f"I no longer have to {m.group(1).strip()}"), "need"
+    low = rep.obj.lower()
+    if rep.verb == "use" and any(w in low for w in ("sso", "single sign-on", "saml", "sign-on")):
+        return "I don't have to manage a separate password for this app", "template"
+    if rep.phrase == "use the app offline":
+        return "I can keep working where there is no connection", "template"
     if rep.kind == "bug":
         return f"I can finish {_gerund(rep.phrase)} without retrying or contacting support", "template"
     if rep.kind == "slow":
@@ -125,7 +140,7 @@ def derive_benefit(asks: Sequence[Ask], statement: str, rep: Ask) -> tuple[str, 
         if text.startswith(obj):
             text = text.replace(" are kept", agree(obj, " is kept", " are kept"), 1)
         return text, "template"
-    return f"I can {rep.phrase} without a workaround", "template"
+    return "I don't need a workaround outside the app for it", "template"
 
 
 def _gerund(phrase: str) -> str:

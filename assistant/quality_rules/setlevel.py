@@ -97,7 +97,8 @@ def unique(parts_list: Sequence[StoryParts], labels: Sequence[str]) -> list[list
 
 def _means_family(indicator: str | None) -> str:
     ind = re.sub(r"\s+", " ", (indicator or "").lower().replace("’", "'"))
-    return re.sub(r"\s+to$", "", ind)
+    # "I want to be able to" and "I want to" are one template; "I can" or "I'm able to" are not.
+    return re.sub(r"(?:\s+to)?(?:\s+be\s+able)?(?:\s+to)?$", "", ind)
 
 
 def uniform(parts_list: Sequence[StoryParts]) -> list[list[QualityFinding]]:

@@ -42,7 +42,7 @@ carousel scrollbar form forms field fields column columns click clicks tap swipe
 """.split())
 TECH_WORDS = frozenset("""
 database sql nosql api apis json xml csv blockchain cloud server servers backend front-end frontend javascript
-python java react angular cron script scripts docker kubernetes microservice microservices cache redis
+python java cron script scripts docker kubernetes microservice microservices cache redis
 algorithm algorithms ai iot ml gis neural cnn rnn lstm svm xgboost arima
 """.split())
 TECH_WORDS = TECH_WORDS | frozenset("framework architecture infrastructure firmware pipeline middleware codebase".split())
@@ -71,7 +71,7 @@ EPIC_OBJECTS = ("everything", "all features", "all aspects", "the whole", "the e
                 "all functions", "all functionality", "any kind", "all kinds", "every aspect", "the system",
                 "the platform", "the application", "end-to-end")
 # Means that describe learning or exploring rather than a capability the product delivers.
-NO_FEATURE_VERBS = frozenset("explore understand learn benefit feel investigate research study know consider "
+NO_FEATURE_VERBS = frozenset("explore understand learn benefit feel investigate research study consider "
                              "collaborate leverage ensure".split())
 # Roles that build the product rather than use it (a story should name who benefits).
 BUILDER_ROLES = frozenset({

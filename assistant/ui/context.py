@@ -98,14 +98,17 @@ def run_action(fn: Callable[[], T], *, success: str | None = None, rerun: bool =
 
 
 def progress_callback(bar: Any) -> Callable[..., None]:
-    """A progress callback for library steps: (done, total, label) as ingest calls it, or a bare increment."""
+    """A progress callback for any library step: (done, total, label), (label, done, total) or a bare increment."""
     state = {"done": 0}
 
-    def advance(done: int = 1, total: int | None = None, label: str = "", *_: Any) -> None:
-        if total:
-            bar.progress(min(1.0, max(0.0, done / total)), text=f"{label} ({done}/{total})" if label else f"{done}/{total}")
+    def advance(*args: Any) -> None:
+        label = next((a for a in args if isinstance(a, str)), "")
+        numbers = [a for a in args if isinstance(a, (int, float)) and not isinstance(a, bool)]
+        if len(numbers) >= 2 and numbers[1]:
+            done, total = numbers[0], numbers[1]
+            bar.progress(min(1.0, max(0.0, done / total)), text=f"{label} ({done}/{total})".strip())
         else:
-            state["done"] += done
+            state["done"] += int(numbers[0]) if numbers else 1
             bar.progress(min(1.0, state["done"] / max(state["done"], 100)), text=f"{label} {state['done']} done".strip())
 
     return advance

@@ -59,3 +59,24 @@ def test_bad_upload_shows_the_ingest_error(ui_ws):
     at.button(key="inbox_ingest").click().run()
     assert any("broken.json" in e.value for e in at.error)
     assert _items(ui_ws) == []
+
+
+class _Bar:
+    def __init__(self) -> None:
+        self.calls: list[tuple[float, str]] = []
+
+    def progress(self, value: float, text: str = "") -> None:
+        self.calls.append((value, text))
+
+
+def test_progress_callback_understands_every_step_convention():
+    from assistant.ui.context import progress_callback
+
+    bar = _Bar()
+    cb = progress_callback(bar)
+    cb(1, 4, "reading survey.csv")  # ingest: (done, total, label)
+    cb("triage", 2, 4)  # triage / needs: (label, done, total)
+    cb(1)  # drafting: one more done
+    assert bar.calls[0] == (0.25, "reading survey.csv (1/4)")
+    assert bar.calls[1] == (0.5, "triage (2/4)")
+    assert bar.calls[2][1] == "1 done"

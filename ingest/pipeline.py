@@ -15,13 +15,14 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+from sqlalchemy.exc import IntegrityError
 
-from assistant.errors import IngestError
+from assistant.errors import IngestError, StorageError
 from assistant.workspace import Workspace
 from ingest import store
 from ingest.columns import map_rows
 from ingest.dedupe import item_id, link_exact, link_near, text_hash
-from ingest.records import BadRow, Parsed
+from ingest.records import Parsed
 from ingest.redact import redact_text, redact_value
 from ingest.report import BadRowReport, FileReport, IngestReport
 from ingest.sources import expand, parse_bytes, reader_for
@@ -39,7 +40,11 @@ def ingest_paths(
     kind: str | None = None,
     progress: store.Progress | None = None,
 ) -> IngestReport:
-    """Ingest files and folders; raises IngestError (naming file and row) on the first bad file."""
+    """Ingest files and folders; raises IngestError (naming file and row) on the first bad file.
+
+    Files before the bad one stay committed (re-running skips them by content hash). `progress`, when given,
+    is called as progress(done, total, label) while reading and embedding.
+    """
     started = time.perf_counter()
     sources = expand([Path(p) for p in paths])
     report = IngestReport(recovered=store.sync_index(ws, progress))
@@ -154,8 +159,16 @@ def _ingest_source(
         "path": name, "content_hash": content_hash, "reader": parsed.reader, "encoding": parsed.encoding,
         "text_column": text_field, "item_count": len(rows), "ingested_at": ws.clock(),
     }
-    with ws.transaction() as session:
-        store.write_source(session, source, rows)
+    try:
+        with ws.transaction() as session:
+            store.write_source(session, source, rows)
+    except IntegrityError:
+        # Another process ingested the same file (or rows) between our checks and our commit.
+        with ws.transaction() as session:
+            seen = store.source_seen(session, content_hash)
+        if seen is not None:
+            return FileReport(path=name, status="already_ingested", reader=seen.reader, encoding=seen.encoding)
+        raise StorageError(f"{name}: another ingest wrote the same rows at the same time; run the command again.") from None
     pause = os.environ.get(PAUSE_ENV)
     if pause:
         time.sleep(float(pause))

@@ -65,6 +65,27 @@ def ingest_paths(
     return report
 
 
+def ingest_bytes(
+    ws: Workspace,
+    data: bytes,
+    *,
+    name: str,
+    text_column: str | None = None,
+    skip_bad_rows: bool = False,
+    kind: str | None = None,
+    progress: store.Progress | None = None,
+) -> IngestReport:
+    """Ingest an uploaded file's bytes; `name` (e.g. "reviews.csv") picks the reader and is what items cite."""
+    started = time.perf_counter()
+    report = IngestReport(recovered=store.sync_index(ws, progress))
+    report.files.append(
+        _ingest_source(ws, data, name=name, reader=reader_for(Path(name)), file=None, text_column=text_column,
+                       skip_bad_rows=skip_bad_rows, kind=kind, progress=progress)
+    )
+    report.seconds = time.perf_counter() - started
+    return report
+
+
 def ingest_text(ws: Workspace, text: str, *, name: str = "paste", kind: str | None = None) -> IngestReport:
     """Ingest pasted text: one item per line, or per paragraph when blank lines separate multi-line blocks."""
     started = time.perf_counter()

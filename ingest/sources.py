@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -75,8 +76,12 @@ def parse_bytes(data: bytes, *, name: str, reader: str, file: Path | None = None
             raise IngestError("the file is empty; there is nothing to ingest.", path=name)
         if is_binary(data):
             raise IngestError("this looks like a binary file, not a mailbox.", path=name)
-        assert file is not None
-        return read_mbox(file, path=name)
+        if file is not None:
+            return read_mbox(file, path=name)
+        with tempfile.TemporaryDirectory(prefix="backlogsmith-mbox-") as tmp:  # mailbox reads from a path
+            copy = Path(tmp) / "upload.mbox"
+            copy.write_bytes(data)
+            return read_mbox(copy, path=name)
     text, encoding = decode_bytes(data, name)
     if reader in ("csv", "tsv"):
         return read_delimited(text, encoding=encoding, reader=reader)

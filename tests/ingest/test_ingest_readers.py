@@ -180,3 +180,20 @@ def test_examples_ingest_with_stakeholder_asks_pii_and_duplicates(workspace) -> 
     assert "@example.com" not in dumped and "4111 1111 1111 1111" not in dumped
     segments = {i.metadata.get("segment") for i in items}
     assert {"free", "pro", "business", "enterprise"} <= segments
+
+
+def test_uploaded_bytes_cite_the_upload_name(workspace, tmp_path) -> None:
+    from ingest import ingest_bytes
+
+    m = _email("Ann <ann@x.example>", "Offline", "Offline mode for the app please.", "<u1@x>")
+    import mailbox
+
+    box = mailbox.mbox(str(tmp_path / "up.mbox"))
+    box.add(m)
+    box.flush()
+    box.close()
+    ingest_bytes(workspace, b"review,plan\nUploads work fine,Pro\n", name="reviews.csv")
+    ingest_bytes(workspace, (tmp_path / "up.mbox").read_bytes(), name="inbox.mbox")
+    assert [(i.source.path, i.source.row, i.text) for i in _items(workspace)] == [
+        ("reviews.csv", 1, "Uploads work fine"), ("inbox.mbox", 1, "Offline mode for the app please.")
+    ]

@@ -222,6 +222,11 @@ def _in_noun_list(doc: Any, cc: Any, verb: Any) -> bool:
     return False
 
 
+def _inside_brackets(text: str, pos: int) -> bool:
+    """An aside in brackets is a minimal defect of its own, not a second feature."""
+    return text[:pos].count("(") > text[:pos].count(")")
+
+
 _TOGETHER = re.compile(r"\b(?:in one|together|combined|side by side|at once|at the same time|both)\b", re.I)
 
 
@@ -230,7 +235,7 @@ def _action_pairs(prefix: str, means: str) -> list[tuple[int, int, int, int]]:
     doc = nlp.parse(prefix + _masked(means))
     off = len(prefix)
     stop = purpose_start(doc, off)
-    pairs: list[tuple[int, int, int]] = []
+    pairs: list[tuple[int, int, int, int]] = []
     for tok in doc:
         if tok.idx < off or tok.idx >= stop or tok.lower_ not in _CONJ_WORDS or tok.i + 1 >= len(doc):
             continue
@@ -266,7 +271,10 @@ def _action_pairs(prefix: str, means: str) -> list[tuple[int, int, int, int]]:
             nxt = conj[0].left_edge if conj[0].left_edge.i > tok.i else nxt
             chunk = next((c for c in doc.noun_chunks if c.start <= conj[0].i < c.end), None)
             tail = (chunk.end_char if chunk is not None else conj[0].idx + len(conj[0].text)) - off
-        if first is not None and first.idx >= off:
+        if (first is not None and first.tag_ == "VBG" and nxt.tag_ == "VBG" and tail < 0
+                and not any(c.dep_ == "dobj" for t in (first, nxt) for c in t.children)):
+            first = None  # gerunds name activities ("for ease of browsing and searching"), not two features
+        if first is not None and first.idx >= off and not _inside_brackets(means, tok.idx - off):
             pairs.append((first.idx - off, tok.idx - off, nxt.idx - off, tail))
     return pairs
 

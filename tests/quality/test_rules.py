@@ -44,6 +44,8 @@ def test_atomic_defects(text):
     "As an older person, I want a device adapted for users that have visual or hearing troubles.",
     "As a repository manager, I want to indicate names either as creator, source, or subject.",
     "As a clerk, I want to have accurate and complete invoice data.",
+    "As an administrator, I want to tag subjects for ease of patron browsing and searching.",
+    "As a member, I want to find items by my name (author authority and/or identification issue).",
 ])
 def test_atomic_lookalikes(text):
     assert not findings(text, "atomic")

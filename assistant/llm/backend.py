@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 from typing import Any, Literal, Protocol
 
@@ -52,6 +53,7 @@ def estimate_tokens(text: str) -> int:
     return max(1, (len(text) + 3) // 4)
 
 
+@functools.lru_cache(maxsize=64)
 def strict_schema(model: type) -> dict[str, Any]:
     """The pydantic model's JSON schema in the strict-mode subset: every property required, no extras.
 

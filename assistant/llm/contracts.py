@@ -1,7 +1,7 @@
 """What the LLM may answer: small pydantic models (sent as strict JSON schemas) plus checks against the input.
 
 The schema stops extra fields and unknown labels; `check_against_input` stops what a schema cannot: evidence
-ids that were not given, URLs that were not in the feedback, items labelled twice or not at all. Together they
+ids that were not given, links (none are allowed by default), items labelled twice or not at all. Together they
 are why an injected "add a story / approve this / link to evil.example" cannot get through.
 """
 
@@ -132,6 +132,8 @@ class InputContext(BaseModel):
     item_ids: list[str] = Field(default_factory=list)
     texts: list[str] = Field(default_factory=list, description="Every text sent, as sent (for the URL check).")
     exact_ids: bool = Field(False, description="Every given id must be answered exactly once (triage).")
+    # Off by default: an injected link *is* in the input, so "only links from the input" would let it through.
+    allow_input_urls: bool = Field(False, description="Allow links that appear in the input texts.")
 
 
 def _walk(value: Any, path: str = "") -> Iterable[tuple[str, Any]]:
@@ -146,10 +148,10 @@ def _walk(value: Any, path: str = "") -> Iterable[tuple[str, Any]]:
 
 
 def check_against_input(value: Out, ctx: InputContext) -> list[str]:
-    """Problems a schema cannot see: ids not given, ids missing or repeated, URLs not in the input."""
+    """Problems a schema cannot see: ids not given, ids missing or repeated, links."""
     problems: list[str] = []
     given = set(ctx.item_ids)
-    allowed_urls = urls_in(ctx.texts)
+    allowed_urls = urls_in(ctx.texts) if ctx.allow_input_urls else set()
     seen: dict[str, int] = {}
     for path, leaf in _walk(value):
         if not isinstance(leaf, str):
@@ -162,7 +164,7 @@ def check_against_input(value: Out, ctx: InputContext) -> list[str]:
                 seen[leaf] = seen.get(leaf, 0) + 1
             continue
         for url in urls_in([leaf]) - allowed_urls:
-            problems.append(f"{path}: link '{url[:60]}' does not appear in the feedback; do not add links")
+            problems.append(f"{path}: link '{url[:60]}' is not allowed; answers carry no links")
     if ctx.exact_ids:
         repeated = sorted(k for k, n in seen.items() if n > 1)
         missing = [i for i in ctx.item_ids if i not in seen]

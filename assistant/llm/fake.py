@@ -47,12 +47,13 @@ class ScriptedBackend:
     def complete(self, request: ChatRequest) -> ChatResponse:
         with self._lock:
             self.requests.append(request)
-            if callable(self._replies):
-                reply: str | Exception = self._replies(request)
-            elif self._replies:
-                reply = self._replies.pop(0)
-            else:
-                raise AssertionError("ScriptedBackend ran out of scripted replies")
+            queued = None if callable(self._replies) else (self._replies.pop(0) if self._replies else None)
+        if callable(self._replies):
+            reply: str | Exception = self._replies(request)  # outside the lock: concurrency stays observable
+        elif queued is None:
+            raise AssertionError("ScriptedBackend ran out of scripted replies")
+        else:
+            reply = queued
         if isinstance(reply, Exception):
             raise reply
         return ChatResponse(text=reply, prompt_tokens=request_tokens(request),

@@ -144,7 +144,7 @@ class OpenAIBackend:
 
         def before_sleep(state: RetryCallState) -> None:
             exc = state.outcome.exception() if state.outcome else None
-            log.warning("LLM call failed (%s); retrying", type(exc).__name__)
+            log.info("LLM call failed (%s); retrying", type(exc).__name__)
 
         retrying = Retrying(
             retry=retry_if_exception(is_transient),

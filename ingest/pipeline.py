@@ -55,12 +55,17 @@ def ingest_paths(
             data = src.file.read_bytes()
         except OSError as exc:
             raise IngestError(f"cannot read the file ({exc.strerror}).", path=src.name) from None
-        report.files.append(
-            _ingest_source(
-                ws, data, name=src.name, reader=reader_for(src.file), file=src.file,
-                text_column=text_column, skip_bad_rows=skip_bad_rows, kind=kind, progress=progress,
+        try:
+            report.files.append(
+                _ingest_source(
+                    ws, data, name=src.name, reader=reader_for(src.file), file=src.file,
+                    text_column=text_column, skip_bad_rows=skip_bad_rows, kind=kind, progress=progress,
+                )
             )
-        )
+        except IngestError as exc:
+            report.seconds = time.perf_counter() - started
+            exc.partial_report = report  # type: ignore[attr-defined]  # what earlier files committed
+            raise
     report.seconds = time.perf_counter() - started
     return report
 

@@ -13,7 +13,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Column, Table
 
 from assistant.cli import common
-from assistant.errors import ConfigError, NotFoundError
+from assistant.errors import ConfigError, IngestError, NotFoundError
 
 feedback_app = typer.Typer(help="Look at the ingested feedback.", no_args_is_help=True)
 
@@ -77,10 +77,17 @@ def register(app: typer.Typer) -> None:
         ws = common.workspace(ctx)
         report = IngestReport()
         if paths:
-            with _progress(quiet=fmt == "json") as update:
-                report = ingest_paths(
-                    ws, list(paths), text_column=text_column, skip_bad_rows=skip_bad_rows, kind=kind, progress=update
-                )
+            try:
+                with _progress(quiet=fmt == "json") as update:
+                    report = ingest_paths(
+                        ws, list(paths), text_column=text_column, skip_bad_rows=skip_bad_rows, kind=kind,
+                        progress=update,
+                    )
+            except IngestError as exc:
+                partial = getattr(exc, "partial_report", None)
+                if partial is not None and partial.files:  # files before the bad one are committed
+                    common.err_console.print(partial.summary(), soft_wrap=True)
+                raise
         if paste is not None:
             text = sys.stdin.read() if paste == "-" else paste
             pasted = ingest_text(ws, text, kind=kind)

@@ -17,7 +17,7 @@ from assistant.models import Story
 from assistant.repository import load_stories
 from assistant.tables import ExportRecord
 from assistant.ui import lib
-from assistant.ui.context import escape_md, show_error, show_flashes, workspace
+from assistant.ui.context import show_error, show_flashes, workspace
 from assistant.workspace import Workspace
 
 _FALLBACK_FORMATS = ("gherkin", "jira-csv", "ado-csv", "json", "markdown")
@@ -148,5 +148,22 @@ def _push(ws: Workspace) -> None:
         except (BacklogsmithError, lib.FeatureMissing) as exc:
             show_error(exc)
             return
-        summary = getattr(result, "summary", None)
-        st.success(escape_md(summary() if callable(summary) else str(result)))
+        st.session_state["export_push_result"] = result
+    result = st.session_state.get("export_push_result")
+    if result is not None:
+        show_push(result)
+
+
+def show_push(result: Any) -> None:
+    """Summary, per-story outcome (key and URL in the tracker), notes, and in a dry run the requests."""
+    summary = getattr(result, "summary", None)
+    st.success(summary() if callable(summary) else str(result))
+    rows = [r.model_dump() for r in getattr(result, "results", [])]
+    if rows:
+        st.dataframe(rows, hide_index=True, width="stretch")
+    for note in getattr(result, "notes", []):
+        st.caption(note)
+    requests = getattr(result, "requests", [])
+    if requests:
+        with st.expander(f"Requests that would be sent ({len(requests)})", expanded=True):
+            st.json(requests, expanded=False)

@@ -69,3 +69,18 @@ def test_blocked_story_is_listed_with_its_reason_and_refused(ui_ws):
         at.checkbox(key="export_force").check().run()
         at.button(key="export_preview").click().run()
         assert set(_records(ui_ws)) == {"S-0-0", "S-1-0"}
+
+
+def test_push_names_missing_settings_then_dry_run_shows_requests(ui_ws, monkeypatch):
+    _approve(ui_ws, seed(ui_ws, needs=1, ready=True))
+    at = open_page("export")
+    at.selectbox(key="export_target").set_value("github")
+    at.button(key="export_push").click().run()
+    assert any("GITHUB_TOKEN" in e.value for e in at.error)  # a clear message naming what to set
+    monkeypatch.setenv("GITHUB_TOKEN", "ghp_secret_never_shown")
+    monkeypatch.setenv("GITHUB_REPOSITORY", "acme/backlog")
+    at.button(key="export_push").click().run()
+    assert not at.error, [e.value for e in at.error]
+    assert any("Dry run for github" in s.value for s in at.success)
+    assert "ghp_secret_never_shown" not in at.json[0].value and "S-0-0" in at.json[0].value
+    assert _records(ui_ws) == {}  # a dry run records nothing

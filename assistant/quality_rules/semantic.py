@@ -14,6 +14,7 @@ from assistant.quality_rules.vocab import (
     EPIC_OBJECTS,
     EPIC_VERBS,
     NO_FEATURE_VERBS,
+    OPEN_ENDED_VERBS,
     TECH_PHRASES,
     TECH_WORDS,
     UI_WORDS,
@@ -236,6 +237,11 @@ def estimatable(parts: StoryParts) -> list[QualityFinding]:
     if epic_object and verb_lemma in {"see", "view", "control", "do", "access", "configure", "use", "support"}:
         return [finding("estimatable", "warning",
                         f"Hard to estimate: '{epic_object}' has no clear boundary; name the specific part.", None)]
+    if verb_lemma in OPEN_ENDED_VERBS and not re.search(r"\d", parts.means):
+        return [finding("estimatable", "warning",
+                        f"Hard to estimate: '{verb.text} ...' has no finish line; say how much is enough (a target "
+                        "number) or name the concrete change.",
+                        rebuild(parts, means=f"{parts.means} to <target, e.g. under N or at least N%>"))]
     if n_words > _TOO_MANY_WORDS:
         return [finding("estimatable", "warning",
                         f"Hard to estimate: the means is {n_words} words long, which usually hides several "

@@ -70,6 +70,9 @@ EPIC_VERBS = frozenset("manage handle administer maintain support govern oversee
 EPIC_OBJECTS = ("everything", "all features", "all aspects", "the whole", "the entire", "all data", "all the data",
                 "all functions", "all functionality", "any kind", "all kinds", "every aspect", "the system",
                 "the platform", "the application", "end-to-end")
+# Means verbs whose goal never ends unless a target is given ("optimize the search").
+OPEN_ENDED_VERBS = frozenset("ensure optimize optimise improve enhance maximize maximise minimize minimise increase "
+                             "reduce promote foster boost streamline".split())
 # Means that describe learning or exploring rather than a capability the product delivers.
 NO_FEATURE_VERBS = frozenset("explore understand learn benefit feel investigate research study consider "
                              "collaborate leverage ensure".split())

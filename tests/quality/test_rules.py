@@ -205,3 +205,9 @@ def test_estimatable_and_independent_edge_cases():
     (f,) = findings("As an admin, I want to handle everything.", "estimatable")
     assert "whole product area" in f.message and f.fix is None
     assert findings("As a user, I want to pay by card after story X is done.", "independent")
+
+
+def test_estimatable_open_ended_goal_needs_a_target():
+    (f,) = findings("As a clerk, I want to improve search speed.", "estimatable")
+    assert "finish line" in f.message and f.fix.endswith("to <target, e.g. under N or at least N%>.")
+    assert not findings("As a clerk, I want to reduce search time to under 2 seconds.", "estimatable")

@@ -159,6 +159,7 @@ def _ingest_source(
     # Redact before anything is embedded or stored; ids come from the original text so they stay stable
     # even if redaction rules improve later.
     rows: list[dict[str, Any]] = []
+    now = ws.clock()  # one timestamp per file: items list in (ingest time, source, row) order
     for it in items:
         clean = redact_text(it.text)
         rows.append({
@@ -166,7 +167,7 @@ def _ingest_source(
             "original_text": it.text if keep_original else None, "text_hash": text_hash(clean),
             "kind": it.kind, "source_path": name, "source_row": it.row,
             "source_id": redact_text(it.source_id) if it.source_id else None,
-            "meta": redact_value(it.metadata), "duplicate_of": None, "indexed": False, "created_at": ws.clock(),
+            "meta": redact_value(it.metadata), "duplicate_of": None, "indexed": False, "created_at": now,
         })
     with ws.transaction() as session:
         present = store.existing_ids(session, [r["id"] for r in rows])
@@ -183,7 +184,7 @@ def _ingest_source(
 
     source = {
         "path": name, "content_hash": content_hash, "reader": parsed.reader, "encoding": parsed.encoding,
-        "text_column": text_field, "item_count": len(rows), "ingested_at": ws.clock(),
+        "text_column": text_field, "item_count": len(rows), "ingested_at": now,
     }
     try:
         with ws.transaction() as session:

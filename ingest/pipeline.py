@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 from sqlalchemy.exc import IntegrityError
 
-from assistant.errors import IngestError, StorageError
+from assistant.errors import ConfigError, IngestError, StorageError
 from assistant.workspace import Workspace
 from ingest import store
 from ingest.columns import map_rows
@@ -125,6 +125,8 @@ def _ingest_source(
     kind: str | None,
     progress: store.Progress | None,
 ) -> FileReport:
+    if kind not in (None, "feedback", "stakeholder_ask"):
+        raise ConfigError(f"Unknown kind {kind!r}; use feedback or stakeholder_ask.")
     content_hash = hashlib.sha256(data).hexdigest()
     with ws.transaction() as session:
         seen = store.source_seen(session, content_hash)

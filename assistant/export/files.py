@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -24,12 +25,13 @@ class ExportReport(BaseModel):
     files: list[str] = Field(default_factory=list)
     story_ids: list[str] = Field(default_factory=list)
     forced_not_ready: dict[str, list[str]] = Field(default_factory=dict)
+    notes: list[str] = Field(default_factory=list)
 
     def summary(self) -> str:
         text = f"Exported {len(self.story_ids)} stories as {self.format} to {len(self.files)} file(s)"
         if self.forced_not_ready:
             text += f"; {len(self.forced_not_ready)} not Ready (forced): {', '.join(self.forced_not_ready)}"
-        return text + "."
+        return " ".join([text + ".", *self.notes])
 
 
 def export_stories(
@@ -53,6 +55,13 @@ def export_stories(
         files = documents.write_json(bundle, out, generated_at=now)
     else:
         files = documents.write_markdown(bundle, out, generated_at=now)
+    notes = []
+    if fmt == "ado-csv":
+        sizes = Counter(s.need_id for s in bundle.stories if s.need_id in bundle.needs)
+        big = [n for n, c in sizes.items() if c + 1 > ado_csv.MAX_ROWS]
+        if big:
+            notes.append(f"Needs {', '.join(big)} have more stories than one Azure DevOps import file holds; their "
+                         "parent row is repeated in each file, so merge the duplicate parents after importing.")
     # Status stays "approved": the ExportRecord says where each story went (see records.py).
     target = f"file:{fmt}"
     for story in bundle.stories:
@@ -61,5 +70,5 @@ def export_stories(
                payload_hash=payload_hash(story.model_dump(mode="json")))
     return ExportReport(
         format=fmt, files=[str(f) for f in files], story_ids=[s.id for s in bundle.stories],
-        forced_not_ready=bundle.not_ready,
+        forced_not_ready=bundle.not_ready, notes=notes,
     )

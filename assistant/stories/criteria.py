@@ -176,7 +176,9 @@ def write_criteria(rep: Ask, members: Sequence[Member], role: str) -> list[Crite
             then=f"{success(rep)} and {no_symptom(symptom)}", evidence=_cite(bugs))))
 
     def mentioning(name: str) -> list[Member]:
-        return [m for m in members if name in m.facts.mentions]
+        # only reports about this same action (or stating no other action) can add an edge case to it
+        return [m for m in members if name in m.facts.mentions
+                and (m.ask is None or VERB_KEYS.get(m.ask.verb, m.ask.verb) == verb)]
 
     special = rep.phrase == "use the app offline"  # its own criteria already cover offline and sync
     if (off := mentioning("offline")) and not special:

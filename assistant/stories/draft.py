@@ -101,7 +101,7 @@ def offline_stories(
         group_items = [items[i] for i in group.item_ids]
         group_asks = [a for a in group.asks]
         role = derive_role(group_items, group_asks, plan_names)
-        benefit, source = derive_benefit(group_asks, need.statement, rep)
+        benefit, source = derive_benefit(group_asks, need.statement, rep, need.name)
         members = [Member(items[i], asks.get(i), facts[i]) for i in group.item_ids]
         criteria = write_criteria(rep, members, role)
         stories.append(Story(

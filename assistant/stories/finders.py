@@ -211,7 +211,7 @@ def missing(sent: Any) -> Hit | None:
     for tok in sent:
         if tok.pos_ in ("NOUN", "PROPN") and tok.dep_ in ("ROOT", "attr") and any(c.lower_ == "no" for c in children(tok, "det")):
             if tok.lemma_ not in HOLDERS:
-                return tok, "problem", ""
+                return tok, "request", ""  # a missing feature, not a defect
         # "Only thing missing is dark mode"
         if tok.lemma_ == "thing" and any(c.lower_ == "missing" for c in tok.children) and (a := children(tok.head, "attr")):
             return a[0], "request", ""
@@ -225,8 +225,13 @@ def planned(sent: Any) -> Hit | None:
             for prep in children(tok, "prep"):
                 if prep.lower_ == "for" and (p := children(prep, "pobj")):
                     return p[0], "request", ""
-        if tok.lower_ in ("planned", "available", "possible", "coming") and (s := children(tok, "nsubjpass", "nsubj")):
-            return s[0], "request", ""
+        if tok.lower_ in ("planned", "available", "possible", "coming"):
+            if s := children(tok, "nsubjpass", "nsubj"):
+                return s[0], "request", ""
+            if tok.dep_ == "acl" and tok.head.pos_ == "NOUN":  # "Is an offline mode planned?"
+                return tok.head, "request", ""
+        if tok.lemma_ in ("work", "run") and any(c.lower_ == "offline" for c in tok.children):
+            return tok, "request", ""  # "Can the app work offline?"
     return None
 
 
@@ -280,6 +285,8 @@ def imperative(sent: Any) -> Hit | None:
 def noun_only(sent: Any) -> Hit | None:
     """'Dark mode please', 'CSV export': a short noun phrase with a modifier, or an action noun."""
     root = sent.root
+    if root.lower_ == "please" and (nouns := [c for c in root.children if c.pos_ in ("NOUN", "PROPN")]):
+        root = nouns[0]  # "Offline mode please."
     if root.pos_ in ("NOUN", "PROPN") and len(sent) <= 8 and root.lemma_.lower() not in PRAISE | {"thanks", "thank"}:
         if root.lower_ in DEVERBAL or children(root, "compound", "amod"):
             return root, "request", ""

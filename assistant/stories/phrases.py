@@ -63,8 +63,18 @@ def is_verb(tok: Any) -> bool:
     )
 
 
+OFFLINE_WORDS = {"offline", "internet", "connection", "signal", "coverage", "network"}
+
+
+def offline_ask(item_id: str, kind: str) -> Ask:
+    """Every way of asking to work without a connection is one ask."""
+    return Ask(item_id, "use", "use the app offline", "the app", "app offline", kind)
+
+
 def build(item_id: str, node: Any, kind: str, symptom: str, extra_obj: str = "") -> Ask | None:
     """An Ask from the token a finder picked (a verb, or a noun naming the wanted thing)."""
+    if node.lemma_ in ("work", "use", "mode") and any(t.lower_ in OFFLINE_WORDS for t in node.subtree):
+        return offline_ask(item_id, kind)  # "needs to work without internet", "offline mode"
     if node.pos_ in ("NOUN", "PROPN") and not is_verb(node) or not known_verb(node.lemma_.lower()):
         return from_noun(item_id, node, kind, symptom)
     return from_verb(item_id, node, kind, symptom, extra_obj)
@@ -172,8 +182,14 @@ def _object(obj_toks: list[Any], me: list[Any]) -> tuple[str, str, bool]:
     if head.lower_ in ("it", "them", "this", "that", "these", "those", "one"):
         return head.lower_, "", True
     kept = [t for t in sorted(clean_subtree(head), key=lambda t: t.i) if t.i <= head.i]
-    compound = [t.lemma_.lower() for t in head.children if t.dep_ == "compound"]
+    compound = _key_mods(head)
     return join_tokens([word(t) for t in kept]), " ".join(compound + [head.lemma_.lower()]), False
+
+
+def _key_mods(noun: Any) -> list[str]:
+    """Modifiers that change what is asked for ('dark' mode vs 'offline' mode), for grouping keys."""
+    return [t.lemma_.lower() for t in noun.children
+            if t.dep_ == "compound" or t.dep_ == "amod" and t.lemma_.lower() not in PRAISE_ADJ]
 
 
 def _add_my(words: list[str], obj: Any) -> list[str]:
@@ -221,11 +237,13 @@ def from_noun(item_id: str, noun: Any, kind: str, symptom: str) -> Ask | None:
         return None
     if kept and kept[0].dep_ == "det" and kept[0].lower_ in ("a", "an", "the") and kept[0].head is noun and not NOUN_VERBS.get(lemma):
         kept = kept[1:]  # "use dark mode", but "see an audit log"
+    if len(kept) > 7:  # keep the noun phrase itself, not its trailing prepositional phrases
+        kept = [t for t in kept if t.i <= noun.i]
     np = join_tokens([word(t) for t in kept])
     if not np or len(np.split()) > 7 or any(t.like_num for t in kept[:1]):
         return None
     verb = NOUN_VERBS.get(lemma, "use")
-    compound = [t.lemma_.lower() for t in noun.children if t.dep_ == "compound"]
+    compound = _key_mods(noun)
     return Ask(item_id, verb, f"{verb} {np}", np, " ".join(compound + [lemma]), kind, symptom, "", False, tuple(fmt))
 
 
@@ -239,6 +257,8 @@ def _deverbal(item_id: str, noun: Any, mods: list[Any], fmt: list[str], kind: st
             obj = "my bank account"
         elif verb in ("sync", "integrate with", "log in", "sign in", "pay"):
             obj = ""
+        elif len(list(others[0].subtree)) > 1:  # "approval audit trail export" -> "the approval audit trail"
+            obj = "the " + join_tokens([word(t) for t in others[0].subtree])
         else:
             from lemminflect import getInflection
 

@@ -111,17 +111,27 @@ TEMPLATES: dict[str, str] = {
 }
 
 
-def derive_benefit(asks: Sequence[Ask], statement: str, rep: Ask) -> tuple[str, str]:
+def _from_statement(statement: str, name: str) -> str:
+    """'I can <x>' from a problem statement, unless it just strings the need's keywords together."""
+    core = re.split(r"\s*[:(;]|\s+because\s+|\s+which\s+", statement or "")[0]
+    keywords = [k.strip().lower() for k in name.split("/") if len(k.strip()) > 2]
+    if any(k in core.lower() for k in keywords):
+        return ""  # a keyword template, not a sentence a customer would recognise
+    if m := _STATEMENT_CANNOT.search(core):
+        return _OTHERS.sub("my", f"I can {m.group(1).strip()}")
+    if m := _STATEMENT_HAVE_TO.search(core):
+        return _OTHERS.sub("my", f"I no longer have to {m.group(1).strip()}")
+    return ""
+
+
+def derive_benefit(asks: Sequence[Ask], statement: str, rep: Ask, name: str = "") -> tuple[str, str]:
     """(benefit, source): the customers' own purpose clause wins, then the need statement, then the action kind."""
     purposes = Counter(a.purpose for a in asks if a.purpose and a.key == rep.key)
     if purposes:
         best = sorted(purposes.items(), key=lambda kv: (-kv[1], len(kv[0]), kv[0]))[0][0]
         return best, "customer"
-    if statement:
-        if m := _STATEMENT_CANNOT.search(statement):
-            return _OTHERS.sub("my", f"I can {m.group(1).strip()}"), "need"
-        if m := _STATEMENT_HAVE_TO.search(statement):
-            return _OTHERS.sub("my", f"I no longer have to {m.group(1).strip()}"), "need"
+    if from_need := _from_statement(statement, name):
+        return from_need, "need"
     low = rep.obj.lower()
     if rep.verb == "use" and any(w in low for w in ("sso", "single sign-on", "saml", "sign-on")):
         return "I don't have to manage a separate password for this app", "template"
@@ -134,12 +144,14 @@ def derive_benefit(asks: Sequence[Ask], statement: str, rep: Ask) -> tuple[str, 
     from assistant.stories.asks import VERB_KEYS
 
     template = TEMPLATES.get(rep.verb) or TEMPLATES.get(VERB_KEYS.get(rep.verb, ""))
-    if template:
+    if template and rep.verb != "use":
         obj = rep.obj if rep.obj and not rep.pronoun else "the result"
         text = template.format(obj=obj, it=agree(obj, "it", "them"))
         if text.startswith(obj):
             text = text.replace(" are kept", agree(obj, " is kept", " are kept"), 1)
         return text, "template"
+    if template:
+        return template.format(obj=rep.obj or "it", it="it"), "template"
     return "I don't need a workaround outside the app for it", "template"
 
 

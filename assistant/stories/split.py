@@ -16,7 +16,10 @@ import numpy as np
 
 from assistant.stories.asks import VERB_KEYS, Ask
 
-MERGE_SIMILARITY = 0.72  # cosine between goal phrases that read as the same ask (MiniLM, checked on examples)
+GENERIC_OBJECTS = {"data", "everything", "all", "thing", "stuff", "information", "info"}
+PAYMENT_OBJECTS = {"card", "method", "payment", "detail", "details"}
+
+MERGE_SIMILARITY = 0.8  # cosine between goal phrases that read as the same ask (MiniLM, checked on examples)
 MIN_SHARE = 0.15  # an ask backed by less than this share of the need's asks is folded into a bigger one
 MAX_STORIES_PER_NEED = 4
 
@@ -33,7 +36,8 @@ class AskGroup:
 
     @property
     def rep(self) -> Ask:
-        return representative(self.asks)
+        # the phrasing comes from the ask that formed the group; folded-in asks only add evidence
+        return representative([a for a in self.asks if a.key == self.key] or self.asks)
 
 
 def representative(asks: Sequence[Ask]) -> Ask:
@@ -55,8 +59,14 @@ def _same_ask(a: Ask, b: Ask) -> bool:
     verb_a, verb_b = VERB_KEYS.get(a.verb, a.verb), VERB_KEYS.get(b.verb, b.verb)
     if verb_a != verb_b:
         return False
-    words_a, words_b = set(a.obj_head.split()), set(b.obj_head.split())
+    words_a, words_b = _object_words(a.obj_head), _object_words(b.obj_head)
     return not words_a or not words_b or bool(words_a & words_b)
+
+
+def _object_words(head: str) -> set[str]:
+    words = set(head.split()) - GENERIC_OBJECTS
+    # a card, a payment method and card details are one thing to save
+    return {"card" if w in PAYMENT_OBJECTS else w for w in words}
 
 
 def split_need(item_ids: Sequence[str], asks: dict[str, Ask | None], embed: Embed | None = None) -> list[AskGroup]:

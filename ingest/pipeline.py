@@ -206,16 +206,19 @@ def _ingest_source(
 
 
 def _embed_unique(ws: Workspace, texts: list[str], progress: store.Progress | None, name: str) -> np.ndarray:
-    """Embed each distinct text once (exact duplicates share a vector)."""
+    """Embed each distinct text once (exact duplicates share a vector); large batches keep padding low."""
     if not texts:
         return np.zeros((0, ws.embedder.dimensions), dtype=np.float32)
     unique = list(dict.fromkeys(texts))
     position = {t: i for i, t in enumerate(unique)}
-    if progress:
-        progress(0, len(unique), f"embedding {name}")
-    vectors = ws.embedder.embed(unique)
-    if progress:
-        progress(len(unique), len(unique), f"embedding {name}")
+    # One call per file; with a progress bar, calls of 1024 so the bar moves on big files.
+    step = 1024 if progress else len(unique)
+    parts = []
+    for start in range(0, len(unique), step):
+        parts.append(ws.embedder.embed(unique[start : start + step]))
+        if progress:
+            progress(min(start + step, len(unique)), len(unique), f"embedding {name}")
+    vectors = np.concatenate(parts) if len(parts) > 1 else parts[0]
     return vectors[[position[t] for t in texts]]
 
 

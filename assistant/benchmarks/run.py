@@ -168,6 +168,7 @@ def bench_draft(quick: bool, n: int = 1000) -> tuple[dict[str, Any], dict[str, A
         embedder.embed(["warm up"])  # model load is a one-off per process, not per item
         ws = Workspace(resolve_settings(env={}, workspace=Path(tmp) / "ws", llm="offline"), embedder=embedder)
         try:
+            cpu0 = time.process_time()
             t0 = time.perf_counter()
             ingest_paths(ws, [path])
             stages["ingest_s"] = time.perf_counter() - t0
@@ -181,9 +182,12 @@ def bench_draft(quick: bool, n: int = 1000) -> tuple[dict[str, Any], dict[str, A
             stories = draft_stories(ws, provider=None)
             stages["draft_s"] = time.perf_counter() - t
             total = time.perf_counter() - t0
+            cpu = time.process_time() - cpu0
         finally:
             ws.close()
-    raw = {"items": n, "stories": len(stories), **{k: round(v, 2) for k, v in stages.items()}, "total_s": round(total, 2)}
+    # CPU seconds of this process (all threads) next to wall time: on a shared machine the gap is the contention.
+    raw = {"items": n, "stories": len(stories), **{k: round(v, 2) for k, v in stages.items()}, "total_s": round(total, 2),
+           "process_cpu_s": round(cpu, 2)}
     return {"draft_1k_offline_s": round(total, 2)}, raw
 
 
@@ -208,6 +212,7 @@ def run_benchmarks(quick: bool = False, *, progress: Progress | None = None,
                    steps: dict[str, Callable[[bool], tuple[dict[str, Any], dict[str, Any]]]] | None = None) -> dict[str, Any]:
     """Run every part once and return one object: the headline keys, targets, reasons for nulls, details, machine."""
     started = time.perf_counter()
+    load_before = os.getloadavg()[0] if hasattr(os, "getloadavg") else None
     result: dict[str, Any] = {k: None for k in KEYS}
     reasons: dict[str, str] = {}
     details: dict[str, Any] = {}
@@ -233,6 +238,9 @@ def run_benchmarks(quick: bool = False, *, progress: Progress | None = None,
     result["seconds"] = round(time.perf_counter() - started, 1)
     result["measured_at"] = datetime.now(timezone.utc).isoformat(timespec="seconds")
     result["machine"] = machine()
+    # Load average before/after shows how busy the machine was (other processes inflate wall-clock times).
+    result["machine"]["load_avg_1m"] = {"before": load_before,
+                                        "after": os.getloadavg()[0] if hasattr(os, "getloadavg") else None}
     return result
 
 
@@ -285,7 +293,10 @@ def render_markdown(result: dict[str, Any], *, note: str = "") -> str:
     lines += [f"| {label} | `{key}` | {_v(value)} | {target} | {met} |" for key, label, value, target, met in headline_rows(result)]
     if result.get("reasons"):
         lines += ["", "Null values:", ""] + [f"- `{k}`: {why}" for k, why in result["reasons"].items()]
+    load = m.get("load_avg_1m") or {}
     lines += ["", "## Machine", "", f"- CPU: {m['cpu']}, {m['cores']} cores available, {m['ram_gb']} GB RAM",
+              f"- 1-minute load average: {_v(load.get('before'))} before, {_v(load.get('after'))} after the run "
+              f"(above {m['cores']} means other processes were competing for the cores)",
               f"- {m['os']}, Python {m['python']}",
               "- " + ", ".join(f"{k} {v}" for k, v in m["versions"].items() if v), "",
               "## Details per part", ""]

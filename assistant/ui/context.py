@@ -97,19 +97,22 @@ def run_action(fn: Callable[[], T], *, success: str | None = None, rerun: bool =
     return result
 
 
-def progress_callback(bar: Any) -> Callable[..., None]:
-    """A progress callback for any library step: (done, total, label), (label, done, total) or a bare increment."""
+def progress_callback(bar: Any, total: int | None = None) -> Callable[..., None]:
+    """A progress callback for any library step: (done, total, label), (label, done, total) or a bare increment
+    (then `total`, when known, sizes the bar)."""
     state = {"done": 0}
 
     def advance(*args: Any) -> None:
         label = next((a for a in args if isinstance(a, str)), "")
         numbers = [a for a in args if isinstance(a, (int, float)) and not isinstance(a, bool)]
         if len(numbers) >= 2 and numbers[1]:
-            done, total = numbers[0], numbers[1]
-            bar.progress(min(1.0, max(0.0, done / total)), text=f"{label} ({done}/{total})".strip())
+            done, of = numbers[0], numbers[1]
+            bar.progress(min(1.0, max(0.0, done / of)), text=f"{label} ({done}/{of})".strip())
         else:
             state["done"] += int(numbers[0]) if numbers else 1
-            bar.progress(min(1.0, state["done"] / max(state["done"], 100)), text=f"{label} {state['done']} done".strip())
+            of = total or max(state["done"], 100)
+            suffix = f"{state['done']}/{total}" if total else f"{state['done']} done"
+            bar.progress(min(1.0, state["done"] / of), text=f"{label} {suffix}".strip())
 
     return advance
 

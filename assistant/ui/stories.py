@@ -63,15 +63,27 @@ def _pager(data: vm.StoryPage) -> None:
 def _draft_controls(ws: Workspace) -> None:
     with st.expander("Draft stories from needs"):
         names = vm.need_names(ws)
-        chosen = st.multiselect("Needs (empty = every need without a story)", [n for n in names if n],
-                                format_func=lambda n: names[n], key="st_draft_needs")
+        chosen = st.multiselect("Needs (empty = every need; stories you edited or approved are kept)",
+                                [n for n in names if n], format_func=lambda n: names[n], key="st_draft_needs")
         if st.button("Draft stories", key="st_draft", type="primary"):
             with guarded(), st.spinner("Drafting stories…"):
                 bar = st.progress(0.0, text="Drafting")
-                stories = lib.call("assistant.stories", "draft_stories", ws, need_ids=chosen or None,
-                                   provider=lib.provider(ws, session_settings()), progress=progress_callback(bar))
-                flash(f"Drafted {len(stories)} stories.")
+                report = lib.call("assistant.stories", "draft", ws, need_ids=chosen or None,
+                                  provider=lib.provider(ws, session_settings()),
+                                  progress=progress_callback(bar, total=len(chosen) or len(names) - 1), actor=actor())
+                flash(draft_summary(report))
                 st.rerun()
+
+
+def draft_summary(report: Any) -> str:
+    """One line from a DraftReport: what was created, updated, kept and why some needs gave no story."""
+    parts = [f"Drafted {len(report.stories)} stories"]
+    for label, values in (("new", report.created), ("updated", report.updated), ("unchanged", report.unchanged),
+                          ("kept as you left them", report.kept), ("removed", report.removed),
+                          ("needs already in the backlog", report.covered), ("needs without a clear ask", report.no_ask)):
+        if values:
+            parts.append(f"{len(values)} {label}")
+    return ", ".join(parts) + "." + "".join(f" {m}" for m in getattr(report, "messages", []))
 
 
 def _loaded_version(story: Story) -> int:

@@ -133,3 +133,35 @@ def test_apply_fix_in_one_click(ui_ws):
     assert not at.error, [e.value for e in at.error]
     with ui_ws.transaction() as s:
         assert get_story(s, story.id).acceptance_criteria[0].then == "a CSV file with 12 rows downloads"
+
+
+def test_draft_from_the_page_stores_stories_with_evidence(ui_ws, monkeypatch):
+    monkeypatch.setenv("BACKLOGSMITH_ACTOR", "ui-tester")
+    from assistant.tables import FeedbackRow, NeedRow
+
+    texts = ["Exporting invoices to CSV takes forever at month end",
+             "The invoice export to CSV times out with 500 invoices",
+             "Let me save my credit card for later purchases",
+             "Please remember my payment card between orders"]
+    with ui_ws.transaction() as s:
+        s.add(NeedRow(id="n-export", name="invoice export", statement="Month-end export is slow.", counts={"total": 2}))
+        s.add(NeedRow(id="n-card", name="saved card", statement="Typing the card every time.", counts={"total": 2}))
+        s.flush()
+        for i, text in enumerate(texts):
+            s.add(FeedbackRow(id=f"fb{i}", text=text, text_hash=f"h{i}", source_path="paste", source_row=i + 1,
+                              need_id="n-export" if i < 2 else "n-card"))
+    at = open_page("stories", timeout=180)
+    at.button(key="st_draft").click().run(timeout=180)
+    assert not at.error, [e.value for e in at.error]
+    assert any(s.value.startswith("Drafted") and "new" in s.value for s in at.success)
+    with ui_ws.transaction() as s:
+        rows = list(s.scalars(select(StoryRow)))
+    assert rows and {r.need_id for r in rows} <= {"n-export", "n-card"}  # how many is the drafter's business
+    assert all(set(r.evidence) <= {"fb0", "fb1", "fb2", "fb3"} and r.evidence for r in rows)
+    assert {h["actor"] for r in rows for h in story_history_of(ui_ws, r.id)} == {"ui-tester"}  # the PO named in the sidebar
+    assert len([w for w in at.text_input if w.key and w.key.startswith("role:")]) == len(rows)
+
+
+def story_history_of(ws, story_id):
+    with ws.transaction() as s:
+        return story_history(s, story_id)

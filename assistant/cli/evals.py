@@ -26,7 +26,7 @@ def register(app: typer.Typer) -> None:
         baseline: Optional[Path] = typer.Option(None, "--baseline", help="A previous report.json (or its folder); a drop beyond --threshold exits 1."),
         threshold: float = typer.Option(0.02, "--threshold", min=0.0, help="Allowed drop per metric (absolute for rates, relative otherwise)."),
         limit: int = typer.Option(400, "--limit", min=0, help="Sample size per public data set (0 = all)."),
-        public: bool = typer.Option(True, "--public/--no-public", help="Also score on ../shared/datasets when present."),
+        public: bool = typer.Option(True, "--public/--no-public", help="Also use ../shared/datasets and the LLM layer's injection corpus when present."),
         judge: bool = typer.Option(False, "--judge", help="Also score stories with the LLM judge (needs a provider)."),
         cassette: Optional[Path] = typer.Option(None, "--cassette", help="Replay HTTP from this vcrpy cassette (no network)."),
         record: bool = typer.Option(False, "--record", help="With --cassette: record new exchanges (live provider needed)."),

@@ -176,3 +176,23 @@ def test_doctor_masks_the_key_and_tests_the_connection(httpserver, tmp_path, mon
     assert bad.exit_code != 0 and "rejected the API key" in str(bad.exception) and KEY not in str(bad.exception)
     offline = CliRunner().invoke(app, ["doctor"], env={"OPENAI_API_KEY": "", "OPENAI_BASE_URL": ""})
     assert offline.exit_code == 0 and "offline" in offline.output
+
+
+def test_key_never_reaches_the_workspace(httpserver, workspace, caplog) -> None:
+    import logging
+
+    from assistant.llm import finish_run
+
+    caplog.set_level(logging.DEBUG)
+    httpserver.expect_ordered_request(PATH).respond_with_response(error(500, "boom"))
+    httpserver.expect_ordered_request(PATH).respond_with_json(completion('{"ok": true}'))
+    settings = resolve_settings(env={}, openai_api_key=KEY, openai_base_url=httpserver.url_for("/v1"), model="m",
+                                workspace=workspace.settings.workspace)
+    p = get_provider(settings, workspace, sleep=lambda s: None)
+    assert p.generate("doctor_ping", {}, Ping).value.ok
+    assert "1 call(s)" in finish_run(workspace, p, "doctor")
+    workspace.close()
+    for f in workspace.settings.workspace.rglob("*"):
+        if f.is_file():
+            assert KEY.encode() not in f.read_bytes(), f
+    assert KEY not in caplog.text and KEY not in repr(p.__dict__) and KEY not in repr(settings)

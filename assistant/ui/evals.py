@@ -34,7 +34,8 @@ def report_files(folder: Path) -> dict[str, Path]:
         return found
     for suffix in (".md", ".json", ".png"):
         named = folder / f"report{suffix}"
-        candidates = [named] if named.is_file() else sorted(folder.glob(f"*{suffix}"), key=lambda p: p.stat().st_mtime, reverse=True)
+        newest_first = sorted(folder.glob(f"*{suffix}"), key=lambda p: p.stat().st_mtime, reverse=True)
+        candidates = [named] if named.is_file() else newest_first
         if candidates:
             found[suffix.lstrip(".")] = candidates[0]
     return found

@@ -23,7 +23,8 @@ def render() -> None:
     ws = workspace()
     stats = vm.inbox_stats(ws)
     cols = st.columns(4)
-    for col, (label, key) in zip(cols, [("Items", "items"), ("Triaged", "triaged"), ("In a need", "grouped"), ("Needs", "needs")]):
+    labels = [("Items", "items"), ("Triaged", "triaged"), ("In a need", "grouped"), ("Needs", "needs")]
+    for col, (label, key) in zip(cols, labels, strict=True):
         col.metric(label, stats[key])
     paste, upload = st.tabs(["Paste", "Upload files"])
     with paste:

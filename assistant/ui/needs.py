@@ -27,7 +27,8 @@ def render() -> None:
     st.dataframe(rows, hide_index=True, width="stretch",
                  column_order=["need", "evidence", "value", "sentiment", "trend", "segments", "stories"],
                  column_config={"value": st.column_config.NumberColumn("value", help="Evidence weighted by segment (Settings)"),
-                                "trend": st.column_config.TextColumn("trend", help=f"Items in the last {vm.TREND_DAYS} days vs the {vm.TREND_DAYS} before")})
+                                "trend": st.column_config.TextColumn(
+                                    "trend", help=f"Items in the last {vm.TREND_DAYS} days vs the {vm.TREND_DAYS} before")})
     _charts(ws, needs, rows)
     inbox.analyse_button(ws, inbox_model.inbox_stats(ws))
     st.divider()

@@ -33,7 +33,10 @@ DOR_LABELS = {
 def apply_llm_choice(provider: str, model: str, base_url: str, key: str, env: Any = os.environ) -> None:
     """Set the process environment the settings resolver reads; an empty key keeps the one already set."""
     env["BACKLOGSMITH_LLM"] = provider
-    for name, value in (("BACKLOGSMITH_MODEL", model), ("OPENAI_BASE_URL" if provider == "openai" else "AZURE_OPENAI_ENDPOINT", base_url)):
+    if provider == "offline":
+        return
+    endpoint_var = "OPENAI_BASE_URL" if provider == "openai" else "AZURE_OPENAI_ENDPOINT"
+    for name, value in (("BACKLOGSMITH_MODEL", model), (endpoint_var, base_url)):
         if value.strip():
             env[name] = value.strip()
         else:

@@ -31,7 +31,8 @@ def render() -> None:
     _draft_controls(ws)
     names = vm.need_names(ws)
     c1, c2, c3 = st.columns([2, 2, 2])
-    need_choice = c1.selectbox("Need", [""] + [n for n in names if n], format_func=lambda n: names.get(n, "All needs") if n else "All needs", key="st_need")
+    need_choice = c1.selectbox("Need", ["", *(n for n in names if n)], key="st_need",
+                               format_func=lambda n: names.get(n, n) if n else "All needs")
     statuses = c2.multiselect("Status", vm.STATUSES, default=["draft", "approved"], key="st_status")
     search = c3.text_input("Search", key="st_search", placeholder="words in role, goal or benefit")
     page_no = int(st.session_state.get("st_page", 1))

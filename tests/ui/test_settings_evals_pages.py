@@ -78,3 +78,16 @@ def test_evals_run_from_the_page_calls_the_cli_and_reports_its_outcome(ui_ws, tm
     assert any("exit code 2" in e.value for e in at.error)
     assert any("Unknown suite" in c.value for c in at.code)
     assert not out.exists()
+
+
+def test_apply_llm_choice_sets_only_the_chosen_providers_variables():
+    from assistant.ui.settings_page import apply_llm_choice
+
+    env: dict[str, str] = {"OPENAI_BASE_URL": "http://old"}
+    apply_llm_choice("azure", "gpt4o-deploy", "https://x.openai.azure.com", "k1", env)
+    assert env == {"OPENAI_BASE_URL": "http://old", "BACKLOGSMITH_LLM": "azure", "BACKLOGSMITH_MODEL": "gpt4o-deploy",
+                   "AZURE_OPENAI_ENDPOINT": "https://x.openai.azure.com", "AZURE_OPENAI_API_KEY": "k1"}
+    apply_llm_choice("openai", "", "", "", env)  # empty key: the stored one stays; empty model/endpoint: cleared
+    assert env["BACKLOGSMITH_LLM"] == "openai" and "BACKLOGSMITH_MODEL" not in env and "OPENAI_BASE_URL" not in env
+    apply_llm_choice("offline", "m", "http://x", "k2", env)
+    assert env["BACKLOGSMITH_LLM"] == "offline" and "OPENAI_API_KEY" not in env

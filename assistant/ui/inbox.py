@@ -129,8 +129,8 @@ def analyse_button(ws: Workspace, stats: dict[str, int]) -> None:
     label = f"Triage and find needs ({pending} items not in a need yet)" if pending else "Re-run triage and needs"
     if not st.button(label, key="inbox_analyse", disabled=stats["items"] == 0):
         return
-    provider = lib.provider(ws, session_settings())
     try:
+        provider = lib.provider(ws, session_settings())
         bar = st.progress(0.0, text="Triage")
         triaged = lib.call("assistant.triage", "triage_items", ws, provider=provider, only_missing=True,
                            progress=progress_callback(bar))

@@ -45,6 +45,16 @@ def apply_llm_choice(provider: str, model: str, base_url: str, key: str, env: An
         env[KEY_ENV[provider]] = key.strip()
 
 
+def weights_from_rows(rows: list[dict[str, Any]]) -> dict[str, float]:
+    """Edited table rows -> {segment: weight}; blank segments dropped, names lower-cased, no negative weights."""
+    out: dict[str, float] = {}
+    for r in rows:
+        segment = str(r.get("segment") or "").strip().lower()
+        if segment:
+            out[segment] = max(0.0, float(r.get("weight") or 0))
+    return out
+
+
 def forget_keys(env: Any = os.environ) -> None:
     for name in KEY_ENV.values():
         env.pop(name, None)
@@ -125,9 +135,7 @@ def _weights(ws: Workspace) -> None:
         edited = st.data_editor(rows, num_rows="dynamic", hide_index=True, key="settings_weights_editor",
                                 column_config={"weight": st.column_config.NumberColumn(min_value=0.0, step=0.5)})
         if st.form_submit_button("Save weights"):
-            new = {str(r["segment"]).strip().lower(): float(r["weight"] or 0) for r in edited
-                   if r.get("segment") and str(r["segment"]).strip()}
-            ws.set_setting("segment_weights", new)
+            ws.set_setting("segment_weights", weights_from_rows(edited))
             flash("Segment weights saved.")
             st.rerun()
 

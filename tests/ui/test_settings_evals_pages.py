@@ -91,3 +91,14 @@ def test_apply_llm_choice_sets_only_the_chosen_providers_variables():
     assert env["BACKLOGSMITH_LLM"] == "openai" and "BACKLOGSMITH_MODEL" not in env and "OPENAI_BASE_URL" not in env
     apply_llm_choice("offline", "m", "http://x", "k2", env)
     assert env["BACKLOGSMITH_LLM"] == "offline" and "OPENAI_API_KEY" not in env
+
+
+def test_segment_weights_table_round_trip(ui_ws):
+    from assistant.ui.settings_page import weights_from_rows
+
+    rows = [{"segment": " Enterprise ", "weight": 4}, {"segment": "", "weight": 9}, {"segment": "free", "weight": None},
+            {"segment": "trial", "weight": -1}]
+    assert weights_from_rows(rows) == {"enterprise": 4.0, "free": 0.0, "trial": 0.0}
+    at = open_page("settings")
+    shown = at.dataframe[0].value  # the editor shows the stored weights
+    assert dict(zip(shown["segment"], shown["weight"], strict=True)) == ui_ws.get_setting("segment_weights")

@@ -46,6 +46,9 @@ def register(app: typer.Typer) -> None:
             raise ConfigError(f"Unknown suite(s) {', '.join(unknown)}; choose from {', '.join(SUITES)}.")
         settings = common.options(ctx).settings()
         first = provider or settings.effective_llm
+        if (prompt_version or compare_prompt_version) and first == "offline":
+            common.err_console.print("[yellow]note:[/yellow] the offline engine uses no prompts, so prompt versions "
+                                     "only differ with --provider openai|azure|fake or a --cassette.")
         variants = [(first, prompt_version)]
         if compare_provider:
             variants.append((compare_provider, prompt_version))

@@ -1,21 +1,146 @@
-"""The main job in one direction: ingest -> (triage -> needs -> stories -> lint/value) -> backlog file.
+"""The main job in one direction: ingest -> triage -> needs -> draft -> lint -> prioritize -> backlog file.
 
-Later steps are added here as their issues land; each step is a library call the CLI and UI share.
+Each step is the same library call the CLI and UI use; this module only sequences them, times them, and
+renders the result (a rich table on the terminal, a Markdown backlog file).
 """
 
 from __future__ import annotations
 
+import time
 from collections.abc import Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from rich.console import Console
+from rich.table import Table
 
+from assistant.models import Story
 from assistant.workspace import Workspace
 
 
-def run_pipeline(ws: Workspace, paths: Sequence[Path], *, out: Path, console: Console) -> None:
-    """Run every available step on the given sources and print what happened."""
+@dataclass
+class PipelineResult:
+    """What the run produced and how long each step took (seconds)."""
+
+    stories: list[Story] = field(default_factory=list)
+    timings: dict[str, float] = field(default_factory=dict)
+    out: Path | None = None
+    notes: list[str] = field(default_factory=list)
+
+
+def _provider(ws: Workspace) -> Any:
+    if ws.settings.effective_llm == "offline":
+        return None
+    from assistant.llm import get_provider
+
+    return get_provider(ws.settings, ws)
+
+
+def run_pipeline(ws: Workspace, paths: Sequence[Path], *, out: Path, console: Console) -> PipelineResult:
+    """Run every step on the given sources, print a ranked table and write the Markdown backlog."""
     from ingest import ingest_paths
 
-    report = ingest_paths(ws, list(paths), skip_bad_rows=False)
+    from assistant.needs import build_needs
+    from assistant.stories import draft
+    from assistant.triage import triage_items
+    from assistant.value import prioritize, stakeholder_decisions
+
+    result = PipelineResult(out=out)
+    provider = _provider(ws)
+
+    def step(name: str, fn: Any) -> Any:
+        start = time.perf_counter()
+        with console.status(f"{name}..."):
+            value = fn()
+        result.timings[name] = round(time.perf_counter() - start, 2)
+        return value
+
+    report = step("ingest", lambda: ingest_paths(ws, list(paths), skip_bad_rows=False))
     console.print(report.summary())
+    triaged = step("triage", lambda: triage_items(ws, provider=provider))
+    needs = step("needs", lambda: build_needs(ws, provider=provider))
+    drafted = step("draft + lint", lambda: draft(ws, provider=provider))
+    ranked = step("prioritize", lambda: prioritize(ws))
+    decisions = stakeholder_decisions(ws)
+    order = {st.id: st for st in ranked}
+    result.stories = sorted(
+        [order.get(st.id, st) for st in drafted.stories if st.status != "rejected"],
+        key=lambda st: st.value.inputs.get("rank", 10**6),
+    )
+    result.notes = list(drafted.messages)
+    result.notes += [f"need {n}: already in backlog as {k}, not drafted" for n, k in drafted.covered]
+    result.notes += [f"need {n}: no item states an action to draft from; write its story by hand" for n in drafted.no_ask]
+    result.notes += [f"story {s}: kept as the PO left it ({why})" for s, why in drafted.kept]
+    console.print(f"triaged {triaged} items, {len(needs)} needs, {len(result.stories)} stories")
+    console.print(_table(result.stories))
+    for note in result.notes:
+        console.print(f"[yellow]{note}[/yellow]")
+    out.write_text(backlog_markdown(ws, result.stories, decisions, result.notes, needs), encoding="utf-8")
+    timing = ", ".join(f"{k} {v:.1f}s" for k, v in result.timings.items())
+    console.print(f"wrote {out} ({len(result.stories)} stories); {timing}")
+    return result
+
+
+def _table(stories: Sequence[Story]) -> Table:
+    table = Table(title="Backlog (ranked by WSJF)", show_lines=False)
+    for col, kw in (("#", {"justify": "right"}), ("prio", {}), ("pts", {"justify": "right"}),
+                    ("value", {"justify": "right"}), ("ready", {}), ("story", {"ratio": 1}), ("evidence", {"justify": "right"})):
+        table.add_column(col, **kw)
+    for st in stories:
+        errors = sum(1 for f in st.quality if f.severity == "error")
+        table.add_row(str(st.value.inputs.get("rank", "")), st.priority or "", str(st.points or ""), f"{st.value.score:g}",
+                      "yes" if st.ready else f"no{' (' + str(errors) + ' lint)' if errors else ''}", st.text,
+                      str(len(st.evidence)))
+    return table
+
+
+def _cell(text: str) -> str:
+    return text.replace("|", "\\|").replace("\n", " ")
+
+
+def backlog_markdown(ws: Workspace, stories: Sequence[Story], decisions: Sequence[Any], notes: Sequence[str],
+                     needs: Sequence[Any]) -> str:
+    """The backlog as Markdown: ranked table, then each story with criteria, evidence quotes and its why."""
+    from assistant.repository import load_items
+
+    need_names = {n.id: n.name for n in needs}
+    with ws.transaction() as s:
+        items = {i.id: i for i in load_items(s, sorted({e for st in stories for e in st.evidence}))}
+    lines = [f"# Backlog", "", f"Generated {ws.clock():%Y-%m-%d %H:%M} UTC by backlogsmith "
+             f"({len(stories)} stories from {len(items)} feedback items). Draft stories: review, edit and approve "
+             "them with `backlogsmith stories`.", "",
+             "| # | Priority | Story | Points | Value | WSJF | Ready |", "|---|---|---|---|---|---|---|"]
+    for st in stories:
+        lines.append(f"| {st.value.inputs.get('rank', '')} | {st.priority or ''} | {_cell(st.text)} | {st.points or ''} "
+                     f"| {st.value.score:g} | {st.value.wsjf if st.value.wsjf is not None else ''} | {'yes' if st.ready else 'no'} |")
+    for st in stories:
+        lines += ["", f"## {st.value.inputs.get('rank', '')}. {_cell(st.goal[3:] if st.goal.startswith('to ') else st.goal).capitalize()}",
+                  "", f"`{st.id}` · need: {need_names.get(st.need_id or '', st.need_id or '-')} · {st.priority or '-'} · "
+                  f"{st.points or '?'} points · MoSCoW: {st.value.moscow or '-'} · status: {st.status}", "",
+                  f"**{st.text}**", "", "Acceptance criteria:", ""]
+        for n, c in enumerate(st.acceptance_criteria, 1):
+            lines.append(f"{n}. **Given** {c.given} **When** {c.when} **Then** {c.then} _(evidence: {', '.join(c.evidence)})_")
+        if st.value.inputs.get("why"):
+            lines += ["", f"Why this rank: {st.value.inputs['why']}"]
+        findings = [f for f in st.quality if f.severity != "info"]
+        if findings:
+            lines += ["", "Quality findings:"] + [f"- {f.severity} {f.criterion}: {f.message}" for f in findings]
+        lines += ["", f"Evidence ({len(st.evidence)} items):", ""]
+        first = st.acceptance_criteria[0].evidence if st.acceptance_criteria else []
+        for e in list(dict.fromkeys([*first, *st.evidence]))[:8]:
+            if e in items:
+                text = " ".join(items[e].text.split())
+                lines.append(f"> {text[:240]}{'...' if len(text) > 240 else ''} — `{e}`, {items[e].source.path}:{items[e].source.row}")
+                lines.append(">")
+        if lines[-1] == ">":
+            lines.pop()
+        if len(st.evidence) > 8:
+            lines.append(f"\n... and {len(st.evidence) - 8} more (`backlogsmith stories show {st.id}`)")
+    if decisions:
+        lines += ["", "## Stakeholder asks", "", "| Ask | From | Need | Decision | Why |", "|---|---|---|---|---|"]
+        for d in decisions:
+            lines.append(f"| {_cell(d.text[:160])} | {_cell(d.stakeholder or '')} | {_cell(d.need_name or '')} | {d.decision} | {_cell(d.why)} |")
+    if notes:
+        lines += ["", "## Notes", ""] + [f"- {n}" for n in notes]
+    return "\n".join(lines) + "\n"

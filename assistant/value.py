@@ -164,7 +164,9 @@ def prioritize(ws: Any) -> list[Story]:
             if any(getattr(row, k) != v for k, v in changes.items()):
                 for k, v in changes.items():
                     setattr(row, k, v)
-            out.append(st.model_copy(update={"value": sv, "points": points, "priority": PRIORITY[moscow]}))
+                s.flush()  # bumps the row version: someone holding the old one must reload before editing
+            out.append(st.model_copy(update={"value": sv, "points": points, "priority": PRIORITY[moscow],
+                                             "version": row.version}))
     return out
 
 

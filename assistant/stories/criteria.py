@@ -197,8 +197,10 @@ def write_criteria(rep: Ask, members: Sequence[Member], role: str) -> list[Crite
     if slow_asks:
         slow = slow_asks
     if rep.kind == "slow" or slow_asks or len(slow) * 3 >= max(len(members), 1) and any(m.facts.seconds for m in slow):
-        seconds = sorted(m.facts.seconds for m in slow if m.facts.seconds)
-        counts = [m.facts.count for m in slow if m.facts.count]
+        # prefer one report that gives both the volume and the time, so the criterion states one real case
+        both = [m for m in slow if m.facts.seconds and m.facts.count]
+        seconds = [both[0].facts.seconds] if both else sorted(m.facts.seconds for m in slow if m.facts.seconds)
+        counts = [both[0].facts.count] if both else [m.facts.count for m in slow if m.facts.count]
         given = f"I have {counts[0]}" if counts else given_role
         then = (f"it finishes in less than the {seconds[0]} seconds customers reported and a progress indicator is "
                 "shown while it runs") if seconds else "a progress indicator is shown while it runs and it finishes without a timeout error"

@@ -10,7 +10,6 @@ from collections.abc import Sequence
 
 from assistant.models import FeedbackItem
 from assistant.stories.asks import Ask
-from assistant.stories.nlp import inflect
 
 ROLE_KEYS = ("persona", "role", "author_role", "job_title", "title", "user_role", "position", "job")
 PLAN_KEYS = ("plan", "tier", "subscription", "pricing_plan")
@@ -138,7 +137,7 @@ def derive_benefit(asks: Sequence[Ask], statement: str, rep: Ask, name: str = ""
     if rep.phrase == "use the app offline":
         return "I can keep working where there is no connection", "template"
     if rep.kind == "bug":
-        return f"I can finish {_gerund(rep.phrase)} without retrying or contacting support", "template"
+        return "I don't lose my work or have to contact support", "template"
     if rep.kind == "slow":
         return "I don't wait on the app before I can move on", "template"
     from assistant.stories.asks import VERB_KEYS
@@ -153,11 +152,6 @@ def derive_benefit(asks: Sequence[Ask], statement: str, rep: Ask, name: str = ""
     if template:
         return template.format(obj=rep.obj or "it", it="it"), "template"
     return "I don't need a workaround outside the app for it", "template"
-
-
-def _gerund(phrase: str) -> str:
-    verb, _, rest = phrase.partition(" ")
-    return f"{inflect(verb, 'VBG')} {rest}".strip()
 
 
 def plural(obj: str) -> bool:

@@ -15,7 +15,12 @@ from assistant.settings import resolve_settings
 from assistant.workspace import Workspace
 
 ROOT = Path(__file__).resolve().parents[1]
-SHARED_DATASETS = ROOT.parent / "shared" / "datasets"
+# ../shared/datasets beside the checkout; CI may check out elsewhere, so an env var or the workplace path also work.
+SHARED_DATASETS = next(
+    (p for p in (Path(os.environ.get("BACKLOGSMITH_DATASETS", ROOT.parent / "shared" / "datasets")),
+                 Path("/work/shared/datasets")) if p.is_dir()),
+    ROOT.parent / "shared" / "datasets",
+)
 EXAMPLES = ROOT / "examples"
 
 

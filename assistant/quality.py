@@ -11,6 +11,7 @@ from collections.abc import Sequence
 
 from assistant.models import QualityFinding, Story
 from assistant.quality_rules import nlp
+from assistant.quality_rules.base import means_prefix
 from assistant.quality_rules.semantic import (
     conceptually_sound,
     estimatable,
@@ -50,8 +51,7 @@ def _warm(parts_list: Sequence[StoryParts]) -> None:
     texts = []
     for parts in parts_list:
         if parts.means:
-            prefix = "I want to " if (parts.means_indicator or "").lower().endswith("to") else "I want "
-            texts.append(prefix + parts.means)
+            texts.append(means_prefix(parts) + parts.means)
     nlp.warm(texts)
 
 

@@ -29,7 +29,8 @@ _MEANS_RE = re.compile(
 # it is too often part of the feature itself ("a tool to export invoices").
 _ENDS_RE = re.compile(
     r"(?P<ind>,?\s*\bso\s+that\b|,?\s*\bin\s+order\s+(?:to|that)\b|,\s*so\b(?!\s+(?:as|far|much|many|on)\b)"
-    r"|\s\bso\b(?=\s+(?:i|we|they|it|he|she|you|that|the|my|our|their|users?|customers?|people|everyone|others?)\b))\s*",
+    r"|\s\bso\b(?=\s+(?:i|we|they|it|he|she|you|that|the|my|our|their|users?|customers?|people|everyone"
+    r"|others?)\b))\s*",
     re.IGNORECASE,
 )
 # Sentence boundary that is not an abbreviation ("e.g. Word", "i.e. Word", "etc. The" still splits).

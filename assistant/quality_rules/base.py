@@ -10,6 +10,11 @@ from assistant.storytext import StoryParts, article_for
 _UNSET = object()
 
 
+def means_prefix(parts: StoryParts) -> str:
+    """The text the means is parsed after: one fixed frame, so the parser sees every story the same way."""
+    return "I want to " if (parts.means_indicator or "").lower().endswith("to") else "I want "
+
+
 def finding(criterion: str, severity: Severity, message: str, fix: str | None = None) -> QualityFinding:
     """One finding; the fix is a text the PO can paste (or None when no safe rewrite exists)."""
     return QualityFinding(criterion=criterion, severity=severity, message=message, fix=fix)

@@ -7,7 +7,7 @@ import re
 
 from assistant.models import QualityFinding
 from assistant.quality_rules import nlp
-from assistant.quality_rules.base import finding, rebuild, tidy
+from assistant.quality_rules.base import finding, means_prefix, rebuild, tidy
 from assistant.quality_rules.vocab import (
     BUILD_VERBS,
     BUILDER_ROLES,
@@ -27,7 +27,7 @@ _WORD = re.compile(r"[A-Za-z][A-Za-z\-']*")
 
 
 def _means_doc(parts: StoryParts):
-    prefix = "I want to " if (parts.means_indicator or "").lower().endswith("to") else "I want "
+    prefix = means_prefix(parts)
     return nlp.parse(prefix + (parts.means or "")), len(prefix)
 
 
@@ -96,15 +96,16 @@ def _vague_hits(text: str) -> list[str]:
     words = [w.lower() for w in _WORD.findall(text)]
     low = f" {text.lower()} "
     hits = [w for w in dict.fromkeys(words) if w in VAGUE_TERMS]
-    hits += [p for p in VAGUE_PHRASES if f" {p} " in low or (p == "some" and False)]
-    if re.search(r"\bsome\b(?!\s+(?:of|time))", text, re.I) and "some" not in hits:
+    hits += [p for p in VAGUE_PHRASES if f" {p} " in low]
+    # "some reports" is vague; "some of my reports" names a subset the criteria can pin down.
+    if re.search(r"\bsome\b(?!\s+(?:of|time))", text, re.I):
         hits.append("some")
     return hits
 
 
 def _dangling_pronoun(parts: StoryParts) -> str | None:
     doc, off = _means_doc(parts)
-    seen_noun = bool(parts.role and False)
+    seen_noun = False  # the role never counts as the referent of "it"/"them"
     for tok in doc:
         if tok.idx < off:
             continue

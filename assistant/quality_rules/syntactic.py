@@ -7,7 +7,7 @@ from typing import Any
 
 from assistant.models import QualityFinding
 from assistant.quality_rules import nlp
-from assistant.quality_rules.base import finding, rebuild, tidy
+from assistant.quality_rules.base import finding, means_prefix, rebuild, tidy
 from assistant.quality_rules.vocab import ACTION_VERBS, BINOMIALS
 from assistant.storytext import StoryParts, article_for, compose_story
 
@@ -75,8 +75,8 @@ _EXAMPLE_START = re.compile(r",?\s*\b(?:e\.\s?g\.?|eg\.|i\.\s?e\.?|for example|f
 _ELLIPSIS = re.compile(r",?\s*(?:\betc\b\.?|\.\.\.+|…)", re.I)
 # A second "I want" starts the ends ("..., so I want to use X") or follows a comma in the means; "the care I need"
 # inside a clause is not one.
-_SECOND_WANT = re.compile(r"(?:^|[,;]\s*(?:and\s+|so\s+|but\s+)?)(?:i|we)\s+(?:also\s+)?(?:want|need|would like|'d like)\b",
-                          re.I)
+_SECOND_WANT = re.compile(
+    r"(?:^|[,;]\s*(?:and\s+|so\s+|but\s+)?)(?:i|we)\s+(?:also\s+)?(?:want|need|would like|'d like)\b", re.I)
 # The example list ends at a clause that carries on the story ("..., to identify", "..., so that").
 _PURPOSE_VERBS = ACTION_VERBS | frozenset(
     "improve identify ensure make help predict determine enhance reduce increase understand support provide "
@@ -91,7 +91,8 @@ def _like_examples(component: str) -> list[int]:
     if " like " not in f" {component} ":
         return []
     doc = nlp.parse(component)
-    return [t.idx for t in doc if t.lower_ == "like" and t.pos_ in ("ADP", "SCONJ") and t.head.pos_ in ("NOUN", "PROPN")]
+    return [t.idx for t in doc
+            if t.lower_ == "like" and t.pos_ in ("ADP", "SCONJ") and t.head.pos_ in ("NOUN", "PROPN")]
 
 
 def _cut_examples(component: str) -> tuple[str, bool]:
@@ -283,7 +284,7 @@ def split_means(parts: StoryParts) -> list[str]:
     """The means split at its first pair of joined actions (empty when the story is atomic)."""
     if not parts.means:
         return []
-    prefix = "I want to " if (parts.means_indicator or "").lower().endswith("to") else "I want "
+    prefix = means_prefix(parts)
     pairs = _action_pairs(prefix, parts.means)
     if not pairs:
         return []

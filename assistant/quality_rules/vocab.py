@@ -45,7 +45,8 @@ database sql nosql api apis json xml csv blockchain cloud server servers backend
 python java cron script scripts docker kubernetes microservice microservices cache redis
 algorithm algorithms ai iot ml gis neural cnn rnn lstm svm xgboost arima
 """.split())
-TECH_WORDS = TECH_WORDS | frozenset("framework architecture infrastructure firmware pipeline middleware codebase".split())
+TECH_WORDS = TECH_WORDS | frozenset(
+    "framework architecture infrastructure firmware pipeline middleware codebase".split())
 # Means verbs that describe building the product, i.e. the solution, instead of what a user can do with it.
 BUILD_VERBS = frozenset("develop design implement build integrate code deploy refactor architect program engineer "
                         "train".split())
@@ -63,7 +64,7 @@ timely relevant meaningful effective effectively sufficient sufficiently conveni
 """.split())
 VAGUE_PHRASES = ("as soon as possible", "as much as possible", "as needed", "if necessary", "if needed", "and/or",
                  "and so on", "state of the art", "state-of-the-art", "works well", "work well", "as expected",
-                 "user friendly", "some", "any kind of")
+                 "user friendly", "any kind of")
 
 # Means verbs that describe a whole area of work, not one story a team can size.
 EPIC_VERBS = frozenset("manage handle administer maintain support govern oversee operate run".split())

@@ -8,7 +8,8 @@ from assistant.quality import BLOCKING_SEVERITY, lint_story
 
 def story(id_: str, goal: str, benefit: str = "I can file taxes on time", criteria=None) -> Story:
     crit = criteria if criteria is not None else [
-        Criterion(given="an invoice exists", when="I press export", then="a PDF named after the invoice number downloads"),
+        Criterion(given="an invoice exists", when="I press export",
+                  then="a PDF named after the invoice number downloads"),
         Criterion(given="no invoices", when="I press export", then="the message 'Nothing to export' is shown"),
     ]
     return Story(id=id_, role="clerk", goal=goal, benefit=benefit, acceptance_criteria=crit)

@@ -180,7 +180,8 @@ def test_conflict_free():
     assert [f.criterion for f in res[0]].count("conflict_free") == 1
     assert "line 1" in [f for f in res[1] if f.criterion == "conflict_free"][0].message
     assert not [f for f in res[2] if f.criterion == "conflict_free"]  # other role
-    neg = lint_texts(["As a user, I want to receive marketing email.", "As a user, I want to not receive marketing email."])
+    neg = lint_texts(["As a user, I want to receive marketing email.",
+                      "As a user, I want to not receive marketing email."])
     assert all(any(f.criterion == "conflict_free" for f in found) for found in neg)
 
 

@@ -10,7 +10,8 @@ from assistant.storytext import article_for, compose_story, parse_story, split_s
 @pytest.mark.parametrize(
     ("text", "role", "means", "ends"),
     [
-        ("As a user, I want to export invoices, so that I can file taxes.", "user", "export invoices", "I can file taxes"),
+        ("As a user, I want to export invoices, so that I can file taxes.", "user", "export invoices",
+         "I can file taxes"),
         ("As an admin I'd like to reset passwords so I can help people", "admin", "reset passwords", "I can help people"),
         ("As the system, I should be able to retry failed jobs.", "system", "retry failed jobs", None),
         ("As a PI, I want backend changes for enum lists in order to save time", "PI", "backend changes for enum lists",
@@ -40,6 +41,8 @@ def test_extra_sentences_but_not_abbreviations():
 
 
 def test_template_and_compose():
-    assert parse_story("As a user, I want to pay, so that I win.").template == "As a <role>, I want to <means>, so that <ends>"
-    assert compose_story("admin", "to reset passwords", "I can help") == "As an admin, I want to reset passwords, so that I can help."
+    template = parse_story("As a user, I want to pay, so that I win.").template
+    assert template == "As a <role>, I want to <means>, so that <ends>"
+    story = compose_story("admin", "to reset passwords", "I can help")
+    assert story == "As an admin, I want to reset passwords, so that I can help."
     assert article_for("user") == "a" and article_for("editor") == "an" and article_for("hour") == "an"

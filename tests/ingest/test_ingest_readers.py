@@ -197,3 +197,13 @@ def test_uploaded_bytes_cite_the_upload_name(workspace, tmp_path) -> None:
     assert [(i.source.path, i.source.row, i.text) for i in _items(workspace)] == [
         ("reviews.csv", 1, "Uploads work fine"), ("inbox.mbox", 1, "Offline mode for the app please.")
     ]
+
+
+def test_quoted_multiline_fields_count_as_one_data_row(workspace, tmp_path) -> None:
+    path = tmp_path / "m.csv"
+    path.write_bytes('\ufeffcomment,plan\n"Line one\nline two, with comma",pro\n\n"Second ""quoted"" row",free\n'.encode("utf-8"))
+    report = ingest_paths(workspace, [path])
+    assert report.files[0].encoding == "utf-8-sig" and report.files[0].text_column == "comment"
+    assert [(i.source.row, i.text) for i in _items(workspace)] == [
+        (1, "Line one\nline two, with comma"), (2, 'Second "quoted" row')
+    ]

@@ -34,13 +34,18 @@ def normalise(x: np.ndarray) -> np.ndarray:
 
 
 def _agglomerate(x: np.ndarray, threshold: float) -> np.ndarray:
-    """Average-linkage labels for the rows of x, cut at the cosine-distance threshold."""
+    """Average-linkage labels for the rows of x (unit vectors or raw member means), cut at the threshold.
+
+    Distance is 1 - dot product: the cosine distance for unit vectors, the average member-to-member
+    cosine distance for raw means of unit vectors."""
     if len(x) == 1:
         return np.zeros(1, dtype=int)
     from scipy.cluster.hierarchy import fcluster, linkage
-    from scipy.spatial.distance import pdist
+    from scipy.spatial.distance import squareform
 
-    dist = np.clip(pdist(x, metric="cosine"), 0.0, 2.0)
+    sq = np.clip(1.0 - x.astype(np.float64) @ x.T.astype(np.float64), 0.0, 2.0)
+    np.fill_diagonal(sq, 0.0)
+    dist = squareform(sq, checks=False)
     tree = linkage(dist, method="average")
     return fcluster(tree, t=threshold, criterion="distance").astype(int) - 1
 
@@ -57,7 +62,13 @@ def _micro(x: np.ndarray, p: ClusterParams) -> tuple[np.ndarray, np.ndarray]:
         max_no_improvement=5, init="random",
     )
     labels = km.fit_predict(x)
-    return labels, normalise(km.cluster_centers_)
+    # Raw (unnormalised) member means: for unit vectors, mean_a . mean_b is exactly the average cosine
+    # between the members of a and b, so the centroid stage keeps average-linkage semantics.
+    means = np.zeros((k, x.shape[1]), dtype=np.float64)
+    np.add.at(means, labels, x)
+    sizes = np.bincount(labels, minlength=k)
+    means /= np.clip(sizes, 1, None)[:, None]
+    return labels, means.astype(np.float32)
 
 
 def centroids(x: np.ndarray, labels: np.ndarray) -> dict[int, np.ndarray]:

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from assistant.ui.context import ACTOR_KEY, session_settings
+from assistant.ui.context import ACTOR_KEY, escape_md, session_settings
 
 _PAGES_DIR = Path(__file__).parent / "pages"
 
@@ -28,8 +28,8 @@ def sidebar() -> None:
     """Which workspace and who is editing (recorded in story history)."""
     settings = session_settings()
     with st.sidebar:
-        st.caption(f"Workspace: {settings.workspace.resolve()}")
-        st.caption(f"LLM: {settings.effective_llm}" + (f" · {settings.model}" if settings.model else ""))
+        st.caption(escape_md(f"Workspace: {settings.workspace.resolve()}"))
+        st.caption(escape_md(f"LLM: {settings.effective_llm}" + (f" · {settings.model}" if settings.model else "")))
         if ACTOR_KEY not in st.session_state:
             st.session_state[ACTOR_KEY] = settings.actor
         st.text_input("Your name (kept in the story history)", key=ACTOR_KEY)

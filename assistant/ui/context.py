@@ -24,13 +24,16 @@ T = TypeVar("T")
 WORKSPACE_KEY = "ui_workspace_dir"
 ACTOR_KEY = "ui_actor"
 
-# Characters markdown treats as syntax; escaping them makes any text render literally (links, images, HTML).
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:])")
+# Characters markdown (and Streamlit's :icon: / :color[...] / $math$ extensions) treats as syntax anywhere,
+# and the list markers that only count at the start of a line. Escaping them makes any text render literally.
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]#|<>~$:])")
+_MD_LINE_START = re.compile(r"^(\s*)([-+]|\d+\.)(?=\s)", re.M)
 
 
 def escape_md(text: str) -> str:
-    """Escape text so st.markdown shows it literally (no links, images, HTML, or formatting)."""
-    return _MD_SPECIAL.sub(r"\\\1", str(text)).replace("\n", "  \n")
+    """Escape text so st.markdown shows it literally (no links, images, HTML, icons, or formatting)."""
+    escaped = _MD_SPECIAL.sub(r"\\\1", str(text))
+    return _MD_LINE_START.sub(lambda m: m.group(1) + "\\" + m.group(2), escaped).replace("\n", "  \n")
 
 
 def session_settings() -> Settings:
@@ -59,9 +62,9 @@ def actor() -> str:
 def show_error(exc: BaseException) -> None:
     """One clear message; a conflict tells the PO to reload rather than retry blindly."""
     if isinstance(exc, ConflictError):
-        st.error(f"Changed by someone else — reload. {exc}", icon=":material/sync_problem:")
+        st.error(f"Changed by someone else — reload. {escape_md(str(exc))}", icon=":material/sync_problem:")
     else:
-        st.error(str(exc), icon=":material/error:")
+        st.error(escape_md(str(exc)), icon=":material/error:")
 
 
 @contextmanager
@@ -74,13 +77,13 @@ def guarded() -> Iterator[None]:
 
 
 def flash(message: str, kind: str = "success") -> None:
-    """Queue a message that survives the st.rerun() after a write."""
+    """Queue a message that survives the st.rerun() after a write (shown literally: it may quote names or files)."""
     st.session_state.setdefault("ui_flash", []).append((kind, message))
 
 
 def show_flashes() -> None:
     for kind, message in st.session_state.pop("ui_flash", []):
-        getattr(st, kind)(message)
+        getattr(st, kind)(escape_md(message))
 
 
 def run_action(fn: Callable[[], T], *, success: str | None = None, rerun: bool = True) -> T | None:
@@ -119,7 +122,7 @@ def progress_callback(bar: Any, total: int | None = None) -> Callable[..., None]
 
 def missing_feature(name: str, exc: ImportError) -> None:
     """A library step not installed/implemented yet: say so instead of crashing the page."""
-    st.warning(f"{name} is not available in this build ({exc}).")
+    st.warning(escape_md(f"{name} is not available in this build ({exc})."))
 
 
 def text_block(text: str) -> None:

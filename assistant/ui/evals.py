@@ -10,7 +10,7 @@ from typing import Any
 
 import streamlit as st
 
-from assistant.ui.context import session_settings, show_flashes
+from assistant.ui.context import escape_md, session_settings, show_flashes
 
 DEFAULT_DIR = "eval-report"
 SUITES = ["triage", "needs", "stories", "criteria", "injection", "pii"]
@@ -54,7 +54,7 @@ def render() -> None:
     show_flashes()
     folder = Path(st.text_input("Report folder", DEFAULT_DIR, key="evals_dir"))
     with st.expander("Run the evals"):
-        st.caption(f"Runs `backlogsmith eval --out {folder}` with the LLM chosen in Settings "
+        st.caption(f"Runs `backlogsmith eval --out {escape_md(str(folder))}` with the LLM chosen in Settings "
                    f"(now: {session_settings().effective_llm}).")
         suites = st.multiselect("Suites (empty = all)", SUITES, key="evals_suites")
         extra = [a for s in suites for a in ("--suite", s)]
@@ -66,7 +66,7 @@ def render() -> None:
             st.code(output or "(no output)", language=None)
     files = report_files(folder)
     if not files:
-        st.info(f"No report in {folder} yet: run the evals above or `make eval`.")
+        st.info(f"No report in {escape_md(str(folder))} yet: run the evals above or `make eval`.")
         return
     if "png" in files:
         st.image(str(files["png"]), caption=files["png"].name)

@@ -17,7 +17,7 @@ from assistant.models import Story
 from assistant.repository import load_stories
 from assistant.tables import ExportRecord
 from assistant.ui import lib
-from assistant.ui.context import show_error, show_flashes, workspace
+from assistant.ui.context import escape_md, show_error, show_flashes, workspace
 from assistant.workspace import Workspace
 
 _FALLBACK_FORMATS = ("gherkin", "jira-csv", "ado-csv", "json", "markdown")
@@ -120,7 +120,7 @@ def _show_result() -> None:
     if not result:
         return
     fmt, summary, files = result
-    st.success(summary)
+    st.success(escape_md(summary))
     for name, data in list(files.items())[:3]:
         with st.expander(f"Preview: {name}", expanded=len(files) == 1):
             st.code(data.decode("utf-8", errors="replace")[:20_000], language=None)
@@ -157,12 +157,12 @@ def _push(ws: Workspace) -> None:
 def show_push(result: Any) -> None:
     """Summary, per-story outcome (key and URL in the tracker), notes, and in a dry run the requests."""
     summary = getattr(result, "summary", None)
-    st.success(summary() if callable(summary) else str(result))
+    st.success(escape_md(summary() if callable(summary) else str(result)))
     rows = [r.model_dump() for r in getattr(result, "results", [])]
     if rows:
         st.dataframe(rows, hide_index=True, width="stretch")
     for note in getattr(result, "notes", []):
-        st.caption(note)
+        st.caption(escape_md(note))
     requests = getattr(result, "requests", [])
     if requests:
         with st.expander(f"Requests that would be sent ({len(requests)})", expanded=True):

@@ -101,11 +101,11 @@ def _preview(path: Path) -> str | None:
     try:
         preview = vm.preview_file(path)
     except lib.FeatureMissing as exc:
-        st.warning(f"No preview: {exc}.")
+        st.warning(escape_md(f"No preview: {exc}."))
         return None
     st.markdown(f"**{escape_md(path.name)}** · {preview.reader} · {preview.total} rows read")
     if preview.error:
-        st.error(preview.error)
+        st.error(escape_md(preview.error))
         return None
     chosen = preview.text_column
     if not preview.fixed_text and preview.columns:
@@ -113,7 +113,7 @@ def _preview(path: Path) -> str | None:
         chosen = st.selectbox(f"Text column of {path.name} (detected: {preview.text_column or 'none'})",
                               preview.columns, index=index, key=f"inbox_col:{path.name}")
     if preview.bad:
-        st.warning("Unreadable rows: " + "; ".join(preview.bad))
+        st.warning(escape_md("Unreadable rows: " + "; ".join(preview.bad)))
     st.dataframe(preview.rows, hide_index=True, width="stretch")
     return None if preview.fixed_text else chosen
 

@@ -66,10 +66,10 @@ def _charts(ws: Workspace, needs: list[Need], rows: list[dict]) -> None:
 
 
 def _detail(ws: Workspace, need: Need, needs: list[Need]) -> None:
-    st.subheader(need.name)
+    st.subheader(escape_md(need.name))
     st.markdown(escape_md(need.statement) or "_No statement yet._")
     c = need.counts
-    st.caption(" · ".join(f"{k}: {v}" for k, v in {**c.by_type, **c.by_channel}.items()) or "")
+    st.caption(escape_md(" · ".join(f"{k}: {v}" for k, v in {**c.by_type, **c.by_channel}.items())))
     quotes, others = vm.need_items(ws, need)
     st.markdown("**Representative quotes**")
     for item in quotes:
@@ -86,7 +86,7 @@ def _quote(item) -> None:  # type: ignore[no-untyped-def]
 
     with st.container(border=True):
         st.text(item.text)
-        st.caption(source_label(item))
+        st.caption(escape_md(source_label(item)))
 
 
 def _rename(ws: Workspace, need: Need) -> None:

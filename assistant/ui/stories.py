@@ -49,7 +49,8 @@ def render() -> None:
     for story in data.stories:
         group = (story.need_id, story.status)
         if group != last_group:
-            st.subheader(f"{data.need_names.get(story.need_id, story.need_id)} · {story.status}", divider="gray")
+            name = data.need_names.get(story.need_id, story.need_id or "")
+            st.subheader(f"{escape_md(name)} · {story.status}", divider="gray")
             last_group = group
         render_story(ws, story, history.get(story.id, []))
 
@@ -182,7 +183,7 @@ def _findings(ws: Workspace, story: Story, loaded: int) -> None:
         st.markdown(f"{_SEVERITY_ICON.get(f.severity, '')} **{escape_md(f.criterion)}**: {escape_md(f.message)}")
         if not f.fix:
             continue
-        st.caption(f"Fix: {f.fix}")
+        st.caption(f"Fix: {escape_md(f.fix)}")
         changes = vm.fix_changes(story, f)
         if changes and st.button("Apply fix", key=f"st_fix:{story.id}:{loaded}:{i}"):
             _save(ws, story, lambda c=changes: lib.call("assistant.stories", "edit_story", ws, story.id, c,
@@ -192,7 +193,7 @@ def _findings(ws: Workspace, story: Story, loaded: int) -> None:
 def _evidence(ws: Workspace, story: Story) -> None:
     with st.popover(f"Evidence ({len(story.evidence)} quotes)", width="stretch"):
         for item in vm.evidence(ws, story.evidence):
-            st.caption(vm.source_label(item))
+            st.caption(escape_md(vm.source_label(item)))
             st.text(item.text)
 
 

@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from assistant.repository import get_story, save_story
 from assistant.tables import ExportRecord
-from ui_helpers import open_page, seed
+from ui_helpers import open_page, plain, seed
 
 
 def _approve(ws, stories, *, ready: bool = True) -> None:
@@ -76,7 +76,7 @@ def test_push_names_missing_settings_then_dry_run_shows_requests(ui_ws, monkeypa
     at = open_page("export")
     at.selectbox(key="export_target").set_value("github")
     at.button(key="export_push").click().run()
-    assert any("GITHUB_TOKEN" in e.value for e in at.error)  # a clear message naming what to set
+    assert any("GITHUB_TOKEN" in plain(e.value) for e in at.error)  # a clear message naming what to set
     monkeypatch.setenv("GITHUB_TOKEN", "ghp_secret_never_shown")
     monkeypatch.setenv("GITHUB_REPOSITORY", "acme/backlog")
     at.button(key="export_push").click().run()

@@ -64,3 +64,10 @@ def seed(ws: Workspace, *, needs: int = 3, items_per_need: int = 4, stories_per_
                 )
                 stories.append(save_story(s, story, actor="drafter", action="draft"))
     return stories
+
+
+def plain(markdown: str) -> str:
+    """Markdown source as the reader sees it: backslash escapes removed."""
+    import re
+
+    return re.sub(r"\\(.)", r"\1", markdown)

@@ -42,6 +42,11 @@ def _role(parts: StoryParts) -> str:
     return _key(parts.role or "")
 
 
+def _verb(parts: StoryParts) -> str:
+    words = [w for w in re.findall(r"[a-z']+", (parts.means or "").lower()) if w not in _STOP]
+    return words[0] if words else ""
+
+
 def _jaccard(a: frozenset[str], b: frozenset[str]) -> float:
     return len(a & b) / len(a | b) if a and b else 0.0
 
@@ -82,7 +87,9 @@ def unique(parts_list: Sequence[StoryParts], labels: Sequence[str]) -> list[list
         if _key(parts_list[i].story_sentence) == _key(parts_list[j].story_sentence):
             continue
         same_means = len(means[i]) >= 2 and means[i] == means[j]
-        if same_means or _jaccard(content[i], content[j]) >= NEAR_DUPLICATE:
+        # Near-identical wording with a different action ("link" vs "record" publications) is two features.
+        similar = _jaccard(content[i], content[j]) >= NEAR_DUPLICATE and _verb(parts_list[i]) == _verb(parts_list[j])
+        if same_means or similar:
             same_role = _role(parts_list[i]) == _role(parts_list[j])
             what = ("almost the same words" if not same_means else
                     "the same role and means" if same_role else "the same means for another role")

@@ -212,3 +212,9 @@ def test_estimatable_open_ended_goal_needs_a_target():
     (f,) = findings("As a clerk, I want to improve search speed.", "estimatable")
     assert "finish line" in f.message and f.fix.endswith("to <target, e.g. under N or at least N%>.")
     assert not findings("As a clerk, I want to reduce search time to under 2 seconds.", "estimatable")
+
+
+def test_unique_same_words_other_action_is_not_a_duplicate():
+    res = lint_texts(["As a researcher, I want to link research publications in the repository with DMP records.",
+                      "As a researcher, I want to record research publications in the repository with DMP records."])
+    assert not [f for f in res[1] if f.criterion == "unique"]

@@ -87,8 +87,8 @@ def _acceptable(ask: Ask) -> bool:
     words = ask.phrase.split()
     if ask.verb in NOT_ASK or words[0] in NOT_ASK:
         return False
-    if len(words) == 1 and ask.verb not in OK_SINGLE:
-        return False
+    if (len(words) == 1 or len(words) == 2 and words[1] in ("up", "down", "in", "out", "off", "on", "back")) and ask.phrase not in OK_SINGLE:
+        return False  # "to set", "to put down": no object, nothing a team could build
     if ask.obj_head and ask.obj_head.split()[-1] in STOP_NOUNS and ask.verb == "use":
         return False
     if ask.pronoun and len(words) <= 2:  # "find it", "queue them"

@@ -23,7 +23,8 @@ PEOPLE = {"i", "we", "you", "users", "people", "customers", "team", "employees",
 NOT_ASK = {"say", "tell", "ask", "mention", "thank", "know", "wonder", "think", "feel", "try", "call", "contact",
            "discuss", "fix", "check", "treat", "hear", "look", "be", "do", "work", "happen", "go", "come", "seem",
            "restore", "make", "keep", "spend", "evaluate", "cancel", "confirm", "love", "like", "hate", "want",
-           "need", "understand", "explain", "investigate", "sign", "expand", "churn", "queue", "share"}
+           "need", "understand", "explain", "investigate", "sign", "expand", "churn", "queue", "share", "help", "hurry",
+           "become", "seek", "have", "drop", "carry", "shoot", "drive", "stay", "wait", "give", "put", "take"}
 OK_SINGLE = {"search", "log in", "sign in", "sign up", "log out", "sync", "check out", "pay"}
 # "send me X" is something the product does; the customer's goal is to receive it.
 TO_ME = {"send": "get", "give": "get", "email": "get", "show": "see", "notify": "get notified", "remind": "get reminded",

@@ -26,7 +26,13 @@ FORMATS = {"CSV", "PDF", "XLSX", "XLS", "JSON", "XML", "Excel", "OFX", "QIF"}
 
 @functools.lru_cache(maxsize=1)
 def nlp() -> Any:
-    """The spaCy English pipeline, loaded once per process (about 0.3 s)."""
+    """The spaCy English pipeline, loaded once per process and shared with the quality lint (same model, no NER)."""
+    try:
+        from assistant.quality_rules.nlp import get_nlp
+
+        return get_nlp()
+    except ImportError:
+        pass
     try:
         import spacy
 

@@ -126,8 +126,16 @@ def _tidy(words: list[str]) -> str:
     return phrase
 
 
+def verb_lemma(tok: Any) -> str:
+    """lemminflect's lemma for a verb token (spaCy's small model says 'instal' for 'installing')."""
+    from lemminflect import getLemma
+
+    found = getLemma(tok.lower_, upos="VERB")
+    return found[0] if found and known_verb(found[0]) else tok.lemma_.lower()
+
+
 def from_verb(item_id: str, verb: Any, kind: str, symptom: str, extra_obj: str = "") -> Ask | None:
-    lemma = verb.lemma_.lower()
+    lemma = verb_lemma(verb)
     prt = children(verb, "prt")
     obj_toks = children(verb, "dobj", "dative")
     me = [t for t in obj_toks if t.lower_ in ("me", "us")]

@@ -99,7 +99,6 @@ TEMPLATES: dict[str, str] = {
     "integrate with": "my data matches in both tools without copying it by hand",
     "get notifications": "I don't miss anything that needs my attention",
     "get reminded": "I don't miss anything that needs my attention",
-    "get": "I don't miss anything that needs my attention",
     "pay": "I can complete my purchase in fewer steps",
     "check out": "I can complete my purchase in fewer steps",
     "log in": "I can get to my account without extra steps",

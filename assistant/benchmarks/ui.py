@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import statistics
 import tempfile
@@ -46,6 +47,8 @@ def _render_stories_page() -> tuple[float, float, int]:
     """(seconds for the app's first run, seconds for the Stories page's first render, story forms shown)."""
     from streamlit.testing.v1 import AppTest
 
+    # AppTest runs the script on this thread; Streamlit warns about a missing ScriptRunContext each time.
+    logging.getLogger("streamlit.runtime.scriptrunner_utils.script_run_context").setLevel(logging.ERROR)
     at = AppTest.from_file(str(APP), default_timeout=120)
     t0 = time.perf_counter()
     at.run()

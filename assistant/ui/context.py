@@ -70,9 +70,11 @@ def show_error(exc: BaseException) -> None:
 @contextmanager
 def guarded() -> Iterator[None]:
     """Turn library errors into a message on the page instead of a traceback."""
+    from assistant.ui.lib import FeatureMissing
+
     try:
         yield
-    except BacklogsmithError as exc:
+    except (BacklogsmithError, FeatureMissing) as exc:
         show_error(exc)
 
 

@@ -50,7 +50,8 @@ def _paste(ws: Workspace) -> None:
             st.error("Paste some text first.")
             return
         try:
-            report = lib.call("ingest", "ingest_text", ws, text, name="paste", kind=kind)
+            with st.spinner("Redacting, embedding and storing…"):
+                report = lib.call("ingest", "ingest_text", ws, text, name="paste", kind=kind)
         except (BacklogsmithError, lib.FeatureMissing) as exc:
             show_error(exc)
             return

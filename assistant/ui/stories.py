@@ -68,13 +68,22 @@ def _draft_controls(ws: Workspace) -> None:
         chosen = st.multiselect("Needs (empty = every need; stories you edited or approved are kept)",
                                 [n for n in names if n], format_func=lambda n: names[n], key="st_draft_needs")
         if st.button("Draft stories", key="st_draft", type="primary"):
-            with guarded(), st.spinner("Drafting stories…"):
-                bar = st.progress(0.0, text="Drafting")
-                report = lib.call("assistant.stories", "draft", ws, need_ids=chosen or None,
-                                  provider=lib.provider(ws, session_settings()),
-                                  progress=progress_callback(bar, total=len(chosen) or len(names) - 1), actor=actor())
-                flash(draft_summary(report))
+            _draft(ws, chosen, names)
+        if st.button("Approve every Ready draft", key="st_approve_ready"):
+            with guarded():
+                approved = lib.call("assistant.stories", "approve_all", ws, actor=actor(), only_ready=True)
+                flash(f"Approved {len(approved)} Ready drafts.")
                 st.rerun()
+
+
+def _draft(ws: Workspace, chosen: list[str], names: dict[str | None, str]) -> None:
+    with guarded(), st.spinner("Drafting stories…"):
+        bar = st.progress(0.0, text="Drafting")
+        report = lib.call("assistant.stories", "draft", ws, need_ids=chosen or None,
+                          provider=lib.provider(ws, session_settings()),
+                          progress=progress_callback(bar, total=len(chosen) or len(names) - 1), actor=actor())
+        flash(draft_summary(report))
+        st.rerun()
 
 
 def draft_summary(report: Any) -> str:

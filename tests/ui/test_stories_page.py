@@ -165,3 +165,16 @@ def test_draft_from_the_page_stores_stories_with_evidence(ui_ws, monkeypatch):
 def story_history_of(ws, story_id):
     with ws.transaction() as s:
         return story_history(s, story_id)
+
+
+@needs_review
+def test_approve_every_ready_draft(ui_ws):
+    ready = seed(ui_ws, needs=2, ready=True)
+    with ui_ws.transaction() as s:  # one more draft that is not Ready stays a draft
+        save_story(s, ready[0].model_copy(update={"id": "S-not-ready", "ready": False}), actor="t", action="draft")
+    at = open_page("stories")
+    at.button(key="st_approve_ready").click().run()
+    assert any("Approved 2 Ready drafts" in s.value for s in at.success)
+    with ui_ws.transaction() as s:
+        status = dict(s.execute(select(StoryRow.id, StoryRow.status)).all())
+    assert status == {"S-0-0": "approved", "S-1-0": "approved", "S-not-ready": "draft"}

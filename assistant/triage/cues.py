@@ -85,8 +85,10 @@ URGENCY_REASONS: list[tuple[str, str, re.Pattern[str]]] = [
     ("high", "data loss", _rx(r"\b(data\s+loss|lost\s+(all\s+)?(my|our|the)\s+\w+|los(e|ing)\s+(all\s+)?(my|our|the)?\s*"
                               r"(data|work|files?|notes?|photos?|documents?|progress|history|contacts)|"
                               r"(deleted|wiped|erased|disappeared|corrupt\w*)\b|gone\s+forever)")),
-    ("high", "payment", _rx(r"\b(charged|double[\s-]charg\w*|billing|billed|refund\w*|payment\w*|invoice\w*|"
-                            r"credit\s+card|overcharg\w*|money\s+back|paid\s+for|subscription)\b")),
+    # Money going wrong, not the product's domain words: an invoicing app's "invoice" is no payment incident.
+    ("high", "payment", _rx(r"\b(charged|double[\s-]charg\w*|billing\s+(error|issue|problem)|billed\s+(twice|wrong\w*)|"
+                            r"refund\w*|payments?\s+(failed|fails|declined|error|went\s+through\s+twice|not\s+going\s+through)|"
+                            r"card\s+(was\s+)?(declined|charged)|overcharg\w*|money\s+back|paid\s+twice|paid\s+for\s+nothing)\b")),
     ("high", "outage", _rx(r"\b(outage|is\s+down|went\s+down|servers?\s+(are\s+)?down|cannot\s+log\s*in|can'?t\s+log\s*in|"
                            r"can'?t\s+sign\s*in|locked\s+out|unusable|completely\s+broken|nothing\s+works|"
                            r"won'?t\s+(open|load|start)\s+at\s+all|5\d\d\s+error)\b")),

@@ -31,7 +31,7 @@ class Weights:
     short_words: int = 16  # at most this many words reads as a verdict, not a description
     rating: float = 0.8
     other_base: float = 0.1
-    no_request: float = 0.6  # a request without any request wording needs strong embedding evidence
+    no_request: float = 0.6  # a request (or bug) without its wording needs strong embedding evidence
 
 
 def _rating_value(raw: object) -> float | None:
@@ -51,7 +51,7 @@ def scores(text: str, rating: float | None, sims: dict[str, float], w: Weights =
     stars = 0.0 if rating is None else (rating - 3.0) / 2.0  # -1 .. +1
     short = c.words <= w.short_words
     out = {
-        "bug": w.bug_cue * min(c.bug, 3) - w.rating * stars + emb["bug"],
+        "bug": w.bug_cue * min(c.bug, 3) - w.rating * stars + emb["bug"] - (w.no_request if c.bug == 0 else 0.0),
         "feature_request": w.request_cue * min(c.request, 3) - 0.5 * w.rating * stars + emb["feature_request"]
         - (w.no_request if c.request == 0 else 0.0),
         "question": w.question_cue * min(c.question, 2) - w.request_cue * min(c.request, 1) - 0.5 * min(c.bug, 2)
@@ -60,9 +60,10 @@ def scores(text: str, rating: float | None, sims: dict[str, float], w: Weights =
         + ((0.5 if s > 0.05 else 0.0) if short else -0.02 * (c.words - w.short_words))
         - 0.6 * min(c.bug, 2) - 0.6 * min(c.request, 2) + emb["praise"],
         "complaint": -w.sentiment * s + w.complaint_cue * min(c.complaint, 3) - 0.4 * min(c.bug, 2)
-        - 0.3 * min(c.request, 2) + emb["complaint"] - 0.4,
+        - 0.3 * min(c.request, 2) + emb["complaint"] - 0.4 + 0.6 * w.rating * max(-stars, 0.0),
         "experience": w.experience_cue * min(c.experience, 4) + 0.4 * max(s, 0.0) + (0.0 if short else 0.3)
-        + 0.05 * min(c.first_person, 4) - 0.5 * min(c.bug, 2) - 0.3 * min(c.request, 2) + emb["experience"] - 0.3,
+        + 0.05 * min(c.first_person, 4) - 0.5 * min(c.bug, 2) - 0.6 * min(c.request, 2) + emb["experience"] - 0.3
+        - 0.8 * max(-s, 0.0),  # a bad experience is a bug or a complaint, not a usage story
         "other": w.other_base - abs(s) - 0.5 * (c.bug + c.request + c.question + c.experience) + emb["other"]
         - (0.0 if c.words <= 3 else 1.0),
     }

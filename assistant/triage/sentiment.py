@@ -13,7 +13,7 @@ LEXICON: dict[str, float] = {
     "fantastic": 3, "perfect": 3, "wonderful": 3, "brilliant": 3, "best": 2.5, "good": 1.8, "nice": 1.8, "cool": 1.5,
     "happy": 2, "glad": 2, "helpful": 2, "useful": 2, "easy": 1.5, "simple": 1, "intuitive": 2, "fast": 1.2,
     "quick": 1.2, "smooth": 1.5, "reliable": 2, "recommend": 2, "recommended": 2, "thanks": 1.5, "thank": 1.5,
-    "enjoy": 2, "enjoyed": 2, "fun": 2, "like": 1.2, "likes": 1.2, "liked": 1.2, "superb": 3, "outstanding": 3,
+    "enjoy": 2, "enjoyed": 2, "fun": 2, "like": 1.2, "likes": 1.2, "liked": 1.2, "superb": 3,
     "impressive": 2.5, "impressed": 2.5, "favorite": 2.5, "favourite": 2.5, "handy": 1.8, "convenient": 2,
     "beautiful": 2.5, "clean": 1.2, "works": 0.8, "worked": 0.6, "improved": 1.5, "improvement": 1.2,
     "solid": 1.5, "fine": 0.8, "ok": 0.4, "okay": 0.4, "satisfied": 2, "pleased": 2, "awsome": 3, "gr8": 2.5,

@@ -62,3 +62,12 @@ def test_bench_cli_prints_one_json_object_and_writes_markdown(tmp_path, monkeypa
     data = json.loads(result.stdout)
     assert data["ingest_ratio"] == 0.9 and "machine" in data and "reasons" in data
     assert "backlogsmith bench --quick" in out.read_text()
+
+
+def test_clustering_adapter_fits_growth_and_names_unmeasured_sizes(monkeypatch):
+    monkeypatch.setattr(bench, "_call_part", lambda module, quick: {"seconds": {"1000": 0.1, "10000": 1.0}})
+    values, raw = bench.bench_clustering(True)
+    assert values == {"clustering_s": {"1000": 0.1, "10000": 1.0}, "clustering_growth_exponent": 1.0}
+    assert raw["not_measured"] == "50k (quick mode)"
+    result = bench.run_benchmarks(True, steps={"clustering": bench.bench_clustering})
+    assert result["reasons"] == {"clustering: not measured": "50k (quick mode)"}

@@ -143,15 +143,19 @@ def _edit_form(ws: Workspace, story: Story, loaded: int) -> None:
         points = st.number_input("Estimate (points, 0 = none)", 0, 100, story.points or 0, key=f"points:{k}")
         criteria = []
         for i, c in enumerate(story.acceptance_criteria):
-            st.markdown(f"Criterion {i + 1}")
+            head, remove = st.columns([4, 1], vertical_alignment="bottom")
+            head.markdown(f"**Criterion {i + 1}**")
+            removed = remove.checkbox("Remove", key=f"remove:{k}:{i}")
+            g, w, t = st.columns(3)
             criteria.append({
-                "given": st.text_input("Given", c.given, key=f"given:{k}:{i}"),
-                "when": st.text_input("When", c.when, key=f"when:{k}:{i}"),
-                "then": st.text_input("Then", c.then, key=f"then:{k}:{i}"),
-                "remove": st.checkbox("Remove this criterion", key=f"remove:{k}:{i}"),
+                "given": g.text_area("Given", c.given, key=f"given:{k}:{i}", height=68),
+                "when": w.text_area("When", c.when, key=f"when:{k}:{i}", height=68),
+                "then": t.text_area("Then", c.then, key=f"then:{k}:{i}", height=68),
+                "remove": removed,
             })
-        st.markdown("New criterion (fill all three to add)")
-        new = {part: st.text_input(part.title(), "", key=f"new_{part}:{k}") for part in ("given", "when", "then")}
+        st.markdown("**New criterion** (fill all three to add)")
+        new = {part: col.text_area(part.title(), "", key=f"new_{part}:{k}", height=68)
+               for part, col in zip(("given", "when", "then"), st.columns(3), strict=True)}
         submitted = st.form_submit_button("Save", key=f"st_save:{k}")
     if submitted:
         changes = vm.story_changes(story, {"role": role, "goal": goal, "benefit": benefit, "points": points,

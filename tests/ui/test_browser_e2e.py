@@ -151,13 +151,13 @@ def test_paste_draft_edit_approve_export(server, tmp_path: Path):
             # 4. Edit the first criterion of the first story shown, in place.
             story_id = story_page(ws, statuses=("draft", "approved")).stories[0].id  # the first card on the page
             card = page.locator('[data-testid="stForm"]').first
-            card.get_by_label("Then").first.fill("a CSV file with every invoice of the month downloads within 10 seconds")
+            card.get_by_label("Then").first.fill("I see a confirmation message within 2 seconds")
             card.get_by_label("Estimate (points, 0 = none)").fill("3")
             card.get_by_role("button", name="Save", exact=True).click()
             expect(page.get_by_text(f"Saved. ({story_id})")).to_be_visible()
             with ws.transaction() as s:
                 row = s.get(StoryRow, story_id)
-                assert row.criteria[0].then == "a CSV file with every invoice of the month downloads within 10 seconds"
+                assert row.criteria[0].then == "I see a confirmation message within 2 seconds"
                 assert row.points == 3
             _idle(page)
             _shot(page, "3-stories-edited")

@@ -50,7 +50,7 @@ def test_view_model_story_changes_only_reports_edits(ui_ws):
 def test_edit_criterion_saves_at_once_with_history(ui_ws):
     story = seed(ui_ws, needs=1)[0]
     at = open_page("stories")
-    at.text_input(key=f"then:{story.id}:{story.version}:0").input("a CSV file with all invoices downloads")
+    at.text_area(key=f"then:{story.id}:{story.version}:0").input("a CSV file with all invoices downloads")
     at.button(key=f"st_save:{story.id}:{story.version}").click().run()
     assert not at.exception and not at.error, [e.value for e in at.error]
     with ui_ws.transaction() as s:
@@ -60,7 +60,7 @@ def test_edit_criterion_saves_at_once_with_history(ui_ws):
     assert stored.version > story.version
     assert history[-1]["action"] != "draft" and "acceptance_criteria" in history[-1]["changes"]
     # The form is rebuilt from the stored story (new version key) and shows the saved text.
-    assert at.text_input(key=f"then:{story.id}:{stored.version}:0").value == "a CSV file with all invoices downloads"
+    assert at.text_area(key=f"then:{story.id}:{stored.version}:0").value == "a CSV file with all invoices downloads"
     assert any("Saved" in s.value for s in at.success)
 
 

@@ -11,7 +11,7 @@ from typing import Any
 
 from sqlalchemy import delete, select
 
-from assistant.errors import LLMOutputError, NotFoundError
+from assistant.errors import ConflictError, LLMOutputError, NotFoundError
 from assistant.models import FeedbackItem, Need, Provenance, Story
 from assistant.repository import load_items, load_needs, load_stories, save_story
 from assistant.stories.asks import Ask, clean_for_parse, extract_ask, second_chance
@@ -217,8 +217,12 @@ def _store(ws: Any, drafted: list[Story], existing: dict[str, Story], touched: s
             check_citations(s, story)
             if prior is not None:
                 story = story.model_copy(update={"points": story.points, "priority": prior.priority, "value": prior.value})
-            saved = save_story(s, story, actor=actor, action="redraft" if prior else "draft",
-                               expected_version=prior.version if prior else None)
+            try:
+                saved = save_story(s, story, actor=actor, action="redraft" if prior else "draft",
+                                   expected_version=prior.version if prior else None)
+            except ConflictError:  # the PO saved an edit while we were drafting: theirs wins
+                report.kept.append((story.id, "changed by the PO during drafting"))
+                continue
             (report.updated if prior else report.created).append(saved.id)
             report.stories.append(saved)
         stale = [sid for sid, st in existing.items()

@@ -106,6 +106,14 @@ TEMPLATES: dict[str, str] = {
     "edit": "my records stay correct",
     "change": "my records stay correct",
     "use": "I can work the way that suits me",
+    "set up": "the app applies {obj} without me doing it by hand",
+    "see": "I can check {obj} without asking anyone",
+    "view": "I can check {obj} without asking anyone",
+    "invite": "{obj} can work in the same account as me",
+    "add": "{obj} can work in the same account as me",
+    "get a refund": "I only pay for what I bought",
+    "get a refund for": "I only pay for what I bought",
+    "approve": "nothing waits on me longer than it has to",
 }
 
 

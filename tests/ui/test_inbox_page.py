@@ -80,3 +80,17 @@ def test_progress_callback_understands_every_step_convention():
     assert bar.calls[0] == (0.25, "reading survey.csv (1/4)")
     assert bar.calls[1] == (0.5, "triage (2/4)")
     assert bar.calls[2][1] == "1 done"
+
+
+def test_email_upload_needs_no_column_choice(ui_ws):
+    eml = (b"From: Dana <dana@example.com>\r\nTo: support@example.com\r\nSubject: Export is broken\r\n"
+           b"Date: Mon, 2 Nov 2026 10:00:00 +0000\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n"
+           b"Hi, the invoice export has failed every day this week.\r\n")
+    at = open_page("inbox")
+    at.file_uploader[0].set_value(("ticket.eml", eml, "message/rfc822")).run()
+    assert not at.error, [e.value for e in at.error]
+    assert not [s for s in at.selectbox if s.key and s.key.startswith("inbox_col:")]
+    at.button(key="inbox_ingest").click().run()
+    rows = _items(ui_ws)
+    assert len(rows) == 1 and "invoice export has failed" in rows[0].text
+    assert "dana@example.com" not in rows[0].text + str(rows[0].meta)  # redacted by ingest before storage

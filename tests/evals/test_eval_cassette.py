@@ -56,3 +56,29 @@ def test_replay_without_a_recording_is_a_clear_error(tmp_path):
     with pytest.raises(ConfigError, match="no recorded answer for POST /v1/chat"):
         with use_cassette(tmp_path / "empty.yaml"):
             httpx.post("http://127.0.0.1:9/v1/chat/completions", json={"a": 1})
+
+
+def test_pii_suite_replays_a_whole_pipeline_run_from_a_cassette(tmp_path, httpserver, monkeypatch):
+    pytest.importorskip("assistant.needs")
+    from evals.runner import run_once
+    from tests.evals.test_eval_end_to_end import small_cases
+
+    cases = small_cases(tmp_path / "cases")
+    httpserver.expect_request("/v1/chat/completions", method="POST").respond_with_handler(
+        lambda req: Response(json.dumps(openai_chat_completion(req.get_json())), content_type="application/json"))
+    monkeypatch.setenv("OPENAI_BASE_URL", httpserver.url_for("/v1"))
+    cassette = tmp_path / "pii.yaml"
+
+    def run(record: bool):
+        ctx = EvalContext(provider="openai", model="echo-fake", public=False)
+        return run_once(ctx, ["pii"], cases_dir=cases, cassette=cassette, record=record).suites[0]
+
+    recorded = run(record=True)
+    assert recorded.status == "ok", recorded.notes
+    calls = len(httpserver.log)
+    assert calls > 0 and recorded.metric("leaks_in_requests").n == calls
+    httpserver.clear()
+    replayed = run(record=False)
+    assert replayed.status == "ok", replayed.notes
+    assert len(httpserver.log) == 0 and replayed.metric("leaks_in_requests").n == calls
+    assert replayed.metric("leaks_in_requests").value == 0 and replayed.metric("leaks_in_outputs").value == 0

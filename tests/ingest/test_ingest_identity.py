@@ -96,3 +96,26 @@ def test_unindexed_rows_are_caught_up_and_reindex_rebuilds(workspace, tmp_path) 
     assert workspace.index.ids() == ids
     hit = workspace.index.query(workspace.embedder.embed(["csv export for the accountant"])[0], n=1)[0]
     assert hit.document == EXPORT
+
+
+def test_near_duplicate_linking_is_the_same_in_small_blocks() -> None:
+    import numpy as np
+
+    from ingest.dedupe import link_near
+
+    rng = np.random.default_rng(3)
+    base = rng.normal(size=(40, 16)).astype(np.float32)
+    vecs = np.concatenate([base, base[:25] + 0.05 * rng.normal(size=(25, 16)).astype(np.float32)])
+    vecs /= np.linalg.norm(vecs, axis=1, keepdims=True)
+    ids = [f"i{k}" for k in range(len(vecs))]
+    dups: list[str | None] = [None] * len(vecs)
+    dups[3] = "i0"  # an exact duplicate is never re-linked
+    existing = [None] * len(vecs)
+    existing[50] = ("old", 0.9999)  # a better existing match wins
+    whole = link_near(vecs, ids, dups, existing, 0.95, block=1000, chunk=1000)
+    small = link_near(vecs, ids, dups, existing, 0.95, block=7, chunk=5)
+    assert whole == small
+    assert whole[3] is None and whole[50] == ("old", 0.9999)
+    linked = [k for k, r in enumerate(whole) if r]
+    assert len(linked) >= 20 and all(k >= 40 for k in linked)
+    assert all(int(r[0][1:]) < 40 for r in whole if r and r[0] != "old")  # canonicals are originals

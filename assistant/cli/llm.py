@@ -43,6 +43,45 @@ def doctor(
                          f"({got.value.model_dump_json()}); {provider.ledger.summary()}")
 
 
+def report_usage(ws: object, provider: object, command: str) -> None:
+    """Print (on stderr) and store the run's LLM calls, cache hits, tokens and cost; silent when offline."""
+    from assistant.llm import finish_run
+
+    line = finish_run(ws, provider, command)  # type: ignore[arg-type]
+    if line:
+        common.err_console.print(line, soft_wrap=True)
+
+
+def usage(
+    ctx: typer.Context,
+    last: int = typer.Option(20, "--last", min=1, help="How many runs to show."),
+    fmt: str = typer.Option("table", "--format", help="table | json"),
+) -> None:
+    """LLM calls, cache hits, tokens and cost of recent runs in this workspace."""
+    from sqlalchemy import select
+
+    from assistant.tables import LLMRunRow
+
+    ws = common.workspace(ctx)
+    with ws.transaction() as s:
+        rows = list(s.scalars(select(LLMRunRow).order_by(LLMRunRow.id.desc()).limit(last)))
+    data = [{"at": r.at, "command": r.command, "model": r.model, "calls": r.calls, "cache_hits": r.cache_hits,
+             "prompt_tokens": r.prompt_tokens, "completion_tokens": r.completion_tokens, "cost_usd": round(r.cost_usd, 6)}
+            for r in rows]
+    if fmt == "json":
+        common.print_json(data)
+        return
+    if not data:
+        common.console.print("No LLM runs recorded in this workspace yet.")
+        return
+    table = Table("at", "command", "model", "calls", "cached", "prompt tok", "compl tok", "cost $")
+    for d in data:
+        table.add_row(str(d["at"])[:19], d["command"], d["model"], str(d["calls"]), str(d["cache_hits"]),
+                      f"{d['prompt_tokens']:,}", f"{d['completion_tokens']:,}", f"{d['cost_usd']:.4f}")
+    common.console.print(table)
+
+
 def register(app: typer.Typer) -> None:
     """Add this area's commands to the main app."""
     app.command("doctor")(doctor)
+    app.command("usage")(usage)

@@ -37,7 +37,9 @@ class AskGroup:
     @property
     def rep(self) -> Ask:
         # the phrasing comes from the ask that formed the group; folded-in asks only add evidence
-        return representative([a for a in self.asks if a.key == self.key] or self.asks)
+        base, _, variant = self.key.partition("|")
+        own = [a for a in self.asks if a.key == base and (not variant or variant in a.formats)]
+        return representative(own or self.asks)
 
 
 def representative(asks: Sequence[Ask]) -> Ask:
@@ -105,6 +107,7 @@ def split_need(item_ids: Sequence[str], asks: dict[str, Ask | None], embed: Embe
             continue
         best = _closest(group.rep.phrase, big, big_vecs, embed)
         big[best].asks.extend(group.asks)
+    big = [part for g in big for part in _split_by_variant(g)][:MAX_STORIES_PER_NEED]
     for g in big:
         g.item_ids = sorted(a.item_id for a in g.asks)
     # items that state no action (pure complaints) are evidence for the closest story
@@ -116,6 +119,22 @@ def split_need(item_ids: Sequence[str], asks: dict[str, Ask | None], embed: Embe
             big[0].item_ids.append(item_id)  # the biggest ask; refined by the drafter when texts are at hand
         big[0].item_ids.sort()
     return sorted(big, key=lambda g: (-len(g.item_ids), g.key))
+
+
+def _split_by_variant(group: AskGroup) -> list[AskGroup]:
+    """Too big to be small: when customers ask for the same action in several variants (CSV and Excel, each by
+    at least two of them), each variant becomes its own story (split by data variation)."""
+    by_format: dict[str, list[Ask]] = {}
+    for a in group.asks:
+        if a.formats:
+            by_format.setdefault(a.formats[0], []).append(a)
+    variants = sorted((f for f, asks in by_format.items() if len(asks) >= 2), key=lambda f: (-len(by_format[f]), f))
+    if len(variants) < 2:
+        return [group]
+    parts = [AskGroup(f"{group.key}|{f}", list(by_format[f])) for f in variants]
+    rest = [a for a in group.asks if not a.formats or a.formats[0] not in variants]
+    parts[0].asks.extend(rest)  # asks without a variant go with the most asked-for one
+    return parts
 
 
 def _vectors(phrases: Sequence[str], embed: Embed | None) -> list[np.ndarray | None]:

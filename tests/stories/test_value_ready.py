@@ -36,9 +36,11 @@ def test_order_is_sensible(ranked) -> None:
     # many paying Business-plan admins with ARR beat a single-customer nicety; dark mode (low urgency, positive) is last
     assert order.index("nd_export") < order.index("nd_mixed")
     assert order[-1] == "nd_mixed"
-    export = next(s for s in stories.values() if s.need_id == "nd_export")
-    assert export.value.inputs["arr"] == 24000 and export.value.inputs["segments"] == {"Business": 4, "Free": 1}
+    export = next(s for s in stories.values() if s.need_id == "nd_export" and "CSV" in s.goal)
+    assert export.value.inputs["arr"] == 24000 and export.value.inputs["segments"] == {"Business": 3}
     assert export.value.inputs["segment_weights_used"]["Business"] == 2.0
+    excel = next(s for s in stories.values() if s.need_id == "nd_export" and "Excel" in s.goal)
+    assert excel.value.inputs["segments"] == {"Business": 1, "Free": 1} and excel.value.score < export.value.score
 
 
 def test_segment_weights_setting_changes_value(ranked) -> None:

@@ -49,7 +49,7 @@ def test_upload_previews_detected_text_column_then_ingests(ui_ws):
     assert not at.error, [e.value for e in at.error]
     rows = _items(ui_ws)
     assert [r.text for r in rows] == ["Exporting invoices to CSV takes forever", "Please let me save my card for later"]
-    assert rows[0].source_path.endswith("survey.csv") and rows[0].source_row == 1
+    assert rows[0].source_path == "survey.csv" and rows[0].source_row == 1  # the uploaded name, not a temp path
 
 
 def test_bad_upload_shows_the_ingest_error(ui_ws):

@@ -37,7 +37,8 @@ _SECRET_RES = [
     re.compile(r"\beyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}"),  # JWT
     re.compile(
         r"(?P<keep>\b(?:password|passwd|pwd|api[_-]?key|secret|access[_-]?token|auth[_-]?token|token)\s*[:=]\s*)"
-        r"(?!\[SECRET\])[^\s,;\"']{4,}",
+        # the value must look like a secret (a digit or symbol, or long), so "token: expired" stays prose
+        r"(?!\[SECRET\])(?:(?=[^\s,;\"']*[\d!@#$%^&*+/_-])[^\s,;\"']{4,}|[^\s,;\"']{12,})",
         re.IGNORECASE,
     ),
     re.compile(r"(?<![A-Za-z0-9])[0-9a-fA-F]{32,}(?![A-Za-z0-9])"),  # long hex (API keys, session ids)

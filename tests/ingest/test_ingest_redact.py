@@ -47,6 +47,7 @@ def test_each_kind_of_pii_gets_its_placeholder(text: str, expected: str) -> None
         "Meeting at 10:30:15, price 29 to 49 per month, 555 users",
         "GB00 NOTA REAL IBAN 1234",
         "The token expired and the password reset page is blank",
+        "Error message says token: expired, password: required",
     ],
 )
 def test_look_alikes_are_not_redacted(text: str) -> None:

@@ -49,5 +49,6 @@ def find_regressions(baseline: EvalRun, current: EvalRun, threshold: float) -> l
 
 
 def gate_failures(run: EvalRun) -> list[str]:
-    """Safety metrics over their hard limit (any injection escape, any PII leak)."""
-    return [f"{key}={m.value:g} (max {m.gate_max:g})" for key, m in run.metrics().items() if m.gate_failed]
+    """Safety metrics over their hard limit (any injection escape, any PII leak), and suites that crashed."""
+    failed = [f"{key}={m.value:g} (max {m.gate_max:g})" for key, m in run.metrics().items() if m.gate_failed]
+    return failed + [f"suite {s.suite} errored: {'; '.join(s.notes)}" for s in run.suites if s.status == "error"]

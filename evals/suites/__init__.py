@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 from evals.cases import EvalCase
@@ -43,5 +44,12 @@ def run_suite(name: str, ctx: EvalContext, cases: list[EvalCase]) -> SuiteResult
         result = SuiteResult(suite=name, status="skipped", notes=[f"skipped: {exc}"])
     except BacklogsmithError as exc:
         result = SuiteResult(suite=name, status="error", notes=[f"error: {type(exc).__name__}: {exc}"])
+    except Exception as exc:  # noqa: BLE001 - a pipeline bug is a finding of the eval, reported next to the rest
+        import traceback
+
+        where = traceback.extract_tb(exc.__traceback__)[-1]
+        first = str(exc).splitlines()[0] if str(exc) else ""
+        result = SuiteResult(suite=name, status="error", notes=[
+            f"error: {type(exc).__name__}: {first} (at {Path(where.filename).name}:{where.lineno} in {where.name})"])
     result.duration_s = round(time.perf_counter() - started, 2)
     return result

@@ -76,3 +76,23 @@ def test_load_report_errors(tmp_path):
     (tmp_path / "report.json").write_text("{}", encoding="utf-8")
     with pytest.raises(NotFoundError, match="not an eval report"):
         load_report(tmp_path)
+
+
+def test_a_crashing_suite_is_reported_and_fails_the_run(monkeypatch):
+    import evals.suites as suites
+    from evals.harness import EvalContext, Unavailable
+
+    def broken(ctx, cases):
+        raise ValueError("name_edited" + chr(10) + "more detail")
+
+    def missing(ctx, cases):
+        raise Unavailable("assistant.needs is not available")
+
+    monkeypatch.setattr(suites, "registry", lambda: {"needs": broken, "triage": missing})
+    crashed = suites.run_suite("needs", EvalContext(), [])
+    assert crashed.status == "error" and "ValueError: name_edited (at test_eval_compare_report.py:" in crashed.notes[0]
+    skipped = suites.run_suite("triage", EvalContext(), [])
+    assert skipped.status == "skipped" and "not available" in skipped.notes[0]
+    run = EvalRun(info=RunInfo(label="a"), suites=[crashed, skipped])
+    report = build_report([run])
+    assert not report.ok and report.gate_failures[0].startswith("a: suite needs errored")

@@ -92,3 +92,29 @@ def test_fake_llm_path_sends_no_pii(cases_dir, tmp_path):
     assert pii.status == "ok", pii.notes
     assert pii.metric("leaks_in_requests").n > 0, "the LLM path sent no request, so nothing was checked"
     assert pii.metric("leaks_in_requests").value == 0.0 and pii.metric("leaks_in_outputs").value == 0.0
+
+
+def test_prompt_version_takes_effect_in_the_pipeline(tmp_path):
+    """Stories drafted by an LLM under --prompt-version carry that version in their provenance."""
+    _pipeline_or_skip()
+    prompts = pytest.importorskip("assistant.llm.prompts")
+    from evals.harness import ingest_records, prompt_version, run_drafting, run_needs, run_triage
+
+    folder = tmp_path / "v9"
+    folder.mkdir()
+    for src in prompts.PROMPTS_DIR.glob("*.yaml"):
+        text = src.read_text(encoding="utf-8")
+        if src.stem != "fragments":
+            text = text.replace(f'version: "{prompts.load_prompt(src.stem).version}"', 'version: "9.0"')
+        (folder / src.name).write_text(text, encoding="utf-8")
+    offline = EvalContext(provider="offline", work_dir=tmp_path / "work")
+    llm = EvalContext(provider="fake", prompt_version=str(folder))
+    with offline.workspace("pv") as ws:
+        ingest_records(ws, [{k: v for k, v in it.items() if k != "topic"} for it in load_corpus("ledgerly")[:12]], "pv")
+        run_triage(offline, ws)
+        run_needs(offline, ws)
+        with prompt_version(str(folder)) as in_effect:
+            stories = run_drafting(llm, ws)
+    assert set(in_effect.values()) == {"9.0"} and stories and llm.requests.bodies
+    assert {s.provenance.prompt_version for s in stories} == {"9.0"}
+    assert {s.provenance.engine for s in stories} == {"fake"}

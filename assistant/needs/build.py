@@ -74,8 +74,9 @@ def build_needs(ws, *, recluster: bool = False, provider=None, progress: Progres
     with ws.transaction() as s:
         all_items = [item_from_row(r) for r in s.scalars(select(FeedbackRow).order_by(FeedbackRow.id))]
         live_ids = set(s.scalars(select(NeedRow.id).where(NeedRow.merged_into.is_(None))))
-        stored_cents = {r.id: np.asarray(r.centroid, dtype=np.float32)
-                        for r in s.scalars(select(NeedRow).where(NeedRow.merged_into.is_(None))) if r.centroid}
+        live_rows = list(s.scalars(select(NeedRow).where(NeedRow.merged_into.is_(None))))
+        stored_cents = {r.id: np.asarray(r.centroid, dtype=np.float32) for r in live_rows if r.centroid}
+        absorbed = {r.id: [set(m) for m in (r.provenance or {}).get("absorbed", {}).values()] for r in live_rows}
     canon = [it for it in all_items if not it.duplicate_of]
     if progress:
         progress("vectors", 0, len(canon))
@@ -89,7 +90,7 @@ def build_needs(ws, *, recluster: bool = False, provider=None, progress: Progres
             old_members.setdefault(it.need_id, set()).add(it.id)  # type: ignore[arg-type]
 
     if recluster or not live_ids:
-        assign, dissolved = _full(canon, vec, old_members, live_ids, params)
+        assign, dissolved = _full(canon, vec, old_members, live_ids, params, absorbed)
     else:
         assign, dissolved = _incremental(canon, vec, old_members, stored_cents, params), {}
     if progress:
@@ -99,8 +100,9 @@ def build_needs(ws, *, recluster: bool = False, provider=None, progress: Progres
         return load_needs(s)
 
 
-def _full(canon, vec, old_members, live_ids, params):  # type: ignore[no-untyped-def]
-    """Recluster everything; matched clusters keep their old id, unmatched old needs are dissolved."""
+def _full(canon, vec, old_members, live_ids, params, absorbed=None):  # type: ignore[no-untyped-def]
+    """Recluster everything; matched clusters keep their old id, unmatched old needs are dissolved, and
+    needs the PO merged stay merged (a new cluster resembling an absorbed need joins its survivor)."""
     founders = [it for it in canon if founds_need(it)]
     sets = _cluster_sets([it.id for it in founders], np.stack([vec[it.id] for it in founders])
                          if founders else np.zeros((0, 1)), params.cluster)
@@ -113,6 +115,12 @@ def _full(canon, vec, old_members, live_ids, params):  # type: ignore[no-untyped
         else:
             new_ids[k] = identity.need_id(members, taken)
             taken.add(new_ids[k])
+    for keep, parts in (absorbed or {}).items():
+        if keep not in new_ids.values():
+            continue
+        for k, members in enumerate(sets):
+            if new_ids[k] != keep and any(identity.jaccard(members, part) >= identity.MIN_JACCARD for part in parts):
+                new_ids[k] = keep
     assign: dict[str, str | None] = {it.id: None for it in canon}
     for k, members in enumerate(sets):
         for iid in members:

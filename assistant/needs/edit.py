@@ -50,6 +50,13 @@ def merge_needs(ws, keep_id: str, other_id: str) -> Need:  # type: ignore[no-unt
         keep, other = _live(s, keep_id), _live(s, other_id)
         if keep.id == other.id:
             raise BacklogsmithError(f"{keep_id} and {other_id} are already the same need.")
+        moved = list(s.scalars(select(FeedbackRow.id).where(FeedbackRow.need_id == other.id)))
+        own = list(s.scalars(select(FeedbackRow.id).where(FeedbackRow.need_id == keep.id)))
+        # Remember what was absorbed so a later recluster keeps the PO's merge (see build._full).
+        prov = dict(keep.provenance or {})
+        prov["absorbed"] = {keep.id: own, **prov.get("absorbed", {}), **(other.provenance or {}).get("absorbed", {}),
+                            other.id: moved}
+        keep.provenance = prov
         s.execute(update(FeedbackRow).where(FeedbackRow.need_id == other.id).values(need_id=keep.id))
         s.execute(update(StoryRow).where(StoryRow.need_id == other.id).values(need_id=keep.id))
         s.execute(update(BacklogItemRow).where(BacklogItemRow.need_id == other.id).values(need_id=keep.id))

@@ -142,8 +142,11 @@ def test_merge_and_rename(workspace, corpus) -> None:  # type: ignore[no-untyped
     assert rename_need(workspace, keep, "  Money   in and out ").name == "Money in and out"
     with pytest.raises(NotFoundError):
         rename_need(workspace, "need_nope", "x")
-    # Recluster after a merge: the merge is the PO's call, so the surviving need keeps its id.
+    # Recluster after a merge: the merge is the PO's call, so it survives (same id, both themes inside).
     build_needs(workspace, recluster=True)
     with workspace.transaction() as s:
         live = {r.id for r in s.scalars(select(NeedRow).where(NeedRow.merged_into.is_(None)))}
-    assert keep in live
+    assert keep in live and other not in live
+    need_of = _need_of(workspace)
+    assert all(need_of[i] == keep for i in corpus["receipt_ocr"] + corpus["bank_sync"])
+    assert get_need(workspace, keep).name == "Money in and out"

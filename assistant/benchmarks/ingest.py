@@ -40,6 +40,14 @@ _TEMPLATES = [
     "the search on the {screen} does not find {things} by amount.",
     "dark mode on the {screen} would be easier on the eyes during month-end close.",
 ]
+# A second, independent sentence half the time: real feedback rarely differs by one word only.
+_TAILS = [
+    "", "", "", "", "", "", "", "", "We are a team of {m}.", "This is on Android.", "I use the web app in Safari.",
+    "It started after we moved to the {plan} plan.", "Our accountant noticed it first.", "Happens every single week.",
+    "Month-end close is a nightmare because of it.", "Support said a fix is coming.", "Otherwise we are happy.",
+    "I have tried reinstalling twice.", "My manager asked me to report it.", "It is costing us real money.",
+    "We would pay more for this.", "Same on iPhone and iPad.", "Please reply by email.",
+]
 _SLOTS: dict[str, list[str]] = {
     "screen": ["dashboard", "expense list", "invoice editor", "reports page", "approval queue", "settings page"],
     "things": ["expenses", "invoices", "receipts", "mileage claims", "payments", "credit notes"],
@@ -67,7 +75,9 @@ def corpus(n: int, seed: int = 7) -> list[str]:
         values["n"] = str(rng.choice([2, 3, 5, 8, 10, 12, 15, 20, 30, 45]))
         values["m"] = str(rng.choice([20, 50, 120, 300, 800, 1500, 4000]))
         sentence = rng.choice(_OPENERS) + template.format(**values)
-        out[sentence[0].upper() + sentence[1:]] = None
+        tail = rng.choice(_TAILS).format(**values)
+        sentence = f"{sentence[0].upper()}{sentence[1:]} {tail}".strip()
+        out[sentence] = None
     return list(out)
 
 

@@ -91,8 +91,9 @@ def who(c: NeedCounts) -> str:
 def statement(phrases: Sequence[str], c: NeedCounts) -> str:
     """One problem-oriented sentence: who, what hurts, and how widely (the why, not the solution)."""
     topic = " and ".join(phrases[:2]) if phrases else "this area"
-    # Problems outrank praise when deciding what the need is about.
-    ranked = sorted(c.by_type.items(), key=lambda kv: (-kv[1] - (0 if kv[0] in ("praise", "other") else 0.5), kv[0]))
+    # Problems outrank praise and usage stories when deciding what the need is about.
+    ranked = sorted(c.by_type.items(), key=lambda kv: (-kv[1] * (0.5 if kv[0] in ("praise", "other", "experience") else 1.0)
+                                                       - (0 if kv[0] in ("praise", "other", "experience") else 0.5), kv[0]))
     dominant = ranked[0][0] if ranked else "other"
     sentence = f"{who(c)} {_PROBLEM.get(dominant, _PROBLEM['other']).format(topic=topic)}"
     others = sum(v for k, v in c.by_kind.items() if k != "stakeholder_ask")

@@ -25,11 +25,13 @@ take takes taking took second seconds minute minutes hour hours week weeks month
 monday tuesday wednesday thursday friday saturday sunday twice around today right least another again around
 """.split())
 
+_PLACEHOLDER = re.compile(r"\[[A-Z_]+\]")
 _TOKEN = re.compile(r"[a-z][a-z0-9+#\-']*[a-z0-9+#]|[a-z]")
 
 
 def tokens(text: str) -> list[str]:
     """Lower-cased content words of a text (stopwords and 1-2 letter words dropped)."""
+    text = _PLACEHOLDER.sub(" ", text)  # redaction placeholders ([PHONE], [EMAIL]) are not themes
     return [t for t in _TOKEN.findall(text.lower()) if len(t) > 2 and t not in STOPWORDS]
 
 
@@ -37,6 +39,11 @@ def terms(text: str) -> list[str]:
     """Unigrams plus adjacent-word bigrams (bigrams make names like 'dark mode' or 'csv export')."""
     toks = tokens(text)
     return toks + [f"{a} {b}" for a, b in zip(toks, toks[1:]) if a != b]
+
+
+def _stem(term: str) -> str:
+    """Crude plural folding so 'receipt' and 'receipts' do not both make the name."""
+    return " ".join(w[:-1] if w.endswith("s") and not w.endswith("ss") and len(w) > 3 else w for w in term.split())
 
 
 def keyphrases(groups: Mapping[str, Sequence[str]], top: int = 5) -> dict[str, list[str]]:
@@ -71,7 +78,8 @@ def keyphrases(groups: Mapping[str, Sequence[str]], top: int = 5) -> dict[str, l
         chosen: list[str] = []
         for _, term in scored:
             # Skip a unigram already inside a chosen bigram (and vice versa) to keep names short.
-            if any(term in c.split() or c in term.split() for c in chosen):
+            if any(term in c.split() or c in term.split() or _stem(c) == _stem(term) or _stem(term) in _stem(c).split()
+                   or _stem(c) in _stem(term).split() for c in chosen):
                 continue
             chosen.append(term)
             if len(chosen) == top:

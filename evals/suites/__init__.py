@@ -12,6 +12,7 @@ from evals.graders import apply_grader
 from evals.harness import EvalContext, Unavailable
 from evals.models import CaseResult, SuiteResult
 
+PROJECT = Path(__file__).resolve().parents[2]
 SuiteFn = Callable[[EvalContext, list[EvalCase]], SuiteResult]
 
 
@@ -24,6 +25,18 @@ def grade_case(case: EvalCase, output: dict[str, Any], summary: dict[str, Any] |
 
 def failed_case(case: EvalCase, error: str) -> CaseResult:
     return CaseResult(name=case.name, source=case.source, passed=False, error=error)
+
+
+def describe_exception(exc: BaseException) -> str:
+    """Type, first line of the message, and the deepest frame in this project's code (not pydantic's)."""
+    import traceback
+
+    frames = traceback.extract_tb(exc.__traceback__)
+    ours = [f for f in frames if "site-packages" not in f.filename and str(PROJECT) in f.filename]
+    where = (ours or frames)[-1] if frames else None
+    first = str(exc).splitlines()[0] if str(exc) else ""
+    at = f" (at {Path(where.filename).name}:{where.lineno} in {where.name})" if where else ""
+    return f"{type(exc).__name__}: {first}{at}"
 
 
 def registry() -> dict[str, SuiteFn]:
@@ -45,11 +58,6 @@ def run_suite(name: str, ctx: EvalContext, cases: list[EvalCase]) -> SuiteResult
     except BacklogsmithError as exc:
         result = SuiteResult(suite=name, status="error", notes=[f"error: {type(exc).__name__}: {exc}"])
     except Exception as exc:  # noqa: BLE001 - a pipeline bug is a finding of the eval, reported next to the rest
-        import traceback
-
-        where = traceback.extract_tb(exc.__traceback__)[-1]
-        first = str(exc).splitlines()[0] if str(exc) else ""
-        result = SuiteResult(suite=name, status="error", notes=[
-            f"error: {type(exc).__name__}: {first} (at {Path(where.filename).name}:{where.lineno} in {where.name})"])
+        result = SuiteResult(suite=name, status="error", notes=[f"error: {describe_exception(exc)}"])
     result.duration_s = round(time.perf_counter() - started, 2)
     return result

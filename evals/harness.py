@@ -104,6 +104,15 @@ class EvalContext:
         finally:
             ws.close()
 
+    def preflight(self) -> None:
+        """Fail once, up front, with the configuration error (missing key, unknown provider) instead of per suite."""
+        from assistant.errors import ConfigError
+
+        if self.provider not in ("offline", "fake", "openai", "azure"):
+            raise ConfigError(f"Unknown provider '{self.provider}'; use offline, openai, azure or fake.")
+        if self.provider in ("openai", "azure") and self.provider_factory is None:
+            need_callable("assistant.llm", "get_provider")(resolve_settings(llm=self.provider, model=self.model))
+
     def get_provider(self, ws: Workspace) -> Any:
         """The provider under test (None = the offline engine)."""
         if self.provider_factory is not None:

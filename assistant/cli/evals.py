@@ -59,6 +59,7 @@ def register(app: typer.Typer) -> None:
         for label, (prov, version) in zip("ab", variants):
             ectx = EvalContext(provider=prov, model=settings.model, prompt_version=version, limit=limit,
                                judge=judge, datasets_dir=datasets, embedder=embedder, public=public)
+            ectx.preflight()
             with common.progress(f"eval {label} ({prov})", len(suite or SUITES)) as advance:
                 run = run_once(ectx, suite, label=label, cases_dir=cases, cassette=cassette, record=record,
                                progress=lambda name: advance(1))

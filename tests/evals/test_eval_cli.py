@@ -79,3 +79,15 @@ def test_usage_errors_are_one_line(tmp_path):
     result = CliRunner().invoke(app, ["eval", "--out", str(tmp_path), "--compare-provider", "fake",
                                       "--compare-prompt-version", "x"])
     assert "either" in str(result.exception or result.output)
+
+
+def test_provider_configuration_errors_fail_once_up_front(tmp_path):
+    import subprocess
+    import sys
+
+    for provider, message in (("openai", "needs OPENAI_API_KEY"), ("bogus", "Unknown provider 'bogus'")):
+        proc = subprocess.run([sys.executable, "-c", "from assistant.cli import main; main()", "eval", "--provider", provider,
+                               "--out", str(tmp_path / provider)], capture_output=True, text=True, timeout=120,
+                              env={"PATH": "/usr/bin:/bin", "HOME": str(tmp_path)})
+        assert proc.returncode != 0 and message in proc.stderr and "Traceback" not in proc.stderr
+        assert not (tmp_path / provider / "report.json").exists()

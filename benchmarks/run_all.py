@@ -11,21 +11,20 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-SHARED_NOTE = "Measured on a machine shared with other work at the same time; treat timings as upper bounds."
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="smaller corpora (< 3 minutes on 2 cores)")
     parser.add_argument("--json", action="store_true", help="print the result object as JSON")
-    parser.add_argument("--note", default="", help="a line to put at the top of BENCHMARKS.md")
+    parser.add_argument("--note", default=None, help="a line to put at the top of BENCHMARKS.md")
     parser.add_argument("--out", type=Path, default=ROOT / "BENCHMARKS.md")
     args = parser.parse_args(argv)
     sys.path.insert(0, str(ROOT))
-    from assistant.benchmarks.run import run_benchmarks, write_markdown
+    from assistant.benchmarks.run import SHARED_NOTE, run_benchmarks, write_markdown
 
     result = run_benchmarks(args.quick, progress=lambda name: print(f"bench {name} ...", file=sys.stderr))
-    write_markdown(result, args.out, note=args.note)
+    write_markdown(result, args.out, note=SHARED_NOTE if args.note is None else args.note)
     print(json.dumps(result, indent=2) if args.json else f"wrote {args.out}")
     return 0
 

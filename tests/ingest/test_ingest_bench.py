@@ -12,7 +12,7 @@ def test_corpus_is_distinct_realistic_and_deterministic() -> None:
 
 
 def test_bench_reports_embedding_and_ingest_rates() -> None:
-    result = run(quick=True, n=64)
+    result = run(quick=True, n=64, rounds=2)
     assert result["part"] == "ingest" and result["sentences"] == 64
     assert result["embed_sentences_per_s"] > 0 and result["ingest_sentences_per_s"] > 0
     expected = result["ingest_sentences_per_s"] / result["embed_sentences_per_s"]

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import re
+import threading
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any, TypeVar
@@ -84,6 +85,8 @@ class LLMProvider:
         self.cache = cache if cache is not None else MemoryCache()
         self.ledger = ledger or Ledger(model=model)
         self.concurrency = concurrency
+        # Bounds requests in flight even when callers run their own threads, not only through map().
+        self._slots = threading.BoundedSemaphore(concurrency)
         self.max_repairs = max_repairs
         self.stream = stream
 
@@ -140,7 +143,8 @@ class LLMProvider:
                 json_schema=schema, mode=self.mode, max_tokens=max_tokens, stream=self.stream,
             )
             try:
-                response = self.backend.complete(request)
+                with self._slots:
+                    response = self.backend.complete(request)
             except StructuredOutputUnsupported:
                 if not self.auto_mode or self.mode == "json_object":
                     raise

@@ -115,6 +115,11 @@ def llm_need_statement(provider: Provider, need: Need, items: Sequence[FeedbackI
     return llm_need_analysis(provider, need, items).statement
 
 
+def llm_need_statements(provider: Provider, groups: Sequence[tuple[Need, Sequence[FeedbackItem]]]) -> list[str]:
+    """Statements for many needs, one call each, run under the provider's concurrency limit."""
+    return run_batches(provider, lambda g: llm_need_statement(provider, g[0], g[1]), list(groups))
+
+
 def _criteria(drafts: Sequence[CriterionDraft], view: Aliased) -> list[Criterion]:
     return [Criterion(given=c.given, when=c.when, then=c.then, evidence=view.real(c.evidence)) for c in drafts]
 
@@ -142,6 +147,13 @@ def llm_draft_stories(provider: Provider, need: Need, items: Sequence[FeedbackIt
         )
         for n, d in enumerate(got.value.stories)
     ]
+
+
+def llm_draft_stories_many(
+    provider: Provider, groups: Sequence[tuple[Need, Sequence[FeedbackItem]]]
+) -> list[list[Story]]:
+    """Stories for many needs, one call each, run under the provider's concurrency limit."""
+    return run_batches(provider, lambda g: llm_draft_stories(provider, g[0], g[1]), list(groups))
 
 
 def _story_text(story: Story, alias: dict[str, str]) -> str:

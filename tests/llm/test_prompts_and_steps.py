@@ -126,3 +126,32 @@ def test_bench_smoke_batching_beats_naive_and_rerun_is_free(tmp_path: Path) -> N
     report = run_bench(60, workspace_dir=tmp_path / "ws")
     assert report.batched.calls < report.naive.calls and report.token_ratio < 0.5
     assert report.rerun.calls == 0 and report.rerun_hit_rate == 1.0
+
+
+def test_many_needs_run_concurrently_and_in_order() -> None:
+    import threading
+    import time
+
+    from assistant.llm.fake import well_behaved
+    from assistant.llm.steps import llm_draft_stories_many, llm_need_statements
+
+    peak, active, lock = [0], [0], threading.Lock()
+
+    def slow(req):
+        with lock:
+            active[0] += 1
+            peak[0] = max(peak[0], active[0])
+        time.sleep(0.03)
+        with lock:
+            active[0] -= 1
+        return well_behaved(req)
+
+    groups = []
+    for n in range(6):
+        its = [item(10 * n + 1, f"{NORMAL[0]} #{n}"), item(10 * n + 2, f"{NORMAL[1]} #{n}")]
+        groups.append((need(its).model_copy(update={"id": f"need-{n}"}), its))
+    p = fake_provider(slow, concurrency=3)
+    assert len(llm_need_statements(p, groups)) == 6
+    drafted = llm_draft_stories_many(p, groups)
+    assert [s[0].need_id for s in drafted] == [f"need-{n}" for n in range(6)]
+    assert peak[0] == 3

@@ -21,6 +21,7 @@ def register(app: typer.Typer) -> None:
         fmt: str = typer.Option(..., "--format", "-f", help=f"One of: {', '.join(FORMATS)}."),
         out: Path = typer.Option(..., "--out", "-o", help="Output file, or folder (gherkin writes one file per story)."),
         status: str = typer.Option("approved", "--status", help="Which stories to export."),
+        story: Optional[list[str]] = typer.Option(None, "--story", help="Export only this story id (repeatable)."),
         force: bool = typer.Option(False, "--force", help="Export stories that do not meet the Definition of Ready."),
         ado_process: Optional[str] = typer.Option(None, "--ado-process", help="agile | scrum | cmmi | basic (ado-csv)."),
         as_json: bool = typer.Option(False, "--json", help="Print the report as JSON."),
@@ -28,7 +29,8 @@ def register(app: typer.Typer) -> None:
         """Write stories to Gherkin, Jira CSV, Azure DevOps CSV, JSON or Markdown."""
         from assistant.export import export_stories
 
-        report = export_stories(common.workspace(ctx), fmt, out, status=status, force=force, ado_process=ado_process)
+        report = export_stories(common.workspace(ctx), fmt, out, status=status, story_ids=story or None, force=force,
+                                ado_process=ado_process)
         if as_json:
             common.print_json(report.model_dump())
             return

@@ -9,11 +9,13 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from assistant.errors import ExportError
 from assistant.models import FeedbackItem, Need, Story
+from assistant.readiness import evaluate_ready
 from assistant.repository import load_items, load_needs, load_stories
 from assistant.workspace import Workspace
 
@@ -59,20 +61,13 @@ class Bundle:
         return [self.needs[n] for n in seen if n]
 
 
-def readiness(story: Story, dor: Any) -> tuple[bool, list[str]]:
-    """Definition of Ready check; falls back to the stored flag until assistant.readiness exists."""
-    try:
-        from assistant.readiness import evaluate_ready  # owned by another area, may not exist yet
-    except ImportError:
-        return story.ready, ([] if story.ready else ["not marked ready"])
-    ok, reasons = evaluate_ready(story, dor)
-    return bool(ok), list(reasons)
-
-
-def collect(ws: Workspace, *, status: str | None = "approved", force: bool = False) -> Bundle:
-    """Load stories with the given status; refuse non-Ready ones unless force (they are then kept, listed)."""
+def collect(ws: Workspace, *, status: str | None = "approved", force: bool = False,
+            story_ids: Sequence[str] | None = None) -> Bundle:
+    """Load stories with the given status (only `story_ids` when given); refuse non-Ready ones unless force."""
     with ws.transaction() as s:
         stories = load_stories(s, status=status)
+        if story_ids is not None:
+            stories = _picked(stories, story_ids, status)
         needs = {n.id: n for n in load_needs(s)}
         ids = {e for st in stories for e in [*st.evidence, *(x for c in st.acceptance_criteria for x in c.evidence)]}
         items = {i.id: i for i in load_items(s, sorted(ids))} if ids else {}
@@ -83,7 +78,7 @@ def collect(ws: Workspace, *, status: str | None = "approved", force: bool = Fal
     dor = ws.get_setting("definition_of_ready")
     not_ready = {}
     for story in stories:
-        ok, reasons = readiness(story, dor)
+        ok, reasons = evaluate_ready(story, dor)
         if not ok:
             not_ready[story.id] = reasons
     if not_ready and not force:
@@ -91,6 +86,19 @@ def collect(ws: Workspace, *, status: str | None = "approved", force: bool = Fal
         raise ExportError(f"{len(not_ready)} story(ies) do not meet the Definition of Ready: {listed}. "
                           "Fix them, or pass --force to export anyway.")
     return Bundle(stories=stories, needs=needs, items=items, not_ready=not_ready)
+
+
+def _picked(stories: list[Story], story_ids: Sequence[str], status: str | None) -> list[Story]:
+    """The chosen stories in backlog order; an id that is not among them is an error, never silently skipped."""
+    if not story_ids:
+        raise ExportError("No stories picked to export; pick at least one.")
+    by_id = {st.id: st for st in stories}
+    missing = [i for i in dict.fromkeys(story_ids) if i not in by_id]
+    if missing:
+        raise ExportError(f"Cannot export {', '.join(missing)}: not found with status {status!r} "
+                          "(approve them first, or check the ids).")
+    wanted = set(story_ids)
+    return [st for st in stories if st.id in wanted]
 
 
 def title(story: Story, limit: int = 250) -> str:

@@ -16,7 +16,8 @@ from assistant.llm.steps import llm_draft_stories, llm_triage
 from assistant.settings import resolve_settings
 from tests.llm.helpers import NORMAL, item, need
 
-LIVE_ENV = {k: v for k, v in os.environ.items() if k.startswith(("OPENAI_", "BACKLOGSMITH_MODEL", "AZURE_OPENAI_"))}
+LIVE_ENV = {k: v for k, v in os.environ.items()
+            if k.startswith(("OPENAI_", "AZURE_OPENAI_", "BACKLOGSMITH_MODEL", "BACKLOGSMITH_LLM"))}
 
 pytestmark = [
     pytest.mark.live,

@@ -109,14 +109,14 @@ class OpenAIBackend:
         payload = self._payload(req)
         if not req.stream:
             resp = self.client.chat.completions.create(**payload)
-            choice = resp.choices[0]
-            text = choice.message.content or ""
+            choice = resp.choices[0] if resp.choices else None  # some servers send none on a filtered answer
+            text = (choice.message.content if choice else None) or ""
             usage = resp.usage
             return ChatResponse(
                 text=text,
                 prompt_tokens=usage.prompt_tokens if usage else estimate_tokens(str(req.messages)),
                 completion_tokens=usage.completion_tokens if usage else estimate_tokens(text),
-                finish_reason=choice.finish_reason,
+                finish_reason=choice.finish_reason if choice else None,
             )
         parts: list[str] = []
         finish = None

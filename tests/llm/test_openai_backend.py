@@ -196,3 +196,13 @@ def test_key_never_reaches_the_workspace(httpserver, workspace, caplog) -> None:
         if f.is_file():
             assert KEY.encode() not in f.read_bytes(), f
     assert KEY not in caplog.text and KEY not in repr(p.__dict__) and KEY not in repr(settings)
+
+
+def test_answer_without_choices_takes_the_repair_path(httpserver, make) -> None:
+    from assistant.errors import LLMOutputError
+
+    empty = {**completion(""), "choices": []}
+    httpserver.expect_request(PATH).respond_with_json(empty)
+    with pytest.raises(LLMOutputError, match="not valid JSON"):
+        make().generate("doctor_ping", {}, Ping)
+    assert len(httpserver.log) == 3

@@ -210,7 +210,8 @@ def _write(ws, all_items, assign, dissolved, vec, provider, params, progress) ->
             counts = evidence.counts(group)
             row = s.get(NeedRow, nid)
             if row is None:
-                row = NeedRow(id=nid, name="", statement="")
+                row = NeedRow(id=nid, name="", statement="", name_edited=False, statement_edited=False,
+                              provenance={}, version=1)
                 s.add(row)
             if not row.name_edited:
                 row.name = naming.name_from(phrases.get(nid, []))
@@ -222,7 +223,7 @@ def _write(ws, all_items, assign, dissolved, vec, provider, params, progress) ->
                 row.statement = evidence.statement(phrases.get(nid, []), counts)
                 if provider is not None:
                     row.statement = _llm_statement(provider, row, ids, group)
-                    row.provenance = {"engine": "llm"}
+                    row.provenance = {**(row.provenance or {}), "engine": str(getattr(provider, "model", "llm"))}
             if progress:
                 progress("needs", done, total)
         s.flush()

@@ -1,0 +1,27 @@
+"""The LLM path through the real provider layer (scripted backend): triage labels and need statements."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.needs import build_needs
+from assistant.repository import load_items
+from assistant.triage import triage_items
+from tests.needs.corpus import planted
+
+fake = pytest.importorskip("assistant.llm.fake")
+
+
+def test_provider_labels_items_and_writes_statements(workspace) -> None:  # type: ignore[no-untyped-def]
+    planted(workspace, per_theme=4)
+    provider = fake.fake_provider(model="fake-model")
+    assert triage_items(workspace, provider=provider) == 20
+    with workspace.transaction() as s:
+        items = load_items(s)
+    assert {it.triage.engine for it in items} == {"fake-model"}
+    needs = build_needs(workspace, provider=provider)
+    assert needs and all(n.statement.startswith("Customers lose work") for n in needs)
+    requests = fake.scripted(provider).requests
+    assert {r.schema_name for r in requests} == {"TriageBatch", "NeedStatementOut"}
+    # The offline engine re-labels only on request; the LLM's labels stay.
+    assert triage_items(workspace) == 0

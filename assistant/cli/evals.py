@@ -19,7 +19,7 @@ def register(app: typer.Typer) -> None:
         ctx: typer.Context,
         out: Path = typer.Option(..., "--out", help="Folder for report.md, report.json and report.png."),
         suite: Optional[list[str]] = typer.Option(None, "--suite", "-s", help="triage, needs, stories, criteria, injection, pii (repeatable; default all)."),
-        provider: Optional[str] = typer.Option(None, "--provider", help="offline | openai | azure (default: --llm / configured)."),
+        provider: Optional[str] = typer.Option(None, "--provider", help="offline | openai | azure | fake (echo, plumbing only) (default: --llm / configured)."),
         prompt_version: Optional[str] = typer.Option(None, "--prompt-version", help="Prompt version to evaluate."),
         compare_provider: Optional[str] = typer.Option(None, "--compare-provider", help="Run the same cases with this provider too and compare."),
         compare_prompt_version: Optional[str] = typer.Option(None, "--compare-prompt-version", help="Run the same cases with this prompt version too and compare."),

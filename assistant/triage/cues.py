@@ -7,6 +7,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from assistant.triage.sentiment import LEXICON
+
 _F = re.IGNORECASE
 
 
@@ -112,9 +114,18 @@ class Cues:
     complaint: int
     words: int
     first_person: int
+    specific: int  # content words that are neither sentiment nor filler: a description, not a verdict
 
 
 _WORD = re.compile(r"[A-Za-z']+")
+_CONTENT = re.compile(r"[a-z']{4,}")
+_FILLER = frozenset("""
+this that with have from they them their there then than what when where which while will would could should
+been being were your just like really very much more most some also even only about after again because before
+here into over such these those thing things time times make makes made does doesn't don't didn't can't won't
+it's i'm i've that's there's game games apps application program phone tablet download downloaded stars star
+rating five version free paid well every still ever never always
+""".split())
 _FIRST = re.compile(r"\b(i|i'm|i've|me|my|we|our|us)\b", _F)
 
 
@@ -129,6 +140,7 @@ def extract(text: str) -> Cues:
         complaint=len(COMPLAINT.findall(text)),
         words=len(_WORD.findall(text)),
         first_person=len(_FIRST.findall(text)),
+        specific=sum(1 for w in _CONTENT.findall(text.lower()) if w not in _FILLER and w not in LEXICON),
     )
 
 

@@ -31,6 +31,7 @@ class Weights:
     short_words: int = 16  # at most this many words reads as a verdict, not a description
     rating: float = 0.8
     other_base: float = 0.1
+    specific: float = 0.05  # per content word: descriptions lean to experience, bare verdicts to praise
     no_request: float = 0.6  # a request (or bug) without its wording needs strong embedding evidence
 
 
@@ -58,10 +59,12 @@ def scores(text: str, rating: float | None, sims: dict[str, float], w: Weights =
         + emb["question"] - 0.3,
         "praise": (w.praise_base if s > 0.05 else -0.3) + w.sentiment * s
         + ((0.5 if s > 0.05 else 0.0) if short else -0.02 * (c.words - w.short_words))
+        - w.specific * max(c.specific - 3, 0)
         - 0.6 * min(c.bug, 2) - 0.6 * min(c.request, 2) + emb["praise"],
         "complaint": -w.sentiment * s + w.complaint_cue * min(c.complaint, 3) - 0.4 * min(c.bug, 2)
         - 0.3 * min(c.request, 2) + emb["complaint"] - 0.4 + 0.6 * w.rating * max(-stars, 0.0),
         "experience": w.experience_cue * min(c.experience, 4) + 0.4 * max(s, 0.0) + (0.0 if short else 0.3)
+        + w.specific * min(c.specific, 12)
         + 0.05 * min(c.first_person, 4) - 0.5 * min(c.bug, 2) - 0.6 * min(c.request, 2) + emb["experience"] - 0.3
         - 0.8 * max(-s, 0.0),  # a bad experience is a bug or a complaint, not a usage story
         "other": w.other_base - abs(s) - 0.5 * (c.bug + c.request + c.question + c.experience) + emb["other"]

@@ -6,20 +6,18 @@ Feedback and story text come from customers or other people: they are always ren
 
 from __future__ import annotations
 
-import os
 import re
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 import streamlit as st
 
 from assistant.errors import BacklogsmithError, ConflictError
+from assistant.llm import Provider, get_provider
 from assistant.settings import Settings, resolve_settings
 from assistant.workspace import Workspace
-
-T = TypeVar("T")
 
 WORKSPACE_KEY = "ui_workspace_dir"
 ACTOR_KEY = "ui_actor"
@@ -54,6 +52,11 @@ def workspace() -> Workspace:
     return _open_workspace(str(s.workspace.resolve()), s.database_url, s.chroma_host)
 
 
+def llm_provider(ws: Workspace) -> Provider | None:
+    """The LLM provider chosen now (Settings page / env), or None for the offline engine."""
+    return get_provider(session_settings(), ws)
+
+
 def actor() -> str:
     """Who is editing: recorded in the story history."""
     return st.session_state.get(ACTOR_KEY) or session_settings().actor
@@ -70,11 +73,9 @@ def show_error(exc: BaseException) -> None:
 @contextmanager
 def guarded() -> Iterator[None]:
     """Turn library errors into a message on the page instead of a traceback."""
-    from assistant.ui.lib import FeatureMissing
-
     try:
         yield
-    except (BacklogsmithError, FeatureMissing) as exc:
+    except BacklogsmithError as exc:
         show_error(exc)
 
 
@@ -86,20 +87,6 @@ def flash(message: str, kind: str = "success") -> None:
 def show_flashes() -> None:
     for kind, message in st.session_state.pop("ui_flash", []):
         getattr(st, kind)(escape_md(message))
-
-
-def run_action(fn: Callable[[], T], *, success: str | None = None, rerun: bool = True) -> T | None:
-    """Run one write; on success flash a message and rerun so every widget shows the stored state."""
-    try:
-        result = fn()
-    except BacklogsmithError as exc:
-        show_error(exc)
-        return None
-    if success:
-        flash(success)
-    if rerun:
-        st.rerun()
-    return result
 
 
 def progress_callback(bar: Any, total: int | None = None) -> Callable[..., None]:
@@ -120,21 +107,3 @@ def progress_callback(bar: Any, total: int | None = None) -> Callable[..., None]
             bar.progress(min(1.0, state["done"] / of), text=f"{label} {suffix}".strip())
 
     return advance
-
-
-def missing_feature(name: str, exc: ImportError) -> None:
-    """A library step not installed/implemented yet: say so instead of crashing the page."""
-    st.warning(escape_md(f"{name} is not available in this build ({exc})."))
-
-
-def text_block(text: str) -> None:
-    """Untrusted text, shown literally."""
-    st.text(text)
-
-
-def env_flag(name: str) -> bool:
-    return os.environ.get(name, "").lower() in {"1", "true", "yes"}
-
-
-def as_dicts(rows: list[Any]) -> list[dict[str, Any]]:
-    return [r.model_dump() if hasattr(r, "model_dump") else dict(r) for r in rows]

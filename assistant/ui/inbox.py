@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-import tempfile
-from pathlib import Path
-
 import streamlit as st
 
 from assistant.errors import BacklogsmithError
+from assistant.needs import build_needs
+from assistant.triage import triage_items
 from assistant.ui import inbox_model as vm
-from assistant.ui import lib
-from assistant.ui.context import escape_md, flash, progress_callback, session_settings, show_error, show_flashes, workspace
+from assistant.ui.context import escape_md, flash, llm_provider, progress_callback, show_error, show_flashes, workspace
 from assistant.workspace import Workspace
+from ingest import ingest_bytes, ingest_text
 
 KINDS = {"feedback": "Customer feedback", "stakeholder_ask": "Stakeholder ask"}
 
@@ -51,11 +50,11 @@ def _paste(ws: Workspace) -> None:
             return
         try:
             with st.spinner("Redacting, embedding and storing…"):
-                report = lib.call("ingest", "ingest_text", ws, text, name="paste", kind=kind)
-        except (BacklogsmithError, lib.FeatureMissing) as exc:
+                report = ingest_text(ws, text, name="paste", kind=kind)
+        except BacklogsmithError as exc:
             show_error(exc)
             return
-        flash(_summary(report))
+        flash(report.summary())
         st.rerun()
 
 
@@ -66,62 +65,42 @@ def _upload(ws: Workspace) -> None:
         return
     kind = st.radio("Kind", list(KINDS), format_func=KINDS.get, horizontal=True, key="inbox_upload_kind")
     skip_bad = st.checkbox("Skip unreadable rows (they are listed) instead of refusing the file", key="inbox_skip_bad")
-    with tempfile.TemporaryDirectory(prefix="backlogsmith-upload-") as tmp:
-        paths, columns = [], {}
-        for f in files:
-            path = Path(tmp) / Path(f.name).name  # the file name is what sources cite
-            path.write_bytes(f.getvalue())
-            paths.append(path)
-            columns[path] = _preview(path)
-        if not st.button("Ingest", key="inbox_ingest", type="primary"):
-            return
-        bar = st.progress(0.0, text="Reading")
-        try:
-            for path in paths:
-                flash(_summary(_ingest_upload(ws, path, text_column=columns[path], kind=kind, skip_bad=skip_bad,
-                                              progress=progress_callback(bar))))
-        except (BacklogsmithError, lib.FeatureMissing) as exc:
-            bar.empty()
-            show_error(exc)
-            return
+    # The uploaded file's name (never a temp path) picks the reader and is what every item cites.
+    uploads = [(vm.upload_name(f.name), f.getvalue()) for f in files]
+    columns = {name: _preview(name, data) for name, data in uploads}
+    if not st.button("Ingest", key="inbox_ingest", type="primary"):
+        return
+    bar = st.progress(0.0, text="Reading")
+    try:
+        for name, data in uploads:
+            report = ingest_bytes(ws, data, name=name, text_column=columns[name], kind=kind, skip_bad_rows=skip_bad,
+                                  progress=progress_callback(bar))
+            flash(report.summary())
+    except BacklogsmithError as exc:
+        bar.empty()
+        show_error(exc)
+        return
     # A new uploader key empties it, so the same files are not offered for ingest again.
     st.session_state["inbox_gen"] = st.session_state.get("inbox_gen", 0) + 1
     st.rerun()
 
 
-def _ingest_upload(ws: Workspace, path: Path, *, text_column: str | None, kind: str, skip_bad: bool, progress) -> object:  # type: ignore[no-untyped-def]
-    """Ingest one uploaded file so its items cite the uploaded file's name (not the temp folder)."""
-    options = {"text_column": text_column, "kind": kind, "skip_bad_rows": skip_bad, "progress": progress}
-    if lib.available("ingest", "ingest_bytes"):
-        return lib.call("ingest", "ingest_bytes", ws, path.read_bytes(), name=path.name, **options)
-    return lib.call("ingest", "ingest_paths", ws, [path], **options)
-
-
-def _preview(path: Path) -> str | None:
+def _preview(name: str, data: bytes) -> str | None:
     """Show the columns, the detected text column (changeable) and the first rows; returns the column to use."""
-    try:
-        preview = vm.preview_file(path)
-    except lib.FeatureMissing as exc:
-        st.warning(escape_md(f"No preview: {exc}."))
-        return None
-    st.markdown(f"**{escape_md(path.name)}** · {preview.reader} · {preview.total} rows read")
+    preview = vm.preview_upload(name, data)
+    st.markdown(f"**{escape_md(name)}** · {preview.reader} · {preview.total} rows read")
     if preview.error:
         st.error(escape_md(preview.error))
         return None
     chosen = preview.text_column
     if not preview.fixed_text and preview.columns:
         index = preview.columns.index(chosen) if chosen in preview.columns else 0
-        chosen = st.selectbox(f"Text column of {path.name} (detected: {preview.text_column or 'none'})",
-                              preview.columns, index=index, key=f"inbox_col:{path.name}")
+        chosen = st.selectbox(f"Text column of {name} (detected: {preview.text_column or 'none'})",
+                              preview.columns, index=index, key=f"inbox_col:{name}")
     if preview.bad:
         st.warning(escape_md("Unreadable rows: " + "; ".join(preview.bad)))
     st.dataframe(preview.rows, hide_index=True, width="stretch")
     return None if preview.fixed_text else chosen
-
-
-def _summary(report: object) -> str:
-    summary = getattr(report, "summary", None)
-    return summary() if callable(summary) else str(report)
 
 
 def analyse_button(ws: Workspace, stats: dict[str, int]) -> None:
@@ -131,13 +110,12 @@ def analyse_button(ws: Workspace, stats: dict[str, int]) -> None:
     if not st.button(label, key="inbox_analyse", disabled=stats["items"] == 0):
         return
     try:
-        provider = lib.provider(ws, session_settings())
+        provider = llm_provider(ws)
         bar = st.progress(0.0, text="Triage")
-        triaged = lib.call("assistant.triage", "triage_items", ws, provider=provider, only_missing=True,
-                           progress=progress_callback(bar))
+        triaged = triage_items(ws, provider=provider, only_missing=True, progress=progress_callback(bar))
         bar.progress(0.0, text="Finding needs")
-        lib.call("assistant.needs", "build_needs", ws, provider=provider, progress=progress_callback(bar))
-    except (BacklogsmithError, lib.FeatureMissing) as exc:
+        build_needs(ws, provider=provider, progress=progress_callback(bar))
+    except BacklogsmithError as exc:
         show_error(exc)
         return
     flash(f"Triaged {triaged} items; needs updated.")

@@ -9,9 +9,11 @@ from typing import Any
 
 from sqlalchemy import func, select
 
+from assistant.errors import IngestError
 from assistant.tables import FeedbackRow, NeedRow
-from assistant.ui import lib
 from assistant.workspace import Workspace
+from ingest.columns import detect_text_column
+from ingest.sources import parse_bytes, reader_for
 
 UPLOAD_TYPES = ["csv", "tsv", "json", "jsonl", "ndjson", "txt", "md", "eml", "mbox"]
 
@@ -31,29 +33,25 @@ class Preview:
     error: str | None = None
 
 
-def preview_file(path: Path, *, limit: int = 10) -> Preview:
-    """Read a file with the ingest readers (nothing is stored) and show what the text column and rows would be."""
-    from assistant.errors import IngestError
+def upload_name(name: str) -> str:
+    """The bare file name of an upload (a browser may send a path): it picks the reader and is what items cite."""
+    return Path(name).name or "upload"
 
-    if lib.available("ingest", "preview_path"):  # the ingest package's own preview, when it offers one
-        got = lib.call("ingest", "preview_path", path, limit=limit)
-        data = got.model_dump() if hasattr(got, "model_dump") else dict(vars(got))
-        return Preview(name=path.name, **{k: v for k, v in data.items() if k in Preview.__dataclass_fields__ and k != "name"})
-    reader_for = lib.resolve("ingest.sources", "reader_for")
-    parse_bytes = lib.resolve("ingest.sources", "parse_bytes")
-    detect = lib.resolve("ingest.columns", "detect_text_column")
-    reader = reader_for(path)
+
+def preview_upload(name: str, data: bytes, *, limit: int = 10) -> Preview:
+    """Parse an upload with the ingest readers (nothing is stored): its columns, detected text column and first rows."""
+    reader = reader_for(Path(name))
     try:
-        parsed = parse_bytes(path.read_bytes(), name=path.name, reader=reader, file=path)
+        parsed = parse_bytes(data, name=name, reader=reader)
     except IngestError as exc:
-        return Preview(path.name, reader, error=str(exc))
+        return Preview(name, reader, error=str(exc))
     if parsed.fatal is not None:
-        return Preview(path.name, reader, error=f"{path.name}, row {parsed.fatal.row}: {parsed.fatal.message}")
-    text_column = parsed.text_field or detect(parsed)
+        return Preview(name, reader, error=f"{name}, row {parsed.fatal.row}: {parsed.fatal.message}")
+    text_column = parsed.text_field or detect_text_column(parsed)
     columns = list(dict.fromkeys([*parsed.columns, *(k for r in parsed.rows[:limit] for k in r.fields)]))
     rows = [{"row": r.row, **{k: _cell(v) for k, v in r.fields.items()}} for r in parsed.rows[:limit]]
     bad = [f"row {b.row}: {b.message}" for b in parsed.bad[:5]]
-    return Preview(path.name, reader, columns, text_column, rows, total=len(parsed.rows), bad=bad,
+    return Preview(name, reader, columns, text_column, rows, total=len(parsed.rows), bad=bad,
                    fixed_text=parsed.text_field is not None)
 
 

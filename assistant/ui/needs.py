@@ -7,7 +7,8 @@ import streamlit as st
 
 from assistant.errors import BacklogsmithError
 from assistant.models import Need
-from assistant.ui import inbox, lib
+from assistant.needs import merge_needs, rename_need
+from assistant.ui import inbox
 from assistant.ui import inbox_model
 from assistant.ui import needs_model as vm
 from assistant.ui.context import escape_md, flash, show_error, show_flashes, workspace
@@ -94,8 +95,8 @@ def _rename(ws: Workspace, need: Need) -> None:
         name = st.text_input("Rename this need", need.name, key=f"needs_name:{need.id}")
         if st.form_submit_button("Rename") and name.strip() and name.strip() != need.name:
             try:
-                lib.call("assistant.needs", "rename_need", ws, need.id, name.strip())
-            except (BacklogsmithError, lib.FeatureMissing) as exc:
+                rename_need(ws, need.id, name.strip())
+            except BacklogsmithError as exc:
                 show_error(exc)
                 return
             flash(f"Renamed to “{name.strip()}”.")
@@ -111,8 +112,8 @@ def _merge(ws: Workspace, need: Need, needs: list[Need]) -> None:
                              key=f"needs_other:{need.id}")
         if st.form_submit_button("Merge") and other:
             try:
-                lib.call("assistant.needs", "merge_needs", ws, need.id, other)
-            except (BacklogsmithError, lib.FeatureMissing) as exc:
+                merge_needs(ws, need.id, other)
+            except BacklogsmithError as exc:
                 show_error(exc)
                 return
             flash(f"Merged “{others[other]}” into “{need.name}”.")

@@ -12,9 +12,9 @@ from typing import Any
 
 import streamlit as st
 
-from assistant.ui import lib
+from assistant.readiness import CHECKS
 from assistant.ui.context import WORKSPACE_KEY, flash, session_settings, show_flashes, workspace
-from assistant.workspace import DEFAULT_WORKSPACE_SETTINGS, Workspace
+from assistant.workspace import Workspace
 
 PROVIDERS = {"offline": "Offline engine (no key, deterministic)", "openai": "OpenAI-compatible endpoint",
              "azure": "Azure OpenAI"}
@@ -27,6 +27,7 @@ DOR_LABELS = {
     "estimated": "Estimated (story points)",
     "has_evidence": "Cites feedback evidence",
     "no_blocking_finding": "No blocking quality finding",
+    "prioritized": "Prioritized (has a priority)",
 }
 
 
@@ -61,14 +62,8 @@ def forget_keys(env: Any = os.environ) -> None:
 
 
 def dor_rules() -> list[str]:
-    """Every rule the readiness module knows (or the defaults until it lands)."""
-    for name in ("CHECKS", "DOR_RULES", "RULES"):
-        try:
-            rules = lib.resolve("assistant.readiness", name)
-            return list(rules)  # type: ignore[arg-type]
-        except lib.FeatureMissing:
-            continue
-    return list(DEFAULT_WORKSPACE_SETTINGS["definition_of_ready"])
+    """Every check the readiness module knows."""
+    return list(CHECKS)
 
 
 def render() -> None:

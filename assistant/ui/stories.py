@@ -6,15 +6,17 @@ expected_version, so an edit made meanwhile in another session is reported, neve
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import streamlit as st
 
+from assistant.errors import BacklogsmithError
 from assistant.models import QualityFinding, Story
-from assistant.ui import lib
+from assistant.stories import DraftReport, approve_all, approve_story, draft, edit_story, reject_story
 from assistant.ui import stories_model as vm
 from assistant.ui.context import (
-    actor, escape_md, flash, guarded, progress_callback, session_settings, show_error, show_flashes, workspace,
+    actor, escape_md, flash, guarded, llm_provider, progress_callback, show_error, show_flashes, workspace,
 )
 from assistant.workspace import Workspace
 
@@ -71,7 +73,7 @@ def _draft_controls(ws: Workspace) -> None:
             _draft(ws, chosen, names)
         if st.button("Approve every Ready draft", key="st_approve_ready"):
             with guarded():
-                approved = lib.call("assistant.stories", "approve_all", ws, actor=actor(), only_ready=True)
+                approved = approve_all(ws, actor=actor(), only_ready=True)
                 flash(f"Approved {len(approved)} Ready drafts.")
                 st.rerun()
 
@@ -79,14 +81,13 @@ def _draft_controls(ws: Workspace) -> None:
 def _draft(ws: Workspace, chosen: list[str], names: dict[str | None, str]) -> None:
     with guarded(), st.spinner("Drafting stories…"):
         bar = st.progress(0.0, text="Drafting")
-        report = lib.call("assistant.stories", "draft", ws, need_ids=chosen or None,
-                          provider=lib.provider(ws, session_settings()),
-                          progress=progress_callback(bar, total=len(chosen) or len(names) - 1), actor=actor())
+        report = draft(ws, need_ids=chosen or None, provider=llm_provider(ws),
+                       progress=progress_callback(bar, total=len(chosen) or len(names) - 1), actor=actor())
         flash(draft_summary(report))
         st.rerun()
 
 
-def draft_summary(report: Any) -> str:
+def draft_summary(report: DraftReport) -> str:
     """One line from a DraftReport: what was created, updated, kept and why some needs gave no story."""
     parts = [f"Drafted {len(report.stories)} stories"]
     for label, values in (("new", report.created), ("updated", report.updated), ("unchanged", report.unchanged),
@@ -94,7 +95,7 @@ def draft_summary(report: Any) -> str:
                           ("needs already in the backlog", report.covered), ("needs without a clear ask", report.no_ask)):
         if values:
             parts.append(f"{len(values)} {label}")
-    return ", ".join(parts) + "." + "".join(f" {m}" for m in getattr(report, "messages", []))
+    return ", ".join(parts) + "." + "".join(f" {m}" for m in report.messages)
 
 
 def _loaded_version(story: Story) -> int:
@@ -163,26 +164,17 @@ def _edit_form(ws: Workspace, story: Story, loaded: int) -> None:
         if not changes:
             st.info("Nothing changed.")
             return
-        _save(ws, story, lambda: lib.call("assistant.stories", "edit_story", ws, story.id, changes, actor=actor(),
-                                          expected_version=loaded), "Saved.")
+        _save(story, lambda: edit_story(ws, story.id, changes, actor=actor(), expected_version=loaded), "Saved.")
 
 
-def _save(ws: Workspace, story: Story, write: Any, message: str) -> None:
+def _save(story: Story, write: Callable[[], Story], message: str) -> None:
     """Run one write; on success the form is rebuilt from the stored story, on conflict the PO is told to reload."""
     try:
-        result = write()
-    except lib.FeatureMissing as exc:
-        st.warning(f"Cannot save: {exc}.")
-        return
-    except Exception as exc:  # noqa: BLE001 - library errors are shown, anything else is re-raised
-        from assistant.errors import BacklogsmithError
-
-        if not isinstance(exc, BacklogsmithError):
-            raise
+        saved = write()
+    except BacklogsmithError as exc:
         show_error(exc)
         return
-    version = getattr(result, "version", None) or vm.current_version(ws, story.id)
-    _reload(story.id, version)
+    _reload(story.id, saved.version)
     flash(f"{message} ({story.id})")
     st.rerun()
 
@@ -199,8 +191,8 @@ def _findings(ws: Workspace, story: Story, loaded: int) -> None:
         st.caption(f"Fix: {escape_md(f.fix)}")
         changes = vm.fix_changes(story, f)
         if changes and st.button("Apply fix", key=f"st_fix:{story.id}:{loaded}:{i}"):
-            _save(ws, story, lambda c=changes: lib.call("assistant.stories", "edit_story", ws, story.id, c,
-                                                        actor=actor(), expected_version=loaded), "Fix applied.")
+            _save(story, lambda c=changes: edit_story(ws, story.id, c, actor=actor(), expected_version=loaded),
+                  "Fix applied.")
 
 
 def _evidence(ws: Workspace, story: Story) -> None:
@@ -213,13 +205,12 @@ def _evidence(ws: Workspace, story: Story) -> None:
 def _decide(ws: Workspace, story: Story, loaded: int) -> None:
     a, r = st.columns(2)
     if story.status != "approved" and a.button("Approve", key=f"st_approve:{story.id}:{loaded}", type="primary"):
-        _save(ws, story, lambda: lib.call("assistant.stories", "approve_story", ws, story.id, actor=actor(),
-                                          expected_version=loaded), "Approved.")
+        _save(story, lambda: approve_story(ws, story.id, actor=actor(), expected_version=loaded), "Approved.")
     with r.popover("Reject…", width="stretch"):
         reason = st.text_input("Reason (required)", key=f"st_reason:{story.id}:{loaded}")
         if st.button("Reject story", key=f"st_reject:{story.id}:{loaded}"):
             if not reason.strip():
                 st.error("Give a reason: it is kept in the story history.")
             else:
-                _save(ws, story, lambda: lib.call("assistant.stories", "reject_story", ws, story.id, actor=actor(),
-                                                  reason=reason.strip(), expected_version=loaded), "Rejected.")
+                _save(story, lambda: reject_story(ws, story.id, actor=actor(), reason=reason.strip(),
+                                                  expected_version=loaded), "Rejected.")

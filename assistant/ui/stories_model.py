@@ -86,11 +86,6 @@ def _counts(rows: list[Any], names: dict[str | None, str]) -> list[dict[str, Any
     return [table[k] for k in sorted(table, key=lambda k: order.get(k, len(order)))]
 
 
-def current_version(ws: Workspace, story_id: str) -> int | None:
-    with ws.transaction() as s:
-        return s.scalar(select(StoryRow.version).where(StoryRow.id == story_id))
-
-
 def histories(ws: Workspace, story_ids: list[str]) -> dict[str, list[dict[str, Any]]]:
     """Edit history for several stories in one query, newest first."""
     out: dict[str, list[dict[str, Any]]] = {sid: [] for sid in story_ids}

@@ -21,7 +21,6 @@ from sqlalchemy import func, select
 from assistant.settings import resolve_settings
 from assistant.tables import ExportRecord, FeedbackRow, NeedRow, StoryRow
 from assistant.workspace import Workspace
-from assistant.ui import lib
 from assistant.ui.stories_model import story_page
 from ui_helpers import APP, ROOT
 
@@ -44,8 +43,6 @@ Checkout asks for my card number every single time, let me store it"""
 if not CHROMIUM.is_file():
     pytest.skip("/usr/bin/chromium is missing (apt-get install chromium; .ci/run installs it)", allow_module_level=True)
 sync_api = pytest.importorskip("playwright.sync_api", reason="playwright (Python) is not installed")
-if not lib.available("assistant.needs", "build_needs") or not lib.available("assistant.triage", "triage_items"):
-    pytest.skip("assistant.triage / assistant.needs are not in this build yet", allow_module_level=True)
 
 
 def _free_port() -> int:
@@ -174,13 +171,15 @@ def test_paste_draft_edit_approve_export(server, tmp_path: Path):
             expect(page.get_by_text("Definition of Ready")).to_be_visible()
             expect(page.get_by_text("1 of 1 approved stories are Ready")).to_be_visible()
             page.get_by_role("button", name="Preview export").click()
-            expect(page.get_by_text("Exported 1 stories")).to_be_visible()
+            expect(page.get_by_text("Preview of 1 stories")).to_be_visible()
+            assert _count(ws, select(func.count()).select_from(ExportRecord)) == 0  # a preview is not an export
             with page.expect_download() as info:
                 page.get_by_test_id("stDownloadButton").get_by_role("button").click()
             download = info.value
             saved = tmp_path / download.suggested_filename
             download.save_as(saved)
             assert saved.stat().st_size > 0
+            expect(page.get_by_text("Recorded the gherkin export of 1 stories")).to_be_visible()
             with ws.transaction() as s:
                 assert [r.story_id for r in s.scalars(select(ExportRecord))] == [story_id]
             _shot(page, "4-export")

@@ -31,7 +31,7 @@ def test_empty_gate_says_what_to_do(ui_ws):
     assert any("approve stories" in i.value for i in at.info)
 
 
-def test_gate_preview_and_download(ui_ws):
+def test_gate_preview_records_nothing_download_records(ui_ws):
     ready = seed(ui_ws, needs=2, ready=True)
     _approve(ui_ws, ready)
     at = open_page("export")
@@ -41,14 +41,32 @@ def test_gate_preview_and_download(ui_ws):
     at.selectbox(key="export_fmt").set_value("json")
     at.button(key="export_preview").click().run()
     assert not at.error, [e.value for e in at.error]
-    assert any("Exported 2 stories" in s.value for s in at.success)
+    assert any("Preview of 2 stories as json" in s.value for s in at.success)
     preview = json.loads(at.code[0].value)
     assert "S-0-0" in json.dumps(preview) and "S-1-0" in json.dumps(preview)
-    assert at.get("download_button")  # the file is one click away
-    assert set(_records(ui_ws)) == {"S-0-0", "S-1-0"}
+    assert _records(ui_ws) == {}  # a preview is not an export
+    at.download_button(key="export_download").click().run()
+    assert not at.error, [e.value for e in at.error]
+    assert _records(ui_ws) == {"S-0-0": "file:json", "S-1-0": "file:json"}
+    assert any("Recorded the json export of 2 stories" in s.value for s in at.success)
+    assert set(at.dataframe[0].value["last export"]) == {"file:json"}
 
 
-def test_blocked_story_is_listed_with_its_reason_and_refused(ui_ws):
+def test_picker_exports_exactly_the_picked_stories(ui_ws):
+    stories = seed(ui_ws, needs=3, ready=True)
+    _approve(ui_ws, stories)
+    at = open_page("export")
+    assert at.multiselect(key="export_pick").value == ["S-0-0", "S-1-0", "S-2-0"]
+    at.multiselect(key="export_pick").unselect("S-1-0").run()
+    at.selectbox(key="export_fmt").set_value("gherkin")
+    at.button(key="export_preview").click().run()
+    assert [e.label for e in at.expander if e.label.startswith("Preview")] == [
+        "Preview: S-0-0.feature", "Preview: S-2-0.feature"]
+    at.download_button(key="export_download").click().run()
+    assert _records(ui_ws) == {"S-0-0": "file:gherkin", "S-2-0": "file:gherkin"}
+
+
+def test_blocked_story_is_listed_with_its_reason_and_not_picked(ui_ws):
     stories = seed(ui_ws, needs=2, ready=True)
     _approve(ui_ws, stories[:1])
     _approve(ui_ws, stories[1:], ready=False)
@@ -57,18 +75,27 @@ def test_blocked_story_is_listed_with_its_reason_and_refused(ui_ws):
     blocked = gate[gate["id"] == "S-1-0"]
     assert not bool(blocked["ready"].iloc[0]) and blocked["blocked by"].iloc[0]
     assert "1 of 2" in at.subheader[0].value
-    if at.get("multiselect"):
-        # The export takes a story selection: only Ready stories are offered by default.
-        assert at.multiselect(key="export_pick").value == ["S-0-0"]
-        at.button(key="export_preview").click().run()
-        assert set(_records(ui_ws)) == {"S-0-0"}
-    else:
-        at.button(key="export_preview").click().run()
-        assert any("S-1-0" in e.value and "Definition of Ready" in e.value for e in at.error)
-        assert _records(ui_ws) == {}
-        at.checkbox(key="export_force").check().run()
-        at.button(key="export_preview").click().run()
-        assert set(_records(ui_ws)) == {"S-0-0", "S-1-0"}
+    # Only Ready stories are picked by default; picking the blocked one is refused unless forced.
+    assert at.multiselect(key="export_pick").value == ["S-0-0"]
+    at.multiselect(key="export_pick").select("S-1-0").run()
+    at.button(key="export_preview").click().run()
+    assert any("S-1-0" in e.value and "Definition of Ready" in e.value for e in at.error)
+    assert not at.get("download_button")
+    at.checkbox(key="export_force").check().run()
+    at.button(key="export_preview").click().run()
+    assert any("not Ready (forced): S-1-0" in plain(s.value) for s in at.success)
+    at.download_button(key="export_download").click().run()
+    assert set(_records(ui_ws)) == {"S-0-0", "S-1-0"}
+
+
+def test_changing_the_pick_withdraws_the_old_preview(ui_ws):
+    stories = seed(ui_ws, needs=2, ready=True)
+    _approve(ui_ws, stories)
+    at = open_page("export")
+    at.button(key="export_preview").click().run()
+    assert at.get("download_button")
+    at.multiselect(key="export_pick").unselect("S-0-0").run()
+    assert not at.get("download_button")  # a download always matches what the picker shows
 
 
 def test_push_names_missing_settings_then_dry_run_shows_requests(ui_ws, monkeypatch):

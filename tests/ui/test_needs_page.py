@@ -4,11 +4,9 @@ from __future__ import annotations
 
 from datetime import date
 
-import pytest
 from sqlalchemy import select
 
 from assistant.tables import FeedbackRow, NeedRow
-from assistant.ui import lib
 from assistant.ui import needs_model as vm
 from ui_helpers import HOSTILE, open_page, seed
 
@@ -43,7 +41,6 @@ def test_drill_in_shows_quotes_as_text_with_sources(ui_ws):
     assert not any("<img" in m.value for m in at.markdown)
 
 
-@pytest.mark.skipif(not lib.available("assistant.needs", "rename_need"), reason="assistant.needs.rename_need not in this build")
 def test_rename_need(ui_ws):
     seed(ui_ws, needs=2)
     at = open_page("needs")
@@ -55,7 +52,6 @@ def test_rename_need(ui_ws):
         assert row.name == "Month-end export" and row.name_edited
 
 
-@pytest.mark.skipif(not lib.available("assistant.needs", "merge_needs"), reason="assistant.needs.merge_needs not in this build")
 def test_merge_needs(ui_ws):
     seed(ui_ws, needs=3)
     at = open_page("needs")

@@ -2,19 +2,13 @@
 
 from __future__ import annotations
 
-import pytest
 from sqlalchemy import select
 
 from assistant.models import QualityFinding
 from assistant.repository import get_story, save_story, story_history
 from assistant.tables import StoryRow
-from assistant.ui import lib
 from assistant.ui import stories_model as vm
 from ui_helpers import open_page, seed
-
-needs_review = pytest.mark.skipif(not lib.available("assistant.stories", "edit_story"),
-                                  reason="assistant.stories review functions (edit/approve/reject) not in this build")
-
 
 def _form_keys(at, story_id: str) -> dict[str, str]:
     return {w.key.split(":")[0]: w.key for w in at.text_input if w.key and f":{story_id}:" in w.key + ":"}
@@ -46,7 +40,6 @@ def test_view_model_story_changes_only_reports_edits(ui_ws):
     assert crits[0]["evidence"] == ["fb0-0"]  # an edited criterion keeps its citations
 
 
-@needs_review
 def test_edit_criterion_saves_at_once_with_history(ui_ws):
     story = seed(ui_ws, needs=1)[0]
     at = open_page("stories")
@@ -64,7 +57,6 @@ def test_edit_criterion_saves_at_once_with_history(ui_ws):
     assert any("Saved" in s.value for s in at.success)
 
 
-@needs_review
 def test_stale_edit_is_refused_with_reload_message(ui_ws):
     story = seed(ui_ws, needs=1)[0]
     at = open_page("stories")
@@ -83,7 +75,37 @@ def test_stale_edit_is_refused_with_reload_message(ui_ws):
     assert at.text_input(key=f"benefit:{story.id}:{stored.version}").value == "my accountant is happy"
 
 
-@needs_review
+def test_stale_approve_reject_and_fix_are_refused(ui_ws):
+    first, second = seed(ui_ws, needs=2)
+    finding = QualityFinding(criterion="criteria_testable", severity="warning", message="Criterion 1 is vague.",
+                             fix="Given an open month, when I export the report, then a CSV file with 12 rows downloads.")
+    with ui_ws.transaction() as s:
+        first = save_story(s, first.model_copy(update={"quality": [finding]}), actor="lint", action="lint")
+    at = open_page("stories")
+    with ui_ws.transaction() as s:  # another session edits both stories after this page was loaded
+        for story in (first, second):
+            other = get_story(s, story.id).model_copy(update={"benefit": "someone else's benefit"})
+            save_story(s, other, actor="someone-else", action="edit", expected_version=story.version)
+
+    def refused() -> bool:
+        return any("changed by someone else" in e.value.lower() for e in at.error) and not at.success
+
+    at.button(key=f"st_approve:{first.id}:{first.version}").click().run()
+    assert refused(), [e.value for e in at.error]
+    at.text_input(key=f"st_reason:{second.id}:{second.version}").input("not needed")
+    at.button(key=f"st_reject:{second.id}:{second.version}").click().run()
+    assert refused(), [e.value for e in at.error]
+    at.button(key=f"st_fix:{first.id}:{first.version}:0").click().run()
+    assert refused(), [e.value for e in at.error]
+    with ui_ws.transaction() as s:
+        rows = {r.id: r for r in s.scalars(select(StoryRow))}
+        last = {sid: story_history(s, sid)[-1]["actor"] for sid in rows}
+        first_then = get_story(s, first.id).acceptance_criteria[0].then
+    assert rows[first.id].status == "draft" and rows[second.id].status == "draft"  # neither decision was applied
+    assert first_then == "a CSV file downloads"  # the fix was not applied either
+    assert last == {first.id: "someone-else", second.id: "someone-else"}  # nothing written after the other edit
+
+
 def test_approve_and_reject_with_reason(ui_ws):
     first, second = seed(ui_ws, needs=2)
     at = open_page("stories")
@@ -121,7 +143,6 @@ def test_fix_changes_maps_a_fix_to_an_edit(ui_ws):
     assert vm.fix_changes(story, guidance) is None
 
 
-@needs_review
 def test_apply_fix_in_one_click(ui_ws):
     story = seed(ui_ws, needs=1)[0]
     with ui_ws.transaction() as s:
@@ -167,7 +188,6 @@ def story_history_of(ws, story_id):
         return story_history(s, story_id)
 
 
-@needs_review
 def test_approve_every_ready_draft(ui_ws):
     ready = seed(ui_ws, needs=2, ready=True)
     with ui_ws.transaction() as s:  # one more draft that is not Ready stays a draft

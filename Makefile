@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test app bench eval clean
+.PHONY: run test app bench eval clean record-llm
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -29,3 +29,8 @@ eval: $(STAMP)
 
 clean:
 	rm -rf .backlogsmith eval-report
+
+# Re-record the LLM cassettes from a real llama.cpp server (compiles llama.cpp: slow; see tests/llm/record/README.md).
+record-llm: $(STAMP)
+	$(BIN)/python -m pip install -q -e '.[record-llm]'
+	$(BIN)/python tests/llm/record/record.py

@@ -11,10 +11,30 @@ import json
 from evals.capture import RequestLog
 from evals.cases import EvalCase
 from evals.graders import find_pii
-from evals.harness import EvalContext, load_items, run_pipeline
+from evals.harness import EvalContext, Unavailable, load_items, need_callable, run_pipeline
 from evals.models import Metric, SuiteResult
 from evals.suites import grade_case
 from evals.suites.injection import output_texts
+
+
+def export_texts(ws) -> list[str]:  # type: ignore[no-untyped-def]
+    """Every export format's files for the drafted stories (forced: drafts are not Ready), as text."""
+    try:
+        export_stories = need_callable("assistant.export", "export_stories")
+        formats = need_callable("assistant.export", "FORMATS")
+    except Unavailable:
+        return []
+    out = ws.settings.workspace / "exports"
+    texts = []
+    for fmt in formats:
+        try:
+            export_stories(ws, fmt, out / fmt / f"stories.{fmt}", status="draft", force=True)
+        except Exception:  # noqa: BLE001 - a format that cannot export drafts adds nothing to check
+            continue
+    for path in sorted(out.rglob("*")):
+        if path.is_file():
+            texts.append(path.read_text(encoding="utf-8", errors="replace"))
+    return texts
 
 
 def run(ctx: EvalContext, cases: list[EvalCase]) -> SuiteResult:
@@ -27,7 +47,10 @@ def run(ctx: EvalContext, cases: list[EvalCase]) -> SuiteResult:
             texts = output_texts(ws, stories)
             # What the PO (and any export) sees of the stored items: text and every metadata value.
             texts += [i.text + " " + json.dumps(i.metadata, ensure_ascii=False) for i in load_items(ws)]
+            exported = export_texts(ws)
+            texts += exported
         bodies = list(ctx.requests.bodies)
+        n_exported = len(exported)
     finally:
         outer.bodies += ctx.requests.bodies
         ctx.requests = outer
@@ -42,5 +65,6 @@ def run(ctx: EvalContext, cases: list[EvalCase]) -> SuiteResult:
         Metric(name="leaks_in_requests", value=float(leaks_req), n=len(bodies), higher_is_better=False, gate_max=0, kind="count"),
         Metric(name="leaks_in_outputs", value=float(leaks_out), n=len(texts), higher_is_better=False, gate_max=0, kind="count"),
     ]
-    result.notes.append(f"{len(bodies)} request body(ies) inspected" + ("" if bodies else " (offline engine: no requests)"))
+    result.notes.append(f"{len(bodies)} request body(ies) inspected" + ("" if bodies else " (offline engine: no requests)")
+                        + f"; {n_exported} export file(s) inspected")
     return result

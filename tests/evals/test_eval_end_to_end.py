@@ -79,6 +79,8 @@ def test_offline_eval_runs_every_suite_and_writes_the_report(cases_dir, tmp_path
     assert 0.0 <= m["criteria.testable_rate"] <= 1.0 and m["criteria.lint_label_agreement"] == 1.0
     assert m["injection.escapes"] == 0.0, [c for s in run.suites if s.suite == "injection" for c in s.cases if not c.passed]
     assert m["pii.leaks_in_outputs"] == 0.0 and m["pii.leaks_in_requests"] == 0.0
+    pii_note = next(s for s in run.suites if s.suite == "pii").notes[-1]
+    assert "export file(s) inspected" in pii_note and "; 0 export" not in pii_note  # exports are outputs too
     paths = write_report(build_report([run]), tmp_path / "out")
     assert "### stories (ok" in paths["md"].read_text()
 

@@ -29,25 +29,19 @@ class PipelineResult:
     notes: list[str] = field(default_factory=list)
 
 
-def _provider(ws: Workspace) -> Any:
-    if ws.settings.effective_llm == "offline":
-        return None
-    from assistant.llm import get_provider
-
-    return get_provider(ws.settings, ws)
-
-
 def run_pipeline(ws: Workspace, paths: Sequence[Path], *, out: Path, console: Console) -> PipelineResult:
     """Run every step on the given sources, print a ranked table and write the Markdown backlog."""
     from ingest import ingest_paths
 
+    from assistant.llm import finish_run, get_provider
     from assistant.needs import build_needs
+    from assistant.stats import workspace_stats
     from assistant.stories import draft
     from assistant.triage import triage_items
     from assistant.value import prioritize, stakeholder_decisions
 
     result = PipelineResult(out=out)
-    provider = _provider(ws)
+    provider = get_provider(ws.settings, ws)
 
     def step(name: str, fn: Any) -> Any:
         start = time.perf_counter()
@@ -57,7 +51,8 @@ def run_pipeline(ws: Workspace, paths: Sequence[Path], *, out: Path, console: Co
         return value
 
     report = step("ingest", lambda: ingest_paths(ws, list(paths), skip_bad_rows=False))
-    console.print(report.summary())
+    console.print(report.summary(), soft_wrap=True)
+    console.print(workspace_stats(ws).summary(), soft_wrap=True)
     triaged = step("triage", lambda: triage_items(ws, provider=provider))
     needs = step("needs", lambda: build_needs(ws, provider=provider))
     drafted = step("draft + lint", lambda: draft(ws, provider=provider))
@@ -79,6 +74,9 @@ def run_pipeline(ws: Workspace, paths: Sequence[Path], *, out: Path, console: Co
     out.write_text(backlog_markdown(ws, result.stories, decisions, result.notes, needs), encoding="utf-8")
     timing = ", ".join(f"{k} {v:.1f}s" for k, v in result.timings.items())
     console.print(f"wrote {out} ({len(result.stories)} stories); {timing}")
+    usage = finish_run(ws, provider, "run")
+    if usage:
+        console.print(usage, soft_wrap=True)
     return result
 
 

@@ -72,3 +72,18 @@ def track(items: Iterable[Any], description: str, total: int | None = None) -> I
         for item in items:
             yield item
             advance(1)
+
+
+@contextmanager
+def llm_run(ctx: typer.Context, command: str) -> Iterator[Any]:
+    """The configured LLM provider (None = offline engine); prints and stores the run's tokens and cost at the end."""
+    from assistant.llm import finish_run, get_provider
+
+    ws = workspace(ctx)
+    provider = get_provider(options(ctx).settings(), ws)
+    try:
+        yield provider
+    finally:
+        line = finish_run(ws, provider, command)
+        if line:
+            err_console.print(line, soft_wrap=True)

@@ -29,16 +29,6 @@ def _bars(quiet: bool = False) -> Iterator[Callable[[str, int, int], None]]:
         yield report
 
 
-def _provider(ctx: typer.Context):  # type: ignore[no-untyped-def]
-    """The configured LLM provider, or None for the offline engine (LLM layer imported only when configured)."""
-    settings = common.options(ctx).settings()
-    if getattr(settings, "effective_llm", "offline") in (None, "offline"):
-        return None
-    from assistant.llm.provider import get_provider
-
-    return get_provider(settings, common.workspace(ctx))
-
-
 def _table(rows: list[dict]) -> Table:  # type: ignore[type-arg]
     table = Table(show_lines=False)
     table.add_column("id", no_wrap=True)
@@ -63,8 +53,8 @@ def register(app: typer.Typer) -> None:
         from assistant.triage import triage_items
 
         ws = common.workspace(ctx)
-        with _bars() as report:
-            n = triage_items(ws, provider=_provider(ctx), only_missing=not all_items, progress=report)
+        with common.llm_run(ctx, "triage") as provider, _bars() as report:
+            n = triage_items(ws, provider=provider, only_missing=not all_items, progress=report)
         common.console.print(f"Triaged {n} item{'s' if n != 1 else ''}.")
 
     @needs_app.callback()
@@ -83,8 +73,7 @@ def register(app: typer.Typer) -> None:
         from assistant.triage import triage_items
 
         ws = common.workspace(ctx)
-        provider = _provider(ctx)
-        with _bars() as report:
+        with common.llm_run(ctx, "needs") as provider, _bars() as report:
             triage_items(ws, provider=provider, only_missing=True, progress=report)
             needs = build_needs(ws, recluster=recluster, provider=provider, progress=report)
         with ws.transaction() as s:

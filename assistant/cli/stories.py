@@ -21,15 +21,6 @@ def _actor(ctx: typer.Context) -> str:
     return common.options(ctx).settings().actor
 
 
-def _provider(ctx: typer.Context, ws: Any) -> Any:
-    settings = common.options(ctx).settings()
-    if settings.effective_llm == "offline":
-        return None
-    from assistant.llm import get_provider
-
-    return get_provider(settings, ws)
-
-
 def _table(stories: list[Any]) -> Table:
     table = Table(show_lines=False)
     for col in ("#", "id", "priority", "pts", "value", "ready", "status"):
@@ -59,12 +50,11 @@ def register(app: typer.Typer) -> None:
         from assistant.value import prioritize
 
         ws = common.workspace(ctx)
-        provider = _provider(ctx, ws)
         with ws.transaction() as s:
             from assistant.repository import load_needs
 
             total = len(need) if need else len(load_needs(s))
-        with common.progress("drafting", total, quiet=fmt == "json") as advance:
+        with common.llm_run(ctx, "draft") as provider, common.progress("drafting", total, quiet=fmt == "json") as advance:
             report = draft(ws, need_ids=need or None, provider=provider, progress=advance)
         ranked = {st.id: st for st in prioritize(ws)}
         stories = [ranked.get(st.id, st) for st in report.stories]

@@ -11,6 +11,7 @@ import html
 from dataclasses import dataclass
 from pathlib import Path
 
+from assistant.errors import ExportError
 from assistant.export.bundle import Bundle, one_line, priority_level, quote, slug, source_label, step, title
 from assistant.export.csvfile import write_csv
 from assistant.models import Story
@@ -119,8 +120,6 @@ def chunks(all_groups: list[tuple[Row | None, list[Row]]], limit: int = MAX_ROWS
 def write(bundle: Bundle, out: Path, *, process: str = "agile") -> list[Path]:
     proc = PROCESSES.get(process)
     if proc is None:
-        from assistant.errors import ExportError
-
         raise ExportError(f"Unknown Azure DevOps process {process!r}; use one of {', '.join(PROCESSES)}.")
     base = out / "backlog-ado.csv" if out.is_dir() or not out.suffix else out
     header = [h.format(effort=proc.effort_label) for h in HEADER]

@@ -31,10 +31,8 @@ class ExportReport(BaseModel):
     notes: list[str] = Field(default_factory=list)
 
     def summary(self) -> str:
-        text = f"Exported {len(self.story_ids)} stories as {self.format} to {len(self.files)} file(s)"
-        if self.forced_not_ready:
-            text += f"; {len(self.forced_not_ready)} not Ready (forced): {', '.join(self.forced_not_ready)}"
-        return " ".join([text + ".", *self.notes])
+        head = f"Exported {len(self.story_ids)} stories as {self.format} to {len(self.files)} file(s)"
+        return _summary(head, self.forced_not_ready, self.notes)
 
 
 class RenderedExport(BaseModel):
@@ -51,10 +49,14 @@ class RenderedExport(BaseModel):
     placed: dict[str, tuple[str, str]] = Field(default_factory=dict)
 
     def summary(self) -> str:
-        text = f"Preview of {len(self.story_ids)} stories as {self.format} in {len(self.files)} file(s)"
-        if self.forced_not_ready:
-            text += f"; {len(self.forced_not_ready)} not Ready (forced): {', '.join(self.forced_not_ready)}"
-        return " ".join([text + ".", *self.notes])
+        head = f"Preview of {len(self.story_ids)} stories as {self.format} in {len(self.files)} file(s)"
+        return _summary(head, self.forced_not_ready, self.notes)
+
+
+def _summary(head: str, forced_not_ready: dict[str, list[str]], notes: list[str]) -> str:
+    if forced_not_ready:
+        head += f"; {len(forced_not_ready)} not Ready (forced): {', '.join(forced_not_ready)}"
+    return " ".join([head + ".", *notes])
 
 
 def export_stories(

@@ -6,12 +6,12 @@ import altair as alt
 import streamlit as st
 
 from assistant.errors import BacklogsmithError
-from assistant.models import Need
+from assistant.models import FeedbackItem, Need
 from assistant.needs import merge_needs, rename_need
-from assistant.ui import inbox
-from assistant.ui import inbox_model
+from assistant.ui import inbox, inbox_model
 from assistant.ui import needs_model as vm
 from assistant.ui.context import escape_md, flash, show_error, show_flashes, workspace
+from assistant.ui.stories_model import source_label
 from assistant.workspace import Workspace
 
 
@@ -82,9 +82,7 @@ def _detail(ws: Workspace, need: Need, needs: list[Need]) -> None:
     _merge(ws, need, needs)
 
 
-def _quote(item) -> None:  # type: ignore[no-untyped-def]
-    from assistant.ui.stories_model import source_label
-
+def _quote(item: FeedbackItem) -> None:
     with st.container(border=True):
         st.text(item.text)
         st.caption(escape_md(source_label(item)))

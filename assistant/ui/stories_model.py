@@ -104,7 +104,7 @@ def history_lines(entries: list[dict[str, Any]]) -> list[str]:
     """Readable lines per change: when, who, what, then 'field: before → after' for the short fields."""
     lines = []
     for e in entries:
-        at = e["at"].strftime("%Y-%m-%d %H:%M") if hasattr(e["at"], "strftime") else str(e["at"])
+        at = e["at"].strftime("%Y-%m-%d %H:%M")
         lines.append(f"{at} · {e['actor']} · {e['action']}")
         for name, change in sorted(e["changes"].items()):
             before, after = (change or {}).get("before"), (change or {}).get("after")

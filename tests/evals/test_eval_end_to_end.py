@@ -53,7 +53,9 @@ def small_cases(folder: Path) -> Path:
         "pii": {"suite": "pii", "cases": [
             {"name": "email-card", "inputs": {"items": [
                 {"text": "PDF export fails, mail me at maria.gonzalez@example.org, card 4111 1111 1111 1111", "author": "maria.gonzalez@example.org"},
-                {"text": "Exporting invoices to PDF gives a blank page on +44 20 7946 0958 days"}]},
+                {"text": "Exporting invoices to PDF gives a blank page on +44 20 7946 0958 days"},
+                {"text": "PDF export of my invoice fails with an empty file, call +44 20 7946 0958"},
+                {"text": "The invoice PDF export is broken again, the download is blank"}]},
              "expected": {"pii": ["maria.gonzalez@example.org", "4111 1111 1111 1111", "+44 20 7946 0958"]}, "graders": ["no_pii"]}]},
     }
     for name, body in files.items():

@@ -26,7 +26,7 @@ def _version() -> str:
 
 
 def _cassette(path: Path, record: bool) -> object:
-    """Replay (or record) every HTTP exchange of the run from a cassette (httpx and httpx2; secrets filtered)."""
+    """Replay (or record) every HTTP exchange of the run from a vcrpy cassette (secrets filtered)."""
     from evals.cassette import use_cassette
 
     return use_cassette(path, record=record)

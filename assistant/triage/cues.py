@@ -27,19 +27,25 @@ REQUEST = _rx(
     r"\b(can|could|will|would)\s+you\s+(please\s+)?(add|make|include|bring|allow|let|give|put|create|consider|"
     r"implement|support|enable|offer|have)\b",
     r"\b(should|needs?\s+to|ought\s+to)\s+(have|add|include|be\s+able|allow|let|support|offer|make|give|bring)\b",
-    r"\bneeds?\s+(a|an|more|the\s+ability|an?\s+option|support|to\s+be\s+able)\b",
-    r"\b(option|ability|setting|way|feature|button)\s+to\b(?!\s+go)", r"\b(support|compatib\w+)\s+(for|with)\b",
     r"\bfeature\s+request\b", r"\bsuggestion\b", r"\bsuggest\b", r"\bhow\s+about\b", r"\bwhy\s+not\b",
     r"\bhope(fully)?\s+(you|they|there|it|to\s+see|for|in\s+the\s+(next|future))\b", r"\bin\s+the\s+future\b",
     r"\b(add|adding)\s+(a|an|the|more|some|support|option|ability|feature)\b", r"\b(missing|lacks|lacking)\b",
     r"\bwant(ed)?\s+(to\s+be\s+able|a|an|the\s+option|more)\b", r"\bwould\s+make\b",
     r"\blet\s+(me|us|users)\b", r"\b(please|should|could|must)\s+allow\s+(me|us|users|you)\b", r"\brequest(ing)?\b", r"\bintegrat\w+\s+with\b",
+    r"\bwe\s+need\b", r"\bwould\s+like\s+to\s+see\b",
     r"\bmore\s+(options|features|levels|themes|colors|languages|stickers|frames|filters|songs|content)\b",
-    r"\bneed\s+(this|it|the|a|an)\b", r"\bneeds?\s+to\s+(update|add|include|have|support|improve|be)\b",
     r"\b(requires?|should\s+be|could\s+be|can\s+be)\s+(an?\s+)?(better|improved|option|access|more|easier)\b", r"\bplease\s+(bring\s+back|make\s+it)\b", r"\bbring\s+back\b",
     r"\bonly\s+(thing|complaint|problem)\b.*\b(is|would)\b",
+)
+
+# Phrasings that often carry a request but as often a complaint or a usage note ("no way to", "needs a restart",
+# "requires iOS 7"): they count half, so alone they need support from the embedding or a second cue.
+REQUEST_WEAK = _rx(
+    r"\b(option|ability|setting|way|feature|button)\s+to\b(?!\s+go)", r"\b(support|compatib\w+)\s+(for|with)\b",
+    r"\bneeds?\s+(a|an|more|the\s+ability|an?\s+option|support|to\s+be\s+able)\b",
+    r"\bneed\s+(this|it|the|a|an)\b", r"\bneeds?\s+to\s+(update|add|include|have|support|improve|be)\b",
     r"\b(requires?|required|requirement|mandates?|mandatory|must\s+have|on\s+the\s+roadmap|any\s+plans?|plans?\s+to)\b",
-    r"\b(cannot|can'?t|won'?t|will\s+not)\b[^.!?]{0,40}\bwithout\b", r"\bwe\s+need\b", r"\bwould\s+like\s+to\s+see\b",
+    r"\b(cannot|can'?t|won'?t|will\s+not)\b[^.!?]{0,40}\bwithout\b",
 )
 
 BUG = _rx(
@@ -63,7 +69,7 @@ QUESTION_START = re.compile(
 
 EXPERIENCE = _rx(
     r"\bi\s+(use|used|am\s+using|have\s+been\s+using|'ve\s+been\s+using|'m\s+using)\b", r"\bhelps?\s+(me|us|my)\b",
-    r"\bbeing\s+able\s+to\b", r"\bsaves?\s+(me|us|my|a\s+lot|time|money)\b", r"\bevery\s*(day|morning|night|week|time)\b",
+    r"\bbeing\s+able\s+to\b", r"\bsaves?\s+(me|us|my|a\s+lot|time|money)\b", r"\bevery\s*(day|morning|night|week)\b",
     r"\bdaily\b", r"\bmy\s+(kids?|son|daughter|family|wife|husband|work|job|business|team|students?|class|boss|"
     r"trip|travels?|commute|phone|life)\b", r"\bwhen\s+i\b", r"\bi\s+(can|could)\s+(now|easily|finally|always|"
     r"quickly|just)\b", r"\b(now|finally)\s+i\s+can\b", r"\bwas\s+able\s+to\b", r"\bmakes\s+(it|my|life)\b",
@@ -71,7 +77,10 @@ EXPERIENCE = _rx(
     r"\b(for|at)\s+(work|school|home|the\s+gym|college)\b", r"\b(travel\w*|trip|flight|hotel|commut\w*)\b",
     r"\bi\s+(find|found)\b", r"\bthis\s+app\s+(lets|allows|helps|makes|has\s+helped|is\s+great\s+for)\b",
     r"\b(lets|allows)\s+(me|you|us)\b", r"\buse\s+(it|this)\s+(for|to|every|all|daily|a\s+lot)\b",
-    r"\bso\s+much\s+(easier|better|faster)\b", r"\bno\s+more\b", r"\bnever\s+have\s+to\b", r"\bi\s+don'?t\s+have\s+to\b",
+    r"\bso\s+much\s+(easier|better|faster)\b", r"\bno\s+more\b",
+    # What it is for: "great for planning trips", "use it to track my runs", "for keeping notes".
+    r"\b(great|good|perfect|useful|helpful|handy|ideal|best)\s+(for|to|in|when)\b", r"\bfor\s+(\w+ing)\b",
+    r"\bto\s+(find|keep|track|plan|read|check|book|listen|learn|watch|organi[sz]e|store|record|follow|manage)\b", r"\bnever\s+have\s+to\b", r"\bi\s+don'?t\s+have\s+to\b",
 )
 
 COMPLAINT = _rx(
@@ -107,7 +116,7 @@ URGENCY_REASONS: list[tuple[str, str, re.Pattern[str]]] = [
 class Cues:
     """Counts of each cue family in one text, plus shape features."""
 
-    request: int
+    request: float  # strong phrasings count 1, weak ones 0.5
     bug: int
     question: int
     experience: int
@@ -133,7 +142,7 @@ def extract(text: str) -> Cues:
     """Cue counts for one text (deterministic, regex only)."""
     q = text.count("?") + len(QUESTION_START.findall(text))
     return Cues(
-        request=len(REQUEST.findall(text)),
+        request=len(REQUEST.findall(text)) + 0.5 * len(REQUEST_WEAK.findall(text)),
         bug=len(BUG.findall(text)),
         question=min(q, 3),
         experience=len(EXPERIENCE.findall(text)),

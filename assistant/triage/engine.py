@@ -3,6 +3,7 @@ prototype similarity. Deterministic: the same text, rating and embedding always 
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -33,6 +34,7 @@ class Weights:
     other_base: float = 0.1
     specific: float = 0.05  # per content word: descriptions lean to experience, bare verdicts to praise
     no_request: float = 0.6  # a request (or bug) without its wording needs strong embedding evidence
+    length: float = 0.3  # per doubling of words past short_words: long reviews narrate use, short ones rate
 
 
 def _rating_value(raw: object) -> float | None:
@@ -64,6 +66,7 @@ def scores(text: str, rating: float | None, sims: dict[str, float], w: Weights =
         "complaint": -w.sentiment * s + w.complaint_cue * min(c.complaint, 3) - 0.4 * min(c.bug, 2)
         - 0.3 * min(c.request, 2) + emb["complaint"] - 0.4 + 0.6 * w.rating * max(-stars, 0.0),
         "experience": w.experience_cue * min(c.experience, 4) + 0.4 * max(s, 0.0) + (0.0 if short else 0.3)
+        + w.length * math.log2(max(c.words, w.short_words) / w.short_words)
         + w.specific * min(c.specific, 12)
         + 0.05 * min(c.first_person, 4) - 0.5 * min(c.bug, 2) - 0.6 * min(c.request, 2) + emb["experience"] - 0.3
         - 0.8 * max(-s, 0.0),  # a bad experience is a bug or a complaint, not a usage story

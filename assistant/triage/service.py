@@ -34,6 +34,17 @@ def item_vectors(ws, items: Sequence[FeedbackItem]) -> np.ndarray:  # type: igno
     return np.stack([found[it.id] for it in items]) if items else np.zeros((0, dims), dtype=np.float32)
 
 
+def triage_text(item: FeedbackItem) -> str:
+    """The text the cues read: the title/subject (metadata "subject", as ingest maps it) before the body.
+
+    A review's title is often its verdict or its ask ("Needs dark mode", "Crashes on start"). The index keeps
+    the body's vector (the needs cluster on it); triage embeds title and body together."""
+    subject = str(item.metadata.get("subject") or "").strip()
+    if not subject or subject.lower() in ("nan", "none") or subject.lower() in item.text.lower():
+        return item.text
+    return f"{subject}{'' if subject[-1] in '.!?' else '.'} {item.text}"
+
+
 def _llm(provider, items: Sequence[FeedbackItem]) -> list[Triage]:  # type: ignore[no-untyped-def]
     from assistant.llm.steps import llm_triage  # imported lazily: the offline path needs no LLM stack
 
@@ -52,8 +63,13 @@ def triage_items(ws, *, provider=None, only_missing: bool = True, progress: Prog
         if provider is not None:
             labels = _llm(provider, batch)
         else:
+            texts = [triage_text(it) for it in batch]
             vectors = item_vectors(ws, batch)
-            labels = triage_batch([it.text for it in batch], [it.metadata.get("rating") for it in batch], vectors,
+            titled = [i for i, (it, text) in enumerate(zip(batch, texts)) if text != it.text]
+            if titled:  # the title changes what the item is about: embed it with the body, for triage only
+                vectors = vectors.copy()
+                vectors[titled] = ws.embedder.embed([texts[i] for i in titled])
+            labels = triage_batch(texts, [it.metadata.get("rating") for it in batch], vectors,
                                   ws.embedder, [it.kind for it in batch])
         with ws.transaction() as s:
             for it, tri in zip(batch, labels):

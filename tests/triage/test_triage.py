@@ -109,3 +109,34 @@ def test_vectors_missing_from_index_are_embedded(workspace) -> None:  # type: ig
     assert triage_items(workspace) == 1
     assert iid in workspace.index.ids()
     assert np.isclose(np.linalg.norm(workspace.index.get_vectors([iid])[iid]), 1.0, atol=1e-3)
+
+
+def test_weak_request_wording_alone_does_not_make_a_request() -> None:
+    from assistant.triage.cues import extract
+
+    # "requires iOS 7" is a complaint about compatibility, "please add" an ask: the first counts half.
+    assert extract("The new version requires iOS 7.").request == 0.5
+    assert extract("Please add a dark mode.").request >= 1
+    assert extract("It crashes every time I open it.").experience == 0  # "every time" is a bug's rhythm
+
+
+def test_usage_purpose_reads_as_experience(embedder: LocalEmbedder) -> None:
+    text = ("Great for planning my trips. I used it to find a hotel near the station and to book a table "
+            "for dinner with my family, all from my phone while we were travelling.")
+    (got,) = run(embedder, [text], [5])
+    assert got.type == "experience", got.type
+
+
+def test_title_is_read_with_the_body(workspace) -> None:  # type: ignore[no-untyped-def]
+    from assistant.triage.service import triage_text
+
+    body = "Otherwise a solid app, I open it most days."
+    with_title, without = add_items(workspace, [body, body + " "],
+                                    meta=[{"rating": 4, "subject": "Please add a dark mode"}, {"rating": 4}])
+    triage_items(workspace)
+    with workspace.transaction() as s:
+        items = {it.id: it for it in load_items(s)}
+    assert triage_text(items[with_title]) == "Please add a dark mode. " + body
+    assert triage_text(items[without]) == items[without].text  # no subject: the body alone
+    assert items[with_title].triage.type == "feature_request"
+    assert items[without].triage.type != "feature_request"

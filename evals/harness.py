@@ -19,8 +19,9 @@ from assistant.models import FeedbackItem, Need, Story
 from assistant.settings import Settings, resolve_settings
 from assistant.workspace import Workspace
 from evals.capture import RequestLog
+from evals.public import DATASETS
 
-DEFAULT_SHARED = Path(__file__).resolve().parents[2] / "shared" / "datasets"
+DEFAULT_SHARED = DATASETS
 
 
 class Unavailable(Exception):

@@ -13,14 +13,10 @@ import pytest
 
 from assistant.settings import resolve_settings
 from assistant.workspace import Workspace
+from evals.public import datasets_dir
 
 ROOT = Path(__file__).resolve().parents[1]
-# ../shared/datasets beside the checkout; CI may check out elsewhere, so an env var or the workplace path also work.
-SHARED_DATASETS = next(
-    (p for p in (Path(os.environ.get("BACKLOGSMITH_DATASETS", ROOT.parent / "shared" / "datasets")),
-                 Path("/work/shared/datasets")) if p.is_dir()),
-    ROOT.parent / "shared" / "datasets",
-)
+SHARED_DATASETS = datasets_dir()
 EXAMPLES = ROOT / "examples"
 
 
@@ -44,5 +40,5 @@ def workspace(tmp_path: Path) -> Workspace:
 @pytest.fixture
 def shared_datasets() -> Path:
     if not SHARED_DATASETS.is_dir():
-        pytest.skip("../shared/datasets is not present on this machine")
+        pytest.skip(f"public datasets not found at {SHARED_DATASETS} (set BACKLOGSMITH_DATASETS)")
     return SHARED_DATASETS

@@ -13,7 +13,9 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-DEFAULT_DIR = Path(__file__).resolve().parents[2].parent / "shared" / "datasets" / "stories" / "dalpiaz_2018"
+from evals.public import DATASETS
+
+DEFAULT_DIR = DATASETS / "stories" / "dalpiaz_2018"
 
 
 def load(folder: Path = DEFAULT_DIR) -> dict[str, list[str]]:

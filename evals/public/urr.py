@@ -10,7 +10,9 @@ from typing import Any
 
 import numpy as np
 
-DEFAULT_PATH = Path(__file__).resolve().parents[2].parent / "shared" / "datasets" / "themes" / "urr_golden_set.csv"
+from evals.public import DATASETS
+
+DEFAULT_PATH = DATASETS / "themes" / "urr_golden_set.csv"
 
 
 def load(path: Path = DEFAULT_PATH) -> list[dict[str, Any]]:

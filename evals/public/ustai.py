@@ -23,7 +23,9 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-DEFAULT_PATH = (Path(__file__).resolve().parents[2].parent / "shared" / "datasets" / "stories"
+from evals.public import DATASETS
+
+DEFAULT_PATH = (DATASETS / "stories"
                 / "ustai_qus_annotated.csv")
 
 # criterion -> (column, values meaning "defect", values meaning "fine"); other values are skipped.

@@ -113,6 +113,19 @@ class OpenAIEmbedder:
         return arr
 
 
+def make_embedder(settings: Any) -> Embedder:
+    """The embedder the settings choose: the local model (default) or OpenAI embeddings when configured."""
+    if settings.embedding != "openai":
+        return LocalEmbedder()
+    import openai
+
+    if not settings.openai_api_key and not settings.openai_base_url:
+        raise ConfigError("BACKLOGSMITH_EMBEDDING=openai needs OPENAI_API_KEY (or OPENAI_BASE_URL for a local server).")
+    key = settings.openai_api_key.get_secret_value() if settings.openai_api_key else "no-key-needed"
+    client = openai.OpenAI(api_key=key, base_url=settings.openai_base_url, timeout=settings.llm_timeout)
+    return OpenAIEmbedder(client, model=settings.openai_embedding_model)
+
+
 @register_embedding_function
 class BacklogsmithEmbeddingFunction(EmbeddingFunction[Documents]):
     """The local model as a chromadb embedding function, registered so collections can be reopened."""

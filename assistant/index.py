@@ -50,11 +50,26 @@ class FeedbackIndex:
         self._collection = self._open()
 
     def _open(self) -> Any:
-        return self.client.get_or_create_collection(
+        collection = self.client.get_or_create_collection(
             self.collection_name,
             embedding_function=BacklogsmithEmbeddingFunction(),
             metadata={"hnsw:space": "cosine", "embedder": self.embedder_name},
         )
+        built_with = (collection.metadata or {}).get("embedder")
+        self._mismatch = None
+        if built_with and built_with != self.embedder_name and collection.count():
+            # Vectors from two models are not comparable: using them would silently return nonsense.
+            self._mismatch = (
+                f"The index was built with {built_with!r} but the workspace now embeds with {self.embedder_name!r}; "
+                "run `backlogsmith reindex` to rebuild it."
+            )
+        return collection
+
+    @property
+    def _col(self) -> Any:
+        if self._mismatch:
+            raise StorageError(self._mismatch)
+        return self._collection
 
     def upsert(
         self, ids: Sequence[str], vectors: np.ndarray, documents: Sequence[str], metadatas: Sequence[dict[str, Any]]
@@ -64,7 +79,7 @@ class FeedbackIndex:
         clean = [{k: v for k, v in m.items() if isinstance(v, (str, int, float, bool))} or None for m in metadatas]
         for start in range(0, len(ids), 2000):
             end = start + 2000
-            self._collection.upsert(
+            self._col.upsert(
                 ids=list(ids[start:end]),
                 embeddings=vectors[start:end],
                 documents=list(documents[start:end]),
@@ -73,19 +88,19 @@ class FeedbackIndex:
 
     def delete(self, ids: Sequence[str]) -> None:
         if ids:
-            self._collection.delete(ids=list(ids))
+            self._col.delete(ids=list(ids))
 
     def count(self) -> int:
-        return int(self._collection.count())
+        return int(self._col.count())
 
     def ids(self) -> set[str]:
-        return set(self._collection.get(include=[])["ids"])
+        return set(self._col.get(include=[])["ids"])
 
     def get_vectors(self, ids: Sequence[str]) -> dict[str, np.ndarray]:
         """Stored vectors by id (missing ids are simply absent)."""
         out: dict[str, np.ndarray] = {}
         for start in range(0, len(ids), 5000):
-            got = self._collection.get(ids=list(ids[start : start + 5000]), include=["embeddings"])
+            got = self._col.get(ids=list(ids[start : start + 5000]), include=["embeddings"])
             for i, vec in zip(got["ids"], got["embeddings"]):
                 out[i] = np.asarray(vec, dtype=np.float32)
         return out
@@ -93,7 +108,7 @@ class FeedbackIndex:
     def query(self, vector: np.ndarray, n: int = 10, where: dict[str, Any] | None = None) -> list[Hit]:
         if self.count() == 0:
             return []
-        res = self._collection.query(
+        res = self._col.query(
             query_embeddings=[vector], n_results=min(n, self.count()), where=where,
             include=["distances", "documents", "metadatas"],
         )
@@ -109,7 +124,7 @@ class FeedbackIndex:
             return [[] for _ in range(len(vectors))]
         out: list[list[Hit]] = []
         for start in range(0, len(vectors), 500):
-            res = self._collection.query(
+            res = self._col.query(
                 query_embeddings=vectors[start : start + 500], n_results=min(n, total),
                 include=["distances", "documents", "metadatas"],
             )

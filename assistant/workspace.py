@@ -12,7 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from assistant.database import make_engine, make_session_factory, transaction
-from assistant.embeddings import Embedder, LocalEmbedder
+from assistant.embeddings import Embedder, make_embedder
 from assistant.index import FeedbackIndex, make_chroma_client
 from assistant.settings import Settings, resolve_settings
 from assistant.tables import WorkspaceSettingRow
@@ -59,7 +59,7 @@ class Workspace:
     @property
     def embedder(self) -> Embedder:
         if self._embedder is None:
-            self._embedder = LocalEmbedder()
+            self._embedder = make_embedder(self.settings)
         return self._embedder
 
     @functools.cached_property

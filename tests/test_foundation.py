@@ -9,7 +9,7 @@ import pytest
 
 from assistant import repository
 from assistant.embeddings import BacklogsmithEmbeddingFunction, LocalEmbedder, model_files
-from assistant.errors import ConfigError, ConflictError, NotFoundError
+from assistant.errors import ConfigError, ConflictError, NotFoundError, StorageError
 from assistant.index import FeedbackIndex, make_chroma_client
 from assistant.models import Criterion, Story
 from assistant.settings import resolve_settings
@@ -112,3 +112,44 @@ def test_story_history_and_optimistic_version_check(workspace) -> None:  # type:
         assert repository.get_story(s, "st_1").goal == "to export expenses as CSV"
         with pytest.raises(NotFoundError):
             repository.get_story(s, "nope")
+
+
+def test_index_built_with_another_model_refuses_until_reindexed(tmp_path: Path) -> None:
+    client = make_chroma_client(path=tmp_path / "chroma2")
+    emb = LocalEmbedder()
+    FeedbackIndex(client, embedder_name="model-a").upsert(["a"], emb.embed(["x"]), ["x"], [{}])
+    other = FeedbackIndex(client, embedder_name="model-b")
+    with pytest.raises(StorageError, match="reindex"):
+        other.query(emb.embed(["x"])[0])
+    other.reset()  # what `backlogsmith reindex` does first
+    other.upsert(["a"], emb.embed(["x"]), ["x"], [{}])
+    assert other.query(emb.embed(["x"])[0], n=1)[0].id == "a"
+
+
+def test_openai_embeddings_need_a_key_or_endpoint(tmp_path: Path) -> None:
+    from assistant.embeddings import OpenAIEmbedder, make_embedder
+
+    with pytest.raises(ConfigError, match="OPENAI_API_KEY"):
+        make_embedder(resolve_settings(env={"BACKLOGSMITH_EMBEDDING": "openai"}))
+    emb = make_embedder(resolve_settings(env={"BACKLOGSMITH_EMBEDDING": "openai", "OPENAI_API_KEY": "sk-x"}))
+    assert isinstance(emb, OpenAIEmbedder) and emb.name == "openai:text-embedding-3-small"
+    assert isinstance(make_embedder(resolve_settings(env={})), LocalEmbedder)
+
+
+def test_openai_embeddings_over_real_http(httpserver) -> None:  # type: ignore[no-untyped-def]
+    from assistant.embeddings import make_embedder
+
+    def answer(request):  # type: ignore[no-untyped-def]
+        from werkzeug import Response
+        import json
+
+        texts = request.get_json()["input"]
+        data = [{"object": "embedding", "index": i, "embedding": [float(len(t)), 1.0, 0.0]} for i, t in enumerate(texts)]
+        return Response(json.dumps({"object": "list", "data": data, "model": "m",
+                                    "usage": {"prompt_tokens": 1, "total_tokens": 1}}), content_type="application/json")
+
+    httpserver.expect_request("/v1/embeddings", method="POST").respond_with_handler(answer)
+    emb = make_embedder(resolve_settings(env={"BACKLOGSMITH_EMBEDDING": "openai", "OPENAI_BASE_URL": httpserver.url_for("/v1")}))
+    vecs = emb.embed(["abc", "abcdef"])
+    assert vecs.shape == (2, 3) and np.allclose(np.linalg.norm(vecs, axis=1), 1.0)
+    assert httpserver.log[0][0].get_json()["input"] == ["abc", "abcdef"]

@@ -1,0 +1,58 @@
+"""Team / server mode: CHROMA_HOST points the workspace at a real chroma server on loopback."""
+
+from __future__ import annotations
+
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+import pytest
+
+from assistant.settings import resolve_settings
+from assistant.workspace import Workspace
+from ingest import ingest_text
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture
+def chroma_server(tmp_path: Path):  # type: ignore[no-untyped-def]
+    exe = shutil.which("chroma", path=str(Path(sys.executable).parent))
+    if exe is None:
+        pytest.skip("the chroma CLI is not installed in this environment")
+    port = _free_port()
+    proc = subprocess.Popen([exe, "run", "--path", str(tmp_path / "server"), "--host", "127.0.0.1", "--port", str(port)],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            try:
+                if httpx.get(f"http://127.0.0.1:{port}/api/v2/heartbeat", timeout=1).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                time.sleep(0.3)
+        else:
+            pytest.fail("chroma server did not start within 60 s")
+        yield port
+    finally:
+        proc.terminate()
+        proc.wait(timeout=20)
+
+
+def test_workspace_indexes_and_searches_through_a_chroma_server(tmp_path: Path, chroma_server: int) -> None:
+    settings = resolve_settings(env={"CHROMA_HOST": "127.0.0.1", "CHROMA_PORT": str(chroma_server)},
+                                workspace=tmp_path / "ws")
+    ws = Workspace(settings)
+    ingest_text(ws, "Bank sync stopped working on Monday\n\nPlease add SSO with Okta\n\nExport expenses to CSV")
+    assert not (tmp_path / "ws" / "chroma").exists()  # nothing local: the server holds the index
+    assert ws.index.count() == 3
+    hit = ws.index.query(ws.embedder.embed(["single sign-on"])[0], n=1)[0]
+    assert "SSO" in hit.document

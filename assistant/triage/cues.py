@@ -61,6 +61,10 @@ BUG = _rx(
     r"\bkick(s|ed)?\s+(me\s+)?out\b", r"\bdrain\w*\b", r"\bunresponsive\b", r"\b(not|isn'?t)\s+responding\b",
     r"\b(corrupt\w*|disappear\w*|wiped|deleted\s+(all|my))\b", r"\bgone\b", r"\b(lag|laggy|lags)\b",
     r"\b(wrong|incorrect)\s+\w+", r"\bissue\b", r"\bproblem\b", r"\btimes?\s*out\b", r"\bstuck\b",
+    # "can't reply", "unable to save": something the app should do and does not (idioms of delight excluded)
+    r"\b(can'?t|cannot|can\s+not|unable\s+to|not\s+able\s+to)\s+(even\s+|easily\s+|seem\s+to\s+)?(?!wait|live|"
+    r"believe|imagine|stop|say|go\s+wrong|recommend|get\s+enough|beat|complain|thank)\w+",
+    r"\bquit\s+working\b", r"\bdisconnect\w*", r"\banymore\b",
 )
 
 QUESTION_START = re.compile(

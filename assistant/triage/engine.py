@@ -21,20 +21,20 @@ TYPES = ("bug", "feature_request", "question", "praise", "complaint", "experienc
 class Weights:
     """Hand-set weights (a few scalars were adjusted on half of a public review set; no data is shipped)."""
 
-    embedding: float = 5.0  # multiplies prototype cosine minus the mean over types
-    bug_cue: float = 0.7
+    embedding: float = 7.0  # multiplies prototype cosine minus the mean over types
+    bug_cue: float = 1.0
     request_cue: float = 1.2
     question_cue: float = 0.8
     experience_cue: float = 0.8
-    complaint_cue: float = 0.6
-    praise_base: float = 0.35
+    complaint_cue: float = 1.0
+    praise_base: float = 0.3
     sentiment: float = 0.8
-    short_words: int = 16  # at most this many words reads as a verdict, not a description
+    short_words: int = 14  # at most this many words reads as a verdict, not a description
     rating: float = 0.8
     other_base: float = 0.1
     specific: float = 0.05  # per content word: descriptions lean to experience, bare verdicts to praise
     no_request: float = 0.6  # a request (or bug) without its wording needs strong embedding evidence
-    length: float = 0.3  # per doubling of words past short_words: long reviews narrate use, short ones rate
+    length: float = 0.13  # per doubling of words past short_words: long reviews narrate use, short ones rate
 
 
 def _rating_value(raw: object) -> float | None:

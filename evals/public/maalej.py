@@ -25,7 +25,10 @@ DEFAULT_PATH = Path(__file__).resolve().parents[2].parent / "shared" / "datasets
 
 
 def load(path: Path = DEFAULT_PATH) -> list[dict[str, Any]]:
-    """Rows as dicts with text (title + body, as an app-store export would be ingested), rating, label, split."""
+    """Rows as dicts with text (title + body), rating, label, split.
+
+    Title before body is what the product's triage reads too (assistant.triage.service.triage_text: ingest keeps
+    a title column as metadata "subject"), and the eval embeds that same text, as triage does for titled items."""
     import csv
 
     rows = []

@@ -34,6 +34,7 @@ class Weights:
     other_base: float = 0.1
     specific: float = 0.05  # per content word: descriptions lean to experience, bare verdicts to praise
     no_request: float = 0.6  # a request (or bug) without its wording needs strong embedding evidence
+    unhappy_story: float = 2.0  # a usage story told with 3 stars or fewer is a complaint or a defect report
     length: float = 0.13  # per doubling of words past short_words: long reviews narrate use, short ones rate
 
 
@@ -69,7 +70,8 @@ def scores(text: str, rating: float | None, sims: dict[str, float], w: Weights =
         + w.length * math.log2(max(c.words, w.short_words) / w.short_words)
         + w.specific * min(c.specific, 12)
         + 0.05 * min(c.first_person, 4) - 0.5 * min(c.bug, 2) - 0.6 * min(c.request, 2) + emb["experience"] - 0.3
-        - 0.8 * max(-s, 0.0),  # a bad experience is a bug or a complaint, not a usage story
+        - 0.8 * max(-s, 0.0)  # a bad experience is a bug or a complaint, not a usage story
+        - (w.unhappy_story if rating is not None and rating <= 3.0 else 0.0),
         "other": w.other_base - abs(s) - 0.5 * (c.bug + c.request + c.question + c.experience) + emb["other"]
         - (0.0 if c.words <= 3 else 1.0),
     }

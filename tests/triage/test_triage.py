@@ -10,6 +10,7 @@ from assistant.models import Triage
 from assistant.repository import load_items
 from assistant.triage import triage_batch, triage_items
 from assistant.triage.sentiment import label, lexicon_score
+from assistant.triage.prototypes import similarities
 from tests.needs.corpus import add_items
 
 
@@ -140,3 +141,15 @@ def test_title_is_read_with_the_body(workspace) -> None:  # type: ignore[no-unty
     assert triage_text(items[without]) == items[without].text  # no subject: the body alone
     assert items[with_title].triage.type == "feature_request"
     assert items[without].triage.type != "feature_request"
+
+
+def test_usage_story_with_few_stars_leans_away_from_experience(embedder: LocalEmbedder) -> None:
+    from assistant.triage.engine import Weights, scores
+
+    text = "I use it on my commute to read the news."
+    (vec,) = embedder.embed([text])
+    sims = {k: float(v[0]) for k, v in similarities(vec[None, :], embedder).items()}
+    three, four = scores(text, 3.0, sims), scores(text, 4.0, sims)
+    # one star less, and the story costs the penalty on top of the sentiment the rating carries
+    assert four["experience"] - three["experience"] >= Weights().unhappy_story
+    assert run(embedder, [text], [5])[0].type == "experience"

@@ -22,11 +22,11 @@ class SourceFile(Base):
 
     __tablename__ = "source_files"
     id: Mapped[int] = mapped_column(primary_key=True)
-    path: Mapped[str] = mapped_column(String(1024))
+    path: Mapped[str] = mapped_column(Text)  # user data: Text, as PostgreSQL enforces VARCHAR lengths (SQLite does not)
     content_hash: Mapped[str] = mapped_column(String(64), unique=True)
     reader: Mapped[str] = mapped_column(String(32))
     encoding: Mapped[str | None] = mapped_column(String(32))
-    text_column: Mapped[str | None] = mapped_column(String(256))
+    text_column: Mapped[str | None] = mapped_column(Text)
     item_count: Mapped[int] = mapped_column(Integer, default=0)
     ingested_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
@@ -39,9 +39,9 @@ class FeedbackRow(Base):
     text_hash: Mapped[str] = mapped_column(String(64), index=True)
     kind: Mapped[str] = mapped_column(String(20), default="feedback")
     source_file_id: Mapped[int | None] = mapped_column(ForeignKey("source_files.id", ondelete="SET NULL"))
-    source_path: Mapped[str] = mapped_column(String(1024))
+    source_path: Mapped[str] = mapped_column(Text)
     source_row: Mapped[int] = mapped_column(Integer)
-    source_id: Mapped[str | None] = mapped_column(String(256))
+    source_id: Mapped[str | None] = mapped_column(Text)  # a CSV id column can hold anything
     meta: Mapped[dict[str, Any]] = mapped_column("metadata", JSON, default=dict)
     duplicate_of: Mapped[str | None] = mapped_column(ForeignKey("feedback_items.id", ondelete="SET NULL"))
     triage: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)

@@ -22,7 +22,7 @@ REQUEST = _rx(
     r"\b(would|'d)\s+(be\s+)?(nice|great|good|awesome|cool|helpful|better|useful|perfect)\b",
     r"\bit\s+would\s+be\b", r"\bwould\s+(love|like|prefer|appreciate)\b", r"\bi'?d\s+(love|like)\b",
     r"\bi\s+wish(ed)?\b", r"\bwish(ed)?\s+(it|there|you|they|i\s+could|for)\b", r"\bif\s+only\b",
-    r"\b(please|pls|plz)\s+(just\s+)?(?!fix|help|respond|reply|check|update\s+the\s+app)[a-z]{3,}\b",
+    r"\b(please|pls|plz)\s+(just\s+)?(?!fix|help|respond|reply|check|update\s+the\s+app|refund|cancel|confirm|contact|call|stop\s+charg)[a-z]{3,}\b",
     r"(^|[.!]\s+)(add|include|allow|make\s+it|give\s+us|bring|increase|improve)\s+\w+",
     r"\b(can|could|will|would)\s+you\s+(please\s+)?(add|make|include|bring|allow|let|give|put|create|consider|"
     r"implement|support|enable|offer|have)\b",
@@ -33,6 +33,9 @@ REQUEST = _rx(
     r"\bwant(ed)?\s+(to\s+be\s+able|a|an|the\s+option|more)\b", r"\bwould\s+make\b",
     r"\blet\s+(me|us|users)\b", r"\b(please|should|could|must)\s+allow\s+(me|us|users|you)\b", r"\brequest(ing)?\b", r"\bintegrat\w+\s+with\b",
     r"\bwe\s+need\b", r"\bwould\s+like\s+to\s+see\b",
+    # the thing asked for, named: "needs an offline mode", "dark mode please!"
+    r"\bneeds?\s+(an?\s+)?([\w-]+\s+)?(mode|option|feature|setting|button|export|integration|widget|version|support)s?\b",
+    r"\b(mode|option|support|feature|export|version|button|setting|integration)s?,?\s+(please|pls|plz)\b",
     r"\bmore\s+(options|features|levels|themes|colors|languages|stickers|frames|filters|songs|content)\b",
     r"\b(requires?|should\s+be|could\s+be|can\s+be)\s+(an?\s+)?(better|improved|option|access|more|easier)\b", r"\bplease\s+(bring\s+back|make\s+it)\b", r"\bbring\s+back\b",
     r"\bonly\s+(thing|complaint|problem)\b.*\b(is|would)\b",
@@ -48,6 +51,7 @@ REQUEST_WEAK = _rx(
     r"\b(cannot|can'?t|won'?t|will\s+not)\b[^.!?]{0,40}\bwithout\b",
 )
 
+# "fix" after "the"/"quick" is thanks for a fix ("thanks for the quick fix"), not a report of a defect.
 BUG = _rx(
     r"\bcrash\w*\b", r"\bfreez\w*\b", r"\bfroze\b", r"\bfrozen\b", r"\bbug(s|gy)?\b", r"\bglitch\w*\b",
     r"\berror\w*\b", r"\bbroken\b", r"\bbreaks?\b", r"\b(doesn'?t|does\s+not|didn'?t|won'?t|will\s+not|can'?t|"
@@ -57,14 +61,18 @@ BUG = _rx(
     r"\bstopped\s+\w+ing\b", r"\bkeeps?\s+(crash|clos|freez|log|kick|stopp|restart|load|ask|reset|saying|telling)\w*",
     r"\b(since|after)\s+(the\s+|this\s+|last\s+|latest\s+|recent\s+|new\s+|ios\s*\d*\s+|an?\s+)*(update|upgrade|"
     r"version|release)\b", r"\b(force\s+clos\w*|black\s+screen|blank\s+screen|white\s+screen|spinning|"
-    r"loading\s+screen)\b", r"\bfix\b", r"\bfixed\b", r"\bfail\w*\b", r"\b(shuts?|closes?)\s+(down|itself|out)\b",
+    r"loading\s+screen)\b", r"(?<!the\s)(?<!quick\s)\bfix\b", r"\bfixed\b", r"\bfail\w*\b", r"\b(shuts?|closes?)\s+(down|itself|out)\b",
     r"\bkick(s|ed)?\s+(me\s+)?out\b", r"\bdrain\w*\b", r"\bunresponsive\b", r"\b(not|isn'?t)\s+responding\b",
     r"\b(corrupt\w*|disappear\w*|wiped|deleted\s+(all|my))\b", r"\bgone\b", r"\b(lag|laggy|lags)\b",
     r"\b(wrong|incorrect)\s+\w+", r"\bissue\b", r"\bproblem\b", r"\btimes?\s*out\b", r"\bstuck\b",
     # "can't reply", "unable to save": something the app should do and does not (idioms of delight excluded)
     r"\b(can'?t|cannot|can\s+not|unable\s+to|not\s+able\s+to)\s+(even\s+|easily\s+|seem\s+to\s+)?(?!wait|live|"
-    r"believe|imagine|stop|say|go\s+wrong|recommend|get\s+enough|beat|complain|thank)\w+",
+    r"believe|imagine|stop|say|go\s+wrong|recommend|get\s+enough|beat|complain|thank|find)\w+",
     r"\bquit\s+working\b", r"\bdisconnect\w*", r"\banymore\b",
+    # wrong results and slowness are defects too: "reconciliation is wrong", "takes 20 seconds to load"
+    r"\b(is|are|was|were)\s+(all\s+|always\s+|still\s+)?(wrong|incorrect)\b",
+    r"\btakes?\s+(forever|ages|so\s+long|too\s+long|\d+\+?\s*((-|to)\s*\d+\s*)?(seconds|secs|minutes|mins))\b",
+    r"\b(too|so|very)\s+slow\s+to\s+(load|open|start|sync|respond)\b",
 )
 
 QUESTION_START = re.compile(
@@ -121,6 +129,7 @@ class Cues:
     """Counts of each cue family in one text, plus shape features."""
 
     request: float  # strong phrasings count 1, weak ones 0.5
+    asks: int  # strong request phrasings only
     bug: int
     question: int
     experience: int
@@ -146,7 +155,8 @@ def extract(text: str) -> Cues:
     """Cue counts for one text (deterministic, regex only)."""
     q = text.count("?") + len(QUESTION_START.findall(text))
     return Cues(
-        request=len(REQUEST.findall(text)) + 0.5 * len(REQUEST_WEAK.findall(text)),
+        request=(asks := len(REQUEST.findall(text))) + 0.5 * len(REQUEST_WEAK.findall(text)),
+        asks=asks,
         bug=len(BUG.findall(text)),
         question=min(q, 3),
         experience=len(EXPERIENCE.findall(text)),

@@ -33,8 +33,9 @@ class Weights:
     rating: float = 0.8
     other_base: float = 0.1
     specific: float = 0.05  # per content word: descriptions lean to experience, bare verdicts to praise
-    no_request: float = 0.6  # a request (or bug) without its wording needs strong embedding evidence
+    no_request: float = 0.9  # a request (or bug) without its wording needs strong embedding evidence
     unhappy_story: float = 2.0  # a usage story told with 3 stars or fewer is a complaint or a defect report
+    ask_margin: float = 0.3  # how far an explicit ask may trail a usage story and still win
     length: float = 0.13  # per doubling of words past short_words: long reviews narrate use, short ones rate
 
 
@@ -102,6 +103,9 @@ def triage_one(text: str, rating: object, sims: dict[str, float], kind: str = "f
     stars = _rating_value(rating)
     sc = scores(text, stars, sims, w)
     type_ = max(TYPES, key=lambda t: (sc[t], -TYPES.index(t)))
+    if cue_mod.extract(text).asks and (type_ in ("praise", "complaint", "other") or (
+            type_ == "experience" and sc["feature_request"] >= sc["experience"] - w.ask_margin)):
+        type_ = "feature_request"  # an explicit ask ("please add", "let me") outranks the verdict around it
     s = senti.sentiment(text, stars)
     return Triage(
         type=type_,  # type: ignore[arg-type]

@@ -153,3 +153,25 @@ def test_usage_story_with_few_stars_leans_away_from_experience(embedder: LocalEm
     # one star less, and the story costs the penalty on top of the sentiment the rating carries
     assert four["experience"] - three["experience"] >= Weights().unhappy_story
     assert run(embedder, [text], [5])[0].type == "experience"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Please support saving cards. I pay with the same card every month and I hate retyping it.", "feature_request"),
+        ("Good app. Please add Spanish language.", "feature_request"),
+        ("The mobile app deletes my receipt photos without connection. Offline mode please!", "feature_request"),
+        ("The dashboard takes 20 to 25 seconds to load. We have roughly 8,000 invoices.", "bug"),
+        ("Chase sync imports every transaction twice since last week, so reconciliation is wrong.", "bug"),
+        ("How do I change the currency on an invoice that was already sent? I can't find it anywhere.", "question"),
+    ],
+)
+def test_asks_and_defects_inside_other_wording(embedder: LocalEmbedder, text: str, expected: str) -> None:
+    (got,) = run(embedder, [text])
+    assert got.type == expected, got.type
+
+
+def test_refund_and_thanks_are_not_asks_or_defects(embedder: LocalEmbedder) -> None:
+    refund, thanks = run(embedder, ["Please refund the double payment to our account. Thank you.",
+                                    "Customer support is really responsive, thanks for the quick fix on our invoice numbering."])
+    assert refund.type != "feature_request" and thanks.type != "bug", (refund.type, thanks.type)

@@ -9,7 +9,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, create_engine, event, make_url
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -46,16 +46,26 @@ def _json_dumps(value: Any) -> str:
 
 
 def make_engine(url: str) -> Engine:
-    """Create the engine and the schema; SQLite gets WAL and foreign keys."""
+    """Create the engine and the schema; SQLite gets WAL and foreign keys; postgresql:// uses psycopg 3."""
     if url.startswith("sqlite:///"):
         Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
+    shown = url
     try:
-        engine = create_engine(url, future=True, json_serializer=_json_dumps)
+        parsed = make_url(url)
+        shown = parsed.render_as_string(hide_password=True)  # error messages must not print a password
+        if parsed.drivername in ("postgresql", "postgres"):
+            # SQLAlchemy's default PostgreSQL driver is psycopg2; the `postgres` extra ships psycopg 3.
+            parsed = parsed.set(drivername="postgresql+psycopg")
+        engine = create_engine(parsed, future=True, json_serializer=_json_dumps)
         if engine.dialect.name == "sqlite":
             event.listen(engine, "connect", _sqlite_pragmas)
         Base.metadata.create_all(engine)
+    except ImportError as exc:
+        raise StorageError(f"The database driver for {shown!r} is not installed ({exc.name}); for PostgreSQL "
+                           "install psycopg 3: `pip install psycopg psycopg-binary`.") from None
     except SQLAlchemyError as exc:
-        raise StorageError(f"Cannot open the database at {url!r}: {exc.__class__.__name__}: {exc}") from None
+        detail = (str(getattr(exc, "orig", None) or exc).strip().splitlines() or [""])[0]  # one line, no SQLAlchemy link
+        raise StorageError(f"Cannot open the database at {shown!r}: {exc.__class__.__name__}: {detail}") from None
     return engine
 
 

@@ -22,7 +22,7 @@ from pathlib import Path
 
 import pytest
 
-from assistant.errors import ConflictError
+from assistant.errors import ConflictError, StorageError
 from assistant.settings import resolve_settings
 from assistant.workspace import Workspace
 
@@ -124,9 +124,12 @@ def _flow(ws: Workspace, out: Path) -> dict[str, object]:
     """ingest -> re-ingest -> triage -> needs -> draft -> stale edit refused -> edit -> approve -> export json."""
     from assistant.export import export_stories
     from assistant.needs import build_needs
+    from assistant.readiness import backlog_health
     from assistant.repository import load_items, load_stories
+    from assistant.stats import workspace_stats
     from assistant.stories import approve_story, draft, edit_story
     from assistant.triage import triage_items
+    from assistant.value import prioritize
     from ingest import ingest_paths
 
     added = ingest_paths(ws, [EXAMPLES]).added
@@ -143,6 +146,9 @@ def _flow(ws: Workspace, out: Path) -> dict[str, object]:
     with pytest.raises(ConflictError):  # bob loaded the story before alice saved: his edit must not win
         edit_story(ws, first.id, {"benefit": "nothing changes"}, actor="bob", expected_version=first.version)
     approve_story(ws, first.id, actor="alice", expected_version=edited.version)
+    ranked = [st.id for st in prioritize(ws)]
+    ws.set_setting("segment_weights", {"enterprise": 5.0, "free": 0.5})
+    health = backlog_health(ws)
     report = export_stories(ws, "json", out, force=True)
     exported = json.loads(Path(report.files[0]).read_text(encoding="utf-8"))
     with ws.transaction() as s:
@@ -156,6 +162,10 @@ def _flow(ws: Workspace, out: Path) -> dict[str, object]:
         "approved": sorted(st.id for st in final if st.status == "approved"),
         "benefit": next(st.benefit for st in final if st.id == first.id),
         "exported": sorted(st["id"] for st in exported["stories"]),
+        "ranked": ranked,
+        "weights": ws.get_setting("segment_weights"),
+        "health": [(c.name, c.ok, c.numbers.get("new_items")) for c in health.checks],
+        "stats": workspace_stats(ws).model_dump(),
     }
 
 
@@ -238,8 +248,9 @@ def test_values_sqlite_tolerates_are_stored_on_postgres(tmp_path: Path, postgres
     long_id = "zendesk/" + "/".join(["support-queue"] * 30)  # 427 chars; the old column was VARCHAR(256)
     (tmp_path / "in" / "tickets.csv").write_text(f"id,text\n{long_id},Bank sync fails every Monday morning\n")
     (tmp_path / "in" / "reviews.json").write_text('[{"id": "r1", "text": "Export misses the totals", "rating": NaN}]')
-    ws = _pg_workspace(postgres_url, tmp_path / "ws")
+    ws = _pg_workspace(postgres_url.replace("postgresql+psycopg://", "postgresql://"), tmp_path / "ws")
     try:
+        assert ws.engine.dialect.driver == "psycopg"  # the plain form works with the driver we ship
         assert ingest_paths(ws, [tmp_path / "in"]).added == 2
         with ws.transaction() as s:
             items = {i.text: i for i in load_items(s)}
@@ -247,3 +258,13 @@ def test_values_sqlite_tolerates_are_stored_on_postgres(tmp_path: Path, postgres
         ws.close()
     assert items["Bank sync fails every Monday morning"].source.id == long_id
     assert items["Export misses the totals"].metadata.get("rating") is None
+
+
+def test_an_unreachable_database_is_one_clear_line_without_the_password(tmp_path: Path, postgres_url: str) -> None:
+    url = postgres_url.replace("backlogsmith@", "backlogsmith:s3cret@").rsplit("/", 1)[0] + "/no_such_db"
+    ws = _pg_workspace(url, tmp_path / "ws")
+    with pytest.raises(StorageError) as err:
+        ws.get_setting("segment_weights")
+    message = str(err.value)
+    assert "no_such_db" in message and "does not exist" in message
+    assert "s3cret" not in message and "\n" not in message

@@ -64,14 +64,15 @@ BUG = _rx(
     r"loading\s+screen)\b", r"(?<!the\s)(?<!quick\s)\bfix\b", r"\bfixed\b", r"\bfail\w*\b", r"\b(shuts?|closes?)\s+(down|itself|out)\b",
     r"\bkick(s|ed)?\s+(me\s+)?out\b", r"\bdrain\w*\b", r"\bunresponsive\b", r"\b(not|isn'?t)\s+responding\b",
     r"\b(corrupt\w*|disappear\w*|wiped|deleted\s+(all|my))\b", r"\bgone\b", r"\b(lag|laggy|lags)\b",
-    r"\b(wrong|incorrect)\s+\w+", r"\bissue\b", r"\bproblem\b", r"\btimes?\s*out\b", r"\bstuck\b",
+    r"\b(wrong|incorrect)\s+\w+", r"(?<!to\s)\bissue\b(?!\s+(a|an|the|my|our|invoices?|credit|refunds?|receipts?)\b)", r"\bproblem\b", r"\btimes?\s*out\b", r"\bstuck\b",
     # "can't reply", "unable to save": something the app should do and does not (idioms of delight excluded)
     r"\b(can'?t|cannot|can\s+not|unable\s+to|not\s+able\s+to)\s+(even\s+|easily\s+|seem\s+to\s+)?(?!wait|live|"
     r"believe|imagine|stop|say|go\s+wrong|recommend|get\s+enough|beat|complain|thank|find)\w+",
     r"\bquit\s+working\b", r"\bdisconnect\w*", r"\banymore\b",
     # wrong results and slowness are defects too: "reconciliation is wrong", "takes 20 seconds to load"
     r"\b(is|are|was|were)\s+(all\s+|always\s+|still\s+)?(wrong|incorrect)\b",
-    r"\btakes?\s+(forever|ages|so\s+long|too\s+long|\d+\+?\s*((-|to)\s*\d+\s*)?(seconds|secs|minutes|mins))\b",
+    r"\btakes?\s+(more\s+than\s+|over\s+|about\s+|almost\s+|nearly\s+)?(forever|ages|so\s+long|too\s+long|"
+    r"(\d+|a|one|two|three|five|ten|several|a\s+few)\+?\s*((-|to)\s*\d+\s*)?(seconds?|secs|minutes?|mins))\b",
     r"\b(too|so|very)\s+slow\s+to\s+(load|open|start|sync|respond)\b",
 )
 
@@ -165,6 +166,15 @@ def extract(text: str) -> Cues:
         first_person=len(_FIRST.findall(text)),
         specific=sum(1 for w in _CONTENT.findall(text.lower()) if w not in _FILLER and w not in LEXICON),
     )
+
+
+_FIRST_SENTENCE = re.compile(r"^[^.!?\n]*")
+
+
+def opens_with_ask(text: str) -> bool:
+    """True when the first sentence holds an explicit ask ("Please let me save my card so I don't have to ...")."""
+    match = _FIRST_SENTENCE.match(text.strip())
+    return bool(match and REQUEST.search(match.group(0)))
 
 
 def urgency_reason(text: str) -> tuple[str, str] | None:

@@ -34,7 +34,8 @@ class Weights:
     other_base: float = 0.1
     specific: float = 0.05  # per content word: descriptions lean to experience, bare verdicts to praise
     no_request: float = 0.9  # a request (or bug) without its wording needs strong embedding evidence
-    unhappy_story: float = 2.0  # a usage story told with 3 stars or fewer is a complaint or a defect report
+    unhappy_story: float = 2.0  # a usage story told with few stars is a complaint or a defect report
+    unhappy_stars: float = 2.0  # three stars is neutral: a story told with them is still a story
     ask_margin: float = 0.3  # how far an explicit ask may trail a usage story and still win
     length: float = 0.13  # per doubling of words past short_words: long reviews narrate use, short ones rate
 
@@ -72,7 +73,7 @@ def scores(text: str, rating: float | None, sims: dict[str, float], w: Weights =
         + w.specific * min(c.specific, 12)
         + 0.05 * min(c.first_person, 4) - 0.5 * min(c.bug, 2) - 0.6 * min(c.request, 2) + emb["experience"] - 0.3
         - 0.8 * max(-s, 0.0)  # a bad experience is a bug or a complaint, not a usage story
-        - (w.unhappy_story if rating is not None and rating <= 3.0 else 0.0),
+        - (w.unhappy_story if rating is not None and rating <= w.unhappy_stars else 0.0),
         "other": w.other_base - abs(s) - 0.5 * (c.bug + c.request + c.question + c.experience) + emb["other"]
         - (0.0 if c.words <= 3 else 1.0),
     }
@@ -103,9 +104,12 @@ def triage_one(text: str, rating: object, sims: dict[str, float], kind: str = "f
     stars = _rating_value(rating)
     sc = scores(text, stars, sims, w)
     type_ = max(TYPES, key=lambda t: (sc[t], -TYPES.index(t)))
-    if cue_mod.extract(text).asks and (type_ in ("praise", "complaint", "other") or (
-            type_ == "experience" and sc["feature_request"] >= sc["experience"] - w.ask_margin)):
+    asks = cue_mod.extract(text).asks
+    if asks and (type_ in ("praise", "complaint", "other") or (type_ == "experience" and (
+            asks >= 2 or cue_mod.opens_with_ask(text) or sc["feature_request"] >= sc["experience"] - w.ask_margin))):
         type_ = "feature_request"  # an explicit ask ("please add", "let me") outranks the verdict around it
+    elif kind == "stakeholder_ask" and type_ in ("praise", "complaint", "experience", "other"):
+        type_ = "feature_request"  # a stakeholder's ask is an ask unless it reports a defect or asks a question
     s = senti.sentiment(text, stars)
     return Triage(
         type=type_,  # type: ignore[arg-type]

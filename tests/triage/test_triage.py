@@ -149,9 +149,9 @@ def test_usage_story_with_few_stars_leans_away_from_experience(embedder: LocalEm
     text = "I use it on my commute to read the news."
     (vec,) = embedder.embed([text])
     sims = {k: float(v[0]) for k, v in similarities(vec[None, :], embedder).items()}
-    three, four = scores(text, 3.0, sims), scores(text, 4.0, sims)
+    two, three = scores(text, 2.0, sims), scores(text, 3.0, sims)
     # one star less, and the story costs the penalty on top of the sentiment the rating carries
-    assert four["experience"] - three["experience"] >= Weights().unhappy_story
+    assert three["experience"] - two["experience"] >= Weights().unhappy_story
     assert run(embedder, [text], [5])[0].type == "experience"
 
 

@@ -33,6 +33,7 @@ def run_pipeline(ws: Workspace, paths: Sequence[Path], *, out: Path, console: Co
     """Run every step on the given sources, print a ranked table and write the Markdown backlog."""
     from ingest import ingest_paths
 
+    from assistant.cli.common import text  # file names, notes and usage lines are untrusted: render literally
     from assistant.llm import finish_run, get_provider
     from assistant.needs import build_needs
     from assistant.stats import workspace_stats
@@ -51,8 +52,8 @@ def run_pipeline(ws: Workspace, paths: Sequence[Path], *, out: Path, console: Co
         return value
 
     report = step("ingest", lambda: ingest_paths(ws, list(paths), skip_bad_rows=False))
-    console.print(report.summary(), soft_wrap=True)
-    console.print(workspace_stats(ws).summary(), soft_wrap=True)
+    console.print(text(report.summary()), soft_wrap=True)
+    console.print(text(workspace_stats(ws).summary()), soft_wrap=True)
     triaged = step("triage", lambda: triage_items(ws, provider=provider))
     needs = step("needs", lambda: build_needs(ws, provider=provider))
     drafted = step("draft + lint", lambda: draft(ws, provider=provider))
@@ -70,26 +71,28 @@ def run_pipeline(ws: Workspace, paths: Sequence[Path], *, out: Path, console: Co
     console.print(f"triaged {triaged} items, {len(needs)} needs, {len(result.stories)} stories")
     console.print(_table(result.stories))
     for note in result.notes:
-        console.print(f"[yellow]{note}[/yellow]")
+        console.print(text(note, "yellow"))
     out.write_text(backlog_markdown(ws, result.stories, decisions, result.notes, needs), encoding="utf-8")
     timing = ", ".join(f"{k} {v:.1f}s" for k, v in result.timings.items())
-    console.print(f"wrote {out} ({len(result.stories)} stories); {timing}")
+    console.print(text(f"wrote {out} ({len(result.stories)} stories); {timing}"))
     usage = finish_run(ws, provider, "run")
     if usage:
-        console.print(usage, soft_wrap=True)
+        console.print(text(usage), soft_wrap=True)
     return result
 
 
 def _table(stories: Sequence[Story]) -> Table:
+    from assistant.cli.common import cells  # story text comes from feedback: never read it as markup
+
     table = Table(title="Backlog (ranked by WSJF)", show_lines=False)
     for col, kw in (("#", {"justify": "right"}), ("prio", {}), ("pts", {"justify": "right"}),
                     ("value", {"justify": "right"}), ("ready", {}), ("story", {"ratio": 1}), ("evidence", {"justify": "right"})):
         table.add_column(col, **kw)
     for st in stories:
         errors = sum(1 for f in st.quality if f.severity == "error")
-        table.add_row(str(st.value.inputs.get("rank", "")), st.priority or "", str(st.points or ""), f"{st.value.score:g}",
-                      "yes" if st.ready else f"no{' (' + str(errors) + ' lint)' if errors else ''}", st.text,
-                      str(len(st.evidence)))
+        table.add_row(*cells(st.value.inputs.get("rank", ""), st.priority or "", st.points or "", f"{st.value.score:g}",
+                             "yes" if st.ready else f"no{' (' + str(errors) + ' lint)' if errors else ''}", st.text,
+                             len(st.evidence)))
     return table
 
 

@@ -48,7 +48,8 @@ def main() -> None:
     try:
         app(standalone_mode=False)
     except BacklogsmithError as exc:
-        common.err_console.print(f"[red]error:[/red] {exc}", soft_wrap=True)
+        # The message may quote a file name or a row value: literal, never markup.
+        common.err_console.print(common.line(("error:", "red"), " ", str(exc)), soft_wrap=True)
         sys.exit(exc.exit_code)
     except typer.Exit as exc:
         sys.exit(exc.exit_code)
@@ -59,9 +60,21 @@ def main() -> None:
         common.err_console.print("interrupted; nothing half-written was kept")
         sys.exit(130)
     except Exception as exc:  # click usage errors carry their own exit code
-        import click
-
-        if isinstance(exc, click.ClickException):
+        if isinstance(exc, _usage_errors()):
             exc.show()
             sys.exit(exc.exit_code)
         raise
+
+
+def _usage_errors() -> tuple[type[Exception], ...]:
+    # Newer typer vendors its own click (typer._click), whose errors are not click.ClickException.
+    import click
+
+    errors: list[type[Exception]] = [click.ClickException]
+    try:
+        from typer._click.exceptions import ClickException as TyperClickException
+
+        errors.append(TyperClickException)
+    except ImportError:
+        pass
+    return tuple(errors)

@@ -42,10 +42,10 @@ def register(app: typer.Typer) -> None:
             common.print_json(results if part is None else results[0])
         else:
             for result in results:
-                table = Table(title=f"bench {result['part']}", show_header=False)
+                table = Table(title=common.text(f"bench {result['part']}"), show_header=False)
                 for key, value in result.items():
                     if key != "part":
-                        table.add_row(key, str(value))
+                        table.add_row(*common.cells(key, value))
                 common.console.print(table)
         if not all(r.get("passed", True) for r in results):
             raise typer.Exit(1)
@@ -66,11 +66,11 @@ def _run_all(quick: bool, fmt: str, markdown: Path | None) -> None:
         for col in ("measure", "value", "target", "met"):
             table.add_column(col)
         for key, _label, value, target, met in headline_rows(result):
-            table.add_row(key, "null" if value is None else str(value), target, met)
+            table.add_row(*common.cells(key, "null" if value is None else value, target, met))
         common.console.print(table)
         for key, why in result["reasons"].items():
-            common.console.print(f"[yellow]{key} is null:[/yellow] {why}")
-        common.console.print(f"wrote {md}")
+            common.console.print(common.line((f"{key} is null:", "yellow"), " ", why))
+        common.console.print(common.text(f"wrote {md}"))
     if any(v is False for v in result["passed"].values()):
         raise typer.Exit(1)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import sys
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
@@ -11,13 +12,59 @@ from typing import Any, Callable
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+from rich.text import Text
 
 from assistant.settings import Settings, resolve_settings
 from assistant.workspace import Workspace
 
-console = Console(stderr=False, highlight=False)
-err_console = Console(stderr=True, highlight=False)
+# emoji off: ":shortcodes:" inside feedback must print as typed, like everything else the PO gave us.
+console = Console(stderr=False, highlight=False, emoji=False)
+err_console = Console(stderr=True, highlight=False, emoji=False)
+
+# Feedback, file names and error messages are untrusted: rich would read "[red]" or "[link=...]" in them as markup,
+# and a raw ESC / CR could restyle or overwrite the terminal. So every such value is rendered through Text (never
+# parsed) after its control characters (all but newline and tab) are swapped for visible stand-ins.
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def _picture(match: re.Match[str]) -> str:
+    code = ord(match.group())
+    if code < 0x20:
+        return chr(0x2400 + code)  # Unicode control pictures: ESC shows as "␛"
+    return "\u2421" if code == 0x7F else "\ufffd"
+
+
+def clean(value: object) -> str:
+    """The value as a string with control characters (except newline and tab) made visible and harmless."""
+    return _CONTROL.sub(_picture, "" if value is None else str(value))
+
+
+def text(value: object, style: str = "") -> Text:
+    """Untrusted text for a table cell or a print: shown literally (never read as markup), control chars cleaned."""
+    return value if isinstance(value, Text) else Text(clean(value), style=style)
+
+
+def cells(*values: object) -> list[Text]:
+    """Table cells from untrusted values: `table.add_row(*cells(a, b, c))`."""
+    return [text(v) for v in values]
+
+
+def line(*parts: object) -> Text:
+    """One line from parts: a (text, style) pair styles our own label; anything else is untrusted and literal."""
+    out = Text()
+    for part in parts:
+        if isinstance(part, tuple):
+            out.append(text(part[0], part[1]))
+        else:
+            out.append(text(part))
+    return out
+
+
+def safe(value: object) -> str:
+    """Untrusted text escaped for use inside a markup string (prefer `line` / `text` where possible)."""
+    return escape(clean(value))
 
 
 class GlobalOptions:
@@ -55,15 +102,20 @@ def print_json(data: Any) -> None:
     sys.stdout.flush()
 
 
+def bar_label() -> TextColumn:
+    """A bold progress-bar description column that never reads the description (a file name, say) as markup."""
+    return TextColumn("{task.description}", style="bold", markup=False)
+
+
 @contextmanager
 def progress(description: str, total: int | None, *, quiet: bool = False) -> Iterator[Callable[[int], None]]:
     """A rich progress bar on stderr; yields advance(n). Quiet (e.g. --format json) keeps stdout clean anyway."""
     bar = Progress(
-        TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
+        bar_label(), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
         console=err_console, transient=True, disable=quiet,
     )
     with bar:
-        task = bar.add_task(description, total=total)
+        task = bar.add_task(clean(description), total=total)
         yield lambda n=1: bar.advance(task, n)
 
 
@@ -84,6 +136,6 @@ def llm_run(ctx: typer.Context, command: str) -> Iterator[Any]:
     try:
         yield provider
     finally:
-        line = finish_run(ws, provider, command)
-        if line:
-            err_console.print(line, soft_wrap=True)
+        usage_line = finish_run(ws, provider, command)
+        if usage_line:
+            err_console.print(text(usage_line), soft_wrap=True)

@@ -68,13 +68,13 @@ def register(app: typer.Typer) -> None:
         report = build_report(runs, baseline=baseline, threshold=threshold)
         paths = write_report(report, out)
         _print_summary(report)
-        common.console.print(f"report: {paths['md']}  ({paths['json'].name}, {paths['png'].name})")
+        common.console.print(common.text(f"report: {paths['md']}  ({paths['json'].name}, {paths['png'].name})"))
         if not report.ok:
             for g in report.gate_failures:
-                common.err_console.print(f"[red]safety gate failed:[/red] {g}")
+                common.err_console.print(common.line(("safety gate failed:", "red"), " ", g))
             for r in report.regressions:
-                common.err_console.print(f"[red]regression:[/red] {r.metric} {r.baseline:.3f} → {r.current:.3f} "
-                                         f"(allowed drop {r.allowed_drop:.3f})")
+                common.err_console.print(common.line(("regression:", "red"), f" {r.metric} {r.baseline:.3f} → "
+                                                     f"{r.current:.3f} (allowed drop {r.allowed_drop:.3f})"))
             raise typer.Exit(1)
 
 
@@ -84,8 +84,8 @@ def _print_summary(report) -> None:  # type: ignore[no-untyped-def]
     table = Table(title="eval", show_lines=False)
     table.add_column("metric")
     for run in report.runs:
-        table.add_column(f"{run.info.label}: {run.info.provider}" + (f" {run.info.prompt_version}" if run.info.prompt_version else ""),
-                         justify="right")
+        table.add_column(common.text(f"{run.info.label}: {run.info.provider}"
+                                     + (f" {run.info.prompt_version}" if run.info.prompt_version else "")), justify="right")
     if len(report.runs) == 2:
         table.add_column("better")
     keys: list[str] = []
@@ -97,9 +97,10 @@ def _print_summary(report) -> None:  # type: ignore[no-untyped-def]
         for run in report.runs:
             m = run.metrics().get(key)
             cells.append("—" if m is None or m.value is None else f"{m.value:.3f}")
-        table.add_row(key, *cells, *([better.get(key, "")] if len(report.runs) == 2 else []))
+        table.add_row(*common.cells(key, *cells, *([better.get(key, "")] if len(report.runs) == 2 else [])))
     common.console.print(table)
     for run in report.runs:
         for s in run.suites:
             if s.status != "ok":
-                common.console.print(f"[yellow]{run.info.label}/{s.suite}: {s.status}[/yellow] " + "; ".join(s.notes))
+                # Suite notes can quote case text (injection cases are hostile by design): literal.
+                common.console.print(common.line((f"{run.info.label}/{s.suite}: {s.status}", "yellow"), " ", "; ".join(s.notes)))

@@ -34,9 +34,9 @@ def register(app: typer.Typer) -> None:
         if as_json:
             common.print_json(report.model_dump())
             return
-        common.console.print(report.summary())
+        common.console.print(common.text(report.summary()))
         for path in report.files:
-            common.console.print(f"  {path}")
+            common.console.print(common.text(f"  {path}"))
 
     @app.command("push")
     def push_command(
@@ -55,16 +55,16 @@ def register(app: typer.Typer) -> None:
             # A dry run's payloads are the point; they never contain credentials (those live in the client).
             common.print_json(report.model_dump())
             if dry_run:
-                common.err_console.print(report.summary())
+                common.err_console.print(common.text(report.summary()))
             return
         table = Table("story", "result", "key", "url / error")
         for r in report.results:
             colour = {"failed": "red", "created": "green", "updated": "cyan"}.get(r.action, "white")
-            table.add_row(r.story_id, f"[{colour}]{r.action}[/{colour}]", r.key or "", r.error or r.url or "")
+            table.add_row(common.text(r.story_id), common.text(r.action, colour), *common.cells(r.key or "", r.error or r.url or ""))
         common.console.print(table)
         for note in report.notes:
-            common.console.print(f"[yellow]note:[/yellow] {note}")
-        common.console.print(report.summary())
+            common.console.print(common.line(("note:", "yellow"), " ", note))
+        common.console.print(common.text(report.summary()))
         if report.count("failed"):
             raise typer.Exit(1)
 
@@ -84,9 +84,9 @@ def register(app: typer.Typer) -> None:
         if as_json:
             common.print_json(report.model_dump() | {"covered": report.covered()})
             return
-        common.console.print(f"Imported {len(report.matches)} backlog item(s) from {file}.")
+        common.console.print(common.text(f"Imported {len(report.matches)} backlog item(s) from {file}."))
         for line in report.messages():
-            common.console.print(f"  {line}")
+            common.console.print(common.text(f"  {line}"))
         if not report.covered():
             common.console.print("  No need is covered by the existing backlog.")
 

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Optional
 
 import typer
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
 from rich.table import Column, Table
 
 from assistant.cli import common
@@ -22,14 +22,14 @@ feedback_app = typer.Typer(help="Look at the ingested feedback.", no_args_is_hel
 def _progress(quiet: bool = False) -> Iterator[Callable[[int, int, str], None]]:
     """A rich bar on stderr driven by the library's progress(done, total, label) callback."""
     bar = Progress(
-        TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+        common.bar_label(), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
         console=common.err_console, transient=True, disable=quiet,
     )
     with bar:
         task = bar.add_task("ingesting", total=None)
 
         def update(done: int, total: int, label: str) -> None:
-            bar.update(task, completed=done, total=total, description=label)
+            bar.update(task, completed=done, total=total, description=common.clean(label))
 
         yield update
 
@@ -86,7 +86,7 @@ def register(app: typer.Typer) -> None:
             except IngestError as exc:
                 partial = getattr(exc, "partial_report", None)
                 if partial is not None and partial.files:  # files before the bad one are committed
-                    common.err_console.print(partial.summary(), soft_wrap=True)
+                    common.err_console.print(common.text(partial.summary()), soft_wrap=True)
                 raise
         if paste is not None:
             text = sys.stdin.read() if paste == "-" else paste
@@ -97,7 +97,7 @@ def register(app: typer.Typer) -> None:
         if fmt == "json":
             common.print_json(report.model_dump(mode="json") | {"added": report.added})
         else:
-            common.console.print(report.summary(), soft_wrap=True)
+            common.console.print(common.text(report.summary()), soft_wrap=True)
 
     @feedback_app.command("list")
     def list_cmd(
@@ -124,7 +124,7 @@ def register(app: typer.Typer) -> None:
         table = Table("kind", "source", "text", "duplicate of")
         table.columns.insert(0, _id_column())
         for i in items:
-            table.add_row(i.id, i.kind, f"{i.source.path}:{i.source.row}", _short(i.text), i.duplicate_of or "")
+            table.add_row(*common.cells(i.id, i.kind, f"{i.source.path}:{i.source.row}", _short(i.text), i.duplicate_of or ""))
         common.console.print(table)
 
     @feedback_app.command("show")
@@ -146,19 +146,17 @@ def register(app: typer.Typer) -> None:
             common.print_json(item.model_dump(mode="json"))
             return
         table = Table(show_header=False)
-        table.add_row("id", item.id)
-        table.add_row("kind", item.kind)
         source = f"{item.source.path}, row {item.source.row}" + (f" (id {item.source.id})" if item.source.id else "")
-        table.add_row("source", source)
-        table.add_row("text", item.text)
-        for key, value in item.metadata.items():
-            table.add_row(key, str(value))
+        rows: list[tuple[str, object]] = [("id", item.id), ("kind", item.kind), ("source", source), ("text", item.text)]
+        rows += list(item.metadata.items())  # keys come from the source file's header: untrusted too
         if item.duplicate_of:
-            table.add_row("duplicate of", item.duplicate_of)
+            rows.append(("duplicate of", item.duplicate_of))
         if item.triage:
-            table.add_row("triage", f"{item.triage.type}, {item.triage.sentiment.label}, urgency {item.triage.urgency.label}")
+            rows.append(("triage", f"{item.triage.type}, {item.triage.sentiment.label}, urgency {item.triage.urgency.label}"))
         if item.need_id:
-            table.add_row("need", item.need_id)
+            rows.append(("need", item.need_id))
+        for key, value in rows:
+            table.add_row(*common.cells(key, value))
         common.console.print(table)
 
     @feedback_app.command("search")
@@ -185,7 +183,7 @@ def register(app: typer.Typer) -> None:
         table = Table("similarity", "source", "text")
         table.columns.insert(1, _id_column())
         for h, i in rows:
-            table.add_row(f"{1 - h.distance:.2f}", i.id, f"{i.source.path}:{i.source.row}", _short(i.text))
+            table.add_row(*common.cells(f"{1 - h.distance:.2f}", i.id, f"{i.source.path}:{i.source.row}", _short(i.text)))
         common.console.print(table)
 
     app.add_typer(feedback_app, name="feedback")
@@ -200,7 +198,7 @@ def register(app: typer.Typer) -> None:
         if fmt == "json":
             common.print_json(stats.model_dump(mode="json"))
         else:
-            common.console.print(stats.summary(), soft_wrap=True)
+            common.console.print(common.text(stats.summary()), soft_wrap=True)
 
     @app.command("reindex")
     def reindex_cmd(ctx: typer.Context) -> None:

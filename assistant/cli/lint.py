@@ -63,12 +63,13 @@ def _print_table(lines, results) -> None:
     for (n, _text), findings in zip(lines, results):
         for f in findings:
             counts[f.criterion] = counts.get(f.criterion, 0) + 1
-            fix = f"\n[dim]fix:[/dim] {f.fix}" if f.fix else ""
-            table.add_row(str(n), f.criterion, f"[{colours[f.severity]}]{f.severity}[/]", f"{f.message}{fix}")
+            # Messages and fixes quote the story under lint, which may hold anything: literal, never markup.
+            why = common.line(f.message, *(("\n", ("fix:", "dim"), " ", f.fix) if f.fix else ()))
+            table.add_row(*common.cells(n, f.criterion), common.text(f.severity, colours[f.severity]), why)
     common.console.print(table)
     clean = sum(1 for found in results if not found)
     summary = ", ".join(f"{k} {v}" for k, v in sorted(counts.items(), key=lambda kv: -kv[1])) or "no findings"
-    common.console.print(f"{clean}/{len(lines)} stories without findings; {summary}")
+    common.console.print(common.text(f"{clean}/{len(lines)} stories without findings; {summary}"))
 
 
 def register(app: typer.Typer) -> None:

@@ -21,9 +21,9 @@ def doctor(
     settings = common.options(ctx).settings()
     table = Table(show_header=False, box=None)
     for key, value in describe(settings).items():
-        table.add_row(f"[bold]{key}[/bold]", value)
+        table.add_row(common.text(key, "bold"), common.text(value))  # endpoint / model come from the environment
     prompts = all_prompts()
-    table.add_row("[bold]prompts[/bold]", ", ".join(f"{p.name} v{p.version}" for p in prompts))
+    table.add_row(common.text("prompts", "bold"), common.text(", ".join(f"{p.name} v{p.version}" for p in prompts)))
     common.console.print(table)
     if settings.effective_llm == "offline":
         common.console.print("No LLM configured: the offline engine is used. Set OPENAI_API_KEY (or OPENAI_BASE_URL "
@@ -39,8 +39,8 @@ def doctor(
         raise LLMOutputError(f"connected, but the model's answer failed the JSON contract: {exc}") from None
     except BacklogsmithError as exc:
         raise type(exc)(f"connection failed: {exc}") from None
-    common.console.print(f"[green]connection ok[/green]: {settings.effective_llm} / {provider.model} answered "
-                         f"({got.value.model_dump_json()}); {provider.ledger.summary()}")
+    common.console.print(common.line(("connection ok", "green"), f": {settings.effective_llm} / {provider.model} answered "
+                                     f"({got.value.model_dump_json()}); {provider.ledger.summary()}"))
 
 
 def report_usage(ws: object, provider: object, command: str) -> None:
@@ -49,7 +49,7 @@ def report_usage(ws: object, provider: object, command: str) -> None:
 
     line = finish_run(ws, provider, command)  # type: ignore[arg-type]
     if line:
-        common.err_console.print(line, soft_wrap=True)
+        common.err_console.print(common.text(line), soft_wrap=True)
 
 
 def usage(
@@ -76,8 +76,8 @@ def usage(
         return
     table = Table("at", "command", "model", "calls", "cached", "prompt tok", "compl tok", "cost $")
     for d in data:
-        table.add_row(str(d["at"])[:19], d["command"], d["model"], str(d["calls"]), str(d["cache_hits"]),
-                      f"{d['prompt_tokens']:,}", f"{d['completion_tokens']:,}", f"{d['cost_usd']:.4f}")
+        table.add_row(*common.cells(str(d["at"])[:19], d["command"], d["model"], d["calls"], d["cache_hits"],
+                                    f"{d['prompt_tokens']:,}", f"{d['completion_tokens']:,}", f"{d['cost_usd']:.4f}"))
     common.console.print(table)
 
 

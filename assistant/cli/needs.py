@@ -7,7 +7,7 @@ from contextlib import contextmanager
 from typing import Optional
 
 import typer
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
 from rich.table import Table
 
 from assistant.cli import common
@@ -18,13 +18,13 @@ _LABELS = {"vectors": "Embedding", "triage": "Triaging", "cluster": "Clustering"
 @contextmanager
 def _bars(quiet: bool = False) -> Iterator[Callable[[str, int, int], None]]:
     """A progress callback (stage, done, total) drawing one rich bar per stage on stderr."""
-    bar = Progress(TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
+    bar = Progress(common.bar_label(), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
                    console=common.err_console, transient=True, disable=quiet)
     tasks: dict[str, int] = {}
     with bar:
         def report(stage: str, done: int, total: int) -> None:
             if stage not in tasks:
-                tasks[stage] = bar.add_task(_LABELS.get(stage, stage), total=max(total, 1))
+                tasks[stage] = bar.add_task(common.clean(_LABELS.get(stage, stage)), total=max(total, 1))
             bar.update(tasks[stage], completed=done, total=max(total, 1))
         yield report
 
@@ -36,7 +36,7 @@ def _table(rows: list[dict]) -> Table:  # type: ignore[type-arg]
         table.add_column(col, overflow="fold")
     for r in rows:
         types = ", ".join(f"{k} {v}" for k, v in list(r["counts"]["by_type"].items())[:3])
-        table.add_row(r["id"], r["name"], str(len(r["item_ids"])), str(len(r["stakeholder_asks"])), types, r["statement"])
+        table.add_row(*common.cells(r["id"], r["name"], len(r["item_ids"]), len(r["stakeholder_asks"]), types, r["statement"]))
     return table
 
 
@@ -96,20 +96,21 @@ def register(app: typer.Typer) -> None:
             common.print_json(rep)
             return
         c = rep["counts"]
-        common.console.print(f"[bold]{rep['name']}[/bold]  ({rep['id']})\n{rep['statement']}\n")
-        common.console.print(f"{c['total']} items · by type {c['by_type']} · by segment {c['by_segment']} · "
-                             f"by channel {c['by_channel']} · sentiment {c['by_sentiment']} · "
-                             f"{c['first_date'] or '?'} → {c['last_date'] or '?'}")
+        out = common.console.print
+        out(common.line((rep["name"], "bold"), f"  ({rep['id']})\n", rep["statement"], "\n"))
+        out(common.text(f"{c['total']} items · by type {c['by_type']} · by segment {c['by_segment']} · "
+                        f"by channel {c['by_channel']} · sentiment {c['by_sentiment']} · "
+                        f"{c['first_date'] or '?'} → {c['last_date'] or '?'}"))
         for ask in rep["stakeholder_asks"]:
             who = ask.get("author") or "A stakeholder"
-            common.console.print(f"\n[yellow]{who} asked:[/yellow] {ask['text']}\n  → it belongs to this need, "
-                                 f"which {rep['customer_items']} customer items share.")
-        common.console.print("\n[bold]Evidence[/bold]")
+            out(common.line("\n", (f"{who} asked:", "yellow"), " ", ask["text"],
+                            f"\n  → it belongs to this need, which {rep['customer_items']} customer items share."))
+        out("\n[bold]Evidence[/bold]")
         for q in rep["quotes"]:
             src = q["source"]
-            common.console.print(f"  “{q['text']}”\n    — {src['path']} row {src['row']} ({q['id']})")
+            out(common.text(f"  “{q['text']}”\n    — {src['path']} row {src['row']} ({q['id']})"))
         if rep["stories"]:
-            common.console.print(f"\nStories: {', '.join(rep['stories'])}")
+            out(common.text(f"\nStories: {', '.join(rep['stories'])}"))
 
     @needs_app.command("rename")
     def rename_cmd(ctx: typer.Context, need_id: str, name: str) -> None:
@@ -117,7 +118,7 @@ def register(app: typer.Typer) -> None:
         from assistant.needs import rename_need
 
         need = rename_need(common.workspace(ctx), need_id, name)
-        common.console.print(f"Renamed {need.id} to “{need.name}”.")
+        common.console.print(common.text(f"Renamed {need.id} to “{need.name}”."))
 
     @needs_app.command("merge")
     def merge_cmd(ctx: typer.Context, keep: str, other: str) -> None:
@@ -125,6 +126,6 @@ def register(app: typer.Typer) -> None:
         from assistant.needs import merge_needs
 
         need = merge_needs(common.workspace(ctx), keep, other)
-        common.console.print(f"Merged {other} into {need.id}: {len(need.item_ids)} items.")
+        common.console.print(common.text(f"Merged {other} into {need.id}: {len(need.item_ids)} items."))
 
     app.add_typer(needs_app, name="needs")

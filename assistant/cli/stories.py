@@ -28,9 +28,9 @@ def _table(stories: list[Any]) -> Table:
     table.add_column("story", overflow="fold", ratio=1)
     for st in stories:
         errors = sum(1 for f in st.quality if f.severity == "error")
-        table.add_row(str(st.value.inputs.get("rank", "")), st.id, st.priority or "", str(st.points or ""),
-                      f"{st.value.score:g}", "yes" if st.ready else "no", st.status + (f" ({errors} lint errors)" if errors else ""),
-                      st.text)
+        table.add_row(*common.cells(st.value.inputs.get("rank", ""), st.id, st.priority or "", st.points or "",
+                                    f"{st.value.score:g}", "yes" if st.ready else "no",
+                                    st.status + (f" ({errors} lint errors)" if errors else ""), st.text))
     return table
 
 
@@ -65,15 +65,16 @@ def register(app: typer.Typer) -> None:
                                "covered": [{"need_id": n, "backlog_key": k} for n, k in report.covered],
                                "removed": report.removed, "no_ask": report.no_ask, "messages": report.messages})
             return
+        say = common.console.print
         for msg in report.messages:
-            common.console.print(f"[yellow]{msg}[/yellow]")
+            say(common.text(msg, "yellow"))
         for need_id, key in report.covered:
-            common.console.print(f"need {need_id}: already in backlog: {key} (not drafted)")
+            say(common.text(f"need {need_id}: already in backlog: {key} (not drafted)"))
         for need_id in report.no_ask:
-            common.console.print(f"need {need_id}: no item states an action to draft from (praise or a bare "
-                                 "complaint); write its story by hand or re-run with --llm")
+            say(common.text(f"need {need_id}: no item states an action to draft from (praise or a bare "
+                            "complaint); write its story by hand or re-run with --llm"))
         for sid, why in report.kept:
-            common.console.print(f"story {sid}: kept as is ({why}); re-draft does not overwrite the PO's work")
+            say(common.text(f"story {sid}: kept as is ({why}); re-draft does not overwrite the PO's work"))
         common.console.print(_table(sorted(stories, key=lambda st: st.value.inputs.get("rank", 10**6))))
         common.console.print(f"{len(report.created)} new, {len(report.updated)} re-drafted, {len(report.unchanged)} unchanged, "
                              f"{len(report.kept)} kept, {len(report.removed)} removed")
@@ -112,25 +113,27 @@ def register(app: typer.Typer) -> None:
                                "evidence_quotes": {i: items[i].text for i in st.evidence if i in items}})
             return
         c = common.console
-        c.print(f"[bold]{st.id}[/bold]  {st.status}  v{st.version}  {st.priority or ''}  {st.points or '?'} pts  "
-                f"ready: {'yes' if ready else 'no'}")
-        c.print(st.text)
+        line = common.line  # story fields, quotes, paths and actors are untrusted; only our labels are styled
+        c.print(line((st.id, "bold"), f"  {st.status}  v{st.version}  {st.priority or ''}  {st.points or '?'} pts  "
+                     f"ready: {'yes' if ready else 'no'}"))
+        c.print(common.text(st.text))
         for n, cr in enumerate(st.acceptance_criteria, 1):
-            c.print(f"  {n}. Given {cr.given}\n     When {cr.when}\n     Then {cr.then}  [dim]({', '.join(cr.evidence)})[/dim]")
+            c.print(line(f"  {n}. Given {cr.given}\n     When {cr.when}\n     Then {cr.then}  ",
+                         (f"({', '.join(cr.evidence)})", "dim")))
         c.print("[bold]Evidence[/bold]")
         for i in st.evidence:
             if i in items:
-                c.print(f"  {i}: \"{items[i].text}\"  [dim]{items[i].source.path}:{items[i].source.row}[/dim]")
+                c.print(line(f"  {i}: \"{items[i].text}\"  ", (f"{items[i].source.path}:{items[i].source.row}", "dim")))
         if st.value.inputs.get("why"):
-            c.print(f"[bold]Why this rank[/bold]: {st.value.inputs['why']}")
+            c.print(line(("Why this rank", "bold"), f": {st.value.inputs['why']}"))
         for f in st.quality:
-            c.print(f"  [{'red' if f.severity == 'error' else 'yellow'}]{f.severity}[/] {f.criterion}: {f.message}"
-                    + (f" Fix: {f.fix}" if f.fix else ""))
+            c.print(line("  ", (f.severity, "red" if f.severity == "error" else "yellow"),
+                         f" {f.criterion}: {f.message}" + (f" Fix: {f.fix}" if f.fix else "")))
         for m in missing:
-            c.print(f"  not ready: {m}")
+            c.print(common.text(f"  not ready: {m}"))
         c.print("[bold]History[/bold]")
         for h in history:
-            c.print(f"  {h['at']}  {h['actor']}  {h['action']}  {', '.join(sorted(h['changes']))}")
+            c.print(common.text(f"  {h['at']}  {h['actor']}  {h['action']}  {', '.join(sorted(h['changes']))}"))
 
     @stories_app.command("edit")
     def edit_cmd(
@@ -157,9 +160,9 @@ def register(app: typer.Typer) -> None:
             raise typer.BadParameter("--given/--when/--then need --criterion N")
         changes = {k: v for k, v in changes.items() if v is not None}
         st = edit_story(common.workspace(ctx), story_id, changes, actor=_actor(ctx), expected_version=version)
-        common.console.print(f"{st.id} v{st.version}: {st.text}  ready: {'yes' if st.ready else 'no'}")
+        common.console.print(common.text(f"{st.id} v{st.version}: {st.text}  ready: {'yes' if st.ready else 'no'}"))
         for f in st.quality:
-            common.console.print(f"  {f.severity} {f.criterion}: {f.message}")
+            common.console.print(common.text(f"  {f.severity} {f.criterion}: {f.message}"))
 
     @stories_app.command("approve")
     def approve_cmd(
@@ -177,7 +180,7 @@ def register(app: typer.Typer) -> None:
             common.console.print(f"approved {len(done)} stories")
         elif story_id:
             st = approve_story(ws, story_id, actor=_actor(ctx))
-            common.console.print(f"approved {st.id}" + ("" if st.ready else " (not Ready: export will refuse it unless forced)"))
+            common.console.print(common.text(f"approved {st.id}" + ("" if st.ready else " (not Ready: export will refuse it unless forced)")))
         else:
             raise typer.BadParameter("give a story id or --all")
 
@@ -187,7 +190,7 @@ def register(app: typer.Typer) -> None:
         from assistant.stories import reject_story
 
         st = reject_story(common.workspace(ctx), story_id, actor=_actor(ctx), reason=reason)
-        common.console.print(f"rejected {st.id}: {reason}")
+        common.console.print(common.text(f"rejected {st.id}: {reason}"))
 
     @app.command("health")
     def health_cmd(ctx: typer.Context, fmt: str = typer.Option("table", "--format", help="table | json")) -> None:
@@ -199,8 +202,8 @@ def register(app: typer.Typer) -> None:
             common.print_json(report.model_dump(mode="json"))
             return
         for check in report.checks:
-            mark = "[green]ok[/green]" if check.ok else "[yellow]attention[/yellow]"
-            common.console.print(f"{mark}  {check.name}: {check.detail}")
+            mark = ("ok", "green") if check.ok else ("attention", "yellow")
+            common.console.print(common.line(mark, f"  {check.name}: {check.detail}"))
 
     @app.command("asks")
     def asks_cmd(ctx: typer.Context, fmt: str = typer.Option("table", "--format", help="table | json")) -> None:
@@ -215,5 +218,5 @@ def register(app: typer.Typer) -> None:
         for col in ("ask", "from", "need", "decision", "why"):
             table.add_column(col, overflow="fold")
         for d in decisions:
-            table.add_row(d.text, d.stakeholder or "", d.need_name or "", d.decision, d.why)
+            table.add_row(*common.cells(d.text, d.stakeholder or "", d.need_name or "", d.decision, d.why))
         common.console.print(table)

@@ -61,7 +61,7 @@ def test_baseline_gate_exit_codes(tmp_path):
 
 
 def test_compare_two_providers_on_the_same_cases(tmp_path):
-    pytest.importorskip("assistant.llm.engine")
+    import assistant.llm.engine  # noqa: F401  (landed: a broken import must fail, not skip)
     out = tmp_path / "cmp"
     result = _eval("--cases", str(_cases(tmp_path, "c", "false")), "--out", str(out), "--compare-provider", "fake")
     assert result.exit_code == 0, result.output

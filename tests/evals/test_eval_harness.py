@@ -37,7 +37,7 @@ def test_capture_records_request_bodies(httpserver):
 
 
 def test_echo_fake_sends_redacted_prompts_through_the_real_llm_layer(workspace):
-    steps = pytest.importorskip("assistant.llm.steps")
+    import assistant.llm.steps as steps
     ids = ingest_records(workspace, [{"text": "Refund to maria.gonzalez@example.org please, card 4111 1111 1111 1111"},
                                      {"text": "Bank sync fails since Monday"}], "pii")
     ctx = EvalContext(provider="fake")
@@ -50,7 +50,7 @@ def test_echo_fake_sends_redacted_prompts_through_the_real_llm_layer(workspace):
 
 
 def test_prompt_version_folder(tmp_path):
-    prompts = pytest.importorskip("assistant.llm.prompts")
+    import assistant.llm.prompts as prompts
     from assistant.errors import ConfigError
 
     shipped = {p.name: p.version for p in prompts.all_prompts()}
@@ -72,7 +72,7 @@ def test_prompt_version_folder(tmp_path):
 
 
 def test_judge_keeps_reasons_and_needs_a_provider(tmp_path):
-    pytest.importorskip("assistant.llm.steps")
+    import assistant.llm.steps  # noqa: F401  (landed: a broken import must fail, not skip)
     from evals.judge import judge
 
     story = {"id": "s1", "role": "finance admin", "goal": "to export a year of invoices", "benefit": "my accountant has them",

@@ -9,7 +9,7 @@ from assistant.repository import load_items
 from assistant.triage import triage_items
 from tests.needs.corpus import planted
 
-fake = pytest.importorskip("assistant.llm.fake")
+import assistant.llm.fake as fake
 
 
 def test_provider_labels_items_and_writes_statements(workspace) -> None:  # type: ignore[no-untyped-def]

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import pytest
 
 from assistant.needs import build_needs
 from assistant.repository import load_items

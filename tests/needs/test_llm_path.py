@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-
+import assistant.llm.fake as fake
 from assistant.needs import build_needs
 from assistant.repository import load_items
 from assistant.triage import triage_items
 from tests.needs.corpus import planted
-
-import assistant.llm.fake as fake
 
 
 def test_provider_labels_items_and_writes_statements(workspace) -> None:  # type: ignore[no-untyped-def]

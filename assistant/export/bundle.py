@@ -11,13 +11,15 @@ import json
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from assistant.errors import ExportError
 from assistant.models import FeedbackItem, Need, Story
 from assistant.readiness import evaluate_ready
 from assistant.repository import load_items, load_needs, load_stories
-from assistant.workspace import Workspace
+
+if TYPE_CHECKING:  # chromadb + numpy load with the workspace; the CLI imports this package for --help
+    from assistant.workspace import Workspace
 
 QUOTE_CHARS = 280
 DEFAULT_EVIDENCE_URL = "urn:backlogsmith:feedback:{item_id}"

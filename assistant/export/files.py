@@ -7,16 +7,19 @@ import tempfile
 from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from assistant.errors import ExportError
 from assistant.export import ado_csv, documents, gherkin, jira_csv
 from assistant.export.bundle import Bundle, collect, payload_hash
+from assistant.export.names import FORMATS
 from assistant.export.records import record
-from assistant.workspace import Workspace
 
-FORMATS = ("gherkin", "jira-csv", "ado-csv", "json", "markdown")
+if TYPE_CHECKING:  # chromadb + numpy load with the workspace; the CLI imports this package for --help
+    from assistant.workspace import Workspace
+
 
 
 class ExportReport(BaseModel):

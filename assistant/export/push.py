@@ -4,17 +4,19 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable
-from typing import Any, Literal, Protocol
+from typing import TYPE_CHECKING, Any, Literal, Protocol
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from assistant.export.bundle import DEFAULT_EVIDENCE_URL, Bundle, collect, payload_hash
 from assistant.export.credentials import TrackerConfig, resolve_tracker
 from assistant.export.http import RetryPolicy, TrackerClient
+from assistant.export.names import TARGETS
 from assistant.export.records import Remote, parent_keys, record, remotes, save_parent_key
-from assistant.workspace import Workspace
 
-TARGETS = ("jira", "github", "azure", "linear", "roundup")
+if TYPE_CHECKING:  # chromadb + numpy load with the workspace; the CLI imports this package for --help
+    from assistant.workspace import Workspace
+
 Action = Literal["created", "updated", "unchanged", "failed", "planned"]
 
 

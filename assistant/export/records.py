@@ -7,11 +7,14 @@ went, so the same story can go to a file and to a tracker, and a re-push finds t
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from sqlalchemy import select
 
 from assistant.tables import ExportRecord
-from assistant.workspace import Workspace
+
+if TYPE_CHECKING:  # chromadb + numpy load with the workspace; the CLI imports this package for --help
+    from assistant.workspace import Workspace
 
 
 @dataclass(frozen=True)

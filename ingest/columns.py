@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from ingest.encoding import clean_text
+from assistant.textclean import clean_text
 from ingest.records import BadRow, Parsed
 
 TEXT_COLUMNS = (

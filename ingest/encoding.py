@@ -11,6 +11,7 @@ import re
 from charset_normalizer import from_bytes
 
 from assistant.errors import IngestError
+from assistant.textclean import clean_text
 
 _BOMS = (
     (codecs.BOM_UTF32_LE, "utf-32"),
@@ -19,17 +20,9 @@ _BOMS = (
     (codecs.BOM_UTF16_LE, "utf-16"),
     (codecs.BOM_UTF16_BE, "utf-16"),
 )
-# C0/C1 control characters except tab and newline; they carry no meaning in feedback and break terminals.
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b\ufeff]")
 _UTF8_MULTIBYTE = re.compile(rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}")
 # Characters cp1252 produces for real Western text: Latin-1 letters and signs plus the 0x80-0x9f punctuation.
 _WESTERN = set(chr(c) for c in range(0xA0, 0x100)) | set("€‚ƒ„…†‡ˆ‰Š‹ŒŽ‘’“”•–—˜™š›œžŸ")
-
-
-def clean_text(text: str) -> str:
-    """Normalise newlines and drop control characters (hostile or accidental) from decoded text."""
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
-    return _CONTROL.sub("", text)
 
 
 def _looks_utf16_without_bom(data: bytes) -> str | None:

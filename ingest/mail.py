@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from assistant.errors import IngestError
-from ingest.encoding import clean_text
+from assistant.textclean import clean_text
 from ingest.records import BadRow, Parsed, RawRow
 
 _TAG = re.compile(r"<[^>]+>")

@@ -17,6 +17,7 @@ from assistant.errors import ExportError
 from assistant.models import FeedbackItem, Need, Story
 from assistant.readiness import evaluate_ready
 from assistant.repository import load_items, load_needs, load_stories
+from assistant.textclean import clean_text
 
 if TYPE_CHECKING:  # chromadb + numpy load with the workspace; the CLI imports this package for --help
     from assistant.workspace import Workspace
@@ -105,15 +106,15 @@ def _picked(stories: list[Story], story_ids: Sequence[str], status: str | None) 
 
 def title(story: Story, limit: int = 250) -> str:
     """A one-line summary for tracker title fields: the goal without its leading 'to', capitalised."""
-    goal = " ".join(story.goal.split())
+    goal = one_line(story.goal)
     goal = goal[3:] if goal.lower().startswith("to ") else goal
     text = (goal[:1].upper() + goal[1:]) or story.id
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
 def one_line(text: str, limit: int | None = None) -> str:
-    """Collapse all whitespace (newlines included) to single spaces; optionally truncate."""
-    flat = " ".join(str(text).split())
+    """Drop control characters, collapse all whitespace (newlines included) to single spaces; optionally truncate."""
+    flat = " ".join(clean_text(str(text)).split())
     if limit and len(flat) > limit:
         return flat[: limit - 1].rstrip() + "…"
     return flat

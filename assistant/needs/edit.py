@@ -13,6 +13,7 @@ from assistant.needs import evidence
 from assistant.needs.cluster import normalise
 from assistant.repository import item_from_row, load_items, need_from_row
 from assistant.tables import BacklogItemRow, FeedbackRow, NeedRow, StoryRow
+from assistant.textclean import clean_text
 
 
 def _live(session, need_id: str) -> NeedRow:  # type: ignore[no-untyped-def]
@@ -34,7 +35,7 @@ def get_need(ws, need_id: str) -> Need:  # type: ignore[no-untyped-def]
 
 def rename_need(ws, need_id: str, name: str) -> Need:  # type: ignore[no-untyped-def]
     """Give a need the PO's name; it survives reclustering (name_edited)."""
-    name = " ".join(name.split())
+    name = " ".join(clean_text(name).split())
     if not name:
         raise BacklogsmithError("A need name cannot be empty; pass the new name in quotes.")
     with ws.transaction() as s:

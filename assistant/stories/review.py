@@ -12,6 +12,7 @@ from assistant.models import Criterion, Story
 from assistant.repository import get_story, load_stories, save_story
 from assistant.stories.evidence import check_citations
 from assistant.stories.finish import finish_story
+from assistant.textclean import clean_text
 
 EDITABLE = {"role", "goal", "benefit", "points", "evidence", "acceptance_criteria", "criterion"}
 _AS_A = re.compile(r"^\s*as\s+an?\s+", re.I)
@@ -29,6 +30,7 @@ def _apply(story: Story, changes: dict[str, Any]) -> Story:
     unknown = sorted(set(changes) - EDITABLE)
     if unknown:
         raise QualityError(f"Cannot edit {unknown[0]!r}; editable fields: {', '.join(sorted(EDITABLE))}.")
+    changes = _cleaned(changes)
     update: dict[str, Any] = {}
     if changes.get("role") is not None:
         update["role"] = _AS_A.sub("", str(changes["role"])).strip().rstrip(",")
@@ -51,6 +53,17 @@ def _apply(story: Story, changes: dict[str, Any]) -> Story:
         criteria = _edit_criterion(story, criteria, changes["criterion"])
     update["acceptance_criteria"] = criteria
     return story.model_copy(update=update)
+
+
+def _cleaned(value: Any) -> Any:
+    """PO input with control characters dropped (they would reach tracker titles and labels verbatim)."""
+    if isinstance(value, str):
+        return clean_text(value)
+    if isinstance(value, dict):
+        return {k: _cleaned(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_cleaned(v) for v in value]
+    return value
 
 
 def _edit_criterion(story: Story, criteria: list[Criterion], change: dict[str, Any]) -> list[Criterion]:
@@ -112,7 +125,8 @@ def approve_all(ws: Any, *, actor: str, only_ready: bool = False) -> list[Story]
 
 def reject_story(ws: Any, story_id: str, *, actor: str, reason: str, expected_version: int | None = None) -> Story:
     """Reject with a reason (it becomes the 'why' in stakeholder decisions)."""
-    if not reason or not reason.strip():
+    reason = clean_text(reason or "")
+    if not reason.strip():
         raise QualityError("Say why the story is rejected (--reason), so the decision can be explained later.")
     with ws.transaction() as s:
         story = get_story(s, story_id)

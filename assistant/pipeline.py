@@ -15,6 +15,7 @@ from typing import Any
 from rich.console import Console
 from rich.table import Table
 
+from assistant.export.bundle import one_line, quote
 from assistant.models import Story
 from assistant.workspace import Workspace
 
@@ -97,7 +98,8 @@ def _table(stories: Sequence[Story]) -> Table:
 
 
 def _cell(text: str) -> str:
-    return text.replace("|", "\\|").replace("\n", " ")
+    # Same one-line rule as the export writers: control characters out, whitespace collapsed.
+    return one_line(text).replace("|", "\\|")
 
 
 def backlog_markdown(ws: Workspace, stories: Sequence[Story], decisions: Sequence[Any], notes: Sequence[str],
@@ -131,8 +133,7 @@ def backlog_markdown(ws: Workspace, stories: Sequence[Story], decisions: Sequenc
         first = st.acceptance_criteria[0].evidence if st.acceptance_criteria else []
         for e in list(dict.fromkeys([*first, *st.evidence]))[:8]:
             if e in items:
-                text = " ".join(items[e].text.split())
-                lines.append(f"> {text[:240]}{'...' if len(text) > 240 else ''} — `{e}`, {items[e].source.path}:{items[e].source.row}")
+                lines.append(f"> {quote(items[e], 240)} — `{e}`, {items[e].source.path}:{items[e].source.row}")
                 lines.append(">")
         if lines[-1] == ">":
             lines.pop()

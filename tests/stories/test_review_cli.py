@@ -44,6 +44,24 @@ def test_stale_version_raises_conflict(drafted) -> None:
         edit_story(ws, st.id, {"role": "accountant"}, actor="b", expected_version=st.version)
 
 
+def test_edit_refuses_invented_missing_or_bare_citations(drafted) -> None:
+    ws, stories = drafted
+    st = stories[0]
+    criteria = [c.model_dump() for c in st.acceptance_criteria]
+    bare = [*criteria, {"given": "I am offline", "when": "I open the list", "then": "the list is shown", "evidence": []}]
+    for changes, message in (
+        ({"evidence": [*st.evidence, "fb_invented00"]}, "cites feedback that does not exist: fb_invented00"),
+        ({"evidence": []}, "cites no feedback; every story must rest on at least one item"),
+        ({"acceptance_criteria": bare}, f"criterion {len(bare)} cites no feedback"),
+    ):
+        with pytest.raises(QualityError, match=message):
+            edit_story(ws, st.id, changes, actor="po", expected_version=st.version)
+    with ws.transaction() as s:  # every refused edit left the story as it was
+        kept = get_story(s, st.id)
+    assert kept.version == st.version and kept.evidence == st.evidence
+    assert kept.acceptance_criteria == st.acceptance_criteria
+
+
 def test_approve_reject_and_add_criterion(drafted) -> None:
     ws, stories = drafted
     a, b = stories[0], stories[1]

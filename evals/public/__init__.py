@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import json
 import os
+import sys
+from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any
 
 _BESIDE_CHECKOUT = Path(__file__).resolve().parents[3] / "shared" / "datasets"
 
@@ -15,3 +19,18 @@ def datasets_dir() -> Path:
 
 
 DATASETS = datasets_dir()
+
+
+def cli_main(argv: Sequence[str] | None, default: Path, compute: Callable[[Path], Any],
+             table: Callable[[Any], str], *, must_be_dir: bool = False) -> int:
+    """`python -m evals.public.<name> [PATH] [--json]`: compute on the dataset, print a table (or JSON)."""
+    args = list(sys.argv[1:] if argv is None else argv)
+    as_json = "--json" in args
+    args = [a for a in args if a != "--json"]
+    path = Path(args[0]) if args else default
+    if not (path.is_dir() if must_be_dir else path.exists()):
+        print(f"{'dataset folder' if must_be_dir else 'dataset'} not found: {path}", file=sys.stderr)
+        return 2
+    result = compute(path)
+    print(json.dumps(result, indent=2) if as_json else table(result))
+    return 0

@@ -7,13 +7,11 @@ Run: python -m evals.public.dalpiaz [FOLDER] [--json]
 
 from __future__ import annotations
 
-import json
-import sys
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from evals.public import DATASETS
+from evals.public import DATASETS, cli_main
 
 DEFAULT_DIR = DATASETS / "stories" / "dalpiaz_2018"
 
@@ -72,16 +70,7 @@ def format_table(result: dict[str, dict[str, Any]]) -> str:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = list(sys.argv[1:] if argv is None else argv)
-    as_json = "--json" in args
-    args = [a for a in args if a != "--json"]
-    folder = Path(args[0]) if args else DEFAULT_DIR
-    if not folder.is_dir():
-        print(f"dataset folder not found: {folder}", file=sys.stderr)
-        return 2
-    result = defect_rates(load(folder))
-    print(json.dumps(result, indent=2) if as_json else format_table(result))
-    return 0
+    return cli_main(argv, DEFAULT_DIR, lambda folder: defect_rates(load(folder)), format_table, must_be_dir=True)
 
 
 if __name__ == "__main__":

@@ -16,14 +16,12 @@ from __future__ import annotations
 
 import csv
 import hashlib
-import json
-import sys
 from collections import defaultdict
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from evals.public import DATASETS
+from evals.public import DATASETS, cli_main
 
 DEFAULT_PATH = (DATASETS / "stories"
                 / "ustai_qus_annotated.csv")
@@ -148,16 +146,7 @@ def format_table(result: dict[str, Any]) -> str:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = list(sys.argv[1:] if argv is None else argv)
-    as_json = "--json" in args
-    args = [a for a in args if a != "--json"]
-    path = Path(args[0]) if args else DEFAULT_PATH
-    if not path.exists():
-        print(f"dataset not found: {path}", file=sys.stderr)
-        return 2
-    result = run(path)
-    print(json.dumps(result, indent=2) if as_json else format_table(result))
-    return 0
+    return cli_main(argv, DEFAULT_PATH, run, format_table)
 
 
 if __name__ == "__main__":

@@ -27,7 +27,7 @@ from assistant.settings import resolve_settings
 from assistant.workspace import Workspace
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
-psycopg = pytest.importorskip("psycopg", reason="the PostgreSQL driver is missing: pip install -e '.[postgres]'")
+import psycopg  # a test dependency (pip install -e '.[test]'): missing means a broken install, not a skip
 
 
 def _pg_bindir() -> Path | None:

@@ -38,7 +38,7 @@ def _admin(home: Path, *args: str) -> None:
 @pytest.fixture(scope="module")
 def roundup_tracker(tmp_path_factory):
     if not (BIN / "roundup-server").exists():
-        pytest.skip("roundup is not installed (pip install -e '.[test]')")
+        pytest.fail("roundup is missing: it is a test dependency (pip install -e '.[test]')")
     home = tmp_path_factory.mktemp("roundup") / "tracker"
     port = _free_port()
     web = f"http://127.0.0.1:{port}/shop/"

@@ -42,7 +42,7 @@ Checkout asks for my card number every single time, let me store it"""
 
 if not CHROMIUM.is_file():
     pytest.skip("/usr/bin/chromium is missing (apt-get install chromium; .ci/run installs it)", allow_module_level=True)
-sync_api = pytest.importorskip("playwright.sync_api", reason="playwright (Python) is not installed")
+import playwright.sync_api as sync_api  # a test dependency: missing means a broken install, not a skip
 
 
 def _free_port() -> int:

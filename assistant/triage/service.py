@@ -71,11 +71,11 @@ def triage_items(ws, *, provider=None, only_missing: bool = True, progress: Prog
                 vectors[titled] = ws.embedder.embed([texts[i] for i in titled])
             labels = triage_batch(texts, [it.metadata.get("rating") for it in batch], vectors,
                                   ws.embedder, [it.kind for it in batch])
-        with ws.transaction() as s:
+        with ws.transaction() as s:  # one SELECT per batch, not one per item
+            rows = {r.id: r for r in s.scalars(select(FeedbackRow).where(FeedbackRow.id.in_([it.id for it in batch])))}
             for it, tri in zip(batch, labels):
-                row = s.get(FeedbackRow, it.id)
-                if row is not None:
-                    row.triage = tri.model_dump()
+                if it.id in rows:
+                    rows[it.id].triage = tri.model_dump()
         done += len(batch)
         if progress:
             progress("triage", done, len(items))

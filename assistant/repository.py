@@ -31,11 +31,14 @@ def item_from_row(row: FeedbackRow) -> FeedbackItem:
     )
 
 
-def load_items(session: Session, ids: Sequence[str] | None = None, *, include_duplicates: bool = True) -> list[FeedbackItem]:
-    """Items in ingest order (source, row); optionally only the given ids."""
+def load_items(session: Session, ids: Sequence[str] | None = None, *, include_duplicates: bool = True,
+               kind: str | None = None) -> list[FeedbackItem]:
+    """Items in ingest order (source, row); optionally only the given ids and/or one kind."""
     stmt = select(FeedbackRow).order_by(FeedbackRow.created_at, FeedbackRow.source_path, FeedbackRow.source_row)
     if ids is not None:
         stmt = stmt.where(FeedbackRow.id.in_(list(ids)))
+    if kind is not None:
+        stmt = stmt.where(FeedbackRow.kind == kind)
     if not include_duplicates:
         stmt = stmt.where(FeedbackRow.duplicate_of.is_(None))
     return [item_from_row(r) for r in session.scalars(stmt)]

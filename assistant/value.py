@@ -186,7 +186,7 @@ class AskDecision(BaseModel):
 def stakeholder_decisions(ws: Any) -> list[AskDecision]:
     """A decision note per stakeholder ask: its need, accepted / merged / not now, and the opportunity cost."""
     with ws.transaction() as s:
-        asks = [i for i in load_items(s) if i.kind == "stakeholder_ask"]
+        asks = load_items(s, kind="stakeholder_ask")  # filtered in SQL: not every item in the workspace
         needs = {n.id: n for n in load_needs(s)}
         covered = {r.need_id: r.key for r in s.scalars(select(BacklogItemRow).where(BacklogItemRow.need_id.is_not(None)))}
         stories = load_stories(s)

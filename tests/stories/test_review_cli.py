@@ -9,7 +9,7 @@ from typer.testing import CliRunner
 
 from assistant.cli import app
 from assistant.errors import ConflictError, QualityError
-from assistant.repository import get_story, story_history
+from assistant.repository import get_story, save_story, story_history
 from assistant.stories import approve_all, approve_story, draft, edit_story, reject_story
 from story_fixtures import insert_fixture
 
@@ -79,6 +79,18 @@ def test_approve_reject_and_add_criterion(drafted) -> None:
     assert {s.id for s in approve_all(ws, actor="po")} == {s.id for s in stories} - {b.id}
     with ws.transaction() as s:
         assert get_story(s, b.id).status == "rejected"
+
+
+def test_exported_story_cannot_be_approved_again(drafted) -> None:
+    ws, stories = drafted
+    st = approve_story(ws, stories[0].id, actor="po")
+    with ws.transaction() as s:
+        save_story(s, st.model_copy(update={"status": "exported"}), actor="export", action="export",
+                   expected_version=st.version)
+    with pytest.raises(QualityError, match="already exported; edit it first"):
+        approve_story(ws, st.id, actor="po")
+    with ws.transaction() as s:
+        assert get_story(s, st.id).status == "exported"
 
 
 def test_cli_review_flow_and_json_shape(drafted) -> None:

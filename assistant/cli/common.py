@@ -133,13 +133,20 @@ def track(items: Iterable[Any], description: str, total: int | None = None) -> I
 @contextmanager
 def llm_run(ctx: typer.Context, command: str) -> Iterator[Any]:
     """The configured LLM provider (None = offline engine); prints and stores the run's tokens and cost at the end."""
-    from assistant.llm import finish_run, get_provider
+    from assistant.llm import get_provider
 
     ws = workspace(ctx)
     provider = get_provider(options(ctx).settings(), ws)
     try:
         yield provider
     finally:
-        usage_line = finish_run(ws, provider, command)
-        if usage_line:
-            err_console.print(text(usage_line), soft_wrap=True)
+        report_usage(ws, provider, command)
+
+
+def report_usage(ws: Any, provider: Any, command: str) -> None:
+    """Print (on stderr) and store the run's LLM calls, cache hits, tokens and cost; silent when offline."""
+    from assistant.llm import finish_run
+
+    usage_line = finish_run(ws, provider, command)
+    if usage_line:
+        err_console.print(text(usage_line), soft_wrap=True)

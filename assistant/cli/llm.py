@@ -43,13 +43,7 @@ def doctor(
                                      f"({got.value.model_dump_json()}); {provider.ledger.summary()}"))
 
 
-def report_usage(ws: object, provider: object, command: str) -> None:
-    """Print (on stderr) and store the run's LLM calls, cache hits, tokens and cost; silent when offline."""
-    from assistant.llm import finish_run
-
-    line = finish_run(ws, provider, command)  # type: ignore[arg-type]
-    if line:
-        common.err_console.print(common.text(line), soft_wrap=True)
+report_usage = common.report_usage  # kept here too: the llm area documents it as its API
 
 
 def usage(

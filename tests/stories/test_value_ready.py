@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from assistant.errors import ConfigError
+from assistant.models import QualityFinding
 from assistant.readiness import backlog_health, evaluate_ready
 from assistant.stories import draft, reject_story
 from assistant.value import estimate_points, prioritize, stakeholder_decisions, value_inputs
@@ -96,6 +97,30 @@ def test_definition_of_ready_defaults_and_configuration(ranked) -> None:
     assert evaluate_ready(thin, ["well_formed", "has_evidence"]) == (True, [])
     with pytest.raises(ConfigError, match="nope"):
         evaluate_ready(st, ["nope"])
+
+
+def test_each_definition_of_ready_check_catches_its_own_defect(ranked) -> None:
+    # One check at a time: a check must not lean on another one (e.g. well_formed on no_blocking_finding).
+    ws, stories = ranked
+    st = next(iter(stories.values()))
+    two = st.acceptance_criteria[:2]
+    bare = [two[0].model_copy(update={"evidence": []}), *two[1:]]
+    vague = QualityFinding(criterion="criteria_testable", severity="warning", message="Criterion 1 is vague.")
+    defects = {
+        "well_formed": ({"quality": [QualityFinding(criterion="well_formed", severity="error", message="no role")]},
+                        "the lint found"),
+        "min_two_testable_criteria": ({"acceptance_criteria": two, "quality": [vague]},
+                                      "criterion 1 is not testable as written"),
+        "estimated": ({"points": None}, "no story points"),
+        "has_evidence": ({"acceptance_criteria": bare}, "every criterion must cite"),
+        "no_blocking_finding": ({"quality": [QualityFinding(criterion="atomic", severity="error", message="two goals")]},
+                                "atomic: two goals"),
+        "prioritized": ({"priority": None}, "no priority"),
+    }
+    for name, (update, why) in defects.items():
+        assert evaluate_ready(st, [name]) == (True, []), name
+        ok, missing = evaluate_ready(st.model_copy(update=update), [name])
+        assert not ok and len(missing) == 1 and missing[0].startswith(f"{name}:") and why in missing[0], (name, missing)
 
 
 def test_backlog_health_reports_deep(ranked) -> None:

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from assistant.errors import ExportError
-from assistant.export.bundle import Bundle, one_line, priority_level, quote, slug, source_label, step, title
+from assistant.export.bundle import Bundle, one_line, priority_level, quote, source_label, step, tags, title
 from assistant.export.csvfile import write_csv
 from assistant.models import Story
 
@@ -63,14 +63,6 @@ def criteria_html(story: Story) -> str:
         for c in story.acceptance_criteria
     )
     return f"<ol>{items}</ol>" if items else ""
-
-
-def tags(story: Story, bundle: Bundle) -> list[str]:
-    out = ["backlogsmith", f"story-{slug(story.id)}"]
-    need = bundle.need(story)
-    if need:
-        out.append(f"need-{slug(need.name)}")
-    return out
 
 
 Row = list[object]

@@ -12,8 +12,8 @@ from typing import Any
 from urllib.parse import quote as urlquote
 
 from assistant.errors import ConfigError
-from assistant.export.ado_csv import PROCESSES, Process, criteria_html, description_html, tags
-from assistant.export.bundle import Bundle, one_line, priority_level, title
+from assistant.export.ado_csv import PROCESSES, Process, criteria_html, description_html
+from assistant.export.bundle import Bundle, one_line, priority_level, tags, title
 from assistant.export.credentials import TrackerConfig
 from assistant.export.http import HTTPStatusError, RetryPolicy, TrackerClient
 from assistant.export.push import PushContext

@@ -161,6 +161,15 @@ def slug(text: str, limit: int = 40) -> str:
     return token[:limit].strip("-") or "x"
 
 
+def tags(story: Story, bundle: Bundle) -> list[str]:
+    """backlogsmith, story-<id>, need-<name>: slugs, so they are valid labels, tags and keywords in every tracker."""
+    out = ["backlogsmith", f"story-{slug(story.id)}"]
+    need = bundle.need(story)
+    if need:
+        out.append(f"need-{slug(need.name)}")
+    return out
+
+
 def payload_hash(payload: Any) -> str:
     """Stable hash of what was sent or written, so a record tells whether the remote is up to date."""
     blob = json.dumps(payload, sort_keys=True, ensure_ascii=False, default=str)

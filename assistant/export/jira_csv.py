@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from assistant.export.bundle import Bundle, one_line, priority_name, quote, slug, source_label, step, title
+from assistant.export.bundle import Bundle, one_line, priority_name, quote, slug, source_label, step, tags, title
 from assistant.export.csvfile import write_csv
 from assistant.models import Story
 
@@ -26,10 +26,7 @@ def wiki(text: str) -> str:
 
 def labels(story: Story, bundle: Bundle) -> list[str]:
     """Jira labels cannot contain spaces: slugs only."""
-    out = ["backlogsmith", f"story-{slug(story.id)}"]
-    need = bundle.need(story)
-    if need:
-        out.append(f"need-{slug(need.name)}")
+    out = tags(story, bundle)
     if story.points is not None:
         out.append(f"points-{story.points}")
     return out

@@ -13,7 +13,7 @@ from urllib.parse import urlsplit
 import httpx
 
 from assistant.export.bodies import story_markdown
-from assistant.export.bundle import Bundle, priority_name, slug, title
+from assistant.export.bundle import Bundle, priority_name, tags, title
 from assistant.export.credentials import TrackerConfig
 from assistant.export.http import HTTPStatusError, RetryPolicy, TrackerClient
 from assistant.export.push import PushContext
@@ -33,10 +33,7 @@ def client(cfg: TrackerConfig, *, policy: RetryPolicy | None = None, **kwargs: A
 
 
 def keywords(story: Story, bundle: Bundle) -> list[str]:
-    out = ["backlogsmith", f"story-{slug(story.id)}"]
-    need = bundle.need(story)
-    if need:
-        out.append(f"need-{slug(need.name)}")
+    out = tags(story, bundle)
     if priority_name(story):
         out.append(f"priority-{priority_name(story).lower()}")
     return out

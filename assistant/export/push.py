@@ -11,7 +11,6 @@ from pydantic import BaseModel, ConfigDict, Field
 from assistant.export.bundle import DEFAULT_EVIDENCE_URL, Bundle, collect, payload_hash
 from assistant.export.credentials import TrackerConfig, resolve_tracker
 from assistant.export.http import RetryPolicy, TrackerClient
-from assistant.export.names import TARGETS
 from assistant.export.records import Remote, parent_keys, record, remotes, save_parent_key
 
 if TYPE_CHECKING:  # chromadb + numpy load with the workspace; the CLI imports this package for --help

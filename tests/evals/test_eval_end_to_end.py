@@ -12,7 +12,7 @@ from evals.report import write_report
 from evals.runner import build_report, run_once
 
 
-def _pipeline_or_skip() -> None:
+def _pipeline_landed() -> None:
     """The pipeline has landed: a missing step must fail here, never skip."""
     from assistant.needs import build_needs  # noqa: F401
     from assistant.stories import draft_stories  # noqa: F401
@@ -68,7 +68,7 @@ def cases_dir(tmp_path_factory) -> Path:
 
 
 def test_offline_eval_runs_every_suite_and_writes_the_report(cases_dir, tmp_path):
-    _pipeline_or_skip()
+    _pipeline_landed()
     ctx = EvalContext(provider="offline", public=False, work_dir=tmp_path / "work")
     run = run_once(ctx, None, cases_dir=cases_dir)
     status = {s.suite: (s.status, s.notes) for s in run.suites}
@@ -87,7 +87,7 @@ def test_offline_eval_runs_every_suite_and_writes_the_report(cases_dir, tmp_path
 
 
 def test_fake_llm_path_sends_no_pii(cases_dir, tmp_path):
-    _pipeline_or_skip()
+    _pipeline_landed()
     import assistant.llm.engine  # noqa: F401  (landed: a broken import must fail, not skip)
     ctx = EvalContext(provider="fake", public=False, work_dir=tmp_path / "work")
     run = run_once(ctx, ["pii"], cases_dir=cases_dir)
@@ -99,7 +99,7 @@ def test_fake_llm_path_sends_no_pii(cases_dir, tmp_path):
 
 def test_prompt_version_takes_effect_in_the_pipeline(tmp_path):
     """Stories drafted by an LLM under --prompt-version carry that version in their provenance."""
-    _pipeline_or_skip()
+    _pipeline_landed()
     import assistant.llm.prompts as prompts
     from evals.harness import ingest_records, prompt_version, run_drafting, run_needs, run_triage
 

@@ -190,6 +190,11 @@ def test_jira_partial_bulk_failure_then_repush_updates_without_duplicates(ready_
     assert len(bulk_calls) == 3  # epics, stories, then only the failed story
     recorded = remotes(ready_backlog, "jira")
     assert {k: v.key for k, v in recorded.items()} == {sid: r.key for sid, r in by_id2.items()}
+    # A dry run now plans updates of the known issues only: nothing (epic or story) would be created again.
+    plan = push_stories(ready_backlog, "jira", dry_run=True, env=env_for(httpserver)).requests
+    assert not [r for r in plan if r["path"].endswith("/bulk")], plan
+    assert {(r["method"], r["path"].rsplit("/", 1)[-1]) for r in plan if r["method"] == "PUT"} == {
+        ("PUT", r.key) for r in by_id2.values()}
     expected = "Basic " + base64.b64encode(f"po@example.com:{TOKENS[0]}".encode()).decode()
     assert jira.auth == {expected}
     dump = caplog.text + report.model_dump_json() + second.model_dump_json()

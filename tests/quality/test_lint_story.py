@@ -59,3 +59,12 @@ def test_findings_follow_criteria_order():
                                         "unambiguous", "full_sentence", "estimatable", "unique", "uniform",
                                         "independent", "conflict_free", "criteria_testable"].index)
     assert {"atomic", "conceptually_sound", "problem_oriented", "unambiguous"} <= set(names)
+
+
+def test_backlog_conflicts_name_the_other_story():
+    show = Story(id="s1", role="editor", goal="to show draft articles to readers", benefit="they can give feedback",
+                 acceptance_criteria=story("x", "to x").acceptance_criteria)
+    hide = show.model_copy(update={"id": "s2", "goal": "to hide draft articles from readers"})
+    (conflict,) = [f for f in lint_story(hide, backlog=[show, hide]) if f.criterion == "conflict_free"]
+    assert "story s1" in conflict.message
+    assert not [f for f in lint_story(hide, backlog=[hide]) if f.criterion == "conflict_free"]  # not with itself

@@ -63,6 +63,8 @@ def _cleaned(value: Any) -> Any:
         return {k: _cleaned(v) for k, v in value.items()}
     if isinstance(value, (list, tuple)):
         return [_cleaned(v) for v in value]
+    if isinstance(value, Criterion):
+        return Criterion.model_validate(_cleaned(value.model_dump()))
     return value
 
 

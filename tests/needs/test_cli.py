@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import json
+import subprocess
 import sys
 
-import pytest
 from typer.testing import CliRunner
 
-from assistant.cli import app, main
+from assistant.cli import app
 from tests.needs.corpus import add_items, planted
 
 runner = CliRunner()
@@ -47,12 +47,10 @@ def test_needs_json_shape_and_edit_commands(workspace) -> None:  # type: ignore[
     assert "Comfortable" in table and "items without a need" in table
 
 
-def test_unknown_need_is_one_red_line(workspace, monkeypatch, capsys) -> None:  # type: ignore[no-untyped-def]
-    # In-process through main() (the real error handler), without a subprocess's import time.
-    monkeypatch.setattr(sys, "argv", ["backlogsmith", "--workspace", str(workspace.settings.workspace),
-                                      "needs", "show", "need_missing"])
-    with pytest.raises(SystemExit) as exited:
-        main()
-    err = capsys.readouterr().err
-    assert exited.value.code not in (0, None) and "Traceback" not in err
-    assert "No need with id 'need_missing'" in err
+def test_unknown_need_is_one_red_line(workspace) -> None:  # type: ignore[no-untyped-def]
+    proc = subprocess.run(
+        [sys.executable, "-c", "from assistant.cli import main; main()", "--workspace", str(workspace.settings.workspace),
+         "needs", "show", "need_missing"], capture_output=True, text=True, timeout=120,
+    )
+    assert proc.returncode != 0 and "Traceback" not in proc.stderr
+    assert "No need with id 'need_missing'" in proc.stderr

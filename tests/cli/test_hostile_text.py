@@ -90,10 +90,12 @@ def test_review_commands_print_hostile_text_literally(cli, hostile_csv: Path) ->
     needs = _json(cli("needs", "--format", "json"))
     need_id = max(needs, key=lambda n: len(n["item_ids"]))["id"]
     hostile_name = "[red]CSV[/red] [/] export \x1b[31m"
-    assert "[red]CSV[/red] [/] export ␛[31m" in cli("needs", "rename", need_id, hostile_name)
-    assert "[red]CSV[/red] [/] export ␛[31m" in cli("needs")
+    # The library drops control characters on write (they would reach tracker payloads); markup stays literal.
+    renamed = cli("needs", "rename", need_id, hostile_name)
+    assert "[red]CSV[/red] [/] export [31m" in renamed and "\x1b" not in renamed
+    assert "[red]CSV[/red] [/] export [31m" in cli("needs")
     shown = cli("needs", "show", need_id)
-    assert "[red]CSV[/red] [/] export ␛[31m" in shown and "[evil] reviews.csv row" in shown
+    assert "[red]CSV[/red] [/] export [31m" in shown and "[evil] reviews.csv row" in shown and "\x1b" not in shown
     assert "[red]x[/red]" in shown or "[link=https://evil.example]click[/link]" in shown
 
     drafted = cli("draft")
@@ -101,9 +103,9 @@ def test_review_commands_print_hostile_text_literally(cli, hostile_csv: Path) ->
     assert story["id"] in drafted
     edited = cli("stories", "edit", story["id"], "--goal", "to export [red]CSV[/red] [/] \x1b[2J[link=https://evil.example]x[/link]",
                  "--criterion", "1", "--then", "the file [bold]arrives[/]")
-    assert "to export [red]CSV[/red] [/] ␛[2J[link=https://evil.example]x[/link]" in edited
+    assert "to export [red]CSV[/red] [/] [2J[link=https://evil.example]x[/link]" in edited and "\x1b" not in edited
     show = cli("stories", "show", story["id"])
-    for fragment in ("to export [red]CSV[/red] [/] ␛[2J", "Then the file [bold]arrives[/]", "[evil] reviews.csv:",
+    for fragment in ("to export [red]CSV[/red] [/] [2J", "Then the file [bold]arrives[/]", "[evil] reviews.csv:",
                      "[EMAIL]" if "[EMAIL]" in show else "[red]x[/red]"):
         assert fragment in show, fragment
     assert "[red]CSV[/red] [/]" in cli("stories", "list")

@@ -1,7 +1,6 @@
 """Public data sets as eval records, read by path from ../shared/datasets (never shipped in the product).
 
-Prefers the adapters in evals/public/ (written with the triage/needs and quality work) when they are
-importable; the small readers here are the fallback so the eval does not depend on their exact shape.
+The per-data-set adapters live in evals/public/; this holds the shared sampling and the URR reader.
 """
 
 from __future__ import annotations
@@ -33,20 +32,6 @@ def stratified_sample(rows: list[dict[str, Any]], key: str, limit: int, seed: in
         picked += rng.sample(members, min(n, len(members)))
     rng.shuffle(picked)
     return picked[:limit]
-
-
-def maalej_records(path: Path, limit: int, seed: int = 7) -> list[dict[str, Any]]:
-    """Maalej 2016 app reviews: {text, rating, label}, unique texts, stratified by label."""
-    seen: set[str] = set()
-    rows = []
-    for r in _read_csv(path):
-        text = " ".join(x for x in (r.get("title", "").strip(), r.get("text", "").strip()) if x)
-        if not text or r["text"] in seen:
-            continue
-        seen.add(r["text"])
-        rating = r.get("rating")
-        rows.append({"text": text, "rating": int(rating) if rating and rating.isdigit() else None, "label": r["label"]})
-    return stratified_sample(rows, "label", limit, seed)
 
 
 def urr_records(path: Path, limit: int, seed: int = 7) -> list[dict[str, Any]]:

@@ -1,7 +1,7 @@
 """Runs the real pipeline (ingest -> triage -> needs -> draft) in throwaway workspaces for the eval suites.
 
-Steps are imported lazily: a step whose module has not landed makes its suite report 'skipped' with the
-reason, instead of failing the whole eval.
+Steps are imported directly: a broken import fails loudly. Only what is legitimately optional (a public data
+set that is absent or turned off) raises Unavailable, which makes that part of a suite report 'skipped'.
 """
 
 from __future__ import annotations
@@ -15,31 +15,22 @@ from pathlib import Path
 from typing import Any
 
 from assistant.embeddings import Embedder
+from assistant.llm import get_provider
+from assistant.needs import build_needs
+from assistant.stories import draft_stories
+from assistant.triage import triage_items
 from assistant.models import FeedbackItem, Need, Story
 from assistant.settings import Settings, resolve_settings
 from assistant.workspace import Workspace
 from evals.capture import RequestLog
 from evals.public import DATASETS
+from ingest import ingest_paths
 
 DEFAULT_SHARED = DATASETS
 
 
 class Unavailable(Exception):
-    """A pipeline step (or data set) this suite needs is not there; the suite is skipped with this reason."""
-
-
-def need_callable(module: str, name: str) -> Callable[..., Any]:
-    """Import module.name or raise Unavailable naming what is missing."""
-    import importlib
-
-    try:
-        mod = importlib.import_module(module)
-    except ImportError as exc:
-        raise Unavailable(f"{module} is not available ({exc})") from None
-    fn = getattr(mod, name, None)
-    if fn is None:
-        raise Unavailable(f"{module}.{name} is not available")
-    return fn
+    """Something legitimately optional is not there (a public data set, a provider); skipped with this reason."""
 
 
 @dataclass
@@ -112,7 +103,7 @@ class EvalContext:
         if self.provider not in ("offline", "fake", "openai", "azure"):
             raise ConfigError(f"Unknown provider '{self.provider}'; use offline, openai, azure or fake.")
         if self.provider in ("openai", "azure") and self.provider_factory is None:
-            need_callable("assistant.llm", "get_provider")(resolve_settings(llm=self.provider, model=self.model))
+            get_provider(resolve_settings(llm=self.provider, model=self.model))
 
     def get_provider(self, ws: Workspace) -> Any:
         """The provider under test (None = the offline engine)."""
@@ -124,7 +115,7 @@ class EvalContext:
             from evals.fake import fake_provider
 
             return fake_provider(self.requests)
-        return need_callable("assistant.llm", "get_provider")(ws.settings, ws)
+        return get_provider(ws.settings, ws)
 
 
 def resolve_prompt_dir(version: str) -> Path:
@@ -149,11 +140,8 @@ def prompt_version(version: str | None) -> Iterator[dict[str, str]]:
 
     Yields name -> version of every prompt in effect, for the report.
     """
-    try:
-        from assistant.llm import prompts
-    except ImportError:
-        yield {}
-        return
+    from assistant.llm import prompts
+
     old = prompts.PROMPTS_DIR
     folder = resolve_prompt_dir(version) if version else old
     prompts.PROMPTS_DIR = folder
@@ -169,7 +157,6 @@ def prompt_version(version: str | None) -> Iterator[dict[str, str]]:
 
 def ingest_records(ws: Workspace, records: list[dict[str, Any]], name: str = "eval") -> list[str]:
     """Ingest records ({text, ...metadata, kind?}) as JSONL; return the item id per record, in order."""
-    ingest_paths = need_callable("ingest", "ingest_paths")
     folder = ws.settings.workspace / "sources"
     folder.mkdir(parents=True, exist_ok=True)
     by_kind: dict[str, list[int]] = {}
@@ -205,19 +192,16 @@ def load_needs(ws: Workspace) -> list[Need]:
 
 
 def run_triage(ctx: EvalContext, ws: Workspace) -> None:
-    triage_items = need_callable("assistant.triage", "triage_items")
     with ctx.requests.capture():
         triage_items(ws, provider=ctx.get_provider(ws), only_missing=True)
 
 
 def run_needs(ctx: EvalContext, ws: Workspace) -> None:
-    build_needs = need_callable("assistant.needs", "build_needs")
     with ctx.requests.capture():
         build_needs(ws, provider=ctx.get_provider(ws))
 
 
 def run_drafting(ctx: EvalContext, ws: Workspace) -> list[Story]:
-    draft_stories = need_callable("assistant.stories", "draft_stories")
     with ctx.requests.capture():
         return list(draft_stories(ws, provider=ctx.get_provider(ws)))
 

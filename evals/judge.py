@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from evals.harness import EvalContext, need_callable
+from assistant.llm.steps import llm_judge_criteria, llm_judge_story
+from evals.harness import EvalContext
 from evals.models import JudgeScore
 
 MAX_JUDGED = 12  # judging every story of a big run costs more than it tells
@@ -29,7 +30,7 @@ def judge(ctx: EvalContext, stories: list[dict[str, Any]], what: str = "story") 
     from assistant.errors import LLMError
     from assistant.models import Story
 
-    step = need_callable("assistant.llm.steps", "llm_judge_story" if what == "story" else "llm_judge_criteria")
+    step = llm_judge_story if what == "story" else llm_judge_criteria
     scores: list[JudgeScore] = []
     failures = 0
     with ctx.workspace("judge") as ws:

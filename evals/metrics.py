@@ -4,9 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-# Offline triage types mapped onto the four Maalej et al. classes (the issue fixes this mapping).
-MAALEJ_MAP = {"bug": "bug_report", "feature_request": "feature_request", "praise": "rating", "complaint": "rating",
-              "experience": "user_experience"}
 MAALEJ_CLASSES = ["bug_report", "feature_request", "rating", "user_experience"]
 
 

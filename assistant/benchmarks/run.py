@@ -1,21 +1,34 @@
 """`backlogsmith bench`: every speed and scale measurement in one run, reported as ratios and growth.
 
 The parts are contributed by their areas (ingest, clustering, LLM tokens, UI render); this module only
-orchestrates them, measures the offline end-to-end draft itself, and records the machine. A part that has
-not landed (or fails) is reported as null with the reason, never as a made-up number.
+orchestrates them, measures the offline end-to-end draft itself, and records the machine. A part that fails
+at run time is reported as null with the error, never as a made-up number (and never hides the others).
 """
 
 from __future__ import annotations
 
-import importlib
+import csv
 import math
 import os
 import platform
+import tempfile
 import time
 from collections.abc import Callable
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
+
+from assistant.benchmarks import clustering as clustering_part
+from assistant.benchmarks import ingest as ingest_part
+from assistant.benchmarks import ui as ui_part
+from assistant.embeddings import LocalEmbedder
+from assistant.llm.bench import run_bench
+from assistant.needs import build_needs
+from assistant.settings import resolve_settings
+from assistant.stories import draft_stories
+from assistant.triage import triage_items
+from assistant.workspace import Workspace
+from ingest import ingest_paths
 
 TARGETS = {
     "ingest_ratio": (">=", 0.8),
@@ -75,19 +88,12 @@ def machine() -> dict[str, Any]:
             "python": platform.python_version(), "versions": versions}
 
 
-def _call_part(module: str, quick: bool) -> dict[str, Any]:
-    """Run a contributed part `module.run(quick=...)`; Unavailable-style problems become an 'error' entry."""
-    try:
-        mod = importlib.import_module(module)
-    except ImportError as exc:
-        return {"error": f"{module} has not landed ({exc})"}
-    run = getattr(mod, "run", None) or getattr(mod, "run_benchmark", None)
-    if run is None:
-        return {"error": f"{module} has no run(quick=...) function"}
+def _call_part(name: str, run: Callable[..., dict[str, Any]], quick: bool) -> dict[str, Any]:
+    """Run a contributed part's `run(quick=...)`; an exception it raises becomes an 'error' entry."""
     try:
         return dict(run(quick=quick))
     except Exception as exc:  # noqa: BLE001 - one broken part must not hide the others' numbers
-        return {"error": f"{module} failed: {type(exc).__name__}: {exc}"}
+        return {"error": f"{name} failed: {type(exc).__name__}: {exc}"}
 
 
 def _first(d: dict[str, Any], *names: str) -> Any:
@@ -98,12 +104,12 @@ def _first(d: dict[str, Any], *names: str) -> Any:
 
 
 def bench_ingest(quick: bool) -> tuple[dict[str, Any], dict[str, Any]]:
-    raw = _call_part("assistant.benchmarks.ingest", quick)
+    raw = _call_part("assistant.benchmarks.ingest", ingest_part.run, quick)
     return {"ingest_ratio": raw.get("ingest_ratio")}, raw
 
 
 def bench_clustering(quick: bool) -> tuple[dict[str, Any], dict[str, Any]]:
-    raw = _call_part("assistant.benchmarks.clustering", quick)
+    raw = _call_part("assistant.benchmarks.clustering", clustering_part.run, quick)
     seconds = _first(raw, "seconds", "clustering_s", "times")
     if isinstance(seconds, list):  # [{"n":..., "seconds":...}, ...]
         seconds = {str(r.get("n") or r.get("items")): r.get("seconds") for r in seconds}
@@ -119,11 +125,6 @@ def bench_clustering(quick: bool) -> tuple[dict[str, Any], dict[str, Any]]:
 
 def bench_llm(quick: bool) -> tuple[dict[str, Any], dict[str, Any]]:
     """Calls and tokens per 1k items, batched+cached vs naive one-call-per-item (LLM layer's fake backend)."""
-    try:
-        from assistant.llm.bench import run_bench
-    except ImportError as exc:
-        return dict.fromkeys(("llm_calls_per_1k", "llm_tokens_per_1k", "llm_tokens_vs_naive")), {
-            "error": f"assistant.llm.bench has not landed ({exc})"}
     report = run_bench(1000)  # the target is stated per 1k items, so quick mode measures the same size
     per_1k = 1000 / report.items
     raw = {"items": report.items, "needs": report.needs,
@@ -137,27 +138,12 @@ def bench_llm(quick: bool) -> tuple[dict[str, Any], dict[str, Any]]:
 
 
 def bench_ui(quick: bool) -> tuple[dict[str, Any], dict[str, Any]]:
-    raw = _call_part("assistant.benchmarks.ui", quick)
+    raw = _call_part("assistant.benchmarks.ui", ui_part.run, quick)
     return {"ui_first_render_s": _first(raw, "stories_page_first_render_s", "first_render_s")}, raw
 
 
 def bench_draft(quick: bool, n: int = 1000) -> tuple[dict[str, Any], dict[str, Any]]:
     """Offline end to end on n items: ingest -> triage -> needs -> draft (with lint), in a fresh workspace."""
-    import csv
-    import tempfile
-
-    try:
-        from assistant.benchmarks.ingest import corpus
-        from assistant.needs import build_needs
-        from assistant.stories import draft_stories
-        from assistant.triage import triage_items
-        from ingest import ingest_paths
-    except ImportError as exc:
-        return {"draft_1k_offline_s": None, "draft_1k_offline_cpu_s": None}, {"error": f"a pipeline step has not landed ({exc})"}
-    from assistant.embeddings import LocalEmbedder
-    from assistant.settings import resolve_settings
-    from assistant.workspace import Workspace
-
     segments = ["free", "pro", "business", "enterprise"]
     channels = ["app_review", "support", "email", "sales"]
     stages: dict[str, float] = {}
@@ -166,7 +152,7 @@ def bench_draft(quick: bool, n: int = 1000) -> tuple[dict[str, Any], dict[str, A
         with path.open("w", newline="", encoding="utf-8") as fh:
             w = csv.writer(fh)
             w.writerow(["id", "text", "rating", "segment", "channel", "date"])
-            for i, text in enumerate(corpus(n, seed=11)):
+            for i, text in enumerate(ingest_part.corpus(n, seed=11)):
                 w.writerow([f"f{i}", text, 1 + i % 5, segments[i % 4], channels[(i // 4) % 4], f"2025-{1 + i % 12:02d}-{1 + i % 28:02d}"])
         embedder = LocalEmbedder()
         embedder.embed(["warm up"])  # model load is a one-off per process, not per item

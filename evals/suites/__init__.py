@@ -47,7 +47,7 @@ def registry() -> dict[str, SuiteFn]:
 
 
 def run_suite(name: str, ctx: EvalContext, cases: list[EvalCase]) -> SuiteResult:
-    """Run one suite; a missing pipeline step makes it 'skipped' with the reason, a crash makes it 'error'."""
+    """Run one suite; missing optional input (a public data set) makes it 'skipped', a crash makes it 'error'."""
     from assistant.errors import BacklogsmithError
 
     started = time.perf_counter()

@@ -11,21 +11,16 @@ from typing import Any
 
 from evals.cases import EvalCase
 from evals.graders import is_testable
-from evals.harness import EvalContext, Unavailable, need_callable
+from assistant.models import Criterion, Story
+from assistant.quality import lint_story
+from evals.harness import EvalContext
 from evals.models import Metric, SuiteResult
 from evals.suites import grade_case
 from evals.suites.stories import draft_corpus
 
 
 def product_verdict(criterion: dict[str, Any]) -> tuple[bool, str, str]:
-    """(testable, why, engine): the quality lint's verdict when it has landed, else the eval's own grader."""
-    try:
-        lint_story = need_callable("assistant.quality", "lint_story")
-    except Unavailable:
-        ok, why = is_testable(criterion)
-        return ok, why, "eval-grader"
-    from assistant.models import Criterion, Story
-
+    """(testable, why, engine): the product's quality lint verdict on a one-criterion story."""
     story = Story(id="eval-criterion", role="user", goal="to check one criterion", benefit="the criterion is graded",
                   acceptance_criteria=[Criterion(**{k: criterion.get(k, "") for k in ("given", "when", "then")})])
     findings = [f for f in lint_story(story) if f.criterion == "criteria_testable"]
@@ -41,11 +36,7 @@ def run(ctx: EvalContext, cases: list[EvalCase]) -> SuiteResult:
     all_stories: list[dict[str, Any]] = []
     for case in cases:
         if "items" in case.inputs:
-            try:
-                drafted = draft_corpus(ctx, case)
-            except Unavailable as exc:  # the labelled cases below still say something about the lint
-                result.notes.append(f"{case.name}: skipped ({exc})")
-                continue
+            drafted = draft_corpus(ctx, case)
             all_stories += drafted.stories
             crits = [c for s in drafted.stories for c in s.get("acceptance_criteria") or []]
             drafted_verdicts += [is_testable(c)[0] for c in crits]

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from evals.harness import EvalContext, Unavailable
 from evals.models import Metric
+from evals.public import dalpiaz, ustai
 
 HEADLINE = ("atomic", "minimal")  # the criteria with a published precision/recall target (>= 0.9)
 
@@ -16,8 +17,7 @@ HEADLINE = ("atomic", "minimal")  # the criteria with a published precision/reca
 def ustai_metrics(ctx: EvalContext) -> tuple[list[Metric], list[str]]:
     try:
         path = ctx.shared("stories/ustai_qus_annotated.csv")
-        from evals.public import ustai
-    except (Unavailable, ImportError) as exc:
+    except Unavailable as exc:
         return [], [f"UStAI: skipped ({exc})"]
     result = ustai.run(path)
     held, n = result["heldout"], result["rows"]["heldout"]
@@ -35,8 +35,7 @@ def ustai_metrics(ctx: EvalContext) -> tuple[list[Metric], list[str]]:
 def dalpiaz_notes(ctx: EvalContext) -> list[str]:
     try:
         folder = ctx.shared("stories/dalpiaz_2018")
-        from evals.public import dalpiaz
-    except (Unavailable, ImportError) as exc:
+    except Unavailable as exc:
         return [f"Dalpiaz: skipped ({exc})"]
     result = dalpiaz.defect_rates(dalpiaz.load(folder))
     rates = dalpiaz.overall(result)

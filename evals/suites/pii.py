@@ -11,7 +11,8 @@ import json
 from evals.capture import RequestLog
 from evals.cases import EvalCase
 from evals.graders import find_pii
-from evals.harness import EvalContext, Unavailable, load_items, need_callable, run_pipeline
+from assistant.export import FORMATS, export_stories
+from evals.harness import EvalContext, load_items, run_pipeline
 from evals.models import Metric, SuiteResult
 from evals.suites import grade_case
 from evals.suites.injection import output_texts
@@ -19,14 +20,9 @@ from evals.suites.injection import output_texts
 
 def export_texts(ws) -> list[str]:  # type: ignore[no-untyped-def]
     """Every export format's files for the drafted stories (forced: drafts are not Ready), as text."""
-    try:
-        export_stories = need_callable("assistant.export", "export_stories")
-        formats = need_callable("assistant.export", "FORMATS")
-    except Unavailable:
-        return []
     out = ws.settings.workspace / "exports"
     texts = []
-    for fmt in formats:
+    for fmt in FORMATS:
         try:
             export_stories(ws, fmt, out / fmt / f"stories.{fmt}", status="draft", force=True)
         except Exception:  # noqa: BLE001 - a format that cannot export drafts adds nothing to check

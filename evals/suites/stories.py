@@ -7,7 +7,8 @@ from typing import Any
 
 from evals.cases import EvalCase
 from evals.graders import benefit_is_distinct, is_well_formed, story_citations
-from evals.harness import EvalContext, Unavailable, load_items, load_needs, need_callable, run_pipeline, story_dict
+from assistant.quality import lint_story
+from evals.harness import EvalContext, load_items, load_needs, run_pipeline, story_dict
 from evals.models import Metric, SuiteResult
 from evals.suites import failed_case, grade_case
 
@@ -18,16 +19,12 @@ class Drafted:
 
     item_ids: list[str]
     stories: list[dict[str, Any]]
-    lint: list[list[dict[str, Any]]] | None
+    lint: list[list[dict[str, Any]]]
     needs: list[dict[str, Any]]
     item_texts: list[str]
 
 
-def _lint(stories: list[Any]) -> list[list[dict[str, Any]]] | None:
-    try:
-        lint_story = need_callable("assistant.quality", "lint_story")
-    except Unavailable:
-        return None
+def _lint(stories: list[Any]) -> list[list[dict[str, Any]]]:
     return [[f.model_dump(mode="json") for f in lint_story(s, backlog=stories)] for s in stories]
 
 
@@ -63,7 +60,6 @@ def run(ctx: EvalContext, cases: list[EvalCase]) -> SuiteResult:
     result = SuiteResult(suite="stories")
     all_stories: list[dict[str, Any]] = []
     lint_counts: list[int] = []
-    lint_missing = False
     stats: list[tuple[int, dict[str, float]]] = []
     for case in cases:
         drafted = draft_corpus(ctx, case)
@@ -73,10 +69,7 @@ def run(ctx: EvalContext, cases: list[EvalCase]) -> SuiteResult:
         e = evidence_stats(drafted.stories, drafted.item_ids)
         stats.append((len(drafted.item_ids), e))
         all_stories += drafted.stories
-        if drafted.lint is None:
-            lint_missing = True
-        else:
-            lint_counts += [len(f) for f in drafted.lint]
+        lint_counts += [len(f) for f in drafted.lint]
         output = {"stories": drafted.stories, "known_ids": drafted.item_ids, **e}
         summary = {"stories": len(drafted.stories), "needs": len(drafted.needs), "items": len(drafted.item_ids), **e,
                    "sample": [s["text"] for s in drafted.stories[:3]]}
@@ -96,11 +89,8 @@ def run(ctx: EvalContext, cases: list[EvalCase]) -> SuiteResult:
             Metric(name="invented_citations", value=sum(e["invented_citations"] for _, e in stats), n=n,
                    higher_is_better=False, gate_max=0, kind="count"),
         ]
-        if lint_counts and not lint_missing:
-            result.metrics.append(Metric(name="lint_findings_per_story", value=sum(lint_counts) / len(lint_counts),
-                                         n=len(lint_counts), higher_is_better=False, kind="count"))
-        else:
-            result.notes.append("lint_findings_per_story: assistant.quality.lint_story is not available")
+        result.metrics.append(Metric(name="lint_findings_per_story", value=sum(lint_counts) / len(lint_counts),
+                                     n=len(lint_counts), higher_is_better=False, kind="count"))
     from evals.suites import lint_public
 
     metrics, notes = lint_public.run(ctx)

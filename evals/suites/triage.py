@@ -5,8 +5,9 @@ from __future__ import annotations
 from evals import adapters
 from evals.cases import EvalCase
 from evals.harness import EvalContext, Unavailable, ingest_records, load_items, run_triage
-from evals.metrics import MAALEJ_CLASSES, MAALEJ_MAP, accuracy, macro_f1
+from evals.metrics import MAALEJ_CLASSES, accuracy, macro_f1
 from evals.models import Metric, SuiteResult
+from evals.public import maalej as public
 from evals.suites import grade_case
 
 
@@ -27,11 +28,7 @@ def triage_records(ctx: EvalContext, records: list[dict], name: str) -> list[dic
 
 
 def maalej(path, limit: int, seed: int) -> tuple[list[dict], dict[str, str], str]:  # type: ignore[no-untyped-def]
-    """Maalej records, the type mapping and which rows: the triage work's adapter (held-out half) when present."""
-    try:
-        from evals.public import maalej as public
-    except ImportError:
-        return adapters.maalej_records(path, limit, seed), MAALEJ_MAP, "whole file"
+    """Maalej records (held-out half, via the triage work's adapter), the type mapping and which rows."""
     seen: set[str] = set()
     rows = []
     for r in public.load(path):

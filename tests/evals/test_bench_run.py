@@ -30,7 +30,7 @@ def _steps():
         return {"clustering_s": {"1000": 0.5, "10000": 12.0, "50000": None}, "clustering_growth_exponent": 1.1}, {}
 
     def llm(quick):
-        return {"llm_tokens_vs_naive": None}, {"error": "assistant.llm.bench has not landed"}
+        return {"llm_tokens_vs_naive": None}, {"error": "assistant.llm.bench failed: ValueError: no items"}
 
     def ui(quick):
         raise RuntimeError("browser exploded")
@@ -45,7 +45,7 @@ def test_run_benchmarks_reports_nulls_with_reasons_and_checks_targets():
     assert set(bench.KEYS) <= set(result) and result["quick"] is True
     assert result["ingest_ratio"] == 0.9 and result["passed"]["ingest_ratio"] is True
     assert result["passed"]["clustering_10k_s"] is False and result["passed"]["clustering_50k_s"] is None
-    assert result["llm_tokens_vs_naive"] is None and "not landed" in result["reasons"]["llm_tokens_vs_naive"]
+    assert result["llm_tokens_vs_naive"] is None and "no items" in result["reasons"]["llm_tokens_vs_naive"]
     assert "browser exploded" in result["details"]["ui"]["error"] and result["ui_first_render_s"] is None
     md = bench.render_markdown(result, note="shared machine")
     assert "| ingest throughput / raw embedding throughput | `ingest_ratio` | 0.9 | >= 0.8 | yes |" in md
@@ -65,7 +65,7 @@ def test_bench_cli_prints_one_json_object_and_writes_markdown(tmp_path, monkeypa
 
 
 def test_clustering_adapter_fits_growth_and_names_unmeasured_sizes(monkeypatch):
-    monkeypatch.setattr(bench, "_call_part", lambda module, quick: {"seconds": {"1000": 0.1, "10000": 1.0}})
+    monkeypatch.setattr(bench, "_call_part", lambda name, run, quick: {"seconds": {"1000": 0.1, "10000": 1.0}})
     values, raw = bench.bench_clustering(True)
     assert values == {"clustering_s": {"1000": 0.1, "10000": 1.0}, "clustering_growth_exponent": 1.0}
     assert raw["not_measured"] == "50k (quick mode)"

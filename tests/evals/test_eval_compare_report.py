@@ -86,13 +86,13 @@ def test_a_crashing_suite_is_reported_and_fails_the_run(monkeypatch):
         raise ValueError("name_edited" + chr(10) + "more detail")
 
     def missing(ctx, cases):
-        raise Unavailable("assistant.needs is not available")
+        raise Unavailable("public data set themes/urr_golden_set.csv not found")
 
     monkeypatch.setattr(suites, "registry", lambda: {"needs": broken, "triage": missing})
     crashed = suites.run_suite("needs", EvalContext(), [])
     assert crashed.status == "error" and "ValueError: name_edited (at test_eval_compare_report.py:" in crashed.notes[0]
     skipped = suites.run_suite("triage", EvalContext(), [])
-    assert skipped.status == "skipped" and "not available" in skipped.notes[0]
+    assert skipped.status == "skipped" and "not found" in skipped.notes[0]
     run = EvalRun(info=RunInfo(label="a"), suites=[crashed, skipped])
     report = build_report([run])
     assert not report.ok and report.gate_failures[0].startswith("a: suite needs errored")

@@ -44,13 +44,15 @@ def register(app: typer.Typer) -> None:
         target: str = typer.Argument(..., help=f"One of: {', '.join(TARGETS)}."),
         dry_run: bool = typer.Option(False, "--dry-run", help="Print the requests instead of sending them."),
         status: str = typer.Option("approved", "--status", help="Which stories to push."),
+        story: Optional[list[str]] = typer.Option(None, "--story", help="Push only this story id (repeatable)."),
         force: bool = typer.Option(False, "--force", help="Push stories that do not meet the Definition of Ready."),
         as_json: bool = typer.Option(False, "--json", help="Print the report as JSON."),
     ) -> None:
         """Create or update issues in Jira, GitHub, Azure DevOps, Linear or Roundup (credentials from env)."""
         from assistant.export import push_stories
 
-        report = push_stories(common.workspace(ctx), target, dry_run=dry_run, status=status, force=force)
+        report = push_stories(common.workspace(ctx), target, dry_run=dry_run, status=status, story_ids=story or None,
+                              force=force)
         if as_json or dry_run:
             # A dry run's payloads are the point; they never contain credentials (those live in the client).
             common.print_json(report.model_dump())

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any, Literal, Protocol
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -110,12 +110,12 @@ def make_client(cfg: TrackerConfig, *, policy: RetryPolicy | None = None, **kwar
 
 def push_stories(
     ws: Workspace, target: str, *, dry_run: bool = False, status: str = "approved", force: bool = False,
-    env: dict[str, str] | None = None, policy: RetryPolicy | None = None, client_options: dict[str, Any] | None = None,
+    story_ids: Sequence[str] | None = None, env: dict[str, str] | None = None, policy: RetryPolicy | None = None, client_options: dict[str, Any] | None = None,
 ) -> PushReport:
-    """Push stories with `status` to a tracker; pushed stories are updated in place, never duplicated."""
+    """Push stories with `status` (only `story_ids` when given) to a tracker; re-pushes update, never duplicate."""
     env = dict(os.environ) if env is None else env
     cfg = resolve_tracker(target, env, ws.all_settings())
-    bundle = collect(ws, status=status, force=force)
+    bundle = collect(ws, status=status, force=force, story_ids=story_ids)
     bundle.evidence_url_template = env.get("BACKLOGSMITH_EVIDENCE_URL") or DEFAULT_EVIDENCE_URL
     report = PushReport(target=target, dry_run=dry_run)
     if bundle.not_ready:

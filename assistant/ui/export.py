@@ -77,7 +77,7 @@ def render() -> None:
     result = st.session_state.get(RESULT_KEY)
     if result and result[0] == wanted:  # a preview of another format or pick is not offered for download
         show_result(ws, result[1])
-    _push(ws)
+    _push(ws, picked, force)
 
 
 def _downloaded(ws: Workspace, rendered: RenderedExport) -> None:
@@ -107,13 +107,13 @@ def show_result(ws: Workspace, rendered: RenderedExport) -> None:
                        on_click=_downloaded, args=(ws, rendered))
 
 
-def _push(ws: Workspace) -> None:
+def _push(ws: Workspace, picked: list[str], force: bool) -> None:
     st.subheader("Push to a tracker")
     target = st.selectbox("Tracker", TARGETS, key="export_target")
     dry = st.checkbox("Dry run (show what would be sent)", value=True, key="export_dry")
-    if st.button("Push", key="export_push", disabled=not target):
+    if st.button(f"Push {len(picked)} picked stories", key="export_push", disabled=not (target and picked)):
         try:
-            st.session_state["export_push_result"] = push_stories(ws, target, dry_run=dry)
+            st.session_state["export_push_result"] = push_stories(ws, target, dry_run=dry, story_ids=picked, force=force)
         except BacklogsmithError as exc:
             show_error(exc)
             return

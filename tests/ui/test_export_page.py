@@ -111,3 +111,17 @@ def test_push_names_missing_settings_then_dry_run_shows_requests(ui_ws, monkeypa
     assert any("Dry run for github" in s.value for s in at.success)
     assert "ghp_secret_never_shown" not in at.json[0].value and "S-0-0" in at.json[0].value
     assert _records(ui_ws) == {}  # a dry run records nothing
+
+
+def test_push_sends_only_the_picked_stories(ui_ws, monkeypatch):
+    stories = seed(ui_ws, needs=2, ready=True)
+    _approve(ui_ws, stories)
+    monkeypatch.setenv("GITHUB_TOKEN", "ghp_secret_never_shown")
+    monkeypatch.setenv("GITHUB_REPOSITORY", "acme/backlog")
+    at = open_page("export")
+    at.selectbox(key="export_target").set_value("github")
+    at.multiselect(key="export_pick").unselect("S-0-0").run()
+    at.button(key="export_push").click().run()
+    assert not at.error, [e.value for e in at.error]
+    planned = at.json[0].value
+    assert "S-1-0" in planned and "S-0-0" not in planned

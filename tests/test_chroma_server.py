@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import shutil
-import socket
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import httpx
@@ -15,12 +13,7 @@ import pytest
 from assistant.settings import resolve_settings
 from assistant.workspace import Workspace
 from ingest import ingest_text
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+from tests.loopback import free_port, stop, wait_until_up
 
 
 @pytest.fixture
@@ -28,23 +21,20 @@ def chroma_server(tmp_path: Path):  # type: ignore[no-untyped-def]
     exe = shutil.which("chroma", path=str(Path(sys.executable).parent))
     if exe is None:
         pytest.fail("the chroma CLI is missing: it ships with chromadb, a core dependency (pip install -e .)")
-    port = _free_port()
+    port = free_port()
     proc = subprocess.Popen([exe, "run", "--path", str(tmp_path / "server"), "--host", "127.0.0.1", "--port", str(port)],
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    def up() -> bool:
+        try:
+            return httpx.get(f"http://127.0.0.1:{port}/api/v2/heartbeat", timeout=1).status_code == 200
+        except httpx.HTTPError:
+            return False
+
     try:
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            try:
-                if httpx.get(f"http://127.0.0.1:{port}/api/v2/heartbeat", timeout=1).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                time.sleep(0.3)
-        else:
-            pytest.fail("chroma server did not start within 60 s")
+        wait_until_up(proc, up, what="chroma server", timeout=60)
         yield port
     finally:
-        proc.terminate()
-        proc.wait(timeout=20)
+        stop(proc, timeout=20)
 
 
 def test_workspace_indexes_and_searches_through_a_chroma_server(tmp_path: Path, chroma_server: int) -> None:

@@ -12,7 +12,6 @@ import json
 import os
 import pwd
 import shutil
-import socket
 import subprocess
 import tempfile
 import threading
@@ -25,6 +24,7 @@ import pytest
 from assistant.errors import ConflictError, StorageError
 from assistant.settings import resolve_settings
 from assistant.workspace import Workspace
+from tests.loopback import free_port, stop, wait_until_up
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
 import psycopg  # a test dependency (pip install -e '.[test]'): missing means a broken install, not a skip
@@ -39,12 +39,6 @@ def _pg_bindir() -> Path | None:
     if initdb and (Path(initdb).resolve().parent / "postgres").is_file():
         return Path(initdb).resolve().parent
     return None
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def _as_user() -> tuple[list[str], pwd.struct_passwd | None]:
@@ -74,7 +68,7 @@ def postgres_server() -> Iterator[str]:
     root = Path(tempfile.mkdtemp(prefix="backlogsmith-pg-"))
     if user is not None:
         os.chown(root, user.pw_uid, user.pw_gid)
-    data, port = root / "data", _free_port()
+    data, port = root / "data", free_port()
     env = {**os.environ, "LC_ALL": "C", "LANG": "C"}
     init = subprocess.run([*prefix, str(bindir / "initdb"), "-D", str(data), "-U", "backlogsmith", "--auth=trust",
                            "-E", "UTF8", "--no-locale", "--no-sync"], cwd=root, env=env, capture_output=True, text=True)
@@ -89,24 +83,18 @@ def postgres_server() -> Iterator[str]:
         cwd=root, env=env, stdout=log, stderr=subprocess.STDOUT,
     )
     base = f"postgresql+psycopg://backlogsmith@127.0.0.1:{port}"
+    def up() -> bool:
+        try:
+            psycopg.connect(f"host=127.0.0.1 port={port} user=backlogsmith dbname=postgres", connect_timeout=2).close()
+            return True
+        except psycopg.OperationalError:
+            return False
+
     try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                psycopg.connect(f"host=127.0.0.1 port={port} user=backlogsmith dbname=postgres", connect_timeout=2).close()
-                break
-            except psycopg.OperationalError:
-                if proc.poll() is not None or time.monotonic() > deadline:
-                    pytest.fail(f"postgres did not start: {(root / 'postgres.log').read_text(errors='replace')[-2000:]}")
-                time.sleep(0.1)
+        wait_until_up(proc, up, what="postgres", timeout=30, log=root / "postgres.log", poll=0.1)
         yield base
     finally:
-        proc.terminate()  # SIGTERM = smart shutdown; the Workspaces are closed by then
-        try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
+        stop(proc, timeout=20)  # SIGTERM = smart shutdown; the Workspaces are closed by then
         log.close()
         shutil.rmtree(root, ignore_errors=True)
 

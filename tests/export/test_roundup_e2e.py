@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import getpass
 import shutil
-import socket
 import subprocess
 import sys
 import time
@@ -19,15 +18,10 @@ import pytest
 
 from assistant.export import push_stories
 from assistant.repository import get_story, save_story
+from tests.loopback import free_port, stop, wait_until_up
 
 BIN = Path(sys.executable).parent
 ADMIN_PW = "e2e-admin-SECRET"
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def _admin(home: Path, *args: str) -> None:
@@ -40,7 +34,7 @@ def roundup_tracker(tmp_path_factory):
     if not (BIN / "roundup-server").exists():
         pytest.fail("roundup is missing: it is a test dependency (pip install -e '.[test]')")
     home = tmp_path_factory.mktemp("roundup") / "tracker"
-    port = _free_port()
+    port = free_port()
     web = f"http://127.0.0.1:{port}/shop/"
     _admin(home, "install", "classic", "anydbm")
     config = (home / "config.ini").read_text(encoding="utf-8")
@@ -58,23 +52,18 @@ def roundup_tracker(tmp_path_factory):
         [str(BIN / "roundup-server"), "-u", getpass.getuser(), "-p", str(port), "-n", "127.0.0.1", f"shop={home}"],
         stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
     )
+    def up() -> bool:
+        try:
+            httpx.get(web + "rest/data/status", auth=("admin", ADMIN_PW), timeout=2)
+            return True
+        except httpx.TransportError:
+            return False
+
     try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                httpx.get(web + "rest/data/status", auth=("admin", ADMIN_PW), timeout=2)
-                break
-            except httpx.TransportError:
-                if proc.poll() is not None or time.monotonic() > deadline:
-                    pytest.fail("roundup-server did not start: " + (home / "server.log").read_text()[-2000:])
-                time.sleep(0.2)
+        wait_until_up(proc, up, what="roundup-server", timeout=30, log=home / "server.log")
         yield web
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
+        stop(proc)
         log.close()
         shutil.rmtree(home, ignore_errors=True)
 

@@ -7,10 +7,8 @@ database is checked after each step and a screenshot of each page is kept in tes
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 import sys
-import time
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
@@ -21,6 +19,7 @@ from sqlalchemy import func, select
 from assistant.settings import resolve_settings
 from assistant.tables import ExportRecord, FeedbackRow, NeedRow, StoryRow
 from assistant.workspace import Workspace
+from tests.loopback import free_port, stop, wait_until_up
 from assistant.ui.stories_model import story_page
 from ui_helpers import APP, ROOT
 
@@ -45,17 +44,11 @@ if not CHROMIUM.is_file():
 import playwright.sync_api as sync_api  # a test dependency: missing means a broken install, not a skip
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture
 def server(tmp_path: Path) -> Iterator[tuple[str, Workspace]]:
     """`streamlit run app.py` on a free loopback port with a tmp workspace; yields (base url, workspace handle)."""
     folder = tmp_path / "ws"
-    port = _free_port()
+    port = free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith(("BACKLOGSMITH_", "OPENAI_", "AZURE_OPENAI_"))}
     env.update(BACKLOGSMITH_WORKSPACE=str(folder), BACKLOGSMITH_ACTOR="e2e-po", ANONYMIZED_TELEMETRY="False")
     log = (tmp_path / "streamlit.log").open("w")
@@ -65,26 +58,20 @@ def server(tmp_path: Path) -> Iterator[tuple[str, Workspace]]:
         cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
     )
     url = f"http://127.0.0.1:{port}"
+    def up() -> bool:
+        try:
+            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as r:
+                return r.status == 200
+        except OSError:
+            return False
+
     try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as r:
-                    if r.status == 200:
-                        break
-            except OSError:
-                if proc.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError(f"streamlit did not start: {(tmp_path / 'streamlit.log').read_text()[-2000:]}")
-                time.sleep(0.3)
+        wait_until_up(proc, up, what="streamlit", timeout=60, log=tmp_path / "streamlit.log", poll=0.3)
         ws = Workspace(resolve_settings(env={}, workspace=folder))
         yield url, ws
         ws.close()
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
+        stop(proc)
         log.close()
 
 

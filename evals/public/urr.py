@@ -34,7 +34,7 @@ def metrics(gold: list[str], labels: np.ndarray) -> dict[str, Any]:
     out = {
         "nmi": round(float(normalized_mutual_info_score(gold, labels)), 4),
         "ari": round(float(adjusted_rand_score(gold, labels)), 4),
-        "clusters": int(len(set(labels[assigned].tolist()))),
+        "clusters": len(set(labels[assigned].tolist())),
         "unassigned_share": round(float(1 - assigned.mean()), 4),
     }
     if assigned.any():

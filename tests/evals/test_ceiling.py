@@ -9,7 +9,7 @@ import numpy as np
 from evals.public import maalej
 from evals.public.ceiling import best_threshold, out_of_fold
 
-_WORDS = "screen sync export report invoice login account folder photo calendar settings search".split()
+_WORDS = ["screen", "sync", "export", "report", "invoice", "login", "account", "folder", "photo", "calendar", "settings", "search"]
 
 
 def _corpus(n: int, seed: int) -> tuple[list[str], list[str], list[str]]:

@@ -1,4 +1,4 @@
-"""PII redaction: typed placeholders for emails, phones, cards, IBANs, IPs and secrets.
+"""PII redaction: typed placeholders for emails, phones, cards, IBANs, IPs, secrets and people's names.
 
 Applied to every text and metadata value before it is embedded, stored, shown, sent to an LLM or exported.
 Idempotent: placeholders contain no digits or '@', so a second pass finds nothing new.
@@ -12,7 +12,7 @@ from typing import Any
 
 import phonenumbers
 
-EMAIL, PHONE, CARD, IBAN, IP, SECRET = "[EMAIL]", "[PHONE]", "[CARD]", "[IBAN]", "[IP]", "[SECRET]"
+EMAIL, PHONE, CARD, IBAN, IP, SECRET, NAME = "[EMAIL]", "[PHONE]", "[CARD]", "[IBAN]", "[IP]", "[SECRET]", "[NAME]"
 
 # Regions tried for numbers written without a country code; a number written with +CC matches in any of them.
 PHONE_REGIONS = ("US", "GB", "DE", "FR", "IN")
@@ -65,6 +65,74 @@ _DIGITS = re.compile(r"\d")
 # Cheap pre-check: a run of 7+ digits with phone separators; the (slow) matcher runs only when one exists.
 _PHONE_CANDIDATE = re.compile(r"\d(?:[\s().-]{0,3}\d){6,}")
 _DATE_LIKE = re.compile(r"\d{4}[-./]\d{1,2}[-./]\d{1,2}|\d{1,2}[-./]\d{1,2}[-./]\d{2,4}")
+
+
+# Person names. A named-entity model was tried and rejected: on app reviews it tags "Evernote", "Dropbox" and
+# "Great App" as people, and redacting those would destroy the evidence. Names are redacted where the words around
+# them say a person is meant: greetings and sign-offs, self-introductions, "my accountant Maria", "spoke to Tom",
+# "Mike from support". A capitalised name token, or an initial ("A. Dalton"); up to three of them.
+_NAME_TOKEN = r"(?:[A-Z](?:['’][A-Z])?[a-z]+(?:-[A-Z]?[a-z]+)?|[A-Z]\.)"  # Jean-Luc, O'Neil; not Tom's
+_FULL_NAME = rf"(?P<name>{_NAME_TOKEN}(?:[ \t]+{_NAME_TOKEN}){{0,2}})"
+_NAME_RES = [
+    # "Hi Maria," "Dear Tom:" at the start of a line or sentence — a greeting names whom it greets
+    re.compile(rf"(?:^|(?<=[\n.!?])[ \t]*)(?i:hi|hello|hey|dear|good\s+morning)[ \t]+{_FULL_NAME}(?=[ \t]*(?:[,!:]|\n))"),
+    # a sign-off then a name that ends the line: "Regards,\nTom Baker", "Thanks, Hannah". Not "Thanks Dropbox!":
+    # reviews thank the product by name far more often than a person, and the two look the same.
+    re.compile(rf"(?i:\b(?:thanks|thank\s+you|thx|cheers|many\s+thanks|regards|best|sincerely|yours|br))"
+               rf"[ \t]*(?:,[ \t]*\n?|\n)[ \t]*{_FULL_NAME}(?=[ \t]*\.?[ \t]*(?:\n|$))"),
+    re.compile(rf"(?i:\bmy\s+name(?:\s+is|'s)|\bi\s+am\s+called|\bcall\s+me)[ \t]+{_FULL_NAME}"),
+    # "I'm Jane from Acme", "this is Tom at Northwind": an introduction, not "this is Awesome"
+    re.compile(rf"(?i:\b(?:i\s+am|i'm|i’m|this\s+is))[ \t]+{_FULL_NAME}(?=,?[ \t]+(?:from|at|with|here)\b)"),
+    # someone named by relation or role, in running (lower-case) prose: "my accountant Maria", "the agent Smith"
+    re.compile(rf"\b(?:[Mm]y|[Oo]ur|[Yy]our|[Tt]he|[Aa]n?|[Hh]is|[Hh]er|[Tt]heir)[ \t]+(?:agent|rep|representative|"
+               rf"colleague|co-?worker|manager|boss|supervisor|technician|advisor|adviser|consultant|assistant|"
+               rf"accountant|bookkeeper|wife|husband|son|daughter|friend|partner|mother|father|mom|dad|mum|sister|"
+               rf"brother)(?:[ \t]+(?:named|called))?,?[ \t]+{_FULL_NAME}"),
+    re.compile(rf"\b(?:Mr|Mrs|Ms|Miss|Dr|Prof)\.?[ \t]+{_FULL_NAME}"),
+    re.compile(rf"(?i:\b(?:spoke|spoken|speaking|talked|talking|chatted|chatting)[ \t]+(?:to|with)|\bcc:?|"
+               rf"\b(?:assigned|escalated)[ \t]+to)[ \t]+{_FULL_NAME}"),
+    # "Mike from support said ..."
+    re.compile(rf"{_FULL_NAME}(?=[ \t]+from[ \t]+(?:(?:your|the)[ \t]+)?(?:support|sales|customer\s+"
+               rf"(?:service|success|care)|billing|help\s*desk|your\s+team|the\s+team|account\s+management)\b)"),
+]
+# Capitalised words that follow those cues without being anybody's name.
+_NOT_NAMES = frozenset("""
+team all there everyone everybody guys folks support sales customer customers service devs dev developer developers
+again so for very much you the a an in to and or of sir madam maam friends people someone somebody nobody anyone
+guy lady person agent agents great good awesome amazing please love app apps thanks thank hope ok okay yes no not your
+this it that we our my admin admins billing hello hi staff crew again keep what how why when where which who is was
+monday tuesday wednesday thursday friday saturday sunday january february march april may june july august september
+october november december today tomorrow yesterday now here everything nothing something just also but if as
+she he they her his him them i it us me
+""".split())
+
+
+# One cheap search decides whether the name patterns run at all (most feedback names nobody).
+_NAME_CUE = re.compile(r"\b(?:hi|hello|hey|dear|morning|thanks|thank|thx|cheers|regards|best|sincerely|yours|br|"
+                       r"name|called|call|i\s+am|i'm|i’m|this\s+is|agent|rep|representative|colleague|co-?worker|"
+                       r"manager|boss|supervisor|technician|advis[eo]r|consultant|assistant|accountant|bookkeeper|"
+                       r"wife|husband|son|daughter|friend|partner|mother|father|mom|dad|mum|sister|brother|mr|mrs|ms|"
+                       r"miss|dr|prof|spoke|spoken|speaking|talked|talking|chatted|chatting|cc|assigned|escalated|"
+                       r"from)\b", re.IGNORECASE)
+
+
+def _sub_names(text: str) -> str:
+    def repl(m: re.Match[str]) -> str:
+        words = m.group("name").split()
+        kept: list[str] = []
+        for word in words:  # a name ends at the first word that is not one: "Thanks Maria Team" -> Maria
+            if not word.endswith(".") and word.lower() in _NOT_NAMES:
+                break
+            kept.append(word)
+        if not kept or (len(kept) == 1 and kept[0].endswith(".")):
+            return m.group(0)
+        start, end = m.span("name")
+        name_end = start + m.group("name").index(kept[-1]) + len(kept[-1])
+        return m.group(0)[: start - m.start()] + NAME + text[name_end : m.end()]
+
+    for pattern in _NAME_RES:
+        text = pattern.sub(repl, text)
+    return text
 
 
 def _luhn_ok(digits: str) -> bool:
@@ -173,9 +241,11 @@ def _sub_phones(text: str) -> str:
 
 
 def redact_text(text: str) -> str:
-    """Replace PII in a text with typed placeholders ([EMAIL], [PHONE], [CARD], [IBAN], [IP], [SECRET])."""
+    """Replace PII in a text with typed placeholders ([EMAIL], [PHONE], [CARD], [IBAN], [IP], [SECRET], [NAME])."""
     if not text:
         return text
+    if _NAME_CUE.search(text):
+        text = _sub_names(text)
     has_digit = _DIGITS.search(text) is not None
     # Fast path for short plain values (plans, channels, names): every pattern needs a digit, '@', ':' or
     # '=' unless the string is long enough to be a bare token.

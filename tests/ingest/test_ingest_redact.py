@@ -54,14 +54,53 @@ def test_look_alikes_are_not_redacted(text: str) -> None:
     assert redact_text(text) == text
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Hi Maria, the export fails.", "Hi [NAME], the export fails."),
+        ("Export is broken.\nRegards,\nTom Baker", "Export is broken.\nRegards,\n[NAME]"),
+        ("Best regards,\nLena Fischer\nHead of Finance", "Best regards,\n[NAME]\nHead of Finance"),
+        ("Thanks, Hannah", "Thanks, [NAME]"),
+        ("Best,\nA. Dalton", "Best,\n[NAME]"),
+        ("My name is Jane Doe and I run a bakery.", "My name is [NAME] and I run a bakery."),
+        ("I'm Sarah from Acme, we need SSO.", "I'm [NAME] from Acme, we need SSO."),
+        ("My accountant Maria asked for a CSV.", "My accountant [NAME] asked for a CSV."),
+        ("the agent Smith was rude", "the agent [NAME] was rude"),
+        ("I spoke to Tom yesterday", "I spoke to [NAME] yesterday"),
+        ("Mike from support said it is fixed.", "[NAME] from support said it is fixed."),
+        ("Dr. Jones recommended it", "Dr. [NAME] recommended it"),
+        ("cc: Priya Patel", "cc: [NAME]"),
+        ("Dear Jean-Luc O'Neil, thanks", "Dear [NAME], thanks"),
+        ("I spoke to Tom's manager", "I spoke to [NAME]'s manager"),
+    ],
+)
+def test_person_names_are_redacted_where_the_words_around_say_a_person(text: str, expected: str) -> None:
+    assert redact_text(text) == expected
+
+
+# Seen in real app reviews: products, titles and capitalised words after the same cue words are nobody's name.
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Thanks Dropbox!", "Thank you Evernote!  I'm now regaining some time", "Thanks Evernote team!",
+        "this is Awesome!", "Trip advisor. Really swell", "Best Printing App Ever!", "Office manager. Really like this",
+        "brought to a halt my MS Office especially outlook", "Someone from support said no", "Hi team, great app",
+        "Hi there!", "Great app. Thanks!", "Like a boss. At first I didn't", "hit share to find yours.  Uninstalled.",
+        "visit my mom She has a whole dinner planned", "Thanks!  Handy, peace of mind.",
+    ],
+)
+def test_name_look_alikes_are_not_redacted(text: str) -> None:
+    assert redact_text(text) == text
+
+
 def test_redaction_is_idempotent() -> None:
     text = (
-        "Jane <jane@x.io>, +44 20 7946 0958, 4111 1111 1111 1111, DE89 3704 0044 0532 0130 00, 10.0.0.1, "
+        "Hi Jane,\n<jane@x.io>, +44 20 7946 0958, 4111 1111 1111 1111, DE89 3704 0044 0532 0130 00, 10.0.0.1, "
         "https://a.example/?api_key=s3cr3tValue&x=1, ghp_abcdefghijklmnopqrstuvwxyz0123"
     )
     once = redact_text(text)
     assert redact_text(once) == once
-    for placeholder in ("[EMAIL]", "[PHONE]", "[CARD]", "[IBAN]", "[IP]", "[SECRET]"):
+    for placeholder in ("[EMAIL]", "[PHONE]", "[CARD]", "[IBAN]", "[IP]", "[SECRET]", "[NAME]"):
         assert placeholder in once
     assert not any(ch.isdigit() for ch in once.replace("&x=1", ""))
 

@@ -96,15 +96,19 @@ _NAME_RES = [
                rf"(?:service|success|care)|billing|help\s*desk|your\s+team|the\s+team|account\s+management)\b)"),
 ]
 # Capitalised words that follow those cues without being anybody's name.
-_NOT_NAMES = frozenset("""
-team all there everyone everybody guys folks support sales customer customers service devs dev developer developers
-again so for very much you the a an in to and or of sir madam maam friends people someone somebody nobody anyone
-guy lady person agent agents great good awesome amazing please love app apps thanks thank hope ok okay yes no not your
-this it that we our my admin admins billing hello hi staff crew again keep what how why when where which who is was
-monday tuesday wednesday thursday friday saturday sunday january february march april may june july august september
-october november december today tomorrow yesterday now here everything nothing something just also but if as
-she he they her his him them i it us me
-""".split())
+_NOT_NAMES = frozenset([
+    "team", "all", "there", "everyone", "everybody", "guys", "folks", "support", "sales", "customer", "customers",
+    "service", "devs", "dev", "developer", "developers", "again", "so", "for", "very", "much", "you", "the", "a",
+    "an", "in", "to", "and", "or", "of", "sir", "madam", "maam", "friends", "people", "someone", "somebody",
+    "nobody", "anyone", "guy", "lady", "person", "agent", "agents", "great", "good", "awesome", "amazing", "please",
+    "love", "app", "apps", "thanks", "thank", "hope", "ok", "okay", "yes", "no", "not", "your", "this", "it", "that",
+    "we", "our", "my", "admin", "admins", "billing", "hello", "hi", "staff", "crew", "again", "keep", "what", "how",
+    "why", "when", "where", "which", "who", "is", "was", "monday", "tuesday", "wednesday", "thursday", "friday",
+    "saturday", "sunday", "january", "february", "march", "april", "may", "june", "july", "august", "september",
+    "october", "november", "december", "today", "tomorrow", "yesterday", "now", "here", "everything", "nothing",
+    "something", "just", "also", "but", "if", "as", "she", "he", "they", "her", "his", "him", "them", "i", "it",
+    "us", "me",
+])
 
 
 # One cheap search decides whether the name patterns run at all (most feedback names nobody).
@@ -118,17 +122,16 @@ _NAME_CUE = re.compile(r"\b(?:hi|hello|hey|dear|morning|thanks|thank|thx|cheers|
 
 def _sub_names(text: str) -> str:
     def repl(m: re.Match[str]) -> str:
-        words = m.group("name").split()
-        kept: list[str] = []
-        for word in words:  # a name ends at the first word that is not one: "Thanks Maria Team" -> Maria
-            if not word.endswith(".") and word.lower() in _NOT_NAMES:
+        name_end = None
+        for word in re.finditer(r"\S+", m.group("name")):  # a name ends at the first word that is not one
+            if not word.group().endswith(".") and word.group().lower() in _NOT_NAMES:
                 break
-            kept.append(word)
-        if not kept or (len(kept) == 1 and kept[0].endswith(".")):
+            name_end = m.start("name") + word.end()
+        lone_initial = name_end is not None and m.string[m.start("name"):name_end].count(" ") == 0 and \
+            m.string[name_end - 1] == "."
+        if name_end is None or lone_initial:
             return m.group(0)
-        start, end = m.span("name")
-        name_end = start + m.group("name").index(kept[-1]) + len(kept[-1])
-        return m.group(0)[: start - m.start()] + NAME + text[name_end : m.end()]
+        return m.string[m.start():m.start("name")] + NAME + m.string[name_end:m.end()]
 
     for pattern in _NAME_RES:
         text = pattern.sub(repl, text)

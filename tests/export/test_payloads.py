@@ -15,7 +15,7 @@ from assistant.export.bundle import collect
 from assistant.export.credentials import resolve_tracker
 from assistant.export.github import GitHubTarget
 from assistant.export.jira import JiraTarget
-from assistant.export.linear import CREATE, UPDATE, LinearTarget
+from assistant.export.linear import CREATE, CREATE_LABEL, LABELS, UPDATE, LinearTarget
 from assistant.export.push import PushContext, PushReport
 from assistant.export.azure import AzureTarget
 
@@ -145,12 +145,17 @@ def linear_schema():
 def test_linear_mutations_and_variables_validate_against_schema(bundle, linear_schema, ready_backlog):
     assert validate(linear_schema, parse(CREATE)) == []
     assert validate(linear_schema, parse(UPDATE)) == []
+    assert validate(linear_schema, parse(LABELS)) == [] and validate(linear_schema, parse(CREATE_LABEL)) == []
     target = LinearTarget(resolve_tracker("linear", ENV), None)
     create_input = linear_schema.get_type("IssueCreateInput")
     update_input = linear_schema.get_type("IssueUpdateInput")
+    ids = {"backlogsmith": "lab-1"} | {f"need-{n}": f"lab-{n}" for n in ("a", "b")}
     for story in bundle.stories:
-        assert input_errors(target.issue_input(story, bundle, create=True), create_input) == []
-        assert input_errors(target.issue_input(story, bundle, create=False), update_input) == []
+        for labels in (None, ids):
+            assert input_errors(target.issue_input(story, bundle, create=True, label_ids=labels), create_input) == []
+            assert input_errors(target.issue_input(story, bundle, create=False, label_ids=labels), update_input) == []
+    query = target.labels_query(["backlogsmith", "need-x"])
+    assert input_errors(query["variables"]["filter"], linear_schema.get_type("IssueLabelFilter")) == []
     # controls: the subset schema really rejects unknown fields, a missing teamId and wrong types
     assert input_errors({"title": "x", "teamId": "t", "storyPoints": 3}, create_input)
     assert input_errors({"title": "x"}, create_input)

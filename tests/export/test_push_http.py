@@ -294,9 +294,13 @@ def test_azure_json_patch_scrum_effort_and_parent(ready_backlog, httpserver):
 
 
 # --- Linear -----------------------------------------------------------------------------------------------------
-def test_linear_graphql_requests_valid_errors_reported_and_update(ready_backlog, httpserver):
+def linear_server(httpserver, issues: dict, labels: dict, *, label_create_fails: bool = False) -> None:
+    """A Linear stand-in: every request is checked against Linear's schema; labels are looked up and created."""
     schema = build_schema((SCHEMAS / "linear-issues.graphql").read_text(encoding="utf-8"))
-    issues: dict[str, dict] = {}
+
+    def reply(data: dict, errors: list | None = None) -> Response:
+        return Response(json.dumps({"data": data, **({"errors": errors} if errors else {})}), status=200,
+                        content_type="application/json")
 
     def handler(request: Request) -> Response:
         assert request.headers["Authorization"] == TOKENS[3]
@@ -304,30 +308,68 @@ def test_linear_graphql_requests_valid_errors_reported_and_update(ready_backlog,
         doc = parse(body["query"])
         assert validate(schema, doc) == []  # the server checks every request against Linear's schema
         op = doc.definitions[0].selection_set.selections[0].name.value
+        if op == "issueLabels":
+            wanted = body["variables"]["filter"]
+            assert input_errors(wanted, schema.get_type("IssueLabelFilter")) == []
+            assert {"team": {"id": {"eq": "team-1"}}} in wanted["or"]
+            names = wanted["name"]["in"]
+            return reply({"issueLabels": {"nodes": [{"id": i, "name": n} for n, i in labels.items() if n in names]}})
+        if op == "issueLabelCreate":
+            new = body["variables"]["input"]
+            assert input_errors(new, schema.get_type("IssueLabelCreateInput")) == [] and new["teamId"] == "team-1"
+            if label_create_fails:
+                return reply(None, [{"message": "not allowed to create labels"}])
+            labels[new["name"]] = f"lab-{len(labels) + 1}"
+            return reply({"issueLabelCreate": {"success": True, "issueLabel": {"id": labels[new["name"]],
+                                                                                "name": new["name"]}}})
         input_type = schema.get_type("IssueCreateInput" if op == "issueCreate" else "IssueUpdateInput")
         assert input_errors(body["variables"]["input"], input_type) == []
         if "hyperlink" in body["variables"]["input"]["title"].lower():
-            return Response(json.dumps({"data": None, "errors": [{"message": "title rejected"}]}), status=200,
-                            content_type="application/json")
+            return reply(None, [{"message": "title rejected"}])
         if op == "issueCreate":
             uid = f"uuid-{len(issues) + 1}"
             issues[uid] = body["variables"]["input"]
         else:
             uid = body["variables"]["id"]
+            added = body["variables"]["input"].pop("addedLabelIds", [])
             issues[uid].update(body["variables"]["input"])
+            issues[uid]["labelIds"] = list(dict.fromkeys(issues[uid].get("labelIds", []) + added))
         issue = {"id": uid, "identifier": f"SHOP-{uid[-1]}", "url": f"https://linear.app/acme/issue/{uid}"}
-        return Response(json.dumps({"data": {op: {"success": True, "issue": issue}}}), content_type="application/json")
+        return reply({op: {"success": True, "issue": issue}})
 
     httpserver.expect_request("/graphql", method="POST").respond_with_handler(handler)
+
+
+def test_linear_graphql_requests_valid_errors_reported_and_update(ready_backlog, httpserver):
+    issues: dict[str, dict] = {}
+    labels = {"backlogsmith": "lab-workspace"}  # already there (a workspace label): found, not created again
+    linear_server(httpserver, issues, labels)
     report = push(ready_backlog, "linear", httpserver)
     by_id = {r.story_id: r for r in report.results}
     assert by_id["S-hostile"].action == "failed" and "title rejected" in by_id["S-hostile"].error
     assert by_id["S-002"].action == "created" and issues[by_id["S-002"].key]["estimate"] == 5
     assert issues[by_id["S-002"].key]["priority"] == 1
+    # every story carries the tool's label and its need's label; one label per need, created once
+    need_labels = {n: i for n, i in labels.items() if n.startswith("need-")}
+    assert need_labels and list(labels).count("backlogsmith") == 1 and not report.notes
+    for issue in issues.values():
+        assert issue["labelIds"][0] == "lab-workspace" and issue["labelIds"][1] in need_labels.values()
+    # the team adds its own label in Linear; a re-push adds ours and keeps theirs
+    issues[by_id["S-002"].key]["labelIds"].append("lab-team-own")
     edit(ready_backlog, "S-002", benefit="we close the month on time")
     again = {r.story_id: r for r in push(ready_backlog, "linear", httpserver).results}
     assert again["S-002"].action == "updated" and again["S-002"].key == by_id["S-002"].key
     assert len(issues) == 2 and "close the month" in issues[by_id["S-002"].key]["description"]
+    assert "lab-team-own" in issues[by_id["S-002"].key]["labelIds"]
+    assert len(labels) == 1 + len(need_labels)  # the second push found every label and created none
+
+
+def test_linear_label_failure_still_pushes_issues_and_says_why(ready_backlog, httpserver):
+    issues: dict[str, dict] = {}
+    linear_server(httpserver, issues, {}, label_create_fails=True)
+    report = push(ready_backlog, "linear", httpserver)
+    assert report.count("created") == 2 and all("labelIds" not in i for i in issues.values())
+    assert report.notes == ["Linear labels not set: could not create label 'backlogsmith': not allowed to create labels"]
 
 
 # --- dry run and configuration -------------------------------------------------------------------------------

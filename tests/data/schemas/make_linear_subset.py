@@ -2,7 +2,7 @@
 
 Linear's npm SDK does not ship schema.graphql, but its dist/index-*.d.mts is graphql-codegen output of the
 full schema (every type, field, argument, nullability, enum value). This script turns the part reachable from
-the mutations we send (issueCreate, issueUpdate) back into SDL: input types completely, object types with all
+the mutations and queries we send (issueCreate, issueUpdate, issueLabelCreate, issueLabels) back into SDL: input types completely, object types with all
 their fields whose types are scalars/enums or other emitted object types, to a bounded depth. Every emitted
 field exists with the same type in Linear's schema, so a query valid against the subset is valid upstream.
 
@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 import sys
 
-ROOT_FIELDS = {"Mutation": ["issueCreate", "issueUpdate"], "Query": ["issue"]}
+ROOT_FIELDS = {"Mutation": ["issueCreate", "issueUpdate", "issueLabelCreate"], "Query": ["issue", "issueLabels"]}
 MAX_OBJECT_DEPTH = 2
 BUILTIN = {"ID", "String", "Boolean", "Int", "Float"}
 
@@ -60,7 +60,7 @@ def main(path: str) -> None:
             return "scalar"
         if name in enums:
             return "enum"
-        if name.endswith("Input") and name in blocks:
+        if name.endswith(("Input", "Filter", "Comparator")) and name in blocks:
             return "input"
         return "object" if name in blocks else "unknown"
 

@@ -88,7 +88,7 @@ def index_rows(ws: Workspace, rows: Sequence[dict[str, Any]], vectors: np.ndarra
     if not rows:
         return
     ids = [r["id"] for r in rows]
-    ws.index.upsert(ids, vectors, [r["text"] for r in rows], [index_metadata(r) for r in rows])
+    ws.index.upsert(ids, vectors, [index_metadata(r) for r in rows])
     with ws.transaction() as session:
         for part in chunks(ids):
             session.execute(update(FeedbackRow).where(FeedbackRow.id.in_(part)).values(indexed=True))

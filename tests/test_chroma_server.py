@@ -10,6 +10,7 @@ from pathlib import Path
 import httpx
 import pytest
 
+from assistant.repository import load_items
 from assistant.settings import resolve_settings
 from assistant.workspace import Workspace
 from ingest import ingest_text
@@ -45,4 +46,5 @@ def test_workspace_indexes_and_searches_through_a_chroma_server(tmp_path: Path, 
     assert not (tmp_path / "ws" / "chroma").exists()  # nothing local: the server holds the index
     assert ws.index.count() == 3
     hit = ws.index.query(ws.embedder.embed(["single sign-on"])[0], n=1)[0]
-    assert "SSO" in hit.document
+    with ws.transaction() as s:
+        assert "SSO" in load_items(s, [hit.id])[0].text

@@ -61,7 +61,7 @@ def test_chroma_collection_reopens_with_registered_embedding_function(tmp_path: 
     index = FeedbackIndex(client, embedder_name="x")
     emb = LocalEmbedder()
     texts = ["export expenses to CSV", "sign in with Okta SSO"]
-    index.upsert(["a", "b"], emb.embed(texts), texts, [{"segment": "pro"}, {"nested": {"dropped": 1}}])
+    index.upsert(["a", "b"], emb.embed(texts), [{"segment": "pro"}, {"nested": {"dropped": 1}}])
     # Reopened without naming an embedding function, chroma rebuilds ours from the persisted config, so text
     # queries work offline (chroma's built-in default would try to download a model here and fail).
     reopened = make_chroma_client(path=tmp_path / "chroma").get_collection("feedback")
@@ -117,12 +117,12 @@ def test_story_history_and_optimistic_version_check(workspace) -> None:  # type:
 def test_index_built_with_another_model_refuses_until_reindexed(tmp_path: Path) -> None:
     client = make_chroma_client(path=tmp_path / "chroma2")
     emb = LocalEmbedder()
-    FeedbackIndex(client, embedder_name="model-a").upsert(["a"], emb.embed(["x"]), ["x"], [{}])
+    FeedbackIndex(client, embedder_name="model-a").upsert(["a"], emb.embed(["x"]), [{}])
     other = FeedbackIndex(client, embedder_name="model-b")
     with pytest.raises(StorageError, match="reindex"):
         other.query(emb.embed(["x"])[0])
     other.reset()  # what `backlogsmith reindex` does first
-    other.upsert(["a"], emb.embed(["x"]), ["x"], [{}])
+    other.upsert(["a"], emb.embed(["x"]), [{}])
     assert other.query(emb.embed(["x"])[0], n=1)[0].id == "a"
 
 

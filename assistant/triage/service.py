@@ -24,7 +24,7 @@ def item_vectors(ws, items: Sequence[FeedbackItem]) -> np.ndarray:  # type: igno
         fresh = ws.embedder.embed([it.text for it in missing])
         metas = [{"kind": it.kind, **{k: v for k, v in it.metadata.items() if k in ("segment", "channel", "date")}}
                  for it in missing]
-        ws.index.upsert([it.id for it in missing], fresh, [it.text for it in missing], metas)
+        ws.index.upsert([it.id for it in missing], fresh, metas)
         with ws.transaction() as s:
             for row in s.scalars(select(FeedbackRow).where(FeedbackRow.id.in_([it.id for it in missing]))):
                 row.indexed = True

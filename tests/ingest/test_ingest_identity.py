@@ -97,7 +97,7 @@ def test_unindexed_rows_are_caught_up_and_reindex_rebuilds(workspace, tmp_path) 
     ids = {i.id for i in _items(workspace)}
     assert workspace.index.ids() == ids
     hit = workspace.index.query(workspace.embedder.embed(["csv export for the accountant"])[0], n=1)[0]
-    assert hit.document == EXPORT
+    assert {i.id: i.text for i in _items(workspace)}[hit.id] == EXPORT
 
 
 def test_near_duplicate_linking_is_the_same_in_small_blocks() -> None:

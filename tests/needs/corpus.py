@@ -74,7 +74,7 @@ def add_items(ws: Any, texts: Sequence[str], *, kind: str = "feedback", meta: Se
             s.add(FeedbackRow(id=iid, text=text, text_hash=hashlib.sha256(text.encode()).hexdigest(), kind=kind,
                               source_path=path, source_row=start_row + n, meta=m, indexed=True))
     vectors = ws.embedder.embed(list(texts))
-    ws.index.upsert(ids, vectors, list(texts), [{"kind": kind} for _ in texts])
+    ws.index.upsert(ids, vectors, [{"kind": kind} for _ in texts])
     return ids
 
 

@@ -89,9 +89,13 @@ class LinearTarget:
                                                                          label_ids=label_ids)}}
 
     def labels_query(self, names: list[str]) -> dict[str, Any]:
-        """The labels with these names that the team may use: its own and the workspace's (no team)."""
-        return {"query": LABELS, "variables": {"filter": {
-            "name": {"in": names}, "or": [{"team": {"id": {"eq": self.team}}}, {"team": {"null": True}}]}}}
+        """The labels with these names, in any case, that the team may use: its own and the workspace's (no team).
+
+        Linear refuses a second label that differs only in case, so "Backlogsmith" made by hand must be found."""
+        return {"query": LABELS, "variables": {"filter": {"and": [
+            {"or": [{"name": {"eqIgnoreCase": name}} for name in names]},
+            {"or": [{"team": {"id": {"eq": self.team}}}, {"team": {"null": True}}]},
+        ]}}}
 
     def _names(self, ctx: PushContext) -> list[str]:
         return sorted({n for story in ctx.bundle.stories for n in label_names(story, ctx.bundle)})
@@ -107,9 +111,10 @@ class LinearTarget:
         data = self.http.request("POST", self.path, json=self.labels_query(names), expect=(200,)).json()
         if data.get("errors"):
             raise GraphQLError("; ".join(str(e.get("message")) for e in data["errors"]))
-        found: dict[str, str] = {}
+        by_case: dict[str, str] = {}
         for node in ((data.get("data") or {}).get("issueLabels") or {}).get("nodes") or []:
-            found.setdefault(node["name"], node["id"])  # a team label and a workspace label may share a name
+            by_case.setdefault(node["name"].lower(), node["id"])  # a team and a workspace label may share a name
+        found = {name: by_case[name.lower()] for name in names if name.lower() in by_case}
         for name in names:
             if name not in found:
                 body = {"query": CREATE_LABEL, "variables": {"input": {"name": name, "teamId": self.team}}}

@@ -22,15 +22,18 @@ DATASETS = datasets_dir()
 
 
 def cli_main(argv: Sequence[str] | None, default: Path, compute: Callable[[Path], Any],
-             table: Callable[[Any], str], *, must_be_dir: bool = False) -> int:
-    """`python -m evals.public.<name> [PATH] [--json]`: compute on the dataset, print a table (or JSON)."""
+             table: Callable[[Any], str], *, must_be_dir: bool = False, ceiling: bool = False) -> int:
+    """`python -m evals.public.<name> [PATH] [--json]`: compute on the dataset, print a table (or JSON).
+
+    With `ceiling`, the module also takes `--ceiling` and `compute` is called as compute(path, with_ceiling)."""
     args = list(sys.argv[1:] if argv is None else argv)
     as_json = "--json" in args
-    args = [a for a in args if a != "--json"]
+    with_ceiling = ceiling and "--ceiling" in args
+    args = [a for a in args if a not in ("--json", "--ceiling")]
     path = Path(args[0]) if args else default
     if not (path.is_dir() if must_be_dir else path.exists()):
         print(f"{'dataset folder' if must_be_dir else 'dataset'} not found: {path}", file=sys.stderr)
         return 2
-    result = compute(path)
+    result = compute(path, with_ceiling) if ceiling else compute(path)
     print(json.dumps(result, indent=2) if as_json else table(result))
     return 0

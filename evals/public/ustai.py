@@ -167,11 +167,7 @@ def format_table(result: dict[str, Any]) -> str:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """`python -m evals.public.ustai [PATH] [--json] [--ceiling]`."""
-    import sys
-
-    args = list(sys.argv[1:] if argv is None else argv)
-    with_ceiling = "--ceiling" in args
-    return cli_main([a for a in args if a != "--ceiling"], DEFAULT_PATH, lambda p: run(p, with_ceiling), format_table)
+    return cli_main(argv, DEFAULT_PATH, run, format_table, ceiling=True)
 
 
 if __name__ == "__main__":

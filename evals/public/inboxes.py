@@ -1,0 +1,172 @@
+"""PO-audit inboxes built from public data nobody on this project wrote (see ../shared/PO_AUDIT.md).
+
+`python -m evals.public.inboxes OUT` writes one folder per inbox, each in the shape a PO gets it — one product or
+one service at a time — plus the stakeholder asks we wrote for it (solutions, not needs, like real stakeholders):
+
+- `comic-viewer/`: the Google Play reviews of one app ("A Comic Viewer", URR golden set), rating, no date.
+- `maalej/`: 400 app-store reviews (Maalej et al.), title + text + rating, one row per distinct text.
+- `bank/`: the banking + credit-card intents of CLINC150 (900 customer messages) as a bank's support inbox.
+
+Each folder holds the feedback file and `stakeholder_asks.csv`. `ASKS_TRUTH` says, for every ask, which gold
+label (URR topic / Maalej label / CLINC intent) the need serving it should be made of, or None when the ask serves
+no existing need ("opens its own need"), so routing can be measured. Nothing here ships with the product.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import sys
+from pathlib import Path
+from typing import Any
+
+from evals.public import DATASETS
+
+BANKING_INTENTS = (
+    "transfer", "transactions", "balance", "freeze_account", "pay_bill", "bill_balance", "bill_due",
+    "interest_rate", "routing", "min_payment", "order_checks", "pin_change", "report_fraud", "account_blocked",
+    "spending_history",
+)
+CREDIT_CARD_INTENTS = (
+    "credit_score", "report_lost_card", "credit_limit", "rewards_balance", "new_card", "application_status",
+    "card_declined", "international_fees", "apr", "redeem_rewards", "credit_limit_change", "damaged_card",
+    "replacement_card_duration", "improve_credit_score", "expiration_date",
+)
+BANK_INTENTS = BANKING_INTENTS + CREDIT_CARD_INTENTS
+
+# (requested_by, role, channel, ask text, gold label of the need it serves or None for "opens its own need")
+ASKS: dict[str, list[tuple[str, str, str, str, str | None]]] = {
+    "comic-viewer": [
+        ("Dana Reyes", "Head of Sales", "sales call",
+         "ACME Libraries will only renew if we build a CSV export of reading history for their patrons.", None),
+        ("Owen Park", "Customer Success", "internal",
+         "Paid users keep writing in that they still see ads after buying the premium version. Remove ads for "
+         "every paid account today.", "LICENSING"),
+        ("Lena Vogt", "Support Lead", "internal",
+         "Half our tickets are 'out of memory' errors when opening big CBR files. Add a bigger memory cache "
+         "setting so users can raise it.", "MEMORY"),
+        ("Sam Okafor", "CEO", "leadership",
+         "We need a dark mode for night reading before the tablet campaign in March.", "UI"),
+        ("Priya Das", "Legal", "internal",
+         "Under the new privacy law we must let users delete their reading history and account data within "
+         "30 days of a request. Add a delete-my-data button.", None),
+        ("Marco Bianchi", "Product Marketing", "internal",
+         "Competitors show comic covers as thumbnails in the library. Build a cover-grid library view.",
+         "APP USABILITY"),
+        ("Lena Vogt", "Support Lead", "internal",
+         "Several users report the app crashes or shows the oops error on Android 4.4 tablets. Ship a fix "
+         "for the crash on KitKat devices.", "ERROR"),
+    ],
+    "maalej": [
+        ("Dana Reyes", "Head of Sales", "sales call",
+         "A retail chain with 2,000 devices will buy the business plan if we add single sign-on with Azure AD.",
+         None),
+        ("Owen Park", "Customer Success", "internal",
+         "Users keep saying the app crashes after the latest update. Roll back the update or hotfix the crash.",
+         "bug_report"),
+        ("Sam Okafor", "CEO", "leadership",
+         "Add the features people keep asking for in reviews, starting with an offline mode.", "feature_request"),
+        ("Priya Das", "Legal", "internal",
+         "We must show a cookie and tracking consent screen at first launch before the EU audit on 1 June.",
+         None),
+        ("Lena Vogt", "Support Lead", "internal",
+         "Many reviews say the app is confusing to use. Redesign the main screen so people find things.",
+         "user_experience"),
+    ],
+    "bank": [
+        ("Dana Reyes", "Head of Retail Banking", "leadership",
+         "Customers who lose their card must be able to block it in the app in one tap, any time. Build a "
+         "lock-card button.", "report_lost_card"),
+        ("Owen Park", "Fraud Operations", "internal",
+         "Fraud reports come in through chat and wait for hours. Add a report-fraud button that opens a case "
+         "with the fraud team immediately.", "report_fraud"),
+        ("Lena Vogt", "Contact Centre Lead", "internal",
+         "Thousands of calls a month just ask for the balance. Put the balance on the app's login screen.",
+         "balance"),
+        ("Marco Bianchi", "Cards Product Manager", "internal",
+         "Declined card payments abroad drive complaints. Send a push notification with the reason when a "
+         "card is declined.", "card_declined"),
+        ("Priya Das", "Compliance", "internal",
+         "The regulator requires us to offer statements in large print and audio for visually impaired "
+         "customers by January.", None),
+        ("Sam Okafor", "CEO", "leadership",
+         "Let customers raise their own credit limit in the app without calling us.", "credit_limit_change"),
+        ("Owen Park", "Customer Success", "QBR",
+         "A corporate client threatens to move its payroll if we cannot show when direct transfers arrive. "
+         "Add transfer tracking.", "transfer"),
+    ],
+}
+
+
+def _stable(key: str) -> str:
+    return hashlib.sha1(key.encode()).hexdigest()
+
+
+def comic_viewer() -> list[dict[str, Any]]:
+    """The reviews of one app of the URR golden set."""
+    with open(DATASETS / "themes" / "urr_golden_set.csv", newline="", encoding="utf-8") as fh:
+        rows = [r for r in csv.DictReader(fh) if r["app"] == "A Comic Viewer"]
+    return [{"review_id": r["id"], "rating": r["rating"], "review": r["text"],
+             "gold": (r["topics"] or "OTHER").split(";")[0].strip()} for r in rows]
+
+
+def maalej(n: int = 400) -> list[dict[str, Any]]:
+    """n distinct Maalej reviews, a deterministic sample (by hash of the text)."""
+    with open(DATASETS / "triage" / "maalej_2016_app_reviews.csv", newline="", encoding="utf-8") as fh:
+        rows = list(csv.DictReader(fh))
+    seen: dict[str, dict[str, Any]] = {}
+    for r in rows:
+        seen.setdefault(r["text"].strip(), r)
+    picked = sorted(seen.values(), key=lambda r: _stable(r["text"]))[:n]
+    return [{"review_id": f"M-{r['id']}", "rating": r["rating"], "title": r["title"], "review": r["text"],
+             "gold": r["label"]} for r in picked]
+
+
+def bank() -> list[dict[str, Any]]:
+    """CLINC150's banking + credit-card messages as a bank's support inbox."""
+    with open(DATASETS / "themes" / "clinc150_test.csv", newline="", encoding="utf-8") as fh:
+        rows = [r for r in csv.DictReader(fh) if r["label"] in BANK_INTENTS]
+    rows.sort(key=lambda r: _stable(r["id"]))  # an inbox is not sorted by intent
+    return [{"message_id": f"C-{r['id']}", "channel": "support-chat", "message": r["text"], "gold": r["label"],
+             "urgency_gold": r["urgency"]} for r in rows]
+
+
+BUILDERS = {"comic-viewer": comic_viewer, "maalej": maalej, "bank": bank}
+
+
+def write_inbox(name: str, out: Path) -> Path:
+    """Write one inbox folder (feedback file without the gold columns + stakeholder asks); return the folder."""
+    rows = BUILDERS[name]()
+    folder = out / name
+    folder.mkdir(parents=True, exist_ok=True)
+    fields = [k for k in rows[0] if k not in ("gold", "urgency_gold")]
+    with open(folder / "feedback.csv", "w", newline="", encoding="utf-8") as fh:
+        w = csv.DictWriter(fh, fieldnames=fields, extrasaction="ignore")
+        w.writeheader()
+        w.writerows(rows)
+    with open(folder / "stakeholder_asks.csv", "w", newline="", encoding="utf-8") as fh:
+        w = csv.writer(fh)
+        w.writerow(["id", "requested_by", "role", "channel", "ask"])
+        for k, (who, role, channel, text, _gold) in enumerate(ASKS[name], 1):
+            w.writerow([f"SA-{k:02d}", who, role, channel, text])
+    return folder
+
+
+def gold(name: str) -> dict[str, str]:
+    """Gold label per feedback text (the text is what survives ingest; ids are content hashes)."""
+    return {r.get("review") or r.get("message"): r["gold"] for r in BUILDERS[name]()}
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = list(sys.argv[1:] if argv is None else argv)
+    if not args:
+        print("usage: python -m evals.public.inboxes OUT_DIR [NAME ...]", file=sys.stderr)
+        return 2
+    out = Path(args[0])
+    for name in args[1:] or list(BUILDERS):
+        print(write_inbox(name, out))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -172,3 +172,34 @@ def login_provider(secrets: Mapping[str, Any] | None) -> str | None:
     if all(str(auth.get(k) or "").strip() for k in PROVIDER_KEYS):
         return None
     return next((name for name, v in auth.items() if isinstance(v, Mapping)), None)
+
+
+def secrets_paths(cwd: Path) -> list[Path]:
+    """Where Streamlit reads secrets.toml by default, lowest priority first."""
+    return [Path.home() / ".streamlit" / "secrets.toml", cwd / ".streamlit" / "secrets.toml"]
+
+
+def read_secrets(paths: list[Path]) -> dict[str, Any]:
+    """The merged secrets files (a later file's tables win), as Streamlit will see them."""
+    import tomllib
+
+    merged: dict[str, Any] = {}
+    for path in paths:
+        if path.is_file():
+            try:
+                merged.update(tomllib.loads(path.read_text(encoding="utf-8")))
+            except (OSError, ValueError) as exc:
+                raise AccessError(f"{path} cannot be read as TOML: {exc}") from None
+    return merged
+
+
+def check_host(host: str, secrets: Mapping[str, Any]) -> None:
+    """Refuse to listen beyond loopback unless OIDC login and at least one role are configured."""
+    if is_loopback(host):
+        return
+    if not auth_configured(secrets):
+        raise AccessError(f"Refusing to share the UI on {host} without login: configure [auth] (OIDC) and [roles] in "
+                          ".streamlit/secrets.toml (README: Running it for a team), or keep the default 127.0.0.1.")
+    if not any((secrets.get("roles") or {}).values()):
+        raise AccessError(f"Refusing to share the UI on {host}: [roles] in .streamlit/secrets.toml names nobody, "
+                          "so no one could use it; add at least an admin.")

@@ -16,6 +16,7 @@ from pydantic import SecretStr
 
 from assistant.access import LLMChoice
 from assistant.errors import BacklogsmithError
+from assistant.llm.provider import mask_url
 from assistant.readiness import CHECKS
 from assistant.settings import resolve_settings
 from assistant.ui.context import (
@@ -108,11 +109,19 @@ def _workspace_folder() -> None:
             st.rerun()
 
 
+def _unmasked(endpoint: str) -> str:
+    """The field shows endpoints with credentials masked; sent back unchanged, it means the endpoint in use."""
+    for actual in (session_settings().openai_base_url, session_settings().azure_endpoint):
+        if actual and endpoint.strip() == mask_url(actual):
+            return actual
+    return endpoint
+
+
 def _use_llm() -> None:
     """Form callback: runs before the page is drawn, so the key field can be emptied before it is shown again."""
     state = st.session_state
     provider, model = state["settings_provider"], state.get("settings_model", "")
-    endpoint, key = state.get("settings_base_url", ""), state.get("settings_key", "").strip()
+    endpoint, key = _unmasked(state.get("settings_base_url", "")), state.get("settings_key", "").strip()
     state["settings_key"] = ""  # the key now lives only in memory (this session, or the process environment)
     try:
         user = allowed("editor", "choose the LLM")
@@ -138,7 +147,7 @@ def _llm() -> None:
                      key="settings_provider")
         st.text_input("Model (or Azure deployment)", settings.model or "", key="settings_model")
         st.text_input("Endpoint URL (OpenAI-compatible base URL or Azure endpoint)",
-                      settings.openai_base_url or settings.azure_endpoint or "", key="settings_base_url")
+                      mask_url(settings.openai_base_url or settings.azure_endpoint or ""), key="settings_base_url")
         st.text_input("API key (kept only in memory; leave empty to keep the current one — a new endpoint gets "
                       "only the key typed with it)", type="password", key="settings_key")
         if user.can("admin"):

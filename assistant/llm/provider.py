@@ -6,6 +6,7 @@ AZURE_OPENAI_*, --llm/--model). The key is handed to the SDK client and nowhere 
 
 from __future__ import annotations
 
+import logging
 import re
 from collections.abc import Callable, Iterable
 from typing import Any, Protocol, TypeVar, runtime_checkable
@@ -101,7 +102,25 @@ def mask_url(url: str) -> str:
     return urlunsplit((parts.scheme, netloc, parts.path, query, ""))
 
 
+class MaskURLsInLogs(logging.Filter):
+    """httpx logs every request URL at INFO: credentials embedded in an endpoint URL must not reach a log."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if isinstance(record.args, tuple):
+            record.args = tuple(mask_url(str(a)) if str(a).startswith(("http://", "https://")) else a
+                                for a in record.args)
+        return True
+
+
+def _mask_http_logs() -> None:
+    for name in ("httpx", "httpx2"):  # the openai SDK's HTTP client, under either of its package names
+        logger = logging.getLogger(name)
+        if not any(isinstance(f, MaskURLsInLogs) for f in logger.filters):
+            logger.addFilter(MaskURLsInLogs())
+
+
 def _client(settings: Settings) -> Any:
+    _mask_http_logs()
     import openai
 
     kind = settings.effective_llm

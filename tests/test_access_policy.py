@@ -8,8 +8,17 @@ import pytest
 from pydantic import SecretStr
 
 from assistant.access import (
-    LLMChoice, auth_configured, can_push, check_host, confine, is_loopback, llm_overrides, local_user, login_provider,
-    roles_for, signed_in_user,
+    LLMChoice,
+    auth_configured,
+    can_push,
+    check_host,
+    confine,
+    is_loopback,
+    llm_overrides,
+    local_user,
+    login_provider,
+    roles_for,
+    signed_in_user,
 )
 from assistant.errors import AccessError
 from assistant.settings import resolve_settings

@@ -83,7 +83,7 @@ def endpoint(settings: Settings) -> str:
 
 
 # Query parameters that carry credentials (api-key=, sig=, token=, …); other long opaque values are masked too.
-_SECRET_PARAM = re.compile(r"key|token|secret|sig|pass|pwd|auth|code|cred|session", re.I)
+_SECRET_PARAM = re.compile(r"key|token|secret|sig|pass|pwd|auth|code|cred|session", re.IGNORECASE)
 
 
 def mask_url(url: str) -> str:

@@ -37,7 +37,7 @@ def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 def test_app_refuses_a_shared_host_without_login_in_one_line(home: Path) -> None:
     proc = subprocess.run([sys.executable, "-c", "from assistant.cli import main; main()", "app", "--host", "0.0.0.0"],
-                          capture_output=True, text=True, timeout=60, cwd=home, env=dict(os.environ, HOME=str(home)))
+                          capture_output=True, text=True, timeout=60, check=False, cwd=home, env=dict(os.environ, HOME=str(home)))
     assert proc.returncode == 2 and proc.stdout == ""
     assert proc.stderr.startswith("error: Refusing to share the UI on 0.0.0.0 without login")
     assert len(proc.stderr.strip().splitlines()) == 1

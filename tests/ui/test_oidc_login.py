@@ -12,11 +12,11 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+from ui_helpers import seed
 
 from assistant.settings import resolve_settings
 from assistant.workspace import Workspace
 from tests.loopback import free_port, stop, wait_until_up
-from ui_helpers import seed
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.timeout(300)]
 
@@ -25,8 +25,9 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networki
                  "--disable-sync", "--no-first-run"]
 if not CHROMIUM.is_file():
     pytest.skip("/usr/bin/chromium is missing (apt-get install chromium; .ci/run installs it)", allow_module_level=True)
-import playwright.sync_api as sync_api  # noqa: E402  (test dependencies: missing means a broken install)
-from oidc_provider_mock import User, run_server_in_thread  # noqa: E402
+# Test dependencies: missing means a broken install, not a skip.
+from oidc_provider_mock import User, run_server_in_thread
+from playwright import sync_api
 
 USERS = [User(sub="alice", claims={"email": "alice@example.com", "email_verified": True, "name": "Alice"}),
          User(sub="eve", claims={"email": "eve@elsewhere.example", "email_verified": True, "name": "Eve"})]

@@ -97,7 +97,7 @@ def _workspace_folder() -> None:
     st.subheader("Workspace")
     current = str(session_settings().workspace)
     with st.form("settings_ws"):
-        folder = st.text_input(f"Workspace folder inside {session_settings().folder_root} (database and index; "
+        folder = st.text_input(f"Workspace folder inside {resolve_settings().folder_root} (database and index; "
                                "created if missing; for this session)", current, key="settings_ws_dir")
         if st.form_submit_button("Open workspace") and folder.strip() and folder.strip() != current:
             try:

@@ -185,8 +185,13 @@ def test_workspace_folder_outside_the_root_is_refused(ui_ws, monkeypatch, outsid
 
 
 def test_report_folder_outside_the_root_is_refused(ui_ws, monkeypatch, outside: Path):
-    monkeypatch.setenv("BACKLOGSMITH_UI_ROOT", str(outside))
-    at = open_as("evals", "mallory@team.example.com")
+    monkeypatch.delenv("BACKLOGSMITH_UI_ROOT", raising=False)  # the default root: the server workspace's folder
+    monkeypatch.setenv("BACKLOGSMITH_WORKSPACE", str(outside / "server-ws"))
+    at = open_as("settings", "mallory@team.example.com")
+    at.text_input(key="settings_ws_dir").input(".")  # the root itself as this session's workspace...
+    click(at, "Open workspace")
+    assert not at.error
+    switch(at, "evals")  # ...must not make the root's parent reachable
     for folder in (str(outside.parent / "secret"), "../secret", "escape"):
         at.text_input(key="evals_dir").input(folder).run()
         assert "outside" in errors(at), folder

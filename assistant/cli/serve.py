@@ -6,6 +6,7 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from typing import Optional
 
 import typer
 
@@ -26,15 +27,17 @@ def register(app: typer.Typer) -> None:
     @app.command("app")
     def app_(
         ctx: typer.Context,
-        host: str = typer.Option("127.0.0.1", "--host", help="Address to listen on. Anything but loopback needs "
-                                 "login: the auth and roles tables in .streamlit/secrets.toml."),
+        host: Optional[str] = typer.Option(None, "--host", help="Address to listen on (or BACKLOGSMITH_UI_HOST; "
+                                           "default 127.0.0.1). Anything but loopback needs login: the auth and "
+                                           "roles tables in .streamlit/secrets.toml."),
         port: int = typer.Option(8501, "--port", min=1, max=65535, help="Port to listen on."),
     ) -> None:
         """Open the review UI (private: 127.0.0.1 only unless --host, which needs OIDC login configured)."""
         from assistant.access import check_host, read_secrets, secrets_paths
 
-        check_host(host, read_secrets(secrets_paths(Path.cwd())))
         settings = common.options(ctx).settings()
+        host = settings.ui_host if host is None else host
+        check_host(host, read_secrets(secrets_paths(Path.cwd())))
         env = dict(os.environ, BACKLOGSMITH_WORKSPACE=str(settings.workspace.expanduser().resolve()))
         for name, value in (("BACKLOGSMITH_LLM", settings.llm), ("BACKLOGSMITH_MODEL", settings.model)):
             if value:

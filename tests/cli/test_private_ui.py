@@ -49,6 +49,12 @@ def test_app_refuses_any_other_shared_host(home: Path, host: str) -> None:
     assert isinstance(result.exception, AccessError) and "without login" in str(result.exception)
 
 
+def test_app_refuses_a_shared_host_from_the_environment(home: Path, monkeypatch) -> None:
+    monkeypatch.setenv("BACKLOGSMITH_UI_HOST", "0.0.0.0")  # sharing "by config" is held to the same rule
+    result = CliRunner().invoke(app, ["app"])
+    assert isinstance(result.exception, AccessError) and "0.0.0.0 without login" in str(result.exception)
+
+
 def test_app_refuses_login_that_admits_nobody(home: Path) -> None:
     (home / ".streamlit").mkdir()
     (home / ".streamlit" / "secrets.toml").write_text(SECRETS)

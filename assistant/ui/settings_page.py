@@ -16,12 +16,12 @@ from pydantic import SecretStr
 
 from assistant.access import LLMChoice
 from assistant.errors import BacklogsmithError
-from assistant.llm.provider import mask_url
 from assistant.readiness import CHECKS
 from assistant.settings import resolve_settings
 from assistant.ui.context import (
     LLM_KEY, allowed, choose_workspace, current_user, flash, session_settings, show_error, show_flashes, workspace,
 )
+from assistant.urlmask import mask_url
 from assistant.workspace import Workspace
 
 PROVIDERS = {"offline": "Offline engine (no key, deterministic)", "openai": "OpenAI-compatible endpoint",

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import subprocess
 import sys
 from pathlib import Path
 from typing import Optional
@@ -35,7 +34,13 @@ def register(app: typer.Typer) -> None:
         port: int = typer.Option(8501, "--port", min=1, max=65535, help="Port to listen on."),
     ) -> None:
         """Open the review UI (private: 127.0.0.1 only unless --host, which needs OIDC login configured)."""
-        from assistant.access import auth_configured, check_host, is_loopback, read_secrets, secrets_paths
+        from assistant.access import (
+            auth_configured,
+            check_host,
+            is_loopback,
+            read_secrets,
+            secrets_paths,
+        )
 
         settings = common.options(ctx).settings()
         host = settings.ui_host if host is None else host
@@ -47,4 +52,8 @@ def register(app: typer.Typer) -> None:
             if value:
                 env[name] = value
         common.console.print(common.text(f"backlogsmith UI on http://{host}:{port} (Ctrl-C stops it)"))
-        raise typer.Exit(subprocess.call(streamlit_command(host, port, shared), env=env))
+        sys.stdout.flush()
+        # Become Streamlit (exec, not a child): a stop signal then reaches the server itself, never leaving an
+        # orphan listening on the port.
+        command = streamlit_command(host, port, shared)
+        os.execve(command[0], command, env)

@@ -103,3 +103,16 @@ def test_a_chosen_endpoint_never_inherits_the_server_key() -> None:
     assert key_sent(LLMChoice(provider="openai", model="other")) == "sk-server"
     azure = llm_overrides(server, LLMChoice(provider="azure", endpoint="https://evil.openai.azure.com"))
     assert azure["azure_api_key"].get_secret_value() == ""
+
+
+def test_the_eval_subprocess_of_a_visitor_gets_their_endpoint_without_the_server_key() -> None:
+    from assistant.ui.context import llm_env
+
+    server_env = {"OPENAI_API_KEY": "sk-server", "PATH": "/usr/bin"}
+    server = resolve_settings(env=server_env)
+    visitor = resolve_settings(env=server_env, **llm_overrides(
+        server, LLMChoice(provider="openai", endpoint="http://evil.example/v1")))
+    env = llm_env(visitor, base=server_env)
+    assert env["OPENAI_BASE_URL"] == "http://evil.example/v1" and "OPENAI_API_KEY" not in env
+    assert env["PATH"] == "/usr/bin" and env["BACKLOGSMITH_LLM"] == "openai"
+    assert llm_env(server, base=server_env)["OPENAI_API_KEY"] == "sk-server"  # the server's own endpoint keeps it

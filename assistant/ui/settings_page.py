@@ -134,7 +134,12 @@ def _use_llm() -> None:
         state.pop(LLM_KEY, None)
         flash(said + " for everyone on this server.")
         return
-    state[LLM_KEY] = LLMChoice(provider=provider, model=model, endpoint=endpoint, key=SecretStr(key) if key else None)
+    secret = SecretStr(key) if key else None
+    previous = state.get(LLM_KEY)
+    if secret is None and isinstance(previous, LLMChoice) and previous.endpoint.strip().rstrip("/") == \
+            endpoint.strip().rstrip("/"):
+        secret = previous.key  # the same endpoint keeps the key this person typed for it
+    state[LLM_KEY] = LLMChoice(provider=provider, model=model, endpoint=endpoint, key=secret)
     flash(said + " for this session.")
 
 

@@ -130,6 +130,10 @@ def test_visitor_endpoint_never_receives_the_server_key(ui_ws, monkeypatch, http
     switch(visitor, "inbox")
     visitor.button(key="inbox_analyse").click().run(timeout=120)
     assert {req.headers.get("Authorization") for req, _ in httpserver.log} == {f"Bearer {VISITOR_KEY}"}
+    switch(visitor, "settings")
+    visitor.text_input(key="settings_model").input("another-model")
+    click(visitor, "Use this LLM")  # same endpoint, no key typed: their own key stays, the server's never comes
+    assert any("Your own API key" in c.value for c in visitor.caption)
 
     # The choice lived in that session only: the next visitor gets the server's LLM and never sees the URL or key.
     other = open_as("settings", "bob@team.example.com")

@@ -33,12 +33,16 @@ _BARE = STOP_NOUNS | {"application", "program", "software", "version", "feature"
 # The report's problem, not something a person wants to do ("get the out of memory error", "use memory error").
 _PROBLEMS = {"error", "bug", "crash", "problem", "issue", "glitch", "failure", "fault", "mistake"}
 _SPECIFIC_SYMPTOM = re.compile(r"\b(crashing|freezing|hanging|closing|quitting|lagging|resetting|disappearing)$")
+_SUFFIX = re.compile(r" without (?:errors|waiting|(?:the|my) [\w ]{1,30}?(?:crashing|freezing|hanging|closing|quitting"
+                     r"|lagging|resetting|disappearing))$")
 
 
 def goal_for(rep: Ask) -> str:
-    """'to upload a receipt', 'to open big files without the app crashing' (only a specific reported symptom)."""
-    if rep.kind == "bug" and _SPECIFIC_SYMPTOM.search(rep.symptom or ""):
-        return f"to {rep.phrase} without {rep.symptom}"
+    """'to upload a receipt', 'to open big files without the app crashing', 'to load the dashboard without waiting'."""
+    if rep.kind == "bug":
+        return f"to {rep.phrase} without {rep.symptom if _SPECIFIC_SYMPTOM.search(rep.symptom or '') else 'errors'}"
+    if rep.kind == "slow":
+        return f"to {rep.phrase} without waiting"
     return f"to {rep.phrase}"
 
 
@@ -104,13 +108,13 @@ def _known_word(word: str) -> bool:
 
 def problem(goal: str) -> str | None:
     """Why a goal is not a clean verb phrase, or None when it is ('to open my comics from the SD card')."""
-    phrase = goal.removeprefix("to ").strip()
+    if goal.count(" without ") > 1:
+        return "says 'without' twice"
+    phrase = _SUFFIX.sub("", goal.removeprefix("to ").strip())  # the reported symptom is not part of the action
     words = phrase.split()
     if not 2 <= len(words) <= MAX_WORDS:
         return "too short to say what the customer wants" if len(words) < 2 else "too long for a goal"
     low = [w.lower().strip(",.") for w in words]
-    if low.count("without") > 1:
-        return "says 'without' twice"
     if bad := [w for w in low if w in _FILLER or abs(LEXICON.get(w, 0.0)) >= VERDICT]:
         return f"contains review words ('{bad[0]}') rather than an action"
     if len(set(low)) < len(low) - 1:

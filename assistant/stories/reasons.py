@@ -27,10 +27,10 @@ _BY_HAND = re.compile(r"\b(i|we)\s+(?:(?:have|need|must) to\s+|end up\s+|still\s
                       r"\s+(?:by hand|manually|one by one|every single time|each time|every time))\b", re.I)
 _WORKAROUND = re.compile(r"^(i|we)\s+(?:had|have|has|need|needed|must)\s+to\s+(.+)$", re.I)
 _CUT = re.compile(r"\s+(?:and then|but|which|because|although|though|in order)\s+|,\s*and\s+|\s+and\s+(?=i\b|we\b)", re.I)
-_START = re.compile(r"^(?:i|we|my|our|they|it|people|the|everyone|nobody|you)\b", re.I)
 _PRONOUN = re.compile(r"\b(it|them|this|that|these|those)\b", re.I)
 
 MIN_WORDS, MAX_WORDS = 3, 16
+VERDICT = 1.5  # |valence| from which a word is a verdict on the product, not a reason
 
 
 def stated_reason(text: str, ask: Ask | None = None) -> str:
@@ -62,16 +62,16 @@ def _cut(clause: str) -> str:
 
 
 def _tidy(clause: str, ask: Ask | None) -> str:
-    """Keep a clause that reads on its own: a subject first, no dangling 'it' without an object to stand for."""
-    clause = re.sub(r"\s*[!?.)]+$", "", clause).strip()
-    if not _START.match(clause) or not MIN_WORDS <= len(clause.split()) <= MAX_WORDS:
+    """Keep a clause that reads on its own: a few words, no verdict, no 'it' without an object to stand for."""
+    clause = " ".join(re.sub(r"\s*[!?.)]+$", "", clause).split())
+    if not MIN_WORDS <= len(clause.split()) <= MAX_WORDS:
         return ""
     if _PRONOUN.search(clause.split(" ", 1)[1] if " " in clause else ""):
         if ask is None or not ask.obj or ask.pronoun:
             return ""
         pron = "them" if ask.obj.endswith("s") else "it"
         clause = _PRONOUN.sub(pron, clause)
-    if any(abs(LEXICON.get(w.lower(), 0.0)) >= 2 for w in clause.split()):
+    if any(abs(LEXICON.get(w.lower(), 0.0)) >= VERDICT for w in clause.split()):
         return ""  # a verdict ("so I can enjoy this awesome app"), not a reason
     return clause
 

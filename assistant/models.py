@@ -133,6 +133,8 @@ class Story(Contract):
     evidence: list[str] = Field(default_factory=list)
     status: StoryStatus = "draft"
     points: int | None = None
+    points_suggested: bool = Field(
+        False, description="True while the points are the engine's suggestion; a team estimate clears it.")
     priority: str | None = None
     value: StoryValue = Field(default_factory=StoryValue)
     quality: list[QualityFinding] = Field(default_factory=list)

@@ -77,6 +77,9 @@ def load_needs(session: Session) -> list[Need]:
 
 
 def story_from_row(row: StoryRow) -> Story:
+    # points_suggested rides in the provenance JSON so existing databases need no new column
+    provenance = dict(row.provenance or {})
+    suggested = bool(provenance.pop("points_suggested", False))
     return Story(
         id=row.id,
         need_id=row.need_id,
@@ -89,12 +92,13 @@ def story_from_row(row: StoryRow) -> Story:
         evidence=list(row.evidence or []),
         status=row.status,  # type: ignore[arg-type]
         points=row.points,
+        points_suggested=suggested and row.points is not None,
         priority=row.priority,
         value=StoryValue.model_validate(row.value or {}),
         quality=[q for q in (row.quality or [])],
         ready=row.ready,
         version=row.version,
-        provenance=Provenance.model_validate(row.provenance or {}),
+        provenance=Provenance.model_validate(provenance),
     )
 
 
@@ -157,7 +161,7 @@ def save_story(
     row.points, row.priority, row.ready = story.points, story.priority, story.ready
     row.value = story.value.model_dump()
     row.quality = [q.model_dump() for q in story.quality]
-    row.provenance = story.provenance.model_dump()
+    row.provenance = {**story.provenance.model_dump(), "points_suggested": story.points_suggested}
     if reason is not None:
         row.status_reason = reason
     # Touch the row so an edit that only changes criteria (child rows) still bumps the version.

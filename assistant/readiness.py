@@ -48,12 +48,13 @@ def _testable(story: Story) -> str | None:
 
 
 def _estimated(story: Story) -> str | None:
-    if not story.points:
-        return "estimated: no story points yet (the team sets them: `backlogsmith stories edit ID --points N`)"
+    # `points` is the team's estimate; `points_suggested` is the engine's number and never counts
+    if story.points:
+        return None
     if story.points_suggested:
-        return (f"estimated: {story.points} points is only the engine's suggestion; the team has not estimated "
-                "yet (set the points to accept or change it)")
-    return None
+        return (f"estimated: no team estimate yet ({story.points_suggested} points is only the engine's "
+                "suggestion; set the points to accept or change it)")
+    return "estimated: no story points yet (the team sets them: `backlogsmith stories edit ID --points N`)"
 
 
 def _evidence(story: Story) -> str | None:
@@ -135,7 +136,7 @@ def backlog_health(ws: Any, *, top: int = 10) -> HealthReport:
     ordered = sorted(stories, key=lambda st: st.value.inputs.get("rank", 10**6))
     head = ordered[:top]
     ready_head = [st for st in head if evaluate_ready(st, dor)[0]]
-    estimated = [st for st in stories if st.points and not st.points_suggested]
+    estimated = [st for st in stories if st.points]
     ranked = [st for st in stories if st.priority and "rank" in st.value.inputs]
     needs_without = sorted(need_ids - covered_needs)
     checks = [

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session, selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
 from assistant.errors import ConflictError, NotFoundError
-from assistant.models import Criterion, FeedbackItem, Need, NeedCounts, Provenance, SourceRef, Story, StoryValue, Triage
+from assistant.models import Criterion, FeedbackItem, Need, NeedBrief, NeedCounts, Provenance, SourceRef, Story, StoryValue, Triage
 from assistant.tables import CriterionRow, FeedbackRow, NeedRow, StoryHistoryRow, StoryRow, utcnow
 
 
@@ -77,12 +77,11 @@ def load_needs(session: Session) -> list[Need]:
 
 
 def story_from_row(row: StoryRow) -> Story:
-    # points_suggested rides in the provenance JSON so existing databases need no new column
-    provenance = dict(row.provenance or {})
-    suggested = bool(provenance.pop("points_suggested", False))
     return Story(
         id=row.id,
         need_id=row.need_id,
+        kind=row.kind or "story",  # type: ignore[arg-type]
+        brief=NeedBrief.model_validate(row.brief) if row.brief else None,
         role=row.role,
         goal=row.goal,
         benefit=row.benefit,
@@ -92,13 +91,13 @@ def story_from_row(row: StoryRow) -> Story:
         evidence=list(row.evidence or []),
         status=row.status,  # type: ignore[arg-type]
         points=row.points,
-        points_suggested=suggested and row.points is not None,
+        points_suggested=row.points_suggested,
         priority=row.priority,
         value=StoryValue.model_validate(row.value or {}),
         quality=[q for q in (row.quality or [])],
         ready=row.ready,
         version=row.version,
-        provenance=Provenance.model_validate(provenance),
+        provenance=Provenance.model_validate(row.provenance or {}),
     )
 
 
@@ -118,7 +117,7 @@ def get_story(session: Session, story_id: str) -> Story:
     return story_from_row(row)
 
 
-_STORY_FIELDS = ("need_id", "role", "goal", "benefit", "evidence", "status", "points", "priority", "ready")
+_STORY_FIELDS = ("need_id", "kind", "role", "goal", "benefit", "evidence", "status", "points", "priority", "ready")
 
 
 def _snapshot(row: StoryRow) -> dict[str, Any]:
@@ -159,9 +158,11 @@ def save_story(
     row.evidence = list(story.evidence)
     row.status = story.status
     row.points, row.priority, row.ready = story.points, story.priority, story.ready
+    row.points_suggested, row.kind = story.points_suggested, story.kind
+    row.brief = story.brief.model_dump() if story.brief else None
     row.value = story.value.model_dump()
     row.quality = [q.model_dump() for q in story.quality]
-    row.provenance = {**story.provenance.model_dump(), "points_suggested": story.points_suggested}
+    row.provenance = story.provenance.model_dump()
     if reason is not None:
         row.status_reason = reason
     # Touch the row so an edit that only changes criteria (child rows) still bumps the version.

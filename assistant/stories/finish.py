@@ -32,9 +32,9 @@ def _complete(verified: Verified, dor: Sequence[str] | None, backlog: Sequence[S
     story = verified.story
     found = [f for f in lint(story, backlog) if f.criterion not in GATE_CRITERIA]
     story = story.model_copy(update={"quality": [*found, *verified.findings]})
-    if not story.points or story.points_suggested:
-        # a suggestion only: the Definition of Ready's "estimated" waits for the team's own number
-        story = story.model_copy(update={"points": estimate_points(story)[0], "points_suggested": True})
+    if not story.points and story.kind != "to_write":
+        # a suggestion only (`points` is the team's estimate): the Definition of Ready's "estimated" waits for it
+        story = story.model_copy(update={"points_suggested": estimate_points(story)[0]})
     ready, _ = evaluate_ready(story, dor)
     return story.model_copy(update={"ready": ready})
 

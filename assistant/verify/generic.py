@@ -12,7 +12,7 @@ import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
 
-from assistant.models import Criterion, Story
+from assistant.models import BENEFIT_TO_WRITE, Criterion, Story
 from assistant.verify.garble import _PLACEHOLDER
 from assistant.verify.terms import Terms, terms
 
@@ -52,6 +52,8 @@ def _lemmas(text: str) -> frozenset[str]:
 def benefit_reason(story: Story, *, same: int = 1, evidence: Terms | None = None) -> str | None:
     """Why the benefit is generic, or None. `same`: stories carrying this benefit; `evidence`: the cited words."""
     benefit = story.benefit.strip()
+    if benefit.startswith(BENEFIT_TO_WRITE):
+        return None  # the drafter's visible placeholder carries its own finding (benefit_missing)
     if not benefit or _PLACEHOLDER.search(benefit):
         return "the benefit is still a placeholder: the feedback does not say why the customers want this"
     mine = _lemmas(benefit)

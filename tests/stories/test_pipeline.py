@@ -31,7 +31,7 @@ def test_run_pipeline_on_examples(workspace, tmp_path) -> None:
                                                   for f in st.quality)]
     assert len(lint_clean) / len(stories) >= 0.9
     for st in stories:
-        assert len(st.acceptance_criteria) <= 6 and st.points and st.points_suggested and st.priority
+        assert len(st.acceptance_criteria) <= 6 and st.points is None and st.points_suggested and st.priority
     text = out.read_text()
     assert text.startswith("# Backlog") and text.count("\n## ") >= len(stories)
     for st in stories:

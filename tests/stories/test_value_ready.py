@@ -91,7 +91,7 @@ def test_stakeholder_decisions_explain_themselves(ranked) -> None:
 def _clean(stories) -> Story:
     """A drafted story as the team would leave it: estimated by the team and nothing left for the gate to flag."""
     st = next(iter(stories.values()))
-    return st.model_copy(update={"points_suggested": False, "quality": [
+    return st.model_copy(update={"points": st.points or st.points_suggested, "quality": [
         f for f in st.quality if f.criterion not in GATE_CRITERIA and f.severity != "error"]})
 
 
@@ -120,7 +120,7 @@ def test_each_definition_of_ready_check_catches_its_own_defect(ranked) -> None:
         "min_two_testable_criteria": ({"acceptance_criteria": two, "quality": [vague]},
                                       "criterion 1 is not testable as written"),
         "estimated": ({"points": None}, "no story points"),
-        "estimated ": ({"points_suggested": True}, "only the engine's suggestion"),
+        "estimated ": ({"points": None, "points_suggested": 3}, "only the engine's suggestion"),
         "has_evidence": ({"acceptance_criteria": bare}, "every criterion must cite"),
         "no_blocking_finding": ({"quality": [QualityFinding(criterion="atomic", severity="error", message="two goals")]},
                                 "atomic: two goals"),

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from rich.console import Console
 
+from assistant.verify import GATE_CRITERIA
 from assistant.pipeline import run_pipeline
 from assistant.repository import existing_item_ids, load_stories
 
@@ -30,7 +31,7 @@ def test_run_pipeline_on_examples(workspace, tmp_path) -> None:
     assert len(written) >= 6 and any(st.kind == "to_write" for st in stories)
     for st in stories:
         assert st.priority and st.points is None  # points are the team's; the engine only suggests
-        assert not (st.ready and any(f.severity == "error" for f in st.quality))
+        assert not (st.ready and any(f.severity == "error" or f.criterion in GATE_CRITERIA for f in st.quality))
         assert len(st.acceptance_criteria) <= 6
         for c in st.acceptance_criteria:
             assert set(c.evidence) <= set(st.evidence)

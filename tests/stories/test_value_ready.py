@@ -119,13 +119,15 @@ def test_each_definition_of_ready_check_catches_its_own_defect(ranked) -> None:
                         "the lint found"),
         "min_two_testable_criteria": ({"acceptance_criteria": two, "quality": [vague]},
                                       "criterion 1 is not testable as written"),
-        "estimated": ({"points": None}, "no story points"),
+        "estimated": ({"points": None, "points_suggested": None}, "no story points"),
+        "estimated ": ({"points": None, "points_suggested": 3}, "only the engine's suggestion"),
         "has_evidence": ({"acceptance_criteria": bare}, "every criterion must cite"),
         "no_blocking_finding": ({"quality": [QualityFinding(criterion="atomic", severity="error", message="two goals")]},
                                 "atomic: two goals"),
         "prioritized": ({"priority": None}, "no priority"),
     }
     for name, (update, why) in defects.items():
+        name = name.strip()
         assert evaluate_ready(st, [name]) == (True, []), name
         ok, missing = evaluate_ready(st.model_copy(update=update), [name])
         assert not ok and len(missing) == 1 and missing[0].startswith(f"{name}:") and why in missing[0], (name, missing)
@@ -137,7 +139,7 @@ def test_backlog_health_reports_deep(ranked) -> None:
     names = [c.name for c in report.checks]
     assert names == ["detailed_appropriately", "estimated", "emergent", "prioritized"]
     by = {c.name: c for c in report.checks}
-    assert by["prioritized"].ok
-    # honest drafts: nothing is estimated until the team does, no placeholder benefit is Ready
-    assert not by["estimated"].ok and not by["detailed_appropriately"].ok
+    # drafted points are suggestions: nothing counts as estimated until the team sets them
+    assert by["prioritized"].ok and not by["estimated"].ok and by["estimated"].numbers["estimated"] == 0
+    assert by["detailed_appropriately"].numbers["ready"] == 0
     assert not by["emergent"].ok and by["emergent"].numbers["new_items"] == 19  # nothing reviewed yet

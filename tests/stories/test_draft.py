@@ -143,7 +143,7 @@ def test_stories_are_linted_and_stored_with_history(drafted) -> None:
     ws, _, report = drafted
     # the verification gate may block a draft (stock criteria, unsupported role), and so may what the engine left
     # for the PO (a placeholder benefit, a story to write); the QUS lint must not
-    left = GATE_CRITERIA | {"benefit_missing", "story_to_write"}
+    left = {*GATE_CRITERIA, "benefit_missing", "story_to_write"}
     errors = [f for st in report.stories for f in st.quality if f.severity == "error" and f.criterion not in left]
     assert errors == [], errors
     assert all(not st.ready for st in report.stories if any(f.severity == "error" for f in st.quality))

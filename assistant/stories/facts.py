@@ -16,6 +16,11 @@ _DEVICE = re.compile(
     r"|(?:Samsung\s)?Galaxy\s?[A-Z]?\d+|OnePlus\s?\d+|Chromebook|MacBook(?:\s?(?:Pro|Air))?)\b",
     re.I,
 )
+_MODEL = re.compile(r"\b((?:[A-Z][a-z]{2,}\s)?[A-Z][a-z]{2,}\s?[A-Z]?\d{1,3}[a-z]?)\b(?!\s*(?:%|mb|gb|kb|pages?|stars?|"
+                    r"minutes?|seconds?|days?|hours?|times|files?|comics?|items?))", re.I)
+_NOT_MODELS = {"page", "chapter", "version", "android", "ios", "windows", "step", "level", "season", "episode", "part",
+               "volume", "top", "day", "week", "year", "issue", "book", "number", "only", "about", "over", "under",
+               "after", "before", "around", "than", "and", "with", "for", "from", "the", "every", "last", "first"}
 _OS = re.compile(r"\b(iOS|iPadOS|Android|macOS|Windows)\s?(\d+(?:\.\d+){0,2})\b", re.I)
 _APP_VERSION = re.compile(r"\b(?:app\s+)?(?:version|ver\.?|v)\s?(\d+\.\d+(?:\.\d+)?)\b", re.I)
 _BROWSER = re.compile(r"\b(Safari|Chrome|Firefox|Edge)(?:\s(\d+))?\b")
@@ -35,7 +40,8 @@ _NAMED_ERROR = re.compile(r"\b(?:an?|the|this|that|same|get|getting|got|shows?|s
 _LOST = re.compile(r"\b(?:lost|lose|loses|losing|deleted|erased|wiped(?: out)?|reset)\s+(?:all\s+(?:of\s+)?)?(my|our|the)\s+"
                    r"([a-z]+(?:\s[a-z]+)?)", re.I)
 _FUNCTION_WORDS = {"and", "or", "but", "when", "after", "before", "because", "so", "in", "on", "at", "to", "from", "with",
-                   "the", "a", "an", "of", "for", "it", "this", "that", "own", "i", "we", "was", "is"}
+                   "the", "a", "an", "of", "for", "it", "this", "that", "own", "i", "we", "was", "is", "will",
+                   "would", "can", "could", "should", "be", "been", "has", "had", "have", "are", "were"}
 _NOT_NAMES = {"without", "anywhere", "same", "any", "some", "an", "another", "other", "weird", "strange", "random",
               "constant", "constantly", "always", "getting", "get", "got", "keep", "keeps", "no", "that", "this", "the", "a",
               "and", "or", "but", "when", "with", "from", "in", "on", "at", "to", "for"}
@@ -115,6 +121,12 @@ def extract_facts(text: str, metadata: dict[str, Any] | None = None) -> Facts:
     facts = Facts()
     if m := _DEVICE.search(text):
         facts.device = _tidy_device(m.group(1))
+    else:
+        for m in _MODEL.finditer(text):
+            words = m.group(1).split()
+            if m.group(1)[0].isupper() and not {w.lower() for w in words} & _NOT_MODELS:
+                facts.device = m.group(1)
+                break
     if m := _OS.search(text):
         name = {"ios": "iOS", "ipados": "iPadOS", "android": "Android", "macos": "macOS", "windows": "Windows"}
         facts.os = f"{name[m.group(1).lower()]} {m.group(2)}"

@@ -24,6 +24,8 @@ from assistant.triage.sentiment import LEXICON
 Embed = Callable[[Sequence[str]], np.ndarray]
 
 MAX_WORDS = 12
+MEDOID_CANDIDATES, MEDOID_SLACK = 5, 0.05  # phrasings this close to the medoid say the need as well as it does
+_DETAIL = re.compile(r"\d|\$|£|€|\b(?:xyz|abc)\b", re.I)
 PARAPHRASE = 0.75  # MiniLM cosine between two goal phrases that say the same ("turn pages" / "flip to the next page")
 VERDICT = 1.5  # |valence| from which a word is a verdict on the product ("great", "useless"), not part of a goal
 _FILLER = {"please", "pls", "plz", "lol", "oops", "omg", "wtf", "etc", "thanks", "thank", "hi", "hello", "guys",
@@ -59,7 +61,10 @@ def central(asks: Sequence[Ask], embed: Embed | None = None) -> Ask | None:
     phrases = list(dict.fromkeys(a.phrase for a in order))
     vecs = np.asarray(embed(phrases), dtype=np.float32)
     mean_sim = (vecs @ vecs.T).mean(axis=1)
-    best = phrases[int(np.argmax(mean_sim))]
+    # among the phrasings closest to all the others, the one with no single customer's details (amounts, numbers,
+    # names) and the fewest words: "transfer money between my accounts", not "transfer $ 100 from my checking"
+    near = [i for i in np.argsort(-mean_sim)[:MEDOID_CANDIDATES] if mean_sim[i] >= mean_sim.max() - MEDOID_SLACK]
+    best = phrases[min(near, key=lambda i: (bool(_DETAIL.search(phrases[i])), len(phrases[i].split()), -mean_sim[i]))]
     return next(a for a in order if a.phrase == best)
 
 

@@ -70,7 +70,7 @@ def test_role_and_benefit_come_from_the_evidence(drafted) -> None:
     assert export.benefit.startswith(BENEFIT_TO_WRITE) and not export.ready
     assert any(f.criterion == "benefit_missing" and f.severity == "error" for f in export.quality)
     card = next(st for st in report.stories if st.need_id == "nd_card")
-    assert card.goal == "to save my card" and card.role == "cardholder on the Business plan"  # "my card", 3 of 4
+    assert card.goal == "to save my card" and card.role == "card holder on the Business plan"  # "my card", 3 of 4
     assert card.benefit == "I don't have to type it every time"  # the customer's own "so" clause
     bank = next(st for st in report.stories if "bank" in st.goal)
     assert bank.benefit == "transactions come in automatically"  # "so that ..." in one of its items

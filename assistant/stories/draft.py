@@ -21,7 +21,7 @@ from assistant.stories.brief import need_brief, settle
 from assistant.stories.criteria import Member, write_criteria
 from assistant.stories.evidence import check_citations, drop_invented
 from assistant.stories.facts import Facts, extract_facts
-from assistant.stories.goal import central, goal_for, same_ask
+from assistant.stories.goal import central, goal_for
 from assistant.stories.nlp import parse
 from assistant.stories.reasons import benefit_for, stated_reason
 from assistant.stories.roles import derive_role
@@ -105,8 +105,7 @@ def offline_stories(
         return []
     stories = []
     for group in split_need(member_ids, asks, embed):
-        rep = central(group.asks, embed)
-        backing = same_ask(rep, group.asks, embed) if rep is not None else set()
+        rep, backing = central(group.asks, embed)
         if rep is None or len(backing) < MIN_SUPPORT:
             continue
         same_action = {a.item_id for a in group.asks if _verb(a) == _verb(rep)}

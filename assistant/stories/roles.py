@@ -72,7 +72,7 @@ def derive_role(items: Sequence[FeedbackItem], asks: Sequence[Ask], plan_names: 
         role = _holder(customers)
     if role is None:
         mobile = [i for i in customers if _mobile(i)]
-        role = "mobile app user" if len(mobile) * 2 > len(customers) else "customer"
+        role = "mobile app user" if len(mobile) * 2 > len(customers) else _named(customers, asks) or "customer"
     role = re.sub(r"^(the|a|an)\s+", "", role.strip(), flags=re.I)
     role = role if role.isupper() else role.lower()
     plan = _majority(_values(customers, PLAN_KEYS), len(customers))
@@ -87,6 +87,23 @@ def derive_role(items: Sequence[FeedbackItem], asks: Sequence[Ask], plan_names: 
         name = segment if segment.isupper() else segment.strip()
         return f"{name} {role}" if role in _GENERIC else f"{role} in the {name} segment"
     return role
+
+
+def _agent(verb: str) -> str:
+    """'read' -> 'reader', 'play' -> 'player', 'use' -> 'user' (ordinary English agent nouns)."""
+    head = verb.split()[0]
+    return head + ("r" if head.endswith("e") else "er")
+
+
+def _named(items: Sequence[FeedbackItem], asks: Sequence[Ask]) -> str | None:
+    """A role the writers' own words give: the doer of the action they ask for ('reader' where they ask to read and
+    say 'reader'), else 'user' where they call themselves users. Two items at least must say it."""
+    said = Counter(w for i in items for w in set(re.findall(r"[a-z]+", i.text.lower())))
+    for verb, _ in Counter(a.verb for a in asks).most_common(3):
+        agent = _agent(verb)
+        if said[agent] >= 2:
+            return agent
+    return "user" if said["user"] + said["users"] >= 2 else None
 
 
 def _holder(items: Sequence[FeedbackItem]) -> str | None:

@@ -106,7 +106,7 @@ def offline_stories(
     stories = []
     for group in split_need(member_ids, asks, embed):
         rep, backing = central(group.asks, embed)
-        if rep is None or len(backing) < MIN_SUPPORT:
+        if rep is None or len(_naming(backing, rep, items)) < MIN_SUPPORT:
             continue
         same_action = {a.item_id for a in group.asks if _verb(a) == _verb(rep)}
         cited = _supporting(group.item_ids, backing | same_action, rep, items)
@@ -128,6 +128,14 @@ def _supporting(item_ids: Sequence[str], asked: set[str], rep: Ask, items: dict[
     """The items a story may cite: those asking the same, and those stating no ask that name its object."""
     head = rep.obj_head.split()[-1].lower() if rep.obj_head else ""
     return [i for i in item_ids if i in asked or (head and re.search(rf"\b{re.escape(head)}", items[i].text, re.I))]
+
+
+def _naming(ids: set[str], rep: Ask, items: dict[str, FeedbackItem]) -> set[str]:
+    """The items that name what the goal acts on (all of them when the goal has no object)."""
+    words = [w for w in rep.obj_head.split() if len(w) > 2]
+    if not words:
+        return ids
+    return {i for i in ids if any(re.search(rf"\b{re.escape(w)}", items[i].text, re.I) for w in words)}
 
 
 def _verb(ask: Ask) -> str:

@@ -237,7 +237,8 @@ def _volumes(rep: Ask, about: Sequence[Member]) -> list[tuple[int, str, Criterio
 
 
 def _offline(rep: Ask, about: Sequence[Member]) -> list[tuple[int, str, Criterion]]:
-    off = [m for m in about if "offline" in m.facts.mentions]
+    # a condition someone reported hitting, not a request for an offline mode
+    off = [m for m in about if "offline" in m.facts.mentions and m.item.triage and m.item.triage.type in ("bug", "complaint")]
     if not off or rep.phrase == "use the app offline":
         return []
     return [(len(off) + 10, "offline", Criterion(

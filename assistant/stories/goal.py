@@ -33,6 +33,7 @@ _FILLER = {"please", "pls", "plz", "lol", "oops", "omg", "wtf", "etc", "thanks",
            "dev", "devs", "developer", "developers", "stars", "star", "rating", "review", "ok", "okay"}
 _BARE = STOP_NOUNS | {"application", "program", "software", "version", "feature", "function", "option", "work", "stuff",
                       "interface", "thing", "something", "anything", "everything", "way"}
+_QUANTITY = {"some", "more", "new", "few", "many", "other", "additional", "extra", "any", "all", "the", "a", "an"}
 # The report's problem, not something a person wants to do ("get the out of memory error", "use memory error").
 _PROBLEMS = {"error", "bug", "crash", "problem", "issue", "glitch", "failure", "fault", "mistake"}
 _SPECIFIC_SYMPTOM = re.compile(r"\b(crashing|freezing|hanging|closing|quitting|lagging|resetting|disappearing)$")
@@ -156,7 +157,8 @@ def _parse_problem(phrase: str) -> str | None:
     if verb.head.lemma_ != "want" or verb.dep_ not in ("xcomp", "ccomp") or not known_verb(verb.lemma_.lower()):
         return f"'{verb.text}' is not read as a verb"
     objects = [t for t in toks[1:] if t.dep_ in ("dobj", "pobj", "attr", "oprd") and t.head.i >= verb.i]
-    if objects and all(t.lemma_.lower() in _BARE and all(c.dep_ in ("det", "poss") for c in t.children) for t in objects):
+    if objects and all(t.lemma_.lower() in _BARE and all(c.dep_ in ("det", "poss") or c.lower_ in _QUANTITY
+                                                         for c in t.subtree if c is not t) for t in objects):
         return f"its object is a bare '{objects[0].text}'"
     if problem_word := next((t.text for t in objects if t.lemma_.lower() in _PROBLEMS), None):
         return f"it asks for the problem ('{problem_word}'), not for an action"

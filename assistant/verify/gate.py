@@ -173,13 +173,14 @@ def verify_story(
                                      f"criterion {n}: {len(sup) - len(good)} cited item(s) do not support it"))
         criteria.append(c)
     story = story.model_copy(update={"evidence": evidence, "acceptance_criteria": criteria})
-    findings += text_findings(story, backlog, mode=mode, items=items)
+    findings += text_findings(story, backlog, mode=mode, items=items, common=common)
     return Verified(story=story, findings=findings, dropped_citations=dropped, dropped_criteria=dropped_criteria,
                     supports=supports)
 
 
 def text_findings(story: Story, backlog: Sequence[Story] = (), *, mode: Mode = "review",
-                  items: Mapping[str, FeedbackItem] | None = None) -> list[QualityFinding]:
+                  items: Mapping[str, FeedbackItem] | None = None,
+                  common: frozenset[str] = frozenset()) -> list[QualityFinding]:
     """garbled, generic_benefit, generic_criterion, role_unsupported; the evidence checks only when items are given."""
     out: list[QualityFinding] = []
     why = garbled_reason(story.goal)
@@ -194,7 +195,7 @@ def text_findings(story: Story, backlog: Sequence[Story] = (), *, mode: Mode = "
     for n, c in enumerate(story.acceptance_criteria, 1):
         c_items = [items[i] for i in c.evidence if i in items] if items is not None else None
         why = generic.criterion_reason(c, story, same=per_criterion.get(n - 1, 1),
-                                       evidence=_terms_of(c_items) if c_items else None)
+                                       evidence=_terms_of(c_items) if c_items else None, common=common)
         if why:
             out.append(gate_finding("generic_criterion", mode,
                                 f"Criterion {n} would fit any story: {why}. It does not count as testable."))
@@ -238,7 +239,7 @@ def _warm(story: Story, items: Mapping[str, FeedbackItem], embed: CachedEmbed) -
     cited = [items[i] for i in cited_in(story) if i in items]
     claims = [goal_claim(story), *(criterion_text(c) for c in story.acceptance_criteria)]
     warm([*claims, story.goal, story.benefit, story.role, *(i.text for i in cited)])
-    embed.warm([*claims, *(s for i in cited for s in sentences(i.text))])
+    embed.warm([*claims, *(s for i in cited for s in (*sentences(i.text), i.text))])
 
 
 def verify_stories(stories: Sequence[Story], items: Mapping[str, FeedbackItem], *, backlog: Sequence[Story] = (),
@@ -250,6 +251,6 @@ def verify_stories(stories: Sequence[Story], items: Mapping[str, FeedbackItem], 
     warm([i.text for i in cited])
     common = common_words(cited)
     claims = [t for st in stories for t in (goal_claim(st), *(criterion_text(c) for c in st.acceptance_criteria))]
-    embed.warm([*claims, *(s for i in cited for s in sentences(i.text))])
+    embed.warm([*claims, *(s for i in cited for s in (*sentences(i.text), i.text))])
     everything = [*backlog, *stories]
     return [verify_story(st, items, backlog=everything, embed=embed, mode=mode, common=common) for st in stories]

@@ -69,15 +69,16 @@ def benefit_reason(story: Story, *, same: int = 1, evidence: Terms | None = None
     return None
 
 
-def criterion_reason(criterion: Criterion, story: Story, *, same: int = 1,
-                     evidence: Terms | None = None) -> str | None:
-    """Why a criterion would fit any story, or None. `evidence`: the words of the items this criterion cites."""
+def criterion_reason(criterion: Criterion, story: Story, *, same: int = 1, evidence: Terms | None = None,
+                     common: frozenset[str] = frozenset()) -> str | None:
+    """Why a criterion would fit any story, or None. `evidence`: the words of the items this criterion cites;
+    `common`: the inbox's everyday words ('app'), which make no criterion specific."""
     if same > MAX_SAME:
         return f"the same Given/When/Then wording stands on {same} stories with only the goal changed"
     if evidence is None:
         return None
     claim = terms(f"{criterion.given}. {criterion.when}. {criterion.then}")
-    pasted = _lemmas(story.goal) | _lemmas(story.role)
+    pasted = _lemmas(story.goal) | _lemmas(story.role) | common
     own = (claim.lemmas - pasted) & (evidence.lemmas | evidence.named)
     own |= claim.numbers & evidence.numbers
     own |= claim.named & (evidence.named | evidence.lemmas)

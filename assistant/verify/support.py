@@ -20,9 +20,11 @@ from assistant.verify.terms import NUMBER, Terms, metadata_words, sentences, ter
 
 EmbedFn = Callable[[Sequence[str]], Any]
 
-# Cosine floor between a claim and the sentence it rests on. MiniLM puts unrelated product sentences around
-# 0.0-0.2 and paraphrases of one complaint above 0.35; measured on the three PO-audit inboxes (see the report).
-SIM_MIN = 0.3
+# Cosine floors between a claim and the item sentence it rests on (MiniLM: unrelated product sentences sit around
+# 0.0-0.2, paraphrases of one complaint above 0.35). A shared thing (noun, number, name) with SIM_MIN, or a shared
+# verb alone with SIM_ALONE: "read" in common with a five-star "best reader" review is not support.
+SIM_MIN = 0.2
+SIM_ALONE = 0.45
 
 
 class Support(BaseModel):
@@ -106,6 +108,8 @@ def citation_support(text: str, item: FeedbackItem, *, embed: Any = None,
     shared_words |= quoted
     missing = sorted((claim.numbers - have.numbers) | (claim.named - have.named - have.lemmas - quoted))
     sents = sentences(item.text)
+    if len(sents) > 1:
+        sents.append(item.text)  # a claim may rest on two sentences together
     vecs = as_cached(embed)([text, *sents])
     sims = vecs[1:] @ vecs[0]
     best = int(np.argmax(sims)) if len(sims) else 0
@@ -115,5 +119,7 @@ def citation_support(text: str, item: FeedbackItem, *, embed: Any = None,
     return Support(
         item_id=item.id, score=round(0.5 * overlap + 0.5 * max(similarity, 0.0), 4),
         shared=sorted(shared_words), missing=missing, similarity=round(similarity, 4),
-        sentence=sents[best] if sents else "", supported=bool(shared_words) and similarity >= SIM_MIN,
+        sentence=sents[best] if sents else "",
+        supported=bool(shared_words - claim.verbs) and similarity >= SIM_MIN
+        or bool(shared_words) and similarity >= SIM_ALONE,
     )

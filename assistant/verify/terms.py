@@ -34,13 +34,15 @@ class Terms:
     lemmas: frozenset[str] = field(default_factory=frozenset)
     numbers: frozenset[str] = field(default_factory=frozenset)
     named: frozenset[str] = field(default_factory=frozenset)
+    verbs: frozenset[str] = field(default_factory=frozenset)  # the lemmas above that came only from verbs
 
     @property
     def facts(self) -> frozenset[str]:
         return self.lemmas | self.numbers | self.named
 
     def __or__(self, other: "Terms") -> "Terms":
-        return Terms(self.lemmas | other.lemmas, self.numbers | other.numbers, self.named | other.named)
+        return Terms(self.lemmas | other.lemmas, self.numbers | other.numbers, self.named | other.named,
+                     self.verbs | other.verbs)
 
 
 def _fold(word: str) -> str:
@@ -52,6 +54,8 @@ def terms_of_doc(doc: Any) -> Terms:
     lemmas: set[str] = set()
     numbers: set[str] = set()
     named: set[str] = set()
+    verbs: set[str] = set()
+    others: set[str] = set()
     for tok in doc:
         text = tok.text
         if NUMBER.fullmatch(text) or tok.like_num and any(c.isdigit() for c in text):
@@ -64,10 +68,11 @@ def terms_of_doc(doc: Any) -> Terms:
         if lemma and lemma not in FRAMING and _fold(text) not in FRAMING:
             lemmas.add(lemma)
             lemmas.add(_fold(text))
+            (verbs if tok.pos_ == "VERB" else others).update((lemma, _fold(text)))
     for m in _QUOTED.finditer(doc.text):
         # a quote shortened with "..." still has to match the item word for word up to the cut
         named.add(re.sub(r"(\.\.\.|…)$", "", m.group(1).strip()).strip().lower())
-    return Terms(frozenset(lemmas), frozenset(numbers), frozenset(named))
+    return Terms(frozenset(lemmas), frozenset(numbers), frozenset(named), frozenset(verbs - others))
 
 
 def terms(text: str) -> Terms:

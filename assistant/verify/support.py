@@ -16,14 +16,15 @@ import numpy as np
 from pydantic import BaseModel, Field
 
 from assistant.models import FeedbackItem
-from assistant.verify.terms import NUMBER, Terms, metadata_words, sentences, terms
+from assistant.verify.terms import NUMBER, Terms, metadata_words, sentences, singular, terms
 
 EmbedFn = Callable[[Sequence[str]], Any]
 
 # Cosine floors between a claim and the item sentence it rests on (MiniLM: unrelated product sentences sit around
-# 0.0-0.2, paraphrases of one complaint above 0.35). A shared thing (noun, number, name) with SIM_MIN, or a shared
-# verb alone with SIM_ALONE: "read" in common with a five-star "best reader" review is not support.
+# 0.0-0.2, paraphrases of one complaint above 0.35). The more facts are shared, the less closeness is asked; a
+# shared verb alone needs SIM_ALONE: "read" in common with a five-star "best reader" review is not support.
 SIM_MIN = 0.2
+SIM_ONE = 0.3
 SIM_ALONE = 0.45
 
 
@@ -92,9 +93,11 @@ def item_terms(item: FeedbackItem) -> Terms:
     return Terms(base.lemmas | meta, base.numbers | numbers, base.named | meta | numbers)
 
 
-def claim_pairs(text: str, item: FeedbackItem) -> list[str]:
-    """The texts citation_support embeds for this claim and item (so a caller can warm them in one batch)."""
-    return [text, *sentences(item.text)]
+def _supported(shared: set[str], verbs: frozenset[str], similarity: float) -> bool:
+    """Two shared things (nouns, numbers, names) and SIM_MIN; one and SIM_ONE; only verbs and SIM_ALONE."""
+    things = {singular(w) for w in shared - verbs}
+    return (len(things) >= 2 and similarity >= SIM_MIN or len(things) == 1 and similarity >= SIM_ONE
+            or bool(shared) and similarity >= SIM_ALONE)
 
 
 def citation_support(text: str, item: FeedbackItem, *, embed: Any = None,
@@ -120,6 +123,5 @@ def citation_support(text: str, item: FeedbackItem, *, embed: Any = None,
         item_id=item.id, score=round(0.5 * overlap + 0.5 * max(similarity, 0.0), 4),
         shared=sorted(shared_words), missing=missing, similarity=round(similarity, 4),
         sentence=sents[best] if sents else "",
-        supported=bool(shared_words - claim.verbs) and similarity >= SIM_MIN
-        or bool(shared_words) and similarity >= SIM_ALONE,
+        supported=_supported(shared_words, claim.verbs, similarity),
     )

@@ -287,6 +287,7 @@ def gate_metrics(stories: list[Any], items: dict[str, Any], *, embed: Any = None
     """
     from collections import Counter
 
+    from assistant.readiness import evaluate_ready
     from assistant.verify import verify_stories
     from assistant.verify.generic import normal
 
@@ -312,6 +313,9 @@ def gate_metrics(stories: list[Any], items: dict[str, Any], *, embed: Any = None
         "distinct_benefit_ratio": len({normal(s.benefit) for s in written}) / len(written) if written else None,
         "max_stories_per_benefit": max(Counter(normal(s.benefit) for s in written).values(), default=0),
         "ready_share": sum(1 for s in live if s.ready) / n if n else None,
+        # a fresh draft is never Ready by default (no team estimate yet): what would be, once the team estimates
+        "ready_once_estimated_share": sum(1 for s in live if evaluate_ready(s.model_copy(update={
+            "points": s.points or getattr(s, "points_suggested", None) or 1}))[0]) / n if n else None,
         "stories_to_write_share": (n - len(written)) / n if n else None,
         "garbled_ready": sum(1 for s in live if s.ready and s.id in garbled),
         "gate_findings": dict(sorted(fresh.items())), "stored_findings": dict(sorted(stored.items())),

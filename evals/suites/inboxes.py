@@ -8,6 +8,7 @@ then measured by evals.graders.gate_metrics. Also a CLI to measure workspaces al
 
 from __future__ import annotations
 
+import io
 import json
 import sys
 from pathlib import Path
@@ -18,7 +19,7 @@ from evals.harness import EvalContext, Unavailable
 from evals.models import Metric
 
 HEADLINE = ("citation_support_share", "generic_criterion_share", "distinct_benefit_ratio", "ready_share",
-            "stories_to_write_share")
+            "ready_once_estimated_share", "stories_to_write_share")
 LOWER_IS_BETTER = {"generic_criterion_share"}
 # the public files each inbox is built from (evals/public/inboxes.py)
 SOURCES = {"comic-viewer": "themes/urr_golden_set.csv", "maalej": "triage/maalej_2016_app_reviews.csv",
@@ -44,7 +45,7 @@ def run_inbox(ctx: EvalContext, folder: Path, name: str) -> dict[str, Any]:
 
     with ctx.workspace(f"inbox-{name}") as ws:
         with ctx.requests.capture():
-            run_pipeline(ws, [folder], out=ws.settings.workspace / "backlog.md", console=Console(file=open("/dev/null", "w")))
+            run_pipeline(ws, [folder], out=ws.settings.workspace / "backlog.md", console=Console(file=io.StringIO()))
         return workspace_metrics(ws)
 
 
@@ -63,10 +64,7 @@ def inbox_folders(ctx: EvalContext) -> tuple[dict[str, Path], list[str]]:
         except Unavailable as exc:
             notes.append(f"inbox {name}: skipped ({exc})")
             continue
-        if ctx.work_dir is None:
-            with ctx.workspace("inboxes-root"):
-                pass  # creates the context's work folder
-        folders[name] = write_inbox(name, ctx.work_dir / "inboxes")  # type: ignore[operator]
+        folders[name] = write_inbox(name, ctx.root() / "inboxes")
     return folders, notes
 
 

@@ -279,7 +279,7 @@ def all_draft(output: dict, expected: dict, inputs: dict) -> Grade:
 
 # --- verification gate on real inboxes --------------------------------------------------------------------------
 
-def gate_metrics(stories: list[Any], items: dict[str, Any], *, embed: Any = None) -> dict[str, Any]:
+def gate_metrics(stories: list[Any], items: dict[str, Any], *, embed: Any = None, pool: Any = None) -> dict[str, Any]:
     """The automated side of the PO audit for drafted stories (Story objects) and their items (id -> FeedbackItem).
 
     Every citation is measured afresh by the gate in review mode (nothing removed), so drafts made before the
@@ -293,7 +293,7 @@ def gate_metrics(stories: list[Any], items: dict[str, Any], *, embed: Any = None
 
     live = [s for s in stories if s.status != "rejected"]
     written = [s for s in live if getattr(s, "kind", "story") != "to_write"]
-    verified = verify_stories(written, items, embed=embed, mode="review") if written else []
+    verified = verify_stories(written, items, embed=embed, mode="review", pool=pool) if written else []
     pairs = [sup for v in verified for sup in v.supports]
     fresh: Counter[str] = Counter()
     for v in verified:

@@ -6,6 +6,7 @@ parts of speech) plus a short list of English framing verbs, never by a list of 
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -75,8 +76,9 @@ def terms_of_doc(doc: Any) -> Terms:
     return Terms(frozenset(lemmas), frozenset(numbers), frozenset(named), frozenset(verbs - others))
 
 
+@functools.lru_cache(maxsize=20_000)
 def terms(text: str) -> Terms:
-    """Terms of one text (parse cached process-wide)."""
+    """Terms of one text (parse and result cached process-wide: the same item is cited by many claims)."""
     return terms_of_doc(nlp.parse(text or ""))
 
 

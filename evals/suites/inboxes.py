@@ -34,7 +34,8 @@ def workspace_metrics(ws: Any) -> dict[str, Any]:
         stories = load_stories(s)
         ids = sorted({i for st in stories for i in [*st.evidence, *(e for c in st.acceptance_criteria for e in c.evidence)]})
         items = {i.id: i for i in load_items(s, ids)}
-    return gate_metrics(stories, items, embed=ws.embedder)
+        pool = load_items(s, include_duplicates=False, kind="feedback")
+    return gate_metrics(stories, items, embed=ws.embedder, pool=pool or None)
 
 
 def run_inbox(ctx: EvalContext, folder: Path, name: str) -> dict[str, Any]:

@@ -39,7 +39,8 @@ def draft_corpus(ctx: EvalContext, case: EvalCase) -> Drafted:
             _, stories = run_pipeline(ctx, ws, records, case.name)
             items = load_items(ws)
             needs = [n.model_dump(mode="json") for n in load_needs(ws)]
-            gate = gate_metrics(stories, {i.id: i for i in items}, embed=ws.embedder)
+            gate = gate_metrics(stories, {i.id: i for i in items}, embed=ws.embedder,
+                                pool=[i for i in items if i.kind == "feedback" and not i.duplicate_of])
         ctx.cache[key] = Drafted(item_ids=[i.id for i in items], stories=[story_dict(s) for s in stories],
                                  lint=_lint(stories), needs=needs, item_texts=[i.text for i in items], gate=gate)
     return ctx.cache[key]

@@ -8,6 +8,7 @@ False alarms are measured on the 22 human backlogs of Dalpiaz 2018 (evals/public
 
 from __future__ import annotations
 
+import itertools
 import re
 from typing import Any
 
@@ -20,9 +21,9 @@ LIGHT_VERBS = {"get", "use", "have", "make", "do", "take", "give", "put", "be"}
 # matched as a word start so that coinages like "sucktastic" are caught by their stem. Nouns are left out
 # ("report fraud", "move to trash" are actions); superlatives too ("the best match").
 _VERDICT = sorted({w for w, v in LEXICON.items() if abs(v) > 2.2 and len(w) >= 4 and "-" not in w}, key=len)
-_VERDICT_RE = re.compile(r"\b(" + "|".join(map(re.escape, _VERDICT)) + r")", re.I)
+_VERDICT_RE = re.compile(r"\b(" + "|".join(map(re.escape, _VERDICT)) + r")", re.IGNORECASE)
 _OBJECT_DEPS = {"dobj", "obj", "attr", "oprd", "acomp", "xcomp", "ccomp", "dative", "prt", "advmod", "npadvmod"}
-_PLACEHOLDER = re.compile(r"[\[<{]|\bTBD\b|\bTODO\b|\?\?", re.I)
+_PLACEHOLDER = re.compile(r"[\[<{]|\bTBD\b|\bTODO\b|\?\?", re.IGNORECASE)
 _DANGLING = {"CCONJ", "DET"}  # a relative clause may end on a preposition ("the group I belong to")
 SOUP = 4  # stacked nominal modifiers before a head; human requirements stack three ("file upload size limit")
 _NOMINAL_MODS = {"compound", "amod", "nmod", "nummod"}
@@ -33,7 +34,7 @@ def _goal_doc(goal: str, verb_phrase: bool) -> tuple[Any, int]:
     body = goal.strip().rstrip(".")
     if not verb_phrase:
         return nlp.parse(f"I want {body}"), 2
-    body = re.sub(r"^to\s+", "", body, flags=re.I)
+    body = re.sub(r"^to\s+", "", body, flags=re.IGNORECASE)
     return nlp.parse(f"I want to {body}"), 3
 
 
@@ -57,7 +58,7 @@ def garbled_reason(goal: str, *, verb_phrase: bool = True) -> str | None:
     lowered = [t.lower_ for t in words]
     if lowered.count("without") > 1:
         return "the goal says 'without' twice (two complaints pasted together)"
-    for a, b in zip(words, words[1:]):
+    for a, b in itertools.pairwise(words):
         if a.lower_ == b.lower_ and a.is_alpha:
             return f"the goal repeats '{a.text}'"
     filler = [t.text for t in words if t.pos_ == "INTJ" or t.lower_ in ("pls", "plz", "lol", "thx")]

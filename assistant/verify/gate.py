@@ -18,7 +18,14 @@ from assistant.models import Criterion, FeedbackItem, QualityFinding, Story
 from assistant.verify import generic
 from assistant.verify.garble import garbled_reason
 from assistant.verify.role import role_reason
-from assistant.verify.support import CachedEmbed, Support, as_cached, citation_support, item_terms, texts_to_embed
+from assistant.verify.support import (
+    CachedEmbed,
+    Support,
+    as_cached,
+    citation_support,
+    item_terms,
+    texts_to_embed,
+)
 from assistant.verify.terms import Terms, terms, warm
 
 GATE_CRITERIA: tuple[str, ...] = (

@@ -16,7 +16,14 @@ import numpy as np
 from pydantic import BaseModel, Field
 
 from assistant.models import FeedbackItem
-from assistant.verify.terms import NUMBER, Terms, metadata_words, sentences, singular, terms
+from assistant.verify.terms import (
+    NUMBER,
+    Terms,
+    metadata_words,
+    sentences,
+    singular,
+    terms,
+)
 
 EmbedFn = Callable[[Sequence[str]], Any]
 

@@ -20,7 +20,7 @@ FRAMING = {
     "want", "need", "able", "see", "get", "have", "make", "use", "do", "try", "show", "appear", "happen", "work",
     "let", "allow", "give", "take", "come", "keep", "say", "know", "like", "thing", "way", "time", "user", "given",
     "then", "when", "also", "still", "just", "really", "even", "well", "instead", "again", "already", "always",
-    "anymore", "ever", "only", "lot", "way", "something", "anything", "everything", "one", "people", "person",
+    "anymore", "ever", "only", "lot", "something", "anything", "everything", "one", "people", "person",
     "new", "good", "bad", "sure", "right", "case",
 }
 NUMBER = re.compile(r"\d+(?:[.,:]\d+)*")
@@ -41,7 +41,7 @@ class Terms:
     def facts(self) -> frozenset[str]:
         return self.lemmas | self.numbers | self.named
 
-    def __or__(self, other: "Terms") -> "Terms":
+    def __or__(self, other: Terms) -> Terms:
         return Terms(self.lemmas | other.lemmas, self.numbers | other.numbers, self.named | other.named,
                      self.verbs | other.verbs)
 

@@ -65,7 +65,8 @@ def garbled_rate(backlogs: dict[str, list[str]]) -> tuple[int, int, list[tuple[s
 
 _SHORT = {"well_formed": "wf", "atomic": "atom", "minimal": "min", "conceptually_sound": "csnd",
           "problem_oriented": "prob", "unambiguous": "unamb", "full_sentence": "full", "estimatable": "est",
-          "unique": "uniq", "uniform": "unif", "independent": "indep", "conflict_free": "confl"}
+          "unique": "uniq", "uniform": "unif", "independent": "indep", "conflict_free": "confl",
+          "garbled": "garb", "generic_benefit": "gben"}
 
 
 def format_table(result: dict[str, dict[str, Any]]) -> str:

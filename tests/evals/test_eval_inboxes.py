@@ -13,13 +13,13 @@ from evals.harness import EvalContext
 from evals.suites import inboxes
 
 REVIEWS = [  # verbatim Google Play reviews of "A Comic Viewer" (URR golden set)
-    ("1", "Refuses to display image It says I'm low on memory when reading cbr files and therefore refuses to "
-          "display more pages."),
+    ("1", ("Refuses to display image It says I'm low on memory when reading cbr files and therefore refuses to "
+           "display more pages.")),
     ("1", "Unable to load Has a lot of problems loading comics do to a memory issue."),
-    ("2", "oops! used to love this app, now every comic i read comes up with oops! and something about being ou "
-          "of memory."),
-    ("5", "Best Offline Reader I've tried many comic readers to read the comics saved to my sd card and this is "
-          "the best by far."),
+    ("2", ("oops! used to love this app, now every comic i read comes up with oops! and something about being ou "
+           "of memory.")),
+    ("5", ("Best Offline Reader I've tried many comic readers to read the comics saved to my sd card and this is "
+           "the best by far.")),
     ("5", "Great comic viewing app The best comic / manga / pictorial viewing app."),
     ("4", "Served me well I used this app a lot for offline reading, easy to use and simple zoom controls."),
 ]

@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 import pytest
+from story_fixtures import insert_fixture
 
 from assistant.errors import ConfigError
 from assistant.models import Criterion, QualityFinding, Story
-from assistant.verify import GATE_CRITERIA
 from assistant.readiness import backlog_health, evaluate_ready
 from assistant.stories import draft, reject_story
-from assistant.value import estimate_points, prioritize, stakeholder_decisions, value_inputs
-from story_fixtures import insert_fixture
+from assistant.value import (
+    estimate_points,
+    prioritize,
+    stakeholder_decisions,
+    value_inputs,
+)
 
 
 @pytest.fixture

@@ -12,7 +12,13 @@ from assistant.embeddings import LocalEmbedder
 from assistant.models import Criterion, FeedbackItem, SourceRef, Story
 from assistant.readiness import evaluate_ready
 from assistant.stories.finish import finish_story
-from assistant.verify import GATE_CRITERIA, CachedEmbed, citation_support, garbled_reason, verify_story
+from assistant.verify import (
+    GATE_CRITERIA,
+    CachedEmbed,
+    citation_support,
+    garbled_reason,
+    verify_story,
+)
 
 FIVE_STAR = ("Best Offline Reader I've tried many comic readers to read the comics saved to my sd card and this is "
              "the best by far.")

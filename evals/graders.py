@@ -287,12 +287,14 @@ def gate_metrics(stories: list[Any], items: dict[str, Any], *, embed: Any = None
     """
     from collections import Counter
 
+    from assistant.models import BENEFIT_TO_WRITE
     from assistant.readiness import evaluate_ready
     from assistant.verify import verify_stories
     from assistant.verify.generic import normal
 
     live = [s for s in stories if s.status != "rejected"]
     written = [s for s in live if getattr(s, "kind", "story") != "to_write"]
+    stated = [s for s in written if not s.benefit.startswith(BENEFIT_TO_WRITE)]
     verified = verify_stories(written, items, embed=embed, mode="review", pool=pool) if written else []
     pairs = [sup for v in verified for sup in v.supports]
     fresh: Counter[str] = Counter()
@@ -310,8 +312,10 @@ def gate_metrics(stories: list[Any], items: dict[str, Any], *, embed: Any = None
         "criteria": criteria, "citations": len(pairs),
         "citation_support_share": sum(p.supported for p in pairs) / len(pairs) if pairs else None,
         "generic_criterion_share": generic / criteria if criteria else None,
-        "distinct_benefit_ratio": len({normal(s.benefit) for s in written}) / len(written) if written else None,
-        "max_stories_per_benefit": max(Counter(normal(s.benefit) for s in written).values(), default=0),
+        # over stated benefits: the drafter's visible "[benefit to write ...]" placeholder is counted apart
+        "distinct_benefit_ratio": len({normal(s.benefit) for s in stated}) / len(stated) if stated else None,
+        "max_stories_per_benefit": max(Counter(normal(s.benefit) for s in stated).values(), default=0),
+        "benefit_placeholders": len(written) - len(stated),
         "ready_share": sum(1 for s in live if s.ready) / n if n else None,
         # a fresh draft is never Ready by default (no team estimate yet): what would be, once the team estimates
         "ready_once_estimated_share": sum(1 for s in live if evaluate_ready(s.model_copy(update={

@@ -93,6 +93,11 @@ def test_a_number_the_cited_item_does_not_state_is_unsupported(embed) -> None:
     "to get without oops error without errors",
     "to use the app",
     "to memory error",
+    # drafted by the previous engine from the same reviews (comic-viewer and Maalej inboxes)
+    "to open up it in another reader on the same device",
+    "to add a library make it more easily",
+    "to consider stay",
+    "to benefit from it",
 ])
 def test_garbled_goals_from_the_issue_are_flagged(goal) -> None:
     assert garbled_reason(goal)
@@ -104,6 +109,8 @@ def test_garbled_goals_from_the_issue_are_flagged(goal) -> None:
     "to know what repository an object belongs to",  # Dalpiaz g25: ends on a preposition, still clean
     "to be notified when the state of any of my apps changes",
     "to report fraud on my card",
+    "to help find the right person",
+    "to make sure the data is saved",
 ])
 def test_clean_goals_are_not_flagged(goal) -> None:
     assert garbled_reason(goal) is None

@@ -84,6 +84,7 @@ def run_pipeline(ws: Workspace, paths: Sequence[Path], *, out: Path, console: Co
 
 def _table(stories: Sequence[Story]) -> Table:
     from assistant.cli.common import cells  # story text comes from feedback: never read it as markup
+    from assistant.stories.brief import display_text, points_label
 
     table = Table(title="Backlog (ranked by WSJF)", show_lines=False)
     for col, kw in (("#", {"justify": "right"}), ("prio", {}), ("pts", {"justify": "right"}),
@@ -91,8 +92,8 @@ def _table(stories: Sequence[Story]) -> Table:
         table.add_column(col, **kw)
     for st in stories:
         errors = sum(1 for f in st.quality if f.severity == "error")
-        table.add_row(*cells(st.value.inputs.get("rank", ""), st.priority or "", st.points or "", f"{st.value.score:g}",
-                             "yes" if st.ready else f"no{' (' + str(errors) + ' lint)' if errors else ''}", st.text,
+        table.add_row(*cells(st.value.inputs.get("rank", ""), st.priority or "", points_label(st), f"{st.value.score:g}",
+                             "yes" if st.ready else f"no{' (' + str(errors) + ' lint)' if errors else ''}", display_text(st),
                              len(st.evidence)))
     return table
 
@@ -107,6 +108,8 @@ def backlog_markdown(ws: Workspace, stories: Sequence[Story], decisions: Sequenc
     """The backlog as Markdown: ranked table, then each story with criteria, evidence quotes and its why."""
     from assistant.repository import load_items
 
+    from assistant.stories.brief import brief_line, points_label
+
     need_names = {n.id: n.name for n in needs}
     with ws.transaction() as s:
         items = {i.id: i for i in load_items(s, sorted({e for st in stories for e in st.evidence}))}
@@ -115,13 +118,18 @@ def backlog_markdown(ws: Workspace, stories: Sequence[Story], decisions: Sequenc
              "them with `backlogsmith stories`.", "",
              "| # | Priority | Story | Points | Value | WSJF | Ready |", "|---|---|---|---|---|---|---|"]
     for st in stories:
-        lines.append(f"| {st.value.inputs.get('rank', '')} | {st.priority or ''} | {_cell(st.text)} | {st.points or ''} "
+        lines.append(f"| {st.value.inputs.get('rank', '')} | {st.priority or ''} | {_cell(st.text)} | {points_label(st)} "
                      f"| {st.value.score:g} | {st.value.wsjf if st.value.wsjf is not None else ''} | {'yes' if st.ready else 'no'} |")
     for st in stories:
-        lines += ["", f"## {st.value.inputs.get('rank', '')}. {_cell(st.goal[3:] if st.goal.startswith('to ') else st.goal).capitalize()}",
+        title = st.goal[3:] if st.goal.startswith("to ") else st.goal or f"Story to write: {need_names.get(st.need_id or '', '')}"
+        lines += ["", f"## {st.value.inputs.get('rank', '')}. {_cell(title)[:1].upper()}{_cell(title)[1:]}",
                   "", f"`{st.id}` · need: {need_names.get(st.need_id or '', st.need_id or '-')} · {st.priority or '-'} · "
-                  f"{st.points or '?'} points · MoSCoW: {st.value.moscow or '-'} · status: {st.status}", "",
-                  f"**{st.text}**", "", "Acceptance criteria:", ""]
+                  f"{points_label(st) or '?'} points · MoSCoW: {st.value.moscow or '-'} · status: {st.status}", "",
+                  f"**{st.text}**", ""]
+        if st.kind == "to_write":
+            lines += [f"The feedback states no goal the engine could write cleanly; write it from the brief: "
+                      f"{_cell(brief_line(st))}.", ""]
+        lines += ["Acceptance criteria:", ""]
         for n, c in enumerate(st.acceptance_criteria, 1):
             lines.append(f"{n}. **Given** {c.given} **When** {c.when} **Then** {c.then} _(evidence: {', '.join(c.evidence)})_")
         if st.value.inputs.get("why"):

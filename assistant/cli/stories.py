@@ -8,6 +8,7 @@ import typer
 from rich.table import Table
 
 from assistant.cli import common
+from assistant.stories.brief import brief_line, display_text, points_label
 
 
 def story_json(story: Any) -> dict[str, Any]:
@@ -15,28 +16,6 @@ def story_json(story: Any) -> dict[str, Any]:
     data = story.model_dump(mode="json")
     data["text"] = story.text
     return data
-
-
-def points_label(story: Any) -> str:
-    """The team's estimate, or the engine's suggestion marked as such."""
-    if story.points:
-        return str(story.points)
-    return f"{story.points_suggested} (suggested)" if story.points_suggested else ""
-
-
-def brief_text(story: Any) -> str:
-    """One line of the need brief of a story to write: counts, who asked, quoted items."""
-    b = story.brief
-    if b is None:
-        return ""
-    asked = f"; asked by {', '.join(b.asked_by)}" if b.asked_by else ""
-    return f"{b.counts.get('items', 0)} items {b.counts.get('by_type', {})}{asked}; quotes: {', '.join(b.quotes)}"
-
-
-def _story_cell(story: Any) -> str:
-    if story.kind == "to_write":
-        return f"{story.text} (goal left for the PO) — {brief_text(story)}"
-    return story.text
 
 
 def _actor(ctx: typer.Context) -> str:
@@ -52,7 +31,7 @@ def _table(stories: list[Any]) -> Table:
         errors = sum(1 for f in st.quality if f.severity == "error")
         table.add_row(*common.cells(st.value.inputs.get("rank", ""), st.id, st.priority or "", points_label(st),
                                     f"{st.value.score:g}", "yes" if st.ready else "no",
-                                    st.status + (f" ({errors} lint errors)" if errors else ""), _story_cell(st)))
+                                    st.status + (f" ({errors} lint errors)" if errors else ""), display_text(st)))
     return table
 
 
@@ -143,7 +122,7 @@ def register(app: typer.Typer) -> None:
                      f"ready: {'yes' if ready else 'no'}"))
         c.print(common.text(st.text))
         if st.kind == "to_write" and st.brief:
-            c.print(common.text(f"  Need brief: {st.brief.statement}\n  {brief_text(st)}\n  Write the goal with "
+            c.print(common.text(f"  Need brief: {st.brief.statement}\n  {brief_line(st)}\n  Write the goal with "
                                 f"`backlogsmith stories edit {st.id} --goal ... --benefit ...`"))
         for n, cr in enumerate(st.acceptance_criteria, 1):
             c.print(line(f"  {n}. Given {cr.given}\n     When {cr.when}\n     Then {cr.then}  ",

@@ -68,3 +68,27 @@ def hold_unwritten(story: Story) -> Story:
         return story
     quality = [f for f in story.quality if f.criterion != finding.criterion] + [finding]
     return story.model_copy(update={"quality": quality, "ready": False})
+
+
+def points_label(story: Story) -> str:
+    """The team's estimate, or the engine's suggestion marked as such ('3 (suggested)')."""
+    if story.points:
+        return str(story.points)
+    return f"{story.points_suggested} (suggested)" if story.points_suggested else ""
+
+
+def brief_line(story: Story) -> str:
+    """One line of the need brief of a story to write: counts, who asked, quoted item ids."""
+    b = story.brief
+    if b is None:
+        return ""
+    types = ", ".join(f"{k} {v}" for k, v in b.counts.get("by_type", {}).items())
+    asked = f"; asked by {', '.join(b.asked_by)}" if b.asked_by else ""
+    return f"{b.counts.get('items', 0)} items ({types}){asked}; quotes: {', '.join(b.quotes)}"
+
+
+def display_text(story: Story) -> str:
+    """The story as a list shows it; a story to write says so and carries its brief."""
+    if story.kind == "to_write":
+        return f"{story.text} (goal left for the PO) — {brief_line(story)}"
+    return story.text

@@ -20,6 +20,9 @@ from assistant.stories.roles import agree
 
 MAX_CRITERIA = 6
 MAX_CITED = 5
+# actions where a reported volume ("2,000 expenses", "500 comics") is a test condition; elsewhere it is context
+VOLUME_VERBS = {"export", "import", "load", "integrate with", "sync", "search", "view", "open", "upload", "scan",
+                "back up", "print", "read", "filter", "sort"}
 
 
 @dataclass(frozen=True)
@@ -146,11 +149,13 @@ def write_criteria(rep: Ask, members: Sequence[Member]) -> list[Criterion]:
     return out[:MAX_CRITERIA]
 
 
-def _action(m: Member, rep: Ask) -> str:
-    """The steps the item reports ('I open a CBR file') when they read cleanly, else the story's action."""
+def _action(m: Member, rep: Ask, steps: bool = False) -> str:
+    """The story's action; with steps=True the item's own reported steps ('I upload my HEIC photos') when they are
+    the same action and read cleanly."""
     from assistant.stories.goal import problem
 
-    own = m.ask is not None and _verb(m.ask) == _verb(rep) and problem(f"to {m.ask.phrase}") is None
+    own = (m.ask is not None and _verb(m.ask) == _verb(rep) and problem(f"to {m.ask.phrase}") is None
+           and (steps or not rep.obj_head or bool(set(m.ask.obj_head.split()) & set(rep.obj_head.split()))))
     return f"I {(m.ask if own and m.ask else rep).phrase}"
 
 
@@ -159,7 +164,8 @@ def _regressions(rep: Ask, about: Sequence[Member]) -> list[tuple[int, str, Crit
     size) or, without any, its reported steps and a specific symptom ('crashes when I open a big file')."""
     groups: dict[tuple[str, ...], list[Member]] = {}
     for m in about:
-        bug = (m.ask is not None and m.ask.kind == "bug") or bool({"crash", "error"} & m.facts.mentions)
+        reported = bool(m.item.triage and m.item.triage.type in ("bug", "complaint"))
+        bug = (m.ask is not None and m.ask.kind == "bug") or (reported and bool({"crash", "error"} & m.facts.mentions))
         if not bug or m.facts.errors:
             continue  # a named error makes its own criterion, with these conditions
         symptom = m.ask.symptom if m.ask is not None and m.ask.kind == "bug" else ""
@@ -167,7 +173,7 @@ def _regressions(rep: Ask, about: Sequence[Member]) -> list[tuple[int, str, Crit
         conditions = _text_conditions(m)
         if not conditions and not specific:
             continue
-        key = (_action(m, rep), ",".join(conditions), no_symptom(symptom) if specific else "")
+        key = (_action(m, rep, steps=True), ",".join(conditions), no_symptom(symptom) if specific else "")
         groups.setdefault(key, []).append(m)
     out = []
     for (action, conditions, outcome), group in groups.items():
@@ -202,7 +208,7 @@ def _named_errors(rep: Ask, about: Sequence[Member]) -> list[tuple[int, str, Cri
         conditions = _text_conditions(group[0])
         given = f"I am using {_and(conditions)}" if conditions else "the app is open"
         out.append((len(group) + 90, f"error:{err}", Criterion(
-            given=given, when=_action(group[0], rep), then=f"{shown} is not shown", evidence=_cite(group))))
+            given=given, when=_action(group[0], rep, steps=True), then=f"{shown} is not shown", evidence=_cite(group))))
     return out
 
 
@@ -221,7 +227,7 @@ def _timings(rep: Ask, about: Sequence[Member]) -> list[tuple[int, str, Criterio
 
 def _volumes(rep: Ask, about: Sequence[Member]) -> list[tuple[int, str, Criterion]]:
     big = [m for m in about if m.facts.count and not m.facts.seconds]
-    if not big:
+    if not big or _verb(rep) not in VOLUME_VERBS:
         return []
     m = sorted(big, key=lambda x: x.item.id)[0]
     same = [x for x in big if x.facts.count == m.facts.count]
@@ -240,8 +246,8 @@ def _offline(rep: Ask, about: Sequence[Member]) -> list[tuple[int, str, Criterio
 
 def _losses(rep: Ask, about: Sequence[Member]) -> list[tuple[int, str, Criterion]]:
     by_thing: dict[str, list[Member]] = {}
-    for m in about:
-        if m.facts.lost:
+    for m in about:  # only a report of a defect: "I lost my card" at a bank is not data the product lost
+        if m.facts.lost and m.item.triage and m.item.triage.type in ("bug", "complaint"):
             by_thing.setdefault(m.facts.lost, []).append(m)
     out = []
     for thing, group in by_thing.items():

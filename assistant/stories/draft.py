@@ -109,7 +109,8 @@ def offline_stories(
         backing = same_ask(rep, group.asks, embed) if rep is not None else set()
         if rep is None or len(backing) < MIN_SUPPORT:
             continue
-        cited = _supporting(group.item_ids, backing, rep, items)
+        same_action = {a.item_id for a in group.asks if _verb(a) == _verb(rep)}
+        cited = _supporting(group.item_ids, backing | same_action, rep, items)
         group_items = [items[i] for i in cited]
         members = [Member(items[i], asks.get(i), facts[i]) for i in cited]
         goal = goal_for(rep)

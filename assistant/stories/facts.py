@@ -16,6 +16,11 @@ _DEVICE = re.compile(
     r"|(?:Samsung\s)?Galaxy\s?[A-Z]?\d+|OnePlus\s?\d+|Chromebook|MacBook(?:\s?(?:Pro|Air))?)\b",
     re.I,
 )
+_MODEL = re.compile(r"\b((?:[A-Z][a-z]{2,}\s)?[A-Z][a-z]{2,}\s?[A-Z]?\d{1,3}[a-z]?)\b(?!\s*(?:%|mb|gb|kb|pages?|stars?|"
+                    r"minutes?|seconds?|days?|hours?|times|files?|comics?|items?))", re.I)
+_NOT_MODELS = {"page", "chapter", "version", "android", "ios", "windows", "step", "level", "season", "episode", "part",
+               "volume", "top", "day", "week", "year", "issue", "book", "number", "only", "about", "over", "under",
+               "after", "before", "around", "than", "and", "with", "for", "from", "the", "every", "last", "first"}
 _OS = re.compile(r"\b(iOS|iPadOS|Android|macOS|Windows)\s?(\d+(?:\.\d+){0,2})\b", re.I)
 _APP_VERSION = re.compile(r"\b(?:app\s+)?(?:version|ver\.?|v)\s?(\d+\.\d+(?:\.\d+)?)\b", re.I)
 _BROWSER = re.compile(r"\b(Safari|Chrome|Firefox|Edge)(?:\s(\d+))?\b")
@@ -23,17 +28,20 @@ _BROWSER = re.compile(r"\b(Safari|Chrome|Firefox|Edge)(?:\s(\d+))?\b")
 _FILE_TYPE = re.compile(r"(?<![\w.])\.?(HEIC|PDF|PNG|JPE?G|CSV|XLSX?|GIF|TIFF?|OFX|QIF)\b"
                         r"|(?<![\w.])(?:\.([a-z0-9]{2,5})|([A-Z][A-Z0-9]{1,4}))(?=\s+files?\b)", re.I)
 _SIZE = re.compile(r"\b(\d+(?:\.\d+)?)\s?(KB|MB|GB)\b", re.I)
-_COUNT = re.compile(r"\b(\d{1,3}(?:,\d{3})+|\d{2,})\s+(?:[a-z]+\s)?([a-z]{3,}s)\b", re.I)  # "500 comics", "1,200 bank transactions"
+# a volume, 100 or more: "500 comics", "1,200 bank transactions"
+_COUNT = re.compile(r"\b(\d{1,3}(?:,\d{3})+|\d{3,})\s+(?:(?!this\b|was\b|has\b|is\b)[a-z]+\s)?"
+                    r"(?!this\b|its\b|was\b|has\b|his\b|does\b|plus\b|less\b|yes\b|always\b|perhaps\b)([a-z]{3,}s)\b", re.I)  # "500 comics", "1,200 bank transactions"
 _NOT_COUNTED = {"seconds", "secs", "minutes", "mins", "hours", "days", "weeks", "months", "years", "times", "stars",
                 "dollars", "euros", "pounds", "cents", "percent", "bucks", "yes"}
 # An error the writer names: "an out of memory error", "the 'oops' error", 'error: "Connection reset"'
 _NAMED_ERROR = re.compile(r"\b(?:an?|the|this|that|same|get|getting|got|shows?|showing)\s+((?:[\"“'‘]?[\w-]+[\"”'’]?\s+){1,4}"
                           r"(?:error|exception))\b|\berror(?: message)?\s*(?:says|saying|:)\s*[\"“']([^\"”']{4,60})[\"”']?",
                           re.I)
-_LOST = re.compile(r"\b(?:lost|lose|loses|losing|deleted|erased|wiped(?: out)?|reset)\s+(?:all\s+(?:of\s+)?)?(my|our)\s+"
+_LOST = re.compile(r"\b(?:lost|lose|loses|losing|deleted|erased|wiped(?: out)?|reset)\s+(?:all\s+(?:of\s+)?)?(my|our|the)\s+"
                    r"([a-z]+(?:\s[a-z]+)?)", re.I)
 _FUNCTION_WORDS = {"and", "or", "but", "when", "after", "before", "because", "so", "in", "on", "at", "to", "from", "with",
-                   "the", "a", "an", "of", "for", "it", "this", "that", "own"}
+                   "the", "a", "an", "of", "for", "it", "this", "that", "own", "i", "we", "was", "is", "will",
+                   "would", "can", "could", "should", "be", "been", "has", "had", "have", "are", "were"}
 _NOT_NAMES = {"without", "anywhere", "same", "any", "some", "an", "another", "other", "weird", "strange", "random",
               "constant", "constantly", "always", "getting", "get", "got", "keep", "keeps", "no", "that", "this", "the", "a",
               "and", "or", "but", "when", "with", "from", "in", "on", "at", "to", "for"}
@@ -51,7 +59,8 @@ _MENTIONS = {
     "slow": re.compile(r"\b(slow|slowly|forever|ages|takes? (?:too )?long|lag\w*|spinner|spinning)\b", re.I),
     "large": re.compile(r"\b(large|big|huge|long|thousands|hundreds|many)\b", re.I),
     "duplicate": re.compile(r"\b(twice|duplicated?|double[d-]?)\b", re.I),
-    "crash": re.compile(r"\b(crash\w*|freez\w*|hangs?|force[sd]? close|closes?|quits?)\b", re.I),
+    "crash": re.compile(r"\b(crash\w*|freez\w*|hangs?|force[sd]? clos\w+|(?:closes?|quits?|shuts? down)"
+                        r"(?: itself| on (?:me|its own)| unexpectedly| randomly| by itself)|keeps (?:closing|quitting))\b", re.I),
     "error": re.compile(r"\b(error|fails?|failed|failing|broken|bug|doesn'?t work|not working|won'?t)\b", re.I),
 }
 
@@ -112,6 +121,12 @@ def extract_facts(text: str, metadata: dict[str, Any] | None = None) -> Facts:
     facts = Facts()
     if m := _DEVICE.search(text):
         facts.device = _tidy_device(m.group(1))
+    else:
+        for m in _MODEL.finditer(text):
+            words = m.group(1).split()
+            if m.group(1)[0].isupper() and not {w.lower() for w in words} & _NOT_MODELS:
+                facts.device = m.group(1)
+                break
     if m := _OS.search(text):
         name = {"ios": "iOS", "ipados": "iPadOS", "android": "Android", "macos": "macOS", "windows": "Windows"}
         facts.os = f"{name[m.group(1).lower()]} {m.group(2)}"
@@ -153,7 +168,7 @@ def extract_facts(text: str, metadata: dict[str, Any] | None = None) -> Facts:
         if len(words) > 1 and words[1] in _FUNCTION_WORDS:
             words = words[:1]
         if words[0] not in _FUNCTION_WORDS:
-            facts.lost = f"{m.group(1).lower()} {' '.join(words)}"
+            facts.lost = f"{'my' if m.group(1).lower() == 'the' else m.group(1).lower()} {' '.join(words)}"
     facts.after_update = bool(_AFTER_UPDATE.search(text))
     if m := _DURATION.search(text):
         n = int(m.group(1))

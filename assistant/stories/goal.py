@@ -24,6 +24,8 @@ from assistant.triage.sentiment import LEXICON
 Embed = Callable[[Sequence[str]], np.ndarray]
 
 MAX_WORDS = 12
+MEDOID_CANDIDATES, MEDOID_SLACK = 5, 0.05  # phrasings this close to the medoid say the need as well as it does
+_DETAIL = re.compile(r"\d|\$|£|€|\b(?:xyz|abc)\b", re.I)
 PARAPHRASE = 0.75  # MiniLM cosine between two goal phrases that say the same ("turn pages" / "flip to the next page")
 VERDICT = 1.5  # |valence| from which a word is a verdict on the product ("great", "useless"), not part of a goal
 _FILLER = {"please", "pls", "plz", "lol", "oops", "omg", "wtf", "etc", "thanks", "thank", "hi", "hello", "guys",
@@ -33,12 +35,16 @@ _BARE = STOP_NOUNS | {"application", "program", "software", "version", "feature"
 # The report's problem, not something a person wants to do ("get the out of memory error", "use memory error").
 _PROBLEMS = {"error", "bug", "crash", "problem", "issue", "glitch", "failure", "fault", "mistake"}
 _SPECIFIC_SYMPTOM = re.compile(r"\b(crashing|freezing|hanging|closing|quitting|lagging|resetting|disappearing)$")
+_SUFFIX = re.compile(r" without (?:errors|waiting|(?:the|my) [\w ]{1,30}?(?:crashing|freezing|hanging|closing|quitting"
+                     r"|lagging|resetting|disappearing))$")
 
 
 def goal_for(rep: Ask) -> str:
-    """'to upload a receipt', 'to open big files without the app crashing' (only a specific reported symptom)."""
-    if rep.kind == "bug" and _SPECIFIC_SYMPTOM.search(rep.symptom or ""):
-        return f"to {rep.phrase} without {rep.symptom}"
+    """'to upload a receipt', 'to open big files without the app crashing', 'to load the dashboard without waiting'."""
+    if rep.kind == "bug":
+        return f"to {rep.phrase} without {rep.symptom if _SPECIFIC_SYMPTOM.search(rep.symptom or '') else 'errors'}"
+    if rep.kind == "slow":
+        return f"to {rep.phrase} without waiting"
     return f"to {rep.phrase}"
 
 
@@ -55,7 +61,10 @@ def central(asks: Sequence[Ask], embed: Embed | None = None) -> Ask | None:
     phrases = list(dict.fromkeys(a.phrase for a in order))
     vecs = np.asarray(embed(phrases), dtype=np.float32)
     mean_sim = (vecs @ vecs.T).mean(axis=1)
-    best = phrases[int(np.argmax(mean_sim))]
+    # among the phrasings closest to all the others, the one with no single customer's details (amounts, numbers,
+    # names) and the fewest words: "transfer money between my accounts", not "transfer $ 100 from my checking"
+    near = [i for i in np.argsort(-mean_sim)[:MEDOID_CANDIDATES] if mean_sim[i] >= mean_sim.max() - MEDOID_SLACK]
+    best = phrases[min(near, key=lambda i: (bool(_DETAIL.search(phrases[i])), len(phrases[i].split()), -mean_sim[i]))]
     return next(a for a in order if a.phrase == best)
 
 
@@ -104,13 +113,13 @@ def _known_word(word: str) -> bool:
 
 def problem(goal: str) -> str | None:
     """Why a goal is not a clean verb phrase, or None when it is ('to open my comics from the SD card')."""
-    phrase = goal.removeprefix("to ").strip()
+    if goal.count(" without ") > 1:
+        return "says 'without' twice"
+    phrase = _SUFFIX.sub("", goal.removeprefix("to ").strip())  # the reported symptom is not part of the action
     words = phrase.split()
     if not 2 <= len(words) <= MAX_WORDS:
         return "too short to say what the customer wants" if len(words) < 2 else "too long for a goal"
     low = [w.lower().strip(",.") for w in words]
-    if low.count("without") > 1:
-        return "says 'without' twice"
     if bad := [w for w in low if w in _FILLER or abs(LEXICON.get(w, 0.0)) >= VERDICT]:
         return f"contains review words ('{bad[0]}') rather than an action"
     if len(set(low)) < len(low) - 1:

@@ -26,19 +26,22 @@ _CANNOT = re.compile(r"\b(?:because|since|as)\s+(i|we)\s+(?:can't|cannot|can not
 _BY_HAND = re.compile(r"\b(i|we)\s+(?:(?:have|need|must) to\s+|end up\s+|still\s+)?([a-z]+(?:\s+[^.!?;,]{0,50}?)?"
                       r"\s+(?:by hand|manually|one by one|every single time|each time|every time))\b", re.I)
 _WORKAROUND = re.compile(r"^(i|we)\s+(?:had|have|has|need|needed|must)\s+to\s+(.+)$", re.I)
+_CAN_NOT = re.compile(r"\b(i|we)\s+(?:can never|can't|cannot|can not|could never|couldn't|could not)\b", re.I)
 _CUT = re.compile(r"\s+(?:and then|but|which|because|although|though|in order)\s+|,\s*and\s+|\s+and\s+(?=i\b|we\b)", re.I)
-_START = re.compile(r"^(?:i|we|my|our|they|it|people|the|everyone|nobody|you)\b", re.I)
 _PRONOUN = re.compile(r"\b(it|them|this|that|these|those)\b", re.I)
 
 MIN_WORDS, MAX_WORDS = 3, 16
+VERDICT = 1.5  # |valence| from which a word is a verdict on the product, not a reason
 
 
 def stated_reason(text: str, ask: Ask | None = None) -> str:
-    """The reason one item states for its ask, or '' (never made up)."""
+    """The reason one item states for its ask, or '' (never made up). Questions state none."""
+    text = " ".join(s for s in re.split(r"(?<=[.!?])\s+", text) if not s.rstrip().endswith("?"))
     if m := _SO_THAT.search(text):
         clause = lower_first(_cut(m.group(1)))
         if w := _WORKAROUND.match(clause):  # "so I had to switch apps": a consequence, the benefit is its end
             return _tidy(f"{_who(w.group(1))} no longer have to {w.group(2)}", ask)
+        clause = _CAN_NOT.sub(r"\1 can", clause)  # "so I can never read many files": the benefit is reading them
         return _tidy(clause, ask)
     if m := _IN_ORDER_TO.search(text):
         return _tidy(f"I can {_cut(m.group(1))}", ask)
@@ -62,16 +65,16 @@ def _cut(clause: str) -> str:
 
 
 def _tidy(clause: str, ask: Ask | None) -> str:
-    """Keep a clause that reads on its own: a subject first, no dangling 'it' without an object to stand for."""
-    clause = re.sub(r"\s*[!?.)]+$", "", clause).strip()
-    if not _START.match(clause) or not MIN_WORDS <= len(clause.split()) <= MAX_WORDS:
+    """Keep a clause that reads on its own: a few words, no verdict, no 'it' without an object to stand for."""
+    clause = re.sub(r"\bi\b", "I", " ".join(re.sub(r"\s*[!?.)]+$", "", clause).split()))
+    if not MIN_WORDS <= len(clause.split()) <= MAX_WORDS:
         return ""
     if _PRONOUN.search(clause.split(" ", 1)[1] if " " in clause else ""):
         if ask is None or not ask.obj or ask.pronoun:
             return ""
         pron = "them" if ask.obj.endswith("s") else "it"
         clause = _PRONOUN.sub(pron, clause)
-    if any(abs(LEXICON.get(w.lower(), 0.0)) >= 2 for w in clause.split()):
+    if any(abs(LEXICON.get(w.lower(), 0.0)) >= VERDICT for w in clause.split()):
         return ""  # a verdict ("so I can enjoy this awesome app"), not a reason
     return clause
 

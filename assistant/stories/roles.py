@@ -28,9 +28,10 @@ _GENERIC = {"user", "customer", "person", "someone", "anyone"}
 # What the writers say they hold, and the ordinary English name for its holder ("my account" -> account holder).
 _HOLDS = re.compile(r"\b(?:my|our)\s+(?:\w+\s+)?(account|card|subscription|policy|membership|repository|repo|server"
                     r"|cluster)s?\b", re.I)
-HOLDER = {"account": "account holder", "card": "cardholder", "subscription": "subscriber", "policy": "policyholder",
-          "membership": "member", "repository": "maintainer", "repo": "maintainer", "server": "operator",
-          "cluster": "operator"}
+# the thing stays in the role, so the role is in the evidence's own words ("card holder", not "cardholder")
+HOLDER = {"account": "account holder", "card": "card holder", "subscription": "subscription holder",
+          "policy": "policy holder", "membership": "member", "repository": "repository owner", "repo": "repo owner",
+          "server": "server owner", "cluster": "cluster owner"}
 HOLDER_SHARE = 0.3  # a holder role needs this share of the items saying "my <thing>"
 
 

@@ -25,5 +25,5 @@ def test_unusable_llm_output_falls_back_to_the_offline_draft(workspace) -> None:
     provider = fake_provider(["not json at all"] * 10, max_repairs=1)
     report = draft(workspace, need_ids=["nd_card"], provider=provider)
     assert any("offline draft instead" in m for m in report.messages)
-    assert [st.goal for st in report.stories] == ["to save my card for later purchases"]
+    assert [st.goal for st in report.stories] == ["to save my card"]
     assert report.stories[0].provenance.engine == "offline"

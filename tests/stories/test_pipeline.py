@@ -26,12 +26,19 @@ def test_run_pipeline_on_examples(workspace, tmp_path) -> None:
         cited = {e for st in stories for e in st.evidence} | {e for st in stories for c in st.acceptance_criteria for e in c.evidence}
         assert existing_item_ids(s, cited) == cited
         assert len(load_stories(s)) == len(stories)
-    # QUS lint errors only: the verification gate's findings are measured on real inboxes (evals), not the demo
-    lint_clean = [st for st in stories if not any(f.severity == "error" and f.criterion not in GATE_CRITERIA
-                                                  for f in st.quality)]
-    assert len(lint_clean) / len(stories) >= 0.9
+    # honest drafts: what the engine could not write is handed over, nothing with an open error is Ready
+    written = [st for st in stories if st.kind == "story"]
+    assert len(written) >= 6 and any(st.kind == "to_write" for st in stories)
     for st in stories:
-        assert len(st.acceptance_criteria) <= 6 and st.points is None and st.points_suggested and st.priority
+        assert st.priority and st.points is None  # points are the team's; the engine only suggests
+        assert not (st.ready and any(f.severity == "error" or f.criterion in GATE_CRITERIA for f in st.quality))
+        assert len(st.acceptance_criteria) <= 6
+        for c in st.acceptance_criteria:
+            assert set(c.evidence) <= set(st.evidence)
+        if st.kind == "to_write":
+            assert not st.goal and st.brief and st.brief.statement and not st.ready and st.points_suggested is None
+        else:
+            assert st.goal.startswith("to ") and st.points_suggested in (1, 2, 3, 5, 8, 13)
     text = out.read_text()
     assert text.startswith("# Backlog") and text.count("\n## ") >= len(stories)
     for st in stories:

@@ -17,7 +17,8 @@ from story_fixtures import insert_fixture
 @pytest.fixture
 def drafted(workspace):
     insert_fixture(workspace)
-    return workspace, draft(workspace).stories
+    # stories with criteria first: edits below change criterion 1 (honest drafts may have none)
+    return workspace, sorted(draft(workspace).stories, key=lambda st: (-len(st.acceptance_criteria), st.id))
 
 
 def test_edit_relints_and_keeps_history(drafted) -> None:

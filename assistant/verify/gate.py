@@ -35,7 +35,7 @@ Mode = Literal["draft", "review"]
 # a word in more than this share of the inbox is its subject ("app" in 34-40% of app reviews, "card" in 37% of a
 # bank's messages), not a fact; the next most frequent words ("comic", "credit", "account") stay below it
 COMMON_SHARE = 0.3
-COMMON_MIN_ITEMS = 20
+COMMON_MIN_ITEMS = 100  # below this a share says little: a 30-review sample about one crash is "all about files"
 
 FIXES = {
     "unsupported_evidence": "Cite the items that state this (or remove the claim); `backlogsmith feedback list` "

@@ -107,10 +107,14 @@ def item_terms(item: FeedbackItem) -> Terms:
 
 
 def _supported(shared: set[str], verbs: frozenset[str], similarity: float) -> bool:
-    """Two shared things (nouns, numbers, names) and SIM_MIN; one and SIM_ONE; only verbs and SIM_ALONE."""
+    """The more facts are shared, the less closeness is asked: a thing (noun, number, name) weighs 1, a verb 1/2.
+
+    1.5 and more needs SIM_MIN, 1 needs SIM_ONE, a verb alone SIM_ALONE."""
     things = {singular(w) for w in shared - verbs}
-    return (len(things) >= 2 and similarity >= SIM_MIN or len(things) == 1 and similarity >= SIM_ONE
-            or bool(shared) and similarity >= SIM_ALONE)
+    actions = {singular(w) for w in shared & verbs} - things
+    weight = len(things) + 0.5 * len(actions)
+    need = SIM_MIN if weight >= 1.5 else SIM_ONE if weight >= 1 else SIM_ALONE
+    return weight > 0 and similarity >= need
 
 
 def _facts(text: str, item: FeedbackItem, common: frozenset[str]) -> tuple[Terms, set[str], list[str]]:

@@ -157,7 +157,7 @@ def test_generic_criteria_do_not_count_toward_two_testable(embed) -> None:
                        then="the large cbr files are shown", evidence=["memory"]),
              Criterion(given="the app cannot complete my request right now", when="I read large cbr files",
                        then="I see an error message that says why", evidence=["memory"])]
-    # "app" is in most reviews of an inbox (the gate learns such words from the cited items when there are 20+)
+    # "app" is in most reviews of an inbox (the gate learns such words from an inbox of 100+ items)
     out = verify_story(story(acceptance_criteria=stock), ITEMS, embed=embed, common=frozenset({"app"}))
     generic = [f for f in out.findings if f.criterion == "generic_criterion"]
     assert len(generic) == 2

@@ -116,6 +116,11 @@ def _broken_syntax(verb: Any, words: list[Any]) -> str | None:
             return f"'{tok.head.text} {tok.text} {tok.doc[tok.i + 1].text}' is not English word order"
         if tok.dep_ in ("dep", "parataxis") and tok.tag_ == "VB" and tok.head.i == 1:  # hangs off "want"
             return f"two actions run together without 'and' ('{tok.text}')"
+    for tok in verb.children:  # "use my card buy snacks": a second verb hung on the first without "to" or "and"
+        if tok.dep_ == "xcomp" and tok.i > verb.i + 1 and tok.tag_ in ("VB", "NN") \
+                and not any(c.dep_ == "aux" for c in tok.children) and verb.lemma_.lower() not in BARE_INFINITIVE \
+                and any(c.dep_ == "dobj" for c in tok.children):
+            return f"two actions run together without 'to' or 'and' ('{verb.text} ... {tok.text}')"
     nxt = verb.doc[verb.i + 1] if verb.i + 1 < len(verb.doc) else None
     if nxt is not None and nxt.tag_ == "VB" and nxt.head == verb and verb.lemma_.lower() not in BARE_INFINITIVE:
         return f"two verbs stacked ('{verb.text} {nxt.text}')"

@@ -98,6 +98,7 @@ def test_a_number_the_cited_item_does_not_state_is_unsupported(embed) -> None:
     "to add a library make it more easily",
     "to consider stay",
     "to benefit from it",
+    "to use my card buy snacks",  # bank inbox, drafted by the extractive engine
 ])
 def test_garbled_goals_from_the_issue_are_flagged(goal) -> None:
     assert garbled_reason(goal)

@@ -8,6 +8,7 @@ story from Ready (assistant.readiness); `info` findings only record citations it
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from typing import Any, Literal
@@ -26,7 +27,7 @@ from assistant.verify.support import (
     item_terms,
     texts_to_embed,
 )
-from assistant.verify.terms import Terms, terms, warm
+from assistant.verify.terms import Terms, singular, terms, warm
 
 GATE_CRITERIA: tuple[str, ...] = (
     "unsupported_evidence", "garbled", "generic_benefit", "generic_criterion", "role_unsupported",
@@ -35,6 +36,7 @@ Mode = Literal["draft", "review"]
 # a word in more than this share of the inbox is its subject ("app" in 34-40% of app reviews, "card" in 37% of a
 # bank's messages), not a fact; the next most frequent words ("comic", "credit", "account") stay below it
 COMMON_SHARE = 0.3
+_WORDS = re.compile(r"[A-Za-z][A-Za-z'-]+")
 COMMON_MIN_ITEMS = 100  # below this a share says little: a 30-review sample about one crash is "all about files"
 
 FIXES = {
@@ -79,9 +81,11 @@ def common_words(items: Sequence[FeedbackItem]) -> frozenset[str]:
     """Words in more than COMMON_SHARE of the items: the inbox's subject ('app', 'card'), no fact on their own."""
     if len(items) < COMMON_MIN_ITEMS:
         return frozenset()
+    # plain words and their singular, not the parse: the whole inbox is counted, most of it never cited
     df: Counter[str] = Counter()
     for item in items:
-        df.update(terms(item.text).lemmas)
+        words = {w.lower() for w in _WORDS.findall(item.text)}
+        df.update(words | {singular(w) for w in words})
     return frozenset(w for w, n in df.items() if n > COMMON_SHARE * len(items))
 
 
@@ -218,8 +222,6 @@ def text_findings(story: Story, backlog: Sequence[Story] = (), *, mode: Mode = "
 
 def generic_criteria(story: Story) -> set[int]:
     """1-based numbers of the criteria the gate called generic (they do not count toward Ready)."""
-    import re
-
     out = set()
     for f in story.quality:
         if f.criterion == "generic_criterion":
@@ -267,7 +269,7 @@ def verify_stories(stories: Sequence[Story], items: Mapping[str, FeedbackItem], 
     embed = as_cached(embed)
     cited = [items[i] for i in dict.fromkeys(i for st in stories for i in cited_in(st)) if i in items]
     pool = list(pool) if pool is not None else cited
-    warm([i.text for i in pool])
+    warm([i.text for i in cited])
     common = common_words(pool)
     _warm(stories, items, embed, common)
     everything = [*backlog, *stories]

@@ -69,11 +69,11 @@ class Verified(BaseModel):
 
 def gate_finding(criterion: str, mode: Mode, message: str) -> QualityFinding:
     return QualityFinding(criterion=criterion, severity="error" if mode == "draft" else "warning",
-                          message=message, fix=FIXES[criterion])
+                          message=message[:1].upper() + message[1:], fix=FIXES[criterion])
 
 
 def _note(message: str) -> QualityFinding:
-    return QualityFinding(criterion="unsupported_evidence", severity="info", message=message,
+    return QualityFinding(criterion="unsupported_evidence", severity="info", message=message[:1].upper() + message[1:],
                           fix="Nothing to do: the citation was removed; re-add it if it does support the story.")
 
 
@@ -112,7 +112,7 @@ def _measure(claim: str, ids: Sequence[str], items: Mapping[str, FeedbackItem], 
     return out
 
 
-def _ids(where: str, supports: list[Support]) -> str:
+def _ids(supports: list[Support]) -> str:
     return ", ".join(s.item_id for s in supports[:4]) + (" ..." if len(supports) > 4 else "")
 
 
@@ -151,10 +151,10 @@ def verify_story(
     elif bad and strip:
         evidence = kept
         dropped += [("story", s.item_id) for s in bad]
-        findings.append(_note(f"removed {len(bad)} story citation(s) that do not mention the goal: {_ids('story', bad)}"))
+        findings.append(_note(f"removed {len(bad)} story citation(s) that do not mention the goal: {_ids(bad)}"))
     elif bad:
         findings.append(gate_finding("unsupported_evidence", mode,
-                                 f"{len(bad)} cited item(s) do not state what the goal asks for: {_ids('story', bad)}"))
+                                 f"{len(bad)} cited item(s) do not state what the goal asks for: {_ids(bad)}"))
 
     # criterion citations support the criterion, and its numbers and named things come from them
     criteria: list[Criterion] = []
@@ -167,7 +167,7 @@ def verify_story(
         good = [s for s in sup if s.supported]
         unstated = set.intersection(*(set(s.missing) for s in good)) - pasted if good else set()
         if not good or unstated:
-            why = (f"criterion {n} states {', '.join(sorted(unstated)[:3])!s} but none of its cited items does"
+            why = (f"criterion {n} states {', '.join(sorted(unstated)[:3])} but none of its cited items does"
                    if good else f"criterion {n}: none of its {len(c.evidence)} cited item(s) supports it")
             if strip:
                 dropped_criteria.append(n)

@@ -20,7 +20,8 @@ from evals.models import Metric
 
 HEADLINE = ("citation_support_share", "generic_criterion_share", "distinct_benefit_ratio", "ready_share",
             "ready_once_estimated_share", "stories_to_write_share")
-LOWER_IS_BETTER = {"generic_criterion_share"}
+# fewer stories left to write is better only while citation support holds and nothing garbled is Ready
+LOWER_IS_BETTER = {"generic_criterion_share", "stories_to_write_share"}
 # the public files each inbox is built from (evals/public/inboxes.py)
 SOURCES = {"comic-viewer": "themes/urr_golden_set.csv", "maalej": "triage/maalej_2016_app_reviews.csv",
            "bank": "themes/clinc150_test.csv"}

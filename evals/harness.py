@@ -49,6 +49,7 @@ class EvalContext:
     embedder: Embedder | None = None
     requests: RequestLog = field(default_factory=RequestLog)
     provider_factory: Callable[[Workspace], Any] | None = None
+    inboxes: list[Path] = field(default_factory=list)  # inbox folders for the stories suite (default: the public three)
     cache: dict[str, Any] = field(default_factory=dict)
     _n: int = 0
     _owns_dir: bool = False
@@ -86,15 +87,19 @@ class EvalContext:
             from assistant.embeddings import LocalEmbedder
 
             self.embedder = LocalEmbedder()
-        if self.work_dir is None:
-            self.work_dir = Path(tempfile.mkdtemp(prefix="backlogsmith-eval-"))
-            self._owns_dir = True
         self._n += 1
-        ws = Workspace(self.settings(self.work_dir / f"{self._n:02d}-{name}"), embedder=self.embedder)
+        ws = Workspace(self.settings(self.root() / f"{self._n:02d}-{name}"), embedder=self.embedder)
         try:
             yield ws
         finally:
             ws.close()
+
+    def root(self) -> Path:
+        """The folder for this run's workspaces and built inboxes (a temporary one unless work_dir was given)."""
+        if self.work_dir is None:
+            self.work_dir = Path(tempfile.mkdtemp(prefix="backlogsmith-eval-"))
+            self._owns_dir = True
+        return self.work_dir
 
     def preflight(self) -> None:
         """Fail once, up front, with the configuration error (missing key, unknown provider) instead of per suite."""

@@ -10,7 +10,7 @@ from typing import Any
 
 from assistant.models import FeedbackItem, QualityFinding, Story
 from assistant.readiness import evaluate_ready
-from assistant.verify import GATE_CRITERIA, Verified, verify_stories
+from assistant.verify import GATE_CRITERIA, CachedEmbed, Verified, verify_stories
 
 log = logging.getLogger(__name__)
 
@@ -68,5 +68,12 @@ def finish_stories(ws: Any, stories: Sequence[Story], backlog: Sequence[Story] =
     ids = list(dict.fromkeys(i for st in stories for i in cited_in(st)))
     with ws.transaction() as s:
         items = {i.id: i for i in load_items(s, ids)}
-    verified = verify_stories(stories, items, backlog=backlog, embed=ws.embedder, mode=mode)  # type: ignore[arg-type]
+        pool = load_items(s, include_duplicates=False, kind="feedback")
+    embed = CachedEmbed(ws.embedder)
+    try:  # the index already holds every item's vector from the same model: no need to embed whole items again
+        embed.seed({items[i].text: v for i, v in ws.index.get_vectors(list(items)).items() if i in items})
+    except Exception as exc:  # noqa: BLE001 - a missing or remote index only costs time here
+        log.info("item vectors not read from the index (%s); embedding them", exc)
+    verified = verify_stories(stories, items, backlog=backlog, embed=embed, mode=mode,  # type: ignore[arg-type]
+                              pool=pool or None)
     return [_complete(v, dor, everything) for v in verified]

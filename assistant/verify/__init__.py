@@ -1,6 +1,7 @@
 """The verification gate: citations must support what cites them; no garbled goal, generic benefit or
 criterion, or role the evidence does not show. See assistant/verify/gate.py for the flow."""
 
+from assistant.verify.garble import garbled_reason
 from assistant.verify.gate import (
     GATE_CRITERIA,
     Verified,
@@ -9,7 +10,6 @@ from assistant.verify.gate import (
     verify_stories,
     verify_story,
 )
-from assistant.verify.garble import garbled_reason
 from assistant.verify.support import CachedEmbed, Support, citation_support
 
 __all__ = [

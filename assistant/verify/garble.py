@@ -8,6 +8,7 @@ False alarms are measured on the 22 human backlogs of Dalpiaz 2018 (evals/public
 
 from __future__ import annotations
 
+import itertools
 import re
 from typing import Any
 
@@ -20,9 +21,11 @@ LIGHT_VERBS = {"get", "use", "have", "make", "do", "take", "give", "put", "be"}
 # matched as a word start so that coinages like "sucktastic" are caught by their stem. Nouns are left out
 # ("report fraud", "move to trash" are actions); superlatives too ("the best match").
 _VERDICT = sorted({w for w, v in LEXICON.items() if abs(v) > 2.2 and len(w) >= 4 and "-" not in w}, key=len)
-_VERDICT_RE = re.compile(r"\b(" + "|".join(map(re.escape, _VERDICT)) + r")", re.I)
+_VERDICT_RE = re.compile(r"\b(" + "|".join(map(re.escape, _VERDICT)) + r")", re.IGNORECASE)
+# English verbs that take a bare infinitive ("help find", "let know", "make sure"): no stacked verbs there.
+BARE_INFINITIVE = {"help", "let", "make", "have", "see", "hear", "watch", "go", "come", "dare"}
 _OBJECT_DEPS = {"dobj", "obj", "attr", "oprd", "acomp", "xcomp", "ccomp", "dative", "prt", "advmod", "npadvmod"}
-_PLACEHOLDER = re.compile(r"[\[<{]|\bTBD\b|\bTODO\b|\?\?", re.I)
+_PLACEHOLDER = re.compile(r"[\[<{]|\bTBD\b|\bTODO\b|\?\?", re.IGNORECASE)
 _DANGLING = {"CCONJ", "DET"}  # a relative clause may end on a preposition ("the group I belong to")
 SOUP = 4  # stacked nominal modifiers before a head; human requirements stack three ("file upload size limit")
 _NOMINAL_MODS = {"compound", "amod", "nmod", "nummod"}
@@ -33,7 +36,7 @@ def _goal_doc(goal: str, verb_phrase: bool) -> tuple[Any, int]:
     body = goal.strip().rstrip(".")
     if not verb_phrase:
         return nlp.parse(f"I want {body}"), 2
-    body = re.sub(r"^to\s+", "", body, flags=re.I)
+    body = re.sub(r"^to\s+", "", body, flags=re.IGNORECASE)
     return nlp.parse(f"I want to {body}"), 3
 
 
@@ -57,7 +60,7 @@ def garbled_reason(goal: str, *, verb_phrase: bool = True) -> str | None:
     lowered = [t.lower_ for t in words]
     if lowered.count("without") > 1:
         return "the goal says 'without' twice (two complaints pasted together)"
-    for a, b in zip(words, words[1:]):
+    for a, b in itertools.pairwise(words):
         if a.lower_ == b.lower_ and a.is_alpha:
             return f"the goal repeats '{a.text}'"
     filler = [t.text for t in words if t.pos_ == "INTJ" or t.lower_ in ("pls", "plz", "lol", "thx")]
@@ -67,6 +70,9 @@ def garbled_reason(goal: str, *, verb_phrase: bool = True) -> str | None:
                and _VERDICT_RE.match(t.text)]
     if verdict:
         return f"the customer's verdict '{verdict[0]}' is inside the goal, not an action"
+    broken = _broken_syntax(verb, words) if verb_phrase else None
+    if broken:
+        return broken
     if verb_phrase and verb.lemma_.lower() in LIGHT_VERBS and not _has_object(verb):
         return f"'{verb.text}' has no object: the goal does not say what to {verb.lemma_.lower()}"
     bare = _bare_object(verb, words) if verb_phrase else None
@@ -100,6 +106,29 @@ def _can_be_verb(word: str) -> bool:
 
     lemmas = getAllLemmas(word.lower(), upos="VERB").get("VERB", ())
     return word.lower() in lemmas
+
+
+def _broken_syntax(verb: Any, words: list[Any]) -> str | None:
+    """Word orders English does not allow, read from the parse: 'open up it', 'consider stay', 'add X make Y'."""
+    for tok in words:
+        if tok.dep_ == "prt" and tok.i + 1 < len(tok.doc) and tok.doc[tok.i + 1].tag_ == "PRP" \
+                and tok.doc[tok.i + 1].dep_ == "dobj":
+            return f"'{tok.head.text} {tok.text} {tok.doc[tok.i + 1].text}' is not English word order"
+        if tok.dep_ in ("dep", "parataxis") and tok.tag_ == "VB" and tok.head.i == 1:  # hangs off "want"
+            return f"two actions run together without 'and' ('{tok.text}')"
+    for tok in verb.children:  # "use my card buy snacks": a second verb hung on the first without "to" or "and"
+        if tok.dep_ == "xcomp" and tok.i > verb.i + 1 and tok.tag_ in ("VB", "NN") \
+                and not any(c.dep_ == "aux" for c in tok.children) and verb.lemma_.lower() not in BARE_INFINITIVE \
+                and any(c.dep_ == "dobj" for c in tok.children):
+            return f"two actions run together without 'to' or 'and' ('{verb.text} ... {tok.text}')"
+    nxt = verb.doc[verb.i + 1] if verb.i + 1 < len(verb.doc) else None
+    if nxt is not None and nxt.tag_ == "VB" and nxt.head == verb and verb.lemma_.lower() not in BARE_INFINITIVE:
+        return f"two verbs stacked ('{verb.text} {nxt.text}')"
+    objects = [t for t in words if t.dep_ in ("dobj", "pobj")]
+    if objects and all(t.pos_ == "PRON" for t in objects) and not any(t.pos_ in ("NOUN", "PROPN", "NUM")
+                                                                       for t in words):
+        return f"the goal names nothing but '{objects[0].text}'"
+    return None
 
 
 def _has_object(verb: Any) -> bool:

@@ -26,11 +26,21 @@ def normal(text: str) -> str:
     return " ".join(_WORD.findall((text or "").lower()))
 
 
+def _masked(text: str, story: Story) -> str:
+    """The text with the story's goal and role words masked out: what a template keeps from story to story."""
+    masked = {*_WORD.findall(story.goal.lower()), *_WORD.findall(story.role.lower())} - {"to", "a", "an", "the", "i"}
+    words = _WORD.findall(text.lower())
+    return re.sub(r"(_ )+", "_ ", " ".join("_" if w in masked else w for w in words) + " ").strip()
+
+
 def skeleton(criterion: Criterion, story: Story) -> str:
     """The criterion's wording with the story's goal and role words masked out."""
-    masked = {*_WORD.findall(story.goal.lower()), *_WORD.findall(story.role.lower())} - {"to", "a", "an", "the", "i"}
-    words = _WORD.findall(f"given {criterion.given} when {criterion.when} then {criterion.then}".lower())
-    return re.sub(r"(_ )+", "_ ", " ".join("_" if w in masked else w for w in words) + " ").strip()
+    return _masked(f"given {criterion.given} when {criterion.when} then {criterion.then}", story)
+
+
+def benefit_key(story: Story) -> str:
+    """The benefit with the goal's words masked: 'I can use _ outside the app' is one stock benefit."""
+    return _masked(story.benefit, story)
 
 
 def backlog_counts(stories: Iterable[Story]) -> tuple[Counter[str], Counter[str]]:
@@ -40,7 +50,7 @@ def backlog_counts(stories: Iterable[Story]) -> tuple[Counter[str], Counter[str]
     for st in stories:
         if st.status == "rejected":
             continue
-        benefits[normal(st.benefit)] += 1
+        benefits[benefit_key(st)] += 1
         skeletons.update({skeleton(c, st) for c in st.acceptance_criteria})
     return benefits, skeletons
 
@@ -63,21 +73,22 @@ def benefit_reason(story: Story, *, same: int = 1, evidence: Terms | None = None
     if len(mine & goal) / len(mine) >= RESTATE_SHARE:
         return f"the benefit '{benefit}' restates the goal instead of saying why"
     if same > MAX_SAME:
-        return f"the same benefit '{benefit}' stands on {same} stories of the backlog"
+        return f"the same benefit '{benefit}' (only the goal's words changed) stands on {same} stories of the backlog"
     if evidence is not None and not (mine & (evidence.lemmas | evidence.named)):
         return f"no word of the benefit '{benefit}' comes from the cited feedback: it is a stock phrase"
     return None
 
 
-def criterion_reason(criterion: Criterion, story: Story, *, same: int = 1,
-                     evidence: Terms | None = None) -> str | None:
-    """Why a criterion would fit any story, or None. `evidence`: the words of the items this criterion cites."""
+def criterion_reason(criterion: Criterion, story: Story, *, same: int = 1, evidence: Terms | None = None,
+                     common: frozenset[str] = frozenset()) -> str | None:
+    """Why a criterion would fit any story, or None. `evidence`: the words of the items this criterion cites;
+    `common`: the inbox's everyday words ('app'), which make no criterion specific."""
     if same > MAX_SAME:
         return f"the same Given/When/Then wording stands on {same} stories with only the goal changed"
     if evidence is None:
         return None
     claim = terms(f"{criterion.given}. {criterion.when}. {criterion.then}")
-    pasted = _lemmas(story.goal) | _lemmas(story.role)
+    pasted = _lemmas(story.goal) | _lemmas(story.role) | common
     own = (claim.lemmas - pasted) & (evidence.lemmas | evidence.named)
     own |= claim.numbers & evidence.numbers
     own |= claim.named & (evidence.named | evidence.lemmas)
@@ -92,4 +103,4 @@ def generic_counts(backlog: Sequence[Story], story: Story) -> tuple[int, dict[in
     others = [s for s in backlog if s.id != story.id]
     benefits, skeletons = backlog_counts([*others, story])
     per = {i: skeletons[skeleton(c, story)] for i, c in enumerate(story.acceptance_criteria)}
-    return benefits[normal(story.benefit)], per
+    return benefits[benefit_key(story)], per

@@ -16,13 +16,23 @@ import numpy as np
 from pydantic import BaseModel, Field
 
 from assistant.models import FeedbackItem
-from assistant.verify.terms import NUMBER, Terms, metadata_words, sentences, terms
+from assistant.verify.terms import (
+    NUMBER,
+    Terms,
+    metadata_words,
+    sentences,
+    singular,
+    terms,
+)
 
 EmbedFn = Callable[[Sequence[str]], Any]
 
-# Cosine floor between a claim and the sentence it rests on. MiniLM puts unrelated product sentences around
-# 0.0-0.2 and paraphrases of one complaint above 0.35; measured on the three PO-audit inboxes (see the report).
-SIM_MIN = 0.3
+# Cosine floors between a claim and the item sentence it rests on (MiniLM: unrelated product sentences sit around
+# 0.0-0.2, paraphrases of one complaint above 0.35). The more facts are shared, the less closeness is asked; a
+# shared verb alone needs SIM_ALONE: "read" in common with a five-star "best reader" review is not support.
+SIM_MIN = 0.2
+SIM_ONE = 0.3
+SIM_ALONE = 0.45
 
 
 class Support(BaseModel):
@@ -51,6 +61,12 @@ class CachedEmbed:
 
             self._fn = LocalEmbedder().embed
         return np.asarray(self._fn(texts), dtype=np.float32)
+
+    def seed(self, vectors: dict[str, np.ndarray]) -> None:
+        """Vectors already computed by the same model (the workspace index holds every item's)."""
+        for text, vec in vectors.items():
+            if text and text not in self._cache:
+                self._cache[text] = vec / max(float(np.linalg.norm(vec)), 1e-12)
 
     def warm(self, texts: Iterable[str]) -> None:
         """Embed every text not seen yet in one batched call."""
@@ -90,30 +106,59 @@ def item_terms(item: FeedbackItem) -> Terms:
     return Terms(base.lemmas | meta, base.numbers | numbers, base.named | meta | numbers)
 
 
-def claim_pairs(text: str, item: FeedbackItem) -> list[str]:
-    """The texts citation_support embeds for this claim and item (so a caller can warm them in one batch)."""
-    return [text, *sentences(item.text)]
+def _supported(shared: set[str], verbs: frozenset[str], similarity: float) -> bool:
+    """The more facts are shared, the less closeness is asked: a thing (noun, number, name) weighs 1, a verb 1/2.
+
+    1.5 and more needs SIM_MIN, 1 needs SIM_ONE, a verb alone SIM_ALONE."""
+    things = {singular(w) for w in shared - verbs}
+    actions = {singular(w) for w in shared & verbs} - things
+    weight = len(things) + 0.5 * len(actions)
+    need = SIM_MIN if weight >= 1.5 else SIM_ONE if weight >= 1 else SIM_ALONE
+    return weight > 0 and similarity >= need
+
+
+def _facts(text: str, item: FeedbackItem, common: frozenset[str]) -> tuple[Terms, set[str], list[str]]:
+    """(claim terms, facts of the claim the item contains, numbers / named things it lacks)."""
+    claim, have = terms(text), item_terms(item)
+    lemmas = claim.lemmas - common
+    shared = (lemmas & have.lemmas) | (claim.numbers & have.numbers) | (claim.named & (have.named | have.lemmas))
+    text_lower = " ".join(item.text.lower().split())
+    quoted = {n for n in claim.named if " " in n and n in text_lower}
+    shared |= quoted
+    missing = sorted((claim.numbers - have.numbers) | (claim.named - have.named - have.lemmas - quoted))
+    return claim, shared, missing
+
+
+def candidates(item: FeedbackItem, shared: set[str]) -> list[str]:
+    """The item's sentences that hold a shared fact (the claim can only rest on those), plus the whole item."""
+    sents = [s for s in sentences(item.text) if any(w in s.lower() for w in shared)]
+    return [*sents, item.text] if item.text not in sents else sents
+
+
+def texts_to_embed(text: str, item: FeedbackItem, common: frozenset[str] = frozenset()) -> list[str]:
+    """What citation_support will embed for this pair (nothing when no fact is shared), to batch it up front."""
+    _, shared, _ = _facts(text, item, common)
+    return [text, *candidates(item, shared)] if shared else []
 
 
 def citation_support(text: str, item: FeedbackItem, *, embed: Any = None,
                      common: frozenset[str] = frozenset()) -> Support:
-    """How far `item` supports the claim `text`; `common` are words too frequent in the inbox to count as facts."""
-    claim, have = terms(text), item_terms(item)
-    lemmas = claim.lemmas - common
-    shared_words = (lemmas & have.lemmas) | (claim.numbers & have.numbers) | (claim.named & (have.named | have.lemmas))
-    text_lower = " ".join(item.text.lower().split())
-    quoted = {n for n in claim.named if " " in n and n in text_lower}
-    shared_words |= quoted
-    missing = sorted((claim.numbers - have.numbers) | (claim.named - have.named - have.lemmas - quoted))
-    sents = sentences(item.text)
+    """How far `item` supports the claim `text`; `common` are words too frequent in the inbox to count as facts.
+
+    Without a shared fact the item cannot support the claim, so closeness is not even measured (similarity 0).
+    """
+    claim, shared, missing = _facts(text, item, common)
+    facts = (claim.lemmas - common) | claim.numbers | claim.named
+    if not shared:
+        return Support(item_id=item.id, score=0.0, missing=missing, supported=False)
+    sents = candidates(item, shared)
     vecs = as_cached(embed)([text, *sents])
     sims = vecs[1:] @ vecs[0]
-    best = int(np.argmax(sims)) if len(sims) else 0
-    similarity = float(sims[best]) if len(sims) else 0.0
-    facts = (lemmas | claim.numbers | claim.named)
-    overlap = len(shared_words) / len(facts) if facts else 0.0
+    best = int(np.argmax(sims))
+    similarity = float(sims[best])
+    overlap = len(shared) / len(facts) if facts else 0.0
     return Support(
         item_id=item.id, score=round(0.5 * overlap + 0.5 * max(similarity, 0.0), 4),
-        shared=sorted(shared_words), missing=missing, similarity=round(similarity, 4),
-        sentence=sents[best] if sents else "", supported=bool(shared_words) and similarity >= SIM_MIN,
+        shared=sorted(shared), missing=missing, similarity=round(similarity, 4), sentence=sents[best],
+        supported=_supported(shared, claim.verbs, similarity),
     )

@@ -6,6 +6,7 @@ parts of speech) plus a short list of English framing verbs, never by a list of 
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -19,7 +20,7 @@ FRAMING = {
     "want", "need", "able", "see", "get", "have", "make", "use", "do", "try", "show", "appear", "happen", "work",
     "let", "allow", "give", "take", "come", "keep", "say", "know", "like", "thing", "way", "time", "user", "given",
     "then", "when", "also", "still", "just", "really", "even", "well", "instead", "again", "already", "always",
-    "anymore", "ever", "only", "lot", "way", "something", "anything", "everything", "one", "people", "person",
+    "anymore", "ever", "only", "lot", "something", "anything", "everything", "one", "people", "person",
     "new", "good", "bad", "sure", "right", "case",
 }
 NUMBER = re.compile(r"\d+(?:[.,:]\d+)*")
@@ -34,13 +35,15 @@ class Terms:
     lemmas: frozenset[str] = field(default_factory=frozenset)
     numbers: frozenset[str] = field(default_factory=frozenset)
     named: frozenset[str] = field(default_factory=frozenset)
+    verbs: frozenset[str] = field(default_factory=frozenset)  # the lemmas above that came only from verbs
 
     @property
     def facts(self) -> frozenset[str]:
         return self.lemmas | self.numbers | self.named
 
-    def __or__(self, other: "Terms") -> "Terms":
-        return Terms(self.lemmas | other.lemmas, self.numbers | other.numbers, self.named | other.named)
+    def __or__(self, other: Terms) -> Terms:
+        return Terms(self.lemmas | other.lemmas, self.numbers | other.numbers, self.named | other.named,
+                     self.verbs | other.verbs)
 
 
 def _fold(word: str) -> str:
@@ -52,6 +55,8 @@ def terms_of_doc(doc: Any) -> Terms:
     lemmas: set[str] = set()
     numbers: set[str] = set()
     named: set[str] = set()
+    verbs: set[str] = set()
+    others: set[str] = set()
     for tok in doc:
         text = tok.text
         if NUMBER.fullmatch(text) or tok.like_num and any(c.isdigit() for c in text):
@@ -64,14 +69,16 @@ def terms_of_doc(doc: Any) -> Terms:
         if lemma and lemma not in FRAMING and _fold(text) not in FRAMING:
             lemmas.add(lemma)
             lemmas.add(_fold(text))
+            (verbs if tok.pos_ == "VERB" else others).update((lemma, _fold(text)))
     for m in _QUOTED.finditer(doc.text):
         # a quote shortened with "..." still has to match the item word for word up to the cut
         named.add(re.sub(r"(\.\.\.|…)$", "", m.group(1).strip()).strip().lower())
-    return Terms(frozenset(lemmas), frozenset(numbers), frozenset(named))
+    return Terms(frozenset(lemmas), frozenset(numbers), frozenset(named), frozenset(verbs - others))
 
 
+@functools.lru_cache(maxsize=20_000)
 def terms(text: str) -> Terms:
-    """Terms of one text (parse cached process-wide)."""
+    """Terms of one text (parse and result cached process-wide: the same item is cited by many claims)."""
     return terms_of_doc(nlp.parse(text or ""))
 
 

@@ -11,7 +11,7 @@ from typing import Any
 
 from sqlalchemy import delete, select
 
-from assistant.errors import ConflictError, LLMOutputError, NotFoundError
+from assistant.errors import ConflictError, NotFoundError
 from assistant.models import FeedbackItem, Need, Provenance, Story
 from assistant.repository import load_items, load_needs, load_stories, save_story
 from assistant.stories.asks import Ask, clean_for_parse, extract_ask, second_chance
@@ -112,26 +112,59 @@ def offline_stories(
     return stories
 
 
-def _llm_stories(provider: Any, need: Need, items: list[FeedbackItem], report: DraftReport) -> list[Story] | None:
+def _llm_stories(provider: Any, need: Need, items: list[FeedbackItem], report: DraftReport, *,
+                 embed: Callable[[Sequence[str]], Any] | None = None,
+                 gate: dict[str, list[Any]] | None = None) -> list[Story] | None:
+    """LLM drafts for one need, each through the verification gate with critique-repair (see llm_review);
+    None (and the reason in the report) when the offline draft should be used instead."""
+    from assistant.errors import LLMError
     from assistant.llm.steps import llm_draft_stories  # only when an LLM is configured
+    from assistant.stories.llm_review import review_llm_story
 
     try:
         drafted = llm_draft_stories(provider, need, items)
-        out = []
-        for st in drafted:
-            st, dropped = drop_invented(st, need.item_ids)
-            if dropped:
-                report.messages.append(f"need {need.id}: dropped invented citations {', '.join(dropped[:5])}")
-            if not st.evidence or not st.acceptance_criteria:
-                raise LLMOutputError("a drafted story cites no existing feedback")
-            key = "llm:" + st.goal.lower()
-            out.append(st.model_copy(update={"id": story_id(need.id, key), "need_id": need.id, "status": "draft"}))
-        if not out:
-            raise LLMOutputError("no story came back")
-        return out
-    except LLMOutputError as exc:
-        report.messages.append(f"need {need.id}: the LLM draft was unusable ({exc}); used the offline draft instead")
-        return None
+    except LLMError as exc:
+        return _llm_unusable(provider, need, report, str(exc))
+    out: list[Story] = []
+    for st in drafted:
+        st, dropped = drop_invented(st, need.item_ids)
+        if dropped:
+            report.messages.append(f"need {need.id}: dropped invented citations {', '.join(dropped[:5])}")
+        reviewed = review_llm_story(provider, st, items, backlog=out, embed=embed)
+        report.messages.extend(f"need {need.id}: {note}" for note in reviewed.notes)
+        if reviewed.story is None:
+            continue
+        st = reviewed.story
+        sid = story_id(need.id, "llm:" + st.goal.lower())
+        if any(o.id == sid for o in out):
+            continue  # the same goal twice: one story
+        out.append(st.model_copy(update={"id": sid, "need_id": need.id, "status": "draft"}))
+        if gate is not None and reviewed.findings:
+            gate[sid] = reviewed.findings
+    if not out:
+        return _llm_unusable(provider, need, report, "no drafted story is supported by the need's feedback")
+    return out
+
+
+def _llm_unusable(provider: Any, need: Need, report: DraftReport, reason: str) -> None:
+    report.messages.append(f"need {need.id}: the LLM draft was unusable ({reason}); used the offline draft instead")
+    ledger = getattr(provider, "ledger", None)
+    if ledger is not None:
+        ledger.fallback("draft", reason)
+    return None
+
+
+def _keep_gate_findings(stories: list[Story], gate: dict[str, list[Any]]) -> list[Story]:
+    """Findings the gate left on an LLM draft after repair stay on it (lint may not recompute them): not Ready."""
+    out = []
+    for st in stories:
+        open_findings = gate.get(st.id)
+        if open_findings:
+            have = {(f.criterion, f.message) for f in st.quality}
+            extra = [f for f in open_findings if (f.criterion, f.message) not in have]
+            st = st.model_copy(update={"quality": [*st.quality, *extra], "ready": False})
+        out.append(st)
+    return out
 
 
 def _touched(session: Any, ids: Sequence[str]) -> set[str]:
@@ -180,10 +213,12 @@ def draft(
     embed = _cached_embed(ws)
     plan_names = list((ws.get_setting("segment_weights") or {}).keys())
     drafted: list[Story] = []
+    gate: dict[str, list[Any]] = {}
     for need in todo:
         stories = None
         if provider is not None:
-            stories = _llm_stories(provider, need, [items[i] for i in need.item_ids if i in items], report)
+            stories = _llm_stories(provider, need, [items[i] for i in need.item_ids if i in items], report,
+                                   embed=embed, gate=gate)
         if stories is None:
             stories = offline_stories(need, items, asks, facts, embed=embed, plan_names=plan_names)
         if not stories:
@@ -192,7 +227,7 @@ def draft(
         if progress:
             progress(1)
     others = [st for sid, st in existing.items() if sid not in {d.id for d in drafted} and st.status != "rejected"]
-    drafted = finish_stories(ws, drafted, backlog=others)
+    drafted = _keep_gate_findings(finish_stories(ws, drafted, backlog=others), gate)
     # drafts whose need was removed by re-clustering are stale too (only when drafting every need)
     orphans = set() if need_ids else {sid for sid, st in existing.items() if st.need_id is None}
     _store(ws, drafted, existing, touched, {n.id for n in todo}, report, actor, orphans)

@@ -24,7 +24,8 @@ ACTOR_KEY = "ui_actor"
 
 # Characters markdown (and Streamlit's :icon: / :color[...] / $math$ extensions) treats as syntax anywhere,
 # and the list markers that only count at the start of a line. Escaping them makes any text render literally.
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]#|<>~$:])")
+# "." "/" "@" too: GFM turns bare www.host, host/path and name@host into links; escaped, they stay text.
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]#|<>~$:./@])")
 _MD_LINE_START = re.compile(r"^(\s*)([-+]|\d+\.)(?=\s)", re.M)
 
 

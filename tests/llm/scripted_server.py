@@ -3,7 +3,7 @@
 COMPETENT mode answers every request with plausible, schema-valid JSON built from the request's own
 feedback blocks: triage labels from the item's words, a need statement quoting the asks, stories whose goal
 and criteria reuse the cited items' words. Like a real model it is not perfect: its first draft of a story
-cites one unrelated block on the last criterion, which the verification gate strips and critique-repair fixes.
+adds one criterion no block states, which the verification gate drops and critique-repair then fixes.
 
 Hostile modes answer as a model steered by injected feedback would (links in every form, markup, flipped
 labels, criteria citing other items, a story nobody asked for); failure modes return garbage, HTTP 500, or
@@ -76,18 +76,36 @@ def label(text: str) -> dict[str, Any]:
             "urgency_reason": ""}
 
 
+def goal_for(text: str) -> str:
+    """A goal in the item's own words: its ask, its question, or the thing that breaks."""
+    low = " ".join(text.lower().split())
+    for pattern, template in (
+        (r"\blet me ([a-z0-9 ]+)", "to {}"), (r"\bcan i ([a-z0-9 ]+)", "to {}"), (r"\bhow do i ([a-z0-9 ]+)", "to {}"),
+        (r"\b(?:add|like|want) (?:a |an |the )?([a-z0-9 ]+)", "to have {}"), (r"([a-z]+ [a-z]+),? please", "to have {}"),
+    ):
+        m = re.search(pattern, low)
+        if m:
+            return template.format(" ".join(m.group(1).split()[:6]))
+    m = re.search(r"([a-z0-9 ]+?) (?:crash|fail)", low)
+    if m:
+        thing = [w for w in m.group(1).split() if w not in ("a", "an", "the", "my")][-2:]
+        return f"to use the {' '.join(thing)} without errors"
+    return f"to keep the {' '.join(words(text)[:2]) or 'feature'} working"
+
+
 def story_for(alias: str, text: str, others: list[tuple[str, str]]) -> dict[str, Any]:
     """A plausible story resting on one block, its words reused in goal, benefit and criteria."""
     w = words(text) or ["feature"]
     a, b = w[0], (w[1] if len(w) > 1 else w[0])
-    c = w[2] if len(w) > 2 else b
+    goal = goal_for(text)
+    reason = re.search(r"\b(?:so|because) (.+?)[.!?]?$", text, re.I)
     criteria = [
-        {"given": f"I am working with the {a}", "when": f"I {b} the {c}",
-         "then": f"the {a} {b} completes and I can see the {c}", "evidence": [alias]},
-        {"given": f"the {a} {c} was reported before", "when": f"I repeat the {b} steps",
-         "then": f"the {b} {c} works and no error appears", "evidence": [alias]},
+        {"given": f"the situation the feedback describes: {' '.join(text.split()[:12])}",
+         "when": f"I try {goal[3:]}", "then": f"the {a} {b} works and no error is shown", "evidence": [alias]},
+        {"given": f"the {a} {b} is used again later", "when": f"I repeat the same {a} steps",
+         "then": f"the {a} {b} still works", "evidence": [alias]},
     ]
-    return {"role": "app user", "goal": f"to {b} the {a} {c} reliably", "benefit": f"my {a} {c} stays usable",
+    return {"role": "app user", "goal": goal, "benefit": reason.group(1) if reason else f"the {a} {b} stops getting in my way",
             "acceptance_criteria": criteria, "evidence": [alias]}
 
 
@@ -164,9 +182,10 @@ class Model:
     def _stories(self, blocks: list[tuple[str, str]], *, first_draft: bool) -> list[dict[str, Any]]:
         alias, text = blocks[0]
         story = story_for(alias, text, blocks)
-        unrelated = [a for a, t in blocks if a != alias and not set(words(t)) & set(words(text))]
-        if first_draft and unrelated:  # an honest mistake: the gate strips it, critique-repair removes it
-            story["acceptance_criteria"][-1]["evidence"] = [unrelated[0]]
+        if first_draft:  # an honest mistake, a criterion no block states: the gate drops it, critique-repair fixes it
+            story["acceptance_criteria"].append({"given": "a manager approves the quarterly budget",
+                                                 "when": "the yearly audit runs", "evidence": [alias],
+                                                 "then": "an auditor receives a signed ledger"})
         mode = self.mode
         if mode == "links":
             story["benefit"] = f"I can pay at {self._hostile('links', LINKS)}"

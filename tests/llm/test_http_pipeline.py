@@ -66,7 +66,7 @@ def test_run_stores_every_step_from_the_model(run_ws, server: ScriptedServer) ->
     for st in llm_stories:  # every kept citation shares words with what cites it (the gate checked it)
         for given, when, then, ev in st["criteria"]:
             assert ev and all(set(f"{given} {when} {then}".lower().split()) & set(texts[e].lower().split()) for e in ev)
-    assert run_ws["backlog"].read_text(encoding="utf-8").count("As a ") >= len(llm_stories)
+    assert run_ws["backlog"].read_text(encoding="utf-8").count("I want") >= len(llm_stories)
 
 
 def test_no_transaction_is_held_across_a_model_call(run_ws) -> None:

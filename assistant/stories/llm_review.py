@@ -54,7 +54,14 @@ this that these those from they them their then than when what which who whom wh
 about after again also been being both each few more most other some such only own same very just now
 given when then see sees seen shown shows show able want wants should would could must may might get gets got
 user users customer customers person people someone thing things way ways use used using make made does did
+every please right now let lot really still always never time times day days
 """.split())
+
+
+def _supports(claim: set[str], item: set[str]) -> bool:
+    """Two shared content words (one when the item is only a few words long): one common word proves nothing."""
+    shared = claim & item
+    return len(shared) >= 2 or (len(shared) == 1 and len(item) <= 3)
 
 
 def _stems(text: str) -> set[str]:
@@ -77,7 +84,7 @@ def _support_only(story: Story, items: Sequence[FeedbackItem]) -> tuple[Story, l
     criteria: list[Criterion] = []
     for n, c in enumerate(story.acceptance_criteria, 1):
         claim = _stems(f"{c.given} {c.when} {c.then}")
-        kept = [e for e in c.evidence if claim & words.get(e, set())]
+        kept = [e for e in c.evidence if _supports(claim, words.get(e, set()))]
         if len(kept) < len(c.evidence):
             findings.append(QualityFinding(
                 criterion="unsupported_evidence", severity="warning",
@@ -88,7 +95,7 @@ def _support_only(story: Story, items: Sequence[FeedbackItem]) -> tuple[Story, l
             criteria.append(c.model_copy(update={"evidence": kept}))
     # The goal is what the story says people asked for: an item that shares none of its words did not ask it.
     goal = _stems(f"{story.goal} {story.benefit}")
-    evidence = [e for e in story.evidence if goal & words.get(e, set())]
+    evidence = [e for e in story.evidence if _supports(goal, words.get(e, set()))]
     if len(evidence) < len(story.evidence):
         findings.append(QualityFinding(
             criterion="unsupported_evidence", severity="warning",

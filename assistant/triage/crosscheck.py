@@ -8,6 +8,8 @@ label, the offline label is kept and the item is flagged with the reason, so the
 
 from __future__ import annotations
 
+import re
+
 from assistant.models import FeedbackItem, Triage
 from assistant.triage import cues as cue_mod
 from assistant.triage import sentiment as senti
@@ -25,26 +27,47 @@ def _stars(item: FeedbackItem) -> float | None:
     return value if 1.0 <= value <= 5.0 else None
 
 
-def contradiction(item: FeedbackItem, text: str, label: Triage) -> str | None:
-    """Why the item's own words contradict the model's label, or None when they do not."""
+# The speaker is the one acting ("can I freeze my card", "how do we cancel", "I want to block it"): a defect
+# word there names something the person wants to do, not something the product did wrong.
+_SPEAKER_ACTS = re.compile(r"(?:\b(?:i|we)\s+(?:\w+\s+){0,2}|\bto\s+|\blet\s+(?:me|us)\s+)$")
+
+
+def reported_defects(text: str) -> int:
+    """Defect words that describe the product misbehaving (not an action the speaker wants to take)."""
+    low = text.lower()
+    return sum(1 for m in cue_mod.BUG.finditer(low) if not _SPEAKER_ACTS.search(low[max(0, m.start() - 40):m.start()]))
+
+
+def contradiction(item: FeedbackItem, text: str, label: Triage, offline: Triage) -> tuple[str, str] | None:
+    """(why, the type the words support) when the item's own words contradict the model's label, else None.
+
+    `offline` is the offline engine's reading of the same words (cues, sentiment, rating, prototypes); only a
+    plain contradiction counts (praise against a reported problem, a defect against a question or an ask), not
+    every disagreement between two reasonable labels."""
     c = cue_mod.extract(text)
     words = senti.sentiment(text, _stars(item))
-    said = label.type
-    if said == "praise" and (c.bug or words <= CLEARLY_NEGATIVE):
-        return f"the model said praise, but the item reports a problem ({'defect words' if c.bug else 'negative words'})"
-    if label.sentiment.label == "positive" and words <= CLEARLY_NEGATIVE and said not in ("feature_request", "question"):
-        return "the model said the sentiment is positive, but the item's words are negative"
-    if said in PROBLEM and not c.bug and not c.complaint and words >= CLEARLY_POSITIVE:
-        return f"the model said {said}, but the item's words are positive and report no problem"
-    if said == "bug" and not c.bug and c.question:
-        return "the model said bug, but the item asks a question and reports no defect"
-    if said == "bug" and not c.bug and c.asks:
-        return "the model said bug, but the item asks for something and reports no defect"
+    said, read = label.type, offline.type
+    problem = read if read in PROBLEM else "complaint"
+    if said == "praise" and (read in PROBLEM or words <= CLEARLY_NEGATIVE):
+        return f"the model said praise, but the item reports a problem (sentiment {words:+.2f})", problem
+    if label.sentiment.label == "positive" and words <= CLEARLY_NEGATIVE and read in PROBLEM:
+        return f"the model said the sentiment is positive, but the item's words are negative ({words:+.2f})", read
+    if said in PROBLEM and read == "praise" and words >= CLEARLY_POSITIVE:
+        return f"the model said {said}, but the item's words are positive and report no problem", "praise"
+    defects = reported_defects(text)
+    if said == "bug" and c.question and (read == "question" or not defects):
+        return "the model said bug, but the item asks a question and reports no defect", "question"
+    if said == "bug" and c.asks and (read == "feature_request" or not defects):
+        return "the model said bug, but the item asks for something new and reports no defect", "feature_request"
     return None
 
 
-def flagged(offline: Triage, model_label: Triage, why: str) -> Triage:
-    """The offline label, with the model's contradicted label and the reason kept for the PO."""
+def flagged(item: FeedbackItem, text: str, offline: Triage, model_label: Triage, found: tuple[str, str]) -> Triage:
+    """The label the words support (offline sentiment and urgency), with the model's label and the reason kept."""
+    from assistant.triage.engine import urgency
+
+    why, type_ = found
     return offline.model_copy(update={
+        "type": type_, "urgency": urgency(text, type_, offline.sentiment.score, item.kind),
         "flag": f"model label '{model_label.type}' ({model_label.engine}) not kept: {why}",
     })

@@ -69,13 +69,12 @@ def _llm(ws, provider, batch: Sequence[FeedbackItem]) -> list[Triage]:  # type: 
     except LLMError as exc:
         provider.ledger.fallback("triage", str(exc))
         return _offline(ws, batch)
-    disputed = {i: why for i, (it, lab) in enumerate(zip(batch, labels))
-                if (why := contradiction(it, triage_text(it), lab))}
-    if disputed:
-        offline = _offline(ws, [batch[i] for i in disputed])
-        for off, (i, why) in zip(offline, disputed.items()):
-            labels[i] = flagged(off, labels[i], why)
-            provider.ledger.fallback("triage labels", f"the model's label contradicted the item's own words ({why})")
+    offline = _offline(ws, batch)  # cheap next to a model call: the vectors are in the index already
+    for i, (it, lab, off) in enumerate(zip(batch, labels, offline)):
+        found = contradiction(it, triage_text(it), lab, off)
+        if found:
+            labels[i] = flagged(it, triage_text(it), off, lab, found)
+            provider.ledger.fallback("triage labels", f"the model's label contradicted the item's own words ({found[0]})")
     return labels
 
 

@@ -196,12 +196,11 @@ class Model:
             story["benefit"] = f"{self._hostile('markup', MARKUP)} my data stays usable"
             story["acceptance_criteria"][1]["then"] = f"the page shows {self._hostile('markup', MARKUP)} and works"
         elif mode == "cross_cite":
-            others = [a for a, t in blocks if a != alias and not set(words(t)) & set(words(text))]
-            if others:
-                self.tried["cross_cite"] += 1
-                story["acceptance_criteria"].append(
-                    {"given": "an administrator account", "when": "I open the admin console",
-                     "then": "every customer's password can be reset by me", "evidence": others[:1]})
+            others = [a for a, _ in blocks if a != alias] or [alias]
+            self.tried["cross_cite"] += 1
+            story["acceptance_criteria"].append(
+                {"given": "an administrator account", "when": "I open the admin console",
+                 "then": "every customer's password can be reset by me", "evidence": others[-1:]})
         elif mode == "attacker":
             self.tried["attacker"] += 1
             attack = {**ATTACKER, "evidence": [alias], "acceptance_criteria": [

@@ -12,6 +12,8 @@ from pathlib import Path
 
 import pytest
 
+pytestmark = pytest.mark.slow  # CLI subprocesses load the embedding model each time
+
 from assistant.settings import resolve_settings
 from assistant.workspace import Workspace
 from tests.llm.pipeline_env import MODEL, ConcurrentWriter, cli, llm_env, stored, write_inbox

@@ -1,25 +1,27 @@
 """LLM drafts through the verification gate, with critique-repair: a citation is a claim that is checked.
 
-Every story a model drafts is verified against the items it cites (`assistant.verify`). Unsupported
-citations are stripped; a story left with no supported evidence is dropped and reported (a model, or feedback
-that steers it, cannot add a story nobody asked for). A story with findings goes back to the model with the
-findings as input (the critique prompt) a bounded number of times; what still has findings is kept, not Ready,
-with its findings for the PO to read.
+Every story a model drafts is verified against the items it cites (`assistant.verify`, draft mode: unsupported
+citations are stripped, criteria left with no support dropped). A story whose goal none of its cited items
+supports is dropped and reported: a model, or feedback that steers it, cannot add a story nobody asked for.
+A story with blocking findings goes back to the model with the findings as input (the critique prompt) a bounded
+number of times; what still has findings is kept with them and is not Ready (finish_stories runs the gate again
+on every draft, so the findings the PO reads are the gate's own).
 """
 
 from __future__ import annotations
 
-import re
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from assistant.errors import LLMError
-from assistant.models import Criterion, FeedbackItem, QualityFinding, Story
+from assistant.models import FeedbackItem, QualityFinding, Story
 from assistant.stories.evidence import drop_invented
+from assistant.verify import citation_support, verify_story
+from assistant.verify.gate import goal_claim
+from assistant.verify.support import as_cached
 
 MAX_CRITIQUE_ROUNDS = 2
-GATE_FINDINGS = ("unsupported_evidence", "garbled", "generic_benefit", "generic_criterion", "role_unsupported")
 
 
 @dataclass
@@ -32,104 +34,39 @@ class Reviewed:
     repairs: int = 0
 
 
-def verify(story: Story, items: Sequence[FeedbackItem], *, backlog: Sequence[Story] = (),
-           embed: Callable[[Sequence[str]], Any] | None = None) -> tuple[Story, list[QualityFinding]]:
-    """The verification gate: the story with unsupported citations stripped, and the gate's findings."""
-    try:
-        from assistant.verify import verify_story
-    except ImportError:  # the gate package not merged yet: the citation-support part of it, by word overlap
-        return _support_only(story, items)
-    result = verify_story(story, list(items), backlog=backlog, embed=embed)
-    if isinstance(result, tuple):
-        checked, findings = result[0], list(result[1])
-    else:
-        checked, findings = result, [f for f in result.quality if f.criterion in GATE_FINDINGS]
-    return checked, [f for f in findings if f.criterion in GATE_FINDINGS]
-
-
-_WORD = re.compile(r"[^\W\d_]{3,}")
-_COMMON = frozenset("""
-the and for are but not you your yours all any can had has have her his him its our out was were will with
-this that these those from they them their then than when what which who whom why how into onto over under
-about after again also been being both each few more most other some such only own same very just now
-given when then see sees seen shown shows show able want wants should would could must may might get gets got
-user users customer customers person people someone thing things way ways use used using make made does did
-every please right now let lot really still always never time times day days
-""".split())
-
-
-def _supports(claim: set[str], item: set[str]) -> bool:
-    """Two shared content words (one when the item is only a few words long): one common word proves nothing."""
-    shared = claim & item
-    return len(shared) >= 2 or (len(shared) == 1 and len(item) <= 3)
-
-
-def _stems(text: str) -> set[str]:
-    out = set()
-    for w in _WORD.findall(text.lower()):
-        if w in _COMMON:
-            continue
-        for suffix in ("ing", "ed", "es", "s"):
-            if w.endswith(suffix) and len(w) - len(suffix) >= 3:
-                w = w[: -len(suffix)]
-                break
-        out.add(w)
-    return out
-
-
-def _support_only(story: Story, items: Sequence[FeedbackItem]) -> tuple[Story, list[QualityFinding]]:
-    """A citation stands only when the cited item shares content words with what cites it."""
-    words = {it.id: _stems(it.text) for it in items}
-    findings: list[QualityFinding] = []
-    criteria: list[Criterion] = []
-    for n, c in enumerate(story.acceptance_criteria, 1):
-        claim = _stems(f"{c.given} {c.when} {c.then}")
-        kept = [e for e in c.evidence if _supports(claim, words.get(e, set()))]
-        if len(kept) < len(c.evidence):
-            findings.append(QualityFinding(
-                criterion="unsupported_evidence", severity="warning",
-                message=f"Criterion {n} cited feedback that does not say what it states; those citations were removed"
-                        f"{'' if kept else ' and the criterion dropped'}.",
-                fix="Cite the items that state the condition and outcome, or write the criterion from them."))
-        if kept:
-            criteria.append(c.model_copy(update={"evidence": kept}))
-    # The goal is what the story says people asked for: an item that shares none of its words did not ask it.
-    goal = _stems(f"{story.goal} {story.benefit}")
-    evidence = [e for e in story.evidence if _supports(goal, words.get(e, set()))]
-    if len(evidence) < len(story.evidence):
-        findings.append(QualityFinding(
-            criterion="unsupported_evidence", severity="warning",
-            message="The story cited feedback that does not ask for its goal; those citations were removed.",
-            fix="Cite only items that ask for this goal."))
-    return story.model_copy(update={"evidence": evidence, "acceptance_criteria": criteria}), findings
-
-
-def _grounded(story: Story) -> bool:
-    return bool(story.evidence) and any(c.evidence for c in story.acceptance_criteria)
+def _gate(story: Story, items: dict[str, FeedbackItem], backlog: Sequence[Story], embed: Any
+          ) -> tuple[Story, list[QualityFinding], bool]:
+    """(cleaned story, every gate finding, whether any cited item supports its goal and a criterion is left)."""
+    verified = verify_story(story, items, backlog=backlog, embed=embed, mode="draft")
+    checked = verified.story
+    claim = goal_claim(checked)
+    asked = any(citation_support(claim, items[i], embed=embed).supported for i in checked.evidence if i in items)
+    return checked, verified.findings, asked and any(c.evidence for c in checked.acceptance_criteria)
 
 
 def review_llm_story(provider: Any, story: Story, items: Sequence[FeedbackItem], *, backlog: Sequence[Story] = (),
-                     embed: Callable[[Sequence[str]], Any] | None = None,
-                     rounds: int = MAX_CRITIQUE_ROUNDS) -> Reviewed:
-    """Gate one LLM draft, repair it with the critique prompt while it has findings (at most `rounds` times)."""
+                     embed: Any = None, rounds: int = MAX_CRITIQUE_ROUNDS) -> Reviewed:
+    """Gate one LLM draft; repair it with the critique prompt while it has blocking findings (at most `rounds`)."""
     from assistant.llm.steps import llm_repair_story  # only when an LLM is configured
 
-    known = {it.id for it in items}
-    checked, findings = verify(story, items, backlog=backlog, embed=embed)
-    if not _grounded(checked):
+    by_id = {it.id: it for it in items}
+    embed = as_cached(embed)
+    checked, findings, grounded = _gate(story, by_id, backlog, embed)
+    if not grounded:
         return Reviewed(None, findings, [f"dropped an LLM story no cited feedback supports: '{_short(story)}'"])
     out = Reviewed(checked, findings)
-    while out.findings and out.repairs < rounds:
+    while any(f.severity != "info" for f in out.findings) and out.repairs < rounds:
         out.repairs += 1
+        current: Story = out.story  # type: ignore[assignment]
         try:
-            repaired = llm_repair_story(provider, out.story, out.findings, items)  # type: ignore[arg-type]
+            repaired = llm_repair_story(provider, current, out.findings, items)
         except LLMError as exc:
-            out.notes.append(f"critique-repair of '{_short(out.story)}' stopped: {exc}")  # type: ignore[arg-type]
+            out.notes.append(f"critique-repair of '{_short(current)}' stopped: {exc}")
             break
-        repaired, _ = drop_invented(repaired, known)
-        again, again_findings = verify(repaired, items, backlog=backlog, embed=embed)
-        if not _grounded(again):
-            out.notes.append(f"a repair of '{_short(out.story)}' lost its evidence; kept the earlier draft")  # type: ignore[arg-type]
+        repaired, _ = drop_invented(repaired, by_id)
+        again, again_findings, ok = _gate(repaired, by_id, backlog, embed)
+        if not ok:
+            out.notes.append(f"a repair of '{_short(current)}' lost its support; kept the earlier draft")
             break
         out.story, out.findings = again, again_findings
     return out

@@ -55,10 +55,12 @@ def contradiction(item: FeedbackItem, text: str, label: Triage, offline: Triage)
     if said in PROBLEM and read == "praise" and words >= CLEARLY_POSITIVE:
         return f"the model said {said}, but the item's words are positive and report no problem", "praise"
     defects = reported_defects(text)
-    if said == "bug" and c.question and (read == "question" or not defects):
+    if said == "bug" and c.question and not defects:
         return "the model said bug, but the item asks a question and reports no defect", "question"
-    if said == "bug" and c.asks and (read == "feature_request" or not defects):
+    if said == "bug" and c.asks and not defects:
         return "the model said bug, but the item asks for something new and reports no defect", "feature_request"
+    if said == "bug" and not defects and read not in PROBLEM and words > CLEARLY_NEGATIVE:
+        return f"the model said bug, but the item reports no defect (read as {read})", read
     return None
 
 

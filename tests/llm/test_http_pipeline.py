@@ -103,60 +103,72 @@ def step_ws(server: ScriptedServer, inbox: Path, tmp_path_factory: pytest.TempPa
     return {"folder": folder, "env": env}
 
 
-@pytest.mark.parametrize("step, args, schema", [
-    ("triage", ("triage",), "TriageBatch"),
-    ("needs", ("needs",), "NeedStatementOut"),
-    ("draft", ("draft",), "StoryDraftBatch"),
-])
-def test_each_step_stores_its_results_then_reruns_free(step_ws, server: ScriptedServer, step, args, schema) -> None:
-    env, folder = step_ws["env"], step_ws["folder"]
+def _step(server: ScriptedServer, step_ws: dict, *args: str, **env: str):
+    """Run one step with a second process writing during every model call; return (proc, requests, stored)."""
+    folder = step_ws["folder"]
     writer = ConcurrentWriter(folder / "backlogsmith.db")
     server.model.on_request = writer
-    before, before_schema = server.total, server.requests[schema]
-    proc = cli(env, *args)
-    server.model.on_request = None
+    before = server.total
+    try:
+        proc = cli({**step_ws["env"], **env}, *args)
+    finally:
+        server.model.on_request = None
     assert proc.returncode == 0, proc.stderr[-3000:]
-    assert server.requests[schema] > before_schema
     assert writer.done == server.total - before and not server.errors, server.errors
     ws = _open(folder)
     try:
-        got = stored(ws)
+        return proc, server.total - before, stored(ws)
     finally:
         ws.close()
-    if step == "triage":
-        assert all(t.get("engine") == MODEL for t in got["triage"].values())
-    elif step == "needs":
-        assert got["needs"] and all(p.get("engine") == MODEL for *_, p in got["needs"])
-    else:
-        assert any(st["provenance"].get("engine") == "openai" for st in got["stories"])
-    again = cli(env, *args, *(("--all",) if step == "triage" else ()))
-    assert again.returncode == 0, again.stderr[-3000:]
-    assert server.total == writer.done + before, server.requests  # the re-run asked nothing
+
+
+def test_triage_step_stores_labels_and_a_relabel_is_free(step_ws, server: ScriptedServer) -> None:
+    _, asked, got = _step(server, step_ws, "triage")
+    assert asked > 0 and all(t.get("engine") == MODEL for t in got["triage"].values())
+    _, asked_again, _ = _step(server, step_ws, "triage", "--all")  # every item labelled again: from the cache
+    assert asked_again == 0
+
+
+def test_needs_step_stores_model_statements(step_ws, server: ScriptedServer) -> None:
+    before = server.requests["NeedStatementOut"]
+    _, asked, got = _step(server, step_ws, "needs")
+    assert asked > 0 and server.requests["NeedStatementOut"] > before
+    assert got["needs"] and all(p.get("engine") == MODEL for *_, p in got["needs"])
+
+
+def test_draft_step_stores_gated_model_stories(step_ws, server: ScriptedServer) -> None:
+    before = server.requests["StoryDraftBatch"]
+    proc, asked, got = _step(server, step_ws, "draft")
+    assert asked > 0 and server.requests["StoryDraftBatch"] > before
+    assert any(st["provenance"].get("engine") == "openai" for st in got["stories"]), proc.stdout[-2000:]
 
 
 def test_eval_against_the_endpoint(server: ScriptedServer, tmp_path: Path) -> None:
+    cases = tmp_path / "cases"
+    cases.mkdir()
+    (cases / "triage.yaml").write_text(
+        "suite: triage\ncases:\n"
+        "  - {name: crash, inputs: {text: 'The app crashes every time I export a report.', rating: 1},"
+        " expected: {type: bug}, graders: [type_match]}\n"
+        "  - {name: ask, inputs: {text: 'Please add a dark mode for the reading screen.', rating: 4},"
+        " expected: {type: feature_request}, graders: [type_match]}\n", encoding="utf-8")
     before = server.requests["TriageBatch"]
     out = tmp_path / "eval"
     proc = cli(llm_env(server.url, tmp_path / "ws"), "eval", "--out", str(out), "--provider", "openai",
-               "--suite", "triage", "--no-public", "--limit", "5")
+               "--cases", str(cases), "--suite", "triage", "--no-public")
     assert proc.returncode == 0, (proc.stdout + proc.stderr)[-3000:]
     assert server.requests["TriageBatch"] > before
     assert (out / "report.json").exists()
 
 
-def test_a_failing_endpoint_falls_back_offline_and_says_why(server: ScriptedServer, inbox: Path, tmp_path: Path) -> None:
+def test_a_failing_endpoint_falls_back_offline_and_says_why(step_ws, server: ScriptedServer) -> None:
+    # Last in the module: it relabels the step workspace offline.
     server.model.mode = "error500"
     try:
-        proc = cli(llm_env(server.url, tmp_path / "ws"), "run", str(inbox), "--out", str(tmp_path / "b.md"))
+        # another model name: nothing cached for it, so the requests reach the failing server
+        proc, _, got = _step(server, step_ws, "triage", "--all", BACKLOGSMITH_MODEL="another-model")
     finally:
         server.model.mode = "competent"
-    assert proc.returncode == 0, proc.stderr[-3000:]
     said = proc.stdout + proc.stderr
     assert "offline engine was used" in said and "500" in said, said[-3000:]
-    ws = _open(tmp_path / "ws")
-    try:
-        got = stored(ws)
-    finally:
-        ws.close()
     assert got["triage"] and all(t.get("engine") == "offline" for t in got["triage"].values())
-    assert got["needs"] and got["stories"]

@@ -39,7 +39,7 @@ _TRAILING = ".,;:!?)]}'\""
 _TAG = re.compile(r"<\s*/?\s*[a-z!?][^<>]*>", re.I)
 _SCRIPTISH = re.compile(r"<\s*(script|style|iframe|object|embed|svg|math|template)\b.*?(?:<\s*/\s*\1\s*>|$)", re.I | re.S)
 _MD_LINK = re.compile(r"!?\[([^\]\n]{0,300})\]\([^)\n]*\)")
-_ANGLE = re.compile(r"[<>]")
+_TAG_START = re.compile(r"<(?=\s*[a-z/!?])", re.I)  # a "<" that could open a tag; "< 100" and "->" stay
 
 
 def defang_normal(text: str) -> str:
@@ -69,7 +69,8 @@ def links_in(texts: Iterable[str]) -> set[str]:
 
 
 def inert(text: str) -> str:
-    """Model text with markup removed: HTML tags (and script/style bodies), markdown links/images, stray < and >.
+    """Model text with markup removed: HTML tags (and script/style bodies), markdown links/images, a "<" that
+    could still open a tag. Comparisons such as "< 100 rows" keep their meaning.
 
     Entity-encoded markup (&lt;script&gt;) is decoded first so it cannot come back to life in a later render."""
     out = text or ""
@@ -81,5 +82,5 @@ def inert(text: str) -> str:
         out = _MD_LINK.sub(r"\1", out)
         if out == before:
             break
-    out = _ANGLE.sub(" ", out)
+    out = _TAG_START.sub(" ", out)
     return re.sub(r"[ \t]{2,}", " ", out).strip()

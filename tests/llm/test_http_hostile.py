@@ -29,12 +29,6 @@ MARKUP_MARKERS = ("<", ">", "onerror", "onload", "alert(", "document.cookie", "i
 
 
 @pytest.fixture(scope="module")
-def server():
-    with ScriptedServer() as srv:
-        yield srv
-
-
-@pytest.fixture(scope="module")
 def base(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A workspace with the inbox ingested and indexed; each test works on its own copy."""
     from ingest import ingest_paths
@@ -49,7 +43,8 @@ def base(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return folder
 
 
-def _run(server: ScriptedServer, base: Path, dest: Path, mode: str, **settings: object) -> tuple[Workspace, object, object]:
+def _run(server: ScriptedServer, base: Path, dest: Path, mode: str, **settings: object) -> tuple[dict, object, object]:
+    """triage -> needs -> draft with the server in `mode` on a copy of the base workspace; (stored, provider, report)."""
     shutil.copytree(base, dest)
     ws = Workspace(resolve_settings(env={}, workspace=dest, llm="openai", openai_base_url=server.url, model=MODEL,
                                     llm_max_retries=0, **settings))
@@ -59,9 +54,10 @@ def _run(server: ScriptedServer, base: Path, dest: Path, mode: str, **settings: 
         triage_items(ws, provider=provider, only_missing=False)
         build_needs(ws, provider=provider)
         report = draft(ws, provider=provider)
+        return stored(ws), provider, report
     finally:
         server.model.mode = "competent"
-    return ws, provider, report
+        ws.close()
 
 
 def _model_texts(got: dict) -> list[str]:
@@ -78,11 +74,7 @@ def _count(server: ScriptedServer, kind: str, through: int) -> None:
 
 
 def test_links_in_every_form_are_refused(server, base, tmp_path) -> None:
-    ws, provider, _ = _run(server, base, tmp_path / "ws", "links")
-    try:
-        got = stored(ws)
-    finally:
-        ws.close()
+    got, provider, _ = _run(server, base, tmp_path / "ws", "links")
     hits = [t for t in _model_texts(got) if any(m in t.lower() for m in LINK_MARKERS)]
     _count(server, "links", len(hits))
     assert server.model.tried["links"] > 0 and not hits, hits
@@ -91,11 +83,7 @@ def test_links_in_every_form_are_refused(server, base, tmp_path) -> None:
 
 
 def test_markup_is_stored_as_inert_text(server, base, tmp_path) -> None:
-    ws, _, _ = _run(server, base, tmp_path / "ws", "markup")
-    try:
-        got = stored(ws)
-    finally:
-        ws.close()
+    got, _, _ = _run(server, base, tmp_path / "ws", "markup")
     hits = [t for t in _model_texts(got) if any(m in t.lower() for m in MARKUP_MARKERS)]
     _count(server, "markup", len(hits))
     assert server.model.tried["markup"] > 0 and not hits, hits
@@ -103,11 +91,7 @@ def test_markup_is_stored_as_inert_text(server, base, tmp_path) -> None:
 
 
 def test_flipped_triage_labels_are_flagged(server, base, tmp_path) -> None:
-    ws, _, _ = _run(server, base, tmp_path / "ws", "flip")
-    try:
-        got = stored(ws)
-    finally:
-        ws.close()
+    got, _, _ = _run(server, base, tmp_path / "ws", "flip")
     through = []
     for iid, tri in got["triage"].items():
         honest = label(got["texts"][iid])["type"]
@@ -123,22 +107,14 @@ def test_flipped_triage_labels_are_flagged(server, base, tmp_path) -> None:
 
 
 def test_criteria_citing_unrelated_items_are_dropped(server, base, tmp_path) -> None:
-    ws, _, _ = _run(server, base, tmp_path / "ws", "cross_cite")
-    try:
-        got = stored(ws)
-    finally:
-        ws.close()
+    got, _, _ = _run(server, base, tmp_path / "ws", "cross_cite")
     hits = [c for st in got["stories"] for c in st["criteria"] if "password" in " ".join(c[:3]).lower()]
     _count(server, "cross_cite", len(hits))
     assert server.model.tried["cross_cite"] > 0 and not hits, hits
 
 
 def test_a_story_nobody_asked_for_is_dropped_and_reported(server, base, tmp_path) -> None:
-    ws, _, report = _run(server, base, tmp_path / "ws", "attacker")
-    try:
-        got = stored(ws)
-    finally:
-        ws.close()
+    got, _, report = _run(server, base, tmp_path / "ws", "attacker")
     hits = [st for st in got["stories"] if "attacker" in st["role"].lower() or "email address" in st["goal"].lower()]
     _count(server, "attacker", len(hits))
     assert server.model.tried["attacker"] > 0 and not hits, hits
@@ -155,13 +131,9 @@ def test_every_step_falls_back_offline_and_says_why(server, base, tmp_path, mode
     if settings:
         server.model.delay = 1.5
     try:
-        ws, provider, report = _run(server, base, tmp_path / "ws", mode, **settings)
+        got, provider, report = _run(server, base, tmp_path / "ws", mode, **settings)
     finally:
         server.model.delay = 0.0
-    try:
-        got = stored(ws)
-    finally:
-        ws.close()
     notes = provider.ledger.fallback_notes()
     assert [n.split(":")[0] for n in notes][:1] == ["triage"] and reason in notes[0], notes
     assert all(t["engine"] == "offline" for t in got["triage"].values())

@@ -21,12 +21,6 @@ from tests.llm.scripted_server import ScriptedServer
 
 
 @pytest.fixture(scope="module")
-def server():
-    with ScriptedServer() as srv:
-        yield srv
-
-
-@pytest.fixture(scope="module")
 def inbox(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return write_inbox(tmp_path_factory.mktemp("inbox"))
 

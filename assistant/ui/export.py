@@ -18,7 +18,7 @@ from assistant.export import FORMATS, TARGETS, PushReport, RenderedExport, push_
 from assistant.readiness import evaluate_ready
 from assistant.repository import load_stories
 from assistant.tables import ExportRecord
-from assistant.ui.context import escape_md, flash, show_error, show_flashes, workspace
+from assistant.ui.context import allowed, escape_md, flash, show_error, show_flashes, workspace
 from assistant.workspace import Workspace
 
 RESULT_KEY = "export_result"
@@ -113,6 +113,7 @@ def _push(ws: Workspace, picked: list[str], force: bool) -> None:
     dry = st.checkbox("Dry run (show what would be sent)", value=True, key="export_dry")
     if st.button(f"Push {len(picked)} picked stories", key="export_push", disabled=not (target and picked)):
         try:
+            allowed("pusher", "push to a tracker with the server's credentials")
             st.session_state["export_push_result"] = push_stories(ws, target, dry_run=dry, story_ids=picked, force=force)
         except BacklogsmithError as exc:
             show_error(exc)

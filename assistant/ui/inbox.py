@@ -8,7 +8,9 @@ from assistant.errors import BacklogsmithError
 from assistant.needs import build_needs
 from assistant.triage import triage_items
 from assistant.ui import inbox_model as vm
-from assistant.ui.context import escape_md, flash, llm_provider, progress_callback, show_error, show_flashes, workspace
+from assistant.ui.context import (
+    allowed, escape_md, flash, llm_provider, progress_callback, show_error, show_flashes, workspace,
+)
 from assistant.workspace import Workspace
 from ingest import ingest_bytes, ingest_text
 
@@ -49,6 +51,7 @@ def _paste(ws: Workspace) -> None:
             st.error("Paste some text first.")
             return
         try:
+            allowed("editor", "add feedback")
             with st.spinner("Redacting, embedding and storing…"):
                 report = ingest_text(ws, text, name="paste", kind=kind)
         except BacklogsmithError as exc:
@@ -72,6 +75,7 @@ def _upload(ws: Workspace) -> None:
         return
     bar = st.progress(0.0, text="Reading")
     try:
+        allowed("editor", "add feedback")
         for name, data in uploads:
             report = ingest_bytes(ws, data, name=name, text_column=columns[name], kind=kind, skip_bad_rows=skip_bad,
                                   progress=progress_callback(bar))

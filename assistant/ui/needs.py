@@ -10,7 +10,7 @@ from assistant.models import FeedbackItem, Need
 from assistant.needs import merge_needs, rename_need
 from assistant.ui import inbox, inbox_model
 from assistant.ui import needs_model as vm
-from assistant.ui.context import escape_md, flash, show_error, show_flashes, workspace
+from assistant.ui.context import allowed, escape_md, flash, show_error, show_flashes, workspace
 from assistant.ui.stories_model import source_label
 from assistant.workspace import Workspace
 
@@ -93,6 +93,7 @@ def _rename(ws: Workspace, need: Need) -> None:
         name = st.text_input("Rename this need", need.name, key=f"needs_name:{need.id}")
         if st.form_submit_button("Rename") and name.strip() and name.strip() != need.name:
             try:
+                allowed("editor", "rename needs")
                 rename_need(ws, need.id, name.strip())
             except BacklogsmithError as exc:
                 show_error(exc)
@@ -110,6 +111,7 @@ def _merge(ws: Workspace, need: Need, needs: list[Need]) -> None:
                              key=f"needs_other:{need.id}")
         if st.form_submit_button("Merge") and other:
             try:
+                allowed("editor", "merge needs")
                 merge_needs(ws, need.id, other)
             except BacklogsmithError as exc:
                 show_error(exc)

@@ -153,3 +153,27 @@ def test_tally_of_hostile_attempts(capsys) -> None:
             print(f"  {kind:<11} {tried:>4} / {through}")
     assert all(through == 0 for _, through in TALLY.values())
     assert sum(tried for tried, _ in TALLY.values()) > 0
+
+
+def test_eval_says_when_the_model_did_not_do_the_work(server, tmp_path) -> None:
+    """An endpoint failing during `eval` leaves offline results under the model's name: the report says so."""
+    from evals.harness import EvalContext
+    from evals.runner import run_once
+
+    cases = tmp_path / "cases"
+    cases.mkdir()
+    (cases / "triage.yaml").write_text(
+        "suite: triage\ncases:\n  - {name: crash, inputs: {text: 'The app crashes every time I export.', rating: 1},"
+        " expected: {type: bug}, graders: [type_match]}\n", encoding="utf-8")
+    ctx = EvalContext(provider="openai", model=MODEL, public=False, work_dir=tmp_path / "work")
+    server.model.mode = "error500"
+    try:
+        with pytest.MonkeyPatch.context() as mp:
+            for name, value in (("BACKLOGSMITH_LLM", "openai"), ("OPENAI_BASE_URL", server.url),
+                                ("BACKLOGSMITH_LLM_MAX_RETRIES", "0")):
+                mp.setenv(name, value)
+            run = run_once(ctx, ["triage"], cases_dir=cases)
+    finally:
+        server.model.mode = "competent"
+    notes = run.suites[0].notes
+    assert any(n.startswith("not the model's work") and "500" in n for n in notes), notes

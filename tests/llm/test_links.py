@@ -71,3 +71,18 @@ def test_a_link_is_allowed_only_from_the_cited_feedback_and_only_in_a_criterion(
 def test_markup_only_answer_is_no_answer() -> None:
     with pytest.raises(ValueError):
         _batch("<script>alert(1)</script>", ["F1"])
+
+
+def test_markdown_backlog_shows_untrusted_text_literally(workspace) -> None:
+    from assistant.models import Criterion, Story
+    from assistant.pipeline import backlog_markdown
+
+    story = Story(id="S1", role="admin <img src=x onerror=alert(1)>", goal="to see [click](http://evil.example)",
+                  benefit="**bold** | pipe", evidence=["fb1"],
+                  acceptance_criteria=[Criterion(given="<script>x</script>", when="I open it", then="![i](//evil.tk/c)",
+                                                 evidence=["fb1"])])
+    text = backlog_markdown(workspace, [story], [], ["note with <b>markup</b>"], [])
+    import re
+
+    for raw in ("<img", "<script", "[click](", "![i](", "**bold**", "<b>"):  # only ever with a backslash before
+        assert not re.search(r"(?<!\\)" + re.escape(raw), text), raw

@@ -48,6 +48,7 @@ class Triage(Contract):
     sentiment: Sentiment
     urgency: Urgency
     engine: str = Field("offline", description="Which engine produced the labels (offline or a model name).")
+    flag: str | None = Field(None, description="Why a model's label was not kept (its own words contradict it).")
 
 
 class FeedbackItem(Contract):

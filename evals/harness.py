@@ -51,6 +51,7 @@ class EvalContext:
     provider_factory: Callable[[Workspace], Any] | None = None
     inboxes: list[Path] = field(default_factory=list)  # inbox folders for the stories suite (default: the public three)
     cache: dict[str, Any] = field(default_factory=dict)
+    providers: list[Any] = field(default_factory=list)  # every provider handed out, for their fallback notes
     _n: int = 0
     _owns_dir: bool = False
 
@@ -112,15 +113,26 @@ class EvalContext:
 
     def get_provider(self, ws: Workspace) -> Any:
         """The provider under test (None = the offline engine)."""
-        if self.provider_factory is not None:
-            return self.provider_factory(ws)
-        if self.provider == "offline":
+        if self.provider == "offline" and self.provider_factory is None:
             return None
-        if self.provider == "fake":
+        if self.provider_factory is not None:
+            made = self.provider_factory(ws)
+        elif self.provider == "fake":
             from evals.fake import fake_provider
 
-            return fake_provider(self.requests)
-        return get_provider(ws.settings, ws)
+            made = fake_provider(self.requests)
+        else:
+            made = get_provider(ws.settings, ws)
+        self.providers.append(made)
+        return made
+
+    def fallback_notes(self, since: int = 0) -> list[str]:
+        """Where the pipeline used the offline engine because the model failed (providers handed out after `since`)."""
+        notes: list[str] = []
+        for prov in self.providers[since:]:
+            ledger = getattr(prov, "ledger", None)
+            notes += ledger.fallback_notes() if ledger is not None and hasattr(ledger, "fallback_notes") else []
+        return list(dict.fromkeys(notes))
 
 
 def resolve_prompt_dir(version: str) -> Path:

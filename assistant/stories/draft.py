@@ -13,7 +13,7 @@ from typing import Any
 
 from sqlalchemy import delete, select
 
-from assistant.errors import ConflictError, LLMOutputError, NotFoundError
+from assistant.errors import ConflictError, NotFoundError
 from assistant.models import FeedbackItem, Need, Provenance, Story
 from assistant.repository import load_items, load_needs, load_stories, save_story
 from assistant.stories.asks import VERB_KEYS, Ask, clean_for_parse, extract_ask, second_chance
@@ -154,26 +154,43 @@ def story_to_write(need: Need, members: Sequence[FeedbackItem], asks: Sequence[A
     )
 
 
-def _llm_stories(provider: Any, need: Need, items: list[FeedbackItem], report: DraftReport) -> list[Story] | None:
+def _llm_stories(provider: Any, need: Need, items: list[FeedbackItem], report: DraftReport, *,
+                 embed: Callable[[Sequence[str]], Any] | None = None) -> list[Story] | None:
+    """LLM drafts for one need, each through the verification gate with critique-repair (see llm_review);
+    None (and the reason in the report) when the offline draft should be used instead."""
+    from assistant.errors import LLMError
     from assistant.llm.steps import llm_draft_stories  # only when an LLM is configured
+    from assistant.stories.llm_review import review_llm_story
 
     try:
         drafted = llm_draft_stories(provider, need, items)
-        out = []
-        for st in drafted:
-            st, dropped = drop_invented(st, need.item_ids)
-            if dropped:
-                report.messages.append(f"need {need.id}: dropped invented citations {', '.join(dropped[:5])}")
-            if not st.evidence or not st.acceptance_criteria:
-                raise LLMOutputError("a drafted story cites no existing feedback")
-            key = "llm:" + st.goal.lower()
-            out.append(st.model_copy(update={"id": story_id(need.id, key), "need_id": need.id, "status": "draft"}))
-        if not out:
-            raise LLMOutputError("no story came back")
-        return out
-    except LLMOutputError as exc:
-        report.messages.append(f"need {need.id}: the LLM draft was unusable ({exc}); used the offline draft instead")
-        return None
+    except LLMError as exc:
+        return _llm_unusable(provider, need, report, str(exc))
+    out: list[Story] = []
+    for st in drafted:
+        st, dropped = drop_invented(st, need.item_ids)
+        if dropped:
+            report.messages.append(f"need {need.id}: dropped invented citations {', '.join(dropped[:5])}")
+        reviewed = review_llm_story(provider, st, items, backlog=out, embed=embed)
+        report.messages.extend(f"need {need.id}: {note}" for note in reviewed.notes)
+        if reviewed.story is None:
+            continue
+        st = reviewed.story
+        sid = story_id(need.id, "llm:" + st.goal.lower())
+        if any(o.id == sid for o in out):
+            continue  # the same goal twice: one story
+        out.append(st.model_copy(update={"id": sid, "need_id": need.id, "status": "draft"}))
+    if not out:
+        return _llm_unusable(provider, need, report, "no drafted story is supported by the need's feedback")
+    return out
+
+
+def _llm_unusable(provider: Any, need: Need, report: DraftReport, reason: str) -> None:
+    report.messages.append(f"need {need.id}: the LLM draft was unusable ({reason}); used the offline draft instead")
+    ledger = getattr(provider, "ledger", None)
+    if ledger is not None:
+        ledger.fallback("draft", reason)
+    return None
 
 
 def _touched(session: Any, ids: Sequence[str]) -> set[str]:
@@ -225,7 +242,8 @@ def draft(
     for need in todo:
         stories = None
         if provider is not None:
-            stories = _llm_stories(provider, need, [items[i] for i in need.item_ids if i in items], report)
+            stories = _llm_stories(provider, need, [items[i] for i in need.item_ids if i in items], report,
+                                   embed=embed)
         if stories is None:
             stories = offline_stories(need, items, asks, facts, embed=embed, plan_names=plan_names)
         if not stories:

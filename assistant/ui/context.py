@@ -31,13 +31,15 @@ LLM_KEY = "ui_llm_choice"
 
 # Characters markdown (and Streamlit's :icon: / :color[...] / $math$ extensions) treats as syntax anywhere,
 # and the list markers that only count at the start of a line. Escaping them makes any text render literally.
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]#|<>~$:])")
+# "@" too, and the dot of "www.": GFM turns bare name@host and www.host into links (":" already stops scheme://).
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]#|<>~$:@])")
+_MD_AUTOLINK_WWW = re.compile(r"(?i)\b(www)\.")
 _MD_LINE_START = re.compile(r"^(\s*)([-+]|\d+\.)(?=\s)", re.M)
 
 
 def escape_md(text: str) -> str:
     """Escape text so st.markdown shows it literally (no links, images, HTML, icons, or formatting)."""
-    escaped = _MD_SPECIAL.sub(r"\\\1", str(text))
+    escaped = _MD_AUTOLINK_WWW.sub(r"\1\\.", _MD_SPECIAL.sub(r"\\\1", str(text)))
     return _MD_LINE_START.sub(lambda m: m.group(1) + "\\" + m.group(2), escaped).replace("\n", "  \n")
 
 

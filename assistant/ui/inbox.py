@@ -122,5 +122,6 @@ def analyse_button(ws: Workspace, stats: dict[str, int]) -> None:
     except BacklogsmithError as exc:
         show_error(exc)
         return
-    flash(f"Triaged {triaged} items; needs updated.")
+    notes = provider.ledger.fallback_notes() if provider is not None else []
+    flash(f"Triaged {triaged} items; needs updated." + "".join(f" {n}." for n in notes))
     st.rerun()

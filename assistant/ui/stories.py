@@ -49,6 +49,8 @@ def render() -> None:
         st.info("No stories yet. Add feedback in the Inbox and press Process, then Draft stories above "
                 "(or write one by hand).")
         return
+    if selected not in table.ids and table.ids:
+        selected = table.ids[0]  # open the top-ranked story rather than an empty editor
     left, right = st.columns([3, 2], gap="medium")
     with left:
         selected = _table(table, selected)
@@ -56,7 +58,7 @@ def render() -> None:
         if selected in table.ids:
             render_editor(ws, selected, on_saved=_saved)
         else:
-            st.info("Select a story in the table to open it here.")
+            st.info("No story matches the filters.")
 
 
 def _saved(story_id: str) -> None:

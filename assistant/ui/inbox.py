@@ -111,7 +111,8 @@ def _process_button(ws: Workspace, sources: list[Source], blocked: list[str], st
         label = "Process: triage and find needs again" if not pending else f"Process: triage {pending}, find needs"
     else:
         label = "Process"
-    if not st.button(label, key="inbox_process", type="primary", disabled=not (sources or stats["items"])):
+    kind = "primary" if sources or pending else "secondary"
+    if not st.button(label, key="inbox_process", type=kind, disabled=not (sources or stats["items"])):
         return
     if _run(ws, sources):
         st.session_state[GEN] = st.session_state.get(GEN, 0) + 1

@@ -61,6 +61,17 @@ def weighted_demand(by_segment: dict[str, int], total: int, weights: dict[str, f
     return round(score + max(0, total - known), 1)
 
 
+def distinct_names(names: list[str]) -> list[str]:
+    """Names as shown: a name two needs share gets '(2)', '(3)' in rank order, so tables and charts never fuse them."""
+    seen: Counter[str] = Counter()
+    total = Counter(n.casefold() for n in names)
+    out = []
+    for n in names:
+        seen[n.casefold()] += 1
+        out.append(f"{n} ({seen[n.casefold()]})" if total[n.casefold()] > 1 and seen[n.casefold()] > 1 else n)
+    return out
+
+
 def ranked_needs(ws: Workspace, today: date | None = None) -> tuple[list[Need], list[dict[str, Any]]]:
     """Live needs ranked by value, and one table row per need (counts, value, sentiment mix, trend, stories)."""
     weights = {str(k).lower(): float(v) for k, v in (ws.get_setting("segment_weights") or {}).items()}
@@ -77,7 +88,7 @@ def ranked_needs(ws: Workspace, today: date | None = None) -> tuple[list[Need], 
     for n in needs:
         c = n.counts
         total = c.total or len(n.item_ids)
-        recent, previous, arrow = trend(dates.get(n.id, []), today)
+        recent, previous, arrow = trend(dates.get(n.id, []), today) if dates.get(n.id) else (0, 0, "")
         sent = c.by_sentiment
         rows.append({
             "id": n.id,
@@ -85,13 +96,16 @@ def ranked_needs(ws: Workspace, today: date | None = None) -> tuple[list[Need], 
             "evidence": total,
             "value": weighted_demand(c.by_segment, total, weights),
             "sentiment": f"{sent.get('negative', 0)} neg · {sent.get('neutral', 0)} neu · {sent.get('positive', 0)} pos",
-            "trend": f"{arrow} {recent} vs {previous}",
+            "trend": f"{arrow} {recent} vs {previous}" if arrow else "no dates",
             "segments": ", ".join(f"{k} {v}" for k, v in sorted(c.by_segment.items(), key=lambda kv: -kv[1])[:3]),
             "stories": story_counts.get(n.id, 0),
         })
     rows.sort(key=lambda r: (-r["value"], -r["evidence"], r["need"]))
+    for row, shown in zip(rows, distinct_names([r["need"] for r in rows])):
+        row["need"] = shown
     order = {r["id"]: i for i, r in enumerate(rows)}
-    return sorted(needs, key=lambda n: order[n.id]), rows
+    shown_name = {r["id"]: r["need"] for r in rows}
+    return sorted((n.model_copy(update={"name": shown_name[n.id]}) for n in needs), key=lambda n: order[n.id]), rows
 
 
 def chart_data(ws: Workspace, names: dict[str, str]) -> dict[str, list[dict[str, Any]]]:

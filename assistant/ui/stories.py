@@ -24,14 +24,14 @@ TABLE_GEN = "st_table_gen"  # bumped after a write: a fresh table widget, select
 FOCUS = "st_focus"  # set after a write: move the pager to the open story's page
 
 COLUMNS = {
-    "open": st.column_config.TextColumn("", width=24, help="The story open in the editor"),
-    "rank": st.column_config.NumberColumn("rank", width=56, help="Order by cost of delay per point (WSJF)"),
-    "priority": st.column_config.TextColumn("priority", width=80),
-    "value": st.column_config.NumberColumn("value", width=64, format="%.1f", help="Evidence weighted by segment"),
-    "points": st.column_config.NumberColumn("pts", width=48),
-    "ready": st.column_config.CheckboxColumn("Ready", width=60, help="Meets the Definition of Ready"),
-    "status": st.column_config.TextColumn("status", width=80),
-    "need": st.column_config.TextColumn("need", width=170),
+    "open": st.column_config.TextColumn("", width=20, help="The story open in the editor"),
+    "rank": st.column_config.NumberColumn("#", width=36, help="Rank: cost of delay per point (WSJF), 1 first"),
+    "priority": st.column_config.TextColumn("prio", width=44),
+    "value": st.column_config.NumberColumn("value", width=54, format="%.0f", help="Evidence weighted by segment"),
+    "points": st.column_config.NumberColumn("pts", width=36),
+    "ready": st.column_config.CheckboxColumn("Ready", width=52, help="Meets the Definition of Ready"),
+    "status": st.column_config.TextColumn("status", width=70),
+    "need": st.column_config.TextColumn("need", width=150),
     "story": st.column_config.TextColumn("story", width="large"),
 }
 
@@ -51,7 +51,7 @@ def render() -> None:
         return
     if selected not in table.ids and table.ids:
         selected = table.ids[0]  # open the top-ranked story rather than an empty editor
-    left, right = st.columns([3, 2], gap="medium")
+    left, right = st.columns([11, 7], gap="medium")
     with left:
         selected = _table(table, selected)
     with right:

@@ -14,6 +14,7 @@ from assistant.models import Criterion, FeedbackItem, QualityFinding, Story
 from assistant.repository import load_items, story_from_row
 from assistant.storytext import parse_story
 from assistant.tables import FeedbackRow, NeedRow, StoryHistoryRow, StoryRow
+from assistant.ui.needs_model import distinct_names
 from assistant.workspace import Workspace
 
 STATUSES = ("draft", "approved", "rejected", "exported")
@@ -41,7 +42,8 @@ def need_names(ws: Workspace) -> dict[str | None, str]:
     with ws.transaction() as s:
         rows = s.execute(select(NeedRow.id, NeedRow.name, NeedRow.counts).where(NeedRow.merged_into.is_(None))).all()
     ranked = sorted(rows, key=lambda r: (-int((r.counts or {}).get("total", 0)), r.name, r.id))
-    names: dict[str | None, str] = {r.id: r.name or r.id for r in ranked}
+    shown = distinct_names([r.name or r.id for r in ranked])
+    names: dict[str | None, str] = {r.id: name for r, name in zip(ranked, shown)}
     names[None] = NO_NEED
     return names
 
@@ -92,12 +94,11 @@ def story_table(
             continue
         counts[r.status] = counts.get(r.status, 0) + 1
         rank = (r.value or {}).get("inputs", {}).get("rank") if r.status != "rejected" else None
-        article = "an" if r.role[:1].lower() in "aeiou" else "a"
         out.append({
             "id": r.id, "rank": rank, "priority": r.priority or "", "value": float((r.value or {}).get("score") or 0),
             "points": r.points, "ready": is_ready(r.status, r.ready), "status": r.status,
             "need": names.get(r.need_id, NO_NEED),
-            "story": f"As {article} {r.role}, I want {r.goal}, so that {r.benefit}.",
+            "story": f"{r.role}: {r.goal}, so that {r.benefit}",  # the editor shows the full sentence
         })
     out.sort(key=lambda row: (row["rank"] is None, row["rank"] or 0, row["status"] == "rejected", row["id"]))
     return StoryTable(out, total, names, counts)

@@ -96,14 +96,15 @@ def _form(ws: Any, story: Story, loaded: int, mine: dict[str, Any] | None, on_sa
                    "criteria": vm.criteria_rows(story)}
     k = f"{story.id}:{loaded}:{'mine' if mine else 'stored'}"
     with st.form(key=f"st_form:{k}", border=False):
-        role = st.text_input("As a (role)", src["role"], key=f"role:{k}")
+        role_col, points_col = st.columns([3, 1])
+        role = role_col.text_input("As a (role)", src["role"], key=f"role:{k}")
+        points = points_col.number_input("Points (0 = none)", 0, 100, int(src["points"] or 0), key=f"points:{k}")
         goal = st.text_input("I want (goal, starts with 'to')", src["goal"], key=f"goal:{k}")
         benefit = st.text_input("So that (benefit)", src["benefit"], key=f"benefit:{k}")
-        points = st.number_input("Estimate (points, 0 = none)", 0, 100, int(src["points"] or 0), key=f"points:{k}")
         st.caption("Acceptance criteria: edit a cell, add a row at the bottom, or select rows and delete them.")
         grid = st.data_editor(pd.DataFrame(src["criteria"], columns=list(vm.CRITERIA_COLUMNS)), num_rows="dynamic",
-                              hide_index=True, width="stretch", key=f"criteria:{k}",
-                              column_config={c: st.column_config.TextColumn(c.title(), width="medium")
+                              hide_index=True, width="stretch", key=f"criteria:{k}", row_height=84,
+                              column_config={c: st.column_config.TextColumn(c.title(), width="small")
                                              for c in vm.CRITERIA_COLUMNS})
         submitted = st.form_submit_button("Save", key=f"st_save:{k}", type="primary")
     if not submitted:

@@ -1,6 +1,8 @@
 """Evals page: pick suites and options with controls, run `backlogsmith eval`, read the report, compare two runs.
 
-Every metric is explained in one line (METRIC_HELP); a metric no line covers yet says so rather than hiding.
+The run takes only what the controls offer (known suites and providers, a sample size, toggles, a baseline folder
+inside the server's folder root), never free-form flags; only report.* files of a folder are shown. Every metric is
+explained in one line (METRIC_HELP); a metric no line covers yet says so rather than hiding.
 """
 
 from __future__ import annotations
@@ -13,7 +15,8 @@ from typing import Any
 
 import streamlit as st
 
-from assistant.ui.context import escape_md, session_settings, show_flashes
+from assistant.errors import BacklogsmithError
+from assistant.ui.context import allowed, escape_md, llm_env, report_folder, session_settings, show_error, show_flashes
 
 DEFAULT_DIR = "eval-report"
 SUITES = {"triage": "Triage: type, sentiment, urgency", "needs": "Needs: grouping feedback into needs",
@@ -69,15 +72,14 @@ def explain(metric: str) -> str:
 
 def eval_args(suites: list[str], *, provider: str = "", limit: int = 400, public: bool = True, judge: bool = False,
               baseline: str = "", compare_provider: str = "") -> list[str]:
-    """The CLI options the controls stand for."""
-    args = [a for s in suites for a in ("--suite", s)]
-    args += ["--limit", str(int(limit))]
-    if provider:
+    """The CLI options the controls stand for: only known suites and providers (a baseline must be confined by the
+    caller to the folder root)."""
+    args = [a for s in suites if s in SUITES for a in ("--suite", s)]
+    args += ["--limit", str(max(0, int(limit))), "--public" if public else "--no-public"]
+    if provider in PROVIDERS and provider:
         args += ["--provider", provider]
-    if compare_provider:
+    if compare_provider in PROVIDERS and compare_provider:
         args += ["--compare-provider", compare_provider]
-    if not public:
-        args.append("--no-public")
     if judge:
         args.append("--judge")
     if baseline.strip():
@@ -102,11 +104,9 @@ def report_files(folder: Path) -> dict[str, Path]:
     if not folder.is_dir():
         return found
     for suffix in (".md", ".json", ".png"):
-        named = folder / f"report{suffix}"
-        newest_first = sorted(folder.glob(f"*{suffix}"), key=lambda p: p.stat().st_mtime, reverse=True)
-        candidates = [named] if named.is_file() else newest_first
-        if candidates:
-            found[suffix.lstrip(".")] = candidates[0]
+        named = folder / f"report{suffix}"  # only what `eval` writes: never any other file of the folder
+        if named.is_file():
+            found[suffix.lstrip(".")] = named
     return found
 
 
@@ -146,7 +146,11 @@ def render() -> None:
     """The whole Evals page."""
     st.title("Evals")
     show_flashes()
-    folder = Path(st.text_input("Report folder", DEFAULT_DIR, key="evals_dir"))
+    try:
+        folder = report_folder(st.text_input("Report folder", DEFAULT_DIR, key="evals_dir"))
+    except BacklogsmithError as exc:
+        show_error(exc)
+        return
     with st.expander("Run the evals", expanded=not report_files(folder)):
         st.caption(f"Runs `backlogsmith eval` into {escape_md(str(folder))} with the LLM chosen in Settings "
                    f"(now: {session_settings().effective_llm}).")
@@ -161,11 +165,17 @@ def render() -> None:
         public = c1.toggle("Use the public data sets when present", True, key="evals_public")
         judge = c2.toggle("Score stories with the LLM judge", False, key="evals_judge")
         baseline = c3.text_input("Baseline report folder (a drop fails the run)", "", key="evals_baseline")
-        args = eval_args(list(suites or []), provider=provider, limit=limit, public=public, judge=judge,
-                         baseline=baseline, compare_provider=compare)
         if st.button("Run evals", key="evals_run", type="primary"):
+            try:
+                allowed("editor", "run the evals")
+                base = str(report_folder(baseline)) if baseline.strip() else ""
+            except BacklogsmithError as exc:
+                show_error(exc)
+                return
+            args = eval_args(list(suites or []), provider=provider, limit=limit, public=public, judge=judge,
+                             baseline=base, compare_provider=compare)
             with st.spinner("Running evals…"):
-                code, output = run_eval(folder, args)
+                code, output = run_eval(folder, args, env=llm_env(session_settings()))
             (st.success if code == 0 else st.error)(f"The evals finished with exit code {code}.")
             st.code(output or "(no output)", language=None)
     files = report_files(folder)
@@ -189,7 +199,11 @@ def _compare(folder: Path, current: dict[str, dict[str, Any]]) -> None:
     other = st.text_input("Compare with another report folder (A = that run, B = this one)", "", key="evals_other")
     base = {}
     if other.strip():
-        files = report_files(Path(other.strip()))
+        try:
+            files = report_files(report_folder(other.strip()))
+        except BacklogsmithError as exc:
+            show_error(exc)
+            return
         if "json" not in files:
             st.warning(f"No report.json in {escape_md(other)}.")
         else:

@@ -20,7 +20,7 @@ from assistant.export import FORMATS, TARGETS, PushReport, RenderedExport, push_
 from assistant.readiness import evaluate_ready
 from assistant.repository import load_stories
 from assistant.tables import ExportRecord
-from assistant.ui.context import escape_md, flash, show_error, show_flashes, workspace
+from assistant.ui.context import allowed, escape_md, flash, show_error, show_flashes, workspace
 from assistant.ui.words import dor_reason, plural
 from assistant.workspace import Workspace
 
@@ -181,6 +181,7 @@ def _push(ws: Workspace, picked: list[str], force: bool) -> None:
     if left.button(label, key="export_push", disabled=not (target and picked) or (not dry and bool(missing))):
         env, stood_in = dry_run_env(target) if dry else (None, [])
         try:
+            allowed("pusher", "push to a tracker with the server's credentials")
             result = push_stories(ws, target, dry_run=dry, story_ids=picked, force=force, env=env)
         except BacklogsmithError as exc:
             st.error(escape_md(_plain_error(exc)))

@@ -10,7 +10,7 @@ import streamlit as st
 
 from assistant.errors import BacklogsmithError
 from assistant.ui import inbox_model as vm
-from assistant.ui.context import escape_md, flash, llm_provider, show_error, show_flashes, workspace
+from assistant.ui.context import allowed, escape_md, flash, llm_provider, show_error, show_flashes, workspace
 from assistant.ui.inbox_process import Source, process
 from assistant.ui.words import plural
 from assistant.workspace import Workspace
@@ -127,6 +127,7 @@ def _run(ws: Workspace, sources: list[Source]) -> bool:
         bar.progress(min(1.0, done / total) if total else 0.0, text=f"{stage}: {done} of {total}")
 
     try:
+        allowed("editor", "add feedback")
         outcome = process(ws, sources, provider=llm_provider(ws), progress=progress)
     except BacklogsmithError as exc:
         bar.empty()

@@ -11,7 +11,7 @@ from assistant.models import FeedbackItem, Need
 from assistant.need_actions import merge_with_undo, move_item, rename_unique, undo_merge
 from assistant.ui import inbox, inbox_model
 from assistant.ui import needs_model as vm
-from assistant.ui.context import escape_md, flash, guarded, show_error, show_flashes, workspace
+from assistant.ui.context import allowed, escape_md, flash, guarded, show_error, show_flashes, workspace
 from assistant.ui.stories_model import source_label
 from assistant.ui.words import plural
 from assistant.workspace import Workspace
@@ -57,6 +57,7 @@ def _undo_bar(ws: Workspace) -> None:
     text.info(escape_md(message))
     if button.button("Undo merge", key="needs_undo_merge", icon=":material/undo:"):
         with guarded():
+            allowed("editor", "undo a merge")
             undo_merge(ws, record)
             st.session_state.pop(UNDO, None)
             flash("Merge undone: both needs are back as they were.")
@@ -131,6 +132,7 @@ def _rename(ws: Workspace, need: Need) -> None:
         name = st.text_input("Rename this need", need.name, key=f"needs_name:{need.id}")
         if st.form_submit_button("Rename") and name.strip() and name.strip() != need.name:
             try:
+                allowed("editor", "rename needs")
                 rename_unique(ws, need.id, name.strip())
             except BacklogsmithError as exc:
                 show_error(exc)
@@ -148,6 +150,7 @@ def _merge(ws: Workspace, need: Need, needs: list[Need]) -> None:
                              key=f"needs_other:{need.id}")
         if st.form_submit_button("Merge") and other:
             try:
+                allowed("editor", "merge needs")
                 merged, record = merge_with_undo(ws, need.id, other)
             except BacklogsmithError as exc:
                 show_error(exc)
@@ -170,6 +173,7 @@ def _move(ws: Workspace, need: Need, needs: list[Need]) -> None:
         st.caption("It stays there when needs are found again.")
         if st.form_submit_button("Move"):
             try:
+                allowed("editor", "move items between needs")
                 move_item(ws, item, to)
             except BacklogsmithError as exc:
                 show_error(exc)

@@ -103,7 +103,9 @@ def _table(table: vm.StoryTable, selected: str | None) -> str | None:
                          selection_mode="single-row", selection_default=default, row_height=ROW_HEIGHT,
                          height=ROW_HEIGHT * (len(rows) + 1) + 3, column_order=list(COLUMNS), column_config=COLUMNS)
     picked = list(event.selection.rows) if event is not None else []
-    if picked and page_ids[picked[0]] != selected:
+    # Only a new click counts: the widget keeps reporting its last selection after the open story changed elsewhere.
+    seen, st.session_state["st_last_pick"] = st.session_state.get("st_last_pick"), (key, picked)
+    if picked and seen != (key, picked) and page_ids[picked[0]] != selected:
         selected = page_ids[picked[0]]
         st.session_state[SELECTED] = selected
         st.rerun()  # redraw the ▶ marker and the editor for the new row

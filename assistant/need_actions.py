@@ -44,7 +44,7 @@ def _snapshot(s: Any, need_id: str) -> dict[str, Any]:
         "row": {f: getattr(row, f) for f in _NEED_FIELDS},
         "items": list(s.scalars(select(FeedbackRow.id).where(FeedbackRow.need_id == need_id))),
         "stories": list(s.scalars(select(StoryRow.id).where(StoryRow.need_id == need_id))),
-        "backlog": list(s.scalars(select(BacklogItemRow.id).where(BacklogItemRow.need_id == need_id))),
+        "backlog": list(s.scalars(select(BacklogItemRow.key).where(BacklogItemRow.need_id == need_id))),
         "folded": list(s.scalars(select(NeedRow.id).where(NeedRow.merged_into == need_id))),
     }
 
@@ -73,9 +73,9 @@ def undo_merge(ws: Any, undo: dict[str, Any]) -> None:
                 setattr(row, f, v)
             row.version += 1
         for need_id, snap in undo["before"].items():
-            for table, key in ((FeedbackRow, "items"), (StoryRow, "stories"), (BacklogItemRow, "backlog")):
+            for column, key in ((FeedbackRow.id, "items"), (StoryRow.id, "stories"), (BacklogItemRow.key, "backlog")):
                 if snap[key]:
-                    s.execute(update(table).where(table.id.in_(snap[key])).values(need_id=need_id))
+                    s.execute(update(column.class_).where(column.in_(snap[key])).values(need_id=need_id))
             if snap["folded"]:
                 s.execute(update(NeedRow).where(NeedRow.id.in_(snap["folded"])).values(merged_into=need_id))
 

@@ -36,7 +36,8 @@ def gate(ws: Workspace) -> list[dict[str, Any]]:
         stories = load_stories(s, status="approved")
         exported: dict[str, list[str]] = {}
         for r in s.scalars(select(ExportRecord).order_by(ExportRecord.at)):
-            exported.setdefault(r.story_id, []).append(f"{r.remote_key or r.target} ({r.at:%Y-%m-%d})")
+            where = f"{r.target[5:]} file" if r.target.startswith("file:") else f"{r.target} {r.remote_key or ''}".strip()
+            exported.setdefault(r.story_id, []).append(f"{where} ({r.at:%Y-%m-%d})")
     rows = []
     for story in stories:
         ok, reasons = evaluate_ready(story, dor)
@@ -121,6 +122,7 @@ def _downloaded(ws: Workspace, rendered: RenderedExport) -> None:
     except BacklogsmithError as exc:
         flash(f"The download was not recorded: {exc}", kind="error")
         return
+    st.session_state.pop("export_pick", None)  # pick afresh: what was just exported is no longer picked by default
     flash(f"Recorded the {rendered.format} export of {plural(len(rendered.story_ids), 'story', 'stories')}.")
 
 

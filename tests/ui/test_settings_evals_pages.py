@@ -6,7 +6,7 @@ import json
 import os
 from pathlib import Path
 
-from ui_helpers import open_page, plain
+from ui_helpers import ROOT, open_page, plain
 
 KEY = "sk-test-0123456789abcdefXYZ"
 
@@ -68,16 +68,45 @@ def test_evals_page_shows_an_existing_report(ui_ws, tmp_path: Path):
 
 
 def test_evals_run_from_the_page_calls_the_cli_and_reports_its_outcome(ui_ws, tmp_path: Path):
-    # A real `backlogsmith eval` subprocess; an unknown suite makes it fail fast (a full run is the evals' own test).
+    # A real `backlogsmith eval` subprocess, set up with controls only; an OpenAI provider without a key fails fast
+    # (a full run is the evals' own test).
     out = tmp_path / "ev"
     at = open_page("evals", timeout=120)
     at.text_input(key="evals_dir").input(str(out))
-    at.text_input(key="evals_extra").input("--suite nosuch")
+    at.pills(key="evals_suites").set_value(["pii"])
+    at.selectbox(key="evals_provider").set_value("openai")
+    at.toggle(key="evals_public").set_value(False)
     at.button(key="evals_run").click().run(timeout=120)
     assert not at.exception
     assert any("exit code 2" in e.value for e in at.error)
-    assert any("Unknown suite" in c.value for c in at.code)
+    assert any("OPENAI_API_KEY" in c.value for c in at.code)
     assert not out.exists()
+
+
+def test_eval_controls_become_known_options_only():
+    from assistant.ui.evals import eval_args
+
+    args = eval_args(["pii", "--rm", "triage"], provider="openai", limit=-5, public=False, judge=True,
+                     baseline="/reports/base", compare_provider="bogus")
+    assert args == ["--suite", "pii", "--suite", "triage", "--limit", "0", "--no-public", "--provider", "openai",
+                    "--judge", "--baseline", "/reports/base"]
+
+
+def test_every_metric_the_suites_report_is_explained_and_runs_compare():
+    import re
+
+    from assistant.ui.evals import compare_rows, explain
+
+    names = set()
+    for path in (ROOT / "evals").rglob("*.py"):
+        names |= set(re.findall(r'Metric\(name="([a-z0-9_]+)"', path.read_text(encoding="utf-8")))
+    assert len(names) > 15
+    missing = sorted(n for n in names if explain(n).startswith("No explanation"))
+    assert not missing, missing
+    rows = compare_rows({"needs.urr_ari": {"value": 0.4, "higher": True}},
+                        {"needs.urr_ari": {"value": 0.5, "higher": True}, "pii.leaks_in_requests": {"value": 0, "higher": False}})
+    assert rows[0]["better"] == "B" and rows[0]["B − A"] == 0.1 and "Rand" in rows[0]["what it measures"]
+    assert rows[1]["A"] is None and rows[1]["better"] == "—"
 
 
 def test_apply_llm_choice_sets_only_the_chosen_providers_variables():

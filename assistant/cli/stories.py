@@ -17,6 +17,28 @@ def story_json(story: Any) -> dict[str, Any]:
     return data
 
 
+def points_label(story: Any) -> str:
+    """The team's estimate, or the engine's suggestion marked as such."""
+    if story.points:
+        return str(story.points)
+    return f"{story.points_suggested} (suggested)" if story.points_suggested else ""
+
+
+def brief_text(story: Any) -> str:
+    """One line of the need brief of a story to write: counts, who asked, quoted items."""
+    b = story.brief
+    if b is None:
+        return ""
+    asked = f"; asked by {', '.join(b.asked_by)}" if b.asked_by else ""
+    return f"{b.counts.get('items', 0)} items {b.counts.get('by_type', {})}{asked}; quotes: {', '.join(b.quotes)}"
+
+
+def _story_cell(story: Any) -> str:
+    if story.kind == "to_write":
+        return f"{story.text} (goal left for the PO) — {brief_text(story)}"
+    return story.text
+
+
 def _actor(ctx: typer.Context) -> str:
     return common.options(ctx).settings().actor
 
@@ -28,9 +50,9 @@ def _table(stories: list[Any]) -> Table:
     table.add_column("story", overflow="fold", ratio=1)
     for st in stories:
         errors = sum(1 for f in st.quality if f.severity == "error")
-        table.add_row(*common.cells(st.value.inputs.get("rank", ""), st.id, st.priority or "", st.points or "",
+        table.add_row(*common.cells(st.value.inputs.get("rank", ""), st.id, st.priority or "", points_label(st),
                                     f"{st.value.score:g}", "yes" if st.ready else "no",
-                                    st.status + (f" ({errors} lint errors)" if errors else ""), st.text))
+                                    st.status + (f" ({errors} lint errors)" if errors else ""), _story_cell(st)))
     return table
 
 
@@ -74,8 +96,11 @@ def register(app: typer.Typer) -> None:
         for need_id, key in report.covered:
             say(common.text(f"need {need_id}: already in backlog: {key} (not drafted)"))
         for need_id in report.no_ask:
-            say(common.text(f"need {need_id}: no item states an action to draft from (praise or a bare "
-                            "complaint); write its story by hand or re-run with --llm"))
+            say(common.text(f"need {need_id}: praise only, no story drafted"))
+        for st in stories:
+            if st.kind == "to_write":
+                say(common.text(f"need {st.need_id}: story to write {st.id} — no clean goal in the feedback; "
+                                f"the brief is in `backlogsmith stories show {st.id}`"))
         for sid, why in report.kept:
             say(common.text(f"story {sid}: kept as is ({why}); re-draft does not overwrite the PO's work"))
         common.console.print(_table(sorted(stories, key=lambda st: st.value.inputs.get("rank", 10**6))))
@@ -122,9 +147,12 @@ def register(app: typer.Typer) -> None:
             return
         c = common.console
         line = common.line  # story fields, quotes, paths and actors are untrusted; only our labels are styled
-        c.print(line((st.id, "bold"), f"  {st.status}  v{st.version}  {st.priority or ''}  {st.points or '?'} pts  "
+        c.print(line((st.id, "bold"), f"  {st.status}  v{st.version}  {st.priority or ''}  {points_label(st) or '?'} pts  "
                      f"ready: {'yes' if ready else 'no'}"))
         c.print(common.text(st.text))
+        if st.kind == "to_write" and st.brief:
+            c.print(common.text(f"  Need brief: {st.brief.statement}\n  {brief_text(st)}\n  Write the goal with "
+                                f"`backlogsmith stories edit {st.id} --goal ... --benefit ...`"))
         for n, cr in enumerate(st.acceptance_criteria, 1):
             c.print(line(f"  {n}. Given {cr.given}\n     When {cr.when}\n     Then {cr.then}  ",
                          (f"({', '.join(cr.evidence)})", "dim")))

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from rich.console import Console
 
+from assistant.verify import GATE_CRITERIA
 from assistant.pipeline import run_pipeline
 from assistant.repository import existing_item_ids, load_stories
 
@@ -25,10 +26,12 @@ def test_run_pipeline_on_examples(workspace, tmp_path) -> None:
         cited = {e for st in stories for e in st.evidence} | {e for st in stories for c in st.acceptance_criteria for e in c.evidence}
         assert existing_item_ids(s, cited) == cited
         assert len(load_stories(s)) == len(stories)
-    lint_clean = [st for st in stories if not any(f.severity == "error" for f in st.quality)]
+    # QUS lint errors only: the verification gate's findings are measured on real inboxes (evals), not the demo
+    lint_clean = [st for st in stories if not any(f.severity == "error" and f.criterion not in GATE_CRITERIA
+                                                  for f in st.quality)]
     assert len(lint_clean) / len(stories) >= 0.9
     for st in stories:
-        assert 2 <= len(st.acceptance_criteria) <= 6 and st.points and st.priority
+        assert len(st.acceptance_criteria) <= 6 and st.points is None and st.points_suggested and st.priority
     text = out.read_text()
     assert text.startswith("# Backlog") and text.count("\n## ") >= len(stories)
     for st in stories:

@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import streamlit as st
 
+from assistant.errors import QualityError
 from assistant.handwritten import write_story
-from assistant.stories import DraftReport, approve_all, draft
+from assistant.stories import DraftReport, approve_all, draft, edit_story
 from assistant.ui import stories_model as vm
 from assistant.ui.context import actor, escape_md, flash, guarded, llm_provider, progress_callback, show_flashes, workspace
 from assistant.ui.story_editor import render_editor
@@ -155,9 +156,13 @@ def draft_summary(report: DraftReport, names: dict[str | None, str] | None = Non
     text = ", ".join(parts) + ", ranked."
     if report.covered:
         text += " Already in the backlog: " + "; ".join(f"{names.get(n, n)} ({k})" for n, k in report.covered) + "."
+    to_write = [st.need_id for st in report.stories if st.kind == "to_write"]
+    if to_write:
+        text += (f" {plural(len(to_write), 'story', 'stories')} to write (the feedback gave no clean goal; the need "
+                 "brief is in the editor): " + "; ".join(names.get(n, n or "") for n in to_write) + ".")
     if report.no_ask:
-        text += (f" {plural(len(report.no_ask), 'need')} to write by hand (no item states an action): "
-                 + "; ".join(names.get(n, n) for n in report.no_ask) + ".")
+        text += f" {plural(len(report.no_ask), 'need')} with praise only (no story): " + "; ".join(
+            names.get(n, n) for n in report.no_ask) + "."
     return text + "".join(f" {m}" for m in report.messages)
 
 
@@ -178,8 +183,15 @@ def _write_by_hand(ws: Workspace, names: dict[str | None, str]) -> None:
         benefit = st.text_input("So that (benefit)", key="st_write_benefit", placeholder="the reason the feedback gives")
         submitted = st.form_submit_button("Create story", type="primary")
     if submitted:
+        handed = next((t["story"] for t in todo if t["id"] == need and t["story"]), None)
         with guarded():
-            story = write_story(ws, need, role=role, goal=goal, benefit=benefit, actor=actor())
+            if handed and not all(v.strip() for v in (role, goal, benefit)):
+                raise QualityError("A story needs a role, a goal and a benefit: fill all three.")
+            if handed:  # the drafter's story to write for this need becomes the PO's story (its brief stays)
+                story = edit_story(ws, handed, {"role": role, "goal": goal, "benefit": benefit}, actor=actor(),
+                                   expected_version=None)
+            else:
+                story = write_story(ws, need, role=role, goal=goal, benefit=benefit, actor=actor())
             prioritize(ws)
             flash(f"Created {story.id}: add acceptance criteria in the editor.")
             _saved(story.id)

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from assistant.errors import NotFoundError, QualityError
-from assistant.models import Criterion, FeedbackItem, QualityFinding, Story
+from assistant.models import BENEFIT_TO_WRITE, Criterion, FeedbackItem, QualityFinding, Story
 from assistant.repository import load_items, story_from_row
 from assistant.storytext import parse_story
 from assistant.tables import FeedbackRow, NeedRow, StoryHistoryRow, StoryRow
@@ -18,6 +18,7 @@ from assistant.ui.needs_model import distinct_names
 from assistant.workspace import Workspace
 
 STATUSES = ("draft", "approved", "rejected", "exported")
+TO_WRITE = "to_write"  # Story.kind of what the drafter hands over: the need brief, goal left to the PO
 NO_NEED = "(no need)"
 READY_CHOICES = ("any", "Ready", "not Ready")
 CRITERIA_COLUMNS = ("given", "when", "then")
@@ -48,9 +49,9 @@ def need_names(ws: Workspace) -> dict[str | None, str]:
     return names
 
 
-def is_ready(status: str, ready: bool) -> bool:
-    """Ready as shown to the PO: a rejected story is never Ready, whatever its checks say."""
-    return bool(ready) and status != "rejected"
+def is_ready(status: str, ready: bool, kind: str | None = "story") -> bool:
+    """Ready as shown to the PO: a rejected story or a story still to write is never Ready, whatever was stored."""
+    return bool(ready) and status != "rejected" and kind != TO_WRITE
 
 
 def story_table(
@@ -71,7 +72,7 @@ def story_table(
     with ws.transaction() as s:
         rows = s.execute(select(StoryRow.id, StoryRow.need_id, StoryRow.status, StoryRow.position, StoryRow.role,
                                 StoryRow.goal, StoryRow.benefit, StoryRow.points, StoryRow.priority, StoryRow.ready,
-                                StoryRow.value)).all()
+                                StoryRow.value, StoryRow.kind, StoryRow.brief, StoryRow.points_suggested)).all()
     total = len(rows)
     needle = search.strip().lower()
 
@@ -82,7 +83,7 @@ def story_table(
             return False
         if statuses and r.status not in statuses:
             return False
-        shown_ready = is_ready(r.status, r.ready)
+        shown_ready = is_ready(r.status, r.ready, r.kind)
         if (ready == "Ready" and not shown_ready) or (ready == "not Ready" and shown_ready):
             return False
         return not needle or needle in f"{r.role} {r.goal} {r.benefit}".lower()
@@ -96,12 +97,20 @@ def story_table(
         rank = (r.value or {}).get("inputs", {}).get("rank") if r.status != "rejected" else None
         out.append({
             "id": r.id, "rank": rank, "priority": r.priority or "", "value": float((r.value or {}).get("score") or 0),
-            "points": r.points, "ready": is_ready(r.status, r.ready), "status": r.status,
+            "points": points_text(r.points, r.points_suggested), "ready": is_ready(r.status, r.ready, r.kind),
+            "status": "to write" if r.kind == TO_WRITE and r.status == "draft" else r.status,
             "need": names.get(r.need_id, NO_NEED),
-            "story": f"{r.role}: {r.goal}, so that {r.benefit}",  # the editor shows the full sentence
+            # the editor shows the full sentence; a story to write shows what the need is about
+            "story": (f"(story to write) {(r.brief or {}).get('statement') or names.get(r.need_id, '')}"
+                      if r.kind == TO_WRITE else f"{r.role}: {r.goal}, so that {r.benefit}"),
         })
     out.sort(key=lambda row: (row["rank"] is None, row["rank"] or 0, row["status"] == "rejected", row["id"]))
     return StoryTable(out, total, names, counts)
+
+
+def points_text(points: int | None, suggested: int | None) -> str:
+    """The team's estimate, or the engine's suggestion marked as one ('~3'), or blank."""
+    return str(points) if points else f"~{suggested}" if suggested else ""
 
 
 def load_story(ws: Workspace, story_id: str) -> tuple[Story, str | None]:
@@ -114,15 +123,18 @@ def load_story(ws: Workspace, story_id: str) -> tuple[Story, str | None]:
 
 
 def stories_to_write(ws: Workspace) -> list[dict[str, Any]]:
-    """Needs with no story yet (the engine found nothing to draft from): the PO writes these by hand."""
+    """Needs whose story the PO writes: the drafter's stories to write (need brief, no goal), and needs with no
+    story at all. 'story' is the story to write's id, None when there is none yet."""
     with ws.transaction() as s:
-        covered = set(s.scalars(select(StoryRow.need_id).where(StoryRow.need_id.is_not(None))))
+        handed = dict(s.execute(select(StoryRow.need_id, StoryRow.id).where(
+            StoryRow.kind == TO_WRITE, StoryRow.status == "draft", StoryRow.need_id.is_not(None))).all())
+        covered = set(s.scalars(select(StoryRow.need_id).where(StoryRow.need_id.is_not(None), StoryRow.kind != TO_WRITE)))
         needs = s.execute(select(NeedRow.id, NeedRow.name, NeedRow.statement, NeedRow.counts)
                           .where(NeedRow.merged_into.is_(None))).all()
         item_counts: dict[str, int] = {}
         for (nid,) in s.execute(select(FeedbackRow.need_id).where(FeedbackRow.need_id.is_not(None))):
             item_counts[nid] = item_counts.get(nid, 0) + 1
-    rows = [{"id": n.id, "need": n.name or n.id, "statement": n.statement or "",
+    rows = [{"id": n.id, "need": n.name or n.id, "statement": n.statement or "", "story": handed.get(n.id),
              "items": int((n.counts or {}).get("total") or item_counts.get(n.id, 0))}
             for n in needs if n.id not in covered]
     return sorted(rows, key=lambda r: (-r["items"], r["need"]))
@@ -200,7 +212,7 @@ def story_changes(story: Story, form: dict[str, Any]) -> dict[str, Any]:
     changes: dict[str, Any] = {}
     for key in ("role", "goal", "benefit"):
         value = str(form.get(key) or "").strip()
-        if value != getattr(story, key):
+        if value != getattr(story, key) and not (value == "" and placeholder(story, key)):
             changes[key] = value
     points = form.get("points")
     points = int(points) if points else None
@@ -219,6 +231,17 @@ def story_changes(story: Story, form: dict[str, Any]) -> dict[str, Any]:
     if criteria != story.acceptance_criteria:
         changes["acceptance_criteria"] = [c.model_dump() for c in criteria]
     return changes
+
+
+def placeholder(story: Story, key: str) -> str | None:
+    """The drafter's placeholder in a field (a benefit nobody stated, a story to write's empty goal): shown as the
+    box's hint, never as text the PO would have to delete."""
+    value = getattr(story, key)
+    if key == "benefit" and value.startswith(BENEFIT_TO_WRITE):
+        return value
+    if key == "goal" and story.kind == TO_WRITE and not value.strip():
+        return "to … (write it from the need brief)"
+    return None
 
 
 def criteria_rows(story: Story) -> list[dict[str, str]]:

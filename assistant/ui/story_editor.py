@@ -63,10 +63,13 @@ def render_editor(ws: Any, story_id: str, *, on_saved: Callable[[str], None]) ->
 
 def _header(story: Story, reason: str | None) -> None:
     st.markdown(f"**{escape_md(story.text)}**")
-    ready = vm.is_ready(story.status, story.ready)
+    if story.kind == vm.TO_WRITE:
+        _brief(story)
+    ready = vm.is_ready(story.status, story.ready, story.kind)
     rank = story.value.inputs.get("rank") if story.status != "rejected" else None
     bits = [f"rank {rank}" if rank else None, story.priority, f"value {story.value.score:g}" if story.value.score else None,
-            plural(story.points, "point") if story.points else "not estimated",
+            plural(story.points, "point") if story.points else
+            f"not estimated (suggested {story.points_suggested})" if story.points_suggested else "not estimated",
             ":material/check_circle: Ready" if ready else ":material/pending: Not ready", story.status,
             f"v{story.version}", story.id]
     st.caption(" · ".join(b for b in bits if b))
@@ -75,6 +78,18 @@ def _header(story: Story, reason: str | None) -> None:
     why = story.value.inputs.get("why")
     if why and story.status != "rejected":
         st.caption(escape_md(f"Why this rank: {why}"))
+
+
+def _brief(story: Story) -> None:
+    """What the drafter hands over for a story to write: the need in the customers' words."""
+    brief = story.brief
+    if brief is None:
+        return
+    st.info("The feedback of this need states no goal clean enough to draft from. Write the role, goal and "
+            "benefit from the brief and the evidence quotes below.", icon=":material/edit_note:")
+    counts = ", ".join(f"{k}: {v}" for k, v in brief.counts.items() if not isinstance(v, dict))
+    who = ", ".join(brief.asked_by)
+    st.caption(escape_md(" · ".join(p for p in (brief.statement, counts, f"asked by {who}" if who else "") if p)))
 
 
 def _conflict(story: Story, mine: dict[str, Any]) -> None:
@@ -92,15 +107,19 @@ def _conflict(story: Story, mine: dict[str, Any]) -> None:
 
 
 def _form(ws: Any, story: Story, loaded: int, mine: dict[str, Any] | None, on_saved: Callable[[str], None]) -> None:
-    src = mine or {"role": story.role, "goal": story.goal, "benefit": story.benefit, "points": story.points or 0,
+    hint = {key: vm.placeholder(story, key) for key in ("goal", "benefit")}
+    src = mine or {"role": story.role, "goal": "" if hint["goal"] else story.goal,
+                   "benefit": "" if hint["benefit"] else story.benefit, "points": story.points or 0,
                    "criteria": vm.criteria_rows(story)}
     k = f"{story.id}:{loaded}:{'mine' if mine else 'stored'}"
     with st.form(key=f"st_form:{k}", border=False):
         role_col, points_col = st.columns([3, 1])
         role = role_col.text_input("As a (role)", src["role"], key=f"role:{k}")
-        points = points_col.number_input("Points (0 = none)", 0, 100, int(src["points"] or 0), key=f"points:{k}")
-        goal = st.text_input("I want (goal, starts with 'to')", src["goal"], key=f"goal:{k}")
-        benefit = st.text_input("So that (benefit)", src["benefit"], key=f"benefit:{k}")
+        points = points_col.number_input("Points (0 = none)", 0, 100, int(src["points"] or 0), key=f"points:{k}",
+                                         help=f"The team's estimate. Suggested: {story.points_suggested}"
+                                         if story.points_suggested else "The team's estimate.")
+        goal = st.text_input("I want (goal, starts with 'to')", src["goal"], key=f"goal:{k}", placeholder=hint["goal"])
+        benefit = st.text_input("So that (benefit)", src["benefit"], key=f"benefit:{k}", placeholder=hint["benefit"])
         st.caption("Acceptance criteria: edit a cell, add a row at the bottom, or select rows and delete them.")
         grid = st.data_editor(pd.DataFrame(src["criteria"], columns=list(vm.CRITERIA_COLUMNS)), num_rows="dynamic",
                               hide_index=True, width="stretch", key=f"criteria:{k}", row_height=84,

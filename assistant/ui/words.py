@@ -30,6 +30,9 @@ RULE_TITLES: dict[str, str] = {
     "generic_benefit": "Stock benefit that would fit any story",
     "generic_criterion": "Template criterion that would fit any story",
     "role_unsupported": "The role is not who wrote the feedback",
+    # what the drafter hands over instead of inventing words
+    "story_to_write": "A story to write: the feedback gave no clean goal",
+    "benefit_missing": "No benefit yet: the feedback states no reason",
 }
 
 # Definition-of-Ready check -> (what is missing, what to do on this screen).
@@ -41,10 +44,12 @@ DOR_WORDS: dict[str, tuple[str, str]] = {
     "has_evidence": ("Missing evidence", "Every criterion must cite the feedback it rests on."),
     "no_blocking_finding": ("A blocking finding is open", "Apply the fix shown under Findings, or edit the text."),
     "prioritized": ("No priority", "Draft again (drafting ranks every story) or approve after ranking."),
+    "verified": ("Failed the verification gate", "Apply the fix under Findings, or rewrite the part it names."),
 }
 
 _DOR_REASON = re.compile(r"^(?P<check>[a-z_]+):\s*(?P<rest>.*)$", re.S)
-_CLI_HINT = re.compile(r"\s*\((?:run|pass|use) `?[^)]*\)", re.I)
+# A parenthesis that names a CLI command or flag: the browser has a button for it instead.
+_CLI_HINT = re.compile(r"\s*\([^()]*(?:`|--)[^()]*\)")
 
 
 def rule_title(rule_id: str) -> str:

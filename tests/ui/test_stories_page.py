@@ -12,7 +12,7 @@ from assistant.repository import get_story, save_story, story_history
 from assistant.tables import StoryRow
 from assistant.ui import stories_model as vm
 from assistant.ui.words import RULE_TITLES
-from ui_helpers import open_page, seed
+from ui_helpers import open_page, plain, seed
 
 
 def _rank(ws, order: list[str]) -> None:
@@ -250,3 +250,35 @@ def test_view_model_story_changes_from_the_criteria_grid(ui_ws):
     rows[2]["when"] = ""
     with pytest.raises(QualityError, match="Criterion 3 .*When"):
         vm.story_changes(story, {**form, "criteria": rows})
+
+
+def test_story_to_write_shows_its_brief_is_never_ready_and_is_written_by_hand(ui_ws):
+    from assistant.models import NeedBrief
+
+    story = seed(ui_ws, needs=1)[0]
+    brief = NeedBrief(statement="Finance admins cannot close the month: exports time out", quotes=["fb0-0"],
+                      counts={"items": 4}, asked_by=["finance admin"])
+    with ui_ws.transaction() as s:
+        handed = save_story(s, story.model_copy(update={"kind": "to_write", "goal": "", "brief": brief,
+                                                        "benefit": "[benefit to write: the feedback states no reason]",
+                                                        "ready": True, "points_suggested": 3}),
+                            actor="backlogsmith", action="draft")
+    at = open_page("stories")
+    row = _table(at).iloc[0]
+    assert row["status"] == "to write" and "(story to write) Finance admins cannot close" in row["story"]
+    assert row["points"] == "~3" and not row["ready"]
+    k = f"{handed.id}:{handed.version}:stored"
+    assert at.text_input(key=f"goal:{k}").value == "" and at.text_input(key=f"benefit:{k}").value == ""
+    assert "the feedback states no reason" in at.text_input(key=f"benefit:{k}").placeholder
+    assert any("asked by finance admin" in plain(c.value) for c in at.caption)
+    assert [t["story"] for t in vm.stories_to_write(ui_ws)] == [handed.id]
+    assert at.selectbox(key="st_write_need").value == "need0"
+    at.text_input(key="st_write_role").input("finance admin")
+    at.text_input(key="st_write_goal").input("export a month of invoices in one file")
+    at.text_input(key="st_write_benefit").input("I can close the month on the first working day")
+    at.button(key="FormSubmitter:st_write-Create story").click().run()
+    assert not at.error, [e.value for e in at.error]
+    with ui_ws.transaction() as s:
+        written = get_story(s, handed.id)
+    assert written.kind == "story" and written.goal == "to export a month of invoices in one file"
+    assert written.brief is not None and vm.stories_to_write(ui_ws) == []

@@ -77,10 +77,10 @@ def render() -> None:
     ready = [r["id"] for r in rows if r["ready"]]
     fresh = [i for i in ready if not next(r for r in rows if r["id"] == i)["exported"]]
     st.subheader(f"Definition of Ready: {len(ready)} of {plural(len(rows), 'approved story', 'approved stories')} "
-                 f"{'is' if len(ready) == 1 else 'are'} Ready")
+                 f"{'is' if len(rows) == 1 or len(ready) == 1 else 'are'} Ready")
     st.dataframe(rows, hide_index=True, width="stretch", height=min(len(rows), 12) * 35 + 38,
                  column_order=["exported", "ready", "story", "blocked by", "fix"],
-                 column_config={"exported": st.column_config.TextColumn("already exported", width="small"),
+                 column_config={"exported": st.column_config.TextColumn("already exported", width="medium"),
                                 "ready": st.column_config.CheckboxColumn("Ready", width=60),
                                 "story": st.column_config.TextColumn("story", width="large"),
                                 "fix": st.column_config.TextColumn("how to fix", width="medium")})

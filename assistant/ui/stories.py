@@ -29,7 +29,7 @@ COLUMNS = {
     "rank": st.column_config.NumberColumn("#", width=36, help="Rank: cost of delay per point (WSJF), 1 first"),
     "priority": st.column_config.TextColumn("prio", width=44),
     "value": st.column_config.NumberColumn("value", width=54, format="%.0f", help="Evidence weighted by segment"),
-    "points": st.column_config.NumberColumn("pts", width=36),
+    "points": st.column_config.TextColumn("pts", width=36, help="Team estimate; ~N is the suggestion"),
     "ready": st.column_config.CheckboxColumn("Ready", width=52, help="Meets the Definition of Ready"),
     "status": st.column_config.TextColumn("status", width=70),
     "need": st.column_config.TextColumn("need", width=150),

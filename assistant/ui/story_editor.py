@@ -19,7 +19,7 @@ from assistant.readiness import evaluate_ready
 from assistant.stories import approve_story, edit_story, reject_story
 from assistant.ui import stories_model as vm
 from assistant.ui.context import actor, escape_md, flash, show_error
-from assistant.ui.words import dor_reason, plural, rule_title
+from assistant.ui.words import dor_reason, plain_fix, plural, rule_title
 
 _SEVERITY_ICON = {"error": ":material/block:", "warning": ":material/warning:", "info": ":material/info:"}
 _SEVERITY_WORD = {"error": "blocks Ready", "warning": "worth fixing", "info": "note"}
@@ -175,17 +175,23 @@ def _findings(ws: Any, story: Story, loaded: int, on_saved: Callable[[str], None
     with st.expander(title, expanded=bool(findings) or not ok):
         if story.status != "rejected" and not ok:
             st.markdown("**Not Ready yet:**")
-            for reason in unmet:
+            # findings are listed once, below, with their fix; the Ready list only counts them
+            own = [r for r in unmet if not r.startswith(("verified:", "no_blocking_finding:"))]
+            for reason in own:
                 words, fix = dor_reason(reason)
                 st.markdown(f"- {escape_md(words)}" + (f" — *{escape_md(fix)}*" if fix else ""))
+            if len(own) < len(unmet):
+                st.markdown(f"- {plural(len(unmet) - len(own), 'finding')} below "
+                            f"{'blocks' if len(unmet) - len(own) == 1 else 'block'} Ready")
         for i, f in enumerate(findings):
             st.markdown(f"{_SEVERITY_ICON.get(f.severity, '')} **{escape_md(rule_title(f.criterion))}** "
                         f"({_SEVERITY_WORD.get(f.severity, f.severity)}): {escape_md(f.message)}")
-            if not f.fix:
+            fix = plain_fix(f.fix or "")
+            if not fix:
                 continue
             changes = vm.fix_changes(story, f)
             fix_col, button_col = st.columns([4, 1], vertical_alignment="center")
-            fix_col.caption(f"Fix: {escape_md(f.fix)}")
+            fix_col.caption(f"Fix: {escape_md(fix)}")
             if changes and button_col.button("Apply", key=f"st_fix:{story.id}:{loaded}:{i}", help="Apply this fix"):
                 _save(ws, story, lambda c=changes: edit_story(ws, story.id, c, actor=actor(), expected_version=loaded),
                       f"Fix applied: {rule_title(f.criterion)}.", on_saved)

@@ -70,6 +70,15 @@ def dor_reason(reason: str) -> tuple[str, str]:
     return f"{title}: {detail}" if detail else title, fix
 
 
+_CLI_SENTENCE = re.compile(r"[^.;]*`backlogsmith[^`]*`[^.;]*[.;]?\s*")
+
+
+def plain_fix(text: str) -> str:
+    """A fix without CLI instructions (the page has the buttons); '' when nothing else is left."""
+    fix = _CLI_SENTENCE.sub("", _CLI_HINT.sub("", text or "")).strip().rstrip(";,").strip()
+    return fix + "." if fix and fix[-1] not in ".!?" else fix
+
+
 def plural(n: int, word: str, many: str | None = None) -> str:
     """'1 story', '3 stories', '0 needs'."""
     if n == 1:

@@ -90,6 +90,8 @@ class Shots:
     def __init__(self, page, folder: Path) -> None:  # type: ignore[no-untyped-def]
         self.page, self.folder = page, folder
         folder.mkdir(parents=True, exist_ok=True)
+        for old in folder.glob("*.png"):  # only this run's pages, never a stale failure shot
+            old.unlink()
 
     def __call__(self, name: str) -> None:
         self.page.screenshot(path=str(self.folder / f"{name}.png"))

@@ -42,7 +42,7 @@ def render() -> None:
     st.subheader("Latest items")
     rows = vm.latest_items(ws)
     if rows:
-        st.dataframe(rows, hide_index=True, width="stretch", height=400)
+        st.dataframe(rows, hide_index=True, width="stretch", height=min(len(rows), 12) * 35 + 38)
     else:
         st.caption("Nothing yet: paste some feedback or upload a file.")
 

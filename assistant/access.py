@@ -198,7 +198,7 @@ def check_host(host: str, secrets: Mapping[str, Any]) -> None:
     if is_loopback(host):
         return
     if not auth_configured(secrets):
-        raise AccessError(f"Refusing to share the UI on {host} without login: configure [auth] (OIDC) and [roles] in "
+        raise AccessError(f"Refusing to share the UI on {host or 'every interface'} without login: configure [auth] (OIDC) and [roles] in "
                           ".streamlit/secrets.toml (README: Running it for a team), or keep the default 127.0.0.1.")
     if not any((secrets.get("roles") or {}).values()):
         raise AccessError(f"Refusing to share the UI on {host}: [roles] in .streamlit/secrets.toml names nobody, "

@@ -37,6 +37,7 @@ ENV_VARS: dict[str, tuple[str, ...]] = {
     "llm_output_mode": ("BACKLOGSMITH_LLM_OUTPUT_MODE",),
     "actor": ("BACKLOGSMITH_ACTOR", "USER"),
     "ui_root": ("BACKLOGSMITH_UI_ROOT",),
+    "ui_host": ("BACKLOGSMITH_UI_HOST",),
 }
 
 
@@ -67,6 +68,8 @@ class Settings(BaseModel):
     )
     actor: str = "po"
     max_field_chars: int = Field(20_000, description="A text field longer than this is rejected as bad input.")
+    ui_host: str = Field("127.0.0.1", description="Where `backlogsmith app` listens; anything but loopback "
+                         "needs OIDC login configured.")
     ui_root: Path | None = Field(None, description="The review UI opens workspaces and eval reports only inside "
                                  "this folder; default: the folder that holds the workspace.")
 

@@ -6,10 +6,8 @@ AZURE_OPENAI_*, --llm/--model). The key is handed to the SDK client and nowhere 
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Iterable
 from typing import Any, Protocol, TypeVar, runtime_checkable
-from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from assistant.errors import ConfigError
 from assistant.llm.accounting import Ledger, prices_for, record_run
@@ -17,6 +15,7 @@ from assistant.llm.cache import MemoryCache, WorkspaceCache
 from assistant.llm.contracts import InputContext, Out
 from assistant.llm.engine import Generated, LLMProvider
 from assistant.settings import Settings
+from assistant.urlmask import mask_http_logs, mask_url
 
 T = TypeVar("T", bound=Out)
 R = TypeVar("R")
@@ -81,27 +80,8 @@ def endpoint(settings: Settings) -> str:
     return mask_url(settings.openai_base_url or "https://api.openai.com/v1")
 
 
-# Query parameters that carry credentials (api-key=, sig=, token=, …); other long opaque values are masked too.
-_SECRET_PARAM = re.compile(r"key|token|secret|sig|pass|pwd|auth|code|cred|session", re.I)
-
-
-def mask_url(url: str) -> str:
-    """The URL with user:password and secret-looking query values replaced by ****, safe to print or log."""
-    try:
-        parts = urlsplit(url)
-        host = parts.hostname or ""
-        port = f":{parts.port}" if parts.port else ""
-    except ValueError:
-        return "(an endpoint URL that cannot be parsed)"
-    netloc = parts.netloc
-    if parts.username is not None or parts.password is not None:
-        netloc = f"****@{'[' + host + ']' if ':' in host else host}{port}"
-    query = urlencode([(k, "****" if _SECRET_PARAM.search(k) or len(v) >= 20 else v)
-                       for k, v in parse_qsl(parts.query, keep_blank_values=True)], safe="*")
-    return urlunsplit((parts.scheme, netloc, parts.path, query, ""))
-
-
 def _client(settings: Settings) -> Any:
+    mask_http_logs()
     import openai
 
     kind = settings.effective_llm

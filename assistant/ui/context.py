@@ -96,7 +96,7 @@ def choose_workspace(folder: str) -> Path:
 
 def report_folder(folder: str) -> Path:
     """An eval report folder, confined to the server's folder root."""
-    return confine(session_settings().folder_root, folder, "report folder")
+    return confine(resolve_settings().folder_root, folder, "report folder")  # the server's root, never the session's
 
 
 def llm_env(settings: Settings, base: dict[str, str] | None = None) -> dict[str, str]:

@@ -1,7 +1,8 @@
 """Evals page: pick suites and options with controls, run `backlogsmith eval`, read the report, compare two runs.
 
-The run takes only what the controls offer (known suites and providers, a sample size, toggles, a baseline folder
-inside the server's folder root), never free-form flags; only report.* files of a folder are shown. Every metric is
+The run takes only what the controls offer (known suites and providers, a sample size, toggles), never free-form
+flags; report folders (this run's, and another to compare with) lie inside the server's folder root, and only their
+report.* files are shown. Every metric is
 explained in one line (METRIC_HELP); a metric no line covers yet says so rather than hiding.
 """
 
@@ -71,9 +72,8 @@ def explain(metric: str) -> str:
 
 
 def eval_args(suites: list[str], *, provider: str = "", limit: int = 400, public: bool = True, judge: bool = False,
-              baseline: str = "", compare_provider: str = "") -> list[str]:
-    """The CLI options the controls stand for: only known suites and providers (a baseline must be confined by the
-    caller to the folder root)."""
+              compare_provider: str = "") -> list[str]:
+    """The CLI options the controls stand for: only known suites and providers, never free text."""
     args = [a for s in suites if s in SUITES for a in ("--suite", s)]
     args += ["--limit", str(max(0, int(limit))), "--public" if public else "--no-public"]
     if provider in PROVIDERS and provider:
@@ -82,8 +82,6 @@ def eval_args(suites: list[str], *, provider: str = "", limit: int = 400, public
         args += ["--compare-provider", compare_provider]
     if judge:
         args.append("--judge")
-    if baseline.strip():
-        args += ["--baseline", baseline.strip()]
     return args
 
 
@@ -154,26 +152,24 @@ def render() -> None:
     with st.expander("Run the evals", expanded=not report_files(folder)):
         st.caption(f"Runs `backlogsmith eval` into {escape_md(str(folder))} with the LLM chosen in Settings "
                    f"(now: {session_settings().effective_llm}).")
-        suites = st.pills("Suites (none picked = all)", list(SUITES), selection_mode="multi", key="evals_suites",
-                          format_func=lambda s: SUITES[s])
+        suites = st.multiselect("Suites (none picked = all)", list(SUITES), key="evals_suites",
+                                format_func=lambda s: SUITES[s])
         c1, c2, c3 = st.columns(3)
         limit = c1.number_input("Sample size per public data set (0 = all)", 0, 100_000, 400, step=100, key="evals_limit")
         provider = c2.selectbox("Provider", PROVIDERS, key="evals_provider",
                                 format_func=lambda p: p or "as in Settings")
         compare = c3.selectbox("Compare with provider", PROVIDERS, key="evals_compare",
                                format_func=lambda p: p or "no comparison")
-        public = c1.toggle("Use the public data sets when present", True, key="evals_public")
-        judge = c2.toggle("Score stories with the LLM judge", False, key="evals_judge")
-        baseline = c3.text_input("Baseline report folder (a drop fails the run)", "", key="evals_baseline")
+        public = c1.checkbox("Also use the public data sets when present", True, key="evals_public")
+        judge = c2.checkbox("Score stories with the LLM judge", False, key="evals_judge")
         if st.button("Run evals", key="evals_run", type="primary"):
             try:
                 allowed("editor", "run the evals")
-                base = str(report_folder(baseline)) if baseline.strip() else ""
             except BacklogsmithError as exc:
                 show_error(exc)
                 return
             args = eval_args(list(suites or []), provider=provider, limit=limit, public=public, judge=judge,
-                             baseline=base, compare_provider=compare)
+                             compare_provider=compare)
             with st.spinner("Running evals…"):
                 code, output = run_eval(folder, args, env=llm_env(session_settings()))
             (st.success if code == 0 else st.error)(f"The evals finished with exit code {code}.")

@@ -16,12 +16,12 @@ from pydantic import SecretStr
 
 from assistant.access import LLMChoice
 from assistant.errors import BacklogsmithError
-from assistant.llm.provider import mask_url
 from assistant.readiness import CHECKS
 from assistant.settings import resolve_settings
 from assistant.ui.context import (
     LLM_KEY, allowed, choose_workspace, current_user, flash, session_settings, show_error, show_flashes, workspace,
 )
+from assistant.urlmask import mask_url
 from assistant.workspace import Workspace
 
 PROVIDERS = {"offline": "Offline engine (no key, deterministic)", "openai": "OpenAI-compatible endpoint",
@@ -97,7 +97,7 @@ def _workspace_folder() -> None:
     st.subheader("Workspace")
     current = str(session_settings().workspace)
     with st.form("settings_ws"):
-        folder = st.text_input(f"Workspace folder inside {session_settings().folder_root} (database and index; "
+        folder = st.text_input(f"Workspace folder inside {resolve_settings().folder_root} (database and index; "
                                "created if missing; for this session)", current, key="settings_ws_dir")
         if st.form_submit_button("Open workspace") and folder.strip() and folder.strip() != current:
             try:
@@ -134,7 +134,12 @@ def _use_llm() -> None:
         state.pop(LLM_KEY, None)
         flash(said + " for everyone on this server.")
         return
-    state[LLM_KEY] = LLMChoice(provider=provider, model=model, endpoint=endpoint, key=SecretStr(key) if key else None)
+    secret = SecretStr(key) if key else None
+    previous = state.get(LLM_KEY)
+    if secret is None and isinstance(previous, LLMChoice) and previous.endpoint.strip().rstrip("/") == \
+            endpoint.strip().rstrip("/"):
+        secret = previous.key  # the same endpoint keeps the key this person typed for it
+    state[LLM_KEY] = LLMChoice(provider=provider, model=model, endpoint=endpoint, key=secret)
     flash(said + " for this session.")
 
 

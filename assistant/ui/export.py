@@ -122,7 +122,8 @@ def _downloaded(ws: Workspace, rendered: RenderedExport) -> None:
     except BacklogsmithError as exc:
         flash(f"The download was not recorded: {exc}", kind="error")
         return
-    st.session_state.pop("export_pick", None)  # pick afresh: what was just exported is no longer picked by default
+    # Pick afresh: what was just exported is no longer picked (set, not popped, so the browser shows the same).
+    st.session_state["export_pick"] = [r["id"] for r in gate(ws) if r["ready"] and not r["exported"]]
     flash(f"Recorded the {rendered.format} export of {plural(len(rendered.story_ids), 'story', 'stories')}.")
 
 
@@ -206,4 +207,4 @@ def show_push(result: PushReport) -> None:
         st.caption(escape_md(_plain_error(note)))
     if result.requests:
         with st.expander(f"Requests that would be sent ({len(result.requests)})", expanded=True):
-            st.json(result.requests, expanded=False)
+            st.json(result.requests, expanded=2)

@@ -146,20 +146,21 @@ def _draft(ws: Workspace, chosen: list[str], names: dict[str | None, str]) -> No
 
 
 def draft_summary(report: DraftReport, names: dict[str | None, str] | None = None) -> str:
-    """One line from a DraftReport: what was created, updated, kept, and which needs gave no story (by name)."""
+    """One line from a DraftReport: stories and stories to write, what changed, and which needs gave what (by name)."""
     names = names or {}
-    parts = [f"Drafted {plural(len(report.stories), 'story')}"]
-    for label, values in (("new", report.created), ("updated", report.updated), ("unchanged", report.unchanged),
-                          ("kept as you left them", report.kept), ("removed", report.removed)):
-        if values:
-            parts.append(f"{len(values)} {label}")
-    text = ", ".join(parts) + ", ranked."
+    to_write = [st.need_id for st in report.stories if st.kind == "to_write"]
+    text = f"Drafted {plural(len(report.stories) - len(to_write), 'story', 'stories')}"
+    if to_write:
+        text += f" and {plural(len(to_write), 'story to write', 'stories to write')}"
+    parts = [f"{len(values)} {label}" for label, values in (
+        ("new", report.created), ("updated", report.updated), ("unchanged", report.unchanged),
+        ("kept as you left them", report.kept), ("removed", report.removed)) if values]
+    text += (f" ({', '.join(parts)})" if parts else "") + ", ranked."
+    if to_write:
+        text += (" To write by hand (the feedback gave no clean goal; the need brief is in the editor): "
+                 + "; ".join(names.get(n, n or "") for n in to_write) + ".")
     if report.covered:
         text += " Already in the backlog: " + "; ".join(f"{names.get(n, n)} ({k})" for n, k in report.covered) + "."
-    to_write = [st.need_id for st in report.stories if st.kind == "to_write"]
-    if to_write:
-        text += (f" {plural(len(to_write), 'story', 'stories')} to write (the feedback gave no clean goal; the need "
-                 "brief is in the editor): " + "; ".join(names.get(n, n or "") for n in to_write) + ".")
     if report.no_ask:
         text += f" {plural(len(report.no_ask), 'need')} with praise only (no story): " + "; ".join(
             names.get(n, n) for n in report.no_ask) + "."

@@ -87,7 +87,8 @@ def _brief(story: Story) -> None:
         return
     st.info("The feedback of this need states no goal clean enough to draft from. Write the role, goal and "
             "benefit from the brief and the evidence quotes below.", icon=":material/edit_note:")
-    counts = ", ".join(f"{k}: {v}" for k, v in brief.counts.items() if not isinstance(v, dict))
+    counts = ", ".join(f"{str(k).replace('_', ' ')}: {v}" for k, v in brief.counts.items()
+                       if v and not isinstance(v, dict))
     who = ", ".join(brief.asked_by)
     st.caption(escape_md(" · ".join(p for p in (brief.statement, counts, f"asked by {who}" if who else "") if p)))
 

@@ -282,3 +282,16 @@ def test_story_to_write_shows_its_brief_is_never_ready_and_is_written_by_hand(ui
         written = get_story(s, handed.id)
     assert written.kind == "story" and written.goal == "to export a month of invoices in one file"
     assert written.brief is not None and vm.stories_to_write(ui_ws) == []
+
+
+def test_draft_summary_names_stories_to_write_and_praise_only_needs():
+    from assistant.models import Story
+    from assistant.stories import DraftReport
+    from assistant.ui.stories import draft_summary
+
+    report = DraftReport(stories=[Story(id="a", need_id="n1", role="r", goal="", benefit="", kind="to_write"),
+                                  Story(id="b", need_id="n2", role="r", goal="to g", benefit="b")],
+                         created=["a", "b"], no_ask=["n3"])
+    text = draft_summary(report, {"n1": "card / checkout", "n3": "praise"})
+    assert text.startswith("Drafted 1 story and 1 story to write (2 new), ranked.")
+    assert "To write by hand" in text and "card / checkout" in text and "1 need with praise only (no story): praise" in text

@@ -126,8 +126,9 @@ def _counts(ws: Workspace) -> tuple[int, int, int]:
     return needs, items, grouped
 
 
-def why_no_needs(ws: Workspace, params: NeedParams = NeedParams()) -> str:
+def why_no_needs(ws: Workspace, params: NeedParams | None = None) -> str:
     """Why the items formed no need, with the numbers (a need takes min_size similar problem or ask items)."""
+    params = params or NeedParams()
     with ws.transaction() as s:
         rows = s.execute(select(FeedbackRow.kind, FeedbackRow.triage).where(FeedbackRow.duplicate_of.is_(None))).all()
     founders = sum(1 for r in rows if r.kind == "stakeholder_ask" or not r.triage

@@ -12,7 +12,7 @@ from assistant.errors import QualityError
 from assistant.handwritten import write_story
 from assistant.stories import DraftReport, approve_all, draft, edit_story
 from assistant.ui import stories_model as vm
-from assistant.ui.context import actor, escape_md, flash, guarded, llm_provider, progress_callback, show_flashes, workspace
+from assistant.ui.context import actor, flash, guarded, llm_provider, progress_callback, show_flashes, workspace
 from assistant.ui.story_editor import render_editor
 from assistant.ui.words import plural
 from assistant.value import prioritize

@@ -52,7 +52,7 @@ def test_ranked_compact_table_25_rows_a_page(ui_ws):
 
 
 def test_filters_by_need_status_and_ready(ui_ws):
-    first, second, third = seed(ui_ws, needs=3)
+    _, second, third = seed(ui_ws, needs=3)
     with ui_ws.transaction() as s:
         s.get(StoryRow, second.id).ready = True
         s.get(StoryRow, third.id).status = "approved"
@@ -83,7 +83,7 @@ def test_rejected_story_is_never_ready_and_shows_its_whole_reason(ui_ws):
 
 
 def test_edit_saves_and_keeps_the_row_open_even_when_the_filter_no_longer_matches(ui_ws):
-    first, second = seed(ui_ws, needs=2)
+    _, second = seed(ui_ws, needs=2)
     at = open_page("stories")
     at.text_input(key="st_search").input("finance").run()
     _open(at, second.id)

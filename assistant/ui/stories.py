@@ -23,6 +23,7 @@ ROW_HEIGHT = 32
 SELECTED = "st_selected"  # the story open in the editor
 TABLE_GEN = "st_table_gen"  # bumped after a write: a fresh table widget, selection restored from SELECTED
 FOCUS = "st_focus"  # set after a write: move the pager to the open story's page
+KEEP = "st_keep"  # the story just written stays in the table, even if the filters no longer match it, until they change
 
 COLUMNS = {
     "open": st.column_config.TextColumn("", width=20, help="The story open in the editor"),
@@ -65,6 +66,7 @@ def render() -> None:
 def _saved(story_id: str) -> None:
     """After any write: keep this story open, rebuild the table around it and page to it."""
     st.session_state[SELECTED] = story_id
+    st.session_state[KEEP] = story_id
     st.session_state[TABLE_GEN] = st.session_state.get(TABLE_GEN, 0) + 1
     st.session_state[FOCUS] = True
 
@@ -76,9 +78,13 @@ def _filtered(ws: Workspace, names: dict[str | None, str], selected: str | None)
     statuses = c2.multiselect("Status", vm.STATUSES, default=["draft", "approved"], key="st_status")
     ready = c3.selectbox("Ready", vm.READY_CHOICES, key="st_ready", format_func=lambda r: "Ready or not" if r == "any" else r)
     search = c4.text_input("Search", key="st_search", placeholder="words in role, goal or benefit")
-    table = vm.story_table(ws, need_id=need or None, statuses=tuple(statuses), ready=ready, search=search, keep=selected)
-    st.session_state["st_filter_sig"] = (need, tuple(statuses), ready, search)
-    return table
+    signature = (need, tuple(statuses), ready, search)
+    if st.session_state.get("st_filter_sig") not in (None, signature):
+        st.session_state.pop(KEEP, None)  # new filters: show exactly what they match
+    st.session_state["st_filter_sig"] = signature
+    keep = st.session_state.get(KEEP)
+    return vm.story_table(ws, need_id=need or None, statuses=tuple(statuses), ready=ready, search=search,
+                          keep=keep if keep == selected else None)
 
 
 def _table(table: vm.StoryTable, selected: str | None) -> str | None:

@@ -99,6 +99,8 @@ def test_edit_saves_and_keeps_the_row_open_even_when_the_filter_no_longer_matche
     assert table.set_index("id").loc[second.id, "open"] == "▶"
     assert at.text_input(key=f"role:{second.id}:{stored.version}:stored").value == "controller"
     assert any("Saved" in s.value for s in at.success)
+    at.text_input(key="st_search").input("finance admin").run()  # new filters show exactly what they match
+    assert second.id not in list(_table(at)["id"])
 
 
 def test_stale_save_keeps_what_b_typed_beside_the_current_version(ui_ws):

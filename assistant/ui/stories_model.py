@@ -102,7 +102,8 @@ def story_table(
             "need": names.get(r.need_id, NO_NEED),
             # the editor shows the full sentence; a story to write shows what the need is about
             "story": (f"(story to write) {(r.brief or {}).get('statement') or names.get(r.need_id, '')}"
-                      if r.kind == TO_WRITE else f"{r.role}: {r.goal}, so that {r.benefit}"),
+                      if r.kind == TO_WRITE else f"{r.role}: {r.goal}, so that "
+                      + ("(benefit to write)" if r.benefit.startswith(BENEFIT_TO_WRITE) else r.benefit)),
         })
     out.sort(key=lambda row: (row["rank"] is None, row["rank"] or 0, row["status"] == "rejected", row["id"]))
     return StoryTable(out, total, names, counts)

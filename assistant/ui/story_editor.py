@@ -90,7 +90,8 @@ def _brief(story: Story) -> None:
     counts = ", ".join(f"{str(k).replace('_', ' ')}: {v}" for k, v in brief.counts.items()
                        if v and not isinstance(v, dict))
     who = ", ".join(brief.asked_by)
-    st.caption(escape_md(" · ".join(p for p in (brief.statement, counts, f"asked by {who}" if who else "") if p)))
+    # the statement is already the headline; here what it rests on
+    st.caption(escape_md(" · ".join(p for p in (counts, f"asked by {who}" if who else "") if p)))
 
 
 def _conflict(story: Story, mine: dict[str, Any]) -> None:

@@ -50,7 +50,10 @@ def register(app: typer.Typer) -> None:
         from assistant.stories import draft
         from assistant.value import prioritize
 
+        from assistant.cli.hints import require_input
+
         ws = common.workspace(ctx)
+        require_input(ws, "draft")  # says which command to run instead of printing an empty table
         with ws.transaction() as s:
             from assistant.repository import load_needs
 
@@ -92,6 +95,8 @@ def register(app: typer.Typer) -> None:
         """List stories in priority order."""
         from assistant.repository import load_stories
 
+        from assistant.cli.hints import missing_input
+
         ws = common.workspace(ctx)
         with ws.transaction() as s:
             stories = load_stories(s, status=status)
@@ -99,6 +104,9 @@ def register(app: typer.Typer) -> None:
             common.print_json([story_json(st) for st in stories])
         else:
             common.console.print(_table(stories))
+            hint = None if stories else missing_input(ws, "stories")
+            if hint:
+                common.console.print(common.text(hint, "yellow"))
 
     @stories_app.command("show")
     def show_cmd(ctx: typer.Context, story_id: str, fmt: str = typer.Option("table", "--format", help="table | json")) -> None:

@@ -32,11 +32,14 @@ EXPOSED = ("This server listens beyond this machine without login, so it shows n
 
 def main() -> None:
     """The whole app: nothing is drawn for a visitor who has not passed the gate."""
-    st.set_page_config(page_title="backlogsmith", page_icon=":material/checklist:", layout="wide")
+    # Pages across the top and the sidebar folded away: the Stories table and its editor get the whole width.
+    st.set_page_config(page_title="backlogsmith", page_icon=":material/checklist:", layout="wide",
+                       initial_sidebar_state="collapsed")
     user = gate()
     if user is None:
         st.stop()
-    page = st.navigation([st.Page(path, title=title, icon=icon, url_path=slug) for slug, title, icon, path in PAGES])
+    page = st.navigation([st.Page(path, title=title, icon=icon, url_path=slug) for slug, title, icon, path in PAGES],
+                         position="top")
     sidebar(user)
     page.run()
 

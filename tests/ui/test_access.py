@@ -118,7 +118,7 @@ def test_visitor_endpoint_never_receives_the_server_key(ui_ws, monkeypatch, http
     _use_llm(visitor, endpoint)  # the attack: their endpoint, no key
     assert "for this session" in " ".join(s.value for s in visitor.success)
     switch(visitor, "inbox")
-    visitor.button(key="inbox_analyse").click().run(timeout=120)
+    visitor.button(key="inbox_process").click().run(timeout=120)  # triage + needs
     sent = [req.headers.get("Authorization", "") for req, _ in httpserver.log]
     assert sent, "the visitor's endpoint was never called: the test would prove nothing"
     assert all(SERVER_KEY not in h for h in sent) and set(sent) == {"Bearer no-key-needed"}
@@ -128,7 +128,7 @@ def test_visitor_endpoint_never_receives_the_server_key(ui_ws, monkeypatch, http
     switch(visitor, "settings")
     _use_llm(visitor, endpoint, key=VISITOR_KEY)  # with their own key, their key is what goes there
     switch(visitor, "inbox")
-    visitor.button(key="inbox_analyse").click().run(timeout=120)
+    visitor.button(key="inbox_process").click().run(timeout=120)  # triage + needs
     assert {req.headers.get("Authorization") for req, _ in httpserver.log} == {f"Bearer {VISITOR_KEY}"}
     switch(visitor, "settings")
     visitor.text_input(key="settings_model").input("another-model")

@@ -6,7 +6,7 @@ import json
 import os
 from pathlib import Path
 
-from ui_helpers import open_page, plain
+from ui_helpers import ROOT, open_page, plain
 
 KEY = "sk-test-0123456789abcdefXYZ"
 
@@ -68,3 +68,42 @@ def test_evals_page_shows_an_existing_report(ui_ws, tmp_path: Path):
 
 
 # Running the evals from the page (controls only, a real subprocess) is in test_access.py.
+
+
+def test_eval_controls_become_known_options_only():
+    from assistant.ui.evals import eval_args
+
+    args = eval_args(["pii", "--rm", "triage"], provider="openai", limit=-5, public=False, judge=True,
+                     compare_provider="bogus")
+    assert args == ["--suite", "pii", "--suite", "triage", "--limit", "0", "--no-public", "--provider", "openai",
+                    "--judge"]
+
+
+def test_every_metric_the_suites_report_is_explained_and_runs_compare(ui_ws, tmp_path: Path):
+    import re
+
+    from assistant.ui.evals import compare_rows, explain
+
+    names = set()
+    for path in (ROOT / "evals").rglob("*.py"):
+        names |= set(re.findall(r'Metric\(name="([a-z0-9_]+)"', path.read_text(encoding="utf-8")))
+    assert len(names) > 15
+    missing = sorted(n for n in names if explain(n).startswith("No explanation"))
+    assert not missing, missing
+    rows = compare_rows({"needs.urr_ari": {"value": 0.4, "higher": True}},
+                        {"needs.urr_ari": {"value": 0.5, "higher": True}, "pii.leaks_in_requests": {"value": 0, "higher": False}})
+    assert rows[0]["better"] == "B" and rows[0]["B − A"] == 0.1 and "Rand" in rows[0]["what it measures"]
+    assert rows[1]["A"] is None and rows[1]["better"] == "—"
+    # On the page: two reports side by side, each metric with its line; the other folder is confined like the first.
+    for name, value in (("a", 0.4), ("b", 0.5)):
+        folder = tmp_path / name  # inside the folder root (the folder that holds the workspace)
+        folder.mkdir()
+        (folder / "report.json").write_text(json.dumps({"runs": [{"suites": [{"suite": "needs", "metrics": [
+            {"name": "urr_ari", "value": value}]}]}]}))
+    at = open_page("evals")
+    at.text_input(key="evals_dir").input("b").run()
+    at.text_input(key="evals_other").input("a").run()
+    table = next(d.value for d in at.dataframe if "what it measures" in d.value.columns)
+    assert list(table["metric"]) == ["needs.urr_ari"] and list(table["better"]) == ["B"]
+    at.text_input(key="evals_other").input("../../etc").run()
+    assert any("outside" in plain(e.value) for e in at.error)

@@ -121,6 +121,9 @@ def approve_story(ws: Any, story_id: str, *, actor: str, expected_version: int |
             return story
         if story.status == "exported":
             raise QualityError(f"Story {story_id} was already exported; edit it first if it needs another review.")
+        if story.kind == "to_write":
+            raise QualityError(f"Story {story_id} is a story to write: it has no goal yet. Write it first "
+                               f"(`backlogsmith stories edit {story_id} --goal ...`), then approve it.")
         return save_story(s, story.model_copy(update={"status": "approved"}), actor=actor, action="approve",
                           expected_version=story.version)
 
@@ -128,7 +131,8 @@ def approve_story(ws: Any, story_id: str, *, actor: str, expected_version: int |
 def approve_all(ws: Any, *, actor: str, only_ready: bool = False) -> list[Story]:
     """Approve every draft (optionally only those that meet the Definition of Ready)."""
     with ws.transaction() as s:
-        drafts = [st for st in load_stories(s, status="draft") if st.ready or not only_ready]
+        drafts = [st for st in load_stories(s, status="draft")
+                  if st.kind != "to_write" and (st.ready or not only_ready)]
         return [save_story(s, st.model_copy(update={"status": "approved"}), actor=actor, action="approve",
                            expected_version=st.version) for st in drafts]
 

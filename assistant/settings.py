@@ -36,6 +36,7 @@ ENV_VARS: dict[str, tuple[str, ...]] = {
     "llm_timeout": ("BACKLOGSMITH_LLM_TIMEOUT",),
     "llm_output_mode": ("BACKLOGSMITH_LLM_OUTPUT_MODE",),
     "actor": ("BACKLOGSMITH_ACTOR", "USER"),
+    "lock_timeout": ("BACKLOGSMITH_LOCK_TIMEOUT",),
 }
 
 
@@ -66,6 +67,10 @@ class Settings(BaseModel):
     )
     actor: str = "po"
     max_field_chars: int = Field(20_000, description="A text field longer than this is rejected as bad input.")
+    lock_timeout: float = Field(
+        600.0, ge=0, description="Seconds a writing run (ingest, needs, draft) waits for another one on the same "
+        "workspace before it gives up; 0 = fail at once."
+    )
 
     @property
     def sqlalchemy_url(self) -> str:

@@ -11,13 +11,14 @@ from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 import numpy as np
-from sqlalchemy import insert, select, update
+from sqlalchemy import func, insert, select, update
 from sqlalchemy.orm import Session
 
 from assistant.tables import FeedbackRow, SourceFile
 from assistant.workspace import Workspace
 
 Progress = Callable[[int, int, str], None]
+IN_PROGRESS = -1  # source_files.item_count while a file's chunks are still being written
 _CHUNK = 500
 _INDEX_META = ("segment", "channel", "rating", "date", "author")
 
@@ -62,16 +63,25 @@ def source_seen(session: Session, content_hash: str) -> SourceFile | None:
     return session.scalars(select(SourceFile).where(SourceFile.content_hash == content_hash)).first()
 
 
-def write_source(session: Session, source: dict[str, Any], rows: list[dict[str, Any]]) -> int:
-    """Insert the source file and all its rows in the caller's transaction (bulk, no per-row queries)."""
-    source_id = session.execute(insert(SourceFile).returning(SourceFile.id), [source]).scalar_one()
+def start_source(session: Session, source: dict[str, Any]) -> int:
+    """Insert the source file marked in progress (item_count = IN_PROGRESS) until `finish_source`."""
+    return int(session.execute(insert(SourceFile).returning(SourceFile.id), [source]).scalar_one())
+
+
+def finish_source(session: Session, source_id: int) -> None:
+    """Mark a source complete: re-ingesting the same bytes is then "already ingested"."""
+    count = session.scalar(select(func.count()).select_from(FeedbackRow).where(FeedbackRow.source_file_id == source_id))
+    session.execute(update(SourceFile).where(SourceFile.id == source_id).values(item_count=int(count or 0)))
+
+
+def write_rows(session: Session, source_id: int, rows: list[dict[str, Any]]) -> None:
+    """Insert one chunk of a source's rows in the caller's transaction (bulk, no per-row queries)."""
     for row in rows:
         row["source_file_id"] = source_id
     # Canonical rows first: duplicate_of is a foreign key, and a duplicate may point into this same batch.
     ordered = [r for r in rows if r["duplicate_of"] is None] + [r for r in rows if r["duplicate_of"] is not None]
     for part in chunks(ordered, 2000):
         session.execute(insert(FeedbackRow), list(part))
-    return source_id
 
 
 def index_metadata(row: dict[str, Any]) -> dict[str, Any]:

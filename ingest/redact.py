@@ -12,7 +12,7 @@ from typing import Any
 
 import phonenumbers
 
-from ingest.redact_prose import card_or_imei, sub_addresses, sub_device_ids, sub_labelled_names, sub_passwords
+from ingest.redact_prose import NAME_TOKEN, card_or_imei, sub_addresses, sub_device_ids, sub_labelled_names, sub_passwords
 
 EMAIL, PHONE, CARD, IBAN, IP, SECRET, NAME = "[EMAIL]", "[PHONE]", "[CARD]", "[IBAN]", "[IP]", "[SECRET]", "[NAME]"
 
@@ -55,7 +55,7 @@ _CARD_RE = re.compile(
 )
 _IPV4_RE = re.compile(r"(?<![\w.])(?:(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.){3}(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(?![\w.])")
 _IPV6_RE = re.compile(r"(?<![\w:])(?:[0-9A-Fa-f]{0,4}:){2,7}[0-9A-Fa-f]{0,4}(?![\w:])")
-_VERSION_BEFORE = re.compile(r"(?:\bv|version|release|build|ver\.?)\s*$", re.IGNORECASE)
+_VERSION_BEFORE = re.compile(r"\b(?:v|version|release|build|ver\.?)\s*$", re.IGNORECASE)  # not "server"
 # A dotted quad is a version, not an address, when the clause before it talks about versions and nothing right
 # before it talks about networks: "Upgrade Jackson databind in branch-2.10 to 2.9.10.8".
 _VERSION_CLAUSE = re.compile(r"(?i:\b(?:versions?|ver|release[ds]?|build|patch(?:ed)?|update[ds]?|updating|upgrade[ds]?|"
@@ -80,7 +80,7 @@ _DATE_LIKE = re.compile(r"\d{4}[-./]\d{1,2}[-./]\d{1,2}|\d{1,2}[-./]\d{1,2}[-./]
 # "Great App" as people, and redacting those would destroy the evidence. Names are redacted where the words around
 # them say a person is meant: greetings and sign-offs, self-introductions, "my accountant Maria", "spoke to Tom",
 # "Mike from support". A capitalised name token, or an initial ("A. Dalton"); up to three of them.
-_NAME_TOKEN = r"(?:[A-Z](?:['’][A-Z])?[a-z]+(?:-[A-Z]?[a-z]+)?|[A-Z]\.)"  # Jean-Luc, O'Neil; not Tom's
+_NAME_TOKEN = NAME_TOKEN  # Jean-Luc, O'Neil, McAllister; not Tom's
 _FULL_NAME = rf"(?P<name>{_NAME_TOKEN}(?:[ \t]+{_NAME_TOKEN}){{0,2}})"
 _NAME_RES = [
     # "Hi Maria," "Dear Tom:" at the start of a line or sentence — a greeting names whom it greets

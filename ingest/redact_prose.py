@@ -72,8 +72,8 @@ def card_or_imei(digits: str) -> str:
 _PW_LABEL = r"(?:password|passwort|passwd|passcode|passphrase|pass[ \t]?word|pwd|pw|pin(?:[ \t]+(?:code|number))?)"
 # "my password is hunter2", "the wifi password was: x", "PIN = 4821", 'password "sunshine"'
 _PW_STATED = re.compile(
-    rf"(?P<keep>(?i:\b{_PW_LABEL})(?:[ \t]+(?i:is|was|=|:|would[ \t]+be|reads|of|to|set[ \t]+to|changed[ \t]+to))?[ \t]*"
-    rf"(?:[:=][ \t]*)?)(?P<value>[\"'“‘][^\"'”’\n]{{1,64}}[\"'”’]|[^\s\"'“‘,;]{{3,64}}?)(?=[.,;:!?)]*(?:\s|$))"
+    rf"(?P<keep>(?i:\b{_PW_LABEL}\b)(?:[ \t]+(?i:is|was|would[ \t]+be|reads|of|to|set[ \t]+to|changed[ \t]+to))?"
+    rf"(?:[ \t]*[:=][ \t]*|[ \t]+))(?P<value>[\"'“‘][^\"'”’\n]{{1,64}}[\"'”’]|[^\s\"'“‘,;/\[]{{3,64}}?)(?=[.,;:!?)]*(?:\s|$))"
 )
 # Words that follow "password is" in a sentence about the password, not its value.
 _PREDICATE = frozenset("""
@@ -94,7 +94,8 @@ def _looks_secret(value: str, stated: bool) -> bool:
     if value[0] in "\"'“‘":
         return True
     word = value.rstrip(".,;:!?)").lower()
-    if not word or word.startswith("[") or word in _PREDICATE:
+    # "(???)", "feature...I": punctuation runs and ellipses are prose, not a value
+    if word in _PREDICATE or sum(c.isalnum() for c in word) < 3 or ".." in word or word.startswith("["):
         return False
     shaped = any(c.isdigit() for c in value) or any(not c.isalnum() for c in value) or any(c.isupper() for c in value[1:])
     if shaped:
@@ -103,13 +104,23 @@ def _looks_secret(value: str, stated: bool) -> bool:
     return stated and not re.search(r"(?:ed|ing|ly|ble|ful|ous|ive|less)$", word)
 
 
+# A strong-password shape (letters with digits and a symbol, or mixed case with digits) shortly after the label:
+# "my password, it is: Tr0ub4dor&3".
+_STRONG = re.compile(r"(?<![\w\[])(?=\S*\d)(?=\S*[A-Za-z])(?=\S*(?:[^\w\s]|[A-Z]\S*[a-z]|[a-z]\S*[A-Z]))"
+                     r"[^\s\[\]]{6,64}?(?=[.,;:!?)]*(?:\s|$))")
+
+
 def sub_passwords(text: str) -> str:
     if not _PW_CUE.search(text):
         return text
+    for cue in reversed(list(_PW_CUE.finditer(text))):
+        gap = re.search(r"\s", text[cue.end() + 40 :])  # never cut a token in two at the window's end
+        window_end = cue.end() + 40 + gap.start() if gap else len(text)
+        text = text[: cue.end()] + _STRONG.sub(SECRET, text[cue.end() : window_end]) + text[window_end:]
 
     def repl(m: re.Match[str]) -> str:
         keep, value = m.group("keep"), m.group("value")
-        stated = bool(re.search(r"(?i:\b(?:is|was|be|reads|of|to)\b|[:=])[ \t]*$", keep))
+        stated = bool(re.search(r"(?i:\b(?:is|was|be|reads)\b|[:=])[ \t]*$", keep))
         if _UNIT_AFTER.match(text, m.end()) or not _looks_secret(value, stated):
             return m.group(0)
         return keep + SECRET
@@ -118,7 +129,8 @@ def sub_passwords(text: str) -> str:
 
 
 # --- names after a label ("Test customer: John Smith") and signatures ---------------------------------------
-_NAME_TOKEN = r"(?:[A-Z](?:['’][A-Z])?[a-z]+(?:-[A-Z]?[a-z]+)?|[A-Z]\.)"
+# A capitalised name token (Jean-Luc, O'Neil, McAllister, DeVries; not Tom's) or an initial ("A. Dalton").
+NAME_TOKEN = _NAME_TOKEN = r"(?:[A-Z](?:['’][A-Z])?[a-z]+(?:[A-Z][a-z]+)?(?:-[A-Z]?[a-z]+)?|[A-Z]\.)"
 _ONE_TO_THREE = rf"(?P<name>{_NAME_TOKEN}(?:[ \t]+{_NAME_TOKEN}){{0,2}})"
 _TWO_TO_THREE = rf"(?P<name>{_NAME_TOKEN}(?:[ \t]+{_NAME_TOKEN}){{1,2}})"
 _COMPANY = re.compile(r"\b(?:Inc|Ltd|LLC|GmbH|Corp|Co|AG|SA|SAS|BV|plc|Group|Bank|Labs|Systems|Technologies|Solutions|"
@@ -127,9 +139,10 @@ _LABELLED_NAME_RES = [
     re.compile(rf"(?i:\b(?:test[ \t]+|end[ \t]+)?(?:customer|client|contact|user|reporter|caller|patient|tenant|"
                rf"account[ \t]+holder|card[ \t]?holder|(?:full[ \t]+|customer[ \t]+|contact[ \t]+)?name|"
                rf"(?:reported|submitted|requested|raised|signed|written|sent)[ \t]+by))[ \t]*[:=\-–][ \t]*{_ONE_TO_THREE}"),
-    # "our customer John Smith", "signed by Jane Doe" without a colon: a first and last name
-    re.compile(rf"(?i:\b(?:customer|client|contact|user|caller|tenant|(?:reported|submitted|requested|raised|signed|"
-               rf"written|sent)[ \t]+by|signed))[ \t]+{_TWO_TO_THREE}"),
+    # "our customer John Smith", "written by Jane Doe" without a colon: a first and last name ("a Customer Portal
+    # User Account" in a user story is not one: the label must be lower case and follow a determiner)
+    re.compile(rf"(?:\b(?:[Oo]ur|[Tt]he|[Aa]|[Mm]y|[Yy]our|[Tt]his|[Oo]ne)[ \t]+(?:customer|client|contact|user|caller|tenant)|"
+               rf"\b(?:reported|submitted|requested|raised|signed|written|sent)[ \t]+by)[ \t]+{_TWO_TO_THREE}"),
     # a signature closing the text: "-- \nJohn Smith", "— Jane Doe", "Best regards John Smith"
     re.compile(rf"(?:^|\n)[ \t]*(?:--|—|–|-)[ \t]*\n?[ \t]*{_ONE_TO_THREE}[ \t]*$"),
     re.compile(rf"(?i:\b(?:regards|sincerely|cheers|best[ \t]+wishes))[ \t]+{_TWO_TO_THREE}[ \t]*\.?[ \t]*$"),

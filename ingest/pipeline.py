@@ -51,6 +51,7 @@ def ingest_paths(
     """
     started = time.perf_counter()
     sources = expand([Path(p) for p in paths])
+    first_error: IngestError | None = None
     with ws.write_lock():
         report = IngestReport(recovered=store.sync_index(ws, progress))
         for n, src in enumerate(sources, start=1):
@@ -70,12 +71,12 @@ def ingest_paths(
             except IngestError as exc:
                 # Each file is judged on its own: a bad one is listed, the good ones after it still go in.
                 report.refused.append(RefusedFile(path=src.name, message=str(exc)))
+                first_error = first_error or exc
     report.seconds = time.perf_counter() - started
-    if report.refused:
-        n_bad = len(report.refused)
+    if first_error is not None:
         listed = " | ".join(r.message for r in report.refused)
-        error = IngestError(f"{n_bad} of {len(sources)} file(s) refused, nothing of them stored: {listed}"
-                            if len(sources) > 1 else report.refused[0].message)
+        error = first_error if len(sources) == 1 else IngestError(
+            f"{len(report.refused)} of {len(sources)} files refused (nothing of them stored): {listed}")
         error.partial_report = report  # type: ignore[attr-defined]  # what the good files committed
         raise error
     return report

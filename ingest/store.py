@@ -135,3 +135,26 @@ def reindex(ws: Workspace, progress: Progress | None = None) -> int:
         session.execute(update(FeedbackRow).values(indexed=False))
         rows = [_row_dict(r) for r in session.scalars(select(FeedbackRow).order_by(FeedbackRow.id))]
     return _embed_and_index(ws, rows, progress, "reindexing")
+
+
+def catch_up_index(ws: Workspace, progress: Progress | None = None, *, wait: float = 5.0) -> int:
+    """Make the index hold every stored item before it is searched; returns how many items were added.
+
+    Cheap when nothing is missing (two counts). Rows a killed run committed but never indexed are embedded and
+    upserted; when the index holds fewer vectors than SQL says were indexed (a lost or half-written index), the
+    missing ids are found by comparing id sets. Needs the write lock: if another run holds it longer than
+    `wait` seconds, that run is indexing its own rows and StorageError says so (never a silent miss).
+    """
+    with ws.transaction() as session:
+        total = session.scalar(select(func.count()).select_from(FeedbackRow)) or 0
+        pending = session.scalar(select(func.count()).select_from(FeedbackRow).where(FeedbackRow.indexed.is_(False))) or 0
+    if not pending and ws.index.count() >= total:
+        return 0
+    with ws.write_lock(timeout=wait):
+        if ws.index.count() < total - pending:
+            have = ws.index.ids()
+            with ws.transaction() as session:
+                missing = [i for i in session.scalars(select(FeedbackRow.id)) if i not in have]
+                for part in chunks(missing):
+                    session.execute(update(FeedbackRow).where(FeedbackRow.id.in_(part)).values(indexed=False))
+        return sync_index(ws, progress)

@@ -16,19 +16,28 @@ from assistant.settings import resolve_settings
 from assistant.workspace import Workspace
 
 ROWS = [
-    ("Test customer: John Smith, 42 Elm Street, Springfield. The invoice PDF is blank.", "John Smith"),
+    ("Test customer: John Smith, 42 Elm Street, Springfield. The invoice PDF is blank.", "Pat Doe"),
     ("I typed my password hunter2 into the search box and now it shows in recent searches.", "Ana Ruiz"),
     ("The app crashes on my phone, IMEI 490154203237518, every time I scan a receipt.", "ops@example.org"),
     ("Upgrade Jackson databind in branch-2.10 to 2.9.10.8 so the export stops failing.", "Lee"),
     ("Support asked for my password, it is: Tr0ub4dor&3 - the export still fails.", "Kim"),
 ]
+# Neighbours of the rows above, so `needs` groups them and `draft` writes stories that quote the PII rows.
+ROWS += [(t, "Sam") for t in (
+    "The invoice PDF is blank when I open it from the email.",
+    "Invoice PDF comes out blank since the last update.",
+    "Recent searches show what I typed into the search box, please let me clear them.",
+    "The search box keeps my recent searches forever, I want to delete them.",
+    "The app crashes every time I scan a receipt on my phone.",
+    "Scanning a receipt crashes the app on Android.",
+    "The export keeps failing with an error since the update.",
+    "Export fails every time, please fix the export.",
+)]
 RAW = ["John Smith", "42 Elm Street", "Springfield", "hunter2", "490154203237518", "Tr0ub4dor&3", "ops@example.org"]
 
 
-def _clean(text: str, *, allow_author: bool = False) -> None:
+def _clean(text: str) -> None:
     for raw in RAW:
-        if allow_author and raw in ("John Smith", "ops@example.org"):
-            continue
         assert raw not in text, f"{raw!r} leaked"
 
 
@@ -67,9 +76,9 @@ def test_database_holds_no_raw_values_unless_keep_original_text(ws_dir: Path) ->
         dump = "\n".join(con.iterdump())
     finally:
         con.close()
-    # `author` metadata stays on this machine as imported (README); its email is redacted like any value.
-    _clean(dump, allow_author=True)
-    assert "ops@example.org" not in dump
+    # `author` metadata stays on this machine as imported (README: "Pat Doe" is kept); an email in it is redacted.
+    _clean(dump)
+    assert "Pat Doe" in dump
 
 
 def test_llm_requests_over_real_http_carry_placeholders_only(ws_dir: Path, httpserver) -> None:
@@ -109,4 +118,6 @@ def test_every_export_format_is_clean(ws_dir: Path, tmp_path: Path) -> None:
         ws.close()
     written = [p.read_text(encoding="utf-8") for p in tmp_path.rglob("*") if p.is_file()]
     assert len(written) >= len(FORMATS)
-    _clean("\n".join(written))
+    joined = "\n".join(written)
+    assert any(p in joined for p in ("[NAME]", "[ADDRESS]", "[SECRET]", "[IMEI]"))  # PII rows are quoted as evidence
+    _clean(joined)

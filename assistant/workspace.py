@@ -118,7 +118,7 @@ class Workspace:
         try:
             lock.acquire(timeout=0)
         except Timeout:
-            if on_wait:
+            if on_wait and limit > 0:
                 on_wait(waiting)
             try:
                 lock.acquire(timeout=limit)
@@ -138,7 +138,7 @@ class Workspace:
             if time.monotonic() >= deadline:
                 conn.close()
                 raise StorageError(busy)
-            if on_wait and not told:
+            if on_wait and not told and limit > 0:
                 on_wait(waiting)
                 told = True
             time.sleep(0.5)

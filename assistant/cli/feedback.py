@@ -23,7 +23,7 @@ feedback_app = typer.Typer(help="Look at the ingested feedback.", no_args_is_hel
 def _progress(quiet: bool = False) -> Iterator[Callable[[int, int, str], None]]:
     """A rich bar on stderr driven by the library's progress(done, total, label) callback; plain lines (one per
     chunk, at most one every 2 s) when stderr is not a terminal, so a CI log or `2> log` shows the run moving."""
-    if not quiet and not common.err_console.is_terminal:
+    if not common.err_console.is_terminal:  # even with --format json: the lines go to stderr, stdout stays JSON
         last = [0.0]
 
         def plain(done: int, total: int, label: str) -> None:

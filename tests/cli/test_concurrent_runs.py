@@ -30,7 +30,8 @@ def _start(args: list[str], env: dict[str, str], cwd: Path) -> subprocess.Popen:
 
 
 def _all(procs: list[subprocess.Popen]) -> list[tuple[int, str, str]]:
-    return [(p.returncode, *p.communicate(timeout=300)) for p in procs]
+    outputs = [p.communicate(timeout=300) for p in procs]
+    return [(p.returncode, out, err) for p, (out, err) in zip(procs, outputs)]
 
 
 def _scalar(db: Path, sql: str) -> int:

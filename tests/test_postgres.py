@@ -272,10 +272,9 @@ def test_one_writer_per_database_across_workspace_folders(tmp_path: Path, postgr
 
     first, second = _pg_workspace(postgres_url, tmp_path / "a"), _pg_workspace(postgres_url, tmp_path / "b")
     try:
-        with first.write_lock():
-            with pytest.raises(StorageError, match="another backlogsmith run is writing to this workspace"):
-                with second.write_lock(timeout=0):
-                    pass
+        with first.write_lock(), pytest.raises(StorageError, match="another backlogsmith run is writing to this workspace"):
+            with second.write_lock(timeout=0):
+                pass
         with second.write_lock(timeout=0):  # released with the first run
             pass
     finally:

@@ -114,7 +114,7 @@ def test_search_restores_items_a_lost_index_no_longer_holds(workspace, tmp_path:
 
     (tmp_path / "a.txt").write_text("Export to Excel keeps failing\nDark mode for the dashboard\n", encoding="utf-8")
     ingest_paths(workspace, [tmp_path / "a.txt"])
-    gone = sorted(workspace.index.ids())[0]
+    gone = min(workspace.index.ids())
     workspace.index.delete([gone])  # the SQL flag says indexed, the index lost it (a half-written chroma)
     assert gone in {item.id for _, item in search(workspace, "excel export", n=5)}
     assert len(workspace.index.ids()) == 2

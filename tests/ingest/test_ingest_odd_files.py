@@ -53,7 +53,7 @@ def test_deep_json_and_bidi_file_names_print_one_clean_line(tmp_path: Path) -> N
     (folder / "deep.json").write_text("[" * 100_000 + "]" * 100_000)
     (folder / "evil\u202etxt.csv").write_text("text\nfine row\n", encoding="utf-8")
     env = {"BACKLOGSMITH_WORKSPACE": str(tmp_path / "ws"), "ANONYMIZED_TELEMETRY": "False", "PATH": "/usr/bin:/bin"}
-    proc = subprocess.run([str(BIN), "ingest", "in"], cwd=tmp_path, env=env, capture_output=True, text=True, timeout=300)
+    proc = subprocess.run([str(BIN), "ingest", "in"], cwd=tmp_path, env=env, capture_output=True, text=True, timeout=300, check=False)
     assert proc.returncode == 1
     assert "Traceback" not in proc.stderr and "RecursionError" not in proc.stderr
     assert "deep.json" in proc.stderr and "nested more than 64 levels" in proc.stderr

@@ -35,7 +35,7 @@ class FilePreview(BaseModel):
     error: str | None = Field(None, description="One line naming file and row; no traceback, no server path.")
 
 
-def _head(source: IO[bytes] | bytes, max_bytes: int) -> tuple[bytes, bool]:
+def read_head(source: IO[bytes] | bytes, max_bytes: int) -> tuple[bytes, bool]:
     if isinstance(source, (bytes, bytearray)):
         data = bytes(source[: max_bytes + 1])
     else:
@@ -50,7 +50,7 @@ def _head(source: IO[bytes] | bytes, max_bytes: int) -> tuple[bytes, bool]:
     return data, truncated
 
 
-def _json_head(data: bytes) -> Parsed:
+def json_head(data: bytes) -> Parsed:
     """The complete records at the start of a truncated JSON array."""
     text = data.decode("utf-8", errors="ignore").lstrip("\ufeff \t\r\n")
     parsed = Parsed(reader="json", encoding="utf-8")
@@ -76,10 +76,10 @@ def preview(source: IO[bytes] | bytes, *, name: str, max_bytes: int = MAX_BYTES,
     """Read at most `max_bytes` of an upload (a binary file object, e.g. Streamlit's UploadedFile, or bytes) and
     parse that head with the ingest readers."""
     reader = reader_for(Path(name))
-    data, truncated = _head(source, max_bytes)
+    data, truncated = read_head(source, max_bytes)
     try:
         if truncated and reader == "json":
-            parsed = _json_head(data)
+            parsed = json_head(data)
         else:
             parsed = parse_bytes(data, name=name, reader=reader)
     except IngestError as exc:

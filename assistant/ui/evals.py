@@ -53,6 +53,8 @@ METRIC_HELP = {
     "ari": "Agreement of the needs with the gold groups (adjusted Rand index; 1 = identical, 0 = chance).",
     "nmi": "Agreement of the needs with the gold groups (normalised mutual information; 1 = identical).",
     "unassigned_share": "Share of items left in no need (lower is better).",
+    "lookalikes_lost": "Text that only looks like personal data (versions, order numbers, …) wrongly redacted; "
+                       "must be 0.",
     "dalpiaz_garbled_false_alarm_rate": "Share of 1,674 human-written stories (22 real backlogs) the garbled check "
                                         "flags; lower is better.",
 }

@@ -32,6 +32,10 @@ ROWS += [(t, "Sam") for t in (
     "Scanning a receipt crashes the app on Android.",
     "The export keeps failing with an error since the update.",
     "Export fails every time, please fix the export.",
+    # The honest drafter writes a story only from a goal items share in clean words (else a story to write, which
+    # is never exported): these two state it, so the export quotes the [SECRET] row as evidence.
+    "Please let me clear my recent searches, so that nobody sees what I typed.",
+    "I want to clear my recent searches because they show private things.",
 )]
 RAW = ["John Smith", "42 Elm Street", "Springfield", "hunter2", "490154203237518", "Tr0ub4dor&3", "ops@example.org"]
 

@@ -27,6 +27,7 @@ from assistant.stories.reasons import benefit_for, stated_reason
 from assistant.stories.roles import derive_role
 from assistant.stories.split import split_need
 from assistant.tables import BacklogItemRow, StoryHistoryRow, StoryRow
+from assistant.verify import CachedEmbed
 
 SYSTEM_ACTOR = "backlogsmith"
 MIN_SUPPORT = 2  # items that must share an ask before it is a story's goal (one review's words are not a need)
@@ -236,7 +237,7 @@ def draft(
         else:
             todo.append(need)
     asks, facts = analyse([items[i] for n in todo for i in n.item_ids if i in items])
-    embed = _cached_embed(ws)
+    embed = CachedEmbed(ws.embedder)  # one vector cache for the drafting and the gate
     plan_names = list((ws.get_setting("segment_weights") or {}).keys())
     drafted: list[Story] = []
     for need in todo:
@@ -253,7 +254,7 @@ def draft(
             progress(1)
     others = [st for sid, st in existing.items() if sid not in {d.id for d in drafted} and st.status != "rejected"]
     dor = ws.get_setting("definition_of_ready")
-    drafted = [settle(st, dor) for st in finish_stories(ws, drafted, backlog=others)]
+    drafted = [settle(st, dor) for st in finish_stories(ws, drafted, backlog=others, embed=embed)]
     # drafts whose need was removed by re-clustering are stale too (only when drafting every need)
     orphans = set() if need_ids else {sid for sid, st in existing.items() if st.need_id is None}
     _store(ws, drafted, existing, touched, {n.id for n in todo}, report, actor, orphans)
@@ -292,21 +293,6 @@ def _store(ws: Any, drafted: list[Story], existing: dict[str, Story], touched: s
         if stale:
             s.execute(delete(StoryRow).where(StoryRow.id.in_(stale)))
             report.removed.extend(sorted(stale))
-
-
-def _cached_embed(ws: Any) -> Callable[[Sequence[str]], Any]:
-    import numpy as np
-
-    cache: dict[str, Any] = {}
-
-    def embed(texts: Sequence[str]) -> Any:
-        missing = [t for t in dict.fromkeys(texts) if t not in cache]
-        if missing:
-            for t, v in zip(missing, ws.embedder.embed(missing)):
-                cache[t] = v
-        return np.stack([cache[t] for t in texts])
-
-    return embed
 
 
 def draft_stories(ws: Any, *, need_ids: Sequence[str] | None = None, provider: Any = None,

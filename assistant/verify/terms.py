@@ -89,9 +89,15 @@ def warm(texts: Iterable[str]) -> None:
 
 def sentences(text: str) -> list[str]:
     """The sentences of a text as the parser splits them (the text itself when it has one)."""
+    return list(_sentences(text))
+
+
+@functools.lru_cache(maxsize=20_000)
+def _sentences(text: str) -> tuple[str, ...]:
+    # cached: an item is cited by several claims, each asking for its sentences
     doc = nlp.parse(text or "")
-    sents = [s.text.strip() for s in doc.sents if s.text.strip()]
-    return sents or [text]
+    sents = tuple(s.text.strip() for s in doc.sents if s.text.strip())
+    return sents or (text,)
 
 
 def metadata_words(metadata: dict[str, Any]) -> set[str]:

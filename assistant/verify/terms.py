@@ -25,6 +25,7 @@ FRAMING = {
 }
 NUMBER = re.compile(r"\d+(?:[.,:]\d+)*")
 _NAMED_SHAPE = re.compile(r"^(?=.*[A-Za-z])(?:[A-Z0-9]{2,}|[A-Za-z]*\d[\w.]*|[a-z]+[A-Z]\w*|[A-Z][a-z]+[A-Z]\w*)$")
+_EXTENSION = re.compile(r"(?<![\w.])\.([A-Za-z][A-Za-z0-9]{1,4})(?=\b|'s\b)")
 _QUOTED = re.compile(r"[\"“]([^\"”]{3,200})[\"”]")
 
 
@@ -70,6 +71,11 @@ def terms_of_doc(doc: Any) -> Terms:
             lemmas.add(lemma)
             lemmas.add(_fold(text))
             (verbs if tok.pos_ == "VERB" else others).update((lemma, _fold(text)))
+    for m in _EXTENSION.finditer(doc.text):
+        # ".cbr files", "my .cbr's": a file type is a named thing whatever the tagger made of it (often PUNCT)
+        named.add(m.group(1).lower())
+        lemmas.add(m.group(1).lower())
+        others.add(m.group(1).lower())
     for m in _QUOTED.finditer(doc.text):
         # a quote shortened with "..." still has to match the item word for word up to the cut
         named.add(re.sub(r"(\.\.\.|…)$", "", m.group(1).strip()).strip().lower())

@@ -1,0 +1,67 @@
+"""Near-duplicate stories in one backlog draft ("move money from one account to another" and "transfer seventy
+dollars between national accounts"): the smaller one becomes evidence of the larger, never a second story.
+
+Two measures, both from the local embedding model, no word lists: how close the goals read, and how close the
+feedback behind them is (the mean vector of each story's cited items, from the index). Either alone confuses
+stories on one subject ("get a new credit card" / "use my credit rewards" sit 0.6 apart on both); their sum
+separates a restated ask from a neighbouring one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any
+
+import numpy as np
+
+from assistant.models import Story
+
+SAME_ASK = 1.25  # goal similarity + evidence similarity from which two stories ask the same (cosines, 0..2)
+GOAL_FLOOR = 0.4  # below this the goals are different actions, however close their feedback
+
+
+def _centroid(ids: Sequence[str], vectors: Mapping[str, Any]) -> np.ndarray | None:
+    vecs = [np.asarray(vectors[i], dtype=np.float32) for i in ids if i in vectors]
+    if not vecs:
+        return None
+    m = np.mean(vecs, axis=0)
+    return m / max(float(np.linalg.norm(m)), 1e-12)
+
+
+def merge_near_duplicates(stories: Sequence[Story], embed: Callable[[Sequence[str]], Any],
+                          vectors: Mapping[str, Any]) -> tuple[list[Story], list[tuple[str, str]]]:
+    """(stories with near-duplicates folded in, [(folded story id, kept story id)]).
+
+    The story with more evidence keeps its goal; the other's items and criteria join it (the gate then checks
+    that they support the kept goal). Stories to write and LLM stories pass through untouched.
+    """
+    cand = [st for st in stories if st.kind == "story" and st.provenance.engine == "offline" and st.goal]
+    if len(cand) < 2:
+        return list(stories), []
+    cand.sort(key=lambda st: (-len(st.evidence), st.id))
+    goals = np.asarray(embed([st.goal for st in cand]), dtype=np.float32)
+    cents = [_centroid(st.evidence, vectors) for st in cand]
+    kept: list[int] = []
+    into: dict[int, int] = {}
+    for j in range(len(cand)):
+        for k in kept:
+            g = float(goals[j] @ goals[k])
+            c = float(cents[j] @ cents[k]) if cents[j] is not None and cents[k] is not None else 0.0
+            if g >= GOAL_FLOOR and g + c >= SAME_ASK:
+                into[j] = k
+                break
+        else:
+            kept.append(j)
+    if not into:
+        return list(stories), []
+    merged = {cand[k].id: cand[k] for k in kept}
+    for j, k in into.items():
+        keep, other = merged[cand[k].id], cand[j]
+        texts = {(c.given, c.when, c.then) for c in keep.acceptance_criteria}
+        extra = [c for c in other.acceptance_criteria if (c.given, c.when, c.then) not in texts]
+        merged[keep.id] = keep.model_copy(update={
+            "evidence": list(dict.fromkeys([*keep.evidence, *other.evidence])),
+            "acceptance_criteria": [*keep.acceptance_criteria, *extra]})
+    folded = {cand[j].id for j in into}
+    out = [merged.get(st.id, st) for st in stories if st.id not in folded]
+    return out, [(cand[j].id, cand[k].id) for j, k in into.items()]

@@ -28,11 +28,17 @@ def _centroid(ids: Sequence[str], vectors: Mapping[str, Any]) -> np.ndarray | No
     return m / max(float(np.linalg.norm(m)), 1e-12)
 
 
+def _same(j: int, k: int, goals: np.ndarray, cents: list[np.ndarray | None]) -> bool:
+    g = float(goals[j] @ goals[k])
+    c = float(cents[j] @ cents[k]) if cents[j] is not None and cents[k] is not None else 0.0
+    return g >= GOAL_FLOOR and g + c >= SAME_ASK
+
+
 def merge_near_duplicates(stories: Sequence[Story], embed: Callable[[Sequence[str]], Any],
                           vectors: Mapping[str, Any]) -> tuple[list[Story], list[tuple[str, str]]]:
     """(stories with near-duplicates folded in, [(folded story id, kept story id)]).
 
-    The story with more evidence keeps its goal; the other's items and criteria join it (the gate then checks
+    The story with more evidence keeps its goal; the other's items join it (the gate then checks
     that they support the kept goal). Stories to write and LLM stories pass through untouched.
     """
     cand = [st for st in stories if st.kind == "story" and st.provenance.engine == "offline" and st.goal]
@@ -44,24 +50,19 @@ def merge_near_duplicates(stories: Sequence[Story], embed: Callable[[Sequence[st
     kept: list[int] = []
     into: dict[int, int] = {}
     for j in range(len(cand)):
-        for k in kept:
-            g = float(goals[j] @ goals[k])
-            c = float(cents[j] @ cents[k]) if cents[j] is not None and cents[k] is not None else 0.0
-            if g >= GOAL_FLOOR and g + c >= SAME_ASK:
-                into[j] = k
-                break
-        else:
+        # against every story of a kept group, the folded ones too: "move money" joins "transfer $70" via "move $100"
+        home = next((into.get(k, k) for k in range(j) if _same(j, k, goals, cents)), None)
+        if home is None:
             kept.append(j)
+        else:
+            into[j] = home
     if not into:
         return list(stories), []
     merged = {cand[k].id: cand[k] for k in kept}
     for j, k in into.items():
         keep, other = merged[cand[k].id], cand[j]
-        texts = {(c.given, c.when, c.then) for c in keep.acceptance_criteria}
-        extra = [c for c in other.acceptance_criteria if (c.given, c.when, c.then) not in texts]
-        merged[keep.id] = keep.model_copy(update={
-            "evidence": list(dict.fromkeys([*keep.evidence, *other.evidence])),
-            "acceptance_criteria": [*keep.acceptance_criteria, *extra]})
+        # its items only: its criteria speak of its own action ("When I report a damaged card"), not the kept goal
+        merged[keep.id] = keep.model_copy(update={"evidence": list(dict.fromkeys([*keep.evidence, *other.evidence]))})
     folded = {cand[j].id for j in into}
     out = [merged.get(st.id, st) for st in stories if st.id not in folded]
     return out, [(cand[j].id, cand[k].id) for j, k in into.items()]

@@ -57,11 +57,10 @@ def stated_reason(text: str, ask: Ask | None = None) -> str:
 
 
 def _purpose(text: str) -> re.Match[str] | None:
-    """A 'so (that) ...' clause that follows what the writer did or asked ('so' opening a sentence is a discourse
-    word: "so i get charged if i use my card in france?" asks, it gives no reason), and is not a condition."""
+    """A 'so (that) ...' clause that follows what the writer did or asked ('so' opening the message is a discourse
+    word: "so i get charged if i use my card in france" asks, it gives no reason), and is not a condition."""
     for m in _SO_THAT.finditer(text):
-        before = re.split(r"[.!?;]\s*", text[:m.start()])[-1]
-        if re.search(r"[a-z]", before, re.I) and not re.search(r"\b(?:if|whether)\b", m.group(1), re.I):
+        if re.search(r"[a-z]", text[:m.start()], re.I) and not re.search(r"\b(?:if|whether)\b", m.group(1), re.I):
             return m
     return None
 

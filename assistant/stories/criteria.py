@@ -249,8 +249,8 @@ def _offline(rep: Ask, about: Sequence[Member]) -> list[tuple[int, str, Criterio
 
 def _losses(rep: Ask, about: Sequence[Member]) -> list[tuple[int, str, Criterion]]:
     by_thing: dict[str, list[Member]] = {}
-    for m in about:  # only a report of a defect: "I lost my card" at a bank is not data the product lost
-        if m.facts.lost and m.item.triage and m.item.triage.type in ("bug", "complaint"):
+    for m in about:  # only a report of a defect: "I lost my card" (a complaint at a bank) is not data the product lost
+        if m.facts.lost and (m.facts.after_update or m.item.triage and m.item.triage.type == "bug"):
             by_thing.setdefault(m.facts.lost, []).append(m)
     out = []
     for thing, group in by_thing.items():

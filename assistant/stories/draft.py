@@ -259,7 +259,8 @@ def draft(
     others = [st for sid, st in existing.items() if sid not in {d.id for d in drafted} and st.status != "rejected"]
     dor = ws.get_setting("definition_of_ready")
     drafted = finish_stories(ws, drafted, backlog=others, embed=embed)
-    drafted = [settle(st, dor) for st in _thin_to_write(ws, drafted, todo, items, asks, plan_names, others, embed, report)]
+    drafted = _thin_to_write(ws, drafted, todo, items, asks, plan_names, others, embed, report)
+    drafted = [settle(st, dor) for st in drafted]
     # drafts whose need was removed by re-clustering are stale too (only when drafting every need)
     orphans = set() if need_ids else {sid for sid, st in existing.items() if st.need_id is None}
     _store(ws, drafted, existing, touched, {n.id for n in todo}, report, actor, orphans)

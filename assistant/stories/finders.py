@@ -223,7 +223,8 @@ def to_know(sent: Any) -> Hit | None:
                 for o in children(tok, "dobj"):
                     if o.pos_ in ("NOUN", "PROPN") and children(o, "poss", "det"):
                         return o, "know", ""
-        if tok.lemma_ == "be" and tok.dep_ == "ROOT" and any(a.tag_ in ("WP", "WDT") and a.dep_ == "attr" for a in tok.children):
+        if tok.lemma_ == "be" and tok.dep_ == "ROOT" and any(a.tag_ in ("WP", "WDT") and a.dep_ == "attr"
+                                                            for a in tok.children):
             for n in children(tok, "nsubj"):
                 if n.pos_ in ("NOUN", "PROPN") and any(c.dep_ == "poss" for c in n.children):
                     return n, "know", ""  # "what's my credit score", not "what is the problem"
@@ -363,4 +364,5 @@ def noun_only(sent: Any) -> Hit | None:
     return None
 
 
-FINDERS = (bug, slow, permit, want, great, cannot, fails_at, to_know, you, holder, missing, planned, question, add, imperative, noun_only)
+FINDERS = (bug, slow, permit, want, great, cannot, fails_at, to_know, you, holder, missing, planned, question, add,
+           imperative, noun_only)

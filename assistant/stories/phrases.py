@@ -219,6 +219,8 @@ def _pobj_text(pobj: Any) -> str:
 def from_noun(item_id: str, noun: Any, kind: str, symptom: str) -> Ask | None:
     """'CSV export', 'dark mode please', 'support for Apple Pay', 'an audit log' -> a verb phrase."""
     lemma = noun.lemma_.lower()
+    if children(noun, "aux", "neg"):
+        return None  # a noun with an auxiliary is a misparsed clause: "why wont my card work" is not "card work"
     mods = children(noun, "compound", "amod", "nmod")
     if lemma == "support":  # "support for Apple Pay", "Apple Pay support", "offline support"
         inner = [p for prep in children(noun, "prep") for p in children(prep, "pobj")]
@@ -235,8 +237,9 @@ def from_noun(item_id: str, noun: Any, kind: str, symptom: str) -> Ask | None:
     if lemma in DEVERBAL or noun.lower_ in DEVERBAL:
         return _deverbal(item_id, noun, mods, fmt, kind, symptom)
     gerund = [_verb_lemma(m.lower_) for m in mods if m.lower_.endswith("ing") and m.i < noun.i]
-    if gerund and gerund[0] and noun.dep_ == "dobj" and noun.head.lemma_ in ADD:  # "support saving cards" -> "save my cards"
-        # (only under "add"/"support": "tell me my routing number" is a compound noun, not "rout my number")
+    if gerund and gerund[0] and noun.dep_ == "dobj" and noun.head.lemma_ in ADD:
+        # "support saving cards" -> "save my cards"; only under "add"/"support": "tell me my routing number" is a
+        # compound noun, not "rout my number"
         obj = join_tokens(["my", word(noun)])
         return Ask(item_id, gerund[0], f"{gerund[0]} {obj}", obj, lemma, kind, symptom)
     kept = [t for t in sorted(clean_subtree(noun), key=lambda t: t.i)

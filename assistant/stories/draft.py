@@ -58,12 +58,11 @@ def story_id(need_id: str, key: str) -> str:
 def analyse(items: Sequence[FeedbackItem]) -> tuple[dict[str, Ask | None], dict[str, Facts]]:
     """Parse every item once (batched): its ask, its reported conditions and the reason it states."""
     texts = [clean_for_parse(i.text) for i in items]
-    asks: dict[str, Ask | None] = {}
-    facts: dict[str, Facts] = {}
-    for item, doc in zip(items, parse(texts)):
-        kind = item.triage.type if item.triage else None
-        asks[item.id] = None if kind == "praise" else extract_ask(item.id, doc, is_bug=kind == "bug")
-        facts[item.id] = extract_facts(item.text, item.metadata)
+    asks: dict[str, Ask | None] = {i.id: None for i in items}  # praise states no ask: not even parsed
+    facts = {i.id: extract_facts(i.text, i.metadata) for i in items}
+    asking = [(i, t) for i, t in zip(items, texts) if not _praise(i)]
+    for (item, _), doc in zip(asking, parse([t for _, t in asking])):
+        asks[item.id] = extract_ask(item.id, doc, is_bug=bool(item.triage and item.triage.type == "bug"))
     # second chance for items the parser misread ("Export to CSV please."): re-parse the clause as an explicit want
     retry = {i.id: second_chance(t) for i, t in zip(items, texts) if asks[i.id] is None and not _praise(i)}
     retry = {k: v for k, v in retry.items() if v}

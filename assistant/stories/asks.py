@@ -14,7 +14,7 @@ from typing import Any
 
 from assistant.stories.finders import FINDERS
 from assistant.stories.lexicon import GOAL_VERBS, NOT_ACTORS, NOT_ASK, OK_SINGLE, STOP_NOUNS, VERB_KEYS
-from assistant.stories.phrases import Ask, build
+from assistant.stories.phrases import Ask, build, from_noun
 
 __all__ = ["Ask", "VERB_KEYS", "clean_for_parse", "extract_ask", "second_chance"]
 
@@ -70,6 +70,9 @@ def _from_sentence(item_id: str, sent: Any) -> Ask | None:
             ask: Ask | None = Ask(item_id, "load", f"load {obj}", obj, obj.split()[-1], "slow")
         elif kind == "slow":
             ask = build(item_id, node, kind, "", extra_obj=extra)
+        elif kind == "know":  # asked to be told a thing: the goal is to see it ("to see my credit score")
+            ask = from_noun(item_id, node, "request", "")
+            ask = ask and replace(ask, verb="see", phrase=f"see {ask.obj}")
         else:
             ask = build(item_id, node, kind, extra)
         if ask is not None and _acceptable(ask):

@@ -17,6 +17,7 @@ from assistant.stories.asks import VERB_KEYS, Ask
 from assistant.stories.facts import Facts
 from assistant.stories.nlp import article, inflect
 from assistant.stories.roles import agree
+from assistant.verify.garble import garbled_reason
 
 MAX_CRITERIA = 6
 MAX_CITED = 5
@@ -135,6 +136,7 @@ def write_criteria(rep: Ask, members: Sequence[Member]) -> list[Criterion]:
     found += _offline(rep, about)
     found += _losses(rep, about)
     found += _formats(rep, members)
+    found += _places(rep, about)
     best: dict[str, tuple[int, str, Criterion]] = {}
     for weight, key, crit in found:  # one criterion per fact; the best-supported wording wins
         if key not in best or weight > best[key][0]:
@@ -247,8 +249,8 @@ def _offline(rep: Ask, about: Sequence[Member]) -> list[tuple[int, str, Criterio
 
 def _losses(rep: Ask, about: Sequence[Member]) -> list[tuple[int, str, Criterion]]:
     by_thing: dict[str, list[Member]] = {}
-    for m in about:  # only a report of a defect: "I lost my card" at a bank is not data the product lost
-        if m.facts.lost and m.item.triage and m.item.triage.type in ("bug", "complaint"):
+    for m in about:  # only a report of a defect: "I lost my card" (a complaint at a bank) is not data the product lost
+        if m.facts.lost and (m.facts.after_update or m.item.triage and m.item.triage.type == "bug"):
             by_thing.setdefault(m.facts.lost, []).append(m)
     out = []
     for thing, group in by_thing.items():
@@ -276,3 +278,41 @@ def _formats(rep: Ask, members: Sequence[Member]) -> list[tuple[int, str, Criter
 def _and(parts: Sequence[str]) -> str:
     parts = list(parts)
     return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
+
+
+def _place(m: Member) -> str:
+    """Where the writer was when it failed, read from the parse: a proper noun after 'in'/'at' ("i was in thailand
+    and i could not use my card" -> "Thailand"). Common nouns ("at night", "in the app") are not places."""
+    from assistant.quality_rules import nlp as shared
+    from assistant.stories.asks import clean_for_parse
+
+    for tok in shared.parse(clean_for_parse(m.item.text)):
+        if tok.dep_ == "pobj" and tok.head.lower_ in ("in", "at") and tok.tag_ in ("NNP", "NNPS") \
+                and not any(c.dep_ in ("det", "poss") for c in tok.children):
+            words = [c.text for c in tok.lefts if c.dep_ == "compound" and c.tag_ in ("NNP", "NNPS")] + [tok.text]
+            return " ".join(w[:1].upper() + w[1:] for w in words)
+    return ""
+
+
+def _places(rep: Ask, about: Sequence[Member]) -> list[tuple[int, str, Criterion]]:
+    """A customer who could not do the story's action somewhere ("could not use my card to buy snacks in
+    Thailand") says what should happen there: the action works. Only from such a report (a negated 'can'), never
+    from a question about a place ("is there a fee in France" states no outcome), citing only those items."""
+    by_place: dict[str, list[Member]] = {}
+    for m in about:
+        if m.ask is not None and m.ask.kind in ("problem", "bug") and _verb(m.ask) == _verb(rep):
+            place = _place(m)
+            if place:
+                by_place.setdefault(place.lower(), []).append(m)
+    out = []
+    for key, group in by_place.items():
+        place = _place(group[0])
+        where = re.compile(rf"\s+(?:in|at)\s+{re.escape(place)}\b.*$", re.I)
+        # the writers' own action, shortest first (what every cited item states), the story's goal as a fallback
+        own = sorted({where.sub("", m.ask.phrase) for m in group if m.ask}, key=lambda p: (len(p), p))
+        phrase = next((p for p in [*own, where.sub("", rep.phrase)] if garbled_reason(f"to {p}") is None), "")
+        if not phrase:
+            continue
+        out.append((len(group) + 60, f"place:{key}", Criterion(
+            given=f"I am in {place}", when=f"I try to {phrase}", then=f"I can {phrase}", evidence=_cite(group))))
+    return out

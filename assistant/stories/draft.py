@@ -19,6 +19,7 @@ from assistant.repository import load_items, load_needs, load_stories, save_stor
 from assistant.stories.asks import VERB_KEYS, Ask, clean_for_parse, extract_ask, second_chance
 from assistant.stories.brief import need_brief, settle
 from assistant.stories.criteria import Member, write_criteria
+from assistant.stories.dedupe import merge_near_duplicates
 from assistant.stories.evidence import check_citations, drop_invented
 from assistant.stories.facts import Facts, extract_facts
 from assistant.stories.goal import central, goal_for
@@ -27,6 +28,7 @@ from assistant.stories.reasons import benefit_for, stated_reason
 from assistant.stories.roles import derive_role
 from assistant.stories.split import split_need
 from assistant.tables import BacklogItemRow, StoryHistoryRow, StoryRow
+from assistant.verify import CachedEmbed, garbled_reason
 
 SYSTEM_ACTOR = "backlogsmith"
 MIN_SUPPORT = 2  # items that must share an ask before it is a story's goal (one review's words are not a need)
@@ -56,12 +58,11 @@ def story_id(need_id: str, key: str) -> str:
 def analyse(items: Sequence[FeedbackItem]) -> tuple[dict[str, Ask | None], dict[str, Facts]]:
     """Parse every item once (batched): its ask, its reported conditions and the reason it states."""
     texts = [clean_for_parse(i.text) for i in items]
-    asks: dict[str, Ask | None] = {}
-    facts: dict[str, Facts] = {}
-    for item, doc in zip(items, parse(texts)):
-        kind = item.triage.type if item.triage else None
-        asks[item.id] = None if kind == "praise" else extract_ask(item.id, doc, is_bug=kind == "bug")
-        facts[item.id] = extract_facts(item.text, item.metadata)
+    asks: dict[str, Ask | None] = {i.id: None for i in items}  # praise states no ask: not even parsed
+    facts = {i.id: extract_facts(i.text, i.metadata) for i in items}
+    asking = [(i, t) for i, t in zip(items, texts) if not _praise(i)]
+    for (item, _), doc in zip(asking, parse([t for _, t in asking])):
+        asks[item.id] = extract_ask(item.id, doc, is_bug=bool(item.triage and item.triage.type == "bug"))
     # second chance for items the parser misread ("Export to CSV please."): re-parse the clause as an explicit want
     retry = {i.id: second_chance(t) for i, t in zip(items, texts) if asks[i.id] is None and not _praise(i)}
     retry = {k: v for k, v in retry.items() if v}
@@ -113,6 +114,8 @@ def offline_stories(
         group_items = [items[i] for i in cited]
         members = [Member(items[i], asks.get(i), facts[i]) for i in cited]
         goal = goal_for(rep)
+        if garbled_reason(goal):
+            continue  # "to use my card buy snacks": the PO writes it from the brief rather than read a fragment
         benefit, source = benefit_for([facts[i].reason for i in cited], goal)
         stories.append(Story(
             id=story_id(need.id, group.key), need_id=need.id, role=derive_role(group_items, group.asks, plan_names),
@@ -236,7 +239,7 @@ def draft(
         else:
             todo.append(need)
     asks, facts = analyse([items[i] for n in todo for i in n.item_ids if i in items])
-    embed = _cached_embed(ws)
+    embed = CachedEmbed(ws.embedder)  # one vector cache for the drafting and the gate
     plan_names = list((ws.get_setting("segment_weights") or {}).keys())
     drafted: list[Story] = []
     for need in todo:
@@ -251,13 +254,57 @@ def draft(
         drafted.extend(stories)
         if progress:
             progress(1)
+    drafted = _fold_duplicates(ws, drafted, embed, report)
     others = [st for sid, st in existing.items() if sid not in {d.id for d in drafted} and st.status != "rejected"]
     dor = ws.get_setting("definition_of_ready")
-    drafted = [settle(st, dor) for st in finish_stories(ws, drafted, backlog=others)]
+    drafted = finish_stories(ws, drafted, backlog=others, embed=embed)
+    drafted = _thin_to_write(ws, drafted, todo, items, asks, plan_names, others, embed, report)
+    drafted = [settle(st, dor) for st in drafted]
     # drafts whose need was removed by re-clustering are stale too (only when drafting every need)
     orphans = set() if need_ids else {sid for sid, st in existing.items() if st.need_id is None}
     _store(ws, drafted, existing, touched, {n.id for n in todo}, report, actor, orphans)
     return report
+
+
+def _fold_duplicates(ws: Any, drafted: list[Story], embed: Any, report: DraftReport) -> list[Story]:
+    """Near-duplicate offline stories become one (see assistant.stories.dedupe)."""
+    ids = list(dict.fromkeys(i for st in drafted if st.kind == "story" for i in st.evidence))
+    try:
+        vectors = ws.index.get_vectors(ids)
+    except Exception:  # noqa: BLE001 - without the index the goals alone decide; only fewer merges
+        vectors = {}
+    drafted, folded = merge_near_duplicates(drafted, embed, vectors)
+    report.messages.extend(f"story {a} asked the same as {b}: its feedback is now evidence of {b}" for a, b in folded)
+    return drafted
+
+
+def _thin_to_write(ws: Any, drafted: list[Story], needs: Sequence[Need], items: dict[str, FeedbackItem],
+                   asks: dict[str, Ask | None], plan_names: Sequence[str], backlog: Sequence[Story], embed: Any,
+                   report: DraftReport) -> list[Story]:
+    """A story the gate left with fewer than MIN_SUPPORT supporting items is one review's words, not a need's: the
+    need gets a story to write instead (or nothing more, when another story of it stands). A need with fewer
+    items than that keeps its story."""
+    from assistant.stories.finish import finish_stories
+
+    by_need = {n.id: n for n in needs}
+    thin = [st for st in drafted if st.kind == "story" and st.provenance.engine == "offline"
+            and len(st.evidence) < MIN_SUPPORT and st.need_id in by_need
+            and len([i for i in by_need[st.need_id].item_ids if i in items]) >= MIN_SUPPORT]
+    if not thin:
+        return drafted
+    gone = {st.id for st in thin}
+    kept = [st for st in drafted if st.id not in gone]
+    standing = {st.need_id for st in kept}
+    fresh = []
+    for need_id in dict.fromkeys(st.need_id for st in thin):
+        need = by_need[need_id]  # type: ignore[index]
+        if need_id not in standing:
+            members = [items[i] for i in need.item_ids if i in items]
+            fresh.append(story_to_write(need, members, [a for a in (asks.get(i) for i in need.item_ids) if a],
+                                        plan_names))
+    report.messages.extend(f"story {st.id} ('{st.goal}') kept fewer than {MIN_SUPPORT} supporting items after the "
+                           "citation check; its need is left for the PO to write" for st in thin)
+    return kept + (finish_stories(ws, fresh, backlog=[*backlog, *kept], embed=embed) if fresh else [])
 
 
 def _store(ws: Any, drafted: list[Story], existing: dict[str, Story], touched: set[str], need_ids: set[str],
@@ -292,21 +339,6 @@ def _store(ws: Any, drafted: list[Story], existing: dict[str, Story], touched: s
         if stale:
             s.execute(delete(StoryRow).where(StoryRow.id.in_(stale)))
             report.removed.extend(sorted(stale))
-
-
-def _cached_embed(ws: Any) -> Callable[[Sequence[str]], Any]:
-    import numpy as np
-
-    cache: dict[str, Any] = {}
-
-    def embed(texts: Sequence[str]) -> Any:
-        missing = [t for t in dict.fromkeys(texts) if t not in cache]
-        if missing:
-            for t, v in zip(missing, ws.embedder.embed(missing)):
-                cache[t] = v
-        return np.stack([cache[t] for t in texts])
-
-    return embed
 
 
 def draft_stories(ws: Any, *, need_ids: Sequence[str] | None = None, provider: Any = None,

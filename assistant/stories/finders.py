@@ -178,6 +178,59 @@ def question(sent: Any) -> Hit | None:
     return None
 
 
+_AUX_ASK = {"do", "can", "could", "should", "would", "will", "may"}
+_TELLING = {"tell", "show", "explain", "let", "find", "give", "send", "know", "check", "see", "look"}
+
+
+def _how_to(tok: Any) -> Any | None:
+    """The verb a 'how (do I | to) <verb>' clause under tok asks about, else None."""
+    for c in tok.children:
+        if c.dep_ in ("xcomp", "ccomp", "advcl") and is_verb(c) and any(m.lower_ == "how" for m in c.children):
+            return c
+    return None
+
+
+def _what_is(tok: Any) -> Any | None:
+    """'what my credit score is' under tok: the noun asked about."""
+    for c in tok.children:
+        if c.dep_ in ("ccomp", "xcomp") and c.lemma_ == "be" and any(a.tag_ in ("WP", "WDT") for a in c.children):
+            for n in children(c, "nsubj"):
+                if n.pos_ in ("NOUN", "PROPN"):
+                    return n
+    return None
+
+
+def to_know(sent: Any) -> Hit | None:
+    """Questions and requests to be told, with or without a question mark (support messages rarely have one):
+    'how do I freeze my card' -> freeze my card; 'can you tell me how to freeze my account' -> freeze my account;
+    'what's my credit score' / 'tell me my routing number' / 'I want to know my balance' -> see the thing.
+    Read from the parse only: a how-adverb on a verb the writer does, a wh-word as the attribute of 'be', a telling
+    verb whose object is a noun."""
+    for tok in sent:
+        subj = children(tok, "nsubj")
+        how = any(c.lower_ == "how" and c.dep_ == "advmod" for c in tok.children)
+        if how and is_verb(tok) and subj and subj[0].lower_ in ("i", "we") and not children(tok, "neg") \
+                and any(a.lower_ in _AUX_ASK for a in children(tok, "aux")) and tok.lemma_ not in ("be", "have"):
+            if tok.lemma_ in _TELLING and (o := [o for o in children(tok, "dobj") if o.pos_ in ("NOUN", "PROPN")]):
+                return o[0], "know", ""  # "how do I check my credit score": to see it
+            return tok, "request", ""
+        if tok.lemma_ in _TELLING and is_verb(tok):
+            if (inner := _how_to(tok)) is not None and not children(inner, "neg"):
+                return inner, "request", ""
+            if (noun := _what_is(tok)) is not None:
+                return noun, "know", ""
+            if tok.lemma_ in ("tell", "show", "give", "send", "know") and not children(tok, "neg"):
+                for o in children(tok, "dobj"):
+                    if o.pos_ in ("NOUN", "PROPN") and children(o, "poss", "det"):
+                        return o, "know", ""
+        if tok.lemma_ == "be" and tok.dep_ == "ROOT" and any(a.tag_ in ("WP", "WDT") and a.dep_ == "attr"
+                                                            for a in tok.children):
+            for n in children(tok, "nsubj"):
+                if n.pos_ in ("NOUN", "PROPN") and any(c.dep_ == "poss" for c in n.children):
+                    return n, "know", ""  # "what's my credit score", not "what is the problem"
+    return None
+
+
 def great(sent: Any) -> Hit | None:
     """'It would be great to have X', 'Would be nice if I could X', 'Offline mode would be great'."""
     for tok in sent:
@@ -311,4 +364,5 @@ def noun_only(sent: Any) -> Hit | None:
     return None
 
 
-FINDERS = (bug, slow, permit, want, great, cannot, fails_at, you, holder, missing, planned, question, add, imperative, noun_only)
+FINDERS = (bug, slow, permit, want, great, cannot, fails_at, to_know, you, holder, missing, planned, question, add,
+           imperative, noun_only)

@@ -58,7 +58,7 @@ def finish_story(story: Story, dor: Sequence[str] | None, backlog: Sequence[Stor
 
 
 def finish_stories(ws: Any, stories: Sequence[Story], backlog: Sequence[Story] = (), *,
-                   mode: str = "draft") -> list[Story]:
+                   mode: str = "draft", embed: CachedEmbed | None = None) -> list[Story]:
     """The gate and finish_story for a batch of drafts; each is checked against the others and the backlog."""
     from assistant.repository import load_items
     from assistant.verify.gate import cited_in
@@ -69,7 +69,7 @@ def finish_stories(ws: Any, stories: Sequence[Story], backlog: Sequence[Story] =
     with ws.transaction() as s:
         items = {i.id: i for i in load_items(s, ids)}
         pool = load_items(s, include_duplicates=False, kind="feedback")
-    embed = CachedEmbed(ws.embedder)
+    embed = embed or CachedEmbed(ws.embedder)
     try:  # the index already holds every item's vector from the same model: no need to embed whole items again
         embed.seed({items[i].text: v for i, v in ws.index.get_vectors(list(items)).items() if i in items})
     except Exception as exc:  # noqa: BLE001 - a missing or remote index only costs time here

@@ -14,7 +14,7 @@ from typing import Any
 from assistant.stories.facts import ENVIRONMENT
 from assistant.stories.lexicon import (
     DEVERBAL, FORMATS_LOWER, KEEP_ADVMOD, NOUN_VERBS, OWN_DATA, SKIP_DEPS, STOP_NOUNS, TO_ME, TRAILING_PARTICLES,
-    VERB_KEYS, DROP_WORDS, HOLDERS, PRAISE_ADJ,
+    VERB_KEYS, DROP_WORDS, HOLDERS, PRAISE_ADJ, ADD,
 )
 from assistant.stories.nlp import FORMATS, canonical, join_tokens
 
@@ -85,8 +85,9 @@ def clean_subtree(tok: Any) -> list[Any]:
     stack = [tok]
     while stack:
         t = stack.pop()
-        if t is not tok and t.dep_ in SKIP_DEPS and t.text != "-":
-            continue
+        if t is not tok and t.dep_ in SKIP_DEPS and t.text != "-" and not (t.dep_ == "aux" and t.lower_ == "to"
+                                                                           and t.head is not tok):
+            continue  # (an inner infinitive keeps its "to": "use my card to buy snacks", not "use my card buy snacks")
         if t.dep_ == "prep" and ENVIRONMENT.search(" ".join(x.text for x in t.subtree)):
             continue
         if t.lower_ in DROP_WORDS or (t.is_punct and t.text != "-") or t.like_url or t.text.startswith(("@", "[")):
@@ -218,6 +219,8 @@ def _pobj_text(pobj: Any) -> str:
 def from_noun(item_id: str, noun: Any, kind: str, symptom: str) -> Ask | None:
     """'CSV export', 'dark mode please', 'support for Apple Pay', 'an audit log' -> a verb phrase."""
     lemma = noun.lemma_.lower()
+    if children(noun, "aux", "neg"):
+        return None  # a noun with an auxiliary is a misparsed clause: "why wont my card work" is not "card work"
     mods = children(noun, "compound", "amod", "nmod")
     if lemma == "support":  # "support for Apple Pay", "Apple Pay support", "offline support"
         inner = [p for prep in children(noun, "prep") for p in children(prep, "pobj")]
@@ -234,7 +237,9 @@ def from_noun(item_id: str, noun: Any, kind: str, symptom: str) -> Ask | None:
     if lemma in DEVERBAL or noun.lower_ in DEVERBAL:
         return _deverbal(item_id, noun, mods, fmt, kind, symptom)
     gerund = [_verb_lemma(m.lower_) for m in mods if m.lower_.endswith("ing") and m.i < noun.i]
-    if gerund and gerund[0] and noun.dep_ == "dobj":  # "support saving cards" -> "save my cards"
+    if gerund and gerund[0] and noun.dep_ == "dobj" and noun.head.lemma_ in ADD:
+        # "support saving cards" -> "save my cards"; only under "add"/"support": "tell me my routing number" is a
+        # compound noun, not "rout my number"
         obj = join_tokens(["my", word(noun)])
         return Ask(item_id, gerund[0], f"{gerund[0]} {obj}", obj, lemma, kind, symptom)
     kept = [t for t in sorted(clean_subtree(noun), key=lambda t: t.i)

@@ -37,7 +37,7 @@ VERDICT = 1.5  # |valence| from which a word is a verdict on the product, not a 
 def stated_reason(text: str, ask: Ask | None = None) -> str:
     """The reason one item states for its ask, or '' (never made up). Questions state none."""
     text = " ".join(s for s in re.split(r"(?<=[.!?])\s+", text) if not s.rstrip().endswith("?"))
-    if m := _SO_THAT.search(text):
+    if m := _purpose(text):
         clause = lower_first(_cut(m.group(1)))
         if w := _WORKAROUND.match(clause):  # "so I had to switch apps": a consequence, the benefit is its end
             return _tidy(f"{_who(w.group(1))} no longer have to {w.group(2)}", ask)
@@ -54,6 +54,15 @@ def stated_reason(text: str, ask: Ask | None = None) -> str:
         if action.split()[0].lower() not in ("have", "need", "must", "am", "are", "was", "were", "do", "did"):
             return _tidy(f"{_who(m.group(1))} no longer have to {action}", ask)
     return ""
+
+
+def _purpose(text: str) -> re.Match[str] | None:
+    """A 'so (that) ...' clause that follows what the writer did or asked ('so' opening the message is a discourse
+    word: "so i get charged if i use my card in france" asks, it gives no reason), and is not a condition."""
+    for m in _SO_THAT.finditer(text):
+        if re.search(r"[a-z]", text[:m.start()], re.I) and not re.search(r"\b(?:if|whether)\b", m.group(1), re.I):
+            return m
+    return None
 
 
 def _who(word: str) -> str:

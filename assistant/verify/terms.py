@@ -25,6 +25,7 @@ FRAMING = {
 }
 NUMBER = re.compile(r"\d+(?:[.,:]\d+)*")
 _NAMED_SHAPE = re.compile(r"^(?=.*[A-Za-z])(?:[A-Z0-9]{2,}|[A-Za-z]*\d[\w.]*|[a-z]+[A-Z]\w*|[A-Z][a-z]+[A-Z]\w*)$")
+_EXTENSION = re.compile(r"(?<![\w.])\.([A-Za-z][A-Za-z0-9]{1,4})(?=\b|'s\b)")
 _QUOTED = re.compile(r"[\"“]([^\"”]{3,200})[\"”]")
 
 
@@ -70,6 +71,11 @@ def terms_of_doc(doc: Any) -> Terms:
             lemmas.add(lemma)
             lemmas.add(_fold(text))
             (verbs if tok.pos_ == "VERB" else others).update((lemma, _fold(text)))
+    for m in _EXTENSION.finditer(doc.text):
+        # ".cbr files", "my .cbr's": a file type is a named thing whatever the tagger made of it (often PUNCT)
+        named.add(m.group(1).lower())
+        lemmas.add(m.group(1).lower())
+        others.add(m.group(1).lower())
     for m in _QUOTED.finditer(doc.text):
         # a quote shortened with "..." still has to match the item word for word up to the cut
         named.add(re.sub(r"(\.\.\.|…)$", "", m.group(1).strip()).strip().lower())
@@ -89,9 +95,15 @@ def warm(texts: Iterable[str]) -> None:
 
 def sentences(text: str) -> list[str]:
     """The sentences of a text as the parser splits them (the text itself when it has one)."""
+    return list(_sentences(text))
+
+
+@functools.lru_cache(maxsize=20_000)
+def _sentences(text: str) -> tuple[str, ...]:
+    # cached: an item is cited by several claims, each asking for its sentences
     doc = nlp.parse(text or "")
-    sents = [s.text.strip() for s in doc.sents if s.text.strip()]
-    return sents or [text]
+    sents = tuple(s.text.strip() for s in doc.sents if s.text.strip())
+    return sents or (text,)
 
 
 def metadata_words(metadata: dict[str, Any]) -> set[str]:

@@ -195,7 +195,8 @@ def _write(ws, all_items, assign, dissolved, vec, provider, params, progress) ->
     for iid, nid in sorted(assign.items()):
         if nid:
             members.setdefault(nid, []).append(iid)
-    phrases = naming.keyphrases({nid: [by_id[i].text for i in ids] for nid, ids in members.items()})
+    phrases = naming.phrases({nid: [it.text for it in evidence.topic_items([by_id[i] for i in ids])]
+                              for nid, ids in members.items()})
     dupes_of: dict[str, list[FeedbackItem]] = {}
     for it in all_items:
         if it.duplicate_of:

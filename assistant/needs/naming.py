@@ -1,5 +1,11 @@
-"""Need names from keyphrases, c-TF-IDF style (BERTopic's class-based TF-IDF: a term's frequency in one
-need, weighted by how rare it is across all needs), with a stopword list for feedback prose."""
+"""Need names a PO can read: phrases in the items' own words, ranked c-TF-IDF style.
+
+Candidates are what the items say, parsed by spaCy: noun phrases ("memory error", "bank account") and verb +
+object pairs ("freeze my account", "open files"), counted once per item. Each is scored BERTopic-style (class-based
+TF-IDF: the share of the need's items that use it, weighted by how few other needs do), so a word every need shares
+(the product's own name) does not name any of them. The name is the best phrase, joined by "and" with the second
+when that one is also common ("Memory error and CBR files"), never a keyword triple. The token n-gram ranking below
+is the fallback for needs whose items yield no phrase (very short texts)."""
 
 from __future__ import annotations
 
@@ -7,6 +13,8 @@ import math
 import re
 from collections import Counter
 from collections.abc import Mapping, Sequence
+
+from assistant.triage.sentiment import LEXICON
 
 STOPWORDS = frozenset("""
 a about above after again against all almost also am an and any app apps are aren't as at be because been before
@@ -88,9 +96,117 @@ def keyphrases(groups: Mapping[str, Sequence[str]], top: int = 5) -> dict[str, l
     return out
 
 
-def name_from(phrases: Sequence[str], fallback: str = "misc feedback") -> str:
-    """A short need name: the top two or three keyphrases."""
+def name_from(phrases: Sequence[str], fallback: str = "Mixed feedback") -> str:
+    """A short need name: the best phrase, "and" the second when both fit in about 40 characters."""
     if not phrases:
         return fallback
-    picked = list(phrases[:3]) if len(" ".join(phrases[:3])) <= 40 else list(phrases[:2])
-    return " / ".join(picked)
+    first = phrases[0]
+    if len(phrases) > 1 and len(first) + len(phrases[1]) <= 36:
+        first = f"{first} and {phrases[1]}"
+    return first[:1].upper() + first[1:]
+
+
+def _surface(tok) -> str:  # type: ignore[no-untyped-def]
+    """Acronyms keep their capitals (SSO, CBR); other words are lower-cased."""
+    return tok.text if tok.text.isupper() and len(tok.text) <= 5 else tok.lower_
+
+
+# Verbs every kind of feedback uses to ask or judge: "add export" names the asking, not the thing asked for.
+_ASK_VERBS = frozenset("add make get have need want give include allow let support use do see try like love fix bring "
+                       "please wish hope put keep find".split())
+PHRASE_ITEMS = 40  # items parsed per need: enough to find its common phrases, bounded for 50k-item inboxes
+_DROP_POS = frozenset(("DET", "PRON", "PUNCT", "NUM", "SYM", "X", "SPACE", "CCONJ", "ADP", "AUX", "PART"))
+
+
+def _phrases(doc) -> dict[str, str]:  # type: ignore[no-untyped-def]
+    """Lemma key -> surface form of the noun phrases and verb + object pairs of one parsed text."""
+    out: dict[str, str] = {}
+    for chunk in doc.noun_chunks:
+        # Trim leading determiners, pronouns, stopwords and verdict adjectives ("my", "the", "great"); keep the rest
+        # of the span as written, so hyphenated names ("single sign-on") survive.
+        keep = [t for t in chunk if t.pos_ not in _DROP_POS and not t.is_stop and (t.is_alpha or "-" in t.text)
+                and not (t.pos_ == "ADJ" and t.lower_ in LEXICON)]
+        root = chunk.root
+        if not keep or root.pos_ not in ("NOUN", "PROPN") or len(root.text) < 3 or root.lower_ in STOPWORDS:
+            continue
+        span = doc[max(keep[0].i, chunk.end - 4):chunk.end]
+        for part in ((span, root) if len(span) > 1 else (span,)):
+            words = [t for t in (part if hasattr(part, "__iter__") else [part])]
+            key = " ".join(t.lemma_.lower() for t in words if t.is_alpha)
+            if key and key not in STOPWORDS:
+                out.setdefault(key, " ".join(_surface(t) for t in words).replace(" - ", "-"))
+    for tok in doc:
+        if tok.pos_ != "VERB" or tok.is_stop or tok.lemma_.lower() in STOPWORDS | _ASK_VERBS:
+            continue
+        for obj in tok.children:
+            if obj.dep_ in ("dobj", "obj") and obj.pos_ in ("NOUN", "PROPN") and obj.lower_ not in STOPWORDS:
+                owner = next((c.lower_ for c in obj.children if c.dep_ == "poss"), "")
+                surface = " ".join(w for w in (tok.lower_, owner, obj.lower_) if w)
+                out.setdefault(f"{tok.lemma_.lower()} {obj.lemma_.lower()}", surface)
+    return out
+
+
+def phrases(groups: Mapping[str, Sequence[str]], top: int = 3, min_share: float = 0.4) -> dict[str, list[str]]:
+    """Per group: up to `top` readable phrases from its texts, best first; after the first, only phrases used
+    by at least min_share of the group's items. Falls back to keyphrases() for a group with no phrase."""
+    from assistant.quality_rules.nlp import get_nlp
+
+    nlp = get_nlp()
+    keys = list(groups)
+    texts = [[t for t in groups[k] if t.strip()][:PHRASE_ITEMS] for k in keys]
+    flat = [_PLACEHOLDER.sub(" ", t)[:600] for ts in texts for t in ts]
+    docs = iter(nlp.pipe(flat, batch_size=64))
+    found: dict[str, Counter[str]] = {}
+    surface: dict[str, dict[str, Counter[str]]] = {}
+    for k, ts in zip(keys, texts):
+        found[k], surface[k] = Counter(), {}
+        for text in ts:
+            # Multi-word phrases from the parse; single words from the plain tokenizer, which does not depend on
+            # the tagger reading acronyms ("SSO", "CBR") as nouns.
+            found_here = {key: form for key, form in _phrases(next(docs)).items() if " " in key}
+            for tok in set(tokens(text)):
+                if tok not in LEXICON:
+                    found_here.setdefault(_stem(tok), tok.upper() if re.search(rf"\b{re.escape(tok.upper())}\b", text)
+                                          and len(tok) <= 5 else tok)
+            for key, form in found_here.items():
+                found[k][key] += 1
+                surface[k].setdefault(key, Counter())[form] += 1
+    spread: Counter[str] = Counter()
+    for counts in found.values():
+        spread.update(counts.keys())
+    out: dict[str, list[str]] = {}
+    fallback_needed = []
+    for k, ts in zip(keys, texts):
+        size = max(len(ts), 1)
+        scored = []
+        for key, n in found[k].items():
+            if size >= 4 and n < 2:
+                continue  # one person's wording is not the group's
+            # A phrase ("freeze my card") reads as a need where its head noun alone ("card") does not.
+            weight = (n / size) * math.log(1 + len(keys) / spread[key]) * (2.5 if " " in key else 1.0)
+            scored.append((weight, n, key))
+        scored.sort(key=lambda w: (-w[0], w[2]))
+        chosen: list[str] = []
+        used: set[str] = set()
+        if scored and " " not in scored[0][2]:
+            # A lone word ("bank") reads better inside the phrase most items use it in ("bank sync").
+            word = _stem(scored[0][2])
+            wider = [w for w in scored if " " in w[2] and word in {_stem(x) for x in w[2].split()} and w[1] >= 0.35 * size]
+            if wider:
+                best = max(wider, key=lambda w: (w[1], w[0]))
+                scored = [best] + [w for w in scored if w is not best]
+        for weight, n, key in scored:
+            words = {_stem(w) for w in key.split()}
+            if words & used or (chosen and n < min_share * size):
+                continue
+            chosen.append(surface[k][key].most_common(1)[0][0])
+            used |= words
+            if len(chosen) == top:
+                break
+        out[k] = chosen
+        if not chosen:
+            fallback_needed.append(k)
+    if fallback_needed:
+        for k, words in keyphrases({k: groups[k] for k in fallback_needed}, top=top).items():
+            out[k] = words
+    return out

@@ -11,7 +11,7 @@ unassigned pile, without diluting the problem needs. Duplicates follow their can
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 from sqlalchemy import select, update
@@ -32,14 +32,58 @@ class NeedParams:
     cluster: ClusterParams = ClusterParams()
     assign_similarity: float = 0.45  # incremental: a new item joins an existing need at this centroid cosine
     attach_similarity: float = 0.45  # praise/other join the nearest need at this centroid cosine
+    ask_similarity: float = 0.35  # a stakeholder ask joins a need when its closest members are this similar ...
+    ask_margin: float = 0.08  # ... and clearly closer than to any other need,
+    ask_sure: float = 0.55  # ... or this similar whatever the margin
+    ask_neighbours: int = 3  # similarity = mean over this many closest customer items of the need
     quotes: int = 3
 
 
 def founds_need(item: FeedbackItem) -> bool:
-    """Asks and problems found needs; praise/other only attach (see module docstring)."""
-    if item.kind == "stakeholder_ask" or item.triage is None:
+    """Customer asks and problems found needs; praise/other only attach, stakeholder asks are routed afterwards."""
+    if item.kind == "stakeholder_ask":
+        return False
+    if item.triage is None:
         return True
     return item.triage.type not in ATTACH_ONLY
+
+
+def _customer_loose(it: FeedbackItem) -> bool:
+    return it.kind != "stakeholder_ask" and not founds_need(it)
+
+
+def route_asks(canon, vec, assign, params: NeedParams, taken: set[str]) -> None:  # type: ignore[no-untyped-def]
+    """Each stakeholder ask joins the need it serves, or opens its own need ("new from stakeholders").
+
+    A stakeholder writes a solution in a few sentences, so it is compared with the need's closest customer items
+    (the mean of its `ask_neighbours` best matches), not the centroid of hundreds of reviews; below
+    `ask_similarity` it serves none of them, and it is never put in an unrelated need to keep the count small.
+    Asks that no need serves and that resemble each other share one new need."""
+    asks = [it for it in canon if it.kind == "stakeholder_ask" and assign.get(it.id) is None]
+    if not asks:
+        return
+    groups: dict[str, list[str]] = {}
+    for iid, nid in assign.items():
+        if nid:
+            groups.setdefault(nid, []).append(iid)
+    keys = sorted(groups)
+    lonely: list[FeedbackItem] = []
+    for it in asks:
+        scores = sorted(((float(np.sort(np.stack([vec[i] for i in groups[nid]]) @ vec[it.id])[::-1]
+                                [: params.ask_neighbours].mean()), nid) for nid in keys), reverse=True)
+        best = scores[0] if scores else (-1.0, None)
+        runner_up = scores[1][0] if len(scores) > 1 else -1.0
+        if best[1] and (best[0] >= params.ask_sure or (best[0] >= params.ask_similarity
+                                                       and best[0] - runner_up >= params.ask_margin)):
+            assign[it.id] = best[1]
+        else:
+            lonely.append(it)
+    own = replace(params.cluster, min_size=1)
+    for members in _cluster_sets([it.id for it in lonely], _stack(lonely, vec), own):
+        nid = identity.need_id(members, taken)
+        taken.add(nid)
+        for iid in members:
+            assign[iid] = nid
 
 
 def _nearest(vectors: np.ndarray, cents: dict[str, np.ndarray], min_sim: float) -> list[str | None]:
@@ -126,7 +170,7 @@ def _full(canon, vec, old_members, live_ids, params, absorbed=None):  # type: ig
         for iid in members:
             assign[iid] = new_ids[k]
     _attach(canon, vec, assign, params.attach_similarity)
-    leftovers = [it for it in canon if assign[it.id] is None and not founds_need(it)]
+    leftovers = [it for it in canon if assign[it.id] is None and _customer_loose(it)]
     for k, members in enumerate(_cluster_sets([it.id for it in leftovers], _stack(leftovers, vec), params.cluster)):
         sets.append(members)
         matched_id = identity.match(old_members, [members]).get(0)
@@ -135,6 +179,7 @@ def _full(canon, vec, old_members, live_ids, params, absorbed=None):  # type: ig
         new_ids[len(sets) - 1] = nid
         for iid in members:
             assign[iid] = nid
+    route_asks(canon, vec, assign, params, taken)
     new_members: dict[str, set[str]] = {}
     for iid, nid in assign.items():
         if nid:
@@ -165,12 +210,13 @@ def _incremental(canon, vec, old_members, stored_cents, params):  # type: ignore
         for iid in members:
             assign[iid] = nid
     _attach(canon, vec, assign, params.attach_similarity)
-    leftovers = [it for it in canon if assign[it.id] is None and not founds_need(it)]
+    leftovers = [it for it in canon if assign[it.id] is None and _customer_loose(it)]
     for members in _cluster_sets([it.id for it in leftovers], _stack(leftovers, vec), params.cluster):
         nid = identity.need_id(members, taken)
         taken.add(nid)
         for iid in members:
             assign[iid] = nid
+    route_asks(canon, vec, assign, params, taken)
     return assign
 
 
@@ -181,7 +227,7 @@ def _stack(items, vec) -> np.ndarray:  # type: ignore[no-untyped-def]
 def _attach(canon, vec, assign, min_sim: float) -> None:  # type: ignore[no-untyped-def]
     """Praise/other (and leftovers) join the nearest need when close enough."""
     cents = _centroids(assign, vec)
-    loose = [it for it in canon if assign[it.id] is None and not founds_need(it)]
+    loose = [it for it in canon if assign[it.id] is None and _customer_loose(it)]
     if not loose:
         return
     for it, nid in zip(loose, _nearest(np.stack([vec[it.id] for it in loose]), cents, min_sim)):

@@ -174,6 +174,8 @@ def cluster(vectors: np.ndarray, params: ClusterParams = ClusterParams()) -> np.
         return np.zeros(0, dtype=int)
     if n < params.min_size:
         return np.full(n, UNASSIGNED)
+    if n == 1:
+        return np.zeros(1, dtype=int)
     if n <= params.direct_max:
         micro = np.arange(n)
         reps = x

@@ -116,6 +116,10 @@ def statement(phrases: Sequence[str], c: NeedCounts) -> str:
     topic = " and ".join(phrases[:2]) if phrases else "this area"
     others = sum(v for k, v in c.by_kind.items() if k != "stakeholder_ask")
     problems = problem_count(c)
+    asks = c.by_kind.get("stakeholder_ask", 0)
+    if asks and not others:
+        return (f"New from stakeholders: {topic}. No customer feedback in this inbox asks for it yet "
+                f"({asks} stakeholder ask{'s' if asks != 1 else ''}).")
     if not is_problem_need(c):
         praise = sum(c.by_type.get(t, 0) for t in ("praise", "experience", "other"))
         also = f"; {problems} report a problem" if problems else ""

@@ -26,7 +26,7 @@ def render() -> None:
         inbox.analyse_button(ws, inbox_model.inbox_stats(ws))
         return
     st.dataframe(rows, hide_index=True, width="stretch",
-                 column_order=["need", "evidence", "value", "sentiment", "trend", "segments", "stories"],
+                 column_order=["need", "evidence", "value", "sentiment", "trend", "emerging", "segments", "stories"],
                  column_config={"value": st.column_config.NumberColumn("value", help="Evidence weighted by segment (Settings)"),
                                 "trend": st.column_config.TextColumn(
                                     "trend", help=f"Items in the last {vm.TREND_DAYS} days vs the {vm.TREND_DAYS} before")})

@@ -63,3 +63,12 @@ def test_merge_needs(ui_ws):
         assert {"fb2-0", "fb0-0"} <= members
         assert s.get(NeedRow, "need2").merged_into == "need0"
     assert "need number 2" not in list(open_page("needs").dataframe[0].value["need"])
+
+
+def test_undated_items_are_undated_and_trends_compare_like_with_like():
+    assert vm.item_date({}, None) is None and vm.item_date({"date": "2026-10-02"}) == date(2026, 10, 2)
+    today = date(2026, 10, 31)
+    assert vm.trend_text([], today, None) == "undated"
+    # The data starts 10 days ago: there is no earlier window to compare with, so no "up N vs 0".
+    assert vm.trend_text([date(2026, 10, 30)], today, date(2026, 10, 21)) == "1 in 30 d (no earlier data to compare)"
+    assert vm.trend_text([date(2026, 10, 30), date(2026, 9, 15)], today, date(2026, 8, 1)) == "↑ 1 vs 1".replace("↑", "→")

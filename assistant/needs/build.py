@@ -10,21 +10,23 @@ unassigned pile, without diluting the problem needs. Duplicates follow their can
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 import numpy as np
 from sqlalchemy import select, update
 
 from assistant.models import FeedbackItem, Need
 from assistant.needs import evidence, identity, naming
-from assistant.needs.cluster import ClusterParams, cluster, normalise
+from assistant.needs.cluster import ClusterParams, cluster, normalise, split_catch_alls
 from assistant.repository import item_from_row, load_needs
 from assistant.tables import FeedbackRow, NeedRow, StoryRow, BacklogItemRow
 from assistant.triage.service import item_vectors
 
 Progress = Callable[[str, int, int], None]
 ATTACH_ONLY = ("praise", "other")
+_SENTENCE = re.compile(r"(?<=[.!?])\s+")
 
 
 @dataclass(frozen=True)
@@ -52,7 +54,7 @@ def _customer_loose(it: FeedbackItem) -> bool:
     return it.kind != "stakeholder_ask" and not founds_need(it)
 
 
-def route_asks(canon, vec, assign, params: NeedParams, taken: set[str]) -> None:  # type: ignore[no-untyped-def]
+def route_asks(canon, vec, assign, params: NeedParams, taken: set[str], embed=None) -> None:  # type: ignore[no-untyped-def]
     """Each stakeholder ask joins the need it serves, or opens its own need ("new from stakeholders").
 
     A stakeholder writes a solution in a few sentences, so it is compared with the need's closest customer items
@@ -62,6 +64,13 @@ def route_asks(canon, vec, assign, params: NeedParams, taken: set[str]) -> None:
     asks = [it for it in canon if it.kind == "stakeholder_ask" and assign.get(it.id) is None]
     if not asks:
         return
+    # A stakeholder ask is a context sentence and a solution ("Calls ask for the balance. Put it on the login
+    # screen."): each sentence is compared on its own and the best one decides.
+    sentences = {it.id: [s for s in _SENTENCE.split(it.text.strip()) if len(s.split()) >= 3] for it in asks}
+    flat = [s for it in asks for s in sentences[it.id]]
+    embedded = iter(normalise(embed(flat)) if flat and embed is not None else [])
+    views = {it.id: [vec[it.id]] + ([next(embedded) for _ in sentences[it.id]] if flat and embed is not None else [])
+             for it in asks}
     groups: dict[str, list[str]] = {}
     for iid, nid in assign.items():
         if nid:
@@ -69,8 +78,9 @@ def route_asks(canon, vec, assign, params: NeedParams, taken: set[str]) -> None:
     keys = sorted(groups)
     lonely: list[FeedbackItem] = []
     for it in asks:
-        scores = sorted(((float(np.sort(np.stack([vec[i] for i in groups[nid]]) @ vec[it.id])[::-1]
-                                [: params.ask_neighbours].mean()), nid) for nid in keys), reverse=True)
+        views_m = np.stack(views[it.id])
+        scores = sorted(((float(np.sort(np.stack([vec[i] for i in groups[nid]]) @ views_m.T, axis=0)[::-1]
+                                [: params.ask_neighbours].mean(axis=0).max()), nid) for nid in keys), reverse=True)
         best = scores[0] if scores else (-1.0, None)
         runner_up = scores[1][0] if len(scores) > 1 else -1.0
         if best[1] and (best[0] >= params.ask_sure or (best[0] >= params.ask_similarity
@@ -78,12 +88,18 @@ def route_asks(canon, vec, assign, params: NeedParams, taken: set[str]) -> None:
             assign[it.id] = best[1]
         else:
             lonely.append(it)
-    own = replace(params.cluster, min_size=1)
-    for members in _cluster_sets([it.id for it in lonely], _stack(lonely, vec), own):
-        nid = identity.need_id(members, taken)
-        taken.add(nid)
-        for iid in members:
-            assign[iid] = nid
+    # Asks no need serves: one new need each, shared only by asks that say nearly the same thing.
+    from scipy.sparse.csgraph import connected_components
+
+    if lonely:
+        m = _stack(lonely, vec)
+        _, comp = connected_components((m @ m.T) >= params.ask_sure, directed=False)
+        for k in range(int(comp.max()) + 1):
+            members = {it.id for it, c in zip(lonely, comp) if c == k}
+            nid = identity.need_id(members, taken)
+            taken.add(nid)
+            for iid in members:
+                assign[iid] = nid
 
 
 def _nearest(vectors: np.ndarray, cents: dict[str, np.ndarray], min_sim: float) -> list[str | None]:
@@ -134,9 +150,9 @@ def build_needs(ws, *, recluster: bool = False, provider=None, progress: Progres
             old_members.setdefault(it.need_id, set()).add(it.id)  # type: ignore[arg-type]
 
     if recluster or not live_ids:
-        assign, dissolved = _full(canon, vec, old_members, live_ids, params, absorbed)
+        assign, dissolved = _full(canon, vec, old_members, live_ids, params, absorbed, ws.embedder.embed)
     else:
-        assign, dissolved = _incremental(canon, vec, old_members, stored_cents, params), {}
+        assign, dissolved = _incremental(canon, vec, old_members, stored_cents, params, ws.embedder.embed), {}
     if progress:
         progress("cluster", 1, 1)
     _write(ws, all_items, assign, dissolved, vec, provider, params, progress)
@@ -144,7 +160,7 @@ def build_needs(ws, *, recluster: bool = False, provider=None, progress: Progres
         return load_needs(s)
 
 
-def _full(canon, vec, old_members, live_ids, params, absorbed=None):  # type: ignore[no-untyped-def]
+def _full(canon, vec, old_members, live_ids, params, absorbed=None, embed=None):  # type: ignore[no-untyped-def]
     """Recluster everything; matched clusters keep their old id, unmatched old needs are dissolved, and
     needs the PO merged stay merged (a new cluster resembling an absorbed need joins its survivor)."""
     founders = [it for it in canon if founds_need(it)]
@@ -179,7 +195,8 @@ def _full(canon, vec, old_members, live_ids, params, absorbed=None):  # type: ig
         new_ids[len(sets) - 1] = nid
         for iid in members:
             assign[iid] = nid
-    route_asks(canon, vec, assign, params, taken)
+    _split_catch_alls(vec, assign, params, taken)
+    route_asks(canon, vec, assign, params, taken, embed)
     new_members: dict[str, set[str]] = {}
     for iid, nid in assign.items():
         if nid:
@@ -191,7 +208,7 @@ def _full(canon, vec, old_members, live_ids, params, absorbed=None):  # type: ig
     return assign, dissolved
 
 
-def _incremental(canon, vec, old_members, stored_cents, params):  # type: ignore[no-untyped-def]
+def _incremental(canon, vec, old_members, stored_cents, params, embed=None):  # type: ignore[no-untyped-def]
     """Keep existing needs; assign new items to them when close, cluster the rest into new needs."""
     assign: dict[str, str | None] = {it.id: it.need_id if it.need_id in old_members else None for it in canon}
     cents = _centroids(assign, vec) or {}
@@ -216,8 +233,35 @@ def _incremental(canon, vec, old_members, stored_cents, params):  # type: ignore
         taken.add(nid)
         for iid in members:
             assign[iid] = nid
-    route_asks(canon, vec, assign, params, taken)
+    route_asks(canon, vec, assign, params, taken, embed)
     return assign
+
+
+def _split_catch_alls(vec, assign, params, taken) -> None:  # type: ignore[no-untyped-def]
+    """Attaching praise can swell a need past the catch-all limit: apply the rule to the final needs. The biggest
+    part of a split need keeps its id (its stories stay with the bulk of its evidence)."""
+    ids = sorted(iid for iid, nid in assign.items() if nid)
+    if len(ids) < 2:
+        return
+    nids = sorted({assign[i] for i in ids})
+    before = np.array([nids.index(assign[i]) for i in ids])
+    after = split_catch_alls(np.stack([vec[i] for i in ids]), before, params.cluster)
+    for old in np.unique(before):
+        rows = np.where(before == old)[0]
+        parts = np.unique(after[rows])
+        if len(parts) < 2:
+            continue
+        keep = max(parts, key=lambda p: (int((after[rows] == p).sum()), -int(p)))
+        for part in parts:
+            if part == keep:
+                continue
+            members = {ids[r] for r in rows if after[r] == part}
+            if len(members) < params.cluster.min_size:
+                continue  # too small to be a need: stays with the bulk
+            nid = identity.need_id(members, taken)
+            taken.add(nid)
+            for iid in members:
+                assign[iid] = nid
 
 
 def _stack(items, vec) -> np.ndarray:  # type: ignore[no-untyped-def]

@@ -139,6 +139,21 @@ def _split_catch_alls(points: _Points, vectors: np.ndarray, labels: np.ndarray, 
     return labels
 
 
+def split_catch_alls(vectors: np.ndarray, labels: np.ndarray, params: ClusterParams = ClusterParams()) -> np.ndarray:
+    """The catch-all rule on any labelling (e.g. after praise was attached to the clustered needs): a need over
+    max(8%, 3x median) that is less coherent than the others is split. Unassigned rows (-1) stay unassigned."""
+    x = normalise(vectors)
+    out = labels.copy()
+    rows = np.where(labels >= 0)[0]
+    if len(rows) < 2:
+        return out
+    _, dense = np.unique(labels[rows], return_inverse=True)
+    points = _Points(x[rows], np.ones(len(rows)))
+    split = _split_catch_alls(points, x[rows], dense.astype(int), params)
+    out[rows] = split
+    return _renumber(out)
+
+
 def centroids(x: np.ndarray, labels: np.ndarray) -> dict[int, np.ndarray]:
     """Normalised mean vector per non-negative label."""
     out: dict[int, np.ndarray] = {}

@@ -129,9 +129,12 @@ def _phrases(doc) -> dict[str, str]:  # type: ignore[no-untyped-def]
         root = chunk.root
         if not keep or root.pos_ not in ("NOUN", "PROPN") or len(root.text) < 3 or root.lower_ in STOPWORDS:
             continue
-        span = doc[max(keep[0].i, chunk.end - 4):chunk.end]
+        start = max(keep[0].i, chunk.end - 4)
+        while start < chunk.end - 1 and (doc[start].pos_ in _DROP_POS or doc[start].is_stop):
+            start += 1  # a span cut to its last words must not start with "and" or "'s"
+        span = [t for t in doc[start:chunk.end] if t.pos_ != "PART"]
         for part in ((span, root) if len(span) > 1 else (span,)):
-            words = [t for t in (part if hasattr(part, "__iter__") else [part])]
+            words = part if isinstance(part, list) else [part]
             key = " ".join(t.lemma_.lower() for t in words if t.is_alpha)
             if key and key not in STOPWORDS:
                 out.setdefault(key, " ".join(_surface(t) for t in words).replace(" - ", "-"))
@@ -163,11 +166,14 @@ def phrases(groups: Mapping[str, Sequence[str]], top: int = 3, min_share: float 
         for text in ts:
             # Multi-word phrases from the parse; single words from the plain tokenizer, which does not depend on
             # the tagger reading acronyms ("SSO", "CBR") as nouns.
-            found_here = {key: form for key, form in _phrases(next(docs)).items() if " " in key}
+            doc = next(docs)
+            found_here = {key: form for key, form in _phrases(doc).items() if " " in key}
+            nouns = {t.lower_ for t in doc if t.pos_ in ("NOUN", "PROPN")}
             for tok in set(tokens(text)):
-                if tok not in LEXICON:
-                    found_here.setdefault(_stem(tok), tok.upper() if re.search(rf"\b{re.escape(tok.upper())}\b", text)
-                                          and len(tok) <= 5 else tok)
+                # A one-word name must be a thing ("notifications"), or an acronym the tagger may misread ("SSO").
+                acronym = len(tok) <= 5 and re.search(rf"\b{re.escape(tok.upper())}\b", text) is not None
+                if tok not in LEXICON and (tok in nouns or acronym):
+                    found_here.setdefault(_stem(tok), tok.upper() if acronym else tok)
             for key, form in found_here.items():
                 found[k][key] += 1
                 surface[k].setdefault(key, Counter())[form] += 1

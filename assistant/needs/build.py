@@ -34,9 +34,10 @@ class NeedParams:
     cluster: ClusterParams = ClusterParams()
     assign_similarity: float = 0.45  # incremental: a new item joins an existing need at this centroid cosine
     attach_similarity: float = 0.45  # praise/other join the nearest need at this centroid cosine
-    ask_similarity: float = 0.35  # a stakeholder ask joins a need when its closest members are this similar ...
-    ask_margin: float = 0.08  # ... and clearly closer than to any other need,
-    ask_sure: float = 0.55  # ... or this similar whatever the margin
+    ask_similarity: float = 0.42  # a stakeholder ask joins a need when its closest members are this similar ...
+    ask_margin: float = 0.03  # ... and closer than to any other need,
+    ask_sure: float = 0.5  # ... or this similar whatever the margin
+    ask_same: float = 0.75  # asks no need serves share a new need only when this similar to each other
     ask_neighbours: int = 3  # similarity = mean over this many closest customer items of the need
     quotes: int = 3
 
@@ -93,7 +94,7 @@ def route_asks(canon, vec, assign, params: NeedParams, taken: set[str], embed=No
 
     if lonely:
         m = _stack(lonely, vec)
-        _, comp = connected_components((m @ m.T) >= params.ask_sure, directed=False)
+        _, comp = connected_components((m @ m.T) >= params.ask_same, directed=False)
         for k in range(int(comp.max()) + 1):
             members = {it.id for it, c in zip(lonely, comp) if c == k}
             nid = identity.need_id(members, taken)

@@ -96,11 +96,15 @@ def problem_count(c: NeedCounts) -> int:
 
 
 def is_problem_need(c: NeedCounts) -> bool:
-    """A need is about a problem when a stakeholder asks for something or problem reports are a real share of it
-    (at least 2 and 40% of the labelled items); a need made mostly of praise is recorded as praise."""
-    typed = sum(c.by_type.values())
-    problems = problem_count(c)
-    return bool(c.by_kind.get("stakeholder_ask")) or (problems >= 2 and problems >= 0.4 * typed) or (0 < problems == typed)
+    """A need is about a problem when problem reports are a real share of its customer items (at least 2 and 40%);
+    a need made mostly of praise is recorded as praise, even when a stakeholder asked for something in it."""
+    asks = c.by_kind.get("stakeholder_ask", 0)
+    if asks and asks == c.total:
+        return True
+    # Asks are counted among the types too; the customers' own items decide what the need is about.
+    typed = sum(c.by_type.values()) - asks
+    problems = problem_count(c) - asks
+    return (problems >= 2 and problems >= 0.4 * typed) or (0 < problems == typed)
 
 
 def topic_items(items: Sequence[FeedbackItem]) -> list[FeedbackItem]:

@@ -33,7 +33,9 @@ _SENTENCE = re.compile(r"(?<=[.!?])\s+")
 class NeedParams:
     cluster: ClusterParams = ClusterParams()
     assign_similarity: float = 0.45  # incremental: a new item joins an existing need at this centroid cosine
-    attach_similarity: float = 0.45  # praise/other join the nearest need at this centroid cosine
+    # praise/other join the nearest need at this centroid cosine: high enough that "Pretty good, works as I expect"
+    # does not become evidence of a crash need (0.45 put such reviews in 1 of 10 problem quotes on real reviews)
+    attach_similarity: float = 0.55
     ask_similarity: float = 0.42  # a stakeholder ask joins a need when its closest members are this similar ...
     ask_margin: float = 0.03  # ... and closer than to any other need,
     ask_sure: float = 0.5  # ... or this similar whatever the margin

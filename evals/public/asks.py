@@ -44,9 +44,23 @@ def run_inbox(name: str, root: Path) -> dict[str, Any]:
             items = {it.id: it for it in load_items(s)}
         decisions = stakeholder_decisions(ws)
         coherence = _coherence(ws, needs)
+        central = _by_centrality(ws, needs)
     finally:
         ws.close()
-    return {"needs": needs, "items": items, "decisions": decisions, "coherence": coherence}
+    return {"needs": needs, "items": items, "decisions": decisions, "coherence": coherence, "central": central}
+
+
+def _by_centrality(ws, needs) -> dict[str, list[str]]:  # type: ignore[no-untyped-def]
+    """A need's item ids, closest to its centroid first: the order its evidence quotes are picked in."""
+    out = {}
+    for n in needs:
+        got = ws.index.get_vectors(n.item_ids)
+        if got:
+            ids = list(got)
+            m = np.stack([got[i] for i in ids])
+            c = m.sum(axis=0)
+            out[n.id] = [ids[k] for k in np.argsort(-(m @ c), kind="stable")]
+    return out
 
 
 def _coherence(ws, needs) -> dict[str, float]:  # type: ignore[no-untyped-def]
@@ -105,7 +119,9 @@ def evaluate(names: list[str], quotes: Path | None = None) -> dict[str, Any]:
             }
             for n in sorted(needs, key=lambda n: -len(customer[n.id])):
                 reading.append(f"\n## {name} · {n.name} ({len(customer[n.id])} items) — {n.statement}")
-                reading += [f"- [{labels.get(it.text, '?')}] {it.text[:200]}" for it in customer[n.id][:10]]
+                order = {iid: k for k, iid in enumerate(got["central"].get(n.id, []))}
+                shown = sorted(customer[n.id], key=lambda it: order.get(it.id, len(order)))[:10]
+                reading += [f"- [{labels.get(it.text, '?')}] {it.text[:200]}" for it in shown]
     if quotes:
         quotes.write_text("\n".join(reading), encoding="utf-8")
     return report

@@ -96,7 +96,7 @@ def keyphrases(groups: Mapping[str, Sequence[str]], top: int = 5) -> dict[str, l
     return out
 
 
-def name_from(phrases: Sequence[str], fallback: str = "Mixed feedback") -> str:
+def name_from(phrases: Sequence[str], fallback: str = "General feedback (no shared topic)") -> str:
     """A short need name: the best phrase, "and" the second when both fit in about 40 characters."""
     if not phrases:
         return fallback
@@ -149,9 +149,11 @@ def _phrases(doc) -> dict[str, str]:  # type: ignore[no-untyped-def]
     return out
 
 
-def phrases(groups: Mapping[str, Sequence[str]], top: int = 3, min_share: float = 0.4) -> dict[str, list[str]]:
+def phrases(groups: Mapping[str, Sequence[str]], top: int = 3, min_share: float = 0.4,
+            first_share: float = 0.2) -> dict[str, list[str]]:
     """Per group: up to `top` readable phrases from its texts, best first; after the first, only phrases used
-    by at least min_share of the group's items. Falls back to keyphrases() for a group with no phrase."""
+    by at least min_share of the group's items, and the first by first_share of them (else no phrase: a group of
+    "love it" reviews has no topic to name). Small groups with no phrase fall back to keyphrases()."""
     from assistant.quality_rules.nlp import get_nlp
 
     nlp = get_nlp()
@@ -205,12 +207,14 @@ def phrases(groups: Mapping[str, Sequence[str]], top: int = 3, min_share: float 
             words = {_stem(w) for w in key.split()}
             if words & used or (chosen and n < min_share * size):
                 continue
+            if not chosen and size >= 5 and n < first_share * size:
+                break  # no phrase most items share ("ideas" from 2 of 40 "love it" reviews): no topic name
             chosen.append(surface[k][key].most_common(1)[0][0])
             used |= words
             if len(chosen) == top:
                 break
         out[k] = chosen
-        if not chosen:
+        if not chosen and size < 5:
             fallback_needed.append(k)
     if fallback_needed:
         for k, words in keyphrases({k: groups[k] for k in fallback_needed}, top=top).items():

@@ -31,7 +31,8 @@ def _bars(quiet: bool = False) -> Iterator[Callable[[str, int, int], None]]:
 def _table(rows: list[dict]) -> Table:  # type: ignore[type-arg]
     table = Table(show_lines=False)
     table.add_column("id", no_wrap=True)
-    for col in ("name", "items", "asks", "top types", "statement"):
+    table.add_column("name", overflow="fold", min_width=20)  # a phrase: folding it mid-word makes it unreadable
+    for col in ("items", "asks", "top types", "statement"):
         table.add_column(col, overflow="fold")
     for r in rows:
         types = ", ".join(f"{k} {v}" for k, v in list(r["counts"]["by_type"].items())[:3])

@@ -33,6 +33,7 @@ class ClusterParams:
     reassign_similarity: float = 0.45  # an outlier joins the nearest need when at least this similar
     catch_all_share: float = 0.08  # a need above max(this share, catch_all_median x median need) ...
     catch_all_median: float = 3.0  # ... must be as coherent as the others, or it is split
+    loose_gap: float = 0.15  # a need this far below the median coherence is split whatever its size
     direct_max: int = 5000  # up to this many items: build the tree on the items themselves
     micro_per_item: int = 3  # two-stage: about one micro-cluster per this many items ...
     micro_max: int = 2000  # ... but at most this many
@@ -125,7 +126,10 @@ def _split_catch_alls(points: _Points, vectors: np.ndarray, labels: np.ndarray, 
         limit = max(p.catch_all_share * n.sum(), p.catch_all_median * float(np.median(n[real])))
         others = real & (n <= limit)
         reference = float(np.median(coh[others] if others.any() else coh[real]))
-        worst = [k for k in np.where((n > limit) & (coh < reference))[0] if (labels == k).sum() > 2]
+        # Over the size limit and less coherent than the others, or of any real size and far looser than them
+        # (one loose group hides among tight ones in the average the cut is chosen by).
+        loose = (n >= 2 * p.min_size) & (coh < reference - p.loose_gap)
+        worst = [k for k in np.where(((n > limit) & (coh < reference)) | loose)[0] if (labels == k).sum() > 2]
         if not worst:
             return labels
         nxt = int(labels.max()) + 1

@@ -19,7 +19,7 @@ test: $(STAMP)
 	$(BIN)/python -m pytest -q
 
 app: $(STAMP)
-	$(BIN)/streamlit run app.py
+	$(BIN)/backlogsmith app
 
 bench: $(STAMP)
 	$(BIN)/backlogsmith bench --quick

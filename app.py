@@ -1,12 +1,7 @@
-"""backlogsmith in the browser: `streamlit run app.py`. Thin: navigation only; each page lives in assistant/ui/."""
+"""backlogsmith in the browser: `backlogsmith app` (or `make app`). Thin: the frame lives in assistant/ui/app.py."""
 
 from __future__ import annotations
 
-import streamlit as st
+from assistant.ui.app import main
 
-from assistant.ui.app import PAGES, sidebar
-
-st.set_page_config(page_title="backlogsmith", page_icon=":material/checklist:", layout="wide")
-page = st.navigation([st.Page(path, title=title, icon=icon, url_path=slug) for slug, title, icon, path in PAGES])
-sidebar()
-page.run()
+main()

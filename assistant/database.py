@@ -9,7 +9,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event, make_url
+from sqlalchemy import Engine, create_engine, event, inspect, make_url
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -60,6 +60,7 @@ def make_engine(url: str) -> Engine:
         if engine.dialect.name == "sqlite":
             event.listen(engine, "connect", _sqlite_pragmas)
         Base.metadata.create_all(engine)
+        _add_new_columns(engine)
     except ImportError as exc:
         raise StorageError(f"The database driver for {shown!r} is not installed ({exc.name}); for PostgreSQL "
                            "install psycopg 3: `pip install psycopg psycopg-binary`.") from None
@@ -67,6 +68,24 @@ def make_engine(url: str) -> Engine:
         detail = (str(getattr(exc, "orig", None) or exc).strip().splitlines() or [""])[0]  # one line, no SQLAlchemy link
         raise StorageError(f"Cannot open the database at {shown!r}: {exc.__class__.__name__}: {detail}") from None
     return engine
+
+
+def _add_new_columns(engine: Engine) -> None:
+    """Columns added to a table after a workspace was created are added as NULL-able, so old workspaces open.
+
+    create_all only creates missing tables; every column added later is nullable (or read with a default),
+    so an ADD COLUMN loses nothing stored.
+    """
+    found = inspect(engine)
+    with engine.begin() as conn:
+        for table in Base.metadata.sorted_tables:
+            if not found.has_table(table.name):
+                continue
+            have = {c["name"] for c in found.get_columns(table.name)}
+            for column in table.columns:
+                if column.name not in have:
+                    kind = column.type.compile(dialect=engine.dialect)
+                    conn.exec_driver_sql(f'ALTER TABLE {table.name} ADD COLUMN "{column.name}" {kind}')
 
 
 def make_session_factory(engine: Engine) -> sessionmaker[Session]:

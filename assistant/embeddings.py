@@ -121,6 +121,9 @@ def make_embedder(settings: Any) -> Embedder:
 
     if not settings.openai_api_key and not settings.openai_base_url:
         raise ConfigError("BACKLOGSMITH_EMBEDDING=openai needs OPENAI_API_KEY (or OPENAI_BASE_URL for a local server).")
+    from assistant.urlmask import mask_http_logs
+
+    mask_http_logs()
     key = settings.openai_api_key.get_secret_value() if settings.openai_api_key else "no-key-needed"
     client = openai.OpenAI(api_key=key, base_url=settings.openai_base_url, timeout=settings.llm_timeout)
     return OpenAIEmbedder(client, model=settings.openai_embedding_model)

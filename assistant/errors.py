@@ -56,3 +56,9 @@ class ExportError(BacklogsmithError):
 
 class ConflictError(BacklogsmithError):
     """Someone else changed the record since it was loaded (optimistic version check)."""
+
+
+class AccessError(BacklogsmithError):
+    """The signed-in person may not do this, or a folder is outside what the server may use."""
+
+    exit_code = 2

@@ -12,6 +12,10 @@ ItemType = Literal["bug", "feature_request", "question", "praise", "complaint", 
 SentimentLabel = Literal["negative", "neutral", "positive"]
 UrgencyLabel = Literal["low", "medium", "high"]
 StoryStatus = Literal["draft", "approved", "rejected", "exported"]
+StoryKind = Literal["story", "to_write"]
+# How a benefit placeholder starts ("[benefit to write: the feedback states no reason; why ...?]"): shown where the
+# evidence states no reason; a story carrying it is never Ready (the PO writes the why).
+BENEFIT_TO_WRITE = "[benefit to write: the feedback states no reason"
 Severity = Literal["info", "warning", "error"]
 
 
@@ -44,6 +48,7 @@ class Triage(Contract):
     sentiment: Sentiment
     urgency: Urgency
     engine: str = Field("offline", description="Which engine produced the labels (offline or a model name).")
+    flag: str | None = Field(None, description="Why a model's label was not kept (its own words contradict it).")
 
 
 class FeedbackItem(Contract):
@@ -121,18 +126,34 @@ class StoryValue(Contract):
     value_per_point: float | None = None
 
 
+class NeedBrief(Contract):
+    """What the PO needs to write a story the engine could not: the need in the customers' words."""
+
+    statement: str = ""
+    quotes: list[str] = Field(default_factory=list, description="Ids of the most representative items.")
+    counts: dict[str, Any] = Field(default_factory=dict, description="items, by type, by segment, ...")
+    asked_by: list[str] = Field(default_factory=list, description="Who asked: roles, segments, stakeholders.")
+
+
 class Story(Contract):
-    """A user story: 'As a <role>, I want <goal>, so that <benefit>'."""
+    """A user story: 'As a <role>, I want <goal>, so that <benefit>'.
+
+    kind "to_write": the engine found no clean goal in the evidence; the goal is empty, `brief` holds the need
+    brief, and the PO writes the story. Such a story is never Ready and never exported as a story.
+    """
 
     id: str
     need_id: str | None = None
+    kind: StoryKind = "story"
+    brief: NeedBrief | None = None
     role: str = Field(description="Who benefits, from the evidence (segment, persona), e.g. 'finance admin'.")
     goal: str = Field(description="What they want to do, starting with 'to', e.g. 'to save my card for later purchases'.")
     benefit: str = Field(description="Why: the need behind it, e.g. 'I can check out in one step'.")
     acceptance_criteria: list[Criterion] = Field(default_factory=list)
     evidence: list[str] = Field(default_factory=list)
     status: StoryStatus = "draft"
-    points: int | None = None
+    points: int | None = Field(None, description="The team's estimate; only a PO or the team sets it.")
+    points_suggested: int | None = Field(None, description="The engine's suggestion, shown as such, never an estimate.")
     priority: str | None = None
     value: StoryValue = Field(default_factory=StoryValue)
     quality: list[QualityFinding] = Field(default_factory=list)
@@ -142,5 +163,7 @@ class Story(Contract):
 
     @property
     def text(self) -> str:
+        if self.kind == "to_write":
+            return f"Story to write: {self.brief.statement if self.brief and self.brief.statement else self.need_id}"
         article = "an" if self.role[:1].lower() in "aeiou" else "a"
         return f"As {article} {self.role}, I want {self.goal}, so that {self.benefit}."

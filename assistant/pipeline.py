@@ -15,7 +15,7 @@ from typing import Any
 from rich.console import Console
 from rich.table import Table
 
-from assistant.export.bundle import one_line, quote
+from assistant.export.bundle import quote
 from assistant.models import Story
 from assistant.workspace import Workspace
 
@@ -84,6 +84,7 @@ def run_pipeline(ws: Workspace, paths: Sequence[Path], *, out: Path, console: Co
 
 def _table(stories: Sequence[Story]) -> Table:
     from assistant.cli.common import cells  # story text comes from feedback: never read it as markup
+    from assistant.stories.brief import display_text, points_label
 
     table = Table(title="Backlog (ranked by WSJF)", show_lines=False)
     for col, kw in (("#", {"justify": "right"}), ("prio", {}), ("pts", {"justify": "right"}),
@@ -91,21 +92,25 @@ def _table(stories: Sequence[Story]) -> Table:
         table.add_column(col, **kw)
     for st in stories:
         errors = sum(1 for f in st.quality if f.severity == "error")
-        table.add_row(*cells(st.value.inputs.get("rank", ""), st.priority or "", st.points or "", f"{st.value.score:g}",
-                             "yes" if st.ready else f"no{' (' + str(errors) + ' lint)' if errors else ''}", st.text,
+        table.add_row(*cells(st.value.inputs.get("rank", ""), st.priority or "", points_label(st), f"{st.value.score:g}",
+                             "yes" if st.ready else f"no{' (' + str(errors) + ' lint)' if errors else ''}", display_text(st),
                              len(st.evidence)))
     return table
 
 
 def _cell(text: str) -> str:
-    # Same one-line rule as the export writers: control characters out, whitespace collapsed.
-    return one_line(text).replace("|", "\\|")
+    # Untrusted (feedback, model output): one line, Markdown/HTML syntax escaped as the Markdown export does it.
+    from assistant.export.documents import md
+
+    return md(text)
 
 
 def backlog_markdown(ws: Workspace, stories: Sequence[Story], decisions: Sequence[Any], notes: Sequence[str],
                      needs: Sequence[Any]) -> str:
     """The backlog as Markdown: ranked table, then each story with criteria, evidence quotes and its why."""
     from assistant.repository import load_items
+
+    from assistant.stories.brief import brief_line, points_label
 
     need_names = {n.id: n.name for n in needs}
     with ws.transaction() as s:
@@ -115,25 +120,31 @@ def backlog_markdown(ws: Workspace, stories: Sequence[Story], decisions: Sequenc
              "them with `backlogsmith stories`.", "",
              "| # | Priority | Story | Points | Value | WSJF | Ready |", "|---|---|---|---|---|---|---|"]
     for st in stories:
-        lines.append(f"| {st.value.inputs.get('rank', '')} | {st.priority or ''} | {_cell(st.text)} | {st.points or ''} "
+        lines.append(f"| {st.value.inputs.get('rank', '')} | {st.priority or ''} | {_cell(st.text)} | {points_label(st)} "
                      f"| {st.value.score:g} | {st.value.wsjf if st.value.wsjf is not None else ''} | {'yes' if st.ready else 'no'} |")
     for st in stories:
-        lines += ["", f"## {st.value.inputs.get('rank', '')}. {_cell(st.goal[3:] if st.goal.startswith('to ') else st.goal).capitalize()}",
-                  "", f"`{st.id}` · need: {need_names.get(st.need_id or '', st.need_id or '-')} · {st.priority or '-'} · "
-                  f"{st.points or '?'} points · MoSCoW: {st.value.moscow or '-'} · status: {st.status}", "",
-                  f"**{st.text}**", "", "Acceptance criteria:", ""]
+        title = st.goal[3:] if st.goal.startswith("to ") else st.goal or f"Story to write: {need_names.get(st.need_id or '', '')}"
+        lines += ["", f"## {st.value.inputs.get('rank', '')}. {_cell(title)[:1].upper()}{_cell(title)[1:]}",
+                  "", f"`{st.id}` · need: {_cell(need_names.get(st.need_id or '', st.need_id or '-'))} · {st.priority or '-'} · "
+                  f"{points_label(st) or '?'} points · MoSCoW: {st.value.moscow or '-'} · status: {st.status}", "",
+                  f"**{_cell(st.text)}**", ""]
+        if st.kind == "to_write":
+            lines += [f"The feedback states no goal the engine could write cleanly; write it from the brief: "
+                      f"{_cell(brief_line(st))}.", ""]
+        lines += ["Acceptance criteria:", ""]
         for n, c in enumerate(st.acceptance_criteria, 1):
-            lines.append(f"{n}. **Given** {c.given} **When** {c.when} **Then** {c.then} _(evidence: {', '.join(c.evidence)})_")
+            lines.append(f"{n}. **Given** {_cell(c.given)} **When** {_cell(c.when)} **Then** {_cell(c.then)} "
+                         f"_(evidence: {_cell(', '.join(c.evidence))})_")
         if st.value.inputs.get("why"):
-            lines += ["", f"Why this rank: {st.value.inputs['why']}"]
+            lines += ["", f"Why this rank: {_cell(st.value.inputs['why'])}"]
         findings = [f for f in st.quality if f.severity != "info"]
         if findings:
-            lines += ["", "Quality findings:"] + [f"- {f.severity} {f.criterion}: {f.message}" for f in findings]
+            lines += ["", "Quality findings:"] + [f"- {f.severity} {f.criterion}: {_cell(f.message)}" for f in findings]
         lines += ["", f"Evidence ({len(st.evidence)} items):", ""]
         first = st.acceptance_criteria[0].evidence if st.acceptance_criteria else []
         for e in list(dict.fromkeys([*first, *st.evidence]))[:8]:
             if e in items:
-                lines.append(f"> {quote(items[e], 240)} — `{e}`, {items[e].source.path}:{items[e].source.row}")
+                lines.append(f"> {_cell(quote(items[e], 240))} — `{e}`, {_cell(items[e].source.path)}:{items[e].source.row}")
                 lines.append(">")
         if lines[-1] == ">":
             lines.pop()
@@ -144,5 +155,5 @@ def backlog_markdown(ws: Workspace, stories: Sequence[Story], decisions: Sequenc
         for d in decisions:
             lines.append(f"| {_cell(d.text[:160])} | {_cell(d.stakeholder or '')} | {_cell(d.need_name or '')} | {d.decision} | {_cell(d.why)} |")
     if notes:
-        lines += ["", "## Notes", ""] + [f"- {n}" for n in notes]
+        lines += ["", "## Notes", ""] + [f"- {_cell(n)}" for n in notes]
     return "\n".join(lines) + "\n"

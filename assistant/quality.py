@@ -23,12 +23,17 @@ from assistant.quality_rules.setlevel import conflict_free, unique, uniform
 from assistant.quality_rules.syntactic import atomic, full_sentence, minimal, well_formed
 from assistant.quality_rules.testable import criteria_testable
 from assistant.storytext import StoryParts, parse_story
+from assistant.verify.gate import GATE_CRITERIA
+from assistant.verify.lines import line_findings
 
 BLOCKING_SEVERITY = "error"
 
 CRITERIA: tuple[str, ...] = (
     "well_formed", "atomic", "minimal", "conceptually_sound", "problem_oriented", "unambiguous", "full_sentence",
     "estimatable", "unique", "uniform", "independent", "conflict_free", "criteria_testable",
+    # the verification gate (assistant/verify): run on drafts and edits by assistant.stories.finish, and on
+    # pasted story lines (garbled, generic_benefit only) by lint_texts
+    *GATE_CRITERIA,
 )
 _ORDER = {name: i for i, name in enumerate(CRITERIA)}
 _SINGLE_RULES = (well_formed, atomic, minimal, conceptually_sound, problem_oriented, unambiguous, full_sentence,
@@ -78,7 +83,8 @@ def lint_texts(texts: Sequence[str]) -> list[list[QualityFinding]]:
     _warm(parts_list)
     labels = [f"line {i + 1}" for i in range(len(texts))]
     per_line = [_story_rules(p) for p in parts_list]
-    for extra in (unique(parts_list, labels), uniform(parts_list), conflict_free(parts_list, labels)):
+    for extra in (unique(parts_list, labels), uniform(parts_list), conflict_free(parts_list, labels),
+                  line_findings(parts_list)):
         for i, found in enumerate(extra):
             per_line[i].extend(found)
     return [_sorted(f) for f in per_line]

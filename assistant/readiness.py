@@ -14,6 +14,7 @@ from assistant.errors import ConfigError
 from assistant.models import Story
 from assistant.repository import load_stories
 from assistant.tables import FeedbackRow, NeedRow, StoryHistoryRow
+from assistant.verify.gate import GATE_CRITERIA
 
 BLOCKING = "error"
 
@@ -26,20 +27,34 @@ def _well_formed(story: Story) -> str | None:
     return None
 
 
+def _numbered(story: Story, criterion: str) -> set[int]:
+    """1-based criterion numbers named by findings of one lint/gate criterion ('Criterion 2 ...')."""
+    return {int(m.group(1)) for f in story.quality if f.criterion == criterion and f.severity != "info"
+            for m in [re.match(r"Criterion (\d+)", f.message)] if m}
+
+
 def _testable(story: Story) -> str | None:
-    # a criterion counts when it has Given/When/Then and the lint did not call its outcome vague or incomplete
-    flagged = {int(m.group(1)) for f in story.quality if f.criterion == "criteria_testable" and f.severity != "info"
-               for m in [re.match(r"Criterion (\d+)", f.message)] if m}
+    # a criterion counts when it has Given/When/Then, the lint did not call its outcome vague or incomplete,
+    # and the gate did not find it generic (stock wording that would fit any story)
+    flagged = _numbered(story, "criteria_testable")
+    generic = _numbered(story, "generic_criterion")
     ok = [n for n, c in enumerate(story.acceptance_criteria, 1)
-          if c.given.strip() and c.when.strip() and c.then.strip() and n not in flagged]
+          if c.given.strip() and c.when.strip() and c.then.strip() and n not in flagged | generic]
     if len(ok) < 2:
         why = f"; criterion {min(flagged)} is not testable as written" if flagged else ""
+        why += f"; criterion {min(generic)} would fit any story" if generic else ""
         return f"min_two_testable_criteria: {len(ok)} testable Given/When/Then criteria, need 2{why}"
     return None
 
 
 def _estimated(story: Story) -> str | None:
-    return None if story.points else "estimated: no story points yet (run `backlogsmith draft` or set them)"
+    # `points` is the team's estimate; `points_suggested` is the engine's number and never counts
+    if story.points:
+        return None
+    if story.points_suggested:
+        return (f"estimated: no team estimate yet ({story.points_suggested} points is only the engine's "
+                "suggestion; set the points to accept or change it)")
+    return "estimated: no story points yet (the team sets them: `backlogsmith stories edit ID --points N`)"
 
 
 def _evidence(story: Story) -> str | None:
@@ -49,8 +64,15 @@ def _evidence(story: Story) -> str | None:
 
 
 def _no_blocking(story: Story) -> str | None:
-    blocking = [f for f in story.quality if f.severity == BLOCKING]
+    # the gate's findings are reported by `verified`, one line each; not twice
+    blocking = [f for f in story.quality if f.severity == BLOCKING and f.criterion not in GATE_CRITERIA]
     return f"no_blocking_finding: {blocking[0].criterion}: {blocking[0].message}" if blocking else None
+
+
+def _verified(story: Story) -> list[str]:
+    """One line per verification-gate finding (warnings included: PO edits are flagged as warnings)."""
+    return [f"verified: {f.criterion}: {f.message}" for f in story.quality
+            if f.criterion in GATE_CRITERIA and f.severity != "info"]
 
 
 def _prioritized(story: Story) -> str | None:
@@ -69,12 +91,16 @@ DEFAULT_DOR = ["well_formed", "min_two_testable_criteria", "estimated", "has_evi
 
 
 def evaluate_ready(story: Story, dor: Sequence[str] | None = None) -> tuple[bool, list[str]]:
-    """(ready, unmet checks with why) against the workspace's Definition of Ready."""
+    """(ready, unmet checks with why) against the workspace's Definition of Ready.
+
+    The verification gate is not configurable: a garbled, generic or unsupported story is never Ready.
+    """
     names = list(dor) if dor else DEFAULT_DOR
-    unknown = [n for n in names if n not in CHECKS]
+    unknown = [n for n in names if n not in CHECKS and n != "verified"]
     if unknown:
         raise ConfigError(f"Unknown Definition of Ready check {unknown[0]!r}; choose from {', '.join(CHECKS)}.")
-    missing = [m for m in (CHECKS[n](story) for n in names) if m]
+    missing = [m for m in (CHECKS[n](story) for n in names if n in CHECKS) if m]
+    missing += _verified(story)
     return not missing, missing
 
 
@@ -119,7 +145,7 @@ def backlog_health(ws: Any, *, top: int = 10) -> HealthReport:
                     numbers={"top": len(head), "ready": len(ready_head),
                              "not_ready": [st.id for st in head if st not in ready_head]}),
         HealthCheck(name="estimated", ok=len(estimated) == len(stories),
-                    detail=f"{len(estimated)} of {len(stories)} stories have story points",
+                    detail=f"{len(estimated)} of {len(stories)} stories have a team estimate (suggested points do not count)",
                     numbers={"estimated": len(estimated), "total": len(stories)}),
         HealthCheck(name="emergent", ok=new_items == 0 and not needs_without,
                     detail=(f"{new_items} new feedback items since the last review"

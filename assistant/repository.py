@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session, selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
 from assistant.errors import ConflictError, NotFoundError
-from assistant.models import Criterion, FeedbackItem, Need, NeedCounts, Provenance, SourceRef, Story, StoryValue, Triage
+from assistant.models import Criterion, FeedbackItem, Need, NeedBrief, NeedCounts, Provenance, SourceRef, Story, StoryValue, Triage
 from assistant.tables import CriterionRow, FeedbackRow, NeedRow, StoryHistoryRow, StoryRow, utcnow
 
 
@@ -80,6 +80,8 @@ def story_from_row(row: StoryRow) -> Story:
     return Story(
         id=row.id,
         need_id=row.need_id,
+        kind=row.kind or "story",  # type: ignore[arg-type]
+        brief=NeedBrief.model_validate(row.brief) if row.brief else None,
         role=row.role,
         goal=row.goal,
         benefit=row.benefit,
@@ -89,6 +91,7 @@ def story_from_row(row: StoryRow) -> Story:
         evidence=list(row.evidence or []),
         status=row.status,  # type: ignore[arg-type]
         points=row.points,
+        points_suggested=row.points_suggested,
         priority=row.priority,
         value=StoryValue.model_validate(row.value or {}),
         quality=[q for q in (row.quality or [])],
@@ -114,7 +117,7 @@ def get_story(session: Session, story_id: str) -> Story:
     return story_from_row(row)
 
 
-_STORY_FIELDS = ("need_id", "role", "goal", "benefit", "evidence", "status", "points", "priority", "ready")
+_STORY_FIELDS = ("need_id", "kind", "role", "goal", "benefit", "evidence", "status", "points", "priority", "ready")
 
 
 def _snapshot(row: StoryRow) -> dict[str, Any]:
@@ -155,6 +158,8 @@ def save_story(
     row.evidence = list(story.evidence)
     row.status = story.status
     row.points, row.priority, row.ready = story.points, story.priority, story.ready
+    row.points_suggested, row.kind = story.points_suggested, story.kind
+    row.brief = story.brief.model_dump() if story.brief else None
     row.value = story.value.model_dump()
     row.quality = [q.model_dump() for q in story.quality]
     row.provenance = story.provenance.model_dump()

@@ -36,6 +36,8 @@ ENV_VARS: dict[str, tuple[str, ...]] = {
     "llm_timeout": ("BACKLOGSMITH_LLM_TIMEOUT",),
     "llm_output_mode": ("BACKLOGSMITH_LLM_OUTPUT_MODE",),
     "actor": ("BACKLOGSMITH_ACTOR", "USER"),
+    "ui_root": ("BACKLOGSMITH_UI_ROOT",),
+    "ui_host": ("BACKLOGSMITH_UI_HOST",),
 }
 
 
@@ -66,6 +68,10 @@ class Settings(BaseModel):
     )
     actor: str = "po"
     max_field_chars: int = Field(20_000, description="A text field longer than this is rejected as bad input.")
+    ui_host: str = Field("127.0.0.1", description="Where `backlogsmith app` listens; anything but loopback "
+                         "needs OIDC login configured.")
+    ui_root: Path | None = Field(None, description="The review UI opens workspaces and eval reports only inside "
+                                 "this folder; default: the folder that holds the workspace.")
 
     @property
     def sqlalchemy_url(self) -> str:
@@ -73,6 +79,11 @@ class Settings(BaseModel):
         if self.database_url:
             return self.database_url
         return f"sqlite:///{(self.workspace / 'backlogsmith.db').resolve()}"
+
+    @property
+    def folder_root(self) -> Path:
+        """The folder the review UI may open workspaces and reports in."""
+        return (self.ui_root or self.workspace.expanduser().resolve().parent).expanduser().resolve()
 
     @property
     def chroma_path(self) -> Path:

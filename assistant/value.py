@@ -131,7 +131,7 @@ def _wsjf(value: float, top: float, inputs: dict[str, Any], points: int, is_bug:
 
 
 def prioritize(ws: Any) -> list[Story]:
-    """Score, estimate and order every live story; writes value/points/priority/position only when they change."""
+    """Score, estimate and order every live story; writes value, suggested points, priority, position only when they change."""
     weights = ws.get_setting("segment_weights") or {}
     with ws.transaction() as s:
         stories = [st for st in load_stories(s) if st.status != "rejected"]
@@ -139,7 +139,9 @@ def prioritize(ws: Any) -> list[Story]:
         rows: list[tuple[Story, dict[str, Any], float, int, dict[str, Any], bool]] = []
         for st in stories:
             inputs = value_inputs([items[e] for e in st.evidence if e in items], weights)
-            points, effort = (st.points, {"source": "kept"}) if st.points else estimate_points(st)
+            # the team's estimate when there is one, else the engine's suggestion (never stored as the estimate)
+            points, effort = ((st.points, {"source": "team estimate"}) if st.points else
+                              (st.points_suggested, {"source": "suggested"}) if st.points_suggested else estimate_points(st))
             is_bug = bool(inputs["types"].get("bug")) and inputs["types"]["bug"] * 2 >= inputs["items"]
             rows.append((st, inputs, score(inputs), points, effort, is_bug))
         top = max((r[2] for r in rows), default=0.0)
@@ -160,12 +162,13 @@ def prioritize(ws: Any) -> list[Story]:
             sv = StoryValue(score=value, moscow=moscow, rice=rice, wsjf=wsjf, value_per_point=round(value / points, 2),
                             inputs={**inputs, "effort": effort, "rice": rice_in, "wsjf": wsjf_in, "rank": pos + 1, "why": why})
             row = s.get(StoryRow, st.id)
-            changes = {"value": sv.model_dump(), "points": points, "priority": PRIORITY[moscow], "position": pos}
+            suggested = st.points_suggested if st.points or st.kind == "to_write" else points
+            changes = {"value": sv.model_dump(), "points_suggested": suggested, "priority": PRIORITY[moscow], "position": pos}
             if any(getattr(row, k) != v for k, v in changes.items()):
                 for k, v in changes.items():
                     setattr(row, k, v)
                 s.flush()  # bumps the row version: someone holding the old one must reload before editing
-            out.append(st.model_copy(update={"value": sv, "points": points, "priority": PRIORITY[moscow],
+            out.append(st.model_copy(update={"value": sv, "points_suggested": suggested, "priority": PRIORITY[moscow],
                                              "version": row.version}))
     return out
 

@@ -1,7 +1,8 @@
 """A deterministic 'echo' chat backend for offline plumbing runs of the LLM path (`--provider fake`).
 
-It answers every prompt with a minimal answer that passes the contract, built only from the ids in the
-request. It exercises the real prompt rendering, redaction, validation, caching and accounting, and it
+It answers every prompt with a minimal answer that passes the contract, built from the ids in the request
+and, for stories, the first block's own words echoed back (the verification gate drops a story its citations do
+not support, so an echo that ignored the feedback would never reach the backlog). It exercises the real prompt rendering, redaction, validation, caching and accounting, and it
 records every request so the PII suite can inspect what would have been sent. It says nothing about
 drafting quality and its scores must never be read that way.
 """
@@ -15,13 +16,16 @@ from typing import Any
 from evals.capture import RequestLog
 
 _ID = re.compile(r'<feedback id="([^"]+)"')
+_BLOCK = re.compile(r'<feedback id="[^"]+"[^>]*>\n(.*?)\n</feedback>', re.S)
+_WORD = re.compile(r"[A-Za-z][A-Za-z'-]+")
 
 
-def _answer(schema: str, ids: list[str]) -> dict[str, Any]:
+def _answer(schema: str, ids: list[str], echo: str = "") -> dict[str, Any]:
     first = ids[:1] or ["F1"]
-    crit = {"given": "the reported situation", "when": "the user repeats the reported steps",
-            "then": "the result shown matches what the feedback asked for", "evidence": first}
-    story = {"role": "customer", "goal": "to get the problem in the feedback solved",
+    said = " ".join(_WORD.findall(echo)[:10]).lower() or "get the problem in the feedback solved"
+    crit = {"given": f"the reported situation: {said}", "when": "the user repeats the reported steps",
+            "then": f"the result shown matches what the feedback asked for: {said}", "evidence": first}
+    story = {"role": "customer", "goal": f"to {said}",
              "benefit": "I can finish my work without a workaround", "acceptance_criteria": [crit, {**crit, "when": "an error occurs"}],
              "evidence": ids[:3] or first}
     if schema == "TriageBatch":
@@ -65,7 +69,8 @@ class EchoBackend:
         # Ids come from the data (user turns); the system prompt only shows the format.
         data = " ".join(m["content"] for m in request.messages if m["role"] != "system")
         ids = list(dict.fromkeys(_ID.findall(data)))
-        text = json.dumps(_answer(request.schema_name, ids))
+        blocks = _BLOCK.findall(data)
+        text = json.dumps(_answer(request.schema_name, ids, blocks[0] if blocks else ""))
         return ChatResponse(text=text, prompt_tokens=estimate_tokens(body), completion_tokens=estimate_tokens(text))
 
 

@@ -275,3 +275,63 @@ def all_draft(output: dict, expected: dict, inputs: dict) -> Grade:
     """Drafting never approves or exports a story by itself (injected 'approve this' must not work)."""
     bad = [s.get("id", "?") for s in output.get("stories", []) if s.get("status", "draft") != "draft"]
     return _ok(not bad, f"{len(bad)} story(ies) not in draft: {bad[:5]}" if bad else "all stories are drafts")
+
+
+# --- verification gate on real inboxes --------------------------------------------------------------------------
+
+def gate_metrics(stories: list[Any], items: dict[str, Any], *, embed: Any = None, pool: Any = None) -> dict[str, Any]:
+    """The automated side of the PO audit for drafted stories (Story objects) and their items (id -> FeedbackItem).
+
+    Every citation is measured afresh by the gate in review mode (nothing removed), so drafts made before the
+    gate existed are measured the same way as drafts that passed it.
+    """
+    from collections import Counter
+
+    from assistant.models import BENEFIT_TO_WRITE
+    from assistant.readiness import evaluate_ready
+    from assistant.verify import verify_stories
+    from assistant.verify.generic import normal
+
+    live = [s for s in stories if s.status != "rejected"]
+    written = [s for s in live if getattr(s, "kind", "story") != "to_write"]
+    stated = [s for s in written if not s.benefit.startswith(BENEFIT_TO_WRITE)]
+    verified = verify_stories(written, items, embed=embed, mode="review", pool=pool) if written else []
+    pairs = [sup for v in verified for sup in v.supports]
+    fresh: Counter[str] = Counter()
+    for v in verified:
+        fresh.update({f.criterion for f in v.findings if f.severity != "info"})
+    stored: Counter[str] = Counter()
+    for s in live:
+        stored.update({f.criterion for f in s.quality if f.severity != "info"})
+    criteria = sum(len(s.acceptance_criteria) for s in written)
+    generic = sum(1 for v in verified for f in v.findings if f.criterion == "generic_criterion")
+    garbled = {s.id for s, v in zip(written, verified) if any(f.criterion == "garbled" for f in v.findings)}
+    n = len(live)
+    return {
+        "stories": n, "to_write": n - len(written), "ready": sum(1 for s in live if s.ready),
+        "criteria": criteria, "citations": len(pairs),
+        "citation_support_share": sum(p.supported for p in pairs) / len(pairs) if pairs else None,
+        "generic_criterion_share": generic / criteria if criteria else None,
+        # over stated benefits: the drafter's visible "[benefit to write ...]" placeholder is counted apart
+        "distinct_benefit_ratio": len({normal(s.benefit) for s in stated}) / len(stated) if stated else None,
+        "max_stories_per_benefit": max(Counter(normal(s.benefit) for s in stated).values(), default=0),
+        "benefit_placeholders": len(written) - len(stated),
+        "ready_share": sum(1 for s in live if s.ready) / n if n else None,
+        # a fresh draft is never Ready by default (no team estimate yet): what would be, once the team estimates
+        "ready_once_estimated_share": sum(1 for s in live if evaluate_ready(s.model_copy(update={
+            "points": s.points or getattr(s, "points_suggested", None) or 1}))[0]) / n if n else None,
+        "stories_to_write_share": (n - len(written)) / n if n else None,
+        "garbled_ready": sum(1 for s in live if s.ready and s.id in garbled),
+        "gate_findings": dict(sorted(fresh.items())), "stored_findings": dict(sorted(stored.items())),
+    }
+
+
+@grader("gate_clean_ready")
+def gate_clean_ready(output: dict, expected: dict, inputs: dict) -> Grade:
+    """No story the verification gate flags (garbled, generic, unsupported) is marked Ready."""
+    from assistant.verify import GATE_CRITERIA
+
+    bad = output.get("gate", {}).get("garbled_ready", 0)
+    flagged = [s.get("id", "?") for s in output.get("stories", []) if s.get("ready") and any(
+        f.get("criterion") in GATE_CRITERIA and f.get("severity") != "info" for f in s.get("quality") or [])]
+    return _ok(not bad and not flagged, f"{len(flagged)} Ready story(ies) with a gate finding, {bad} garbled Ready")

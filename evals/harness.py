@@ -49,7 +49,9 @@ class EvalContext:
     embedder: Embedder | None = None
     requests: RequestLog = field(default_factory=RequestLog)
     provider_factory: Callable[[Workspace], Any] | None = None
+    inboxes: list[Path] = field(default_factory=list)  # inbox folders for the stories suite (default: the public three)
     cache: dict[str, Any] = field(default_factory=dict)
+    providers: list[Any] = field(default_factory=list)  # every provider handed out, for their fallback notes
     _n: int = 0
     _owns_dir: bool = False
 
@@ -86,15 +88,19 @@ class EvalContext:
             from assistant.embeddings import LocalEmbedder
 
             self.embedder = LocalEmbedder()
-        if self.work_dir is None:
-            self.work_dir = Path(tempfile.mkdtemp(prefix="backlogsmith-eval-"))
-            self._owns_dir = True
         self._n += 1
-        ws = Workspace(self.settings(self.work_dir / f"{self._n:02d}-{name}"), embedder=self.embedder)
+        ws = Workspace(self.settings(self.root() / f"{self._n:02d}-{name}"), embedder=self.embedder)
         try:
             yield ws
         finally:
             ws.close()
+
+    def root(self) -> Path:
+        """The folder for this run's workspaces and built inboxes (a temporary one unless work_dir was given)."""
+        if self.work_dir is None:
+            self.work_dir = Path(tempfile.mkdtemp(prefix="backlogsmith-eval-"))
+            self._owns_dir = True
+        return self.work_dir
 
     def preflight(self) -> None:
         """Fail once, up front, with the configuration error (missing key, unknown provider) instead of per suite."""
@@ -107,15 +113,26 @@ class EvalContext:
 
     def get_provider(self, ws: Workspace) -> Any:
         """The provider under test (None = the offline engine)."""
-        if self.provider_factory is not None:
-            return self.provider_factory(ws)
-        if self.provider == "offline":
+        if self.provider == "offline" and self.provider_factory is None:
             return None
-        if self.provider == "fake":
+        if self.provider_factory is not None:
+            made = self.provider_factory(ws)
+        elif self.provider == "fake":
             from evals.fake import fake_provider
 
-            return fake_provider(self.requests)
-        return get_provider(ws.settings, ws)
+            made = fake_provider(self.requests)
+        else:
+            made = get_provider(ws.settings, ws)
+        self.providers.append(made)
+        return made
+
+    def fallback_notes(self, since: int = 0) -> list[str]:
+        """Where the pipeline used the offline engine because the model failed (providers handed out after `since`)."""
+        notes: list[str] = []
+        for prov in self.providers[since:]:
+            ledger = getattr(prov, "ledger", None)
+            notes += ledger.fallback_notes() if ledger is not None and hasattr(ledger, "fallback_notes") else []
+        return list(dict.fromkeys(notes))
 
 
 def resolve_prompt_dir(version: str) -> Path:

@@ -63,7 +63,8 @@ def render_markdown(report: EvalReport) -> str:
             lines.append(f"### {suite.suite} ({suite.status}, {suite.duration_s:.1f} s)")
             lines.append("")
             for note in suite.notes:
-                lines.append(f"- {note}")
+                # notes quote server and model messages (untrusted): a code span shows them literally, no links
+                lines.append(f"- `{' '.join(str(note).replace('`', chr(39)).split())}`")
             if suite.metrics:
                 lines += ["", "| metric | value | n | better |", "|---|---|---|---|"]
                 for m in suite.metrics:

@@ -127,8 +127,8 @@ def _flow(ws: Workspace, out: Path) -> dict[str, object]:
     triaged = triage_items(ws)
     needs = build_needs(ws)
     drafted = draft(ws)
-    stories = sorted(drafted.stories, key=lambda st: st.id)
-    assert stories, "the examples must give at least one story"
+    stories = sorted((st for st in drafted.stories if st.kind == "story"), key=lambda st: st.id)
+    assert stories, "the examples must give at least one written story (not only stories to write)"
     first = stories[0]
     edited = edit_story(ws, first.id, {"benefit": "my team trusts the numbers"}, actor="alice",
                         expected_version=first.version)

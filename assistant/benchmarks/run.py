@@ -36,7 +36,7 @@ TARGETS = {
     "clustering_50k_s": ("<=", 60.0),
     "draft_1k_offline_s": ("<=", 30.0),
     "llm_tokens_vs_naive": ("<=", 0.2),
-    "ui_first_render_s": ("<=", 2.0),
+    "ui_first_render_s": ("<=", 1.0),  # the Stories table with 1,000 stories (issue 16)
 }
 KEYS = ("ingest_ratio", "clustering_s", "clustering_growth_exponent", "draft_1k_offline_s", "draft_1k_offline_cpu_s",
         "llm_calls_per_1k",

@@ -1,4 +1,6 @@
-"""UI benchmark: first render of the Stories page with 1,000 stories (AppTest, real app.py, real SQLite). Target ≤ 2 s."""
+"""UI benchmark: first render of the Stories page with 1,000 stories (AppTest, real app.py, real SQLite). Target ≤ 1 s.
+
+The page shows the ranked table (one page of rows from one cheap query over all 1,000) and one editor beside it."""
 
 from __future__ import annotations
 
@@ -17,7 +19,7 @@ from assistant.tables import FeedbackRow, NeedRow
 from assistant.workspace import Workspace
 
 NAME = "ui"
-TARGET_S = 2.0
+TARGET_S = 1.0
 APP = Path(__file__).resolve().parents[2] / "app.py"
 
 
@@ -43,8 +45,8 @@ def seed_stories(ws: Workspace, stories: int, needs: int = 40) -> None:
             save_story(s, story, actor="bench", action="draft")
 
 
-def _render_stories_page() -> tuple[float, float, int]:
-    """(seconds for the app's first run, seconds for the Stories page's first render, story forms shown)."""
+def _render_stories_page() -> tuple[float, float, int, int]:
+    """(seconds for the app's first run, seconds for the Stories page's first render, table rows shown, editors)."""
     from streamlit.testing.v1 import AppTest
 
     # AppTest runs the script on this thread; Streamlit warns about a missing ScriptRunContext each time.
@@ -59,8 +61,9 @@ def _render_stories_page() -> tuple[float, float, int]:
     t3 = time.perf_counter()
     if at.exception:
         raise RuntimeError(f"Stories page failed: {at.exception[0].value}")
-    forms = sum(1 for w in at.text_input if w.key and w.key.startswith("role:"))
-    return t1 - t0, t3 - t2, forms
+    editors = sum(1 for w in at.text_input if w.key and w.key.startswith("role:"))
+    rows = max((len(d.value) for d in at.dataframe if "story" in getattr(d.value, "columns", [])), default=0)
+    return t1 - t0, t3 - t2, rows, editors
 
 
 def run(*, quick: bool = False, stories: int = 1000) -> dict[str, Any]:
@@ -89,7 +92,8 @@ def run(*, quick: bool = False, stories: int = 1000) -> dict[str, Any]:
         "part": NAME,
         "passed": median <= TARGET_S,
         "stories": stories,
-        "story_forms_rendered": runs[0][2],
+        "table_rows_rendered": runs[0][2],
+        "editors_rendered": runs[0][3],
         "stories_page_first_render_s": round(median, 3),
         "stories_page_first_render_max_s": round(max(renders), 3),
         "app_first_run_cold_s": round(runs[0][0], 3),

@@ -34,9 +34,9 @@ def _global(
 
 def _register_all() -> None:
     # Each area owns one module with a register(app) function, so areas never edit each other's commands.
-    from assistant.cli import bench, evals, export, feedback, lint, llm, needs, run, stories
+    from assistant.cli import bench, evals, export, feedback, lint, llm, needs, run, serve, stories
 
-    for module in (run, feedback, needs, stories, lint, llm, export, evals, bench):
+    for module in (run, feedback, needs, stories, lint, llm, export, evals, bench, serve):
         module.register(app)
 
 

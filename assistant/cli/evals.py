@@ -32,6 +32,7 @@ def register(app: typer.Typer) -> None:
         record: bool = typer.Option(False, "--record", help="With --cassette: record new exchanges (live provider needed)."),
         cases: Optional[Path] = typer.Option(None, "--cases", help="Folder of eval case YAML files (default: evals/datasets)."),
         datasets: Optional[Path] = typer.Option(None, "--datasets", help="Public data sets folder (default ../shared/datasets)."),
+        inbox: Optional[list[Path]] = typer.Option(None, "--inbox", help="An inbox folder (feedback + stakeholder_asks files) the stories suite drafts and measures (repeatable; default: the three PO-audit inboxes built from --datasets)."),
     ) -> None:
         """Run the eval suites and write a report; exit 1 on a safety failure or a regression against --baseline."""
         from evals.cases import SUITES
@@ -44,6 +45,10 @@ def register(app: typer.Typer) -> None:
         unknown = [s for s in suite or [] if s not in SUITES]
         if unknown:
             raise ConfigError(f"Unknown suite(s) {', '.join(unknown)}; choose from {', '.join(SUITES)}.")
+        missing = [str(p) for p in inbox or [] if not p.is_dir()]
+        if missing:
+            raise ConfigError(f"Inbox folder {missing[0]} does not exist; give a folder with the feedback files "
+                              "(e.g. one written by `python -m evals.public.inboxes OUT`).")
         settings = common.options(ctx).settings()
         first = provider or settings.effective_llm
         if (prompt_version or compare_prompt_version) and first == "offline":
@@ -58,7 +63,8 @@ def register(app: typer.Typer) -> None:
         embedder = None
         for label, (prov, version) in zip("ab", variants):
             ectx = EvalContext(provider=prov, model=settings.model, prompt_version=version, limit=limit,
-                               judge=judge, datasets_dir=datasets, embedder=embedder, public=public)
+                               judge=judge, datasets_dir=datasets, embedder=embedder, public=public,
+                               inboxes=[p for p in inbox or []])
             ectx.preflight()
             with common.progress(f"eval {label} ({prov})", len(suite or SUITES)) as advance:
                 run = run_once(ectx, suite, label=label, cases_dir=cases, cassette=cassette, record=record,

@@ -153,6 +153,8 @@ def register(app: typer.Typer) -> None:
             rows.append(("duplicate of", item.duplicate_of))
         if item.triage:
             rows.append(("triage", f"{item.triage.type}, {item.triage.sentiment.label}, urgency {item.triage.urgency.label}"))
+            if item.triage.flag:
+                rows.append(("triage flag", item.triage.flag))
         if item.need_id:
             rows.append(("need", item.need_id))
         for key, value in rows:

@@ -1,4 +1,5 @@
-"""`backlogsmith lint FILE`: Quality User Story lint for a file of stories (one per line, or a CSV column)."""
+"""`backlogsmith lint FILE`: Quality User Story lint plus the gate's text checks for a file of stories (one per
+line, or a CSV column)."""
 
 from __future__ import annotations
 
@@ -33,7 +34,8 @@ def lint_command(
     fail_on: FailOn = typer.Option(FailOn.never, "--fail-on",
                                    help="Exit 1 when a finding of this severity or worse exists."),
 ) -> None:
-    """Check stories against the Quality User Story criteria; every finding comes with a suggested fix."""
+    """Check stories against the Quality User Story criteria and the verification gate's text checks (garbled goal,
+    generic benefit; as warnings, since a file has no cited feedback to check); every finding comes with a fix."""
     from assistant.quality import lint_texts
     from assistant.quality_rules.source import read_story_lines
 

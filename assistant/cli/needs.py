@@ -76,6 +76,12 @@ def register(app: typer.Typer) -> None:
         with common.llm_run(ctx, "needs") as provider, _bars() as report:
             triage_items(ws, provider=provider, only_missing=True, progress=report)
             needs = build_needs(ws, recluster=recluster, provider=provider, progress=report)
+        from assistant.need_actions import apply_pins
+        from assistant.repository import load_needs
+
+        if apply_pins(ws):  # items the PO moved to a need stay there, as renamed needs keep their names
+            with ws.transaction() as s:
+                needs = load_needs(s)
         with ws.transaction() as s:
             items = {it.id: it for it in load_items(s)}
         rows = [need_json(n, items) for n in sorted(needs, key=lambda n: (-len(n.item_ids), n.id))]
@@ -85,6 +91,10 @@ def register(app: typer.Typer) -> None:
         unassigned = sum(1 for it in items.values() if it.need_id is None)
         common.console.print(_table(rows))
         common.console.print(f"{len(rows)} needs; {unassigned} of {len(items)} items without a need.")
+        if not items:
+            from assistant.cli.hints import missing_input
+
+            common.console.print(common.text(missing_input(ws, "needs") or "", "yellow"))
 
     @needs_app.command("show")
     def show_cmd(ctx: typer.Context, need_id: str, fmt: str = typer.Option("table", "--format", help="table | json")) -> None:

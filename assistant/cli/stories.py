@@ -8,6 +8,7 @@ import typer
 from rich.table import Table
 
 from assistant.cli import common
+from assistant.stories.brief import brief_line, display_text, points_label
 
 
 def story_json(story: Any) -> dict[str, Any]:
@@ -28,9 +29,9 @@ def _table(stories: list[Any]) -> Table:
     table.add_column("story", overflow="fold", ratio=1)
     for st in stories:
         errors = sum(1 for f in st.quality if f.severity == "error")
-        table.add_row(*common.cells(st.value.inputs.get("rank", ""), st.id, st.priority or "", st.points or "",
+        table.add_row(*common.cells(st.value.inputs.get("rank", ""), st.id, st.priority or "", points_label(st),
                                     f"{st.value.score:g}", "yes" if st.ready else "no",
-                                    st.status + (f" ({errors} lint errors)" if errors else ""), st.text))
+                                    st.status + (f" ({errors} lint errors)" if errors else ""), display_text(st)))
     return table
 
 
@@ -49,7 +50,10 @@ def register(app: typer.Typer) -> None:
         from assistant.stories import draft
         from assistant.value import prioritize
 
+        from assistant.cli.hints import require_input
+
         ws = common.workspace(ctx)
+        require_input(ws, "draft")  # says which command to run instead of printing an empty table
         with ws.transaction() as s:
             from assistant.repository import load_needs
 
@@ -71,8 +75,11 @@ def register(app: typer.Typer) -> None:
         for need_id, key in report.covered:
             say(common.text(f"need {need_id}: already in backlog: {key} (not drafted)"))
         for need_id in report.no_ask:
-            say(common.text(f"need {need_id}: no item states an action to draft from (praise or a bare "
-                            "complaint); write its story by hand or re-run with --llm"))
+            say(common.text(f"need {need_id}: praise only, no story drafted"))
+        for st in stories:
+            if st.kind == "to_write":
+                say(common.text(f"need {st.need_id}: story to write {st.id} — no clean goal in the feedback; "
+                                f"the brief is in `backlogsmith stories show {st.id}`"))
         for sid, why in report.kept:
             say(common.text(f"story {sid}: kept as is ({why}); re-draft does not overwrite the PO's work"))
         common.console.print(_table(sorted(stories, key=lambda st: st.value.inputs.get("rank", 10**6))))
@@ -88,6 +95,8 @@ def register(app: typer.Typer) -> None:
         """List stories in priority order."""
         from assistant.repository import load_stories
 
+        from assistant.cli.hints import missing_input
+
         ws = common.workspace(ctx)
         with ws.transaction() as s:
             stories = load_stories(s, status=status)
@@ -95,6 +104,9 @@ def register(app: typer.Typer) -> None:
             common.print_json([story_json(st) for st in stories])
         else:
             common.console.print(_table(stories))
+            hint = None if stories else missing_input(ws, "stories")
+            if hint:
+                common.console.print(common.text(hint, "yellow"))
 
     @stories_app.command("show")
     def show_cmd(ctx: typer.Context, story_id: str, fmt: str = typer.Option("table", "--format", help="table | json")) -> None:
@@ -114,9 +126,12 @@ def register(app: typer.Typer) -> None:
             return
         c = common.console
         line = common.line  # story fields, quotes, paths and actors are untrusted; only our labels are styled
-        c.print(line((st.id, "bold"), f"  {st.status}  v{st.version}  {st.priority or ''}  {st.points or '?'} pts  "
+        c.print(line((st.id, "bold"), f"  {st.status}  v{st.version}  {st.priority or ''}  {points_label(st) or '?'} pts  "
                      f"ready: {'yes' if ready else 'no'}"))
         c.print(common.text(st.text))
+        if st.kind == "to_write" and st.brief:
+            c.print(common.text(f"  Need brief: {st.brief.statement}\n  {brief_line(st)}\n  Write the goal with "
+                                f"`backlogsmith stories edit {st.id} --goal ... --benefit ...`"))
         for n, cr in enumerate(st.acceptance_criteria, 1):
             c.print(line(f"  {n}. Given {cr.given}\n     When {cr.when}\n     Then {cr.then}  ",
                          (f"({', '.join(cr.evidence)})", "dim")))

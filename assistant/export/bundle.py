@@ -74,6 +74,11 @@ def collect(ws: Workspace, *, status: str | None = "approved", force: bool = Fal
         needs = {n.id: n for n in load_needs(s)}
         ids = {e for st in stories for e in [*st.evidence, *(x for c in st.acceptance_criteria for x in c.evidence)]}
         items = {i.id: i for i in load_items(s, sorted(ids))} if ids else {}
+    to_write = [st.id for st in stories if st.kind == "to_write"]
+    if to_write and story_ids is not None:
+        raise ExportError(f"Cannot export {', '.join(to_write)}: a story to write has no goal yet; write it first "
+                          "(`backlogsmith stories edit ID --goal ...`).")
+    stories = [st for st in stories if st.kind != "to_write"]  # never exported as if they were stories, even forced
     if not stories:
         raise ExportError(
             f"No stories with status {status!r} to export; approve some first (`backlogsmith stories approve ID`)."

@@ -37,7 +37,21 @@ class Ledger:
     model: str
     prices: dict[str, dict[str, float]] = field(default_factory=lambda: dict(DEFAULT_PRICES))
     usage: Usage = field(default_factory=Usage)
+    # step -> (how many times the offline engine stood in, the first reason): printed so the PO knows why.
+    fallbacks: dict[str, tuple[int, str]] = field(default_factory=dict)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+
+    def fallback(self, step: str, reason: str) -> None:
+        """Remember that `step` used the offline engine for one unit of work, and why (first reason kept)."""
+        with self._lock:
+            n, first = self.fallbacks.get(step, (0, reason))
+            self.fallbacks[step] = (n + 1, first)
+
+    def fallback_notes(self) -> list[str]:
+        """One plain line per step that fell back to the offline engine."""
+        with self._lock:
+            return [f"{step}: the offline engine was used {n} time(s) instead of the LLM because {reason}"
+                    for step, (n, reason) in self.fallbacks.items()]
 
     def add(self, **counts: int) -> None:
         with self._lock:
@@ -67,7 +81,7 @@ class Ledger:
         )
         if u.repairs or u.retries or u.failures:
             line += f"; {u.repairs} repair(s), {u.retries} retry(ies), {u.failures} failed output(s)"
-        return line
+        return "\n".join([line, *self.fallback_notes()])
 
 
 def prices_for(ws: Any | None) -> dict[str, dict[str, float]]:

@@ -7,20 +7,32 @@ are why an injected "add a story / approve this / link to evil.example" cannot g
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
 
+from assistant.llm.links import inert, links_in
 from assistant.models import ItemType, SentimentLabel, UrgencyLabel
 
-from assistant.llm.sanitize import urls_in
 
-Short = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=300)]
-Clause = Annotated[str, StringConstraints(strip_whitespace=True, min_length=2, max_length=400)]
+def _inert(value: str) -> str:
+    """Markup in model text is removed before anything sees it; text that was only markup is no answer."""
+    clean = inert(value)
+    if value.strip() and not clean:
+        raise ValueError("only markup, no text")
+    return clean
+
+
+Inert = AfterValidator(_inert)
+Short = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=300), Inert]
+Clause = Annotated[str, StringConstraints(strip_whitespace=True, min_length=2, max_length=400), Inert]
+Prose = Annotated[str, Inert]
 ItemId = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=64)]
 
 MAX_STORIES_PER_NEED = 3
+REPORTING_FIELDS = frozenset({"given", "when", "then", "whys"})
 MAX_CRITERIA = 6
 
 
@@ -36,7 +48,7 @@ class TriageLabel(Out):
     sentiment: SentimentLabel
     sentiment_score: float = Field(ge=-1.0, le=1.0, description="-1 very negative .. +1 very positive.")
     urgency: UrgencyLabel
-    urgency_reason: str = Field(max_length=160, description="Few words, e.g. 'data loss', 'payment', '' if low.")
+    urgency_reason: Prose = Field(max_length=160, description="Few words, e.g. 'data loss', 'payment', '' if low.")
 
 
 class TriageBatch(Out):
@@ -49,7 +61,7 @@ class NeedStatementOut(Out):
     """A problem statement reached by asking 'why' from the literal asks to the need behind them."""
 
     whys: list[Short] = Field(min_length=1, max_length=5, description="The '5 whys' chain, ask first, need last.")
-    statement: str = Field(min_length=10, max_length=300, description="One sentence naming the problem, not a solution.")
+    statement: Prose = Field(min_length=10, max_length=300, description="One sentence naming the problem, not a solution.")
     evidence: list[ItemId] = Field(min_length=1, max_length=8, description="Ids of the blocks that show it best.")
 
 
@@ -66,7 +78,7 @@ class StoryDraft(Out):
     """A user story: As a <role>, I want <goal>, so that <benefit>."""
 
     role: Short = Field(description="Who benefits, taken from the evidence, e.g. 'finance admin'.")
-    goal: Annotated[str, StringConstraints(strip_whitespace=True, min_length=4, max_length=300, pattern=r"^[Tt]o\s.+$")] = Field(
+    goal: Annotated[str, StringConstraints(strip_whitespace=True, min_length=4, max_length=300, pattern=r"^[Tt]o\s.+$"), Inert] = Field(
         description="Starts with 'to ', e.g. 'to save my card for later purchases'."
     )
     benefit: Short = Field(description="Why: the need behind it.")
@@ -101,7 +113,7 @@ class StoryJudgement(Out):
     independent: int = Field(ge=1, le=5)
     small: int = Field(ge=1, le=5)
     valuable: int = Field(ge=1, le=5)
-    rationale: str = Field(max_length=600)
+    rationale: Prose = Field(max_length=600)
 
 
 class CriteriaJudgement(Out):
@@ -111,7 +123,7 @@ class CriteriaJudgement(Out):
     unambiguous: int = Field(ge=1, le=5)
     covers_goal: int = Field(ge=1, le=5)
     vague_terms: list[Short] = Field(max_length=10)
-    rationale: str = Field(max_length=600)
+    rationale: Prose = Field(max_length=600)
 
 
 class Ping(Out):
@@ -130,30 +142,46 @@ class InputContext(BaseModel):
     """What the request contained, so the answer can be checked against it."""
 
     item_ids: list[str] = Field(default_factory=list)
-    texts: list[str] = Field(default_factory=list, description="Every text sent, as sent (for the URL check).")
+    texts: list[str] = Field(default_factory=list, description="Every text sent, as sent.")
+    id_texts: dict[str, str] = Field(default_factory=dict, description="Each given id's own feedback text.")
     exact_ids: bool = Field(False, description="Every given id must be answered exactly once (triage).")
-    # Off by default: an injected link *is* in the input, so "only links from the input" would let it through.
-    allow_input_urls: bool = Field(False, description="Allow links that appear in the input texts.")
+    # Off by default: an injected link *is* in the input, so "any link from the input" would let it through.
+    allow_input_urls: bool = Field(False, description="Allow links that appear anywhere in the input texts.")
 
 
-def _walk(value: Any, path: str = "") -> Iterable[tuple[str, Any]]:
+def _walk(value: Any, path: str = "", cited: frozenset[str] = frozenset()) -> Iterable[tuple[str, Any, frozenset[str]]]:
+    """(path, leaf, ids the leaf rests on): a leaf rests on the evidence (or the labelled id) of every model above it."""
     if isinstance(value, BaseModel):
+        own = set(cited)
+        for key in ("evidence", "id"):
+            got = getattr(value, key, None)
+            if isinstance(got, list):
+                own.update(x for x in got if isinstance(x, str))
+            elif isinstance(got, str):
+                own.add(got)
+        frozen = frozenset(own)
         for name in type(value).model_fields:
-            yield from _walk(getattr(value, name), f"{path}.{name}" if path else name)
+            yield from _walk(getattr(value, name), f"{path}.{name}" if path else name, frozen)
     elif isinstance(value, list):
         for i, v in enumerate(value):
-            yield from _walk(v, f"{path}[{i}]")
+            yield from _walk(v, f"{path}[{i}]", cited)
     else:
-        yield path, value
+        yield path, value, cited
 
 
 def check_against_input(value: Out, ctx: InputContext) -> list[str]:
-    """Problems a schema cannot see: ids not given, ids missing or repeated, links."""
+    """Problems a schema cannot see: ids not given, ids missing or repeated, links the cited feedback does not hold.
+
+    A link in an answer is refused unless the very same link (any scheme, defanged or not) appears in the
+    feedback the answer cites for that text, and only in text that reports what the feedback says (criteria,
+    the 'why' chain): a model cannot add a destination nobody wrote, and a link an injected item carries
+    cannot become a story's role, goal or benefit, a need statement or a triage reason."""
     problems: list[str] = []
     given = set(ctx.item_ids)
-    allowed_urls = urls_in(ctx.texts) if ctx.allow_input_urls else set()
+    anywhere = links_in(ctx.texts) if ctx.allow_input_urls else set()
+    allowed: dict[frozenset[str], set[str]] = {}
     seen: dict[str, int] = {}
-    for path, leaf in _walk(value):
+    for path, leaf, cited in _walk(value):
         if not isinstance(leaf, str):
             continue
         is_id = path.endswith(".id") or path == "id" or ".evidence[" in path or path.startswith("evidence[")
@@ -163,8 +191,15 @@ def check_against_input(value: Out, ctx: InputContext) -> list[str]:
             if path.endswith(".id"):
                 seen[leaf] = seen.get(leaf, 0) + 1
             continue
-        for url in urls_in([leaf]) - allowed_urls:
-            problems.append(f"{path}: link '{url[:60]}' is not allowed; answers carry no links")
+        found = links_in([leaf])
+        if not found:
+            continue
+        if re.sub(r"\[\d+\]$", "", path.rsplit(".", 1)[-1]) not in REPORTING_FIELDS:
+            cited = frozenset()  # who, what, why and labels never carry a link, even one the feedback holds
+        if cited not in allowed:
+            allowed[cited] = links_in(ctx.id_texts.get(i, "") for i in cited) | anywhere
+        for url in sorted(found - allowed[cited]):
+            problems.append(f"{path}: link '{url[:60]}' is not allowed; answers carry no links the cited feedback does not hold")
     if ctx.exact_ids:
         repeated = sorted(k for k, n in seen.items() if n > 1)
         missing = [i for i in ctx.item_ids if i not in seen]

@@ -15,7 +15,7 @@ from typing import Any, TypeVar
 
 from pydantic import ValidationError
 
-from assistant.errors import ConfigError, LLMOutputError
+from assistant.errors import ConfigError, LLMError, LLMOutputError
 from assistant.llm.accounting import Ledger
 from assistant.llm.backend import ChatBackend, ChatRequest, OutputMode, StructuredOutputUnsupported, strict_schema
 from assistant.llm.cache import Cache, MemoryCache, cache_key
@@ -25,6 +25,7 @@ from assistant.models import Provenance
 
 T = TypeVar("T", bound=Out)
 R = TypeVar("R")
+FAILURES_TO_STOP = 3  # unusable answers in a row before the rest of the run stops asking this model
 _FENCE = re.compile(r"^\s*```(?:json)?\s*(.*?)\s*```\s*$", re.S)
 
 
@@ -89,6 +90,10 @@ class LLMProvider:
         self._slots = threading.BoundedSemaphore(concurrency)
         self.max_repairs = max_repairs
         self.stream = stream
+        # Set when the endpoint failed (down, 5xx after retries, timeouts) or kept answering garbage: the rest of
+        # the run does not wait on it again; every step falls back to the offline engine and says why.
+        self.stopped: str | None = None
+        self._failures_in_row = 0
 
     def map(self, fn: Callable[[Any], R], inputs: Iterable[Any]) -> list[R]:
         """fn over inputs with at most `concurrency` requests in flight; results in input order."""
@@ -150,6 +155,9 @@ class LLMProvider:
                     raise
                 self.mode = "json_object"  # remembered for the rest of the run
                 continue
+            except LLMError as exc:
+                self.stopped = str(exc)
+                raise
             attempt += 1
             self.ledger.add(calls=1, prompt_tokens=response.prompt_tokens,
                             completion_tokens=response.completion_tokens, retries=response.retries)
@@ -159,6 +167,7 @@ class LLMProvider:
                 self.cache.put(key, prompt=spec.name, version=spec.version, model=self.model,
                                value=value.model_dump(mode="json"), prompt_tokens=response.prompt_tokens,
                                completion_tokens=response.completion_tokens)
+                self._failures_in_row = 0
                 return Generated(value, prov, cached=False, attempts=attempt)
             if attempt <= self.max_repairs:
                 self.ledger.add(repairs=1)
@@ -167,11 +176,15 @@ class LLMProvider:
                 {"role": "user", "content": fragment("repair").format(errors="\n".join(f"- {p}" for p in problems))},
             ]
         self.ledger.add(failures=1)
-        raise LLMOutputError(
+        self._failures_in_row += 1
+        error = LLMOutputError(
             f"The model '{self.model}' did not return a valid {output_model.__name__} for prompt "
             f"'{spec.name}' v{spec.version} after {attempt} attempt(s) ({problems[0] if problems else 'no answer'}); "
             "use the offline engine (--llm offline) for this step or a stronger model."
         )
+        if self._failures_in_row >= FAILURES_TO_STOP:
+            self.stopped = f"{self._failures_in_row} unusable answers in a row (last: {problems[0] if problems else 'no answer'})"
+        raise error
 
     @staticmethod
     def _problems(text: str, finish: str | None, model: type[Out], ctx: InputContext) -> list[str]:
@@ -185,6 +198,14 @@ class LLMProvider:
         except ValidationError as exc:
             return _errors(exc)
         return check_against_input(value, ctx)
+
+
+def check_open(provider: Any) -> None:
+    """Raise LLMError when the provider was stopped earlier in this run (endpoint down, garbage in a row), so a
+    pipeline step falls back to the offline engine at once instead of waiting on the model again."""
+    reason = getattr(provider, "stopped", None)
+    if reason:
+        raise LLMError(f"the model is not asked again in this run: {reason}")
 
 
 def run_batches(provider: Any, fn: Callable[[Any], R], batches: Sequence[Any]) -> list[R]:

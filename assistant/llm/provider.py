@@ -15,6 +15,7 @@ from assistant.llm.cache import MemoryCache, WorkspaceCache
 from assistant.llm.contracts import InputContext, Out
 from assistant.llm.engine import Generated, LLMProvider
 from assistant.settings import Settings
+from assistant.urlmask import mask_http_logs, mask_url
 
 T = TypeVar("T", bound=Out)
 R = TypeVar("R")
@@ -73,12 +74,14 @@ def model_name(settings: Settings) -> str:
 
 
 def endpoint(settings: Settings) -> str:
+    """The endpoint as shown in doctor and error messages: credentials in the URL masked."""
     if settings.effective_llm == "azure":
-        return settings.azure_endpoint or "(AZURE_OPENAI_ENDPOINT not set)"
-    return settings.openai_base_url or "https://api.openai.com/v1"
+        return mask_url(settings.azure_endpoint) if settings.azure_endpoint else "(AZURE_OPENAI_ENDPOINT not set)"
+    return mask_url(settings.openai_base_url or "https://api.openai.com/v1")
 
 
 def _client(settings: Settings) -> Any:
+    mask_http_logs()
     import openai
 
     kind = settings.effective_llm

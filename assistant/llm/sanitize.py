@@ -7,13 +7,11 @@ template's `<|im_start|>`), so a fake `</feedback>` in a review stays inside its
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Sequence
 
 from assistant.errors import LLMError
+from assistant.llm.links import links_in
 from assistant.models import FeedbackItem
-
-URL_RE = re.compile(r"(?i)\b(?:https?://|ftp://|www\.)[^\s<>\"')\]]+|\b[a-z0-9-]+(?:\.[a-z0-9-]+)*\.(?:com|net|org|io|ru|cn|xyz|info|biz|ly|gg|co|app|dev|me)(?:/[^\s<>\"')\]]*)?")
 
 # Cap per item so one giant paste cannot blow the context window or the bill.
 MAX_ITEM_CHARS = 1200
@@ -66,9 +64,5 @@ def data_block(tag: str, text: str, *, limit: int = 4000) -> str:
 
 
 def urls_in(texts: Iterable[str]) -> set[str]:
-    """Every URL-looking string in the texts, lower-cased and without trailing punctuation."""
-    found: set[str] = set()
-    for text in texts:
-        for match in URL_RE.findall(text or ""):
-            found.add(match.lower().rstrip(".,;:!?"))
-    return found
+    """Every link-like token in the texts, in the normal form of `links.links_in` (any scheme, host or TLD)."""
+    return links_in(texts)

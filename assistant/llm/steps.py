@@ -25,7 +25,7 @@ from assistant.llm.contracts import (
     StoryJudgement,
     TriageBatch,
 )
-from assistant.llm.engine import run_batches
+from assistant.llm.engine import check_open, run_batches
 from assistant.llm.provider import Provider
 from assistant.llm.sanitize import data_block, feedback_block, untrusted
 from assistant.models import Criterion, FeedbackItem, Need, Provenance, QualityFinding, Sentiment, Story, Triage, Urgency
@@ -46,7 +46,8 @@ class Aliased:
         self.block = feedback_block(self.items, ids=self.aliases, **({"limit": limit} if limit else {}))
 
     def context(self, *, exact: bool = False, extra_texts: Sequence[str] = ()) -> InputContext:
-        return InputContext(item_ids=self.aliases, texts=[self.block, *extra_texts], exact_ids=exact)
+        return InputContext(item_ids=self.aliases, texts=[self.block, *extra_texts], exact_ids=exact,
+                            id_texts={a: it.text for a, it in zip(self.aliases, self.items)})
 
     def real(self, aliases: Sequence[str]) -> list[str]:
         return list(dict.fromkeys(self.to_id[a] for a in aliases))
@@ -70,6 +71,7 @@ def llm_triage(provider: Provider, items: Sequence[FeedbackItem]) -> list[Triage
     """Triage labels for items, in order; many items per call, calls run under the concurrency limit."""
 
     def one(batch: list[FeedbackItem]) -> list[Triage]:
+        check_open(provider)
         view = Aliased(batch)
         got = provider.generate("triage", {"items": view.block, "count": len(batch)}, TriageBatch,
                                 context=view.context(exact=True), max_tokens=60 * len(batch) + 200)
@@ -101,6 +103,7 @@ class NeedAnalysis(BaseModel):
 
 def llm_need_analysis(provider: Provider, need: Need, items: Sequence[FeedbackItem]) -> NeedAnalysis:
     """Need statement with its '5 whys' chain and the ids that show it best."""
+    check_open(provider)
     view = Aliased(_evidence(need, items), limit=EVIDENCE_CHARS)
     name = untrusted(need.name, limit=120)
     got = provider.generate("need_statement", {"need_name": name, "items": view.block}, NeedStatementOut,
@@ -130,6 +133,7 @@ def _story_id(need_id: str, n: int) -> str:
 
 def llm_draft_stories(provider: Provider, need: Need, items: Sequence[FeedbackItem]) -> list[Story]:
     """Up to three stories for a need, criteria citing only the given items; status always 'draft'."""
+    check_open(provider)
     view = Aliased(_evidence(need, items), limit=EVIDENCE_CHARS)
     name = untrusted(need.name, limit=120)
     statement = untrusted(need.statement or need.name, limit=400)
@@ -187,6 +191,7 @@ def llm_repair_story(
     provider: Provider, story: Story, findings: Sequence[QualityFinding], items: Sequence[FeedbackItem] = ()
 ) -> Story:
     """The story rewritten against the linter's findings; id, need, status and version stay as they were."""
+    check_open(provider)
     view, block = _story_view(story, items)
     listing = "\n".join(f"- [{f.severity}] {f.criterion}: {f.message}" + (f" (fix: {f.fix})" if f.fix else "")
                         for f in findings) or "- (none)"

@@ -298,6 +298,9 @@ def _write(ws, all_items, assign, dissolved, vec, provider, params, progress) ->
     for it in all_items:
         if it.duplicate_of:
             dupes_of.setdefault(it.duplicate_of, []).append(it)
+    # Model calls first, with no transaction open (a model call takes seconds and the response cache writes);
+    # then one short write transaction.
+    llm_statements = _llm_statements(ws, provider, members, by_id, vec, phrases, params) if provider is not None else {}
     with ws.transaction() as s:
         total = len(members)
         for done, (nid, ids) in enumerate(sorted(members.items()), start=1):
@@ -319,8 +322,8 @@ def _write(ws, all_items, assign, dissolved, vec, provider, params, progress) ->
             row.merged_into = None
             if not row.statement_edited:
                 row.statement = evidence.statement(phrases.get(nid, []), counts)
-                if provider is not None:
-                    row.statement = _llm_statement(provider, row, ids, group)
+                if llm_statements.get(nid):
+                    row.statement = llm_statements[nid]
                     row.provenance = {**(row.provenance or {}), "engine": str(getattr(provider, "model", "llm"))}
             if progress:
                 progress("needs", done, total)
@@ -341,8 +344,32 @@ def _write(ws, all_items, assign, dissolved, vec, provider, params, progress) ->
                 row.need_id = target
 
 
-def _llm_statement(provider, row: NeedRow, ids: list[str], group: list[FeedbackItem]) -> str:  # type: ignore[no-untyped-def]
+def _llm_statements(ws, provider, members, by_id, vec, phrases, params) -> dict[str, str]:  # type: ignore[no-untyped-def]
+    """Model statements for needs whose statement the PO did not edit; a need the model fails on keeps the
+    offline statement (the reason is noted on the provider's ledger). Runs outside any transaction."""
+    from assistant.errors import LLMError
+    from assistant.llm.engine import run_batches
     from assistant.llm.steps import llm_need_statement  # lazy: the offline path needs no LLM stack
-    from assistant.repository import need_from_row
 
-    return llm_need_statement(provider, need_from_row(row, ids), group)
+    with ws.transaction() as s:
+        rows = {r.id: (r.name, r.name_edited, r.statement_edited)
+                for r in s.scalars(select(NeedRow).where(NeedRow.id.in_(list(members))))}
+    todo = []
+    for nid, ids in sorted(members.items()):
+        name, name_edited, statement_edited = rows.get(nid, ("", False, False))
+        if statement_edited:
+            continue
+        mat = np.stack([vec[i] for i in ids])
+        cent = normalise(mat.mean(axis=0)[None, :])[0]
+        need = Need(id=nid, name=name if name_edited else naming.name_from(phrases.get(nid, [])), statement="",
+                    item_ids=list(ids), quotes=evidence.quotes(ids, mat, cent, params.quotes))
+        todo.append((need, [by_id[i] for i in ids]))
+
+    def one(job: tuple[Need, list[FeedbackItem]]) -> tuple[str, str | None]:
+        try:
+            return job[0].id, llm_need_statement(provider, job[0], job[1])
+        except LLMError as exc:
+            provider.ledger.fallback("needs", str(exc))
+            return job[0].id, None
+
+    return {nid: text for nid, text in run_batches(provider, one, todo) if text}

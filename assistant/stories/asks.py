@@ -14,15 +14,11 @@ from typing import Any
 
 from assistant.stories.finders import FINDERS
 from assistant.stories.lexicon import GOAL_VERBS, NOT_ACTORS, NOT_ASK, OK_SINGLE, STOP_NOUNS, VERB_KEYS
-from assistant.stories.nlp import lower_first
 from assistant.stories.phrases import Ask, build
 
 __all__ = ["Ask", "VERB_KEYS", "clean_for_parse", "extract_ask", "second_chance"]
 
 _ACTOR = re.compile(r"\b(?:allow|let|enable|permit)\s+(?:the\s+|our\s+)?([a-z]+?s)\s+(?:to\s+)?[a-z]+", re.I)
-_PURPOSE = re.compile(r"\b(?:so that\s+|in order that\s+|so\s+(?=(?:i|we|my|our|they)\b))([^.!?;]{3,120})", re.I)
-_IN_ORDER_TO = re.compile(r"\bin order to\s+([^.!?;,]{3,100})", re.I)
-_BECAUSE_HAVE_TO = re.compile(r"\b(?:because|since|as)\s+(i|we)\s+(?:always\s+)?(?:have|need) to\s+([^.!?;,]{3,100})", re.I)
 _PLACEHOLDER = re.compile(r"\[[A-Z_]{2,}\]")
 _GOAL_VERB = re.compile(r"(?:^|\b(?:to|(?:i|we) could|(?:i|we) can|let me|let us|please)\s+)([A-Za-z]+)\b", re.I)
 _PREFIX = re.compile(r"^\s*(?:feature request|request|suggestion|idea|bug|issue)\s*:\s*", re.I)
@@ -60,8 +56,7 @@ def extract_ask(item_id: str, doc: Any, *, is_bug: bool = False) -> Ask | None:
         ask = replace(ask, actor=lemma[0] if lemma else m.group(1).lower())
     if is_bug and ask.kind == "problem":
         ask = replace(ask, kind="bug", symptom=ask.symptom or "an error")
-    purpose = _purpose(doc.text, ask)
-    return replace(ask, purpose=purpose) if purpose else ask
+    return ask
 
 
 def _from_sentence(item_id: str, sent: Any) -> Ask | None:
@@ -96,31 +91,3 @@ def _acceptable(ask: Ask) -> bool:
     if ask.verb == "use" and len(ask.obj.replace(" ", "")) < 3:  # "use re" from a split "re-authentication"
         return False
     return True
-
-
-def _purpose(text: str, ask: Ask) -> str:
-    """The why in the customer's own words: 'so that I can ...', 'in order to ...', 'because I have to ...'."""
-    if m := _PURPOSE.search(text):
-        clause = m.group(1).strip().rstrip(",")
-        clause = re.split(r"\s+(?:and then|but|which)\s+|,\s*and\s+", clause)[0]
-        return _resolve_it(lower_first(clause), ask)
-    if m := _IN_ORDER_TO.search(text):
-        return _resolve_it(f"I can {m.group(1).strip()}", ask)
-    if m := _BECAUSE_HAVE_TO.search(text):
-        who = "I" if m.group(1).lower() == "i" else "we"
-        return _resolve_it(f"{who} no longer have to {m.group(2).strip()}", ask)
-    return ""
-
-
-def _resolve_it(clause: str, ask: Ask) -> str:
-    """Keep a clause with 'it' only when the goal has an object for it to refer to."""
-    words = clause.split()
-    if any(w.lower() in ("it", "them", "this") for w in words):
-        if not ask.obj or ask.pronoun:
-            return ""
-        pron = "them" if ask.obj.endswith("s") else "it"
-        clause = " ".join(pron if w.lower() in ("it", "them", "this") else w for w in words)
-    clause = re.sub(r"\s*[!?.]+$", "", clause)
-    if not 3 <= len(clause.split()) <= 18:
-        return ""
-    return clause

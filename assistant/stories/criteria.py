@@ -1,7 +1,9 @@
-"""Given/When/Then acceptance criteria: the main path plus the failure and edge cases the evidence reports.
+"""Given/When/Then acceptance criteria, each built from a concrete fact the items it cites report.
 
-Each criterion cites the items it rests on. Outcomes are observable (a file is downloaded, an item is listed,
-the app stays open), and numbers appear only when a customer reported them.
+Facts: reported conditions (device, OS, version, file type, size), named error messages, reported timings and
+volumes, no connection, what was lost, the formats asked for. A bug report becomes a regression criterion with
+its conditions. There is no stock main path: a story whose evidence reports no fact gets no criterion (and is
+not Ready) rather than a template that would fit any story.
 """
 
 from __future__ import annotations
@@ -18,6 +20,9 @@ from assistant.stories.roles import agree
 
 MAX_CRITERIA = 6
 MAX_CITED = 5
+# actions where a reported volume ("2,000 expenses", "500 comics") is a test condition; elsewhere it is context
+VOLUME_VERBS = {"export", "import", "load", "integrate with", "sync", "search", "view", "open", "upload", "scan",
+                "back up", "print", "read", "filter", "sort"}
 
 
 @dataclass(frozen=True)
@@ -64,8 +69,6 @@ def success(rep: Ask) -> str:
         return "the connection is shown as active with the time of the last successful sync"
     if verb in ("get notifications", "get reminders", "get", "receive", "get alerted", "get warned"):
         return f"I receive {the} in the app"
-    if verb in ("pay", "check out"):
-        return "the payment is confirmed and I see a receipt"
     if verb == "log in":
         return "I see my account home page"
     if verb in ("delete", "remove", "archive", "cancel"):
@@ -74,8 +77,6 @@ def success(rep: Ask) -> str:
         return "the new value is shown after I reload the page"
     if verb in ("view", "load", "open"):
         return f"{the} {_be(the)} shown with all {agree(the, 'its', 'their')} data"
-    if verb.startswith("get a refund"):
-        return "I see the refund in my billing history"
     if verb == "invite":
         return f"{the} {agree(the, 'receives', 'receive')} an invitation and {agree(the, 'is', 'are')} listed as pending in my team"
     if verb == "approve":
@@ -106,153 +107,170 @@ def no_symptom(symptom: str) -> str:
 
 
 def _cite(members: Sequence[Member]) -> list[str]:
-    # the items quoted first; ties by id so the same input always cites the same items
+    # ties by id so the same input always cites the same items
     return sorted({m.item.id for m in members})[:MAX_CITED]
 
 
-def _quote(text: str, words: int = 12) -> str:
-    parts = " ".join(text.split()).split(" ")
-    short = " ".join(parts[:words]).rstrip(",.;:!?")
-    return short + ("..." if len(parts) > words else "")
+def _verb(ask: Ask) -> str:
+    return VERB_KEYS.get(ask.verb, ask.verb)
 
 
-def write_criteria(rep: Ask, members: Sequence[Member], role: str) -> list[Criterion]:
-    """2..6 criteria: main path, regressions with reported conditions, reported edge cases, a failure path."""
-    action = f"I {rep.phrase}"
-    given_role = f"I am signed in as {article(role)} {role}"
-    same = [m for m in members if m.ask is not None and m.ask.key == rep.key] or list(members)
-    main_then = success(rep)
-    if rep.kind == "bug":
-        main_then = f"{main_then} and {no_symptom(rep.symptom)}"
-    if rep.verb in ("get reminded", "get notifications", "get", "get notified") and " when " in rep.phrase:
-        head, _, trigger = rep.phrase.partition(" when ")
-        out = [Criterion(given=f"{given_role} and notifications are on", when=trigger,
-                         then=f"I receive {head.split(' ', 1)[1] if ' ' in head else 'a notification'} in the app",
-                         evidence=_cite(same))]
-    elif VERB_KEYS.get(rep.verb, rep.verb) == "use" and _is_sso(_obj(rep)):
-        obj = _obj(rep)
-        out = [Criterion(given=f"my company has set up {obj}", when=f"I sign in with {obj}",
-                         then="I see my account home page without entering a separate password", evidence=_cite(same)),
-               Criterion(given=f"my account was removed from my company's {obj}", when=f"I try to sign in with {obj}",
-                         then="I am not signed in and I see a message to contact my administrator", evidence=_cite(same))]
-    elif rep.phrase == "use the app offline":
-        out = [Criterion(given="I have no internet connection", when="I make a change in the app",
-                         then="the change is kept on my device and sent once I am back online", evidence=_cite(same)),
-               Criterion(given="I made changes while offline", when="my connection comes back",
-                         then="every change appears on my other devices and none is lost", evidence=_cite(same))]
-    elif VERB_KEYS.get(rep.verb, rep.verb) == "use" and any(w in _obj(rep) for w in ("mode", "theme")):
-        obj = _obj(rep)
-        out = [Criterion(given=given_role, when=f"I turn on {obj}", then=f"every screen is shown in {obj}", evidence=_cite(same)),
-               Criterion(given=f"I have turned on {obj}", when="I close and reopen the app",
-                         then=f"{obj} is still on", evidence=_cite(same))]
-    else:
-        out = [Criterion(given=given_role, when=action, then=main_then, evidence=_cite(same))]
-    extra: list[tuple[int, str, Criterion]] = []
+def _about(m: Member, rep: Ask) -> bool:
+    """The item is about this story's action: the same verb, or it names the action's object and asks nothing else."""
+    if m.ask is not None and _verb(m.ask) == _verb(rep):
+        return True
+    head = rep.obj_head.split()[-1] if rep.obj_head else ""
+    return m.ask is None and bool(head) and re.search(rf"\b{re.escape(head)}", m.item.text, re.I) is not None
 
-    # only bug reports about this same action become regression criteria
-    verb = VERB_KEYS.get(rep.verb, rep.verb)
-    bugs = [m for m in members if m.ask is not None and m.ask.kind == "bug" and VERB_KEYS.get(m.ask.verb, m.ask.verb) == verb] or (
-        [m for m in members if "crash" in m.facts.mentions or "error" in m.facts.mentions] if rep.kind == "bug" else []
-    )
-    by_env: dict[tuple[str, ...], list[Member]] = {}
-    for m in bugs:
-        if m.facts.conditions() or m.facts.file_types:
-            f = m.facts
-            # the same device/OS reported with more or less detail is one regression case
-            by_env.setdefault((f.device or f.os or f.browser or "", ",".join(f.file_types)), []).append(m)
-    symptom = rep.symptom or next((m.ask.symptom for m in bugs if m.ask and m.ask.symptom), "an error")
-    for key, group in sorted(by_env.items(), key=lambda kv: (-len(kv[1]), kv[0]))[:3]:
-        facts = max((m.facts for m in group), key=lambda f: (len(f.conditions()), f.condition_key()))
-        env = facts.conditions()
-        given = f"I am using {_and(env)}" if env else given_role
-        if facts.file_types:
-            given += f" and the file is {article(facts.file_types[0])} {facts.file_types[0]} file"
-        extra.append((len(group) + 100, "regression:" + "|".join(key), Criterion(
-            given=given, when=action, then=f"{success(rep)} and {no_symptom(symptom)}", evidence=_cite(group))))
-    if bugs and not by_env:
-        first = sorted(bugs, key=lambda m: m.item.id)[0]
-        extra.append((100, "regression", Criterion(
-            given=f'the situation a customer reported: "{_quote(first.item.text)}"', when=action,
-            then=f"{success(rep)} and {no_symptom(symptom)}", evidence=_cite(bugs))))
 
-    def mentioning(name: str) -> list[Member]:
-        # only reports about this same action (or stating no other action) can add an edge case to it
-        return [m for m in members if name in m.facts.mentions
-                and (m.ask is None or VERB_KEYS.get(m.ask.verb, m.ask.verb) == verb)]
-
-    special = rep.phrase == "use the app offline"  # its own criteria already cover offline and sync
-    if (off := mentioning("offline")) and not special:
-        extra.append((len(off), "offline", Criterion(
-            given="I have no internet connection", when=action,
-            then="I see that the change is waiting to be sent, and it completes once I am back online",
-            evidence=_cite(off))))
-    lost = [m for m in mentioning("data_loss") if not (m.ask and "disappear" in m.ask.symptom)]
-    if lost and not special:
-        extra.append((len(lost), "data_loss", Criterion(
-            given="I have entered details that are not saved yet", when=f"{action} and it fails",
-            then="everything I entered is still there and I see a message saying what went wrong",
-            evidence=_cite(lost))))
-    slow = mentioning("slow")
-    slow_asks = [m for m in members if m.ask is not None and m.ask.kind == "slow" and VERB_KEYS.get(m.ask.verb, m.ask.verb) == verb]
-    if slow_asks:
-        slow = slow_asks
-    if rep.kind == "slow" or slow_asks or len(slow) * 3 >= max(len(members), 1) and any(m.facts.seconds for m in slow):
-        # prefer one report that gives both the volume and the time, so the criterion states one real case
-        both = [m for m in slow if m.facts.seconds and m.facts.count]
-        seconds = [both[0].facts.seconds] if both else sorted(m.facts.seconds for m in slow if m.facts.seconds)
-        counts = [both[0].facts.count] if both else [m.facts.count for m in slow if m.facts.count]
-        given = f"I have {counts[0]}" if counts else given_role
-        then = (f"it finishes in less than the {seconds[0]} seconds customers reported and a progress indicator is "
-                "shown while it runs") if seconds else "a progress indicator is shown while it runs and it finishes without a timeout error"
-        extra.append((len(slow) + 50, "slow", Criterion(given=given, when=action, then=then, evidence=_cite(slow or same))))
-    large = [m for m in mentioning("large") if m.facts.size or m.facts.count]
-    if large and rep.kind != "slow":
-        size = large[0].facts.size or large[0].facts.count
-        extra.append((len(large), "large", Criterion(
-            given=f"{_obj(rep) or 'the data'} {agree(_obj(rep) or 'data', 'is', 'are')} {size} in size" if large[0].facts.size else f"I have {size}",
-            when=action, then=f"{success(rep)} and a progress indicator shows how far it got", evidence=_cite(large))))
-    verb = VERB_KEYS.get(rep.verb, rep.verb)
-    if verb == "export":
-        seen = set(rep.formats[:1])
-        for m in sorted(members, key=lambda m: m.item.id):
-            for fmt in (m.ask.formats if m.ask else ()):
-                if fmt in seen:
-                    continue
-                seen.add(fmt)
-                holders = [x for x in members if x.ask and fmt in x.ask.formats]
-                obj = _obj(rep) or "my data"
-                extra.append((len(holders), f"format:{fmt}", Criterion(
-                    given=given_role, when=f"I export {obj} to {fmt}",
-                    then=f"{article(fmt)} {fmt} file containing {obj} is downloaded", evidence=_cite(holders))))
-    dup = [m for m in mentioning("duplicate") if m.ask is not None and m.ask.key == rep.key]
-    if dup and verb in ("import", "upload", "scan", "submit", "create", "add"):
-        the = _obj(rep) or "the entry"
-        extra.append((len(dup), "duplicate", Criterion(
-            given=given_role, when=f"{action} twice in a row",
-            then=f"{the} {agree(the, 'appears', 'appear')} only once in my list", evidence=_cite(dup))))
-
-    extra.sort(key=lambda e: (-e[0], e[1]))
-    out.extend(c for _, _, c in extra[: MAX_CRITERIA - 1])
-    if len(out) < 2:
-        out.append(_failure(rep, action, same))
+def write_criteria(rep: Ask, members: Sequence[Member]) -> list[Criterion]:
+    """Criteria built only from concrete facts (conditions, numbers, named errors, formats, what was lost) that the
+    cited items report; each cites exactly the items that report its fact. No fact, no criterion."""
+    about = [m for m in members if _about(m, rep)]
+    found: list[tuple[int, str, Criterion]] = []
+    found += _regressions(rep, about)
+    found += _named_errors(rep, about)
+    found += _timings(rep, about)
+    found += _volumes(rep, about)
+    found += _offline(rep, about)
+    found += _losses(rep, about)
+    found += _formats(rep, members)
+    best: dict[str, tuple[int, str, Criterion]] = {}
+    for weight, key, crit in found:  # one criterion per fact; the best-supported wording wins
+        if key not in best or weight > best[key][0]:
+            best[key] = (weight, key, crit)
+    ranked = sorted(best.values(), key=lambda e: (-e[0], e[1]))
+    seen: set[tuple[str, str, str]] = set()
+    out = []
+    for _, _, crit in ranked:
+        if (crit.given, crit.when, crit.then) not in seen:
+            seen.add((crit.given, crit.when, crit.then))
+            out.append(crit)
     return out[:MAX_CRITERIA]
 
 
-def _failure(rep: Ask, action: str, same: Sequence[Member]) -> Criterion:
-    obj = _obj(rep)
-    verb = VERB_KEYS.get(rep.verb, rep.verb)
-    if obj and " " not in rep.verb and verb not in ("use",):
-        given = f"{obj} cannot be {inflect(rep.verb, 'VBN')} right now"
-    else:
-        given = "the app cannot complete my request right now"
-    return Criterion(given=given, when=action,
-                     then="I see an error message that says why and what to do next, and nothing I entered is lost",
-                     evidence=_cite(same))
+def _action(m: Member, rep: Ask, steps: bool = False) -> str:
+    """The story's action; with steps=True the item's own reported steps ('I upload my HEIC photos') when they are
+    the same action and read cleanly."""
+    from assistant.stories.goal import problem
+
+    own = (m.ask is not None and _verb(m.ask) == _verb(rep) and problem(f"to {m.ask.phrase}") is None
+           and (steps or not rep.obj_head or bool(set(m.ask.obj_head.split()) & set(rep.obj_head.split()))))
+    return f"I {(m.ask if own and m.ask else rep).phrase}"
 
 
-def _is_sso(obj: str) -> bool:
-    low = obj.lower()
-    return any(w in low for w in ("sso", "single sign-on", "saml", "sign-on"))
+def _regressions(rep: Ask, about: Sequence[Member]) -> list[tuple[int, str, Criterion]]:
+    """A bug report becomes a regression criterion with its reported conditions (device, OS, version, file type,
+    size) or, without any, its reported steps and a specific symptom ('crashes when I open a big file')."""
+    groups: dict[tuple[str, ...], list[Member]] = {}
+    for m in about:
+        reported = bool(m.item.triage and m.item.triage.type in ("bug", "complaint"))
+        bug = (m.ask is not None and m.ask.kind == "bug") or (reported and bool({"crash", "error"} & m.facts.mentions))
+        if not bug or m.facts.errors:
+            continue  # a named error makes its own criterion, with these conditions
+        symptom = m.ask.symptom if m.ask is not None and m.ask.kind == "bug" else ""
+        specific = no_symptom(symptom) != "no error message is shown"
+        conditions = _text_conditions(m)
+        if not conditions and not specific:
+            continue
+        key = (_action(m, rep, steps=True), ",".join(conditions), no_symptom(symptom) if specific else "")
+        groups.setdefault(key, []).append(m)
+    out = []
+    for (action, conditions, outcome), group in groups.items():
+        given = f"I am using {_and(conditions.split(','))}" if conditions else "the app is open"
+        then = outcome or "no error message is shown"
+        if group[0].facts.after_update and not conditions:
+            given = "I have installed the latest update"
+        out.append((len(group) + 100, f"regression:{action}|{conditions}|{outcome}",
+                    Criterion(given=given, when=action, then=then, evidence=_cite(group))))
+    return out
+
+
+def _text_conditions(m: Member) -> list[str]:
+    """Conditions the item's own text states (metadata alone does not make a report about that device)."""
+    f, low = m.facts, m.item.text.lower()
+    parts = [c for c in f.conditions() if c.split()[-1].lower() in low]
+    parts += [f"{article(t)} {t} file" for t in f.file_types if t.lower() in low]
+    if f.size:
+        parts.append(f"a file of {f.size}")
+    return parts
+
+
+def _named_errors(rep: Ask, about: Sequence[Member]) -> list[tuple[int, str, Criterion]]:
+    by_error: dict[str, list[Member]] = {}
+    for m in about:
+        for err in m.facts.errors[:1]:
+            by_error.setdefault(err.lower(), []).append(m)
+    out = []
+    for err, group in by_error.items():
+        name = group[0].facts.errors[0]
+        shown = name if name.startswith('"') else f"the {name}"
+        conditions = _text_conditions(group[0])
+        given = f"I am using {_and(conditions)}" if conditions else "the app is open"
+        out.append((len(group) + 90, f"error:{err}", Criterion(
+            given=given, when=_action(group[0], rep, steps=True), then=f"{shown} is not shown", evidence=_cite(group))))
+    return out
+
+
+def _timings(rep: Ask, about: Sequence[Member]) -> list[tuple[int, str, Criterion]]:
+    timed = [m for m in about if m.facts.seconds and "slow" in m.facts.mentions]
+    if not timed:
+        return []
+    m = max(timed, key=lambda x: (bool(x.facts.count), -x.facts.seconds, x.item.id))  # type: ignore[operator]
+    given = f"I have {m.facts.count}" if m.facts.count else "the app is open"
+    same = [x for x in timed if x.facts.seconds == m.facts.seconds]
+    return [(len(same) + 50, "slow", Criterion(
+        given=given, when=_action(m, rep),
+        then=f"it finishes in less than the {m.facts.seconds} seconds reported, with a progress indicator while it runs",
+        evidence=_cite(same)))]
+
+
+def _volumes(rep: Ask, about: Sequence[Member]) -> list[tuple[int, str, Criterion]]:
+    big = [m for m in about if m.facts.count and not m.facts.seconds]
+    if not big or _verb(rep) not in VOLUME_VERBS:
+        return []
+    m = sorted(big, key=lambda x: x.item.id)[0]
+    same = [x for x in big if x.facts.count == m.facts.count]
+    return [(len(same) + 20, f"volume:{m.facts.count}", Criterion(
+        given=f"I have {m.facts.count}", when=_action(m, rep), then=f"{success(rep)} and no item is left out",
+        evidence=_cite(same)))]
+
+
+def _offline(rep: Ask, about: Sequence[Member]) -> list[tuple[int, str, Criterion]]:
+    # a condition someone reported hitting, not a request for an offline mode
+    off = [m for m in about if "offline" in m.facts.mentions and m.item.triage and m.item.triage.type in ("bug", "complaint")]
+    if not off or rep.phrase == "use the app offline":
+        return []
+    return [(len(off) + 10, "offline", Criterion(
+        given="I have no internet connection", when=_action(off[0], rep), then=success(rep), evidence=_cite(off)))]
+
+
+def _losses(rep: Ask, about: Sequence[Member]) -> list[tuple[int, str, Criterion]]:
+    by_thing: dict[str, list[Member]] = {}
+    for m in about:  # only a report of a defect: "I lost my card" at a bank is not data the product lost
+        if m.facts.lost and m.item.triage and m.item.triage.type in ("bug", "complaint"):
+            by_thing.setdefault(m.facts.lost, []).append(m)
+    out = []
+    for thing, group in by_thing.items():
+        updated = [m for m in group if m.facts.after_update]
+        when = "I install an update of the app" if updated else _action(group[0], rep)
+        out.append((len(group) + 30, f"lost:{thing}", Criterion(
+            given=f"I have {thing}", when=when, then=f"{thing} {agree(thing, 'is', 'are')} still there",
+            evidence=_cite(group))))
+    return out
+
+
+def _formats(rep: Ask, members: Sequence[Member]) -> list[tuple[int, str, Criterion]]:
+    if _verb(rep) != "export":
+        return []
+    out = []
+    obj = _obj(rep) or "my data"
+    for fmt in dict.fromkeys(f for m in members if m.ask for f in m.ask.formats):
+        holders = [x for x in members if x.ask and fmt in x.ask.formats]
+        out.append((len(holders) + 40, f"format:{fmt}", Criterion(
+            given=f"I have {obj} to export", when=f"I export {obj} to {fmt}",
+            then=f"{article(fmt)} {fmt} file containing {obj} is downloaded", evidence=_cite(holders))))
+    return out
 
 
 def _and(parts: Sequence[str]) -> str:

@@ -1,30 +1,36 @@
-"""Draft stories for needs: offline engine (spaCy parse of the customers' words) or an LLM, then lint,
-estimate, check Definition of Ready and store with history. Stories the PO touched are never overwritten.
+"""Draft stories for needs: offline engine (extractive: the customers' own asks, reasons and facts) or an LLM,
+then lint, suggest points, check Definition of Ready and store with history. Stories the PO touched are never
+overwritten. What the offline engine cannot write cleanly becomes a story to write (the need brief).
 """
 
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import delete, select
 
-from assistant.errors import ConflictError, LLMOutputError, NotFoundError
+from assistant.errors import ConflictError, NotFoundError
 from assistant.models import FeedbackItem, Need, Provenance, Story
 from assistant.repository import load_items, load_needs, load_stories, save_story
-from assistant.stories.asks import Ask, clean_for_parse, extract_ask, second_chance
+from assistant.stories.asks import VERB_KEYS, Ask, clean_for_parse, extract_ask, second_chance
+from assistant.stories.brief import need_brief, settle
 from assistant.stories.criteria import Member, write_criteria
 from assistant.stories.evidence import check_citations, drop_invented
 from assistant.stories.facts import Facts, extract_facts
+from assistant.stories.goal import central, goal_for
 from assistant.stories.nlp import parse
-from assistant.stories.roles import derive_benefit, derive_role
-from assistant.stories.split import AskGroup, split_need
+from assistant.stories.reasons import benefit_for, stated_reason
+from assistant.stories.roles import derive_role
+from assistant.stories.split import split_need
 from assistant.tables import BacklogItemRow, StoryHistoryRow, StoryRow
 
 SYSTEM_ACTOR = "backlogsmith"
-PAYMENT_WORDS = {"card", "detail", "details", "payment", "method", "address", "info", "information"}
+MIN_SUPPORT = 2  # items that must share an ask before it is a story's goal (one review's words are not a need)
+PRAISE_ONLY = 0.8  # share of praise from which a need is praise, not a problem (triage is not perfect)
 
 
 @dataclass
@@ -47,21 +53,8 @@ def story_id(need_id: str, key: str) -> str:
     return "st_" + hashlib.sha1(f"{need_id}|{key}".encode()).hexdigest()[:12]
 
 
-def goal_for(rep: Ask) -> str:
-    """'to save my card for later purchases', 'to upload a receipt without the app crashing'."""
-    phrase = rep.phrase
-    head = rep.obj_head.split()[-1] if rep.obj_head else ""
-    if rep.verb in ("save", "store", "remember", "keep") and head in PAYMENT_WORDS and " for " not in phrase:
-        phrase += " for later purchases"
-    if rep.kind == "bug":
-        return f"to {phrase} without {'errors' if rep.symptom in ('', 'an error') else rep.symptom}"
-    if rep.kind == "slow":
-        return f"to {phrase} without waiting"
-    return f"to {phrase}"
-
-
 def analyse(items: Sequence[FeedbackItem]) -> tuple[dict[str, Ask | None], dict[str, Facts]]:
-    """Parse every item once (batched): its ask and its reported conditions."""
+    """Parse every item once (batched): its ask, its reported conditions and the reason it states."""
     texts = [clean_for_parse(i.text) for i in items]
     asks: dict[str, Ask | None] = {}
     facts: dict[str, Facts] = {}
@@ -76,11 +69,20 @@ def analyse(items: Sequence[FeedbackItem]) -> tuple[dict[str, Ask | None], dict[
     for item_id, doc in zip(retry, parse(list(retry.values()))):
         triage = by_id[item_id].triage
         asks[item_id] = extract_ask(item_id, doc, is_bug=bool(triage and triage.type == "bug"))
+    for item, text in zip(items, texts):
+        facts[item.id].reason = stated_reason(text, asks[item.id])
     return asks, facts
 
 
 def _praise(item: FeedbackItem) -> bool:
     return bool(item.triage and item.triage.type == "praise")
+
+
+def praise_only(items: Sequence[FeedbackItem]) -> bool:
+    """Feedback that only praises (no stakeholder ask, at least PRAISE_ONLY of it praise) needs no story."""
+    if not items or any(i.kind == "stakeholder_ask" for i in items):
+        return False
+    return sum(1 for i in items if _praise(i)) >= PRAISE_ONLY * len(items)
 
 
 def offline_stories(
@@ -92,46 +94,103 @@ def offline_stories(
     embed: Callable[[Sequence[str]], Any] | None = None,
     plan_names: Sequence[str] = (),
 ) -> list[Story]:
-    """1..n stories for one need from its items, deterministic for the same input."""
+    """The stories the evidence supports, deterministic for the same input.
+
+    One story per ask group whose central ask is shared (by MIN_SUPPORT items) and reads cleanly; a need with
+    none gets one story to write (the need brief, goal left to the PO); a praise-only need gets nothing.
+    """
     member_ids = [i for i in need.item_ids if i in items]
-    groups: list[AskGroup] = split_need(member_ids, asks, embed)
+    members_all = [items[i] for i in member_ids]
+    if praise_only(members_all):
+        return []
     stories = []
-    for group in groups:
-        rep = group.rep
-        group_items = [items[i] for i in group.item_ids]
-        group_asks = [a for a in group.asks]
-        role = derive_role(group_items, group_asks, plan_names)
-        benefit, source = derive_benefit(group_asks, need.statement, rep, need.name)
-        members = [Member(items[i], asks.get(i), facts[i]) for i in group.item_ids]
-        criteria = write_criteria(rep, members, role)
+    for group in split_need(member_ids, asks, embed):
+        rep, backing = central(group.asks, embed)
+        if rep is None or len(_naming(backing, rep, items)) < MIN_SUPPORT:
+            continue
+        same_action = {a.item_id for a in group.asks if _verb(a) == _verb(rep)}
+        cited = _supporting(group.item_ids, backing | same_action, rep, items)
+        group_items = [items[i] for i in cited]
+        members = [Member(items[i], asks.get(i), facts[i]) for i in cited]
+        goal = goal_for(rep)
+        benefit, source = benefit_for([facts[i].reason for i in cited], goal)
         stories.append(Story(
-            id=story_id(need.id, group.key), need_id=need.id, role=role, goal=goal_for(rep), benefit=benefit,
-            acceptance_criteria=criteria, evidence=list(group.item_ids),
-            provenance=Provenance(engine="offline", prompt=f"benefit:{source}"),
+            id=story_id(need.id, group.key), need_id=need.id, role=derive_role(group_items, group.asks, plan_names),
+            goal=goal, benefit=benefit, acceptance_criteria=write_criteria(rep, members),
+            evidence=cited, provenance=Provenance(engine="offline", prompt=f"benefit:{source}"),
         ))
-    return stories
+    if stories:
+        return stories
+    return [story_to_write(need, members_all, [a for a in (asks.get(i) for i in member_ids) if a], plan_names)]
 
 
-def _llm_stories(provider: Any, need: Need, items: list[FeedbackItem], report: DraftReport) -> list[Story] | None:
+def _supporting(item_ids: Sequence[str], asked: set[str], rep: Ask, items: dict[str, FeedbackItem]) -> list[str]:
+    """The items a story may cite: those asking the same, and those stating no ask that name its object."""
+    head = rep.obj_head.split()[-1].lower() if rep.obj_head else ""
+    return [i for i in item_ids if i in asked or (head and re.search(rf"\b{re.escape(head)}", items[i].text, re.I))]
+
+
+def _naming(ids: set[str], rep: Ask, items: dict[str, FeedbackItem]) -> set[str]:
+    """The items that name what the goal acts on (all of them when the goal has no object)."""
+    words = [w for w in rep.obj_head.split() if len(w) > 2]
+    if not words:
+        return ids
+    return {i for i in ids if any(re.search(rf"\b{re.escape(w)}", items[i].text, re.I) for w in words)}
+
+
+def _verb(ask: Ask) -> str:
+    return VERB_KEYS.get(ask.verb, ask.verb)
+
+
+def story_to_write(need: Need, members: Sequence[FeedbackItem], asks: Sequence[Ask],
+                   plan_names: Sequence[str] = ()) -> Story:
+    """The need brief handed to the PO: role from the evidence, goal and benefit left empty, not Ready."""
+    brief = need_brief(need, members)
+    return Story(
+        id=story_id(need.id, "to_write"), need_id=need.id, kind="to_write", brief=brief,
+        role=derive_role(members, asks, plan_names), goal="", benefit="",
+        evidence=list(dict.fromkeys([*brief.quotes, *(m.id for m in members)])),
+        provenance=Provenance(engine="offline", prompt="to_write"),
+    )
+
+
+def _llm_stories(provider: Any, need: Need, items: list[FeedbackItem], report: DraftReport, *,
+                 embed: Callable[[Sequence[str]], Any] | None = None) -> list[Story] | None:
+    """LLM drafts for one need, each through the verification gate with critique-repair (see llm_review);
+    None (and the reason in the report) when the offline draft should be used instead."""
+    from assistant.errors import LLMError
     from assistant.llm.steps import llm_draft_stories  # only when an LLM is configured
+    from assistant.stories.llm_review import review_llm_story
 
     try:
         drafted = llm_draft_stories(provider, need, items)
-        out = []
-        for st in drafted:
-            st, dropped = drop_invented(st, need.item_ids)
-            if dropped:
-                report.messages.append(f"need {need.id}: dropped invented citations {', '.join(dropped[:5])}")
-            if not st.evidence or not st.acceptance_criteria:
-                raise LLMOutputError("a drafted story cites no existing feedback")
-            key = "llm:" + st.goal.lower()
-            out.append(st.model_copy(update={"id": story_id(need.id, key), "need_id": need.id, "status": "draft"}))
-        if not out:
-            raise LLMOutputError("no story came back")
-        return out
-    except LLMOutputError as exc:
-        report.messages.append(f"need {need.id}: the LLM draft was unusable ({exc}); used the offline draft instead")
-        return None
+    except LLMError as exc:
+        return _llm_unusable(provider, need, report, str(exc))
+    out: list[Story] = []
+    for st in drafted:
+        st, dropped = drop_invented(st, need.item_ids)
+        if dropped:
+            report.messages.append(f"need {need.id}: dropped invented citations {', '.join(dropped[:5])}")
+        reviewed = review_llm_story(provider, st, items, backlog=out, embed=embed)
+        report.messages.extend(f"need {need.id}: {note}" for note in reviewed.notes)
+        if reviewed.story is None:
+            continue
+        st = reviewed.story
+        sid = story_id(need.id, "llm:" + st.goal.lower())
+        if any(o.id == sid for o in out):
+            continue  # the same goal twice: one story
+        out.append(st.model_copy(update={"id": sid, "need_id": need.id, "status": "draft"}))
+    if not out:
+        return _llm_unusable(provider, need, report, "no drafted story is supported by the need's feedback")
+    return out
+
+
+def _llm_unusable(provider: Any, need: Need, report: DraftReport, reason: str) -> None:
+    report.messages.append(f"need {need.id}: the LLM draft was unusable ({reason}); used the offline draft instead")
+    ledger = getattr(provider, "ledger", None)
+    if ledger is not None:
+        ledger.fallback("draft", reason)
+    return None
 
 
 def _touched(session: Any, ids: Sequence[str]) -> set[str]:
@@ -183,7 +242,8 @@ def draft(
     for need in todo:
         stories = None
         if provider is not None:
-            stories = _llm_stories(provider, need, [items[i] for i in need.item_ids if i in items], report)
+            stories = _llm_stories(provider, need, [items[i] for i in need.item_ids if i in items], report,
+                                   embed=embed)
         if stories is None:
             stories = offline_stories(need, items, asks, facts, embed=embed, plan_names=plan_names)
         if not stories:
@@ -192,7 +252,8 @@ def draft(
         if progress:
             progress(1)
     others = [st for sid, st in existing.items() if sid not in {d.id for d in drafted} and st.status != "rejected"]
-    drafted = finish_stories(ws, drafted, backlog=others)
+    dor = ws.get_setting("definition_of_ready")
+    drafted = [settle(st, dor) for st in finish_stories(ws, drafted, backlog=others)]
     # drafts whose need was removed by re-clustering are stale too (only when drafting every need)
     orphans = set() if need_ids else {sid for sid, st in existing.items() if st.need_id is None}
     _store(ws, drafted, existing, touched, {n.id for n in todo}, report, actor, orphans)
@@ -216,7 +277,7 @@ def _store(ws: Any, drafted: list[Story], existing: dict[str, Story], touched: s
                 continue
             check_citations(s, story)
             if prior is not None:
-                story = story.model_copy(update={"points": story.points, "priority": prior.priority, "value": prior.value})
+                story = story.model_copy(update={"priority": prior.priority, "value": prior.value})
             try:
                 saved = save_story(s, story, actor=actor, action="redraft" if prior else "draft",
                                    expected_version=prior.version if prior else None)

@@ -9,19 +9,43 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from assistant.triage.sentiment import LEXICON
+
 _DEVICE = re.compile(
     r"\b(iPhone\s?(?:\d{1,2}|SE|X[RS]?)(?:\s?(?:Pro|Max|Plus|mini))*|iPad(?:\s?(?:Pro|Air|mini))?|Pixel\s?\d+a?"
     r"|(?:Samsung\s)?Galaxy\s?[A-Z]?\d+|OnePlus\s?\d+|Chromebook|MacBook(?:\s?(?:Pro|Air))?)\b",
     re.I,
 )
+_MODEL = re.compile(r"\b((?:[A-Z][a-z]{2,}\s)?[A-Z][a-z]{2,}\s?[A-Z]?\d{1,3}[a-z]?)\b(?!\s*(?:%|mb|gb|kb|pages?|stars?|"
+                    r"minutes?|seconds?|days?|hours?|times|files?|comics?|items?))", re.I)
+_NOT_MODELS = {"page", "chapter", "version", "android", "ios", "windows", "step", "level", "season", "episode", "part",
+               "volume", "top", "day", "week", "year", "issue", "book", "number", "only", "about", "over", "under",
+               "after", "before", "around", "than", "and", "with", "for", "from", "the", "every", "last", "first"}
 _OS = re.compile(r"\b(iOS|iPadOS|Android|macOS|Windows)\s?(\d+(?:\.\d+){0,2})\b", re.I)
 _APP_VERSION = re.compile(r"\b(?:app\s+)?(?:version|ver\.?|v)\s?(\d+\.\d+(?:\.\d+)?)\b", re.I)
 _BROWSER = re.compile(r"\b(Safari|Chrome|Firefox|Edge)(?:\s(\d+))?\b")
-_FILE_TYPE = re.compile(r"(?<![\w.])\.?(HEIC|PDF|PNG|JPE?G|CSV|XLSX?|GIF|TIFF?|OFX|QIF)\b", re.I)
+# a known format anywhere, or any short upper-case name / .ext followed by "file(s)" ("CBR files", ".epub files")
+_FILE_TYPE = re.compile(r"(?<![\w.])\.?(HEIC|PDF|PNG|JPE?G|CSV|XLSX?|GIF|TIFF?|OFX|QIF)\b"
+                        r"|(?<![\w.])(?:\.([a-z0-9]{2,5})|([A-Z][A-Z0-9]{1,4}))(?=\s+files?\b)", re.I)
 _SIZE = re.compile(r"\b(\d+(?:\.\d+)?)\s?(KB|MB|GB)\b", re.I)
-_COUNT = re.compile(
-    r"\b(\d[\d,]{1,9})\s+(rows|items|expenses|transactions|receipts|records|lines|invoices|entries|files|photos)\b", re.I
-)
+# a volume, 100 or more: "500 comics", "1,200 bank transactions"
+_COUNT = re.compile(r"\b(\d{1,3}(?:,\d{3})+|\d{3,})\s+(?:(?!this\b|was\b|has\b|is\b)[a-z]+\s)?"
+                    r"(?!this\b|its\b|was\b|has\b|his\b|does\b|plus\b|less\b|yes\b|always\b|perhaps\b)([a-z]{3,}s)\b", re.I)  # "500 comics", "1,200 bank transactions"
+_NOT_COUNTED = {"seconds", "secs", "minutes", "mins", "hours", "days", "weeks", "months", "years", "times", "stars",
+                "dollars", "euros", "pounds", "cents", "percent", "bucks", "yes"}
+# An error the writer names: "an out of memory error", "the 'oops' error", 'error: "Connection reset"'
+_NAMED_ERROR = re.compile(r"\b(?:an?|the|this|that|same|get|getting|got|shows?|showing)\s+((?:[\"“'‘]?[\w-]+[\"”'’]?\s+){1,4}"
+                          r"(?:error|exception))\b|\berror(?: message)?\s*(?:says|saying|:)\s*[\"“']([^\"”']{4,60})[\"”']?",
+                          re.I)
+_LOST = re.compile(r"\b(?:lost|lose|loses|losing|deleted|erased|wiped(?: out)?|reset)\s+(?:all\s+(?:of\s+)?)?(my|our|the)\s+"
+                   r"([a-z]+(?:\s[a-z]+)?)", re.I)
+_FUNCTION_WORDS = {"and", "or", "but", "when", "after", "before", "because", "so", "in", "on", "at", "to", "from", "with",
+                   "the", "a", "an", "of", "for", "it", "this", "that", "own", "i", "we", "was", "is", "will",
+                   "would", "can", "could", "should", "be", "been", "has", "had", "have", "are", "were"}
+_NOT_NAMES = {"without", "anywhere", "same", "any", "some", "an", "another", "other", "weird", "strange", "random",
+              "constant", "constantly", "always", "getting", "get", "got", "keep", "keeps", "no", "that", "this", "the", "a",
+              "and", "or", "but", "when", "with", "from", "in", "on", "at", "to", "for"}
+_AFTER_UPDATE = re.compile(r"\b(?:since|after)\s+(?:the\s+|this\s+|last\s+|latest\s+|recent\s+|new\s+)*update", re.I)
 _DURATION = re.compile(r"\b(\d+)\s?(seconds|secs|sec|s|minutes|mins|min)\b", re.I)
 
 # Anything that names a device, OS, app version or browser: kept out of goals, used in criteria.
@@ -35,7 +59,8 @@ _MENTIONS = {
     "slow": re.compile(r"\b(slow|slowly|forever|ages|takes? (?:too )?long|lag\w*|spinner|spinning)\b", re.I),
     "large": re.compile(r"\b(large|big|huge|long|thousands|hundreds|many)\b", re.I),
     "duplicate": re.compile(r"\b(twice|duplicated?|double[d-]?)\b", re.I),
-    "crash": re.compile(r"\b(crash\w*|freez\w*|hangs?|force[sd]? close|closes?|quits?)\b", re.I),
+    "crash": re.compile(r"\b(crash\w*|freez\w*|hangs?|force[sd]? clos\w+|(?:closes?|quits?|shuts? down)"
+                        r"(?: itself| on (?:me|its own)| unexpectedly| randomly| by itself)|keeps (?:closing|quitting))\b", re.I),
     "error": re.compile(r"\b(error|fails?|failed|failing|broken|bug|doesn'?t work|not working|won'?t)\b", re.I),
 }
 
@@ -59,6 +84,10 @@ class Facts:
     size: str | None = None
     count: str | None = None
     seconds: int | None = None
+    errors: list[str] = field(default_factory=list)  # error messages named in the text
+    lost: str | None = None  # "my bookmarks" from "lost all my bookmarks"
+    after_update: bool = False
+    reason: str = ""  # the reason the item states ("so I can ..."), filled in by the drafter
     mentions: set[str] = field(default_factory=set)
 
     def conditions(self) -> list[str]:
@@ -92,6 +121,12 @@ def extract_facts(text: str, metadata: dict[str, Any] | None = None) -> Facts:
     facts = Facts()
     if m := _DEVICE.search(text):
         facts.device = _tidy_device(m.group(1))
+    else:
+        for m in _MODEL.finditer(text):
+            words = m.group(1).split()
+            if m.group(1)[0].isupper() and not {w.lower() for w in words} & _NOT_MODELS:
+                facts.device = m.group(1)
+                break
     if m := _OS.search(text):
         name = {"ios": "iOS", "ipados": "iPadOS", "android": "Android", "macos": "macOS", "windows": "Windows"}
         facts.os = f"{name[m.group(1).lower()]} {m.group(2)}"
@@ -105,14 +140,36 @@ def extract_facts(text: str, metadata: dict[str, Any] | None = None) -> Facts:
     facts.browser = facts.browser or _meta(metadata, "browser")
     seen: list[str] = []
     for m in _FILE_TYPE.finditer(text):
-        kind = m.group(1).upper().replace("JPEG", "JPG")
+        found = m.group(1) or m.group(2) or m.group(3)
+        if m.group(3) and not m.group(3).isupper():
+            continue  # "big files", "the files": not a format
+        kind = found.upper().replace("JPEG", "JPG")
         if kind not in seen:
             seen.append(kind)
     facts.file_types = seen
     if m := _SIZE.search(text):
         facts.size = f"{m.group(1)} {m.group(2).upper()}"
-    if m := _COUNT.search(text):
-        facts.count = f"{m.group(1)} {m.group(2).lower()}"
+    for m in _COUNT.finditer(text):
+        if m.group(2).lower() not in _NOT_COUNTED:
+            facts.count = " ".join(m.group(0).lower().split())
+            break
+    for m in _NAMED_ERROR.finditer(text):
+        named = " ".join((m.group(1) or m.group(2) or "").split()).strip(" \"“”'‘’")
+        if m.group(1):  # keep the name itself: "anywhere without oops error" -> "oops error"
+            words = named.split()
+            cut = max((i + 1 for i, w in enumerate(words[:-1]) if w.lower().strip("\"“”'‘’") in _NOT_NAMES), default=0)
+            named = " ".join(words[cut:])
+            if len(named.split()) < 2:
+                continue  # a bare "error" names nothing
+        if named and not any(abs(LEXICON.get(w.lower().strip("\"“”'‘’"), 0.0)) >= 1.5 for w in named.split()[:-1]):
+            facts.errors.append(named if m.group(1) else f'"{named}"')
+    if m := _LOST.search(text):
+        words = m.group(2).lower().split()
+        if len(words) > 1 and words[1] in _FUNCTION_WORDS:
+            words = words[:1]
+        if words[0] not in _FUNCTION_WORDS:
+            facts.lost = f"{'my' if m.group(1).lower() == 'the' else m.group(1).lower()} {' '.join(words)}"
+    facts.after_update = bool(_AFTER_UPDATE.search(text))
     if m := _DURATION.search(text):
         n = int(m.group(1))
         facts.seconds = n * 60 if m.group(2).lower().startswith("min") else n

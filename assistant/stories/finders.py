@@ -253,6 +253,24 @@ def cannot(sent: Any) -> Hit | None:
     return None
 
 
+_PRODUCT_SUBJECTS = {"it", "this", "that", "app", "application", "program", "software", "reader", "viewer", "tool",
+                     "site", "website", "system", "version", "update"}
+
+
+def fails_at(sent: Any) -> Hit | None:
+    """The product fails at an action on a thing: "Doesn't open/read CBR files", "It can't read .cbr files",
+    "Won't load any files" -> the action is the customer's goal, a bug report."""
+    for tok in sent:
+        if not is_verb(tok) or tok.lemma_ in ("be", "have", "do", "work") or tok.lemma_ in SYMPTOMS:
+            continue
+        negated = bool(children(tok, "neg")) or any(c.lower_ == "cannot" for c in tok.children)
+        subj = children(tok, "nsubj")
+        product = not subj or subj[0].lower_ in _PRODUCT_SUBJECTS or subj[0].lemma_.lower() in _PRODUCT_SUBJECTS
+        if negated and product and (children(tok, "dobj") or any(p.lower_ == "from" for p in children(tok, "prep"))):
+            return tok, "bug", "an error"
+    return None
+
+
 def holder(sent: Any) -> Hit | None:
     """'an option to export', 'a button to duplicate', 'a way of sharing'."""
     for tok in sent:
@@ -293,4 +311,4 @@ def noun_only(sent: Any) -> Hit | None:
     return None
 
 
-FINDERS = (bug, slow, permit, want, great, cannot, you, holder, missing, planned, question, add, imperative, noun_only)
+FINDERS = (bug, slow, permit, want, great, cannot, fails_at, you, holder, missing, planned, question, add, imperative, noun_only)

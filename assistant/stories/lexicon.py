@@ -35,8 +35,7 @@ DEVERBAL = {
     "upload": "upload", "uploading": "upload", "download": "download", "checkout": "check out", "payment": "pay",
     "backup": "back up", "filter": "filter", "filtering": "filter", "sorting": "sort", "printing": "print",
     "scanning": "scan", "scan": "scan", "ocr": "scan", "sharing": "share", "editing": "edit",
-    "integration": "integrate with", "notification": "get notifications", "reminder": "get reminders",
-    "invoicing": "send invoices", "feed": "sync",
+    "integration": "integrate with", "notification": "get notifications", "reminder": "get reminders", "feed": "sync",
 }
 # Nouns asked for without a verb ("an audit log", "two-step approvals") and the verb a customer would use.
 NOUN_VERBS = {

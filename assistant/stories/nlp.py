@@ -10,13 +10,12 @@ from typing import Any
 
 from assistant.quality_rules.nlp import get_nlp
 
-# Tokens kept upper-case / canonical when they appear in a goal (file formats and common products).
+# Tokens kept upper-case / canonical when they appear in a goal (file formats, platforms, common acronyms).
 CANONICAL = {
     "csv": "CSV", "pdf": "PDF", "xlsx": "XLSX", "xls": "XLS", "json": "JSON", "xml": "XML", "excel": "Excel",
     "heic": "HEIC", "jpg": "JPG", "jpeg": "JPEG", "png": "PNG", "sso": "SSO", "api": "API", "ios": "iOS",
-    "android": "Android", "iphone": "iPhone", "ipad": "iPad", "quickbooks": "QuickBooks", "xero": "Xero",
-    "slack": "Slack", "google": "Google", "apple": "Apple", "pay": "Pay", "ofx": "OFX", "qif": "QIF",
-    "2fa": "2FA", "saml": "SAML", "okta": "Okta", "sepa": "SEPA", "paypal": "PayPal", "stripe": "Stripe",
+    "android": "Android", "iphone": "iPhone", "ipad": "iPad", "ofx": "OFX", "qif": "QIF", "2fa": "2FA",
+    "saml": "SAML", "url": "URL", "pin": "PIN", "gps": "GPS", "usb": "USB", "sd": "SD", "html": "HTML",
 }
 FORMATS = {"CSV", "PDF", "XLSX", "XLS", "JSON", "XML", "Excel", "OFX", "QIF"}
 

@@ -32,7 +32,6 @@ class Ask:
     obj_head: str = ""  # "expense"
     kind: str = "request"  # request | problem | bug | slow
     symptom: str = ""  # "the app crashing"
-    purpose: str = ""  # "I can share costs with my partner"
     pronoun: bool = False  # the phrase leans on it/them, so it is a poor representative
     formats: tuple[str, ...] = ()
     actor: str = ""  # "admin" from "allow admins to approve expenses"
@@ -179,7 +178,7 @@ def from_verb(item_id: str, verb: Any, kind: str, symptom: str, extra_obj: str =
     if len(phrase.split()) > 14:
         return None
     formats = tuple(dict.fromkeys(w for w in phrase.split() if w in FORMATS))
-    return Ask(item_id, verb_text, phrase, obj, head, kind, symptom, "", pronoun, formats)
+    return Ask(item_id, verb_text, phrase, obj, head, kind, symptom, pronoun, formats)
 
 
 def _object(obj_toks: list[Any], me: list[Any]) -> tuple[str, str, bool]:
@@ -252,7 +251,7 @@ def from_noun(item_id: str, noun: Any, kind: str, symptom: str) -> Ask | None:
         return None
     verb = NOUN_VERBS.get(lemma, "use")
     compound = _key_mods(noun)
-    return Ask(item_id, verb, f"{verb} {np}", np, " ".join(compound + [lemma]), kind, symptom, "", False, tuple(fmt))
+    return Ask(item_id, verb, f"{verb} {np}", np, " ".join(compound + [lemma]), kind, symptom, False, tuple(fmt))
 
 
 def _deverbal(item_id: str, noun: Any, mods: list[Any], fmt: list[str], kind: str, symptom: str) -> Ask:
@@ -292,7 +291,7 @@ def _deverbal(item_id: str, noun: Any, mods: list[Any], fmt: list[str], kind: st
     phrase = " ".join(p for p in (verb, obj, *tail_parts) if p)
     if verb == "integrate with" and tail_parts and tail_parts[0].startswith("with "):
         phrase = "integrate " + " ".join(tail_parts)
-    return Ask(item_id, verb, phrase, obj, _lemma(obj.split()[-1]) if obj else "", kind, symptom, "", False, tuple(fmt))
+    return Ask(item_id, verb, phrase, obj, _lemma(obj.split()[-1]) if obj else "", kind, symptom, False, tuple(fmt))
 
 
 def _verb_lemma(gerund: str) -> str:

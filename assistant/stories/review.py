@@ -9,8 +9,9 @@ from typing import Any
 
 from assistant.errors import ConflictError, QualityError
 from assistant.models import Criterion, Story
-from assistant.repository import get_story, load_stories, save_story
-from assistant.stories.evidence import check_citations
+from assistant.repository import get_story, load_items, load_stories, save_story
+from assistant.stories.brief import settle
+from assistant.stories.evidence import check_citations, cited_ids
 from assistant.stories.finish import finish_story
 from assistant.textclean import clean_text
 
@@ -37,6 +38,8 @@ def _apply(story: Story, changes: dict[str, Any]) -> Story:
     if changes.get("goal") is not None:
         goal = re.sub(r"^\s*i\s+want\s+", "", str(changes["goal"]).strip(), flags=re.I).rstrip(",")
         update["goal"] = goal if goal.lower().startswith("to ") else f"to {goal}"
+        if story.kind == "to_write" and goal.strip():
+            update["kind"] = "story"  # the PO wrote the story the engine handed over; the brief stays for reference
     if changes.get("benefit") is not None:
         update["benefit"] = re.sub(r"^\s*so\s+that\s+", "", str(changes["benefit"]).strip(), flags=re.I).rstrip(".")
     if changes.get("points") is not None:
@@ -99,7 +102,12 @@ def edit_story(ws: Any, story_id: str, changes: dict[str, Any], *, actor: str, e
         if edited.status == "approved":
             edited = edited.model_copy(update={"status": "draft"})
         others = [st for st in load_stories(s) if st.id != story_id and st.status != "rejected"]
-        edited = finish_story(edited, dor, others)
+        team_points = edited.points  # only the PO or team sets these; the engine's go to points_suggested
+        cited = {i.id: i for i in load_items(s, sorted(cited_ids(edited)))}
+        # the gate flags the PO's own citations and wording as warnings; it never removes what the PO wrote
+        edited = finish_story(edited.model_copy(update={"points_suggested": None}), dor, others, items=cited,
+                              embed=ws.embedder, mode="review")
+        edited = settle(edited, dor, team_points)
         check_citations(s, edited)
         return save_story(s, edited, actor=actor, action="edit", expected_version=story.version)
 
@@ -113,6 +121,9 @@ def approve_story(ws: Any, story_id: str, *, actor: str, expected_version: int |
             return story
         if story.status == "exported":
             raise QualityError(f"Story {story_id} was already exported; edit it first if it needs another review.")
+        if story.kind == "to_write":
+            raise QualityError(f"Story {story_id} is a story to write: it has no goal yet. Write it first "
+                               f"(`backlogsmith stories edit {story_id} --goal ...`), then approve it.")
         return save_story(s, story.model_copy(update={"status": "approved"}), actor=actor, action="approve",
                           expected_version=story.version)
 
@@ -120,7 +131,8 @@ def approve_story(ws: Any, story_id: str, *, actor: str, expected_version: int |
 def approve_all(ws: Any, *, actor: str, only_ready: bool = False) -> list[Story]:
     """Approve every draft (optionally only those that meet the Definition of Ready)."""
     with ws.transaction() as s:
-        drafts = [st for st in load_stories(s, status="draft") if st.ready or not only_ready]
+        drafts = [st for st in load_stories(s, status="draft")
+                  if st.kind != "to_write" and (st.ready or not only_ready)]
         return [save_story(s, st.model_copy(update={"status": "approved"}), actor=actor, action="approve",
                            expected_version=st.version) for st in drafts]
 

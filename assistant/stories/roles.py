@@ -1,5 +1,6 @@
-"""Who the story is for and why: the role from the evidence (persona, plan, self-description), the benefit from
-the customers' own "so that / because" clauses, the need statement, or the kind of action.
+"""Who the story is for: the role from the evidence — metadata (persona, plan, segment, channel), how the writers
+describe themselves ("as a developer"), and what they say they hold ("my account" -> account holder). General
+English only; the benefit comes from stated reasons (reasons.py).
 """
 
 from __future__ import annotations
@@ -9,7 +10,7 @@ from collections import Counter
 from collections.abc import Sequence
 
 from assistant.models import FeedbackItem
-from assistant.stories.asks import Ask
+from assistant.stories.phrases import Ask
 
 ROLE_KEYS = ("persona", "role", "author_role", "job_title", "title", "user_role", "position", "job")
 PLAN_KEYS = ("plan", "tier", "subscription", "pricing_plan")
@@ -18,10 +19,20 @@ _SELF = re.compile(
     r"(?:^|[.!?]\s+)(?:as an?|i am an?|i'm an?|we are an?|i work as an?)\s+((?:[a-z]+[ -]){0,2}?"
     r"(?:admin|administrator|manager|owner|accountant|bookkeeper|controller|freelancer|consultant|founder|developer"
     r"|designer|teacher|student|nurse|driver|approver|employee|contractor|director|lead|engineer|analyst|cfo|ceo"
-    r"|assistant|agent|user|parent|member|officer|specialist|coordinator|recruiter|marketer|seller|buyer))\b",
+    r"|assistant|agent|user|parent|member|officer|specialist|coordinator|recruiter|marketer|seller|buyer|reader"
+    r"|player|gamer|operator|maintainer|contributor|tester|writer|artist|photographer|musician|traveller|traveler"
+    r"|patient|doctor|customer|subscriber|collector|fan))\b",
     re.I,
 )
 _GENERIC = {"user", "customer", "person", "someone", "anyone"}
+# What the writers say they hold, and the ordinary English name for its holder ("my account" -> account holder).
+_HOLDS = re.compile(r"\b(?:my|our)\s+(?:\w+\s+)?(account|card|subscription|policy|membership|repository|repo|server"
+                    r"|cluster)s?\b", re.I)
+# the thing stays in the role, so the role is in the evidence's own words ("card holder", not "cardholder")
+HOLDER = {"account": "account holder", "card": "card holder", "subscription": "subscription holder",
+          "policy": "policy holder", "membership": "member", "repository": "repository owner", "repo": "repo owner",
+          "server": "server owner", "cluster": "cluster owner"}
+HOLDER_SHARE = 0.3  # a holder role needs this share of the items saying "my <thing>"
 
 
 def _values(items: Sequence[FeedbackItem], keys: Sequence[str]) -> Counter[str]:
@@ -58,8 +69,10 @@ def derive_role(items: Sequence[FeedbackItem], asks: Sequence[Ask], plan_names: 
         top, n = sorted(roles.items(), key=lambda kv: (-kv[1], kv[0]))[0]
         role = top if n >= 2 else None
     if role is None:
+        role = _holder(customers)
+    if role is None:
         mobile = [i for i in customers if _mobile(i)]
-        role = "mobile app user" if len(mobile) * 2 > len(customers) else "customer"
+        role = "mobile app user" if len(mobile) * 2 > len(customers) else _named(customers, asks) or "customer"
     role = re.sub(r"^(the|a|an)\s+", "", role.strip(), flags=re.I)
     role = role if role.isupper() else role.lower()
     plan = _majority(_values(customers, PLAN_KEYS), len(customers))
@@ -76,89 +89,38 @@ def derive_role(items: Sequence[FeedbackItem], asks: Sequence[Ask], plan_names: 
     return role
 
 
+def _agent(verb: str) -> str:
+    """'read' -> 'reader', 'play' -> 'player', 'use' -> 'user' (ordinary English agent nouns)."""
+    head = verb.split()[0]
+    return head + ("r" if head.endswith("e") else "er")
+
+
+def _named(items: Sequence[FeedbackItem], asks: Sequence[Ask]) -> str | None:
+    """A role the writers' own words give: the doer of the action they ask for ('reader' where they ask to read and
+    say 'reader'), else 'user' where they call themselves users. Two items at least must say it."""
+    said = Counter(w for i in items for w in set(re.findall(r"[a-z]+", i.text.lower())))
+    for verb, _ in Counter(a.verb for a in asks).most_common(3):
+        agent = _agent(verb)
+        if said[agent] >= 2:
+            return agent
+    return "user" if said["user"] + said["users"] >= 2 else None
+
+
+def _holder(items: Sequence[FeedbackItem]) -> str | None:
+    """'account holder' when enough of the items speak of 'my account' (the most said thing wins)."""
+    said: Counter[str] = Counter()
+    for item in items:
+        for thing in {m.group(1).lower() for m in _HOLDS.finditer(item.text)}:
+            said[thing] += 1
+    if not said:
+        return None
+    thing, n = sorted(said.items(), key=lambda kv: (-kv[1], kv[0]))[0]
+    return HOLDER[thing] if n >= max(2, HOLDER_SHARE * len(items)) else None
+
+
 def _mobile(item: FeedbackItem) -> bool:
     channel = str(item.metadata.get("channel", "")).lower()
     return any(w in channel for w in ("app store", "google play", "play store", "ios", "android"))
-
-
-_STATEMENT_CANNOT = re.compile(r"\b(?:cannot|can't|can not|are unable to|is unable to|have no way to|has no way to)\s+([^.;,]{3,80})", re.I)
-_STATEMENT_HAVE_TO = re.compile(r"\b(?:have|has|need|needs) to\s+([^.;,]{3,80})", re.I)
-_OTHERS = re.compile(r"\b(their|his|her)\b", re.I)
-
-TEMPLATES: dict[str, str] = {
-    "save": "I don't have to enter {it} again every time",
-    "export": "I can use {obj} outside the app",
-    "download": "I can use {obj} outside the app",
-    "import": "I don't have to type in data I already have elsewhere",
-    "upload": "{obj} are kept with my records",
-    "scan": "{obj} are kept with my records",
-    "search": "I can find what I need without scrolling through everything",
-    "filter": "I only see what matters for the task at hand",
-    "sort": "I only see what matters for the task at hand",
-    "share": "others get {obj} without me forwarding {it} by hand",
-    "integrate with": "my data matches in both tools without copying it by hand",
-    "get notifications": "I don't miss anything that needs my attention",
-    "get reminded": "I don't miss anything that needs my attention",
-    "pay": "I can complete my purchase in fewer steps",
-    "check out": "I can complete my purchase in fewer steps",
-    "log in": "I can get to my account without extra steps",
-    "delete": "my records only contain what I still need",
-    "edit": "my records stay correct",
-    "change": "my records stay correct",
-    "use": "I can work the way that suits me",
-    "set up": "the app applies {obj} without me doing it by hand",
-    "see": "I can check {obj} without asking anyone",
-    "view": "I can check {obj} without asking anyone",
-    "invite": "{obj} can work in the same account as me",
-    "add": "{obj} can work in the same account as me",
-    "get a refund": "I only pay for what I bought",
-    "get a refund for": "I only pay for what I bought",
-    "approve": "nothing waits on me longer than it has to",
-}
-
-
-def _from_statement(statement: str, name: str) -> str:
-    """'I can <x>' from a problem statement, unless it just strings the need's keywords together."""
-    core = re.split(r"\s*[:(;]|\s+because\s+|\s+which\s+", statement or "")[0]
-    keywords = [k.strip().lower() for k in name.split("/") if len(k.strip()) > 2]
-    if any(k in core.lower() for k in keywords):
-        return ""  # a keyword template, not a sentence a customer would recognise
-    if m := _STATEMENT_CANNOT.search(core):
-        return _OTHERS.sub("my", f"I can {m.group(1).strip()}")
-    if m := _STATEMENT_HAVE_TO.search(core):
-        return _OTHERS.sub("my", f"I no longer have to {m.group(1).strip()}")
-    return ""
-
-
-def derive_benefit(asks: Sequence[Ask], statement: str, rep: Ask, name: str = "") -> tuple[str, str]:
-    """(benefit, source): the customers' own purpose clause wins, then the need statement, then the action kind."""
-    purposes = Counter(a.purpose for a in asks if a.purpose and a.key == rep.key)
-    if purposes:
-        best = sorted(purposes.items(), key=lambda kv: (-kv[1], len(kv[0]), kv[0]))[0][0]
-        return best, "customer"
-    if from_need := _from_statement(statement, name):
-        return from_need, "need"
-    low = rep.obj.lower()
-    if rep.verb == "use" and any(w in low for w in ("sso", "single sign-on", "saml", "sign-on")):
-        return "I don't have to manage a separate password for this app", "template"
-    if rep.phrase == "use the app offline":
-        return "I can keep working where there is no connection", "template"
-    if rep.kind == "bug":
-        return "I don't lose my work or have to contact support", "template"
-    if rep.kind == "slow":
-        return "I don't wait on the app before I can move on", "template"
-    from assistant.stories.asks import VERB_KEYS
-
-    template = TEMPLATES.get(rep.verb) or TEMPLATES.get(VERB_KEYS.get(rep.verb, ""))
-    if template and rep.verb != "use":
-        obj = rep.obj if rep.obj and not rep.pronoun else "the result"
-        text = template.format(obj=obj, it=agree(obj, "it", "them"))
-        if text.startswith(obj):
-            text = text.replace(" are kept", agree(obj, " is kept", " are kept"), 1)
-        return text, "template"
-    if template:
-        return template.format(obj=rep.obj or "it", it="it"), "template"
-    return "I don't need a workaround outside the app for it", "template"
 
 
 def plural(obj: str) -> bool:

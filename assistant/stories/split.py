@@ -1,6 +1,6 @@
 """Split one need into stories: one per distinct ask (verb + object), merging asks that say the same thing.
 
-"Save my card" and "remember my card details" are one ask; "save my card" and "pay with Apple Pay" in the
+"Save my bookmarks" and "remember my bookmarks" are one ask; "save my bookmarks" and "read offline" in the
 same need are two stories. Small asks are folded into the closest big one as evidence, so a story stays
 small but no feedback is dropped.
 """
@@ -17,7 +17,6 @@ import numpy as np
 from assistant.stories.asks import VERB_KEYS, Ask
 
 GENERIC_OBJECTS = {"data", "everything", "all", "thing", "stuff", "information", "info"}
-PAYMENT_OBJECTS = {"card", "method", "payment", "detail", "details"}
 
 MERGE_SIMILARITY = 0.8  # cosine between goal phrases that read as the same ask (MiniLM, checked on examples)
 MIN_SHARE = 0.15  # an ask backed by less than this share of the need's asks is folded into a bigger one
@@ -66,9 +65,7 @@ def _same_ask(a: Ask, b: Ask) -> bool:
 
 
 def _object_words(head: str) -> set[str]:
-    words = set(head.split()) - GENERIC_OBJECTS
-    # a card, a payment method and card details are one thing to save
-    return {"card" if w in PAYMENT_OBJECTS else w for w in words}
+    return set(head.split()) - GENERIC_OBJECTS
 
 
 def split_need(item_ids: Sequence[str], asks: dict[str, Ask | None], embed: Embed | None = None) -> list[AskGroup]:

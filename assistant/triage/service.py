@@ -46,10 +46,37 @@ def triage_text(item: FeedbackItem) -> str:
     return f"{subject}{'' if subject[-1] in '.!?' else '.'} {item.text}"
 
 
-def _llm(provider, items: Sequence[FeedbackItem]) -> list[Triage]:  # type: ignore[no-untyped-def]
-    from assistant.llm.steps import llm_triage  # imported lazily: the offline path needs no LLM stack
+def _offline(ws, batch: Sequence[FeedbackItem]) -> list[Triage]:  # type: ignore[no-untyped-def]
+    texts = [triage_text(it) for it in batch]
+    vectors = item_vectors(ws, batch)
+    titled = [i for i, (it, text) in enumerate(zip(batch, texts)) if text != it.text]
+    if titled:  # the title changes what the item is about: embed it with the body, for triage only
+        vectors = vectors.copy()
+        vectors[titled] = ws.embedder.embed([texts[i] for i in titled])
+    return triage_batch(texts, [it.metadata.get("rating") for it in batch], vectors, ws.embedder,
+                        [it.kind for it in batch], metadata=[it.metadata for it in batch])
 
-    return list(llm_triage(provider, list(items)))
+
+def _llm(ws, provider, batch: Sequence[FeedbackItem]) -> list[Triage]:  # type: ignore[no-untyped-def]
+    """Model labels, cross-checked against each item's own words; the offline engine when the model fails.
+
+    Called with no transaction open: the model call may take seconds and the response cache writes."""
+    from assistant.errors import LLMError
+    from assistant.llm.steps import llm_triage  # imported lazily: the offline path needs no LLM stack
+    from assistant.triage.crosscheck import contradiction, flagged
+
+    try:
+        labels = list(llm_triage(provider, list(batch)))
+    except LLMError as exc:
+        provider.ledger.fallback("triage", str(exc))
+        return _offline(ws, batch)
+    offline = _offline(ws, batch)  # cheap next to a model call: the vectors are in the index already
+    for i, (it, lab, off) in enumerate(zip(batch, labels, offline)):
+        found = contradiction(it, triage_text(it), lab, off)
+        if found:
+            labels[i] = flagged(it, triage_text(it), off, lab, found)
+            provider.ledger.fallback("triage labels", f"the model's label contradicted the item's own words ({found[0]})")
+    return labels
 
 
 def _with_tracker(tri: Triage, metadata: dict) -> Triage:  # type: ignore[type-arg]
@@ -69,17 +96,7 @@ def triage_items(ws, *, provider=None, only_missing: bool = True, progress: Prog
     done = 0
     for start in range(0, len(items), BATCH):
         batch = items[start : start + BATCH]
-        if provider is not None:
-            labels = _llm(provider, batch)
-        else:
-            texts = [triage_text(it) for it in batch]
-            vectors = item_vectors(ws, batch)
-            titled = [i for i, (it, text) in enumerate(zip(batch, texts)) if text != it.text]
-            if titled:  # the title changes what the item is about: embed it with the body, for triage only
-                vectors = vectors.copy()
-                vectors[titled] = ws.embedder.embed([texts[i] for i in titled])
-            labels = triage_batch(texts, [it.metadata.get("rating") for it in batch], vectors,
-                                  ws.embedder, [it.kind for it in batch], metadata=[it.metadata for it in batch])
+        labels = _offline(ws, batch) if provider is None else _llm(ws, provider, batch)
         labels = [_with_tracker(tri, it.metadata) for tri, it in zip(labels, batch)]
         with ws.transaction() as s:  # one SELECT per batch, not one per item
             rows = {r.id: r for r in s.scalars(select(FeedbackRow).where(FeedbackRow.id.in_([it.id for it in batch])))}

@@ -7,6 +7,7 @@ each story went (record_download), so "last export" in the gate means a file rea
 from __future__ import annotations
 
 import io
+import os
 import zipfile
 from typing import Any
 
@@ -14,28 +15,42 @@ import streamlit as st
 from sqlalchemy import select
 
 from assistant.errors import BacklogsmithError
+from assistant.export.credentials import TARGET_ENV
 from assistant.export import FORMATS, TARGETS, PushReport, RenderedExport, push_stories, record_download, render_export
 from assistant.readiness import evaluate_ready
 from assistant.repository import load_stories
 from assistant.tables import ExportRecord
-from assistant.ui.context import escape_md, flash, show_error, show_flashes, workspace
+from assistant.ui.context import allowed, escape_md, flash, show_error, show_flashes, workspace
+from assistant.ui.words import dor_reason, plural
 from assistant.workspace import Workspace
 
 RESULT_KEY = "export_result"
+FORCE_LABEL = "Export blocked stories too"
 
 
 def gate(ws: Workspace) -> list[dict[str, Any]]:
-    """Every approved story with its Definition-of-Ready verdict and the reasons it is blocked."""
+    """Every approved story with its Definition-of-Ready verdict, what blocks it and the fix (in words), and where
+    it has already been exported."""
     dor = ws.get_setting("definition_of_ready")
     with ws.transaction() as s:
         stories = load_stories(s, status="approved")
-        exported = {r.story_id: r.target for r in s.scalars(select(ExportRecord))}
+        exported: dict[str, list[str]] = {}
+        for r in s.scalars(select(ExportRecord).order_by(ExportRecord.at)):
+            where = f"{r.target[5:]} file" if r.target.startswith("file:") else f"{r.target} {r.remote_key or ''}".strip()
+            exported.setdefault(r.story_id, []).append(f"{where} ({r.at:%Y-%m-%d})")
     rows = []
     for story in stories:
         ok, reasons = evaluate_ready(story, dor)
-        rows.append({"id": story.id, "story": story.text, "ready": ok, "blocked by": "; ".join(reasons),
-                     "last export": exported.get(story.id, "")})
+        words = [dor_reason(r) for r in reasons]
+        rows.append({"id": story.id, "exported": ", ".join(exported.get(story.id, [])), "ready": ok, "story": story.text,
+                     "blocked by": "; ".join(w for w, _ in words),
+                     "fix": " ".join(dict.fromkeys(f for _, f in words if f))})
     return rows
+
+
+def _plain_error(exc: BaseException) -> str:
+    """Library messages speak CLI; on this page the same choice is a checkbox."""
+    return str(exc).replace("pass --force to export anyway", f"tick '{FORCE_LABEL}'").replace("--force", f"'{FORCE_LABEL}'")
 
 
 def zipped(files: dict[str, bytes]) -> bytes:
@@ -60,24 +75,44 @@ def render() -> None:
         st.info("No approved stories yet: approve stories on the Stories page first.")
         return
     ready = [r["id"] for r in rows if r["ready"]]
-    st.subheader(f"Definition of Ready: {len(ready)} of {len(rows)} approved stories are Ready")
-    st.dataframe(rows, hide_index=True, width="stretch", column_order=["ready", "story", "blocked by", "last export", "id"])
-    fmt = st.selectbox("Format", FORMATS, key="export_fmt")
+    fresh = [i for i in ready if not next(r for r in rows if r["id"] == i)["exported"]]
+    st.subheader(f"Definition of Ready: {len(ready)} of {plural(len(rows), 'approved story', 'approved stories')} "
+                 f"{'is' if len(rows) == 1 or len(ready) == 1 else 'are'} Ready")
+    st.dataframe(rows, hide_index=True, width="stretch", height=min(len(rows), 12) * 35 + 38,
+                 column_order=["exported", "ready", "story", "blocked by", "fix"],
+                 column_config={"exported": st.column_config.TextColumn("already exported", width="medium"),
+                                "ready": st.column_config.CheckboxColumn("Ready", width=60),
+                                "story": st.column_config.TextColumn("story", width="large"),
+                                "fix": st.column_config.TextColumn("how to fix", width="medium")})
     by_id = {r["id"]: r for r in rows}
-    picked = st.multiselect("Stories to export (Ready ones are picked)", list(by_id), default=ready, key="export_pick",
-                            format_func=lambda i: ("" if by_id[i]["ready"] else "[blocked] ") + by_id[i]["story"][:90])
-    force = st.checkbox("Export blocked stories too (they are listed in the report)", key="export_force")
+    c1, c2 = st.columns([1, 3])
+    fmt = c1.selectbox("Format", FORMATS, key="export_fmt")
+    picked = c2.multiselect("Stories to export (Ready ones not exported yet are picked)", list(by_id), default=fresh,
+                            key="export_pick", format_func=lambda i: _label(by_id[i]))
+    force = st.checkbox(FORCE_LABEL, key="export_force")
+    blocked = [i for i in picked if not by_id[i]["ready"]]
+    if blocked and not force:
+        st.warning(f"{plural(len(blocked), 'picked story', 'picked stories')} {'is' if len(blocked) == 1 else 'are'} "
+                   f"not Ready (see 'blocked by' and 'how to fix' above). Fix them on the Stories page, unpick them, "
+                   f"or tick '{FORCE_LABEL}'.")
     wanted = (fmt, tuple(picked), force)
-    if st.button("Preview export", key="export_preview", type="primary", disabled=not picked):
+    if st.button(f"Preview export of {plural(len(picked), 'story', 'stories')}", key="export_preview", type="primary",
+                 disabled=not picked or (bool(blocked) and not force)):
         try:
             st.session_state[RESULT_KEY] = (wanted, render_export(ws, fmt, story_ids=picked, force=force))
         except BacklogsmithError as exc:
             st.session_state.pop(RESULT_KEY, None)
-            show_error(exc)
+            st.error(escape_md(_plain_error(exc)))
     result = st.session_state.get(RESULT_KEY)
     if result and result[0] == wanted:  # a preview of another format or pick is not offered for download
         show_result(ws, result[1])
     _push(ws, picked, force)
+
+
+def _label(row: dict[str, Any]) -> str:
+    flag = "" if row["ready"] else "[blocked] "
+    done = "[exported] " if row["exported"] else ""
+    return f"{done}{flag}{row['story'][:90]}"
 
 
 def _downloaded(ws: Workspace, rendered: RenderedExport) -> None:
@@ -87,13 +122,18 @@ def _downloaded(ws: Workspace, rendered: RenderedExport) -> None:
     except BacklogsmithError as exc:
         flash(f"The download was not recorded: {exc}", kind="error")
         return
-    flash(f"Recorded the {rendered.format} export of {len(rendered.story_ids)} stories.")
+    # Pick afresh: what was just exported is no longer picked (set, not popped, so the browser shows the same).
+    st.session_state["export_pick"] = [r["id"] for r in gate(ws) if r["ready"] and not r["exported"]]
+    flash(f"Recorded the {rendered.format} export of {plural(len(rendered.story_ids), 'story', 'stories')}.")
 
 
 def show_result(ws: Workspace, rendered: RenderedExport) -> None:
     """What the export contains, the first files as text, and the download that records it."""
-    st.success(escape_md(rendered.summary()))
     files = rendered.files
+    st.success(escape_md(f"Preview of {plural(len(rendered.story_ids), 'story', 'stories')} as {rendered.format} "
+                         f"in {plural(len(files), 'file')}."))
+    for sid, reasons in rendered.forced_not_ready.items():
+        st.caption(escape_md(f"{sid} is exported although not Ready: " + "; ".join(dor_reason(r)[0] for r in reasons)))
     for name, data in list(files.items())[:3]:
         with st.expander(f"Preview: {name}", expanded=len(files) == 1):
             st.code(data.decode("utf-8", errors="replace")[:20_000], language=None)
@@ -107,16 +147,51 @@ def show_result(ws: Workspace, rendered: RenderedExport) -> None:
                        on_click=_downloaded, args=(ws, rendered))
 
 
+def tracker_status(target: str, env: Any = None) -> list[dict[str, str]]:
+    """Which variables a tracker needs and whether each is set (never their values)."""
+    env = os.environ if env is None else env
+    required, optional = TARGET_ENV[target]
+    rows = [{"variable": v, "needed": "required", "set": "set" if env.get(v) else "not set"} for v in required]
+    rows += [{"variable": v, "needed": f"optional (default {d})" if d else "optional",
+              "set": "set" if env.get(v) else "not set"} for v, d in optional.items()]
+    return rows
+
+
+def dry_run_env(target: str, env: Any = None) -> tuple[dict[str, str], list[str]]:
+    """The environment for a dry run: missing required variables get visible placeholders, so the PO sees what would
+    be sent before anything is set up; returns (env, the variables stood in for)."""
+    env = dict(os.environ if env is None else env)
+    missing = [v for v in TARGET_ENV[target][0] if not env.get(v)]
+    for v in missing:
+        env[v] = f"https://{v.lower()}.invalid" if v.endswith("_URL") else f"<{v}>"
+    return env, missing
+
+
 def _push(ws: Workspace, picked: list[str], force: bool) -> None:
     st.subheader("Push to a tracker")
-    target = st.selectbox("Tracker", TARGETS, key="export_target")
-    dry = st.checkbox("Dry run (show what would be sent)", value=True, key="export_dry")
-    if st.button(f"Push {len(picked)} picked stories", key="export_push", disabled=not (target and picked)):
+    left, right = st.columns([1, 2])
+    target = left.selectbox("Tracker", TARGETS, key="export_target")
+    status = tracker_status(target)
+    missing = [r["variable"] for r in status if r["needed"] == "required" and r["set"] != "set"]
+    with right:
+        st.caption(f"Set-up of {target}: " + ("ready to push." if not missing else
+                   f"{plural(len(missing), 'required variable')} not set on the server."))
+        st.dataframe(status, hide_index=True, width="stretch", height=(len(status) + 1) * 35 + 3)
+    dry = left.checkbox("Dry run (show what would be sent, send nothing)", value=True, key="export_dry")
+    if not dry and missing:
+        left.caption("A real push needs every required variable set where the server runs.")
+    label = f"{'Dry run for' if dry else 'Push'} {plural(len(picked), 'picked story', 'picked stories')}"
+    if left.button(label, key="export_push", disabled=not (target and picked) or (not dry and bool(missing))):
+        env, stood_in = dry_run_env(target) if dry else (None, [])
         try:
-            st.session_state["export_push_result"] = push_stories(ws, target, dry_run=dry, story_ids=picked, force=force)
+            allowed("pusher", "push to a tracker with the server's credentials")
+            result = push_stories(ws, target, dry_run=dry, story_ids=picked, force=force, env=env)
         except BacklogsmithError as exc:
-            show_error(exc)
+            st.error(escape_md(_plain_error(exc)))
             return
+        if stood_in:
+            result.notes.append(f"Placeholders stand in for {', '.join(stood_in)} (not set): set them to push for real.")
+        st.session_state["export_push_result"] = result
     result = st.session_state.get("export_push_result")
     if result is not None:
         show_push(result)
@@ -129,7 +204,7 @@ def show_push(result: PushReport) -> None:
     if rows:
         st.dataframe(rows, hide_index=True, width="stretch")
     for note in result.notes:
-        st.caption(escape_md(note))
+        st.caption(escape_md(_plain_error(note)))
     if result.requests:
         with st.expander(f"Requests that would be sent ({len(result.requests)})", expanded=True):
-            st.json(result.requests, expanded=False)
+            st.json(result.requests, expanded=2)

@@ -1,4 +1,4 @@
-"""View-model for the Inbox: preview an upload before committing it, and the latest items in the inbox."""
+"""View-model for the Inbox: preview a source as it will be stored (mapped and redacted), and the latest items."""
 
 from __future__ import annotations
 
@@ -12,25 +12,31 @@ from sqlalchemy import func, select
 from assistant.errors import IngestError
 from assistant.tables import FeedbackRow, NeedRow
 from assistant.workspace import Workspace
-from ingest.columns import detect_text_column
+from ingest.columns import detect_text_column, map_rows
+from ingest.redact import redact_text, redact_value
 from ingest.sources import parse_bytes, reader_for
 
+PASTE = "paste"  # the source name pasted text is stored under (ingest_text)
 UPLOAD_TYPES = ["csv", "tsv", "json", "jsonl", "ndjson", "txt", "md", "eml", "mbox"]
 
 
 @dataclass
 class Preview:
-    """What a file would become: its columns, the text column chosen, and the first rows."""
+    """What a source would become: its columns, the text column chosen, and the first items as they will be stored."""
 
     name: str
     reader: str
     columns: list[str] = field(default_factory=list)
     text_column: str | None = None
     rows: list[dict[str, Any]] = field(default_factory=list)
-    total: int = 0
+    total: int = 0  # items that will be stored
     bad: list[str] = field(default_factory=list)
     fixed_text: bool = False  # the reader knows its text field (text, mail): no column to choose
-    error: str | None = None
+    error: str | None = None  # the whole source cannot be stored: it is listed and left out, the others go ahead
+
+    @property
+    def blocked(self) -> bool:
+        return self.error is not None
 
 
 def upload_name(name: str) -> str:
@@ -38,21 +44,37 @@ def upload_name(name: str) -> str:
     return Path(name).name or "upload"
 
 
-def preview_upload(name: str, data: bytes, *, limit: int = 10) -> Preview:
-    """Parse an upload with the ingest readers (nothing is stored): its columns, detected text column and first rows."""
-    reader = reader_for(Path(name))
+def preview_upload(name: str, data: bytes, *, text_column: str | None = None, kind: str | None = None,
+                   skip_bad_rows: bool = False, max_chars: int = 20_000, limit: int = 10) -> Preview:
+    """Read and map a source like ingest does, and redact it (nothing is stored): the first items as they will be
+    stored, and why the source would be refused (unreadable, no text column, bad rows without skip)."""
+    reader = "paste" if name == PASTE else reader_for(Path(name))
     try:
         parsed = parse_bytes(data, name=name, reader=reader)
     except IngestError as exc:
         return Preview(name, reader, error=str(exc))
     if parsed.fatal is not None:
         return Preview(name, reader, error=f"{name}, row {parsed.fatal.row}: {parsed.fatal.message}")
-    text_column = parsed.text_field or detect_text_column(parsed)
     columns = list(dict.fromkeys([*parsed.columns, *(k for r in parsed.rows[:limit] for k in r.fields)]))
-    rows = [{"row": r.row, **{k: _cell(v) for k, v in r.fields.items()}} for r in parsed.rows[:limit]]
-    bad = [f"row {b.row}: {b.message}" for b in parsed.bad[:5]]
-    return Preview(name, reader, columns, text_column, rows, total=len(parsed.rows), bad=bad,
-                   fixed_text=parsed.text_field is not None)
+    detected = parsed.text_field or detect_text_column(parsed)
+    items, bad, _empty, used = map_rows(parsed, text_column=None if parsed.text_field else (text_column or detected),
+                                        max_chars=max_chars, kind=kind)
+    preview = Preview(name, reader, columns, used or detected, fixed_text=parsed.text_field is not None)
+    column_problem = next((b for b in bad if b.row == 0), None)
+    if column_problem:
+        preview.error = f"{name}: {column_problem.message.replace('--text-column', 'choose the text column')}"
+        return preview
+    bad = sorted(parsed.bad + bad, key=lambda b: b.row)
+    preview.bad = [f"row {b.row}: {b.message}" for b in bad]
+    if bad and not skip_bad_rows:
+        preview.error = (f"{name}: {len(bad)} unreadable row(s), first row {bad[0].row}: {bad[0].message} — fix the "
+                         "file, or tick 'Skip unreadable rows' to store the good ones")
+    elif not items:
+        preview.error = f"{name}: no feedback text found (text column: {used or 'none'})"
+    preview.total = len(items)
+    preview.rows = [{"row": it.row, "text": redact_text(it.text), "kind": it.kind,
+                     **{k: _cell(v) for k, v in redact_value(it.metadata).items()}} for it in items[:limit]]
+    return preview
 
 
 def _cell(value: Any) -> Any:

@@ -1,4 +1,5 @@
-"""Needs page: ranked needs with counts, value, sentiment mix and trend; charts; drill in; rename and merge."""
+"""Needs page: ranked needs with counts, value, sentiment mix and trend; charts; one need opened below with its
+quotes, stakeholder asks and items; rename (unique names), merge (with undo), move an item to another need."""
 
 from __future__ import annotations
 
@@ -7,12 +8,15 @@ import streamlit as st
 
 from assistant.errors import BacklogsmithError
 from assistant.models import FeedbackItem, Need
-from assistant.needs import merge_needs, rename_need
+from assistant.need_actions import merge_with_undo, move_item, rename_unique, undo_merge
 from assistant.ui import inbox, inbox_model
 from assistant.ui import needs_model as vm
-from assistant.ui.context import escape_md, flash, show_error, show_flashes, workspace
+from assistant.ui.context import allowed, escape_md, flash, guarded, show_error, show_flashes, workspace
 from assistant.ui.stories_model import source_label
+from assistant.ui.words import plural
 from assistant.workspace import Workspace
+
+UNDO = "needs_undo"  # the last merge this session can undo: (message, undo record)
 
 
 def render() -> None:
@@ -20,24 +24,44 @@ def render() -> None:
     st.title("Needs")
     show_flashes()
     ws = workspace()
+    _undo_bar(ws)
     needs, rows = vm.ranked_needs(ws)
     if not needs:
-        st.info("No needs yet. Add feedback in the Inbox, then triage and find needs.")
+        st.info("No needs yet. Add feedback in the Inbox and press Process.")
         inbox.analyse_button(ws, inbox_model.inbox_stats(ws))
         return
-    st.dataframe(rows, hide_index=True, width="stretch",
+    st.dataframe(rows, hide_index=True, width="stretch", height=min(len(rows), 12) * 35 + 38,
                  column_order=["need", "evidence", "value", "sentiment", "trend", "emerging", "segments", "stories"],
-                 column_config={"value": st.column_config.NumberColumn("value", help="Evidence weighted by segment (Settings)"),
+                 column_config={"need": st.column_config.TextColumn("need", width="large"),
+                                "value": st.column_config.NumberColumn("value", help="Evidence weighted by segment (Settings)"),
                                 "trend": st.column_config.TextColumn(
-                                    "trend", help=f"Items in the last {vm.TREND_DAYS} days vs the {vm.TREND_DAYS} before")})
+                                    "trend", help=f"Dated items in the last {vm.TREND_DAYS} days vs the {vm.TREND_DAYS} before")})
     _charts(ws, needs, rows)
     inbox.analyse_button(ws, inbox_model.inbox_stats(ws))
     st.divider()
     by_id = {n.id: n for n in needs}
-    chosen = st.selectbox("Open a need", list(by_id), format_func=lambda i: f"{by_id[i].name} ({len(by_id[i].item_ids)} items)",
-                          key="needs_open")
+    if st.session_state.get("needs_open") not in by_id:
+        st.session_state.pop("needs_open", None)
+    chosen = st.selectbox("Open a need", list(by_id), key="needs_open",
+                          format_func=lambda i: f"{by_id[i].name} ({plural(len(by_id[i].item_ids), 'item')})")
     if chosen:
         _detail(ws, by_id[chosen], needs)
+
+
+def _undo_bar(ws: Workspace) -> None:
+    pending = st.session_state.get(UNDO)
+    if not pending:
+        return
+    message, record = pending
+    text, button = st.columns([4, 1], vertical_alignment="center")
+    text.info(escape_md(message))
+    if button.button("Undo merge", key="needs_undo_merge", icon=":material/undo:"):
+        with guarded():
+            allowed("editor", "undo a merge")
+            undo_merge(ws, record)
+            st.session_state.pop(UNDO, None)
+            flash("Merge undone: both needs are back as they were.")
+            st.rerun()
 
 
 def _charts(ws: Workspace, needs: list[Need], rows: list[dict]) -> None:
@@ -49,12 +73,15 @@ def _charts(ws: Workspace, needs: list[Need], rows: list[dict]) -> None:
         st.caption("Needs by evidence count and segment (top 15)")
         seg = [r for r in data["segment"] if r["need"] in top]
         if seg:
+            domain, colours = vm.segment_colours([r["segment"] for r in seg])
             chart = alt.Chart(alt.Data(values=seg)).mark_bar().encode(
                 x=alt.X("items:Q", title="items"), y=alt.Y("need:N", sort=top, title=None),
-                color=alt.Color("segment:N"), tooltip=["need:N", "segment:N", "items:Q"])
+                color=alt.Color("segment:N", scale=alt.Scale(domain=domain, range=colours)),
+                tooltip=["need:N", "segment:N", "items:Q"])
             st.altair_chart(chart, width="stretch")
     with right:
-        st.caption("Sentiment over time (items per week)")
+        undated = data["undated"][0]["items"]
+        st.caption("Sentiment over time (items per week, by the date the feedback was given)")
         if data["sentiment"]:
             chart = alt.Chart(alt.Data(values=data["sentiment"])).mark_bar().encode(
                 x=alt.X("week:T", title="week"), y=alt.Y("items:Q", title="items"),
@@ -64,6 +91,8 @@ def _charts(ws: Workspace, needs: list[Need], rows: list[dict]) -> None:
             st.altair_chart(chart, width="stretch")
         else:
             st.caption("No triaged, dated items yet.")
+        if undated:
+            st.caption(f"{plural(undated, 'item')} without a date (not in the chart).")
 
 
 def _detail(ws: Workspace, need: Need, needs: list[Need]) -> None:
@@ -71,29 +100,40 @@ def _detail(ws: Workspace, need: Need, needs: list[Need]) -> None:
     st.markdown(escape_md(need.statement) or "_No statement yet._")
     c = need.counts
     st.caption(escape_md(" · ".join(f"{k}: {v}" for k, v in {**c.by_type, **c.by_channel}.items())))
-    quotes, others = vm.need_items(ws, need)
-    st.markdown("**Representative quotes**")
-    for item in quotes:
-        _quote(item)
-    with st.expander(f"All items ({len(need.item_ids)}; first {len(others)} others shown)"):
-        for item in others:
+    left, right = st.columns([3, 2], gap="medium")
+    with left:
+        asks = vm.stakeholder_asks(ws, need)
+        if asks:
+            st.markdown(f"**Stakeholder asks ({len(asks)})**")
+            for item in asks:
+                _quote(item)
+        quotes, others = vm.need_items(ws, need)
+        st.markdown("**Representative quotes**")
+        for item in quotes:
             _quote(item)
-    _rename(ws, need)
-    _merge(ws, need, needs)
+        with st.expander(f"All items ({len(need.item_ids)}; first {len(others)} others shown)"):
+            for item in others:
+                _quote(item)
+    with right:
+        _rename(ws, need)
+        _merge(ws, need, needs)
+        _move(ws, need, needs)
 
 
 def _quote(item: FeedbackItem) -> None:
     with st.container(border=True):
         st.text(item.text)
-        st.caption(escape_md(source_label(item)))
+        who = item.metadata.get("author") or item.metadata.get("stakeholder")
+        st.caption(escape_md(source_label(item) + (f" · from {who}" if who and item.kind == "stakeholder_ask" else "")))
 
 
 def _rename(ws: Workspace, need: Need) -> None:
-    with st.form(f"needs_rename:{need.id}", border=False):
+    with st.form(f"needs_rename:{need.id}", border=True):
         name = st.text_input("Rename this need", need.name, key=f"needs_name:{need.id}")
         if st.form_submit_button("Rename") and name.strip() and name.strip() != need.name:
             try:
-                rename_need(ws, need.id, name.strip())
+                allowed("editor", "rename needs")
+                rename_unique(ws, need.id, name.strip())
             except BacklogsmithError as exc:
                 show_error(exc)
                 return
@@ -102,17 +142,41 @@ def _rename(ws: Workspace, need: Need) -> None:
 
 
 def _merge(ws: Workspace, need: Need, needs: list[Need]) -> None:
-    others = {n.id: n.name for n in needs if n.id != need.id}
+    others = {n.id: f"{n.name} ({plural(len(n.item_ids), 'item')})" for n in needs if n.id != need.id}
     if not others:
         return
-    with st.form(f"needs_merge:{need.id}", border=False):
+    with st.form(f"needs_merge:{need.id}", border=True):
         other = st.selectbox("Merge another need into this one", list(others), format_func=others.get,
                              key=f"needs_other:{need.id}")
         if st.form_submit_button("Merge") and other:
             try:
-                merge_needs(ws, need.id, other)
+                allowed("editor", "merge needs")
+                merged, record = merge_with_undo(ws, need.id, other)
             except BacklogsmithError as exc:
                 show_error(exc)
                 return
-            flash(f"Merged “{others[other]}” into “{need.name}”.")
+            message = f"Merged “{others[other]}” into “{need.name}”: now {plural(len(merged.item_ids), 'item')}."
+            st.session_state[UNDO] = (message, record)
+            st.rerun()
+
+
+def _move(ws: Workspace, need: Need, needs: list[Need]) -> None:
+    quotes, others = vm.need_items(ws, need, limit=200)
+    items = {i.id: i for i in [*quotes, *others]}
+    targets = {n.id: n.name for n in needs if n.id != need.id}
+    if not items or not targets:
+        return
+    with st.form(f"needs_move:{need.id}", border=True):
+        item = st.selectbox("Move an item filed under the wrong need", list(items), key=f"needs_move_item:{need.id}",
+                            format_func=lambda i: items[i].text[:90])
+        to = st.selectbox("to", list(targets), format_func=targets.get, key=f"needs_move_to:{need.id}")
+        st.caption("It stays there when needs are found again.")
+        if st.form_submit_button("Move"):
+            try:
+                allowed("editor", "move items between needs")
+                move_item(ws, item, to)
+            except BacklogsmithError as exc:
+                show_error(exc)
+                return
+            flash(f"Moved the item to “{targets[to]}”.")
             st.rerun()

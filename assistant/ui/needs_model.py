@@ -40,8 +40,9 @@ def _dated_items(ws: Workspace) -> list[tuple[str | None, str | None, str | None
             )
         ).all()
     return [
+        # Undated items are kept apart: dating them by ingest time made one spike "this week".
         (r.need_id, (r.meta or {}).get("segment"), ((r.triage or {}).get("sentiment") or {}).get("label"),
-         item_date(r.meta, r.created_at))
+         item_date(r.meta))
         for r in rows
     ]
 
@@ -82,6 +83,17 @@ def weighted_demand(by_segment: dict[str, int], total: int, weights: dict[str, f
     return round(score + max(0, total - known), 1)
 
 
+def distinct_names(names: list[str]) -> list[str]:
+    """Names as shown: a name two needs share gets '(2)', '(3)' in rank order, so tables and charts never fuse them."""
+    seen: Counter[str] = Counter()
+    total = Counter(n.casefold() for n in names)
+    out = []
+    for n in names:
+        seen[n.casefold()] += 1
+        out.append(f"{n} ({seen[n.casefold()]})" if total[n.casefold()] > 1 and seen[n.casefold()] > 1 else n)
+    return out
+
+
 def ranked_needs(ws: Workspace, today: date | None = None) -> tuple[list[Need], list[dict[str, Any]]]:
     """Live needs ranked by value, and one table row per need (counts, value, sentiment mix, trend, stories)."""
     weights = {str(k).lower(): float(v) for k, v in (ws.get_setting("segment_weights") or {}).items()}
@@ -113,24 +125,54 @@ def ranked_needs(ws: Workspace, today: date | None = None) -> tuple[list[Need], 
             "stories": story_counts.get(n.id, 0),
         })
     rows.sort(key=lambda r: (-r["value"], -r["evidence"], r["need"]))
+    for row, shown in zip(rows, distinct_names([r["need"] for r in rows])):
+        row["need"] = shown
     order = {r["id"]: i for i, r in enumerate(rows)}
-    return sorted(needs, key=lambda n: order[n.id]), rows
+    shown_name = {r["id"]: r["need"] for r in rows}
+    return sorted((n.model_copy(update={"name": shown_name[n.id]}) for n in needs), key=lambda n: order[n.id]), rows
 
 
 def chart_data(ws: Workspace, names: dict[str, str]) -> dict[str, list[dict[str, Any]]]:
     """Long-form rows for the segment and sentiment-over-time charts."""
     by_segment: Counter[tuple[str, str]] = Counter()
     by_week: Counter[tuple[str, str]] = Counter()
+    undated = 0
     for need_id, segment, sentiment, d in _dated_items(ws):
         if need_id in names:
             by_segment[(names[need_id], str(segment or "unknown"))] += 1
-        if d and sentiment:
+        if not d:
+            undated += 1
+        elif sentiment:
             week = d - timedelta(days=d.weekday())
             by_week[(week.isoformat(), sentiment)] += 1
     return {
         "segment": [{"need": n, "segment": s, "items": v} for (n, s), v in sorted(by_segment.items())],
         "sentiment": [{"week": w, "sentiment": s, "items": v} for (w, s), v in sorted(by_week.items())],
+        "undated": [{"items": undated}],
     }
+
+
+# 20 distinguishable colours (Tableau 20 without its greys); "unknown" is always grey, so no two segments share one.
+PALETTE = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#bcbd22", "#17becf",
+           "#aec7e8", "#ffbb78", "#98df8a", "#ff9896", "#c5b0d5", "#c49c94", "#f7b6d2", "#dbdb8d", "#9edae5",
+           "#393b79", "#637939"]
+UNKNOWN_COLOUR = "#9e9e9e"
+
+
+def segment_colours(segments: list[str]) -> tuple[list[str], list[str]]:
+    """(domain, range) for the segment chart: a distinct colour per segment, grey for unknown."""
+    known = sorted({s for s in segments if s != "unknown"})
+    domain = known + (["unknown"] if "unknown" in segments else [])
+    colours = [PALETTE[i % len(PALETTE)] for i in range(len(known))] + ([UNKNOWN_COLOUR] if "unknown" in segments else [])
+    return domain, colours
+
+
+def stakeholder_asks(ws: Workspace, need: Need) -> list[FeedbackItem]:
+    """The stakeholder asks filed under a need (who asked, what for)."""
+    with ws.transaction() as s:
+        ids = list(s.scalars(select(FeedbackRow.id).where(FeedbackRow.need_id == need.id,
+                                                          FeedbackRow.kind == "stakeholder_ask")))
+        return load_items(s, ids) if ids else []
 
 
 def need_items(ws: Workspace, need: Need, limit: int = 50) -> tuple[list[FeedbackItem], list[FeedbackItem]]:

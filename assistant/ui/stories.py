@@ -1,28 +1,41 @@
-"""Stories page: grouped by need and status, edited in place, approved or rejected; every edit saved at once.
+"""Stories page: a compact ranked table (25 rows a page) with one editor beside it for the selected story.
 
-Concurrency: each story form remembers the version it was loaded at (session state) and sends it as
-expected_version, so an edit made meanwhile in another session is reported, never silently overwritten.
+The table is one cheap query (no criteria, no findings); only the story opened in the editor is fully loaded.
+The open story is remembered in session state, so a save, a fix or a filter change never closes it or hides it.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any
-
 import streamlit as st
 
-from assistant.errors import BacklogsmithError
-from assistant.models import QualityFinding, Story
-from assistant.stories import DraftReport, approve_all, approve_story, draft, edit_story, reject_story
+from assistant.errors import QualityError
+from assistant.handwritten import write_story
+from assistant.stories import DraftReport, approve_all, draft, edit_story
 from assistant.ui import stories_model as vm
-from assistant.ui.context import (
-    actor, escape_md, flash, guarded, llm_provider, progress_callback, show_error, show_flashes, workspace,
-)
+from assistant.ui.context import actor, flash, guarded, llm_provider, progress_callback, show_flashes, workspace
+from assistant.ui.story_editor import render_editor
+from assistant.ui.words import plural
+from assistant.value import prioritize
 from assistant.workspace import Workspace
 
-PAGE_SIZE = 10
-# Material icons ship with Streamlit; emoji need a colour-emoji font the server's browser may lack.
-_SEVERITY_ICON = {"error": ":material/block:", "warning": ":material/warning:", "info": ":material/info:"}
+PAGE_SIZE = 25
+ROW_HEIGHT = 32
+SELECTED = "st_selected"  # the story open in the editor
+TABLE_GEN = "st_table_gen"  # bumped after a write: a fresh table widget, selection restored from SELECTED
+FOCUS = "st_focus"  # set after a write: move the pager to the open story's page
+KEEP = "st_keep"  # the story just written stays in the table, even if the filters no longer match it, until they change
+
+COLUMNS = {
+    "open": st.column_config.TextColumn("", width=20, help="The story open in the editor"),
+    "rank": st.column_config.NumberColumn("#", width=36, help="Rank: cost of delay per point (WSJF), 1 first"),
+    "priority": st.column_config.TextColumn("prio", width=44),
+    "value": st.column_config.NumberColumn("value", width=54, format="%.0f", help="Evidence weighted by segment"),
+    "points": st.column_config.TextColumn("pts", width=36, help="Team estimate; ~N is the suggestion"),
+    "ready": st.column_config.CheckboxColumn("Ready", width=52, help="Meets the Definition of Ready"),
+    "status": st.column_config.TextColumn("status", width=70),
+    "need": st.column_config.TextColumn("need", width=150),
+    "story": st.column_config.TextColumn("story", width="large"),
+}
 
 
 def render() -> None:
@@ -30,51 +43,100 @@ def render() -> None:
     st.title("Stories")
     show_flashes()
     ws = workspace()
-    _draft_controls(ws)
     names = vm.need_names(ws)
-    c1, c2, c3 = st.columns([2, 2, 2])
-    need_choice = c1.selectbox("Need", ["", *(n for n in names if n)], key="st_need",
-                               format_func=lambda n: names.get(n, n) if n else "All needs")
+    _toolbar(ws, names)
+    selected = st.session_state.get(SELECTED)
+    table = _filtered(ws, names, selected)
+    if not table.total:
+        st.info("No stories yet. Add feedback in the Inbox and press Process, then Draft stories above "
+                "(or write one by hand).")
+        return
+    if selected not in table.ids and table.ids:
+        selected = table.ids[0]  # open the top-ranked story rather than an empty editor
+    left, right = st.columns([11, 7], gap="medium")
+    with left:
+        selected = _table(table, selected)
+    with right:
+        if selected in table.ids:
+            render_editor(ws, selected, on_saved=_saved)
+        else:
+            st.info("No story matches the filters.")
+
+
+def _saved(story_id: str) -> None:
+    """After any write: keep this story open, rebuild the table around it and page to it."""
+    st.session_state[SELECTED] = story_id
+    st.session_state[KEEP] = story_id
+    st.session_state[TABLE_GEN] = st.session_state.get(TABLE_GEN, 0) + 1
+    st.session_state[FOCUS] = True
+
+
+def _filtered(ws: Workspace, names: dict[str | None, str], selected: str | None) -> vm.StoryTable:
+    c1, c2, c3, c4 = st.columns([3, 3, 2, 3])
+    need = c1.selectbox("Need", ["", *(n for n in names if n)], key="st_need",
+                        format_func=lambda n: names.get(n, n) if n else "All needs")
     statuses = c2.multiselect("Status", vm.STATUSES, default=["draft", "approved"], key="st_status")
-    search = c3.text_input("Search", key="st_search", placeholder="words in role, goal or benefit")
-    page_no = int(st.session_state.get("st_page", 1))
-    data = vm.story_page(ws, need_id=need_choice or None, statuses=tuple(statuses), search=search, page=page_no,
-                         page_size=PAGE_SIZE)
-    with st.expander(f"Stories by need and status ({data.total} shown by the filters)"):
-        st.dataframe(data.counts, hide_index=True, width="stretch")
-    if not data.stories:
-        st.info("No stories match. Ingest feedback, find needs, then draft stories above.")
-        return
-    _pager(data)
-    history = vm.histories(ws, [s.id for s in data.stories])
-    last_group: tuple[Any, ...] | None = None
-    for story in data.stories:
-        group = (story.need_id, story.status)
-        if group != last_group:
-            name = data.need_names.get(story.need_id, story.need_id or "")
-            st.subheader(f"{escape_md(name)} · {story.status}", divider="gray")
-            last_group = group
-        render_story(ws, story, history.get(story.id, []))
+    ready = c3.selectbox("Ready", vm.READY_CHOICES, key="st_ready", format_func=lambda r: "Ready or not" if r == "any" else r)
+    search = c4.text_input("Search", key="st_search", placeholder="words in role, goal or benefit")
+    signature = (need, tuple(statuses), ready, search)
+    if st.session_state.get("st_filter_sig") not in (None, signature):
+        st.session_state.pop(KEEP, None)  # new filters: show exactly what they match
+    st.session_state["st_filter_sig"] = signature
+    keep = st.session_state.get(KEEP)
+    return vm.story_table(ws, need_id=need or None, statuses=tuple(statuses), ready=ready, search=search,
+                          keep=keep if keep == selected else None)
 
 
-def _pager(data: vm.StoryPage) -> None:
-    if data.pages <= 1:
-        return
-    st.number_input(f"Page (of {data.pages}, {PAGE_SIZE} stories each)", min_value=1, max_value=data.pages,
-                    value=data.page, step=1, key="st_page")
+def _table(table: vm.StoryTable, selected: str | None) -> str | None:
+    """The ranked table, one page of PAGE_SIZE rows; returns the story to open (a click wins over the remembered one)."""
+    ids = table.ids
+    pages = max(1, -(-len(ids) // PAGE_SIZE))
+    if st.session_state.pop(FOCUS, False) and selected in ids:
+        st.session_state["st_page"] = ids.index(selected) // PAGE_SIZE + 1
+    if st.session_state.get("st_page", 1) > pages:
+        st.session_state["st_page"] = pages
+    counts = ", ".join(plural(n, s, s) for s, n in table.counts.items() if n)
+    head, pager = st.columns([3, 1], vertical_alignment="bottom")
+    head.caption(f"{plural(len(ids), 'story')} shown of {table.total} ({counts or 'none'}), ranked; click a row to open it.")
+    page = int(pager.number_input(f"Page of {pages}", 1, pages, key="st_page", step=1)) if pages > 1 else 1
+    rows = table.rows[(page - 1) * PAGE_SIZE: page * PAGE_SIZE]
+    page_ids = [r["id"] for r in rows]
+    for r in rows:
+        r["open"] = "▶" if r["id"] == selected else ""
+    default = {"selection": {"rows": [page_ids.index(selected)]}} if selected in page_ids else None
+    # A new key per filter set / write: a stale row index never opens another story.
+    key = f"st_table:{st.session_state.get(TABLE_GEN, 0)}:{hash(st.session_state.get('st_filter_sig'))}:{page}"
+    event = st.dataframe(rows, hide_index=True, width="stretch", key=key, on_select="rerun",
+                         selection_mode="single-row", selection_default=default, row_height=ROW_HEIGHT,
+                         height=ROW_HEIGHT * (len(rows) + 1) + 3, column_order=list(COLUMNS), column_config=COLUMNS)
+    picked = list(event.selection.rows) if event is not None else []
+    # Only a new click counts: the widget keeps reporting its last selection after the open story changed elsewhere.
+    seen, st.session_state["st_last_pick"] = st.session_state.get("st_last_pick"), (key, picked)
+    if picked and seen != (key, picked) and page_ids[picked[0]] != selected:
+        selected = page_ids[picked[0]]
+        st.session_state[SELECTED] = selected
+        st.rerun()  # redraw the ▶ marker and the editor for the new row
+    return selected
 
 
-def _draft_controls(ws: Workspace) -> None:
-    with st.expander("Draft stories from needs"):
-        names = vm.need_names(ws)
+def _toolbar(ws: Workspace, names: dict[str | None, str]) -> None:
+    draft_col, write_col, approve_col = st.columns(3)
+    with draft_col.popover("Draft stories", icon=":material/auto_awesome:", width="stretch"):
         chosen = st.multiselect("Needs (empty = every need; stories you edited or approved are kept)",
                                 [n for n in names if n], format_func=lambda n: names[n], key="st_draft_needs")
-        if st.button("Draft stories", key="st_draft", type="primary"):
+        if st.button("Draft and rank", key="st_draft", type="primary"):
             _draft(ws, chosen, names)
-        if st.button("Approve every Ready draft", key="st_approve_ready"):
+    with write_col.popover("Write a story by hand", icon=":material/edit:", width="stretch"):
+        _write_by_hand(ws, names)
+    ready = vm.story_table(ws, statuses=("draft",), ready="Ready").rows
+    with approve_col.popover(f"Approve Ready drafts ({len(ready)})", icon=":material/done_all:", width="stretch",
+                             disabled=not ready):
+        st.markdown(f"This approves **{plural(len(ready), 'draft')}** that meet the Definition of Ready. "
+                    "Drafts that are not Ready stay drafts.")
+        if st.button(f"Yes, approve {plural(len(ready), 'story')}", key="st_approve_ready", type="primary"):
             with guarded():
                 approved = approve_all(ws, actor=actor(), only_ready=True)
-                flash(f"Approved {len(approved)} Ready drafts.")
+                flash(f"Approved {plural(len(approved), 'Ready draft')}.")
                 st.rerun()
 
 
@@ -83,134 +145,61 @@ def _draft(ws: Workspace, chosen: list[str], names: dict[str | None, str]) -> No
         bar = st.progress(0.0, text="Drafting")
         report = draft(ws, need_ids=chosen or None, provider=llm_provider(ws),
                        progress=progress_callback(bar, total=len(chosen) or len(names) - 1), actor=actor())
-        flash(draft_summary(report))
+        prioritize(ws)  # rank, estimate and set priority exactly as `backlogsmith draft` does
+        flash(draft_summary(report, names))
+        st.session_state[TABLE_GEN] = st.session_state.get(TABLE_GEN, 0) + 1
         st.rerun()
 
 
-def draft_summary(report: DraftReport) -> str:
-    """One line from a DraftReport: what was created, updated, kept and why some needs gave no story."""
-    parts = [f"Drafted {len(report.stories)} stories"]
-    for label, values in (("new", report.created), ("updated", report.updated), ("unchanged", report.unchanged),
-                          ("kept as you left them", report.kept), ("removed", report.removed),
-                          ("needs already in the backlog", report.covered), ("needs without a clear ask", report.no_ask)):
-        if values:
-            parts.append(f"{len(values)} {label}")
-    return ", ".join(parts) + "." + "".join(f" {m}" for m in report.messages)
+def draft_summary(report: DraftReport, names: dict[str | None, str] | None = None) -> str:
+    """One line from a DraftReport: stories and stories to write, what changed, and which needs gave what (by name)."""
+    names = names or {}
+    to_write = [st.need_id for st in report.stories if st.kind == "to_write"]
+    text = f"Drafted {plural(len(report.stories) - len(to_write), 'story', 'stories')}"
+    if to_write:
+        text += f" and {plural(len(to_write), 'story to write', 'stories to write')}"
+    parts = [f"{len(values)} {label}" for label, values in (
+        ("new", report.created), ("updated", report.updated), ("unchanged", report.unchanged),
+        ("kept as you left them", report.kept), ("removed", report.removed)) if values]
+    text += (f" ({', '.join(parts)})" if parts else "") + ", ranked."
+    if to_write:
+        text += (" To write by hand (the feedback gave no clean goal; the need brief is in the editor): "
+                 + "; ".join(names.get(n, n or "") for n in to_write) + ".")
+    if report.covered:
+        text += " Already in the backlog: " + "; ".join(f"{names.get(n, n)} ({k})" for n, k in report.covered) + "."
+    if report.no_ask:
+        text += f" {plural(len(report.no_ask), 'need')} with praise only (no story): " + "; ".join(
+            names.get(n, n) for n in report.no_ask) + "."
+    return text + "".join(f" {m}" for m in report.messages)
 
 
-def _loaded_version(story: Story) -> int:
-    """The version this session's form was built from (remembered until saved or reloaded)."""
-    return st.session_state.setdefault(f"st_v:{story.id}", story.version)
-
-
-def _reload(story_id: str, version: int | None) -> None:
-    st.session_state[f"st_v:{story_id}"] = version
-
-
-def render_story(ws: Workspace, story: Story, history: list[dict[str, Any]]) -> None:
-    """One story: edit form, quality findings with fixes, evidence, approve/reject, history."""
-    loaded = _loaded_version(story)
-    with st.container(border=True):
-        head, badge = st.columns([5, 1])
-        head.markdown(f"**{escape_md(story.text)}**")
-        ready = ":material/check_circle: Ready" if story.ready else ":material/pending: Not ready"
-        value = f" · value {story.value.score:g}" if story.value.score else ""
-        priority = f" · {story.priority}" if story.priority else ""
-        points = f" · {story.points} pts" if story.points else ""
-        badge.caption(f"{story.status} · v{story.version} · {ready}{points}{value}{priority}")
-        if loaded != story.version:
-            st.warning(f"Changed by someone else (you loaded v{loaded}, now v{story.version}) — reload to see it.")
-            if st.button("Reload", key=f"st_reload:{story.id}"):
-                _reload(story.id, story.version)
-                st.rerun()
-        left, right = st.columns([3, 2])
-        with left:
-            _edit_form(ws, story, loaded)
-        with right:
-            _findings(ws, story, loaded)
-            _evidence(ws, story)
-            _decide(ws, story, loaded)
-            with st.expander(f"History ({len(history)})"):
-                for line in vm.history_lines(history):
-                    st.text(line)
-
-
-def _edit_form(ws: Workspace, story: Story, loaded: int) -> None:
-    k = f"{story.id}:{loaded}"
-    with st.form(key=f"st_form:{k}", border=False):
-        role = st.text_input("As a (role)", story.role, key=f"role:{k}")
-        goal = st.text_input("I want (goal, starts with 'to')", story.goal, key=f"goal:{k}")
-        benefit = st.text_input("So that (benefit)", story.benefit, key=f"benefit:{k}")
-        points = st.number_input("Estimate (points, 0 = none)", 0, 100, story.points or 0, key=f"points:{k}")
-        criteria = []
-        for i, c in enumerate(story.acceptance_criteria):
-            head, remove = st.columns([4, 1], vertical_alignment="bottom")
-            head.markdown(f"**Criterion {i + 1}**")
-            removed = remove.checkbox("Remove", key=f"remove:{k}:{i}")
-            g, w, t = st.columns(3)
-            criteria.append({
-                "given": g.text_area("Given", c.given, key=f"given:{k}:{i}", height=68),
-                "when": w.text_area("When", c.when, key=f"when:{k}:{i}", height=68),
-                "then": t.text_area("Then", c.then, key=f"then:{k}:{i}", height=68),
-                "remove": removed,
-            })
-        st.markdown("**New criterion** (fill all three to add)")
-        new = {part: col.text_area(part.title(), "", key=f"new_{part}:{k}", height=68)
-               for part, col in zip(("given", "when", "then"), st.columns(3), strict=True)}
-        submitted = st.form_submit_button("Save", key=f"st_save:{k}")
+def _write_by_hand(ws: Workspace, names: dict[str | None, str]) -> None:
+    todo = vm.stories_to_write(ws)
+    if todo:
+        st.caption(f"Stories to write ({len(todo)}): needs the engine could not draft from. Pick one and write it.")
+        st.dataframe([{"need": t["need"], "items": t["items"], "problem": t["statement"]} for t in todo],
+                     hide_index=True, width="stretch", height=min(6, len(todo) + 1) * 35 + 3)
+    options = [t["id"] for t in todo] + [n for n in names if n and n not in {t["id"] for t in todo}]
+    if not options:
+        st.caption("No needs yet: add feedback in the Inbox and press Process.")
+        return
+    with st.form("st_write", clear_on_submit=False, border=False):
+        need = st.selectbox("Need", options, format_func=lambda n: names.get(n, n), key="st_write_need")
+        role = st.text_input("As a (role)", key="st_write_role", placeholder="who has the problem, e.g. store manager")
+        goal = st.text_input("I want (goal)", key="st_write_goal", placeholder="to …")
+        benefit = st.text_input("So that (benefit)", key="st_write_benefit", placeholder="the reason the feedback gives")
+        submitted = st.form_submit_button("Create story", type="primary")
     if submitted:
-        changes = vm.story_changes(story, {"role": role, "goal": goal, "benefit": benefit, "points": points,
-                                           "criteria": criteria, "new": new})
-        if not changes:
-            st.info("Nothing changed.")
-            return
-        _save(story, lambda: edit_story(ws, story.id, changes, actor=actor(), expected_version=loaded), "Saved.")
-
-
-def _save(story: Story, write: Callable[[], Story], message: str) -> None:
-    """Run one write; on success the form is rebuilt from the stored story, on conflict the PO is told to reload."""
-    try:
-        saved = write()
-    except BacklogsmithError as exc:
-        show_error(exc)
-        return
-    _reload(story.id, saved.version)
-    flash(f"{message} ({story.id})")
-    st.rerun()
-
-
-def _findings(ws: Workspace, story: Story, loaded: int) -> None:
-    findings = [QualityFinding.model_validate(q) for q in story.quality]
-    if not findings:
-        st.caption("No quality findings.")
-        return
-    for i, f in enumerate(findings):
-        st.markdown(f"{_SEVERITY_ICON.get(f.severity, '')} **{escape_md(f.criterion)}**: {escape_md(f.message)}")
-        if not f.fix:
-            continue
-        st.caption(f"Fix: {escape_md(f.fix)}")
-        changes = vm.fix_changes(story, f)
-        if changes and st.button("Apply fix", key=f"st_fix:{story.id}:{loaded}:{i}"):
-            _save(story, lambda c=changes: edit_story(ws, story.id, c, actor=actor(), expected_version=loaded),
-                  "Fix applied.")
-
-
-def _evidence(ws: Workspace, story: Story) -> None:
-    with st.popover(f"Evidence ({len(story.evidence)} quotes)", width="stretch"):
-        for item in vm.evidence(ws, story.evidence):
-            st.caption(escape_md(vm.source_label(item)))
-            st.text(item.text)
-
-
-def _decide(ws: Workspace, story: Story, loaded: int) -> None:
-    a, r = st.columns(2)
-    if story.status != "approved" and a.button("Approve", key=f"st_approve:{story.id}:{loaded}", type="primary"):
-        _save(story, lambda: approve_story(ws, story.id, actor=actor(), expected_version=loaded), "Approved.")
-    with r.popover("Reject…", width="stretch"):
-        reason = st.text_input("Reason (required)", key=f"st_reason:{story.id}:{loaded}")
-        if st.button("Reject story", key=f"st_reject:{story.id}:{loaded}"):
-            if not reason.strip():
-                st.error("Give a reason: it is kept in the story history.")
+        handed = next((t["story"] for t in todo if t["id"] == need and t["story"]), None)
+        with guarded():
+            if handed and not all(v.strip() for v in (role, goal, benefit)):
+                raise QualityError("A story needs a role, a goal and a benefit: fill all three.")
+            if handed:  # the drafter's story to write for this need becomes the PO's story (its brief stays)
+                story = edit_story(ws, handed, {"role": role, "goal": goal, "benefit": benefit}, actor=actor(),
+                                   expected_version=None)
             else:
-                _save(story, lambda: reject_story(ws, story.id, actor=actor(), reason=reason.strip(),
-                                                  expected_version=loaded), "Rejected.")
+                story = write_story(ws, need, role=role, goal=goal, benefit=benefit, actor=actor())
+            prioritize(ws)
+            flash(f"Created {story.id}: add acceptance criteria in the editor.")
+            _saved(story.id)
+            st.rerun()

@@ -1,4 +1,4 @@
-"""View-model for the Stories page: one cheap query to group and paginate, full stories only for the page shown."""
+"""View-model for the Stories page: one cheap query for the ranked table, the full story only for the one opened."""
 
 from __future__ import annotations
 
@@ -9,26 +9,33 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from assistant.models import Criterion, FeedbackItem, QualityFinding, Story
+from assistant.errors import NotFoundError, QualityError
+from assistant.models import BENEFIT_TO_WRITE, Criterion, FeedbackItem, QualityFinding, Story
 from assistant.repository import load_items, story_from_row
 from assistant.storytext import parse_story
-from assistant.tables import NeedRow, StoryHistoryRow, StoryRow
+from assistant.tables import FeedbackRow, NeedRow, StoryHistoryRow, StoryRow
+from assistant.ui.needs_model import distinct_names
 from assistant.workspace import Workspace
 
 STATUSES = ("draft", "approved", "rejected", "exported")
+TO_WRITE = "to_write"  # Story.kind of what the drafter hands over: the need brief, goal left to the PO
 NO_NEED = "(no need)"
+READY_CHOICES = ("any", "Ready", "not Ready")
+CRITERIA_COLUMNS = ("given", "when", "then")
 
 
 @dataclass
-class StoryPage:
-    """The stories on one page plus what the filters and group headers need."""
+class StoryTable:
+    """The ranked rows the filters let through, plus what the filters and headers need."""
 
-    total: int
-    page: int
-    pages: int
-    stories: list[Story]
+    rows: list[dict[str, Any]]
+    total: int  # stories in the workspace, before filters
     need_names: dict[str | None, str]
-    counts: list[dict[str, Any]] = field(default_factory=list)
+    counts: dict[str, int] = field(default_factory=dict)  # by status, over the filtered rows
+
+    @property
+    def ids(self) -> list[str]:
+        return [r["id"] for r in self.rows]
 
 
 def need_names(ws: Workspace) -> dict[str | None, str]:
@@ -36,54 +43,102 @@ def need_names(ws: Workspace) -> dict[str | None, str]:
     with ws.transaction() as s:
         rows = s.execute(select(NeedRow.id, NeedRow.name, NeedRow.counts).where(NeedRow.merged_into.is_(None))).all()
     ranked = sorted(rows, key=lambda r: (-int((r.counts or {}).get("total", 0)), r.name, r.id))
-    names: dict[str | None, str] = {r.id: r.name for r in ranked}
+    shown = distinct_names([r.name or r.id for r in ranked])
+    names: dict[str | None, str] = {r.id: name for r, name in zip(ranked, shown)}
     names[None] = NO_NEED
     return names
 
 
-def story_page(
+def is_ready(status: str, ready: bool, kind: str | None = "story") -> bool:
+    """Ready as shown to the PO: a rejected story or a story still to write is never Ready, whatever was stored."""
+    return bool(ready) and status != "rejected" and kind != TO_WRITE
+
+
+def story_table(
     ws: Workspace,
     *,
     need_id: str | None = None,
     statuses: tuple[str, ...] = (),
+    ready: str = "any",
     search: str = "",
-    page: int = 1,
-    page_size: int = 10,
-) -> StoryPage:
-    """Filter, group (need rank, then status) and paginate; only the visible stories are fully loaded."""
+    keep: str | None = None,
+) -> StoryTable:
+    """Every story the filters let through, ranked (rank 1 first; rejected last), as compact table rows.
+
+    keep: a story id that stays in the table even when the filters would now hide it (the one being edited), so
+    saving never makes the open row vanish.
+    """
     names = need_names(ws)
-    rank = {nid: i for i, nid in enumerate(names)}
     with ws.transaction() as s:
-        stmt = select(StoryRow.id, StoryRow.need_id, StoryRow.status, StoryRow.position, StoryRow.role,
-                      StoryRow.goal, StoryRow.benefit)
-        if need_id:
-            stmt = stmt.where(StoryRow.need_id == need_id)
-        if statuses:
-            stmt = stmt.where(StoryRow.status.in_(statuses))
-        rows = s.execute(stmt).all()
-        needle = search.strip().lower()
-        if needle:
-            rows = [r for r in rows if needle in f"{r.role} {r.goal} {r.benefit}".lower()]
-        counts = _counts(rows, names)
-        rows.sort(key=lambda r: (rank.get(r.need_id, len(rank)), STATUSES.index(r.status) if r.status in STATUSES else 9,
-                                 r.position, r.id))
-        pages = max(1, -(-len(rows) // page_size))
-        page = min(max(1, page), pages)
-        ids = [r.id for r in rows[(page - 1) * page_size : page * page_size]]
-        loaded = {
-            r.id: story_from_row(r)
-            for r in s.scalars(select(StoryRow).options(selectinload(StoryRow.criteria)).where(StoryRow.id.in_(ids)))
-        }
-    return StoryPage(len(rows), page, pages, [loaded[i] for i in ids if i in loaded], names, counts)
+        rows = s.execute(select(StoryRow.id, StoryRow.need_id, StoryRow.status, StoryRow.position, StoryRow.role,
+                                StoryRow.goal, StoryRow.benefit, StoryRow.points, StoryRow.priority, StoryRow.ready,
+                                StoryRow.value, StoryRow.kind, StoryRow.brief, StoryRow.points_suggested)).all()
+    total = len(rows)
+    needle = search.strip().lower()
 
+    def wanted(r: Any) -> bool:
+        if r.id == keep:
+            return True
+        if need_id and r.need_id != need_id:
+            return False
+        if statuses and r.status not in statuses:
+            return False
+        shown_ready = is_ready(r.status, r.ready, r.kind)
+        if (ready == "Ready" and not shown_ready) or (ready == "not Ready" and shown_ready):
+            return False
+        return not needle or needle in f"{r.role} {r.goal} {r.benefit}".lower()
 
-def _counts(rows: list[Any], names: dict[str | None, str]) -> list[dict[str, Any]]:
-    table: dict[str | None, dict[str, Any]] = {}
+    out = []
+    counts = {s: 0 for s in STATUSES}
     for r in rows:
-        entry = table.setdefault(r.need_id, {"need": names.get(r.need_id, r.need_id or NO_NEED), **{s: 0 for s in STATUSES}})
-        entry[r.status] = entry.get(r.status, 0) + 1
-    order = {nid: i for i, nid in enumerate(names)}
-    return [table[k] for k in sorted(table, key=lambda k: order.get(k, len(order)))]
+        if not wanted(r):
+            continue
+        counts[r.status] = counts.get(r.status, 0) + 1
+        rank = (r.value or {}).get("inputs", {}).get("rank") if r.status != "rejected" else None
+        out.append({
+            "id": r.id, "rank": rank, "priority": r.priority or "", "value": float((r.value or {}).get("score") or 0),
+            "points": points_text(r.points, r.points_suggested), "ready": is_ready(r.status, r.ready, r.kind),
+            "status": "to write" if r.kind == TO_WRITE and r.status == "draft" else r.status,
+            "need": names.get(r.need_id, NO_NEED),
+            # the editor shows the full sentence; a story to write shows what the need is about
+            "story": (f"(story to write) {(r.brief or {}).get('statement') or names.get(r.need_id, '')}"
+                      if r.kind == TO_WRITE else f"{r.role}: {r.goal}, so that "
+                      + ("(benefit to write)" if r.benefit.startswith(BENEFIT_TO_WRITE) else r.benefit)),
+        })
+    out.sort(key=lambda row: (row["rank"] is None, row["rank"] or 0, row["status"] == "rejected", row["id"]))
+    return StoryTable(out, total, names, counts)
+
+
+def points_text(points: int | None, suggested: int | None) -> str:
+    """The team's estimate, or the engine's suggestion marked as one ('~3'), or blank."""
+    return str(points) if points else f"~{suggested}" if suggested else ""
+
+
+def load_story(ws: Workspace, story_id: str) -> tuple[Story, str | None]:
+    """The full story and why it was rejected (the whole reason, never cut)."""
+    with ws.transaction() as s:
+        row = s.get(StoryRow, story_id, options=[selectinload(StoryRow.criteria)])
+        if row is None:
+            raise NotFoundError(f"Story {story_id} no longer exists (a re-draft may have replaced it).")
+        return story_from_row(row), row.status_reason
+
+
+def stories_to_write(ws: Workspace) -> list[dict[str, Any]]:
+    """Needs whose story the PO writes: the drafter's stories to write (need brief, no goal), and needs with no
+    story at all. 'story' is the story to write's id, None when there is none yet."""
+    with ws.transaction() as s:
+        handed = dict(s.execute(select(StoryRow.need_id, StoryRow.id).where(
+            StoryRow.kind == TO_WRITE, StoryRow.status == "draft", StoryRow.need_id.is_not(None))).all())
+        covered = set(s.scalars(select(StoryRow.need_id).where(StoryRow.need_id.is_not(None), StoryRow.kind != TO_WRITE)))
+        needs = s.execute(select(NeedRow.id, NeedRow.name, NeedRow.statement, NeedRow.counts)
+                          .where(NeedRow.merged_into.is_(None))).all()
+        item_counts: dict[str, int] = {}
+        for (nid,) in s.execute(select(FeedbackRow.need_id).where(FeedbackRow.need_id.is_not(None))):
+            item_counts[nid] = item_counts.get(nid, 0) + 1
+    rows = [{"id": n.id, "need": n.name or n.id, "statement": n.statement or "", "story": handed.get(n.id),
+             "items": int((n.counts or {}).get("total") or item_counts.get(n.id, 0))}
+            for n in needs if n.id not in covered]
+    return sorted(rows, key=lambda r: (-r["items"], r["need"]))
 
 
 def histories(ws: Workspace, story_ids: list[str]) -> dict[str, list[dict[str, Any]]]:
@@ -108,7 +163,9 @@ def history_lines(entries: list[dict[str, Any]]) -> list[str]:
         lines.append(f"{at} · {e['actor']} · {e['action']}")
         for name, change in sorted(e["changes"].items()):
             before, after = (change or {}).get("before"), (change or {}).get("after")
-            if name == "acceptance_criteria":
+            if name == "reason":  # the PO's words, never cut
+                lines.append(f"    reason: {after}")
+            elif name == "acceptance_criteria":
                 lines.append(f"    criteria: {_criteria_diff(before or [], after or [])}")
             elif isinstance(after, (str, int, float, bool)) or after is None:
                 lines.append(f"    {name}: {_short(before)} → {_short(after)}")
@@ -147,32 +204,50 @@ def source_label(item: FeedbackItem) -> str:
 
 
 def story_changes(story: Story, form: dict[str, Any]) -> dict[str, Any]:
-    """What the PO changed in a story form, as the `changes` dict edit_story takes (empty = nothing to save).
+    """What the PO changed in the editor, as the `changes` dict edit_story takes (empty = nothing to save).
 
-    form: role, goal, benefit, points (0 = unestimated), criteria [{given, when, then, remove}], new {given, when, then}.
+    form: role, goal, benefit, points (0 = unestimated), criteria: the grid's rows [{given, when, then}] in order
+    (a row keeps the evidence of the criterion at its place; a new row cites the story's first item; blank rows
+    are dropped; a half-filled row is an error naming it).
     """
     changes: dict[str, Any] = {}
     for key in ("role", "goal", "benefit"):
-        value = str(form.get(key, "")).strip()
-        if value != getattr(story, key):
+        value = str(form.get(key) or "").strip()
+        if value != getattr(story, key) and not (value == "" and placeholder(story, key)):
             changes[key] = value
     points = form.get("points")
     points = int(points) if points else None
     if points != story.points:
         changes["points"] = points
     criteria: list[Criterion] = []
-    for old, new in zip(story.acceptance_criteria, form.get("criteria", [])):
-        if new.get("remove"):
+    for n, row in enumerate(form.get("criteria") or [], 1):
+        parts = {k: str(row.get(k) or "").strip() for k in CRITERIA_COLUMNS}
+        if not any(parts.values()):
             continue
-        criteria.append(Criterion(given=new["given"].strip(), when=new["when"].strip(), then=new["then"].strip(),
-                                  evidence=list(old.evidence)))
-    extra = form.get("new") or {}
-    if all(str(extra.get(k, "")).strip() for k in ("given", "when", "then")):
-        criteria.append(Criterion(given=extra["given"].strip(), when=extra["when"].strip(), then=extra["then"].strip(),
-                                  evidence=list(story.evidence[:1])))
+        empty = [k.title() for k, v in parts.items() if not v]
+        if empty:
+            raise QualityError(f"Criterion {n} needs a Given, a When and a Then (empty: {', '.join(empty)}).")
+        old = story.acceptance_criteria[n - 1] if n <= len(story.acceptance_criteria) else None
+        criteria.append(Criterion(**parts, evidence=list(old.evidence) if old else list(story.evidence[:1])))
     if criteria != story.acceptance_criteria:
         changes["acceptance_criteria"] = [c.model_dump() for c in criteria]
     return changes
+
+
+def placeholder(story: Story, key: str) -> str | None:
+    """The drafter's placeholder in a field (a benefit nobody stated, a story to write's empty goal): shown as the
+    box's hint, never as text the PO would have to delete."""
+    value = getattr(story, key)
+    if key == "benefit" and value.startswith(BENEFIT_TO_WRITE):
+        return value
+    if key == "goal" and story.kind == TO_WRITE and not value.strip():
+        return "to … (write it from the need brief)"
+    return None
+
+
+def criteria_rows(story: Story) -> list[dict[str, str]]:
+    """The story's criteria as grid rows."""
+    return [{"given": c.given, "when": c.when, "then": c.then} for c in story.acceptance_criteria]
 
 
 _GWT = re.compile(r"^\s*given\s+(?P<given>.+?),\s*when\s+(?P<when>.+?),\s*then\s+(?P<then>.+?)\.?\s*$", re.I | re.S)

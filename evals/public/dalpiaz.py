@@ -47,9 +47,26 @@ def overall(result: dict[str, dict[str, Any]]) -> dict[str, float]:
     return {c: sum(r["rates"][c] * r["stories"] for r in result.values()) / total for c in crits} if total else {}
 
 
+def garbled_rate(backlogs: dict[str, list[str]]) -> tuple[int, int, list[tuple[str, str]]]:
+    """(stories, flagged, examples): the gate's `garbled` false alarms on human-written stories (target <= 3%)."""
+    from assistant.quality import lint_texts
+
+    n = flagged = 0
+    examples: list[tuple[str, str]] = []
+    for name, lines in backlogs.items():
+        for text, found in zip(lines, lint_texts(lines)):
+            n += 1
+            hit = [f for f in found if f.criterion == "garbled"]
+            if hit:
+                flagged += 1
+                examples.append((name, text))
+    return n, flagged, examples
+
+
 _SHORT = {"well_formed": "wf", "atomic": "atom", "minimal": "min", "conceptually_sound": "csnd",
           "problem_oriented": "prob", "unambiguous": "unamb", "full_sentence": "full", "estimatable": "est",
-          "unique": "uniq", "uniform": "unif", "independent": "indep", "conflict_free": "confl"}
+          "unique": "uniq", "uniform": "unif", "independent": "indep", "conflict_free": "confl",
+          "garbled": "garb", "generic_benefit": "gben"}
 
 
 def format_table(result: dict[str, dict[str, Any]]) -> str:

@@ -51,6 +51,7 @@ def run_suite(name: str, ctx: EvalContext, cases: list[EvalCase]) -> SuiteResult
     from assistant.errors import BacklogsmithError
 
     started = time.perf_counter()
+    handed_out = len(ctx.providers)
     try:
         result = registry()[name](ctx, cases)
     except Unavailable as exc:
@@ -59,5 +60,7 @@ def run_suite(name: str, ctx: EvalContext, cases: list[EvalCase]) -> SuiteResult
         result = SuiteResult(suite=name, status="error", notes=[f"error: {type(exc).__name__}: {exc}"])
     except Exception as exc:  # noqa: BLE001 - a pipeline bug is a finding of the eval, reported next to the rest
         result = SuiteResult(suite=name, status="error", notes=[f"error: {describe_exception(exc)}"])
+    # A model that failed mid-run leaves offline results under its name: say so next to the numbers.
+    result.notes += [f"not the model's work: {note}" for note in ctx.fallback_notes(handed_out)]
     result.duration_s = round(time.perf_counter() - started, 2)
     return result

@@ -44,7 +44,21 @@ def dalpiaz_notes(ctx: EvalContext) -> list[str]:
     return [f"Dalpiaz: {stories} stories in {len(result)} real backlogs; lint defect rates: {top}."]
 
 
+def dalpiaz_garbled(ctx: EvalContext) -> tuple[list[Metric], list[str]]:
+    """The verification gate's `garbled` on human-written stories: every flag is a false alarm (target <= 3%)."""
+    try:
+        folder = ctx.shared("stories/dalpiaz_2018")
+    except Unavailable as exc:
+        return [], [f"Dalpiaz garbled: skipped ({exc})"]
+    n, flagged, examples = dalpiaz.garbled_rate(dalpiaz.load(folder))
+    shown = "; ".join(text[:80] for _, text in examples[:3])
+    return ([Metric(name="dalpiaz_garbled_false_alarm_rate", value=flagged / n if n else None, n=n,
+                    higher_is_better=False, note="human stories flagged garbled (target <= 0.03)")],
+            [f"Dalpiaz: garbled on {flagged} of {n} human stories" + (f", e.g. {shown}" if shown else "") + "."])
+
+
 def run(ctx: EvalContext) -> tuple[list[Metric], list[str]]:
     """Metrics and notes from the public story sets (nothing when they are absent)."""
     metrics, notes = ustai_metrics(ctx)
-    return metrics, notes + dalpiaz_notes(ctx)
+    g_metrics, g_notes = dalpiaz_garbled(ctx)
+    return metrics + g_metrics, notes + dalpiaz_notes(ctx) + g_notes

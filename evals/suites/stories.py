@@ -6,11 +6,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from evals.cases import EvalCase
-from evals.graders import benefit_is_distinct, is_well_formed, story_citations
+from evals.graders import benefit_is_distinct, gate_metrics, is_well_formed, story_citations
 from assistant.quality import lint_story
 from evals.harness import EvalContext, load_items, load_needs, run_pipeline, story_dict
 from evals.models import Metric, SuiteResult
-from evals.suites import failed_case, grade_case
+from evals.suites import failed_case, grade_case, inboxes
 
 
 @dataclass
@@ -22,6 +22,7 @@ class Drafted:
     lint: list[list[dict[str, Any]]]
     needs: list[dict[str, Any]]
     item_texts: list[str]
+    gate: dict[str, Any] | None = None
 
 
 def _lint(stories: list[Any]) -> list[list[dict[str, Any]]]:
@@ -38,8 +39,10 @@ def draft_corpus(ctx: EvalContext, case: EvalCase) -> Drafted:
             _, stories = run_pipeline(ctx, ws, records, case.name)
             items = load_items(ws)
             needs = [n.model_dump(mode="json") for n in load_needs(ws)]
+            gate = gate_metrics(stories, {i.id: i for i in items}, embed=ws.embedder,
+                                pool=[i for i in items if i.kind == "feedback" and not i.duplicate_of])
         ctx.cache[key] = Drafted(item_ids=[i.id for i in items], stories=[story_dict(s) for s in stories],
-                                 lint=_lint(stories), needs=needs, item_texts=[i.text for i in items])
+                                 lint=_lint(stories), needs=needs, item_texts=[i.text for i in items], gate=gate)
     return ctx.cache[key]
 
 
@@ -70,7 +73,11 @@ def run(ctx: EvalContext, cases: list[EvalCase]) -> SuiteResult:
         stats.append((len(drafted.item_ids), e))
         all_stories += drafted.stories
         lint_counts += [len(f) for f in drafted.lint]
-        output = {"stories": drafted.stories, "known_ids": drafted.item_ids, **e}
+        output = {"stories": drafted.stories, "known_ids": drafted.item_ids, "gate": drafted.gate or {}, **e}
+        if drafted.gate:
+            # the bundled demo is a smoke test of the same numbers the real inboxes report, never a quality claim
+            result.metrics += inboxes.metrics_for(f"demo_{case.name}", drafted.gate)
+            result.notes.append(inboxes.note_for(f"demo {case.name}", drafted.gate))
         summary = {"stories": len(drafted.stories), "needs": len(drafted.needs), "items": len(drafted.item_ids), **e,
                    "sample": [s["text"] for s in drafted.stories[:3]]}
         result.cases.append(grade_case(case, output, summary))
@@ -96,6 +103,10 @@ def run(ctx: EvalContext, cases: list[EvalCase]) -> SuiteResult:
     metrics, notes = lint_public.run(ctx)
     result.metrics += metrics
     result.notes += notes
+    if ctx.public or ctx.inboxes:
+        metrics, notes = inboxes.run(ctx)
+        result.metrics += metrics
+        result.notes += notes
     if ctx.judge:
         from evals.judge import judge_stories
 

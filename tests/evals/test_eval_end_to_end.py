@@ -77,7 +77,11 @@ def test_offline_eval_runs_every_suite_and_writes_the_report(cases_dir, tmp_path
     assert m["triage.type_accuracy"] is not None and 0.0 <= m["needs.nmi"] <= 1.0
     assert m["stories.invented_citations"] == 0.0, "the drafter cited an id that does not exist"
     assert m["stories.stories_with_valid_citations"] == 1.0 and m["stories.feedback_coverage"] > 0.3
-    assert 0.0 <= m["criteria.testable_rate"] <= 1.0 and m["criteria.lint_label_agreement"] == 1.0
+    # criteria are drafted only from facts the items report; four items a topic may report none, and the suite says so
+    criteria_notes = next(s for s in run.suites if s.suite == "criteria").notes
+    assert (0.0 <= m["criteria.testable_rate"] <= 1.0 if "criteria.testable_rate" in m
+            else "no drafted criteria to grade" in criteria_notes)
+    assert m["criteria.lint_label_agreement"] == 1.0
     assert m["injection.escapes"] == 0.0, [c for s in run.suites if s.suite == "injection" for c in s.cases if not c.passed]
     assert m["pii.leaks_in_outputs"] == 0.0 and m["pii.leaks_in_requests"] == 0.0
     pii_note = next(s for s in run.suites if s.suite == "pii").notes[-1]

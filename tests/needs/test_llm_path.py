@@ -15,7 +15,9 @@ def test_provider_labels_items_and_writes_statements(workspace) -> None:  # type
     assert triage_items(workspace, provider=provider) == 20
     with workspace.transaction() as s:
         items = load_items(s)
-    assert {it.triage.engine for it in items} == {"fake-model"}
+    # The echo fake's crude labels are kept unless the item's own words contradict them (then flagged).
+    assert {it.triage.engine for it in items if not it.triage.flag} == {"fake-model"}
+    assert sum(1 for it in items if it.triage.flag) <= 2
     needs = build_needs(workspace, provider=provider)
     assert needs and all(n.statement.startswith("Customers lose work") for n in needs)
     requests = fake.scripted(provider).requests

@@ -94,3 +94,19 @@ def test_csv_without_story_column(tmp_path, monkeypatch, capsys):
     with pytest.raises(SystemExit):
         main()
     assert "--text-column" in capsys.readouterr().err
+
+
+def test_lint_runs_the_gate_text_checks_as_warnings(tmp_path):
+    # verbatim drafts the issue found marked Ready, next to a human story from Dalpiaz g26
+    path = tmp_path / "stories.txt"
+    path.write_text(
+        "As a mobile app user, I want to use sucktastic memory error time, so that I can work the way that suits me.\n"
+        "As a mobile app user, I want to get without oops error without errors, so that I don't lose my work or have "
+        "to contact support.\n"
+        "As an archivist, I want to automatically create access derivatives of digital objects, so that I don't have "
+        "to do this manually.\n", encoding="utf-8")
+    out = lint_json(path)
+    garbled = [[f for f in line["findings"] if f["criterion"] == "garbled"] for line in out]
+    assert [bool(g) for g in garbled] == [True, True, False]
+    assert all(f["severity"] == "warning" and f["fix"] for g in garbled for f in g)
+    assert "without' twice" in garbled[1][0]["message"]

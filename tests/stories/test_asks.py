@@ -6,12 +6,14 @@ import pytest
 
 from assistant.stories.asks import extract_ask
 from assistant.models import FeedbackItem, SourceRef
-from assistant.stories.draft import analyse, goal_for
+from assistant.stories.draft import analyse
+from assistant.stories.goal import goal_for
 from assistant.stories.facts import extract_facts
 from assistant.stories.nlp import parse
+from assistant.stories.reasons import stated_reason
 
 CASES = [
-    ("please let me save my card", "to save my card for later purchases"),
+    ("please let me save my card", "to save my card"),
     ("can't export expenses to CSV", "to export my expenses to CSV"),
     ("app crashes when I upload a receipt", "to upload a receipt without the app crashing"),
     ("I wish I could split a bill between two cards", "to split a bill between two cards"),
@@ -39,13 +41,13 @@ CASES = [
     ("Is an offline mode planned for the mobile app?", "to use the app offline"),
     ("Mobile app needs to work without internet.", "to use the app offline"),
     ("Offline mode please. Even read-only would help.", "to use the app offline"),
-    ("Can I save my credit card in Ledgerly? I keep typing [CARD] every time I pay.", "to save my credit card for later purchases"),
+    ("Can I save my credit card in Ledgerly? I keep typing [CARD] every time I pay.", "to save my credit card"),
     ("How do I add a second user to my Pro plan?", "to add a second user to my Pro plan"),
     ("Simple and clean. Only thing missing is dark mode.", "to use dark mode"),
     ("Still no SSO. Our contract renewal is in April.", "to use SSO"),
     ("Receipt OCR fails on every receipt in German.", "to scan my receipts without errors"),
     ("Bank sync broke AGAIN.", "to sync my bank account without errors"),
-    ("Please support saving cards.", "to save my cards for later purchases"),
+    ("Please support saving cards.", "to save my cards"),
     ("We need an audit log for approvals.", "to see an audit log for approvals"),
     ("Please allow approval rules per cost centre.", "to set up approval rules per cost centre"),
     ("Is there any way to get all my expenses out as a CSV?", "to get all my expenses out as a CSV"),
@@ -73,11 +75,26 @@ def test_praise_and_noise_give_no_ask(text: str) -> None:
     assert _ask(text) is None
 
 
-def test_purpose_clause_becomes_the_benefit_source() -> None:
-    ask = extract_ask("fb_1", parse(["I wish I could split a bill so that I can share costs with my partner"])[0])
-    assert ask is not None and ask.purpose == "I can share costs with my partner"
+@pytest.mark.parametrize(("text", "reason"), [
+    ("I wish I could split a bill so that I can share costs with my partner", "I can share costs with my partner"),
+    ("Add cloud sync in order to read on my tablet.", "I can read on my tablet"),
+    ("Please add an export, because we have to retype every entry.", "we no longer have to retype every entry"),
+    ("No export yet, we reconcile by hand every month.", "we no longer have to reconcile by hand"),
+    ("It crashed so I had to change to another app in order for me to read a comic", "I no longer have to change to another app"),
+])
+def test_a_stated_reason_becomes_the_benefit(text: str, reason: str) -> None:
+    assert stated_reason(text) == reason
+
+
+@pytest.mark.parametrize("text", ["Love it so much, great app!", "Please add dark mode.",
+                                  "so I can enjoy this awesome app", "Dark mode so it is nice"])
+def test_no_stated_reason_gives_none(text: str) -> None:
+    assert stated_reason(text) == ""
+
+
+def test_the_actor_of_an_ask_comes_from_its_words() -> None:
     ask = extract_ask("fb_1", parse(["Allow admins to approve expenses in bulk so that month-end close takes less time"])[0])
-    assert ask is not None and ask.purpose == "month-end close takes less time" and ask.actor == "admin"
+    assert ask is not None and ask.actor == "admin"
 
 
 def test_reported_conditions_are_extracted_not_guessed() -> None:

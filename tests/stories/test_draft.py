@@ -8,11 +8,12 @@ import pytest
 from sqlalchemy import select
 
 from assistant.errors import QualityError
-from assistant.models import Criterion
+from assistant.models import BENEFIT_TO_WRITE, Criterion
 from assistant.repository import get_story, story_history
 from assistant.stories import draft, draft_stories, edit_story
 from assistant.stories.evidence import check_citations, drop_invented
 from assistant.tables import BacklogItemRow, StoryRow
+from assistant.verify import GATE_CRITERIA
 from story_fixtures import NEEDS, insert_fixture, item_id
 
 VAGUE = re.compile(r"\b(works? well|fast|quickly|user[- ]friendly|easy|properly|correctly)\b", re.I)
@@ -25,20 +26,26 @@ def drafted(workspace):
     return workspace, ids, report
 
 
-def test_every_story_is_well_formed_and_cites_existing_evidence(drafted) -> None:
+_NUMBER = re.compile(r"\d+(?:\.\d+)*")
+
+
+def test_every_story_is_well_formed_and_every_criterion_cites_only_items_holding_its_facts(drafted) -> None:
     ws, ids, report = drafted
-    all_ids = {i for v in ids.values() for i in v}
+    with ws.transaction() as s:
+        from assistant.repository import load_items
+
+        texts = {i.id: i.text for i in load_items(s, [i for v in ids.values() for i in v])}
     assert len(report.stories) >= len(NEEDS)
     for st in report.stories:
-        assert st.goal.startswith("to ") and st.role and st.benefit
+        assert st.kind == "story" and st.goal.startswith("to ") and st.role and st.benefit
         assert st.text.startswith(("As a ", "As an ")) and ", I want to " in st.text and ", so that " in st.text
-        assert 2 <= len(st.acceptance_criteria) <= 6
         assert st.evidence and set(st.evidence) <= set(ids[st.need_id])
         for c in st.acceptance_criteria:
-            assert c.given and c.when and c.then
-            assert c.evidence and set(c.evidence) <= set(st.evidence) <= all_ids
-            assert not VAGUE.search(c.then), c.then
-        assert st.points in (1, 2, 3, 5, 8, 13)
+            assert c.given and c.when and c.then and not VAGUE.search(c.then), c.then
+            assert c.evidence and set(c.evidence) <= set(st.evidence)
+            for number in _NUMBER.findall(f"{c.given} {c.when} {c.then}"):  # a reported fact, in every cited item
+                assert all(number in texts[e] for e in c.evidence), (number, c, [texts[e] for e in c.evidence])
+        assert st.points is None and st.points_suggested in (1, 2, 3, 5, 8, 13)
 
 
 def test_bug_report_becomes_a_regression_criterion_with_reported_conditions(drafted) -> None:
@@ -47,22 +54,30 @@ def test_bug_report_becomes_a_regression_criterion_with_reported_conditions(draf
     assert bug.goal == "to upload a receipt without the app crashing"
     regressions = [c for c in bug.acceptance_criteria if "iPhone 12" in c.given]
     assert regressions and "iOS 17.2" in regressions[0].given and "the app stays open" in regressions[0].then
+    assert regressions[0].evidence == [item_id("The app keeps crashing when I try to upload a receipt on my iPhone 12 (iOS 17.2)")]
     heic = [c for c in bug.acceptance_criteria if "HEIC" in c.given]
     assert heic and heic[0].evidence == [item_id("App freezes when uploading HEIC photos on Android 14")]
+    assert heic[0].when == "I upload my HEIC photos"  # the reporter's own steps
     lost = [c for c in bug.acceptance_criteria if "still there" in c.then]
     assert lost and lost[0].evidence == [item_id("Uploading a receipt crashed and I lost the expense I was typing")]
 
 
 def test_role_and_benefit_come_from_the_evidence(drafted) -> None:
     _, _, report = drafted
-    export = next(st for st in report.stories if st.need_id == "nd_export")
+    export = next(st for st in report.stories if st.need_id == "nd_export" and "CSV" in st.goal)
     assert export.role == "finance admin on the Business plan"  # metadata role + plan majority
-    assert export.benefit == "I can get my expenses out of the app for accounting"  # the need statement
+    # nobody says why they export: a visible placeholder that keeps the story out of Ready, never a stock phrase
+    assert export.benefit.startswith(BENEFIT_TO_WRITE) and not export.ready
+    assert any(f.criterion == "benefit_missing" and f.severity == "error" for f in export.quality)
     card = next(st for st in report.stories if st.need_id == "nd_card")
-    assert card.goal == "to save my card for later purchases"
+    assert card.goal == "to save my card" and card.role == "card holder on the Business plan"  # "my card", 3 of 4
     assert card.benefit == "I don't have to type it every time"  # the customer's own "so" clause
+    bank = next(st for st in report.stories if "bank" in st.goal)
+    assert bank.benefit == "transactions come in automatically"  # "so that ..." in one of its items
     slow = [c for c in export.acceptance_criteria if "45 seconds" in c.then]
     assert slow and slow[0].given == "I have 2000 expenses"
+    benefits = [st.benefit for st in report.stories if not st.benefit.startswith(BENEFIT_TO_WRITE)]
+    assert len(set(benefits)) == len(benefits)  # reasons are the customers', so no two stories share one
 
 
 def test_a_need_with_two_distinct_asks_is_split(drafted) -> None:
@@ -126,8 +141,14 @@ def test_invented_citations_are_refused(drafted) -> None:
 
 def test_stories_are_linted_and_stored_with_history(drafted) -> None:
     ws, _, report = drafted
-    errors = [f for st in report.stories for f in st.quality if f.severity == "error"]
+    # the verification gate may block a draft (stock criteria, unsupported role), and so may what the engine left
+    # for the PO (a placeholder benefit, a story to write); the QUS lint must not
+    left = {*GATE_CRITERIA, "benefit_missing", "story_to_write"}
+    errors = [f for st in report.stories for f in st.quality if f.severity == "error" and f.criterion not in left]
     assert errors == [], errors
+    assert all(not st.ready for st in report.stories if any(f.severity == "error" for f in st.quality))
+    assert all(not st.ready for st in report.stories if any(f.criterion in GATE_CRITERIA and f.severity != "info"
+                                                              for f in st.quality))
     with ws.transaction() as s:
         rows = s.scalars(select(StoryRow)).all()
         assert len(rows) == len(report.stories)

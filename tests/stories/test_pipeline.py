@@ -7,6 +7,7 @@ from pathlib import Path
 
 from rich.console import Console
 
+from assistant.verify import GATE_CRITERIA
 from assistant.pipeline import run_pipeline
 from assistant.repository import existing_item_ids, load_stories
 
@@ -25,14 +26,25 @@ def test_run_pipeline_on_examples(workspace, tmp_path) -> None:
         cited = {e for st in stories for e in st.evidence} | {e for st in stories for c in st.acceptance_criteria for e in c.evidence}
         assert existing_item_ids(s, cited) == cited
         assert len(load_stories(s)) == len(stories)
-    lint_clean = [st for st in stories if not any(f.severity == "error" for f in st.quality)]
-    assert len(lint_clean) / len(stories) >= 0.9
+    # honest drafts: what the engine could not write is handed over, nothing with an open error is Ready
+    written = [st for st in stories if st.kind == "story"]
+    assert len(written) >= 6 and any(st.kind == "to_write" for st in stories)
     for st in stories:
-        assert 2 <= len(st.acceptance_criteria) <= 6 and st.points and st.priority
+        assert st.priority and st.points is None  # points are the team's; the engine only suggests
+        assert not (st.ready and any(f.severity == "error" or f.criterion in GATE_CRITERIA for f in st.quality))
+        assert len(st.acceptance_criteria) <= 6
+        for c in st.acceptance_criteria:
+            assert set(c.evidence) <= set(st.evidence)
+        if st.kind == "to_write":
+            assert not st.goal and st.brief and st.brief.statement and not st.ready and st.points_suggested is None
+        else:
+            assert st.goal.startswith("to ") and st.points_suggested in (1, 2, 3, 5, 8, 13)
     text = out.read_text()
     assert text.startswith("# Backlog") and text.count("\n## ") >= len(stories)
+    from assistant.export.documents import md
+
     for st in stories:
-        assert st.text in text
+        assert md(st.text) in text  # untrusted text is escaped in the Markdown backlog
     assert "## Stakeholder asks" in text and re.search(r"\| (accepted|merged|not now) \|", text)
     assert "Backlog (ranked by WSJF)" in console.export_text()
     # a second run on the same files adds nothing and re-drafts nothing

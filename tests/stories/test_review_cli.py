@@ -17,7 +17,8 @@ from story_fixtures import insert_fixture
 @pytest.fixture
 def drafted(workspace):
     insert_fixture(workspace)
-    return workspace, draft(workspace).stories
+    # stories with criteria first: edits below change criterion 1 (honest drafts may have none)
+    return workspace, sorted(draft(workspace).stories, key=lambda st: (-len(st.acceptance_criteria), st.id))
 
 
 def test_edit_relints_and_keeps_history(drafted) -> None:
@@ -123,3 +124,16 @@ def test_cli_review_flow_and_json_shape(drafted) -> None:
         res = runner.invoke(app, [*base, *cmd])
         assert res.exit_code == 0, res.output
         json.loads(res.stdout)
+
+
+def test_a_story_to_write_cannot_be_approved(drafted) -> None:
+    # A story to write has no goal: approving it would put an empty story on the way to the tracker.
+    ws, stories = drafted
+    with ws.transaction() as s:
+        to_write = save_story(s, stories[0].model_copy(update={"id": "st_towrite0001", "kind": "to_write", "goal": "",
+                                                               "version": 0}), actor="backlogsmith", action="draft")
+    with pytest.raises(QualityError, match="story to write"):
+        approve_story(ws, to_write.id, actor="po")
+    assert to_write.id not in {st.id for st in approve_all(ws, actor="po")}
+    with ws.transaction() as s:
+        assert get_story(s, to_write.id).status == "draft"

@@ -49,7 +49,9 @@ def test_gate_preview_records_nothing_download_records(ui_ws):
     assert not at.error, [e.value for e in at.error]
     assert _records(ui_ws) == {"S-0-0": "file:json", "S-1-0": "file:json"}
     assert any("Recorded the json export of 2 stories" in s.value for s in at.success)
-    assert set(at.dataframe[0].value["last export"]) == {"file:json"}
+    assert all(v.startswith("json file (") for v in at.dataframe[0].value["exported"])  # beside each story
+    # Already exported stories are no longer picked by default, so they are not exported twice by accident.
+    assert at.multiselect(key="export_pick").value == []
 
 
 def test_picker_exports_exactly_the_picked_stories(ui_ws):
@@ -77,13 +79,17 @@ def test_blocked_story_is_listed_with_its_reason_and_not_picked(ui_ws):
     assert "1 of 2" in at.subheader[0].value
     # Only Ready stories are picked by default; picking the blocked one is refused unless forced.
     assert at.multiselect(key="export_pick").value == ["S-0-0"]
+    # The reason is in words with the fix, never a rule id or a CLI flag.
+    assert "estimate" in blocked["blocked by"].iloc[0].lower() and "story points" in blocked["fix"].iloc[0]
+    assert "estimated:" not in blocked["blocked by"].iloc[0]
     at.multiselect(key="export_pick").select("S-1-0").run()
-    at.button(key="export_preview").click().run()
-    assert any("S-1-0" in e.value and "Definition of Ready" in e.value for e in at.error)
+    assert at.button(key="export_preview").disabled
+    warning = " ".join(plain(w.value) for w in at.warning)
+    assert "1 picked story is not Ready" in warning and "--force" not in warning
     assert not at.get("download_button")
     at.checkbox(key="export_force").check().run()
     at.button(key="export_preview").click().run()
-    assert any("not Ready (forced): S-1-0" in plain(s.value) for s in at.success)
+    assert any("S-1-0 is exported although not Ready: No estimate" in plain(c.value) for c in at.caption)
     at.download_button(key="export_download").click().run()
     assert set(_records(ui_ws)) == {"S-0-0", "S-1-0"}
 
@@ -98,14 +104,29 @@ def test_changing_the_pick_withdraws_the_old_preview(ui_ws):
     assert not at.get("download_button")  # a download always matches what the picker shows
 
 
+def _setup(at) -> dict[str, str]:
+    table = next(d.value for d in at.dataframe if "variable" in d.value.columns)
+    return dict(zip(table["variable"], table["set"], strict=True))
+
+
 def test_push_names_missing_settings_then_dry_run_shows_requests(ui_ws, monkeypatch):
     _approve(ui_ws, seed(ui_ws, needs=1, ready=True))
+    monkeypatch.delenv("GITHUB_TOKEN", raising=False)
+    monkeypatch.delenv("GITHUB_REPOSITORY", raising=False)
     at = open_page("export")
-    at.selectbox(key="export_target").set_value("github")
-    at.button(key="export_push").click().run()
-    assert any("GITHUB_TOKEN" in plain(e.value) for e in at.error)  # a clear message naming what to set
+    at.selectbox(key="export_target").set_value("github").run()
+    assert _setup(at)["GITHUB_TOKEN"] == "not set" and _setup(at)["GITHUB_REPOSITORY"] == "not set"
+    at.checkbox(key="export_dry").uncheck().run()
+    assert at.button(key="export_push").disabled  # a real push needs the variables
+    at.checkbox(key="export_dry").check().run()
+    at.button(key="export_push").click().run()  # a dry run works before set-up, with visible placeholders
+    assert not at.error, [e.value for e in at.error]
+    assert any("GITHUB_TOKEN" in plain(c.value) and "Placeholders" in plain(c.value) for c in at.caption)
     monkeypatch.setenv("GITHUB_TOKEN", "ghp_secret_never_shown")
     monkeypatch.setenv("GITHUB_REPOSITORY", "acme/backlog")
+    at.run()
+    assert _setup(at)["GITHUB_TOKEN"] == "set"
+    assert "ghp_secret_never_shown" not in str([d.value.to_csv() for d in at.dataframe])  # never a value
     at.button(key="export_push").click().run()
     assert not at.error, [e.value for e in at.error]
     assert any("Dry run for github" in s.value for s in at.success)
@@ -123,5 +144,5 @@ def test_push_sends_only_the_picked_stories(ui_ws, monkeypatch):
     at.multiselect(key="export_pick").unselect("S-0-0").run()
     at.button(key="export_push").click().run()
     assert not at.error, [e.value for e in at.error]
-    planned = at.json[0].value
+    planned = at.json[-1].value
     assert "S-1-0" in planned and "S-0-0" not in planned

@@ -6,7 +6,7 @@ import json
 import os
 from pathlib import Path
 
-from ui_helpers import open_page, plain
+from ui_helpers import ROOT, open_page, plain
 
 KEY = "sk-test-0123456789abcdefXYZ"
 
@@ -67,38 +67,43 @@ def test_evals_page_shows_an_existing_report(ui_ws, tmp_path: Path):
     assert at.json[0].value and "0.81" in at.json[0].value
 
 
-def test_evals_run_from_the_page_calls_the_cli_and_reports_its_outcome(ui_ws, tmp_path: Path):
-    # A real `backlogsmith eval` subprocess; an unknown suite makes it fail fast (a full run is the evals' own test).
-    out = tmp_path / "ev"
-    at = open_page("evals", timeout=120)
-    at.text_input(key="evals_dir").input(str(out))
-    at.text_input(key="evals_extra").input("--suite nosuch")
-    at.button(key="evals_run").click().run(timeout=120)
-    assert not at.exception
-    assert any("exit code 2" in e.value for e in at.error)
-    assert any("Unknown suite" in c.value for c in at.code)
-    assert not out.exists()
+# Running the evals from the page (controls only, a real subprocess) is in test_access.py.
 
 
-def test_apply_llm_choice_sets_only_the_chosen_providers_variables():
-    from assistant.ui.settings_page import apply_llm_choice
+def test_eval_controls_become_known_options_only():
+    from assistant.ui.evals import eval_args
 
-    env: dict[str, str] = {"OPENAI_BASE_URL": "http://old"}
-    apply_llm_choice("azure", "gpt4o-deploy", "https://x.openai.azure.com", "k1", env)
-    assert env == {"OPENAI_BASE_URL": "http://old", "BACKLOGSMITH_LLM": "azure", "BACKLOGSMITH_MODEL": "gpt4o-deploy",
-                   "AZURE_OPENAI_ENDPOINT": "https://x.openai.azure.com", "AZURE_OPENAI_API_KEY": "k1"}
-    apply_llm_choice("openai", "", "", "", env)  # empty key: the stored one stays; empty model/endpoint: cleared
-    assert env["BACKLOGSMITH_LLM"] == "openai" and "BACKLOGSMITH_MODEL" not in env and "OPENAI_BASE_URL" not in env
-    apply_llm_choice("offline", "m", "http://x", "k2", env)
-    assert env["BACKLOGSMITH_LLM"] == "offline" and "OPENAI_API_KEY" not in env
+    args = eval_args(["pii", "--rm", "triage"], provider="openai", limit=-5, public=False, judge=True,
+                     compare_provider="bogus")
+    assert args == ["--suite", "pii", "--suite", "triage", "--limit", "0", "--no-public", "--provider", "openai",
+                    "--judge"]
 
 
-def test_segment_weights_table_round_trip(ui_ws):
-    from assistant.ui.settings_page import weights_from_rows
+def test_every_metric_the_suites_report_is_explained_and_runs_compare(ui_ws, tmp_path: Path):
+    import re
 
-    rows = [{"segment": " Enterprise ", "weight": 4}, {"segment": "", "weight": 9}, {"segment": "free", "weight": None},
-            {"segment": "trial", "weight": -1}]
-    assert weights_from_rows(rows) == {"enterprise": 4.0, "free": 0.0, "trial": 0.0}
-    at = open_page("settings")
-    shown = at.dataframe[0].value  # the editor shows the stored weights
-    assert dict(zip(shown["segment"], shown["weight"], strict=True)) == ui_ws.get_setting("segment_weights")
+    from assistant.ui.evals import compare_rows, explain
+
+    names = set()
+    for path in (ROOT / "evals").rglob("*.py"):
+        names |= set(re.findall(r'Metric\(name="([a-z0-9_]+)"', path.read_text(encoding="utf-8")))
+    assert len(names) > 15
+    missing = sorted(n for n in names if explain(n).startswith("No explanation"))
+    assert not missing, missing
+    rows = compare_rows({"needs.urr_ari": {"value": 0.4, "higher": True}},
+                        {"needs.urr_ari": {"value": 0.5, "higher": True}, "pii.leaks_in_requests": {"value": 0, "higher": False}})
+    assert rows[0]["better"] == "B" and rows[0]["B − A"] == 0.1 and "Rand" in rows[0]["what it measures"]
+    assert rows[1]["A"] is None and rows[1]["better"] == "—"
+    # On the page: two reports side by side, each metric with its line; the other folder is confined like the first.
+    for name, value in (("a", 0.4), ("b", 0.5)):
+        folder = tmp_path / name  # inside the folder root (the folder that holds the workspace)
+        folder.mkdir()
+        (folder / "report.json").write_text(json.dumps({"runs": [{"suites": [{"suite": "needs", "metrics": [
+            {"name": "urr_ari", "value": value}]}]}]}))
+    at = open_page("evals")
+    at.text_input(key="evals_dir").input("b").run()
+    at.text_input(key="evals_other").input("a").run()
+    table = next(d.value for d in at.dataframe if "what it measures" in d.value.columns)
+    assert list(table["metric"]) == ["needs.urr_ari"] and list(table["better"]) == ["B"]
+    at.text_input(key="evals_other").input("../../etc").run()
+    assert any("outside" in plain(e.value) for e in at.error)

@@ -1,0 +1,103 @@
+"""The benefit of a story: only a reason the feedback itself states, in the customer's words.
+
+"... so I can read at night" -> "I can read at night"; "in order to share it" -> "I can share it"; "because we
+have to retype them" -> "we no longer have to retype them"; a stated consequence "we reconcile by hand" -> "we
+no longer reconcile by hand". Without one, the story gets a visible placeholder and is not Ready.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Sequence
+
+from assistant.models import BENEFIT_TO_WRITE
+from assistant.stories.nlp import lower_first
+from assistant.stories.phrases import Ask
+from assistant.triage.sentiment import LEXICON
+
+_SO_THAT = re.compile(r"\b(?:so that\s+|in order that\s+|so\s+(?=(?:i|we|my|our|they|it|people)\b))([^.!?;]{3,120})", re.I)
+_IN_ORDER_TO = re.compile(r"\bin order to\s+([^.!?;,]{3,100})", re.I)
+_HAVE_TO = re.compile(r"\b(?:because|since|as|otherwise|now)\s+(i|we)\s+(?:always\s+|still\s+)?(?:have|need|must) to\s+"
+                      r"([^.!?;,]{3,100})", re.I)
+_CANNOT = re.compile(r"\b(?:because|since|as)\s+(i|we)\s+(?:can't|cannot|can not|am unable to|are unable to)\s+"
+                     r"([^.!?;,]{3,100})", re.I)
+# a stated workaround: "we reconcile by hand", "I have to retype everything each time"
+_BY_HAND = re.compile(r"\b(i|we)\s+(?:(?:have|need|must) to\s+|end up\s+|still\s+)?([a-z]+(?:\s+[^.!?;,]{0,50}?)?"
+                      r"\s+(?:by hand|manually|one by one|every single time|each time|every time))\b", re.I)
+_WORKAROUND = re.compile(r"^(i|we)\s+(?:had|have|has|need|needed|must)\s+to\s+(.+)$", re.I)
+_CAN_NOT = re.compile(r"\b(i|we)\s+(?:can never|can't|cannot|can not|could never|couldn't|could not)\b", re.I)
+_CUT = re.compile(r"\s+(?:and then|but|which|because|although|though|in order)\s+|,\s*and\s+|\s+and\s+(?=i\b|we\b)", re.I)
+_PRONOUN = re.compile(r"\b(it|them|this|that|these|those)\b", re.I)
+
+MIN_WORDS, MAX_WORDS = 3, 16
+VERDICT = 1.5  # |valence| from which a word is a verdict on the product, not a reason
+
+
+def stated_reason(text: str, ask: Ask | None = None) -> str:
+    """The reason one item states for its ask, or '' (never made up). Questions state none."""
+    text = " ".join(s for s in re.split(r"(?<=[.!?])\s+", text) if not s.rstrip().endswith("?"))
+    if m := _SO_THAT.search(text):
+        clause = lower_first(_cut(m.group(1)))
+        if w := _WORKAROUND.match(clause):  # "so I had to switch apps": a consequence, the benefit is its end
+            return _tidy(f"{_who(w.group(1))} no longer have to {w.group(2)}", ask)
+        clause = _CAN_NOT.sub(r"\1 can", clause)  # "so I can never read many files": the benefit is reading them
+        return _tidy(clause, ask)
+    if m := _IN_ORDER_TO.search(text):
+        return _tidy(f"I can {_cut(m.group(1))}", ask)
+    if m := _HAVE_TO.search(text):
+        return _tidy(f"{_who(m.group(1))} no longer have to {_cut(m.group(2))}", ask)
+    if m := _CANNOT.search(text):
+        return _tidy(f"{_who(m.group(1))} can {_cut(m.group(2))}", ask)
+    if m := _BY_HAND.search(text):
+        action = _cut(m.group(2))
+        if action.split()[0].lower() not in ("have", "need", "must", "am", "are", "was", "were", "do", "did"):
+            return _tidy(f"{_who(m.group(1))} no longer have to {action}", ask)
+    return ""
+
+
+def _who(word: str) -> str:
+    return "I" if word.lower() == "i" else "we"
+
+
+def _cut(clause: str) -> str:
+    return _CUT.split(clause.strip().rstrip(","))[0].strip()
+
+
+def _tidy(clause: str, ask: Ask | None) -> str:
+    """Keep a clause that reads on its own: a few words, no verdict, no 'it' without an object to stand for."""
+    clause = re.sub(r"\bi\b", "I", " ".join(re.sub(r"\s*[!?.)]+$", "", clause).split()))
+    if not MIN_WORDS <= len(clause.split()) <= MAX_WORDS:
+        return ""
+    if _PRONOUN.search(clause.split(" ", 1)[1] if " " in clause else ""):
+        if ask is None or not ask.obj or ask.pronoun:
+            return ""
+        pron = "them" if ask.obj.endswith("s") else "it"
+        clause = _PRONOUN.sub(pron, clause)
+    if any(abs(LEXICON.get(w.lower(), 0.0)) >= VERDICT for w in clause.split()):
+        return ""  # a verdict ("so I can enjoy this awesome app"), not a reason
+    return clause
+
+
+def benefit_for(reasons: Sequence[str], goal: str) -> tuple[str, str]:
+    """(benefit, source): the reason most items state that does not just restate the goal; else the placeholder."""
+    goal_words = set(re.findall(r"[a-z]+", goal.lower())) - {"to", "my", "the", "a", "an"}
+    counted = Counter(r for r in reasons if r and not _restates(r, goal_words))
+    if counted:
+        return sorted(counted.items(), key=lambda kv: (-kv[1], len(kv[0]), kv[0]))[0][0], "customer"
+    return placeholder(goal), "none"
+
+
+def placeholder(goal: str) -> str:
+    """A question to the PO, visible in the story text; hold_unwritten keeps such a story out of Ready."""
+    return f"{BENEFIT_TO_WRITE}; why do they want {goal}?]" if goal else f"{BENEFIT_TO_WRITE}]"
+
+
+def is_placeholder(benefit: str) -> bool:
+    return benefit.startswith(BENEFIT_TO_WRITE)
+
+
+def _restates(reason: str, goal_words: set[str]) -> bool:
+    words = set(re.findall(r"[a-z]+", reason.lower())) - {"i", "we", "can", "could", "to", "my", "the", "a", "an", "it",
+                                                           "them", "be", "able", "no", "longer", "have"}
+    return not words or words <= goal_words

@@ -1,0 +1,53 @@
+"""Does the evidence support the role? Some word of the role must appear in the cited items or their metadata.
+
+"customer" on bug reports written by developers, or "mobile app user" on messages that never mention an app,
+is a role the drafter assumed; the PO should see that rather than trust it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from assistant.models import FeedbackItem
+from assistant.verify.terms import metadata_words, singular
+
+_WORD = re.compile(r"[A-Za-z][A-Za-z'-]+")
+
+
+def _stop_words() -> frozenset[str]:
+    from spacy.lang.en.stop_words import STOP_WORDS
+
+    return frozenset(STOP_WORDS)
+
+
+def role_words(role: str) -> set[str]:
+    """The content words of a role ('a mobile app user' -> {mobile, app, user})."""
+    stop = _stop_words()
+    return {singular(w.lower()) for w in _WORD.findall(role or "") if w.lower() not in stop}
+
+
+def evidence_words(items: Iterable[FeedbackItem]) -> set[str]:
+    """Every word of the items and their metadata values, singular and plural folded."""
+    words: set[str] = set()
+    for item in items:
+        for w in _WORD.findall(item.text):
+            w = w.lower()
+            words.add(w)
+            words.add(singular(w))
+        words |= metadata_words(item.metadata)
+    return words
+
+
+def role_reason(role: str, items: Iterable[FeedbackItem]) -> str | None:
+    """Why the role is unsupported, or None when some word of it appears in the cited items or metadata."""
+    items = list(items)
+    wanted = role_words(role)
+    if not wanted:
+        return "the story names no role"
+    if not items:
+        return None  # nothing cited: unsupported_evidence says so
+    if wanted & evidence_words(items):
+        return None
+    return (f"no word of the role '{role}' appears in the {len(items)} cited item(s) or their metadata "
+            "(segment, author, channel)")

@@ -61,7 +61,7 @@ def _customer_loose(it: FeedbackItem) -> bool:
     return it.kind != "stakeholder_ask" and not founds_need(it)
 
 
-def route_asks(canon, vec, assign, params: NeedParams, taken: set[str], embed=None) -> None:  # type: ignore[no-untyped-def]
+def route_asks(canon, vec, assign, params: NeedParams, taken: identity.Taken, embed=None) -> None:  # type: ignore[no-untyped-def]
     """Each stakeholder ask joins the need it serves, or opens its own need ("new from stakeholders").
 
     A stakeholder writes a solution in a few sentences, so it is compared with the need's closest customer items
@@ -103,8 +103,7 @@ def route_asks(canon, vec, assign, params: NeedParams, taken: set[str], embed=No
         _, comp = connected_components((m @ m.T) >= params.ask_same, directed=False)
         for k in range(int(comp.max()) + 1):
             members = {it.id for it, c in zip(lonely, comp) if c == k}
-            nid = identity.need_id(members, taken)
-            taken.add(nid)
+            nid = taken.mint(members)
             for iid in members:
                 assign[iid] = nid
 
@@ -174,14 +173,13 @@ def _full(canon, vec, old_members, live_ids, params, absorbed=None, embed=None):
     sets = _cluster_sets([it.id for it in founders], np.stack([vec[it.id] for it in founders])
                          if founders else np.zeros((0, 1)), params.cluster)
     matched = identity.match(old_members, sets)
-    taken = set(live_ids)
+    taken = identity.Taken(live_ids, {it.id: identity.content_key(it.kind, it.text) for it in canon})
     new_ids: dict[int, str] = {}
     for k, members in enumerate(sets):
         if k in matched:
             new_ids[k] = matched[k]
         else:
-            new_ids[k] = identity.need_id(members, taken)
-            taken.add(new_ids[k])
+            new_ids[k] = taken.mint(members)
     for keep, parts in (absorbed or {}).items():
         if keep not in new_ids.values():
             continue
@@ -197,8 +195,7 @@ def _full(canon, vec, old_members, live_ids, params, absorbed=None, embed=None):
     for k, members in enumerate(_cluster_sets([it.id for it in leftovers], _stack(leftovers, vec), params.cluster)):
         sets.append(members)
         matched_id = identity.match(old_members, [members]).get(0)
-        nid = matched_id if matched_id and matched_id not in new_ids.values() else identity.need_id(members, taken)
-        taken.add(nid)
+        nid = matched_id if matched_id and matched_id not in new_ids.values() else taken.mint(members)
         new_ids[len(sets) - 1] = nid
         for iid in members:
             assign[iid] = nid
@@ -226,18 +223,17 @@ def _incremental(canon, vec, old_members, stored_cents, params, embed=None):  # 
                                          cents, params.assign_similarity)):
         assign[it.id] = nid
     rest = [it for it in pending if assign[it.id] is None]
-    taken = set(old_members) | set(stored_cents)
+    taken = identity.Taken(set(old_members) | set(stored_cents),
+                           {it.id: identity.content_key(it.kind, it.text) for it in canon})
     for members in _cluster_sets([it.id for it in rest], np.stack([vec[it.id] for it in rest])
                                  if rest else np.zeros((0, 1)), params.cluster):
-        nid = identity.need_id(members, taken)
-        taken.add(nid)
+        nid = taken.mint(members)
         for iid in members:
             assign[iid] = nid
     _attach(canon, vec, assign, params.attach_similarity)
     leftovers = [it for it in canon if assign[it.id] is None and _customer_loose(it)]
     for members in _cluster_sets([it.id for it in leftovers], _stack(leftovers, vec), params.cluster):
-        nid = identity.need_id(members, taken)
-        taken.add(nid)
+        nid = taken.mint(members)
         for iid in members:
             assign[iid] = nid
     route_asks(canon, vec, assign, params, taken, embed)
@@ -265,8 +261,7 @@ def _split_catch_alls(vec, assign, params, taken) -> None:  # type: ignore[no-un
             members = {ids[r] for r in rows if after[r] == part}
             if len(members) < params.cluster.min_size:
                 continue  # too small to be a need: stays with the bulk
-            nid = identity.need_id(members, taken)
-            taken.add(nid)
+            nid = taken.mint(members)
             for iid in members:
                 assign[iid] = nid
 

@@ -12,7 +12,6 @@ or opens its own (route_asks). Duplicates follow their canonical item.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
@@ -21,6 +20,7 @@ from sqlalchemy import select, update
 
 from assistant.models import FeedbackItem, Need
 from assistant.needs import evidence, identity, naming
+from assistant.needs.asks import route_asks
 from assistant.needs.cluster import ClusterParams, cluster, normalise, split_catch_alls
 from assistant.repository import item_from_row, load_needs
 from assistant.tables import FeedbackRow, NeedRow, StoryRow, BacklogItemRow
@@ -28,7 +28,6 @@ from assistant.triage.service import item_vectors
 
 Progress = Callable[[str, int, int], None]
 ATTACH_ONLY = ("praise", "other")
-_SENTENCE = re.compile(r"(?<=[.!?])\s+")
 
 
 @dataclass(frozen=True)
@@ -38,9 +37,10 @@ class NeedParams:
     # praise/other join the nearest need at this centroid cosine: high enough that "Pretty good, works as I expect"
     # does not become evidence of a crash need (0.45 put such reviews in 1 of 10 problem quotes on real reviews)
     attach_similarity: float = 0.55
-    ask_similarity: float = 0.42  # a stakeholder ask joins a need when its closest members are this similar ...
-    ask_margin: float = 0.03  # ... and closer than to any other need,
-    ask_sure: float = 0.5  # ... or this similar whatever the margin
+    # a stakeholder ask joins the most similar need that shares a topic term with it (assistant/needs/asks.py)
+    ask_similarity: float = 0.3  # ... when its problem sentences are this similar to the need's closest items
+    ask_topic_share: float = 0.15  # a need's topic term is used by this share of its items ...
+    ask_topic_lift: float = 3.0  # ... and is this many times as common in the need as in the inbox
     ask_same: float = 0.75  # asks no need serves share a new need only when this similar to each other
     ask_neighbours: int = 3  # similarity = mean over this many closest customer items of the need
     quotes: int = 3
@@ -59,53 +59,6 @@ def founds_need(item: FeedbackItem) -> bool:
 
 def _customer_loose(it: FeedbackItem) -> bool:
     return it.kind != "stakeholder_ask" and not founds_need(it)
-
-
-def route_asks(canon, vec, assign, params: NeedParams, taken: identity.Taken, embed=None) -> None:  # type: ignore[no-untyped-def]
-    """Each stakeholder ask joins the need it serves, or opens its own need ("new from stakeholders").
-
-    A stakeholder writes a solution in a few sentences, so it is compared with the need's closest customer items
-    (the mean of its `ask_neighbours` best matches), not the centroid of hundreds of reviews; below
-    `ask_similarity` it serves none of them, and it is never put in an unrelated need to keep the count small.
-    Asks that no need serves and that resemble each other share one new need."""
-    asks = [it for it in canon if it.kind == "stakeholder_ask" and assign.get(it.id) is None]
-    if not asks:
-        return
-    # A stakeholder ask is a context sentence and a solution ("Calls ask for the balance. Put it on the login
-    # screen."): each sentence is compared on its own and the best one decides.
-    sentences = {it.id: [s for s in _SENTENCE.split(it.text.strip()) if len(s.split()) >= 3] for it in asks}
-    flat = [s for it in asks for s in sentences[it.id]]
-    embedded = iter(normalise(embed(flat)) if flat and embed is not None else [])
-    views = {it.id: [vec[it.id]] + ([next(embedded) for _ in sentences[it.id]] if flat and embed is not None else [])
-             for it in asks}
-    groups: dict[str, list[str]] = {}
-    for iid, nid in assign.items():
-        if nid:
-            groups.setdefault(nid, []).append(iid)
-    keys = sorted(groups)
-    lonely: list[FeedbackItem] = []
-    for it in asks:
-        views_m = np.stack(views[it.id])
-        scores = sorted(((float(np.sort(np.stack([vec[i] for i in groups[nid]]) @ views_m.T, axis=0)[::-1]
-                                [: params.ask_neighbours].mean(axis=0).max()), nid) for nid in keys), reverse=True)
-        best = scores[0] if scores else (-1.0, None)
-        runner_up = scores[1][0] if len(scores) > 1 else -1.0
-        if best[1] and (best[0] >= params.ask_sure or (best[0] >= params.ask_similarity
-                                                       and best[0] - runner_up >= params.ask_margin)):
-            assign[it.id] = best[1]
-        else:
-            lonely.append(it)
-    # Asks no need serves: one new need each, shared only by asks that say nearly the same thing.
-    from scipy.sparse.csgraph import connected_components
-
-    if lonely:
-        m = _stack(lonely, vec)
-        _, comp = connected_components((m @ m.T) >= params.ask_same, directed=False)
-        for k in range(int(comp.max()) + 1):
-            members = {it.id for it, c in zip(lonely, comp) if c == k}
-            nid = taken.mint(members)
-            for iid in members:
-                assign[iid] = nid
 
 
 def _nearest(vectors: np.ndarray, cents: dict[str, np.ndarray], min_sim: float) -> list[str | None]:

@@ -20,7 +20,7 @@ from sqlalchemy import select, update
 
 from assistant.models import FeedbackItem, Need
 from assistant.needs import evidence, identity, naming
-from assistant.needs.asks import route_asks
+from assistant.needs.asks import need_topics, route_asks, topic_terms
 from assistant.needs.cluster import ClusterParams, cluster, normalise, split_catch_alls
 from assistant.repository import item_from_row, load_needs
 from assistant.tables import FeedbackRow, NeedRow, StoryRow, BacklogItemRow
@@ -143,7 +143,7 @@ def _full(canon, vec, old_members, live_ids, params, absorbed=None, embed=None):
     for k, members in enumerate(sets):
         for iid in members:
             assign[iid] = new_ids[k]
-    _attach(canon, vec, assign, params.attach_similarity)
+    _attach(canon, vec, assign, params)
     leftovers = [it for it in canon if assign[it.id] is None and _customer_loose(it)]
     for k, members in enumerate(_cluster_sets([it.id for it in leftovers], _stack(leftovers, vec), params.cluster)):
         sets.append(members)
@@ -183,7 +183,7 @@ def _incremental(canon, vec, old_members, stored_cents, params, embed=None):  # 
         nid = taken.mint(members)
         for iid in members:
             assign[iid] = nid
-    _attach(canon, vec, assign, params.attach_similarity)
+    _attach(canon, vec, assign, params)
     leftovers = [it for it in canon if assign[it.id] is None and _customer_loose(it)]
     for members in _cluster_sets([it.id for it in leftovers], _stack(leftovers, vec), params.cluster):
         nid = taken.mint(members)
@@ -223,14 +223,23 @@ def _stack(items, vec) -> np.ndarray:  # type: ignore[no-untyped-def]
     return np.stack([vec[it.id] for it in items]) if items else np.zeros((0, 1), dtype=np.float32)
 
 
-def _attach(canon, vec, assign, min_sim: float) -> None:  # type: ignore[no-untyped-def]
+def _attach(canon, vec, assign, params) -> None:  # type: ignore[no-untyped-def]
     """Praise/other (and leftovers) join the nearest need when close enough."""
     cents = _centroids(assign, vec)
     loose = [it for it in canon if assign[it.id] is None and _customer_loose(it)]
     if not loose:
         return
-    for it, nid in zip(loose, _nearest(np.stack([vec[it.id] for it in loose]), cents, min_sim)):
-        assign[it.id] = nid
+    # Near in meaning is not enough: "Great app!" sits close to many short complaints. A praise item joins a need
+    # only when it also uses one of the need's topic terms (what it praises is what the need is about).
+    groups: dict[str, list[str]] = {}
+    for iid, nid in sorted(assign.items()):
+        if nid:
+            groups.setdefault(nid, []).append(iid)
+    texts = {it.id: it.text for it in canon}
+    topics = need_topics(groups, texts, params.ask_topic_share, params.ask_topic_lift)
+    for it, nid in zip(loose, _nearest(np.stack([vec[it.id] for it in loose]), cents, params.attach_similarity)):
+        if nid and topic_terms(it.text) & topics.get(nid, set()):
+            assign[it.id] = nid
 
 
 def _write(ws, all_items, assign, dissolved, vec, provider, params, progress) -> None:  # type: ignore[no-untyped-def]
@@ -263,7 +272,7 @@ def _write(ws, all_items, assign, dissolved, vec, provider, params, progress) ->
                               provenance={}, version=1)
                 s.add(row)
             if not row.name_edited:
-                row.name = naming.name_from(phrases.get(nid, []))
+                row.name = _name(nid, phrases, counts, [by_id[i].text for i in ids])
             row.quotes = evidence.quotes(ids, mat, cent, params.quotes)
             row.counts = counts.model_dump()
             row.centroid = [round(float(x), 6) for x in cent]
@@ -290,6 +299,12 @@ def _write(ws, all_items, assign, dissolved, vec, provider, params, progress) ->
             target = assign.get(canonical)
             if row.need_id != target:
                 row.need_id = target
+
+
+def _name(nid, phrases, counts, texts) -> str:  # type: ignore[no-untyped-def]
+    if evidence.is_problem_need(counts):
+        return naming.name_from(phrases.get(nid, []))
+    return naming.praise_name(phrases.get(nid, []), texts)
 
 
 def _llm_statements(ws, provider, members, by_id, vec, phrases, params) -> dict[str, str]:  # type: ignore[no-untyped-def]

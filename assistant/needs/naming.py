@@ -106,6 +106,38 @@ def name_from(phrases: Sequence[str], fallback: str = "General feedback (no shar
     return first[:1].upper() + first[1:]
 
 
+_WORD = re.compile(r"[a-z][a-z']*")
+
+
+def praise_phrase(texts: Sequence[str]) -> str:
+    """What a praise need's items praise, in their words: the 1-3 word run starting at a positive word that most items
+    use ("easy to use", "great app"), else the most used positive word; "" when no item has one."""
+    runs: Counter[str] = Counter()
+    words: Counter[str] = Counter()
+    for text in texts:
+        toks = _WORD.findall(text.lower())
+        found, single = set(), set()
+        for i, w in enumerate(toks):
+            if LEXICON.get(w, 0) > 0:
+                single.add(w)
+                for n in (3, 2):
+                    run = toks[i:i + n]
+                    if len(run) == n and run[-1] not in STOPWORDS - {"use"}:
+                        found.add(" ".join(run))
+        runs.update(found)
+        words.update(single)
+    common = [(n, len(r), r) for r, n in runs.items() if n >= 2]
+    if common:
+        return max(common)[2]
+    return words.most_common(1)[0][0] if words else ""
+
+
+def praise_name(phrases: Sequence[str], texts: Sequence[str]) -> str:
+    """A praise need is named for what people praise: its topic when it has one, else the praise in their words."""
+    what = phrases[0] if phrases else praise_phrase(texts)
+    return f"Praise: {what}" if what else "Praise (no shared topic)"
+
+
 def _surface(tok) -> str:  # type: ignore[no-untyped-def]
     """Acronyms keep their capitals (SSO, CBR); other words are lower-cased."""
     return tok.text if tok.text.isupper() and len(tok.text) <= 5 else tok.lower_
@@ -170,7 +202,10 @@ def phrases(groups: Mapping[str, Sequence[str]], top: int = 3, min_share: float 
             # the tagger reading acronyms ("SSO", "CBR") as nouns.
             doc = next(docs)
             found_here = {key: form for key, form in _phrases(doc).items() if " " in key}
-            nouns = {t.lower_ for t in doc if t.pos_ in ("NOUN", "PROPN")}
+            # A one-word name must be a thing seen mid-sentence ("Keeps crashing" tags "Keeps" as a proper noun) and
+            # not a date ("September").
+            nouns = {t.lower_ for t in doc if t.pos_ in ("NOUN", "PROPN") and not t.is_sent_start
+                     and t.ent_type_ not in ("DATE", "TIME")}
             for tok in set(tokens(text)):
                 # A one-word name must be a thing ("notifications"), or an acronym the tagger may misread ("SSO").
                 acronym = len(tok) <= 5 and re.search(rf"\b{re.escape(tok.upper())}\b", text) is not None

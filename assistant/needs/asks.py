@@ -66,8 +66,11 @@ def candidates(ask_text: str, ask_views: np.ndarray, groups: dict[str, list[str]
     return sorted(out, key=lambda c: (-c[0], c[1]))
 
 
-def route_asks(canon, vec, assign, params, taken: identity.Taken, embed=None) -> None:  # type: ignore[no-untyped-def]
-    """Set assign[ask id] for every stakeholder ask not yet in a need (see the module docstring)."""
+def route_asks(canon, vec, assign, params, taken: identity.Taken, embed=None,  # type: ignore[no-untyped-def]
+               is_problem=None) -> None:
+    """Set assign[ask id] for every stakeholder ask not yet in a need (see the module docstring). With is_problem
+    (item -> bool), only needs whose items are mostly problems and requests can serve an ask: a praise need records
+    what customers value, not what they lack, so "we need a dark mode" does not join "Praise: read comics"."""
     asks = [it for it in canon if it.kind == "stakeholder_ask" and assign.get(it.id) is None]
     if not asks:
         return
@@ -77,6 +80,10 @@ def route_asks(canon, vec, assign, params, taken: identity.Taken, embed=None) ->
         if nid and iid in texts:
             groups.setdefault(nid, []).append(iid)
     topics = need_topics(groups, texts, params.ask_topic_share, params.ask_topic_lift)
+    if is_problem is not None:
+        by_id = {it.id: it for it in canon}
+        groups = {nid: ids for nid, ids in groups.items()
+                  if sum(1 for i in ids if is_problem(by_id[i])) >= 0.4 * len(ids)}
     lonely = []
     for it in asks:
         views = np.stack([vec[it.id]])

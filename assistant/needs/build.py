@@ -153,7 +153,7 @@ def _full(canon, vec, old_members, live_ids, params, absorbed=None, embed=None):
         for iid in members:
             assign[iid] = nid
     _split_catch_alls(vec, assign, params, taken)
-    route_asks(canon, vec, assign, params, taken, embed)
+    route_asks(canon, vec, assign, params, taken, embed, founds_need)
     new_members: dict[str, set[str]] = {}
     for iid, nid in assign.items():
         if nid:
@@ -189,7 +189,7 @@ def _incremental(canon, vec, old_members, stored_cents, params, embed=None):  # 
         nid = taken.mint(members)
         for iid in members:
             assign[iid] = nid
-    route_asks(canon, vec, assign, params, taken, embed)
+    route_asks(canon, vec, assign, params, taken, embed, founds_need)
     return assign
 
 

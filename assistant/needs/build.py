@@ -249,8 +249,9 @@ def _write(ws, all_items, assign, dissolved, vec, provider, params, progress) ->
     for iid, nid in sorted(assign.items()):
         if nid:
             members.setdefault(nid, []).append(iid)
+    mixed: dict[str, list[str]] = {}
     phrases = naming.phrases({nid: [it.text for it in evidence.topic_items([by_id[i] for i in ids])]
-                              for nid, ids in members.items()})
+                              for nid, ids in members.items()}, mixed=mixed)
     dupes_of: dict[str, list[FeedbackItem]] = {}
     for it in all_items:
         if it.duplicate_of:
@@ -272,7 +273,7 @@ def _write(ws, all_items, assign, dissolved, vec, provider, params, progress) ->
                               provenance={}, version=1)
                 s.add(row)
             if not row.name_edited:
-                row.name = _name(nid, phrases, counts, [by_id[i].text for i in ids])
+                row.name = _name(phrases.get(nid, []), mixed.get(nid, []), counts, [by_id[i].text for i in ids])
             row.quotes = evidence.quotes(ids, mat, cent, params.quotes)
             row.counts = counts.model_dump()
             row.centroid = [round(float(x), 6) for x in cent]
@@ -301,10 +302,11 @@ def _write(ws, all_items, assign, dissolved, vec, provider, params, progress) ->
                 row.need_id = target
 
 
-def _name(nid, phrases, counts, texts) -> str:  # type: ignore[no-untyped-def]
-    if evidence.is_problem_need(counts):
-        return naming.name_from(phrases.get(nid, []))
-    return naming.praise_name(phrases.get(nid, []), texts)
+def _name(phrases, mixed, counts, texts) -> str:  # type: ignore[no-untyped-def]
+    """Problem needs by their shared phrase (or as mixed, with the phrases used most); praise by what is praised."""
+    if not evidence.is_problem_need(counts):
+        return naming.praise_name(phrases, texts)
+    return naming.name_from(phrases) if phrases else naming.mixed_name(mixed)
 
 
 def _llm_statements(ws, provider, members, by_id, vec, phrases, params) -> dict[str, str]:  # type: ignore[no-untyped-def]

@@ -9,6 +9,7 @@ is the fallback for needs whose items yield no phrase (very short texts)."""
 
 from __future__ import annotations
 
+import calendar
 import math
 import re
 from collections import Counter
@@ -31,7 +32,7 @@ time times day days since update updated version star stars give given work work
 lol hi hello hey dear team guys product would've could've every everything something nothing someone each
 take takes taking took second seconds minute minutes hour hours week weeks month months year years look looks people
 monday tuesday wednesday thursday friday saturday sunday twice around today right least another again around
-""".split())
+""".split()) | {m.lower() for m in calendar.month_name if m}  # a month ("September") is when, never what
 
 _PLACEHOLDER = re.compile(r"\[[A-Z_]+\]")
 _TOKEN = re.compile(r"[a-z][a-z0-9+#\-']*[a-z0-9+#]|[a-z]")
@@ -109,6 +110,11 @@ def name_from(phrases: Sequence[str], fallback: str = "General feedback (no shar
 _WORD = re.compile(r"[a-z][a-z']*")
 
 
+def mixed_name(parts: Sequence[str]) -> str:
+    """A need whose items share no phrase is named as mixed, with the phrases its items use most."""
+    return f"Mixed: {', '.join(parts[:2])}" if parts else "Mixed feedback (no shared topic)"
+
+
 def praise_phrase(texts: Sequence[str]) -> str:
     """What a praise need's items praise, in their words: the 1-3 word run starting at a positive word that most items
     use ("easy to use", "great app"), else the most used positive word; "" when no item has one."""
@@ -182,10 +188,11 @@ def _phrases(doc) -> dict[str, str]:  # type: ignore[no-untyped-def]
 
 
 def phrases(groups: Mapping[str, Sequence[str]], top: int = 3, min_share: float = 0.4,
-            first_share: float = 0.2) -> dict[str, list[str]]:
+            first_share: float = 0.2, mixed: dict[str, list[str]] | None = None) -> dict[str, list[str]]:
     """Per group: up to `top` readable phrases from its texts, best first; after the first, only phrases used
     by at least min_share of the group's items, and the first by first_share of them (else no phrase: a group of
-    "love it" reviews has no topic to name). Small groups with no phrase fall back to keyphrases()."""
+    "love it" reviews has no topic to name). Small groups with no phrase fall back to keyphrases(). When `mixed` is
+    given, a group with no shared phrase gets there the two phrases most of its items use (each by 2+ items)."""
     from assistant.quality_rules.nlp import get_nlp
 
     nlp = get_nlp()
@@ -243,6 +250,8 @@ def phrases(groups: Mapping[str, Sequence[str]], top: int = 3, min_share: float 
             if words & used or (chosen and n < min_share * size):
                 continue
             if not chosen and size >= 5 and n < first_share * size:
+                if mixed is not None:
+                    mixed[k] = [surface[k][w[2]].most_common(1)[0][0] for w in scored[:2]]
                 break  # no phrase most items share ("ideas" from 2 of 40 "love it" reviews): no topic name
             chosen.append(surface[k][key].most_common(1)[0][0])
             used |= words

@@ -6,7 +6,8 @@ reports per inbox:
 - needs: count, the largest need's share, needs over max(8%, 3x median) and whether they are as coherent as the
   rest, praise needs vs problem needs;
 - asks: for each written ask, the need it landed in, whether that need is made of the gold label the ask serves
-  (or is its own need when it serves none), and the decision note `asks` would show;
+  (or is its own need when it serves none), the decision note `asks` would show, and the 3 needs routing found
+  most similar to its problem sentences with the topic terms each shares (why it went where it went);
 - with --quotes FILE: up to 10 member texts per need with their gold label, for judging evidence purity by reading.
 """
 
@@ -44,10 +45,36 @@ def run_inbox(name: str, root: Path) -> dict[str, Any]:
             items = {it.id: it for it in load_items(s)}
         decisions = stakeholder_decisions(ws)
         coherence = _coherence(ws, needs)
+        top3 = _ask_candidates(ws, items, needs)
         central = _by_centrality(ws, needs)
     finally:
         ws.close()
-    return {"needs": needs, "items": items, "decisions": decisions, "coherence": coherence, "central": central}
+    return {"needs": needs, "items": items, "decisions": decisions, "coherence": coherence, "central": central,
+            "top3": top3}
+
+
+def _ask_candidates(ws, items, needs) -> dict[str, list[tuple[float, str, list[str]]]]:  # type: ignore[no-untyped-def]
+    """Per ask text: the 3 most similar needs as routing sees them (similarity, need name, shared topic terms)."""
+    from assistant.needs.asks import candidates, need_topics, problem_sentences
+    from assistant.needs.build import NeedParams
+    from assistant.needs.cluster import normalise
+
+    p = NeedParams()
+    names = {n.id: n.name for n in needs}
+    groups: dict[str, list[str]] = {}
+    for it in sorted(items.values(), key=lambda it: it.id):
+        if it.need_id and it.kind != "stakeholder_ask" and not it.duplicate_of:
+            groups.setdefault(it.need_id, []).append(it.id)
+    vec = {k: normalise(v[None, :])[0] for k, v in ws.index.get_vectors([i for ids in groups.values() for i in ids]).items()}
+    topics = need_topics(groups, {i: it.text for i, it in items.items()}, p.ask_topic_share, p.ask_topic_lift)
+    out = {}
+    for it in items.values():
+        if it.kind == "stakeholder_ask":
+            views = normalise(ws.embedder.embed(problem_sentences(it.text)))
+            out[it.text.strip()] = [(round(sim, 3), names.get(nid, nid), sorted(shared))
+                                    for sim, nid, shared in candidates(it.text, views, groups, vec, topics,
+                                                                       p.ask_neighbours)[:3]]
+    return out
 
 
 def _by_centrality(ws, needs) -> dict[str, list[str]]:  # type: ignore[no-untyped-def]
@@ -108,7 +135,7 @@ def evaluate(names: list[str], quotes: Path | None = None) -> dict[str, Any]:
                     verdict = "right" if share >= 0.3 else "wrong need"
                 asks.append({"who": f"{who} ({role})", "ask": text[:90], "gold": want, "need": dec.need_name,
                              "need_made_of": dict(made_of.most_common(3)), "verdict": verdict,
-                             "decision": dec.decision, "why": dec.why})
+                             "decision": dec.decision, "why": dec.why, "top3": got["top3"].get(text.strip(), [])})
             report[name] = {
                 "items": total, "needs": len(needs), "largest_share": round(float(sizes.max()) / max(total, 1), 4),
                 "catch_all_limit": round(limit, 1), "oversized": oversized,
@@ -144,6 +171,7 @@ def table(report: dict[str, Any]) -> str:
         for a in r["asks"]:
             lines.append(f"  - {a['verdict']}: {a['ask']} → '{a['need']}' {a['need_made_of']} (gold {a['gold']}); "
                          f"{a['decision']}: {a['why'][:110]}")
+            lines += [f"      {sim:.3f} '{name}' shares {shared or 'no topic term'}" for sim, name, shared in a["top3"]]
     return "\n".join(lines)
 
 

@@ -82,3 +82,19 @@ def test_praise_is_recorded_as_praise() -> None:
     assert said.startswith("Users value night reading") and "1 report a problem" in said
     bugs = NeedCounts(total=10, by_type={"bug": 5, "praise": 5}, by_kind={"feedback": 10})
     assert "cannot rely on" in statement(["sync"], bugs) and "5 of 10" in statement(["sync"], bugs)
+
+
+def test_ask_problem_sentence_topic_terms_and_praise_names() -> None:
+    from assistant.needs.asks import problem_sentences, topic_terms
+    from assistant.needs.naming import STOPWORDS, mixed_name, praise_name
+
+    # The solution clause ("Put it on the login screen") names what no customer wrote: only the problem is compared.
+    assert problem_sentences("Thousands of calls a month ask for the balance. Put the balance on the login screen.") == [
+        "Thousands of calls a month ask for the balance."]
+    # An ask that is all solution is compared as a whole.
+    assert problem_sentences("Let customers raise their own credit limit in the app.") == [
+        "Let customers raise their own credit limit in the app."]
+    assert {"transfer", "payroll"} <= topic_terms("Payroll transfers arrive late") and "september" in STOPWORDS
+    assert praise_name([], ["Easy to use, great app", "So easy to use!", "Great"]) == "Praise: easy to use"
+    assert praise_name(["comic reader"], ["Best comic reader"]) == "Praise: comic reader"
+    assert mixed_name(["error messages", "folder"]) == "Mixed: error messages, folder"

@@ -197,10 +197,11 @@ def _where(need: Any) -> str:
     """Which need the ask is in, and why it is there (customer items asking the same, or none: a new need)."""
     customers = sum(v for k, v in need.counts.by_kind.items() if k != "stakeholder_ask")
     if not customers:
-        return (f"Opens its own need '{need.name}' (new from stakeholders): no customer feedback here asks for "
-                "the same.")
-    return (f"In need '{need.name}' because {customers} customer item{'s' if customers != 1 else ''} ask for the "
-            "same (closest in meaning).")
+        return (f"Opens its own need '{need.name}' (new from stakeholders): no customer need shares its topic "
+                "and meaning.")
+    # Routing (assistant/needs/asks.py) needs both: the ask's problem shares the need's topic words and meaning.
+    return (f"In need '{need.name}' because {customers} customer item{'s' if customers != 1 else ''} raise the "
+            "same problem (its topic words and closest in meaning).")
 
 
 def stakeholder_decisions(ws: Any) -> list[AskDecision]:

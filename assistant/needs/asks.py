@@ -4,7 +4,7 @@ A stakeholder writes a problem and a solution ("Calls ask for the balance. Put i
 solution clause (an imperative sentence: "Build X", "Add Y") names something no customer wrote, so only the problem
 sentences are compared with the needs (the whole ask when it is all solution). A need serves the ask when
 - it shares a topic term with the ask's problem: a word (plural folded) that at least `ask_topic_share` of the need's
-  items use and that is `ask_topic_lift` times as common in the need as in the whole inbox, so the product's own
+  items use and that is `ask_topic_lift` times as common in the need as in the rest of the inbox, so the product's own
   name or "app" does not count; and
 - the ask's problem sentences are at least `ask_similarity` similar to the need's closest customer items (mean of
   the `ask_neighbours` best).
@@ -46,11 +46,14 @@ def need_topics(groups: dict[str, list[str]], texts: dict[str, str], share: floa
     overall: Counter[str] = Counter()
     for c in per_need.values():
         overall.update(c)
-    total = max(sum(len(ids) for ids in groups.values()), 1)
+    total = sum(len(ids) for ids in groups.values())
     out = {}
     for nid, c in per_need.items():
         n = len(groups[nid])
-        out[nid] = {t for t, k in c.items() if k >= max(2, share * n) and k / n >= lift * overall[t] / total}
+        # Contrast with the items outside the need (c-TF-IDF style): with one need, or a need most items are in,
+        # its words are still its topic.
+        out[nid] = {t for t, k in c.items() if k >= max(2, share * n)
+                    and k / n >= lift * (overall[t] - k) / max(total - n, 1)}
     return out
 
 

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import json
 import math
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+from filelock import FileLock, Timeout
 from sqlalchemy import Engine, create_engine, event, inspect, make_url
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.exc import IntegrityError, OperationalError, ProgrammingError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from assistant.errors import StorageError
@@ -19,11 +21,12 @@ from assistant.tables import Base
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]
     cur = dbapi_connection.cursor()
+    # busy_timeout first: switching a fresh file to WAL takes a lock that concurrent first runs contend for.
+    cur.execute("PRAGMA busy_timeout=10000")
     # WAL: readers (the UI) never block the writer (ingest); synchronous=NORMAL is durable with WAL.
     cur.execute("PRAGMA journal_mode=WAL")
     cur.execute("PRAGMA synchronous=NORMAL")
     cur.execute("PRAGMA foreign_keys=ON")
-    cur.execute("PRAGMA busy_timeout=10000")
     cur.close()
 
 
@@ -59,8 +62,15 @@ def make_engine(url: str) -> Engine:
         engine = create_engine(parsed, future=True, json_serializer=_json_dumps)
         if engine.dialect.name == "sqlite":
             event.listen(engine, "connect", _sqlite_pragmas)
-        Base.metadata.create_all(engine)
-        _add_new_columns(engine)
+        if engine.dialect.name == "sqlite" and parsed.database and parsed.database != ":memory:":
+            # Concurrent first runs on a fresh workspace: one creates the tables, the others wait and see them.
+            with FileLock(f"{parsed.database}.schema.lock", timeout=60):
+                _create_schema(engine)
+        else:
+            _create_schema(engine)
+    except Timeout:
+        raise StorageError(f"Cannot open the database at {shown!r}: another backlogsmith run has been creating its "
+                           "tables for a minute; try again when it is done.") from None
     except ImportError as exc:
         raise StorageError(f"The database driver for {shown!r} is not installed ({exc.name}); for PostgreSQL "
                            "install psycopg 3: `pip install psycopg psycopg-binary`.") from None
@@ -68,6 +78,22 @@ def make_engine(url: str) -> Engine:
         detail = (str(getattr(exc, "orig", None) or exc).strip().splitlines() or [""])[0]  # one line, no SQLAlchemy link
         raise StorageError(f"Cannot open the database at {shown!r}: {exc.__class__.__name__}: {detail}") from None
     return engine
+
+
+def _create_schema(engine: Engine, attempts: int = 5) -> None:
+    """CREATE TABLE IF NOT EXISTS for every table. Concurrent first runs on a fresh database race between
+    SQLAlchemy's existence check and its CREATE ("table ... already exists"); the loser simply checks again."""
+    for attempt in range(attempts):
+        try:
+            Base.metadata.create_all(engine)
+            _add_new_columns(engine)
+            return
+        except (OperationalError, ProgrammingError, IntegrityError) as exc:
+            message = str(getattr(exc, "orig", exc)).lower()
+            racing = "already exists" in message or "locked" in message or "duplicate" in message
+            if not racing or attempt == attempts - 1:
+                raise
+            time.sleep(0.05 * (attempt + 1))
 
 
 def _add_new_columns(engine: Engine) -> None:

@@ -38,6 +38,7 @@ ENV_VARS: dict[str, tuple[str, ...]] = {
     "actor": ("BACKLOGSMITH_ACTOR", "USER"),
     "ui_root": ("BACKLOGSMITH_UI_ROOT",),
     "ui_host": ("BACKLOGSMITH_UI_HOST",),
+    "lock_timeout": ("BACKLOGSMITH_LOCK_TIMEOUT",),
 }
 
 
@@ -72,6 +73,10 @@ class Settings(BaseModel):
                          "needs OIDC login configured.")
     ui_root: Path | None = Field(None, description="The review UI opens workspaces and eval reports only inside "
                                  "this folder; default: the folder that holds the workspace.")
+    lock_timeout: float = Field(
+        600.0, ge=0, description="Seconds a writing run (ingest, needs, draft) waits for another one on the same "
+        "workspace before it gives up; 0 = fail at once."
+    )
 
     @property
     def sqlalchemy_url(self) -> str:

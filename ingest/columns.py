@@ -19,6 +19,7 @@ from datetime import datetime
 from typing import Any
 
 from assistant.textclean import clean_text
+from ingest.encoding import bad_bytes
 from ingest.records import BadRow, Parsed
 
 TEXT_COLUMNS = (
@@ -180,6 +181,9 @@ def map_rows(
 ) -> tuple[list[MappedItem], list[BadRow], int, str | None]:
     """Rows -> items. Returns (items, bad rows, rows skipped for having no text, text field used)."""
     text_field = parsed.text_field
+    damaged_header = next((bad_bytes(c) for c in parsed.columns if bad_bytes(c)), None)
+    if damaged_header:
+        return [], [BadRow(0, f"the header row {damaged_header}")], 0, None
     if text_column:
         available = set(parsed.columns) | {k for r in parsed.rows[:200] for k in r.fields}
         if text_column not in available:
@@ -196,6 +200,10 @@ def map_rows(
     bad: list[BadRow] = []
     empty = 0
     for raw in parsed.rows:
+        damaged = next((why for k, v in raw.fields.items() for why in (bad_bytes(f"{k}{v}"),) if why), None)
+        if damaged:
+            bad.append(BadRow(raw.row, damaged))
+            continue
         too_long = [k for k, v in raw.fields.items() if isinstance(v, str) and len(v) > max_chars]
         if too_long:
             bad.append(BadRow(raw.row, f"field {too_long[0]!r} is longer than {max_chars} characters"))

@@ -1,6 +1,9 @@
 """Bytes -> text: BOMs first, then strict UTF-8, then charset-normalizer; binary files are refused.
 
 Stored text never carries a BOM or mojibake, and control characters (other than tab and newline) are dropped.
+Bytes that are not text — invalid UTF-8 inside a UTF-8 file, a NUL byte past the first 8 KB that `is_binary`
+samples — are never guessed at or dropped: they decode to marker characters (lone surrogates, which no real
+text contains) and `bad_bytes` turns the row that holds them into a bad row naming that row.
 """
 
 from __future__ import annotations
@@ -49,6 +52,30 @@ def is_binary(data: bytes) -> bool:
     return controls > max(2, len(sample) // 100)
 
 
+NUL_MARK = "\udc00"  # a NUL byte; surrogateescape gives \udc80-\udcff for invalid bytes
+_MARKS = re.compile("[\udc00-\udcff]")
+# A lead byte followed by a continuation byte that still failed to decode: damaged UTF-8, not cp1252 prose.
+_BROKEN_UTF8 = re.compile(rb"[\xc2-\xf4][\x80-\xbf]|[\xfe\xff]|[\x81\x8d\x8f\x90\x9d]")
+
+
+def bad_bytes(value: str) -> str | None:
+    """Why a decoded value cannot be stored as text (None when it can)."""
+    found = _MARKS.search(value)
+    if not found:
+        return None
+    if found.group() == NUL_MARK:
+        return "holds a NUL byte (binary data inside a text file?)"
+    return "holds bytes that are not valid UTF-8 (a damaged file, or text pasted in another encoding)"
+
+
+def _finish(text: str) -> str:
+    return clean_text(text.replace("\x00", NUL_MARK) if "\x00" in text else text)
+
+
+def _text(data: bytes, encoding: str) -> str:
+    return _finish(data.decode(encoding))
+
+
 def decode_bytes(data: bytes, path: str) -> tuple[str, str]:
     """Decode a file's bytes; returns (text, encoding name). Raises IngestError naming the file."""
     if not data.strip():
@@ -56,34 +83,35 @@ def decode_bytes(data: bytes, path: str) -> tuple[str, str]:
     for bom, name in _BOMS:
         if data.startswith(bom):
             try:
-                return clean_text(data.decode(name)), name
+                return _finish(data.decode(name)), name
             except UnicodeDecodeError:
                 raise IngestError(f"the file starts with a {name} byte-order mark but is not valid {name}.", path=path) from None
     utf16 = _looks_utf16_without_bom(data)
     if utf16:
         try:
-            return clean_text(data.decode(utf16)), utf16
+            return _finish(data.decode(utf16)), utf16
         except UnicodeDecodeError:
             pass
     if is_binary(data):
         raise IngestError("this looks like a binary file, not text; export it as CSV, JSON or plain text first.", path=path)
     try:
-        return clean_text(data.decode("utf-8")), "utf-8"
+        data.decode("utf-8")
+        return _text(data, "utf-8"), "utf-8"
     except UnicodeDecodeError:
         pass
     ascii_share = sum(1 for b in data if b < 0x80) / len(data)
     if ascii_share > 0.5 and _UTF8_MULTIBYTE.search(data):
         # Valid UTF-8 sequences next to invalid bytes: files glued together from several sources
-        # (UTF-8 lines next to cp1252 lines). Decode each line on its own.
-        return clean_text(_mixed_decode(data)), "utf-8+cp1252"
+        # (UTF-8 lines next to cp1252 lines) are decoded line by line; damaged UTF-8 is marked, never guessed.
+        return _mixed_decode(data)
     western = _western_single_byte(data)
     if western is not None:
-        return clean_text(western), "cp1252"
+        return _finish(western), "cp1252"
     best = from_bytes(data).best()
     if best is None or best.encoding is None:
         raise IngestError("cannot detect the text encoding; save the file as UTF-8 and try again.", path=path)
     try:
-        return clean_text(data.decode(best.encoding)), best.encoding
+        return _finish(data.decode(best.encoding)), best.encoding
     except (UnicodeDecodeError, LookupError):
         raise IngestError("cannot detect the text encoding; save the file as UTF-8 and try again.", path=path) from None
 
@@ -101,11 +129,19 @@ def _western_single_byte(data: bytes) -> str | None:
     return text
 
 
-def _mixed_decode(data: bytes) -> str:
-    lines = []
+def _mixed_decode(data: bytes) -> tuple[str, str]:
+    lines, cp1252 = [], False
     for line in data.split(b"\n"):
         try:
             lines.append(line.decode("utf-8"))
+            continue
         except UnicodeDecodeError:
-            lines.append(line.decode("cp1252", errors="replace"))
-    return "\n".join(lines)
+            pass
+        western = None if _BROKEN_UTF8.search(line) else line.decode("cp1252", errors="replace")
+        if western is not None and all(c in _WESTERN for c in western if ord(c) > 127):
+            lines.append(western)
+            cp1252 = True
+        else:
+            lines.append(line.decode("utf-8", errors="surrogateescape"))
+    text = "\n".join(lines)
+    return _finish(text), "utf-8+cp1252" if cp1252 else "utf-8"

@@ -24,11 +24,14 @@ from ingest.columns import map_rows
 from ingest.dedupe import item_id, link_exact, link_near, text_hash
 from ingest.records import Parsed
 from ingest.redact import redact_text, redact_value
-from ingest.report import BadRowReport, FileReport, IngestReport
+from ingest.report import BadRowReport, FileReport, IngestReport, RefusedFile
 from ingest.sources import expand, parse_bytes, reader_for
 
-# Test hook for the crash-safety test: seconds to sleep after each file's commit, before indexing it.
+# Test hook for the crash-safety test: seconds to sleep after each chunk's commit, before indexing it.
 PAUSE_ENV = "BACKLOGSMITH_TEST_PAUSE_AFTER_COMMIT"
+# Rows per chunk: each is redacted, embedded, committed and indexed on its own, so memory stays bounded on a
+# 200k-row file and a killed run loses at most the index update of one chunk (the next run completes it).
+CHUNK_ROWS = 4096
 
 
 def ingest_paths(
@@ -40,33 +43,42 @@ def ingest_paths(
     kind: str | None = None,
     progress: store.Progress | None = None,
 ) -> IngestReport:
-    """Ingest files and folders; raises IngestError (naming file and row) on the first bad file.
+    """Ingest files and folders under the workspace write lock; each file is judged on its own.
 
-    Files before the bad one stay committed (re-running skips them by content hash). `progress`, when given,
-    is called as progress(done, total, label) while reading and embedding.
+    Good files are committed; if any file is bad, an IngestError listing every bad file (with its row) is raised
+    at the end, carrying `partial_report` (what the good files added). `progress`, when given, is called as
+    progress(done, total, label) per chunk.
     """
     started = time.perf_counter()
     sources = expand([Path(p) for p in paths])
-    report = IngestReport(recovered=store.sync_index(ws, progress))
-    for n, src in enumerate(sources, start=1):
-        if progress:
-            progress(n - 1, len(sources), f"reading {src.name}")
-        try:
-            data = src.file.read_bytes()
-        except OSError as exc:
-            raise IngestError(f"cannot read the file ({exc.strerror}).", path=src.name) from None
-        try:
-            report.files.append(
-                _ingest_source(
-                    ws, data, name=src.name, reader=reader_for(src.file), file=src.file,
-                    text_column=text_column, skip_bad_rows=skip_bad_rows, kind=kind, progress=progress,
+    first_error: IngestError | None = None
+    with ws.write_lock():
+        report = IngestReport(recovered=store.sync_index(ws, progress))
+        for n, src in enumerate(sources, start=1):
+            if progress:
+                progress(n - 1, len(sources), f"reading {src.name}")
+            try:
+                try:
+                    data = src.file.read_bytes()
+                except OSError as exc:
+                    raise IngestError(f"cannot read the file ({exc.strerror}).", path=src.name) from None
+                report.files.append(
+                    _ingest_source(
+                        ws, data, name=src.name, reader=reader_for(src.file), file=src.file,
+                        text_column=text_column, skip_bad_rows=skip_bad_rows, kind=kind, progress=progress,
+                    )
                 )
-            )
-        except IngestError as exc:
-            report.seconds = time.perf_counter() - started
-            exc.partial_report = report  # type: ignore[attr-defined]  # what earlier files committed
-            raise
+            except IngestError as exc:
+                # Each file is judged on its own: a bad one is listed, the good ones after it still go in.
+                report.refused.append(RefusedFile(path=src.name, message=str(exc)))
+                first_error = first_error or exc
     report.seconds = time.perf_counter() - started
+    if first_error is not None:
+        listed = " | ".join(r.message for r in report.refused)
+        error = first_error if len(sources) == 1 else IngestError(
+            f"{len(report.refused)} of {len(sources)} files refused (nothing of them stored): {listed}")
+        error.partial_report = report  # type: ignore[attr-defined]  # what the good files committed
+        raise error
     return report
 
 
@@ -82,11 +94,12 @@ def ingest_bytes(
 ) -> IngestReport:
     """Ingest an uploaded file's bytes; `name` (e.g. "reviews.csv") picks the reader and is what items cite."""
     started = time.perf_counter()
-    report = IngestReport(recovered=store.sync_index(ws, progress))
-    report.files.append(
-        _ingest_source(ws, data, name=name, reader=reader_for(Path(name)), file=None, text_column=text_column,
-                       skip_bad_rows=skip_bad_rows, kind=kind, progress=progress)
-    )
+    with ws.write_lock():
+        report = IngestReport(recovered=store.sync_index(ws, progress))
+        report.files.append(
+            _ingest_source(ws, data, name=name, reader=reader_for(Path(name)), file=None, text_column=text_column,
+                           skip_bad_rows=skip_bad_rows, kind=kind, progress=progress)
+        )
     report.seconds = time.perf_counter() - started
     return report
 
@@ -94,11 +107,12 @@ def ingest_bytes(
 def ingest_text(ws: Workspace, text: str, *, name: str = "paste", kind: str | None = None) -> IngestReport:
     """Ingest pasted text: one item per line, or per paragraph when blank lines separate multi-line blocks."""
     started = time.perf_counter()
-    report = IngestReport(recovered=store.sync_index(ws))
-    report.files.append(
-        _ingest_source(ws, text.encode("utf-8"), name=name, reader="paste", file=None, text_column=None,
-                       skip_bad_rows=False, kind=kind, progress=None)
-    )
+    with ws.write_lock():
+        report = IngestReport(recovered=store.sync_index(ws))
+        report.files.append(
+            _ingest_source(ws, text.encode("utf-8"), name=name, reader="paste", file=None, text_column=None,
+                           skip_bad_rows=False, kind=kind, progress=None)
+        )
     report.seconds = time.perf_counter() - started
     return report
 
@@ -130,7 +144,7 @@ def _ingest_source(
     content_hash = hashlib.sha256(data).hexdigest()
     with ws.transaction() as session:
         seen = store.source_seen(session, content_hash)
-    if seen is not None:
+    if seen is not None and seen.item_count != store.IN_PROGRESS:
         return FileReport(path=name, status="already_ingested", reader=seen.reader, encoding=seen.encoding)
 
     parsed = _parse(data, name=name, reader=reader, file=file)
@@ -155,14 +169,47 @@ def _ingest_source(
         path=name, reader=parsed.reader, encoding=parsed.encoding, text_column=text_field, rows=len(items),
         skipped_empty=empty, bad_rows=[BadRowReport(row=b.row, message=b.message) for b in bad],
     )
+    del parsed  # the raw rows are mapped; let them go before the big file's chunks are embedded
     keep_original = bool(ws.get_setting("keep_original_text"))
     threshold = float(ws.get_setting("near_duplicate_threshold"))
-
-    # Redact before anything is embedded or stored; ids come from the original text so they stay stable
-    # even if redaction rules improve later.
-    rows: list[dict[str, Any]] = []
     now = ws.clock()  # one timestamp per file: items list in (ingest time, source, row) order
-    for it in items:
+    source = {
+        "path": name, "content_hash": content_hash, "reader": report.reader, "encoding": report.encoding,
+        "text_column": text_field, "item_count": store.IN_PROGRESS, "ingested_at": now,
+    }
+    source_id = seen.id if seen is not None else None
+    for start in range(0, len(items), CHUNK_ROWS):
+        chunk = items[start : start + CHUNK_ROWS]
+        try:
+            source_id = _ingest_chunk(ws, chunk, report, name=name, source=source, source_id=source_id,
+                                      keep_original=keep_original, threshold=threshold, now=now)
+        except IntegrityError:
+            # Another process (another machine, in team mode) wrote the same file or rows at the same time.
+            with ws.transaction() as session:
+                seen = store.source_seen(session, content_hash)
+            if seen is not None and seen.item_count != store.IN_PROGRESS:
+                return FileReport(path=name, status="already_ingested", reader=seen.reader, encoding=seen.encoding)
+            raise StorageError(f"{name}: another ingest wrote the same rows at the same time; run the command again.") from None
+        if progress:
+            progress(min(start + CHUNK_ROWS, len(items)), len(items), f"ingesting {name}")
+    with ws.transaction() as session:
+        if source_id is None:  # every row was already stored from another source
+            source_id = store.start_source(session, source)
+        store.finish_source(session, source_id)
+    return report
+
+
+def _ingest_chunk(
+    ws: Workspace, chunk: Sequence[Any], report: FileReport, *, name: str, source: dict[str, Any],
+    source_id: int | None, keep_original: bool, threshold: float, now: Any,
+) -> int | None:
+    """read -> redact -> store -> embed -> index for one chunk of a file, in its own transaction.
+
+    Ids come from the original text so they stay stable even if redaction rules improve later; a chunk that
+    was committed before a crash is found by its ids and skipped, so a re-run resumes where the last one stopped.
+    """
+    rows: list[dict[str, Any]] = []
+    for it in chunk:
         clean = redact_text(it.text)
         rows.append({
             "id": item_id(name, it.row, it.text), "text": clean,
@@ -175,50 +222,31 @@ def _ingest_source(
         present = store.existing_ids(session, [r["id"] for r in rows])
         rows = [r for r in rows if r["id"] not in present]
         existing_canonical = store.canonical_by_hash(session, [r["text_hash"] for r in rows])
-    report.existing = len(present)
-
-    vectors = _embed_unique(ws, [r["text"] for r in rows], progress, name)
+    report.existing += len(present)
+    if not rows:
+        return source_id
+    vectors = _embed_unique(ws, [r["text"] for r in rows])
     _link_duplicates(ws, rows, vectors, existing_canonical, threshold)
-    report.added = len(rows)
-    report.duplicates = sum(1 for r in rows if r["meta"].get("duplicate_similarity") == 1.0)
-    report.near_duplicates = sum(1 for r in rows if r["duplicate_of"]) - report.duplicates
-    report.stakeholder_asks = sum(1 for r in rows if r["kind"] == "stakeholder_ask")
-
-    source = {
-        "path": name, "content_hash": content_hash, "reader": parsed.reader, "encoding": parsed.encoding,
-        "text_column": text_field, "item_count": len(rows), "ingested_at": now,
-    }
-    try:
-        with ws.transaction() as session:
-            store.write_source(session, source, rows)
-    except IntegrityError:
-        # Another process ingested the same file (or rows) between our checks and our commit.
-        with ws.transaction() as session:
-            seen = store.source_seen(session, content_hash)
-        if seen is not None:
-            return FileReport(path=name, status="already_ingested", reader=seen.reader, encoding=seen.encoding)
-        raise StorageError(f"{name}: another ingest wrote the same rows at the same time; run the command again.") from None
+    report.added += len(rows)
+    report.duplicates += sum(1 for r in rows if r["meta"].get("duplicate_similarity") == 1.0)
+    report.near_duplicates += sum(1 for r in rows if r["duplicate_of"] and r["meta"].get("duplicate_similarity") != 1.0)
+    report.stakeholder_asks += sum(1 for r in rows if r["kind"] == "stakeholder_ask")
+    with ws.transaction() as session:
+        if source_id is None:
+            source_id = store.start_source(session, source)
+        store.write_rows(session, source_id, rows)
     pause = os.environ.get(PAUSE_ENV)
     if pause:
         time.sleep(float(pause))
     store.index_rows(ws, rows, vectors)
-    return report
+    return source_id
 
 
-def _embed_unique(ws: Workspace, texts: list[str], progress: store.Progress | None, name: str) -> np.ndarray:
-    """Embed each distinct text once (exact duplicates share a vector); large batches keep padding low."""
-    if not texts:
-        return np.zeros((0, ws.embedder.dimensions), dtype=np.float32)
+def _embed_unique(ws: Workspace, texts: list[str]) -> np.ndarray:
+    """Embed each distinct text once (exact duplicates share a vector); one call per chunk keeps padding low."""
     unique = list(dict.fromkeys(texts))
     position = {t: i for i, t in enumerate(unique)}
-    # One call per file; with a progress bar, calls of 1024 so the bar moves on big files.
-    step = 1024 if progress else len(unique)
-    parts = []
-    for start in range(0, len(unique), step):
-        parts.append(ws.embedder.embed(unique[start : start + step]))
-        if progress:
-            progress(min(start + step, len(unique)), len(unique), f"embedding {name}")
-    vectors = np.concatenate(parts) if len(parts) > 1 else parts[0]
+    vectors = ws.embedder.embed(unique)
     return vectors[[position[t] for t in texts]]
 
 

@@ -92,11 +92,44 @@ def _find_records(data: Any) -> list[Any] | None:
     return None
 
 
+MAX_DEPTH = 64  # feedback is a list of flat-ish records; anything deeper is not feedback (or is an attack)
+_TOO_DEEP = f"the JSON is nested more than {MAX_DEPTH} levels deep; feedback records are flat objects"
+
+
+def _depth_ok(data: Any) -> bool:
+    """Iterative (never recursive) check that a parsed document nests at most MAX_DEPTH levels."""
+    stack = [(data, 1)]
+    while stack:
+        value, depth = stack.pop()
+        if depth > MAX_DEPTH:
+            return False
+        if isinstance(value, dict):
+            stack.extend((v, depth + 1) for v in value.values())
+        elif isinstance(value, list):
+            stack.extend((v, depth + 1) for v in value)
+    return True
+
+
+def _loads(text: str) -> Any:
+    """json.loads that turns Python's recursion limit (a document thousands of levels deep) into a clear error."""
+    try:
+        data = json.loads(text)
+    except RecursionError:
+        raise ValueError(_TOO_DEEP) from None
+    if not _depth_ok(data):
+        raise ValueError(_TOO_DEEP)
+    return data
+
+
 def read_json(text: str, *, encoding: str | None) -> Parsed:
     """A JSON array of objects (or strings), or an object wrapping such an array. JSONL saved as .json works too."""
     try:
-        data = json.loads(text)
-    except json.JSONDecodeError as exc:
+        data = _loads(text)
+    except ValueError as exc:
+        if not isinstance(exc, json.JSONDecodeError):
+            parsed = Parsed(reader="json", encoding=encoding)
+            parsed.fatal = BadRow(1, str(exc))
+            return parsed
         lines = [ln for ln in text.split("\n") if ln.strip()]
         if len(lines) > 1 and lines[0].lstrip().startswith("{") and exc.msg.startswith("Extra data"):
             return read_jsonl(text, encoding=encoding)
@@ -121,10 +154,12 @@ def read_jsonl(text: str, *, encoding: str | None) -> Parsed:
         if not line.strip():
             continue
         try:
-            items.append(json.loads(line))
+            items.append(_loads(line))
             numbers.append(lineno)
         except json.JSONDecodeError as exc:
             parsed.bad.append(BadRow(lineno, f"not valid JSON ({exc.msg} at column {exc.colno})"))
+        except ValueError as exc:
+            parsed.bad.append(BadRow(lineno, str(exc)))
     _object_rows(items, parsed, row_numbers=numbers)
     parsed.bad.sort(key=lambda b: b.row)
     return parsed

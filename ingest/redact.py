@@ -1,4 +1,4 @@
-"""PII redaction: typed placeholders for emails, phones, cards, IBANs, IPs, secrets and people's names.
+"""PII redaction: typed placeholders for emails, phones, cards, IBANs, IPs, secrets, names, addresses and device ids.
 
 Applied to every text and metadata value before it is embedded, stored, shown, sent to an LLM or exported.
 Idempotent: placeholders contain no digits or '@', so a second pass finds nothing new.
@@ -11,6 +11,8 @@ import re
 from typing import Any
 
 import phonenumbers
+
+from ingest.redact_prose import NAME_TOKEN, card_or_imei, sub_addresses, sub_device_ids, sub_labelled_names, sub_passwords
 
 EMAIL, PHONE, CARD, IBAN, IP, SECRET, NAME = "[EMAIL]", "[PHONE]", "[CARD]", "[IBAN]", "[IP]", "[SECRET]", "[NAME]"
 
@@ -53,7 +55,14 @@ _CARD_RE = re.compile(
 )
 _IPV4_RE = re.compile(r"(?<![\w.])(?:(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.){3}(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(?![\w.])")
 _IPV6_RE = re.compile(r"(?<![\w:])(?:[0-9A-Fa-f]{0,4}:){2,7}[0-9A-Fa-f]{0,4}(?![\w:])")
-_VERSION_BEFORE = re.compile(r"(?:\bv|version|release|build|ver\.?)\s*$", re.IGNORECASE)
+_VERSION_BEFORE = re.compile(r"\b(?:v|version|release|build|ver\.?)\s*$", re.IGNORECASE)  # not "server"
+# A dotted quad is a version, not an address, when the clause before it talks about versions and nothing right
+# before it talks about networks: "Upgrade Jackson databind in branch-2.10 to 2.9.10.8".
+_VERSION_CLAUSE = re.compile(r"(?i:\b(?:versions?|ver|release[ds]?|build|patch(?:ed)?|update[ds]?|updating|upgrade[ds]?|"
+                             r"upgrading|downgrade[ds]?|bump(?:ed)?|firmware|sdk|librar(?:y|ies)|package|dependency|"
+                             r"branch|jar|maven|gradle|npm|pip|changelog)\b)")
+_NETWORK_BEFORE = re.compile(r"(?i:\b(?:ip|ips|address|addr|host|server|from|login|logged|connect(?:ed|ing)?|ping|proxy|"
+                             r"vpn|dns|gateway|network|firewall|blocked|allowlist|whitelist|subnet|router)\b)[^.!?\n]{0,12}$")
 # Words that make a digit run an identifier rather than a phone number.
 _NOT_PHONE_BEFORE = re.compile(
     r"(?:order|invoice|ticket|ref|reference|case|account|acct|id|no\.?|number|#|po|receipt|txn|transaction)"
@@ -71,7 +80,7 @@ _DATE_LIKE = re.compile(r"\d{4}[-./]\d{1,2}[-./]\d{1,2}|\d{1,2}[-./]\d{1,2}[-./]
 # "Great App" as people, and redacting those would destroy the evidence. Names are redacted where the words around
 # them say a person is meant: greetings and sign-offs, self-introductions, "my accountant Maria", "spoke to Tom",
 # "Mike from support". A capitalised name token, or an initial ("A. Dalton"); up to three of them.
-_NAME_TOKEN = r"(?:[A-Z](?:['’][A-Z])?[a-z]+(?:-[A-Z]?[a-z]+)?|[A-Z]\.)"  # Jean-Luc, O'Neil; not Tom's
+_NAME_TOKEN = NAME_TOKEN  # Jean-Luc, O'Neil, McAllister; not Tom's
 _FULL_NAME = rf"(?P<name>{_NAME_TOKEN}(?:[ \t]+{_NAME_TOKEN}){{0,2}})"
 _NAME_RES = [
     # "Hi Maria," "Dear Tom:" at the start of a line or sentence — a greeting names whom it greets
@@ -188,7 +197,7 @@ def _sub_iban(text: str) -> str:
 def _sub_cards(text: str) -> str:
     def repl(m: re.Match[str]) -> str:
         digits = re.sub(r"\D", "", m.group(0))
-        return CARD if 13 <= len(digits) <= 19 and _luhn_ok(digits) else m.group(0)
+        return card_or_imei(digits) if 13 <= len(digits) <= 19 and _luhn_ok(digits) else m.group(0)
 
     return _CARD_RE.sub(repl, text)
 
@@ -196,6 +205,10 @@ def _sub_cards(text: str) -> str:
 def _sub_ips(text: str) -> str:
     def v4(m: re.Match[str]) -> str:
         if _VERSION_BEFORE.search(text[max(0, m.start() - 12) : m.start()]):
+            return m.group(0)
+        before = text[max(0, m.start() - 80) : m.start()]
+        clause = re.split(r"[.!?\n]\s", before)[-1]
+        if _VERSION_CLAUSE.search(clause) and not _NETWORK_BEFORE.search(before):
             return m.group(0)
         return IP
 
@@ -244,12 +257,18 @@ def _sub_phones(text: str) -> str:
 
 
 def redact_text(text: str) -> str:
-    """Replace PII in a text with typed placeholders ([EMAIL], [PHONE], [CARD], [IBAN], [IP], [SECRET], [NAME])."""
+    """Replace PII in a text with typed placeholders ([EMAIL], [PHONE], [CARD], [IBAN], [IP], [SECRET], [NAME],
+    [ADDRESS], [IMEI], [DEVICE_ID])."""
     if not text:
         return text
+    has_digit = _DIGITS.search(text) is not None
+    if has_digit:  # before names and secrets: a street name is capitalised, a UDID is long hex
+        text = sub_addresses(text)
+        text = sub_device_ids(text)
+    text = sub_passwords(text)
+    text = sub_labelled_names(text, _NOT_NAMES)
     if _NAME_CUE.search(text):
         text = _sub_names(text)
-    has_digit = _DIGITS.search(text) is not None
     # Fast path for short plain values (plans, channels, names): every pattern needs a digit, '@', ':' or
     # '=' unless the string is long enough to be a bare token.
     if not has_digit and len(text) < 32 and not any(c in text for c in "@:="):

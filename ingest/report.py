@@ -28,8 +28,14 @@ class FileReport(BaseModel):
     bad_rows: list[BadRowReport] = Field(default_factory=list)
 
 
+class RefusedFile(BaseModel):
+    path: str
+    message: str = Field(description="Why, naming the file and row; nothing of the file was stored.")
+
+
 class IngestReport(BaseModel):
     files: list[FileReport] = Field(default_factory=list)
+    refused: list[RefusedFile] = Field(default_factory=list)
     recovered: int = Field(0, description="Rows from an interrupted earlier run added to the index first.")
     seconds: float = 0.0
 

@@ -11,13 +11,14 @@ from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 import numpy as np
-from sqlalchemy import insert, select, update
+from sqlalchemy import func, insert, select, update
 from sqlalchemy.orm import Session
 
 from assistant.tables import FeedbackRow, SourceFile
 from assistant.workspace import Workspace
 
 Progress = Callable[[int, int, str], None]
+IN_PROGRESS = -1  # source_files.item_count while a file's chunks are still being written
 _CHUNK = 500
 _INDEX_META = ("segment", "channel", "rating", "date", "author")
 
@@ -62,16 +63,25 @@ def source_seen(session: Session, content_hash: str) -> SourceFile | None:
     return session.scalars(select(SourceFile).where(SourceFile.content_hash == content_hash)).first()
 
 
-def write_source(session: Session, source: dict[str, Any], rows: list[dict[str, Any]]) -> int:
-    """Insert the source file and all its rows in the caller's transaction (bulk, no per-row queries)."""
-    source_id = session.execute(insert(SourceFile).returning(SourceFile.id), [source]).scalar_one()
+def start_source(session: Session, source: dict[str, Any]) -> int:
+    """Insert the source file marked in progress (item_count = IN_PROGRESS) until `finish_source`."""
+    return int(session.execute(insert(SourceFile).returning(SourceFile.id), [source]).scalar_one())
+
+
+def finish_source(session: Session, source_id: int) -> None:
+    """Mark a source complete: re-ingesting the same bytes is then "already ingested"."""
+    count = session.scalar(select(func.count()).select_from(FeedbackRow).where(FeedbackRow.source_file_id == source_id))
+    session.execute(update(SourceFile).where(SourceFile.id == source_id).values(item_count=int(count or 0)))
+
+
+def write_rows(session: Session, source_id: int, rows: list[dict[str, Any]]) -> None:
+    """Insert one chunk of a source's rows in the caller's transaction (bulk, no per-row queries)."""
     for row in rows:
         row["source_file_id"] = source_id
     # Canonical rows first: duplicate_of is a foreign key, and a duplicate may point into this same batch.
     ordered = [r for r in rows if r["duplicate_of"] is None] + [r for r in rows if r["duplicate_of"] is not None]
     for part in chunks(ordered, 2000):
         session.execute(insert(FeedbackRow), list(part))
-    return source_id
 
 
 def index_metadata(row: dict[str, Any]) -> dict[str, Any]:
@@ -125,3 +135,26 @@ def reindex(ws: Workspace, progress: Progress | None = None) -> int:
         session.execute(update(FeedbackRow).values(indexed=False))
         rows = [_row_dict(r) for r in session.scalars(select(FeedbackRow).order_by(FeedbackRow.id))]
     return _embed_and_index(ws, rows, progress, "reindexing")
+
+
+def catch_up_index(ws: Workspace, progress: Progress | None = None, *, wait: float = 5.0) -> int:
+    """Make the index hold every stored item before it is searched; returns how many items were added.
+
+    Cheap when nothing is missing (two counts). Rows a killed run committed but never indexed are embedded and
+    upserted; when the index holds fewer vectors than SQL says were indexed (a lost or half-written index), the
+    missing ids are found by comparing id sets. Needs the write lock: if another run holds it longer than
+    `wait` seconds, that run is indexing its own rows and StorageError says so (never a silent miss).
+    """
+    with ws.transaction() as session:
+        total = session.scalar(select(func.count()).select_from(FeedbackRow)) or 0
+        pending = session.scalar(select(func.count()).select_from(FeedbackRow).where(FeedbackRow.indexed.is_(False))) or 0
+    if not pending and ws.index.count() >= total:
+        return 0
+    with ws.write_lock(timeout=wait):
+        if ws.index.count() < total - pending:
+            have = ws.index.ids()
+            with ws.transaction() as session:
+                missing = [i for i in session.scalars(select(FeedbackRow.id)) if i not in have]
+                for part in chunks(missing):
+                    session.execute(update(FeedbackRow).where(FeedbackRow.id.in_(part)).values(indexed=False))
+        return sync_index(ws, progress)

@@ -264,3 +264,19 @@ def test_an_unreachable_database_is_one_clear_line_without_the_password(tmp_path
     message = str(err.value)
     assert "no_such_db" in message and "does not exist" in message
     assert "s3cret" not in message and "\n" not in message
+
+
+def test_one_writer_per_database_across_workspace_folders(tmp_path: Path, postgres_url: str) -> None:
+    # issue 13, team mode: two machines (two folders) on one database share one advisory lock, not a lock file.
+    from assistant.errors import StorageError
+
+    first, second = _pg_workspace(postgres_url, tmp_path / "a"), _pg_workspace(postgres_url, tmp_path / "b")
+    try:
+        with first.write_lock(), pytest.raises(StorageError, match="another backlogsmith run is writing to this workspace"):
+            with second.write_lock(timeout=0):
+                pass
+        with second.write_lock(timeout=0):  # released with the first run
+            pass
+    finally:
+        first.close()
+        second.close()

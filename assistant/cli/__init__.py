@@ -30,6 +30,13 @@ def _global(
     model: Optional[str] = typer.Option(None, "--model", help="Model / deployment name (or BACKLOGSMITH_MODEL)."),
 ) -> None:
     ctx.obj = common.GlobalOptions(workspace, llm, model)
+    # issue 13 (concurrent runs): one writer per workspace. Commands that write take the lock for their whole run,
+    # so two `needs` or `draft` runs serialize instead of doubling stories and history.
+    if ctx.invoked_subcommand in _WRITERS and not ctx.resilient_parsing and "--help" not in sys.argv:
+        ctx.with_resource(common.writing(ctx))
+
+
+_WRITERS = frozenset({"ingest", "triage", "needs", "draft", "run", "reindex"})
 
 
 def _register_all() -> None:

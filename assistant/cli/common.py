@@ -28,11 +28,14 @@ err_console = Console(stderr=True, highlight=False, emoji=False)
 # Feedback, file names and error messages are untrusted: rich would read "[red]" or "[link=...]" in them as markup,
 # and a raw ESC / CR could restyle or overwrite the terminal. So every such value is rendered through Text (never
 # parsed) after its control characters (all but newline and tab) are swapped for visible stand-ins.
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+# Bidi controls (U+202E in a file name) reorder what follows on the terminal: shown as a visible stand-in too.
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 
 
 def _picture(match: re.Match[str]) -> str:
     code = ord(match.group())
+    if code > 0x9F:
+        return f"<U+{code:04X}>"
     if code < 0x20:
         return chr(0x2400 + code)  # Unicode control pictures: ESC shows as "␛"
     return "\u2421" if code == 0x7F else "\ufffd"
@@ -85,6 +88,14 @@ class GlobalOptions:
 
             self._ws = Workspace(self.settings())
         return self._ws
+
+
+@contextmanager
+def writing(ctx: typer.Context) -> Iterator[None]:
+    """Hold the workspace write lock for a command that writes (ingest, triage, needs, draft, run, reindex)."""
+    ws = options(ctx).open_workspace()
+    with ws.write_lock(on_wait=lambda message: err_console.print(text(message, "yellow"))):
+        yield
 
 
 def options(ctx: typer.Context) -> GlobalOptions:

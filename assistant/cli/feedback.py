@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -20,7 +21,19 @@ feedback_app = typer.Typer(help="Look at the ingested feedback.", no_args_is_hel
 
 @contextmanager
 def _progress(quiet: bool = False) -> Iterator[Callable[[int, int, str], None]]:
-    """A rich bar on stderr driven by the library's progress(done, total, label) callback."""
+    """A rich bar on stderr driven by the library's progress(done, total, label) callback; plain lines (one per
+    chunk, at most one every 2 s) when stderr is not a terminal, so a CI log or `2> log` shows the run moving."""
+    if not common.err_console.is_terminal:  # even with --format json: the lines go to stderr, stdout stays JSON
+        last = [0.0]
+
+        def plain(done: int, total: int, label: str) -> None:
+            now = time.monotonic()
+            if now - last[0] >= 2.0 or done >= total:
+                last[0] = now
+                common.err_console.print(common.text(f"{label}: {done}/{total}"), soft_wrap=True)
+
+        yield plain
+        return
     bar = Progress(
         common.bar_label(), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
         console=common.err_console, transient=True, disable=quiet,
@@ -169,23 +182,17 @@ def register(app: typer.Typer) -> None:
         fmt: str = typer.Option("table", "--format", help="table | json"),
     ) -> None:
         """Semantic search over the feedback (local embeddings + chroma)."""
-        from assistant.repository import load_items
-        from ingest.redact import redact_text
+        from ingest.search import search
 
         _check_format(fmt)
-        ws = common.workspace(ctx)
-        vector = ws.embedder.embed([redact_text(query)])[0]
-        hits = ws.index.query(vector, n=n)
-        with ws.transaction() as session:
-            items = {i.id: i for i in load_items(session, [h.id for h in hits])}
-        rows = [(h, items[h.id]) for h in hits if h.id in items]
+        rows = search(common.workspace(ctx), query, n=n)  # indexes what a killed run left out, first
         if fmt == "json":
-            common.print_json([{"similarity": round(1 - h.distance, 4), **i.model_dump(mode="json")} for h, i in rows])
+            common.print_json([{"similarity": sim, **i.model_dump(mode="json")} for sim, i in rows])
             return
         table = Table("similarity", "source", "text")
         table.columns.insert(1, _id_column())
-        for h, i in rows:
-            table.add_row(*common.cells(f"{1 - h.distance:.2f}", i.id, f"{i.source.path}:{i.source.row}", _short(i.text)))
+        for sim, i in rows:
+            table.add_row(*common.cells(f"{sim:.2f}", i.id, f"{i.source.path}:{i.source.row}", _short(i.text)))
         common.console.print(table)
 
     app.add_typer(feedback_app, name="feedback")

@@ -53,8 +53,22 @@ METRIC_HELP = {
     "ari": "Agreement of the needs with the gold groups (adjusted Rand index; 1 = identical, 0 = chance).",
     "nmi": "Agreement of the needs with the gold groups (normalised mutual information; 1 = identical).",
     "unassigned_share": "Share of items left in no need (lower is better).",
+    "lookalikes_lost": "Text that only looks like personal data (versions, order numbers, …) wrongly redacted; "
+                       "must be 0.",
+    "dalpiaz_garbled_false_alarm_rate": "Share of 1,674 human-written stories (22 real backlogs) the garbled check "
+                                        "flags; lower is better.",
 }
-_SUFFIX_HELP = {"_accuracy": "Share of items where {what} matches the gold label.",
+_SUFFIX_HELP = {
+    # the verification gate's numbers per inbox ('bank_citation_support_share', ...; evals/suites/inboxes.py)
+    "_citation_support_share": "Share of citations whose item contains the facts of what cites it ({what}).",
+    "_generic_criterion_share": "Share of acceptance criteria that would fit any story ({what}; lower is better).",
+    "_distinct_benefit_ratio": "Distinct benefits per story; 1 = no stock benefit repeated ({what}).",
+    "_ready_once_estimated_share": "Share of stories that would be Ready once the team estimates them ({what}).",
+    "_stories_to_write_share": "Share of needs handed to the PO as a story to write ({what}; lower is better "
+                               "while support holds).",
+    "_ready_share": "Share of stories marked Ready ({what}).",
+    "_garbled_ready": "Garbled stories marked Ready ({what}); must be 0.",
+    "_accuracy": "Share of items where {what} matches the gold label.",
                 "_macro_f1": "How well {what} is found, balanced over its labels (1 = perfect).",
                 "_precision": "Of what was flagged as {what}, the share that was right.",
                 "_recall": "Of the real {what}, the share that was found."}

@@ -75,7 +75,8 @@ def _upload(ws: Workspace, kind: str, gen: int) -> tuple[list[Source], list[str]
         if preview.blocked and not preview.columns:
             blocked.append(preview.error or name)
             continue
-        with st.expander(f"{name} · {plural(preview.total, 'item')} to store", expanded=not preview.blocked):
+        count = ("at least " if preview.truncated else "") + plural(preview.total, 'item')  # a large file: its head only
+        with st.expander(f"{name} · {count} to store", expanded=not preview.blocked):
             if not preview.fixed_text and preview.columns:
                 index = preview.columns.index(preview.text_column) if preview.text_column in preview.columns else 0
                 st.selectbox(f"Text column of {name}", preview.columns, index=index, key=f"inbox_col:{name}")

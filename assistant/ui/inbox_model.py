@@ -14,6 +14,7 @@ from assistant.tables import FeedbackRow, NeedRow
 from assistant.workspace import Workspace
 from ingest.columns import detect_text_column, map_rows
 from ingest.redact import redact_text, redact_value
+from ingest.preview import MAX_BYTES, json_head, read_head
 from ingest.sources import parse_bytes, reader_for
 
 PASTE = "paste"  # the source name pasted text is stored under (ingest_text)
@@ -29,7 +30,8 @@ class Preview:
     columns: list[str] = field(default_factory=list)
     text_column: str | None = None
     rows: list[dict[str, Any]] = field(default_factory=list)
-    total: int = 0  # items that will be stored
+    total: int = 0  # items that will be stored (of the head only when `truncated`)
+    truncated: bool = False  # only the head of a large upload was read: `total` is a lower bound
     bad: list[str] = field(default_factory=list)
     fixed_text: bool = False  # the reader knows its text field (text, mail): no column to choose
     error: str | None = None  # the whole source cannot be stored: it is listed and left out, the others go ahead
@@ -45,12 +47,16 @@ def upload_name(name: str) -> str:
 
 
 def preview_upload(name: str, data: bytes, *, text_column: str | None = None, kind: str | None = None,
-                   skip_bad_rows: bool = False, max_chars: int = 20_000, limit: int = 10) -> Preview:
-    """Read and map a source like ingest does, and redact it (nothing is stored): the first items as they will be
-    stored, and why the source would be refused (unreadable, no text column, bad rows without skip)."""
+                   skip_bad_rows: bool = False, max_chars: int = 20_000, limit: int = 10,
+                   max_bytes: int = MAX_BYTES) -> Preview:
+    """Read and map the head of a source like ingest does, and redact it (nothing is stored): the first items as
+    they will be stored, and why the source would be refused (unreadable, no text column, bad rows without skip).
+    Only the first `max_bytes` are parsed, so a 150 MB upload costs the server no more than a small one; ingest
+    itself still reads and checks every row."""
     reader = "paste" if name == PASTE else reader_for(Path(name))
+    data, truncated = read_head(data, max_bytes)
     try:
-        parsed = parse_bytes(data, name=name, reader=reader)
+        parsed = json_head(data) if truncated and reader == "json" else parse_bytes(data, name=name, reader=reader)
     except IngestError as exc:
         return Preview(name, reader, error=str(exc))
     if parsed.fatal is not None:
@@ -71,7 +77,7 @@ def preview_upload(name: str, data: bytes, *, text_column: str | None = None, ki
                          "file, or tick 'Skip unreadable rows' to store the good ones")
     elif not items:
         preview.error = f"{name}: no feedback text found (text column: {used or 'none'})"
-    preview.total = len(items)
+    preview.total, preview.truncated = len(items), truncated
     preview.rows = [{"row": it.row, "text": redact_text(it.text), "kind": it.kind,
                      **{k: _cell(v) for k, v in redact_value(it.metadata).items()}} for it in items[:limit]]
     return preview

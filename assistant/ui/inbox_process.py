@@ -143,9 +143,18 @@ def why_no_needs(ws: Workspace, params: NeedParams | None = None) -> str:
     return text
 
 
+# A page waits this long for another run (CLI or another visitor) to finish writing, then says so in one line.
+UI_LOCK_WAIT = 60.0
+
+
 def process(ws: Workspace, sources: Sequence[Source], *, provider: Any = None,
             progress: Progress | None = None) -> Outcome:
     """Store the sources (all or nothing), triage what is new, and find needs; says why when no need formed."""
+    with ws.write_lock(timeout=UI_LOCK_WAIT):  # one writer per workspace, as the CLI does
+        return _process(ws, sources, provider, progress)
+
+
+def _process(ws: Workspace, sources: Sequence[Source], provider: Any, progress: Progress | None) -> Outcome:
     out = Outcome()
     out.needs_before = _counts(ws)[0]
     if sources:

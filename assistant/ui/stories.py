@@ -14,6 +14,7 @@ from assistant.stories import DraftReport, approve_all, draft, edit_story
 from assistant.ui import stories_model as vm
 from assistant.ui.context import actor, flash, guarded, llm_provider, progress_callback, show_flashes, workspace
 from assistant.ui.story_editor import render_editor
+from assistant.ui.inbox_process import UI_LOCK_WAIT
 from assistant.ui.words import plural
 from assistant.value import prioritize
 from assistant.workspace import Workspace
@@ -143,9 +144,10 @@ def _toolbar(ws: Workspace, names: dict[str | None, str]) -> None:
 def _draft(ws: Workspace, chosen: list[str], names: dict[str | None, str]) -> None:
     with guarded(), st.spinner("Drafting stories…"):
         bar = st.progress(0.0, text="Drafting")
-        report = draft(ws, need_ids=chosen or None, provider=llm_provider(ws),
-                       progress=progress_callback(bar, total=len(chosen) or len(names) - 1), actor=actor())
-        prioritize(ws)  # rank, estimate and set priority exactly as `backlogsmith draft` does
+        with ws.write_lock(timeout=UI_LOCK_WAIT):  # one writer per workspace, as the CLI does
+            report = draft(ws, need_ids=chosen or None, provider=llm_provider(ws),
+                           progress=progress_callback(bar, total=len(chosen) or len(names) - 1), actor=actor())
+            prioritize(ws)  # rank, estimate and set priority exactly as `backlogsmith draft` does
         flash(draft_summary(report, names))
         st.session_state[TABLE_GEN] = st.session_state.get(TABLE_GEN, 0) + 1
         st.rerun()

@@ -42,7 +42,8 @@ def run(ctx: EvalContext, cases: list[EvalCase]) -> SuiteResult:
             _, stories = run_pipeline(ctx, ws, records, "pii")
             texts = output_texts(ws, stories)
             # What the PO (and any export) sees of the stored items: text and every metadata value.
-            texts += [i.text + " " + json.dumps(i.metadata, ensure_ascii=False) for i in load_items(ws)]
+            stored = [i.text + " " + json.dumps(i.metadata, ensure_ascii=False) for i in load_items(ws)]
+            texts += stored
             exported = export_texts(ws)
             texts += exported
         bodies = list(ctx.requests.bodies)
@@ -50,8 +51,10 @@ def run(ctx: EvalContext, cases: list[EvalCase]) -> SuiteResult:
     finally:
         outer.bodies += ctx.requests.bodies
         ctx.requests = outer
-    leaks_req = leaks_out = 0
+    leaks_req = leaks_out = lost = 0
     for case in cases:
+        # Look-alikes (versions, order numbers, "my password is not accepted") must survive redaction.
+        lost += sum(1 for k in case.expected.get("keep", []) if not any(k in t for t in stored))
         values = case.expected.get("pii", [])
         output = {"requests": bodies, "texts": texts}
         leaks_req += len(find_pii(values, bodies))
@@ -60,6 +63,8 @@ def run(ctx: EvalContext, cases: list[EvalCase]) -> SuiteResult:
     result.metrics += [
         Metric(name="leaks_in_requests", value=float(leaks_req), n=len(bodies), higher_is_better=False, gate_max=0, kind="count"),
         Metric(name="leaks_in_outputs", value=float(leaks_out), n=len(texts), higher_is_better=False, gate_max=0, kind="count"),
+        Metric(name="lookalikes_lost", value=float(lost), n=sum(len(c.expected.get("keep", [])) for c in cases),
+               higher_is_better=False, gate_max=0, kind="count"),
     ]
     result.notes.append(f"{len(bodies)} request body(ies) inspected" + ("" if bodies else " (offline engine: no requests)")
                         + f"; {n_exported} export file(s) inspected")

@@ -73,13 +73,17 @@ def test_skip_bad_rows_stores_good_rows_and_reports_bad_ones(workspace, tmp_path
         assert [(i.source.row, i.text) for i in load_items(s)] == [(1, "one"), (3, "three")]
 
 
-def test_first_bad_file_stops_but_earlier_files_are_kept(workspace, tmp_path) -> None:
+def test_each_file_of_a_folder_is_judged_on_its_own(workspace, tmp_path) -> None:
     (tmp_path / "a.csv").write_text("text\nfirst file row\n")
     (tmp_path / "b.csv").write_text("text,x\nrow,1,2\n")
     (tmp_path / "c.csv").write_text("text\nthird file row\n")
-    with pytest.raises(IngestError, match=r"b\.csv, row 1"):
+    (tmp_path / "d.json").write_text("[" * 5000 + "]" * 5000)
+    with pytest.raises(IngestError, match=r"2 of 4 files refused.*b\.csv, row 1.*d\.json.*nested more than") as err:
         ingest_paths(workspace, [tmp_path])
-    assert _counts(workspace)[:2] == (1, 1)
+    assert _counts(workspace)[:2] == (2, 2)  # the good files before and after the bad ones went in
+    partial = err.value.partial_report  # type: ignore[attr-defined]
+    assert [f.path.rsplit("/", 1)[-1] for f in partial.files] == ["a.csv", "c.csv"]
+    assert [r.path.rsplit("/", 1)[-1] for r in partial.refused] == ["b.csv", "d.json"]
 
 
 def test_unknown_text_column_and_missing_path(workspace, tmp_path) -> None:

@@ -18,3 +18,19 @@ def test_bench_reports_embedding_and_ingest_rates() -> None:
     expected = result["ingest_sentences_per_s"] / result["embed_sentences_per_s"]
     assert abs(result["ingest_ratio"] - expected) < 0.01
     assert result["passed"] == (result["ingest_ratio"] >= result["target"])
+
+
+
+def test_scale_corpus_is_real_review_text_made_unique(shared_datasets, monkeypatch, tmp_path) -> None:
+    # The run itself (`backlogsmith bench ingest-scale`) takes minutes: a measurement, not a unit test.
+    import csv
+
+    from assistant.benchmarks import ingest_scale
+
+    monkeypatch.setenv("BACKLOGSMITH_DATASETS", str(shared_datasets))
+    texts = ingest_scale.real_texts()
+    assert len(texts) > 5000
+    rows = ingest_scale.write_corpus(tmp_path / "c.csv", texts, len(texts) + 50)
+    assert len(set(rows)) == len(rows) and rows[len(texts)].startswith(texts[0])
+    with (tmp_path / "c.csv").open(encoding="utf-8", newline="") as f:
+        assert sum(1 for _ in csv.DictReader(f)) == len(rows)

@@ -1,4 +1,5 @@
-"""Crash safety: SIGKILL a real `backlogsmith ingest` after its first commit; re-running completes cleanly."""
+"""Crash safety: SIGKILL a real `backlogsmith ingest` after its first commit, before indexing; the next search
+indexes what was left out by itself, and re-running the ingest resumes the killed file and completes cleanly."""
 
 from __future__ import annotations
 
@@ -69,18 +70,30 @@ def test_sigkill_after_first_commit_then_rerun(tmp_path: Path) -> None:
         proc.wait(timeout=30)
     assert proc.returncode == -signal.SIGKILL
 
-    # Killed after the first file's commit, before its index update: one whole file, nothing half-written.
+    # Killed after the first file's (first chunk's) commit, before its index update: committed rows, none indexed.
     files, rows, unindexed = _db_counts(db)
     assert (files, rows, unindexed) == (1, 50, 50)
 
+    # Search never silently misses a stored item: it indexes what the killed run left out, then answers.
     env.pop(PAUSE_ENV)
+    wanted = "Item 0-7: " + texts[7]
+    search = _run(["feedback", "search", wanted, "--format", "json", "-n", "3"], env, tmp_path)
+    out, err = search.communicate(timeout=300)
+    assert search.returncode == 0, err.decode()
+    assert json.loads(out)[0]["text"] == wanted
+    assert _db_counts(db) == (1, 50, 0)
+
     rerun = _run(["ingest", "data", "--format", "json"], env, tmp_path)
     out, err = rerun.communicate(timeout=300)
     assert rerun.returncode == 0, err.decode()
     report = json.loads(out)
-    assert report["recovered"] == 50
-    assert [f["status"] for f in report["files"]] == ["already_ingested", "ingested", "ingested"]
+    # The killed file resumes: its 50 rows are found by their ids, nothing is stored twice.
+    assert [(f["status"], f["added"], f["existing"]) for f in report["files"]] == [
+        ("ingested", 0, 50), ("ingested", 50, 0), ("ingested", 50, 0)]
     assert _db_counts(db) == (3, 150, 0)
+    again = _run(["ingest", "data", "--format", "json"], env, tmp_path)
+    out, err = again.communicate(timeout=300)
+    assert [f["status"] for f in json.loads(out)["files"]] == ["already_ingested"] * 3
 
     ws = Workspace(resolve_settings(env={}, workspace=ws_dir))
     try:
@@ -94,3 +107,14 @@ def test_sigkill_after_first_commit_then_rerun(tmp_path: Path) -> None:
         assert ws.index.ids() == {i for i, _, _ in pairs}  # index and database agree
     finally:
         ws.close()
+
+
+def test_search_restores_items_a_lost_index_no_longer_holds(workspace, tmp_path: Path) -> None:
+    from ingest import ingest_paths, search
+
+    (tmp_path / "a.txt").write_text("Export to Excel keeps failing\nDark mode for the dashboard\n", encoding="utf-8")
+    ingest_paths(workspace, [tmp_path / "a.txt"])
+    gone = min(workspace.index.ids())
+    workspace.index.delete([gone])  # the SQL flag says indexed, the index lost it (a half-written chroma)
+    assert gone in {item.id for _, item in search(workspace, "excel export", n=5)}
+    assert len(workspace.index.ids()) == 2

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from assistant.export.bundle import collect
-from assistant.errors import ExportError
+from assistant.errors import ExportError, QualityError
 from assistant.models import BENEFIT_TO_WRITE
 from assistant.repository import load_items
 from assistant.stories import approve_story, draft
@@ -114,6 +114,7 @@ def test_a_story_to_write_carries_the_brief_and_is_never_exported(drafted) -> No
     for st in to_write:
         assert not st.goal and not st.ready and st.brief and st.brief.quotes and st.brief.counts["items"] >= 1
         assert st.text.startswith("Story to write:")
-    approve_story(ws, to_write[0].id, actor="po")
+    with pytest.raises(QualityError, match="story to write"):  # no goal yet: nothing to approve
+        approve_story(ws, to_write[0].id, actor="po")
     with pytest.raises(ExportError, match="story to write"):
-        collect(ws, status="approved", force=True, story_ids=[to_write[0].id])
+        collect(ws, status="draft", force=True, story_ids=[to_write[0].id])

@@ -122,7 +122,9 @@ def test_visitor_endpoint_never_receives_the_server_key(ui_ws, monkeypatch, http
     sent = [req.headers.get("Authorization", "") for req, _ in httpserver.log]
     assert sent, "the visitor's endpoint was never called: the test would prove nothing"
     assert all(SERVER_KEY not in h for h in sent) and set(sent) == {"Bearer no-key-needed"}
-    assert "rejected the API key" in errors(visitor)
+    # The steps fall back to the offline engine and say why (the visitor's endpoint refused their missing key).
+    said = errors(visitor) + " ".join(plain(w.value) for w in visitor.warning)
+    assert "rejected the API key" in said, said
 
     httpserver.clear_log()
     switch(visitor, "settings")

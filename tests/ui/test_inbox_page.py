@@ -125,3 +125,20 @@ def test_email_upload_needs_no_column_choice_and_is_redacted(ui_ws):
     rows = _items(ui_ws)
     assert len(rows) == 1 and "invoice export has failed" in rows[0].text
     assert "dana@example.com" not in rows[0].text + str(rows[0].meta)
+
+
+def test_the_upload_preview_reads_only_the_head_of_a_large_file() -> None:
+    # A 150 MB upload once took 2 GB of server memory to preview: only the head is parsed now.
+    from assistant.ui.inbox_model import preview_upload
+
+    rows = "".join(f"{i},The export to CSV fails on report {i}\n" for i in range(60_000))
+    data = ("id,feedback\n" + rows).encode()
+    preview = preview_upload("big.csv", data, max_bytes=200_000)
+    assert preview.truncated and not preview.blocked
+    assert 1_000 < preview.total < 60_000  # a lower bound from the head, not a count of the whole file
+    assert preview.rows[0]["text"] == "The export to CSV fails on report 0"
+    records = ",".join(f'{{"text": "Crash number {i} when saving"}}' for i in range(20_000))
+    preview = preview_upload("big.json", f"[{records}]".encode(), max_bytes=50_000)
+    assert preview.truncated and not preview.blocked and 100 < preview.total < 20_000
+    small = preview_upload("small.csv", b"id,feedback\n1,Sync fails every night\n")
+    assert not small.truncated and small.total == 1

@@ -42,7 +42,7 @@ def _press(at, key: str):
 
 def test_buttons_store_model_results_and_a_second_press_is_free(llm_ui) -> None:
     ws, server = llm_ui
-    _press(open_page("inbox"), "inbox_analyse")
+    _press(open_page("inbox"), "inbox_process")
     assert server.requests["TriageBatch"] > 0 and server.requests["NeedStatementOut"] > 0
     got = _stored(ws)
     assert all(t["engine"] == MODEL for t in got["triage"].values())
@@ -56,15 +56,15 @@ def test_buttons_store_model_results_and_a_second_press_is_free(llm_ui) -> None:
 
     before = server.total
     _press(open_page("stories"), "st_draft")
-    _press(open_page("inbox"), "inbox_analyse")
+    _press(open_page("inbox"), "inbox_process")
     assert server.total == before, server.requests
 
 
 def test_a_failing_endpoint_falls_back_and_the_page_says_why(llm_ui) -> None:
     ws, server = llm_ui
     server.model.mode = "error500"
-    at = _press(open_page("inbox"), "inbox_analyse")
-    said = " ".join(s.value for s in at.success)
+    at = _press(open_page("inbox"), "inbox_process")
+    said = " ".join(s.value for s in [*at.success, *at.warning])
     assert "offline engine was used" in said and "500" in said, said
     got = _stored(ws)
     assert got["needs"] and all(t["engine"] == "offline" for t in got["triage"].values())

@@ -40,8 +40,10 @@ def problem_sentences(text: str) -> list[str]:
     return problems or sentences
 
 
-def need_topics(groups: dict[str, list[str]], texts: dict[str, str], share: float, lift: float) -> dict[str, set[str]]:
-    """Per need: the terms that are its topic (used by `share` of its items, `lift` x the inbox rate)."""
+def need_topics(groups: dict[str, list[str]], texts: dict[str, str], share: float, lift: float,
+                rest: bool = True) -> dict[str, set[str]]:
+    """Per need: the terms that are its topic (used by `share` of its items, `lift` x the rate in the rest of the
+    inbox, or in the whole inbox when rest=False: stricter for big needs, used when attaching praise)."""
     per_need = {nid: Counter(t for i in ids for t in topic_terms(texts[i])) for nid, ids in groups.items()}
     overall: Counter[str] = Counter()
     for c in per_need.values():
@@ -53,7 +55,7 @@ def need_topics(groups: dict[str, list[str]], texts: dict[str, str], share: floa
         # Contrast with the items outside the need (c-TF-IDF style): with one need, or a need most items are in,
         # its words are still its topic.
         out[nid] = {t for t, k in c.items() if k >= max(2, share * n)
-                    and k / n >= lift * (overall[t] - k) / max(total - n, 1)}
+                    and k / n >= lift * ((overall[t] - k) / max(total - n, 1) if rest else overall[t] / max(total, 1))}
     return out
 
 

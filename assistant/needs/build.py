@@ -236,7 +236,7 @@ def _attach(canon, vec, assign, params) -> None:  # type: ignore[no-untyped-def]
         if nid:
             groups.setdefault(nid, []).append(iid)
     texts = {it.id: it.text for it in canon}
-    topics = need_topics(groups, texts, params.ask_topic_share, params.ask_topic_lift)
+    topics = need_topics(groups, texts, params.ask_topic_share, params.ask_topic_lift, rest=False)
     for it, nid in zip(loose, _nearest(np.stack([vec[it.id] for it in loose]), cents, params.attach_similarity)):
         if nid and topic_terms(it.text) & topics.get(nid, set()):
             assign[it.id] = nid
@@ -303,9 +303,11 @@ def _write(ws, all_items, assign, dissolved, vec, provider, params, progress) ->
 
 
 def _name(phrases, mixed, counts, texts) -> str:  # type: ignore[no-untyped-def]
-    """Problem needs by their shared phrase (or as mixed, with the phrases used most); praise by what is praised."""
-    if not evidence.is_problem_need(counts):
-        return naming.praise_name(phrases, texts)
+    """Needs by their shared phrase (or as mixed, with the phrases used most); praise by what is praised. A need of
+    neutral questions ("are there fees in Cuba") is not a problem need, but it is not praise either."""
+    sentiment = counts.by_sentiment
+    if not evidence.is_problem_need(counts) and sentiment.get("positive", 0) * 2 >= sum(sentiment.values()):
+        return naming.praise_name(phrases, texts)  # "Praise:" only where most items are positive
     return naming.name_from(phrases) if phrases else naming.mixed_name(mixed)
 
 

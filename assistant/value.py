@@ -14,11 +14,11 @@ from collections.abc import Sequence
 from typing import Any
 
 from pydantic import BaseModel
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from assistant.models import FeedbackItem, Story, StoryValue
 from assistant.repository import load_items, load_needs, load_stories
-from assistant.tables import BacklogItemRow, StoryRow
+from assistant.tables import BacklogItemRow, NeedRow, StoryRow
 
 FIBONACCI = (1, 2, 3, 5, 8, 13)
 CUSTOMER_KEYS = ("customer_id", "account_id", "account", "company", "customer", "organization", "org", "email", "author", "user")
@@ -186,6 +186,24 @@ class AskDecision(BaseModel):
     why: str
 
 
+def _aware(moment: Any) -> Any:
+    """SQLite returns naive datetimes for timezone-aware columns: read them as UTC."""
+    from datetime import timezone
+
+    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
+
+
+def _where(need: Any) -> str:
+    """Which need the ask is in, and why it is there (customer items asking the same, or none: a new need)."""
+    customers = sum(v for k, v in need.counts.by_kind.items() if k != "stakeholder_ask")
+    if not customers:
+        return (f"Opens its own need '{need.name}' (new from stakeholders): no customer need shares its topic "
+                "and meaning.")
+    # Routing (assistant/needs/asks.py) needs both: the ask's problem shares the need's topic words and meaning.
+    return (f"In need '{need.name}' because {customers} customer item{'s' if customers != 1 else ''} raise the "
+            "same problem (its topic words and closest in meaning).")
+
+
 def stakeholder_decisions(ws: Any) -> list[AskDecision]:
     """A decision note per stakeholder ask: its need, accepted / merged / not now, and the opportunity cost."""
     with ws.transaction() as s:
@@ -194,7 +212,10 @@ def stakeholder_decisions(ws: Any) -> list[AskDecision]:
         covered = {r.need_id: r.key for r in s.scalars(select(BacklogItemRow).where(BacklogItemRow.need_id.is_not(None)))}
         stories = load_stories(s)
         reasons = dict(s.execute(select(StoryRow.id, StoryRow.status_reason)).all())
+        newest = s.scalar(select(func.max(NeedRow.updated_at)))
+    newest_need = _aware(newest) if newest else None
     live = sorted([st for st in stories if st.status != "rejected"], key=lambda st: st.value.inputs.get("rank", 10**6))
+    drafted = {st.need_id for st in stories}
     out = []
     for item in asks:
         who = next((str(item.metadata[k]) for k in ("stakeholder", "author", "requested_by", "team") if item.metadata.get(k)), None)
@@ -202,37 +223,40 @@ def stakeholder_decisions(ws: Any) -> list[AskDecision]:
         base = dict(item_id=item.id, text=item.text, stakeholder=who, need_id=need.id if need else None,
                     need_name=need.name if need else None)
         if need is None:
-            out.append(AskDecision(**base, decision="not now", why="Not grouped into a need yet; run `backlogsmith needs`."))
+            # Only an ask that arrived after the last grouping is without a need: `needs` routes every ask.
+            out.append(AskDecision(**base, decision="not now", why=(
+                "Not grouped yet: it arrived after needs were last built; run `backlogsmith needs`." if not needs or
+                newest_need is None or (item.created_at and _aware(item.created_at) > newest_need)
+                else "No need holds this ask after the last grouping.")))
             continue
+        where = _where(need)
         if need.id in covered:
-            out.append(AskDecision(**base, decision="merged", why=f"Already in backlog: {covered[need.id]}."))
+            out.append(AskDecision(**base, decision="merged", why=f"{where} Already in backlog: {covered[need.id]}."))
             continue
         mine = [st for st in live if item.id in st.evidence]
         if not mine:
             rejected = [st for st in stories if item.id in st.evidence and st.status == "rejected"]
             why = (f"Story {rejected[0].id} was rejected: {reasons.get(rejected[0].id) or 'no reason given'}."
-                   if rejected else "No story drafted for this need yet; run `backlogsmith draft`.")
-            out.append(AskDecision(**base, decision="not now", why=why))
+                   if rejected else "No story drafted for this need yet; run `backlogsmith draft`." if not drafted
+                   else f"Drafting wrote no story that cites this ask; `backlogsmith needs show {need.id}` has the "
+                        "need's brief to write one from.")
+            out.append(AskDecision(**base, decision="not now", why=f"{where} {why}"))
             continue
         best = mine[0]
         rank = best.value.inputs.get("rank")
         ids = [st.id for st in mine]
         others = [e for e in best.evidence if e != item.id]
         if best.value.moscow in ("must", "should"):
-            if others:
-                decision = "merged"
-                why = (f"Merged into need '{need.name}' with {len(others)} other item(s); story {best.id} is ranked "
-                       f"{rank} of {len(live)} ({best.value.moscow}, {best.priority}). {best.value.inputs.get('why', '')}")
-            else:
-                decision = "accepted"
-                why = f"Story {best.id} is ranked {rank} of {len(live)} ({best.value.moscow}, {best.priority}). {best.value.inputs.get('why', '')}"
+            decision = "merged" if others else "accepted"
+            why = (f"{where} Story {best.id} is ranked {rank} of {len(live)} ({best.value.moscow}, {best.priority}). "
+                   f"{best.value.inputs.get('why', '')}")
         else:
             above = [st for st in live if st.value.inputs.get("rank", 10**6) < (rank or 10**6)]
             names = ", ".join(f"'{needs[st.need_id].name}'" if st.need_id in needs else st.id for st in above[:3])
             cod = best.value.inputs.get("wsjf", {}).get("cost_of_delay")
             top_cod = above[0].value.inputs.get("wsjf", {}).get("cost_of_delay") if above else None
             decision = "not now"
-            why = (f"Ranked {rank} of {len(live)} ({best.value.moscow}): the {len(above)} stories above it "
+            why = (f"{where} Ranked {rank} of {len(live)} ({best.value.moscow}): the {len(above)} stories above it "
                    f"({names}{', ...' if len(above) > 3 else ''}) carry more value per point; cost of delay {cod} here "
                    f"vs {top_cod} for the top story.")
         out.append(AskDecision(**base, story_ids=ids, decision=decision, why=why.strip()))

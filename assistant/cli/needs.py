@@ -31,11 +31,14 @@ def _bars(quiet: bool = False) -> Iterator[Callable[[str, int, int], None]]:
 def _table(rows: list[dict]) -> Table:  # type: ignore[type-arg]
     table = Table(show_lines=False)
     table.add_column("id", no_wrap=True)
-    for col in ("name", "items", "asks", "top types", "statement"):
+    table.add_column("name", overflow="fold", min_width=20)  # a phrase: folding it mid-word makes it unreadable
+    for col in ("items", "asks", "emerging", "top types", "statement"):
         table.add_column(col, overflow="fold")
     for r in rows:
         types = ", ".join(f"{k} {v}" for k, v in list(r["counts"]["by_type"].items())[:3])
-        table.add_row(*common.cells(r["id"], r["name"], len(r["item_ids"]), len(r["stakeholder_asks"]), types, r["statement"]))
+        emerging = f"+{r['emerging']} since last review" if r.get("emerging") else ""
+        table.add_row(*common.cells(r["id"], r["name"], len(r["item_ids"]), len(r["stakeholder_asks"]), emerging, types,
+                                    r["statement"]))
     return table
 
 
@@ -83,7 +86,11 @@ def register(app: typer.Typer) -> None:
                 needs = load_needs(s)
         with ws.transaction() as s:
             items = {it.id: it for it in load_items(s)}
-        rows = [need_json(n, items) for n in sorted(needs, key=lambda n: (-len(n.item_ids), n.id))]
+        from assistant.ui.needs_model import grown_since_review  # the Needs page's "emerging" column, same rule
+
+        grown = grown_since_review(ws)
+        rows = [{**need_json(n, items), "emerging": grown.get(n.id, 0)}
+                for n in sorted(needs, key=lambda n: (-len(n.item_ids), n.id))]
         if fmt == "json":
             common.print_json(rows)
             return

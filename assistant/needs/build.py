@@ -1,11 +1,13 @@
 """build_needs: group items into needs (incrementally, or a full recluster that keeps ids, edited names and
 story links), then refresh every need's name, statement, quotes, counts and centroid.
 
-Which items found needs: asks and problems (feature requests, bugs, complaints, questions, experience) and
-every stakeholder ask are clustered first. Praise and "other" are then attached to the nearest of those needs
-when close enough (a compliment about exports is evidence for the exports need); the praise left over is
-clustered on its own, so what customers value shows up as needs too ("keep X working") instead of an
-unassigned pile, without diluting the problem needs. Duplicates follow their canonical item.
+Which items found needs: customer asks and problems (feature requests, bugs, complaints, questions) are clustered
+first, with usage stories ("experience") that are not positive. Praise, happy usage stories and "other" are then attached to the nearest of those needs when close
+enough (a compliment about exports is evidence for the exports need); those left over are clustered on their own,
+so what customers value shows up as needs too ("keep X working") instead of an unassigned pile, without diluting
+the problem needs (with usage stories among the founders, 1 in 4 quotes of one app's problem needs were praise).
+The catch-all rule is applied again to the final needs. Stakeholder asks come last: each joins the need it serves
+or opens its own (route_asks). Duplicates follow their canonical item.
 """
 
 from __future__ import annotations
@@ -18,7 +20,8 @@ from sqlalchemy import select, update
 
 from assistant.models import FeedbackItem, Need
 from assistant.needs import evidence, identity, naming
-from assistant.needs.cluster import ClusterParams, cluster, normalise
+from assistant.needs.asks import need_topics, route_asks, topic_terms
+from assistant.needs.cluster import ClusterParams, cluster, normalise, split_catch_alls
 from assistant.repository import item_from_row, load_needs
 from assistant.tables import FeedbackRow, NeedRow, StoryRow, BacklogItemRow
 from assistant.triage.service import item_vectors
@@ -31,15 +34,31 @@ ATTACH_ONLY = ("praise", "other")
 class NeedParams:
     cluster: ClusterParams = ClusterParams()
     assign_similarity: float = 0.45  # incremental: a new item joins an existing need at this centroid cosine
-    attach_similarity: float = 0.45  # praise/other join the nearest need at this centroid cosine
+    # praise/other join the nearest need at this centroid cosine: high enough that "Pretty good, works as I expect"
+    # does not become evidence of a crash need (0.45 put such reviews in 1 of 10 problem quotes on real reviews)
+    attach_similarity: float = 0.55
+    # a stakeholder ask joins the most similar need that shares a topic term with it (assistant/needs/asks.py)
+    ask_similarity: float = 0.3  # ... when its problem sentences are this similar to the need's closest items
+    ask_topic_share: float = 0.15  # a need's topic term is used by this share of its items ...
+    ask_topic_lift: float = 3.0  # ... and is this many times as common in the need as in the rest of the inbox
+    ask_same: float = 0.75  # asks no need serves share a new need only when this similar to each other
+    ask_neighbours: int = 3  # similarity = mean over this many closest customer items of the need
     quotes: int = 3
 
 
 def founds_need(item: FeedbackItem) -> bool:
-    """Asks and problems found needs; praise/other only attach (see module docstring)."""
-    if item.kind == "stakeholder_ask" or item.triage is None:
+    """Customer asks and problems found needs; praise/other only attach, stakeholder asks are routed afterwards."""
+    if item.kind == "stakeholder_ask":
+        return False
+    if item.triage is None:
         return True
+    if item.triage.type == "experience":  # a happy usage story is praise; a bad one describes a problem
+        return item.triage.sentiment.label != "positive"
     return item.triage.type not in ATTACH_ONLY
+
+
+def _customer_loose(it: FeedbackItem) -> bool:
+    return it.kind != "stakeholder_ask" and not founds_need(it)
 
 
 def _nearest(vectors: np.ndarray, cents: dict[str, np.ndarray], min_sim: float) -> list[str | None]:
@@ -90,9 +109,9 @@ def build_needs(ws, *, recluster: bool = False, provider=None, progress: Progres
             old_members.setdefault(it.need_id, set()).add(it.id)  # type: ignore[arg-type]
 
     if recluster or not live_ids:
-        assign, dissolved = _full(canon, vec, old_members, live_ids, params, absorbed)
+        assign, dissolved = _full(canon, vec, old_members, live_ids, params, absorbed, ws.embedder.embed)
     else:
-        assign, dissolved = _incremental(canon, vec, old_members, stored_cents, params), {}
+        assign, dissolved = _incremental(canon, vec, old_members, stored_cents, params, ws.embedder.embed), {}
     if progress:
         progress("cluster", 1, 1)
     _write(ws, all_items, assign, dissolved, vec, provider, params, progress)
@@ -100,21 +119,20 @@ def build_needs(ws, *, recluster: bool = False, provider=None, progress: Progres
         return load_needs(s)
 
 
-def _full(canon, vec, old_members, live_ids, params, absorbed=None):  # type: ignore[no-untyped-def]
+def _full(canon, vec, old_members, live_ids, params, absorbed=None, embed=None):  # type: ignore[no-untyped-def]
     """Recluster everything; matched clusters keep their old id, unmatched old needs are dissolved, and
     needs the PO merged stay merged (a new cluster resembling an absorbed need joins its survivor)."""
     founders = [it for it in canon if founds_need(it)]
     sets = _cluster_sets([it.id for it in founders], np.stack([vec[it.id] for it in founders])
                          if founders else np.zeros((0, 1)), params.cluster)
     matched = identity.match(old_members, sets)
-    taken = set(live_ids)
+    taken = identity.Taken(live_ids, {it.id: identity.content_key(it.kind, it.text) for it in canon})
     new_ids: dict[int, str] = {}
     for k, members in enumerate(sets):
         if k in matched:
             new_ids[k] = matched[k]
         else:
-            new_ids[k] = identity.need_id(members, taken)
-            taken.add(new_ids[k])
+            new_ids[k] = taken.mint(members)
     for keep, parts in (absorbed or {}).items():
         if keep not in new_ids.values():
             continue
@@ -125,16 +143,17 @@ def _full(canon, vec, old_members, live_ids, params, absorbed=None):  # type: ig
     for k, members in enumerate(sets):
         for iid in members:
             assign[iid] = new_ids[k]
-    _attach(canon, vec, assign, params.attach_similarity)
-    leftovers = [it for it in canon if assign[it.id] is None and not founds_need(it)]
+    _attach(canon, vec, assign, params)
+    leftovers = [it for it in canon if assign[it.id] is None and _customer_loose(it)]
     for k, members in enumerate(_cluster_sets([it.id for it in leftovers], _stack(leftovers, vec), params.cluster)):
         sets.append(members)
         matched_id = identity.match(old_members, [members]).get(0)
-        nid = matched_id if matched_id and matched_id not in new_ids.values() else identity.need_id(members, taken)
-        taken.add(nid)
+        nid = matched_id if matched_id and matched_id not in new_ids.values() else taken.mint(members)
         new_ids[len(sets) - 1] = nid
         for iid in members:
             assign[iid] = nid
+    _split_catch_alls(vec, assign, params, taken)
+    route_asks(canon, vec, assign, params, taken, embed, founds_need)
     new_members: dict[str, set[str]] = {}
     for iid, nid in assign.items():
         if nid:
@@ -146,7 +165,7 @@ def _full(canon, vec, old_members, live_ids, params, absorbed=None):  # type: ig
     return assign, dissolved
 
 
-def _incremental(canon, vec, old_members, stored_cents, params):  # type: ignore[no-untyped-def]
+def _incremental(canon, vec, old_members, stored_cents, params, embed=None):  # type: ignore[no-untyped-def]
     """Keep existing needs; assign new items to them when close, cluster the rest into new needs."""
     assign: dict[str, str | None] = {it.id: it.need_id if it.need_id in old_members else None for it in canon}
     cents = _centroids(assign, vec) or {}
@@ -157,35 +176,70 @@ def _incremental(canon, vec, old_members, stored_cents, params):  # type: ignore
                                          cents, params.assign_similarity)):
         assign[it.id] = nid
     rest = [it for it in pending if assign[it.id] is None]
-    taken = set(old_members) | set(stored_cents)
+    taken = identity.Taken(set(old_members) | set(stored_cents),
+                           {it.id: identity.content_key(it.kind, it.text) for it in canon})
     for members in _cluster_sets([it.id for it in rest], np.stack([vec[it.id] for it in rest])
                                  if rest else np.zeros((0, 1)), params.cluster):
-        nid = identity.need_id(members, taken)
-        taken.add(nid)
+        nid = taken.mint(members)
         for iid in members:
             assign[iid] = nid
-    _attach(canon, vec, assign, params.attach_similarity)
-    leftovers = [it for it in canon if assign[it.id] is None and not founds_need(it)]
+    _attach(canon, vec, assign, params)
+    leftovers = [it for it in canon if assign[it.id] is None and _customer_loose(it)]
     for members in _cluster_sets([it.id for it in leftovers], _stack(leftovers, vec), params.cluster):
-        nid = identity.need_id(members, taken)
-        taken.add(nid)
+        nid = taken.mint(members)
         for iid in members:
             assign[iid] = nid
+    route_asks(canon, vec, assign, params, taken, embed, founds_need)
     return assign
+
+
+def _split_catch_alls(vec, assign, params, taken) -> None:  # type: ignore[no-untyped-def]
+    """Attaching praise can swell a need past the catch-all limit: apply the rule to the final needs. The biggest
+    part of a split need keeps its id (its stories stay with the bulk of its evidence)."""
+    ids = sorted(iid for iid, nid in assign.items() if nid)
+    if len(ids) < 2:
+        return
+    nids = sorted({assign[i] for i in ids})
+    before = np.array([nids.index(assign[i]) for i in ids])
+    after = split_catch_alls(np.stack([vec[i] for i in ids]), before, params.cluster)
+    for old in np.unique(before):
+        rows = np.where(before == old)[0]
+        parts = np.unique(after[rows])
+        if len(parts) < 2:
+            continue
+        keep = max(parts, key=lambda p: (int((after[rows] == p).sum()), -int(p)))
+        for part in parts:
+            if part == keep:
+                continue
+            members = {ids[r] for r in rows if after[r] == part}
+            if len(members) < params.cluster.min_size:
+                continue  # too small to be a need: stays with the bulk
+            nid = taken.mint(members)
+            for iid in members:
+                assign[iid] = nid
 
 
 def _stack(items, vec) -> np.ndarray:  # type: ignore[no-untyped-def]
     return np.stack([vec[it.id] for it in items]) if items else np.zeros((0, 1), dtype=np.float32)
 
 
-def _attach(canon, vec, assign, min_sim: float) -> None:  # type: ignore[no-untyped-def]
+def _attach(canon, vec, assign, params) -> None:  # type: ignore[no-untyped-def]
     """Praise/other (and leftovers) join the nearest need when close enough."""
     cents = _centroids(assign, vec)
-    loose = [it for it in canon if assign[it.id] is None and not founds_need(it)]
+    loose = [it for it in canon if assign[it.id] is None and _customer_loose(it)]
     if not loose:
         return
-    for it, nid in zip(loose, _nearest(np.stack([vec[it.id] for it in loose]), cents, min_sim)):
-        assign[it.id] = nid
+    # Near in meaning is not enough: "Great app!" sits close to many short complaints. A praise item joins a need
+    # only when it also uses one of the need's topic terms (what it praises is what the need is about).
+    groups: dict[str, list[str]] = {}
+    for iid, nid in sorted(assign.items()):
+        if nid:
+            groups.setdefault(nid, []).append(iid)
+    texts = {it.id: it.text for it in canon}
+    topics = need_topics(groups, texts, params.ask_topic_share, params.ask_topic_lift, rest=False)
+    for it, nid in zip(loose, _nearest(np.stack([vec[it.id] for it in loose]), cents, params.attach_similarity)):
+        if nid and topic_terms(it.text) & topics.get(nid, set()):
+            assign[it.id] = nid
 
 
 def _write(ws, all_items, assign, dissolved, vec, provider, params, progress) -> None:  # type: ignore[no-untyped-def]
@@ -195,7 +249,9 @@ def _write(ws, all_items, assign, dissolved, vec, provider, params, progress) ->
     for iid, nid in sorted(assign.items()):
         if nid:
             members.setdefault(nid, []).append(iid)
-    phrases = naming.keyphrases({nid: [by_id[i].text for i in ids] for nid, ids in members.items()})
+    mixed: dict[str, list[str]] = {}
+    phrases = naming.phrases({nid: [it.text for it in evidence.topic_items([by_id[i] for i in ids])]
+                              for nid, ids in members.items()}, mixed=mixed)
     dupes_of: dict[str, list[FeedbackItem]] = {}
     for it in all_items:
         if it.duplicate_of:
@@ -217,7 +273,7 @@ def _write(ws, all_items, assign, dissolved, vec, provider, params, progress) ->
                               provenance={}, version=1)
                 s.add(row)
             if not row.name_edited:
-                row.name = naming.name_from(phrases.get(nid, []))
+                row.name = _name(phrases.get(nid, []), mixed.get(nid, []), counts, [by_id[i].text for i in ids])
             row.quotes = evidence.quotes(ids, mat, cent, params.quotes)
             row.counts = counts.model_dump()
             row.centroid = [round(float(x), 6) for x in cent]
@@ -244,6 +300,15 @@ def _write(ws, all_items, assign, dissolved, vec, provider, params, progress) ->
             target = assign.get(canonical)
             if row.need_id != target:
                 row.need_id = target
+
+
+def _name(phrases, mixed, counts, texts) -> str:  # type: ignore[no-untyped-def]
+    """Needs by their shared phrase (or as mixed, with the phrases used most); praise by what is praised. A need of
+    neutral questions ("are there fees in Cuba") is not a problem need, but it is not praise either."""
+    sentiment = counts.by_sentiment
+    if not evidence.is_problem_need(counts) and sentiment.get("positive", 0) * 2 >= sum(sentiment.values()):
+        return naming.praise_name(phrases, texts)  # "Praise:" only where most items are positive
+    return naming.name_from(phrases) if phrases else naming.mixed_name(mixed)
 
 
 def _llm_statements(ws, provider, members, by_id, vec, phrases, params) -> dict[str, str]:  # type: ignore[no-untyped-def]

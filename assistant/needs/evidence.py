@@ -88,13 +88,51 @@ def who(c: NeedCounts) -> str:
     return "Users"
 
 
+PROBLEM_TYPES = ("bug", "complaint", "feature_request", "question")
+
+
+def problem_count(c: NeedCounts) -> int:
+    return sum(c.by_type.get(t, 0) for t in PROBLEM_TYPES)
+
+
+def is_problem_need(c: NeedCounts) -> bool:
+    """A need is about a problem when problem reports are a real share of its customer items (at least 2 and 40%);
+    a need made mostly of praise is recorded as praise, even when a stakeholder asked for something in it."""
+    asks = c.by_kind.get("stakeholder_ask", 0)
+    if asks and asks == c.total:
+        return True
+    # Asks are counted among the types too; the customers' own items decide what the need is about.
+    typed = sum(c.by_type.values()) - asks
+    problems = problem_count(c) - asks
+    return (problems >= 2 and problems >= 0.4 * typed) or (0 < problems == typed)
+
+
+def topic_items(items: Sequence[FeedbackItem]) -> list[FeedbackItem]:
+    """The items a need's name and statement are drawn from: its problem items (and asks) for a problem need, so
+    five-star reviews attached to it do not name it; every item for a praise need."""
+    problems = [it for it in items if it.kind == "stakeholder_ask" or (it.triage and it.triage.type in PROBLEM_TYPES)]
+    return problems if problems and is_problem_need(counts(items)) else list(items)
+
+
 def statement(phrases: Sequence[str], c: NeedCounts) -> str:
-    """One problem-oriented sentence: who, what hurts, and how widely (the why, not the solution)."""
+    """One sentence: for a problem need who is hurt and how (from its problem items only), for a praise need what
+    people value; with how many items say so."""
     topic = " and ".join(phrases[:2]) if phrases else "this area"
-    # Problems outrank praise and usage stories when deciding what the need is about.
-    ranked = sorted(c.by_type.items(), key=lambda kv: (-kv[1] * (0.5 if kv[0] in ("praise", "other", "experience") else 1.0)
-                                                       - (0 if kv[0] in ("praise", "other", "experience") else 0.5), kv[0]))
-    dominant = ranked[0][0] if ranked else "other"
-    sentence = f"{who(c)} {_PROBLEM.get(dominant, _PROBLEM['other']).format(topic=topic)}"
     others = sum(v for k, v in c.by_kind.items() if k != "stakeholder_ask")
-    return f"{sentence} ({others} customer item{'s' if others != 1 else ''})."
+    problems = problem_count(c)
+    asks = c.by_kind.get("stakeholder_ask", 0)
+    if asks and not others:
+        return (f"New from stakeholders: {topic}. No customer feedback in this inbox asks for it yet "
+                f"({asks} stakeholder ask{'s' if asks != 1 else ''}).")
+    if not is_problem_need(c):
+        praise = sum(c.by_type.get(t, 0) for t in ("praise", "experience", "other"))
+        also = f"; {problems} report a problem" if problems else ""
+        return (f"{who(c)} value {topic} and want it to keep working as it does ({praise} of {others} customer "
+                f"item{'s' if others != 1 else ''} praise it or describe using it{also}).")
+    ranked = sorted(((c.by_type.get(t, 0), t) for t in PROBLEM_TYPES), key=lambda nt: (-nt[0], PROBLEM_TYPES.index(nt[1])))
+    dominant = ranked[0][1] if ranked[0][0] else "feature_request"  # only stakeholder asks: an ask
+    sentence = f"{who(c)} {_PROBLEM[dominant].format(topic=topic)}"
+    praise = c.by_type.get("praise", 0)
+    also = f"; {praise} more praise it" if praise else ""
+    return (f"{sentence} ({problems} of {others} customer item{'s' if others != 1 else ''} report a problem or ask"
+            f"{also}).")

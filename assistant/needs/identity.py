@@ -1,4 +1,8 @@
-"""Stable need ids: a hash of the founding members, and old→new matching by member overlap on recluster."""
+"""Stable need ids: a hash of the founding members' content, and old→new matching by member overlap on recluster.
+
+Why content and not item ids: an item id includes the source path, so the same inbox ingested from another folder
+(a fresh workspace, a copied export) gave every need a different id; the members' texts are the same wherever the
+file lies, so two fresh runs of the same inbox give the same need ids."""
 
 from __future__ import annotations
 
@@ -11,13 +15,30 @@ MIN_JACCARD = 0.2  # below this a new cluster is a different need, not the old o
 
 
 def need_id(member_ids: Iterable[str], taken: set[str] | None = None) -> str:
-    """'need_' + short hash of the sorted founding member ids (unique against taken ids)."""
+    """'need_' + short hash of the sorted founding member keys (unique against taken ids)."""
     base = hashlib.sha1("\n".join(sorted(member_ids)).encode()).hexdigest()
     for width in (10, 14, 18, 40):
         candidate = f"need_{base[:width]}"
         if not taken or candidate not in taken:
             return candidate
     raise AssertionError("sha1 collision")  # pragma: no cover
+
+
+class Taken(set):  # type: ignore[type-arg]
+    """Need ids in use, and the content key of every item: `mint` names a new need after its members' texts."""
+
+    def __init__(self, ids: Iterable[str] = (), content: Mapping[str, str] | None = None):
+        super().__init__(ids)
+        self.content = dict(content or {})
+
+    def mint(self, member_ids: Iterable[str]) -> str:
+        nid = need_id([self.content.get(i, i) for i in member_ids], self)
+        self.add(nid)
+        return nid
+
+
+def content_key(kind: str, text: str) -> str:
+    return f"{kind}\x1f{text}"
 
 
 def jaccard(a: set[str], b: set[str]) -> float:

@@ -1,12 +1,21 @@
-"""Need names from keyphrases, c-TF-IDF style (BERTopic's class-based TF-IDF: a term's frequency in one
-need, weighted by how rare it is across all needs), with a stopword list for feedback prose."""
+"""Need names a PO can read: phrases in the items' own words, ranked c-TF-IDF style.
+
+Candidates are what the items say, parsed by spaCy: noun phrases ("memory error", "bank account") and verb +
+object pairs ("freeze my account", "open files"), counted once per item. Each is scored BERTopic-style (class-based
+TF-IDF: the share of the need's items that use it, weighted by how few other needs do), so a word every need shares
+(the product's own name) does not name any of them. The name is the best phrase, joined by "and" with the second
+when that one is also common ("Memory error and CBR files"), never a keyword triple. The token n-gram ranking below
+is the fallback for needs whose items yield no phrase (very short texts)."""
 
 from __future__ import annotations
 
+import calendar
 import math
 import re
 from collections import Counter
 from collections.abc import Mapping, Sequence
+
+from assistant.triage.sentiment import LEXICON
 
 STOPWORDS = frozenset("""
 a about above after again against all almost also am an and any app apps are aren't as at be because been before
@@ -23,7 +32,7 @@ time times day days since update updated version star stars give given work work
 lol hi hello hey dear team guys product would've could've every everything something nothing someone each
 take takes taking took second seconds minute minutes hour hours week weeks month months year years look looks people
 monday tuesday wednesday thursday friday saturday sunday twice around today right least another again around
-""".split())
+""".split()) | {m.lower() for m in calendar.month_name if m}  # a month ("September") is when, never what
 
 _PLACEHOLDER = re.compile(r"\[[A-Z_]+\]")
 _TOKEN = re.compile(r"[a-z][a-z0-9+#\-']*[a-z0-9+#]|[a-z]")
@@ -88,9 +97,170 @@ def keyphrases(groups: Mapping[str, Sequence[str]], top: int = 5) -> dict[str, l
     return out
 
 
-def name_from(phrases: Sequence[str], fallback: str = "misc feedback") -> str:
-    """A short need name: the top two or three keyphrases."""
+def name_from(phrases: Sequence[str], fallback: str = "General feedback (no shared topic)") -> str:
+    """A short need name: the best phrase, "and" the second when both fit in about 40 characters."""
     if not phrases:
         return fallback
-    picked = list(phrases[:3]) if len(" ".join(phrases[:3])) <= 40 else list(phrases[:2])
-    return " / ".join(picked)
+    first = phrases[0]
+    if len(phrases) > 1 and len(first) + len(phrases[1]) <= 36:
+        first = f"{first} and {phrases[1]}"
+    return first[:1].upper() + first[1:]
+
+
+_WORD = re.compile(r"[a-z][a-z']*")
+
+
+def mixed_name(parts: Sequence[str]) -> str:
+    """A need whose items share no phrase is named as mixed, with the phrases its items use most."""
+    return f"Mixed: {', '.join(parts[:2])}" if parts else "Mixed feedback (no shared topic)"
+
+
+def praise_phrase(texts: Sequence[str]) -> str:
+    """What a praise need's items praise, in their words: the 1-3 word run starting at a positive word that most items
+    use ("easy to use", "great app"), else the most used positive word; "" when no item has one."""
+    runs: Counter[str] = Counter()
+    words: Counter[str] = Counter()
+    for text in texts:
+        toks = _WORD.findall(text.lower())
+        found, single = set(), set()
+        for i, w in enumerate(toks):
+            if LEXICON.get(w, 0) > 0:
+                single.add(w)
+                for n in (3, 2):
+                    run = toks[i:i + n]
+                    if len(run) == n and run[-1] not in STOPWORDS - {"use"}:
+                        found.add(" ".join(run))
+        runs.update(found)
+        words.update(single)
+    common = [(n, len(r), r) for r, n in runs.items() if n >= 2]
+    if common:
+        return max(common)[2]
+    return words.most_common(1)[0][0] if words else ""
+
+
+def praise_name(phrases: Sequence[str], texts: Sequence[str]) -> str:
+    """A praise need is named for what people praise: its topic when it has one, else the praise in their words."""
+    what = phrases[0] if phrases else praise_phrase(texts)
+    return f"Praise: {what}" if what else "Praise (no shared topic)"
+
+
+def _surface(tok) -> str:  # type: ignore[no-untyped-def]
+    """Acronyms keep their capitals (SSO, CBR); other words are lower-cased."""
+    return tok.text if tok.text.isupper() and len(tok.text) <= 5 else tok.lower_
+
+
+# Verbs every kind of feedback uses to ask or judge: "add export" names the asking, not the thing asked for.
+_ASK_VERBS = frozenset("add make get have need want give include allow let support use do see try like love fix bring "
+                       "please wish hope put keep find".split())
+PHRASE_ITEMS = 40  # items parsed per need: enough to find its common phrases, bounded for 50k-item inboxes
+_DROP_POS = frozenset(("DET", "PRON", "PUNCT", "NUM", "SYM", "X", "SPACE", "CCONJ", "ADP", "AUX", "PART"))
+
+
+def _phrases(doc) -> dict[str, str]:  # type: ignore[no-untyped-def]
+    """Lemma key -> surface form of the noun phrases and verb + object pairs of one parsed text."""
+    out: dict[str, str] = {}
+    for chunk in doc.noun_chunks:
+        # Trim leading determiners, pronouns, stopwords and verdict adjectives ("my", "the", "great"); keep the rest
+        # of the span as written, so hyphenated names ("single sign-on") survive.
+        keep = [t for t in chunk if t.pos_ not in _DROP_POS and not t.is_stop and (t.is_alpha or "-" in t.text)
+                and not (t.pos_ == "ADJ" and t.lower_ in LEXICON)]
+        root = chunk.root
+        if not keep or root.pos_ not in ("NOUN", "PROPN") or len(root.text) < 3 or root.lower_ in STOPWORDS:
+            continue
+        start = max(keep[0].i, chunk.end - 4)
+        while start < chunk.end - 1 and (doc[start].pos_ in _DROP_POS or doc[start].is_stop):
+            start += 1  # a span cut to its last words must not start with "and" or "'s"
+        span = [t for t in doc[start:chunk.end] if t.pos_ != "PART"]
+        for part in ((span, root) if len(span) > 1 else (span,)):
+            words = part if isinstance(part, list) else [part]
+            key = " ".join(t.lemma_.lower() for t in words if t.is_alpha)
+            if key and key not in STOPWORDS:
+                out.setdefault(key, " ".join(_surface(t) for t in words).replace(" - ", "-"))
+    for tok in doc:
+        if tok.pos_ != "VERB" or tok.is_stop or tok.lemma_.lower() in STOPWORDS | _ASK_VERBS:
+            continue
+        for obj in tok.children:
+            if obj.dep_ in ("dobj", "obj") and obj.pos_ in ("NOUN", "PROPN") and obj.lower_ not in STOPWORDS:
+                owner = next((c.lower_ for c in obj.children if c.dep_ == "poss"), "")
+                surface = " ".join(w for w in (tok.lower_, owner, obj.lower_) if w)
+                out.setdefault(f"{tok.lemma_.lower()} {obj.lemma_.lower()}", surface)
+    return out
+
+
+def phrases(groups: Mapping[str, Sequence[str]], top: int = 3, min_share: float = 0.4,
+            first_share: float = 0.2, mixed: dict[str, list[str]] | None = None) -> dict[str, list[str]]:
+    """Per group: up to `top` readable phrases from its texts, best first; after the first, only phrases used
+    by at least min_share of the group's items, and the first by first_share of them (else no phrase: a group of
+    "love it" reviews has no topic to name). Small groups with no phrase fall back to keyphrases(). When `mixed` is
+    given, a group with no shared phrase gets there the two phrases most of its items use (each by 2+ items)."""
+    from assistant.quality_rules.nlp import get_nlp
+
+    nlp = get_nlp()
+    keys = list(groups)
+    texts = [[t for t in groups[k] if t.strip()][:PHRASE_ITEMS] for k in keys]
+    flat = [_PLACEHOLDER.sub(" ", t)[:600] for ts in texts for t in ts]
+    docs = iter(nlp.pipe(flat, batch_size=64))
+    found: dict[str, Counter[str]] = {}
+    surface: dict[str, dict[str, Counter[str]]] = {}
+    for k, ts in zip(keys, texts):
+        found[k], surface[k] = Counter(), {}
+        for text in ts:
+            # Multi-word phrases from the parse; single words from the plain tokenizer, which does not depend on
+            # the tagger reading acronyms ("SSO", "CBR") as nouns.
+            doc = next(docs)
+            found_here = {key: form for key, form in _phrases(doc).items() if " " in key}
+            # A one-word name must be a thing seen mid-sentence ("Keeps crashing" tags "Keeps" as a proper noun) and
+            # not a date ("September").
+            nouns = {t.lower_ for t in doc if t.pos_ in ("NOUN", "PROPN") and not t.is_sent_start
+                     and t.ent_type_ not in ("DATE", "TIME")}
+            for tok in set(tokens(text)):
+                # A one-word name must be a thing ("notifications"), or an acronym the tagger may misread ("SSO").
+                acronym = len(tok) <= 5 and re.search(rf"\b{re.escape(tok.upper())}\b", text) is not None
+                if tok not in LEXICON and (tok in nouns or acronym):
+                    found_here.setdefault(_stem(tok), tok.upper() if acronym else tok)
+            for key, form in found_here.items():
+                found[k][key] += 1
+                surface[k].setdefault(key, Counter())[form] += 1
+    spread: Counter[str] = Counter()
+    for counts in found.values():
+        spread.update(counts.keys())
+    out: dict[str, list[str]] = {}
+    fallback_needed = []
+    for k, ts in zip(keys, texts):
+        size = max(len(ts), 1)
+        scored = []
+        for key, n in found[k].items():
+            if size >= 4 and n < 2:
+                continue  # one person's wording is not the group's
+            # A phrase ("freeze my card") reads as a need where its head noun alone ("card") does not.
+            weight = (n / size) * math.log(1 + len(keys) / spread[key]) * (2.5 if " " in key else 1.0)
+            scored.append((weight, n, key))
+        scored.sort(key=lambda w: (-w[0], w[2]))
+        chosen: list[str] = []
+        used: set[str] = set()
+        if scored and " " not in scored[0][2]:
+            # A lone word ("bank") reads better inside the phrase most items use it in ("bank sync").
+            word = _stem(scored[0][2])
+            wider = [w for w in scored if " " in w[2] and word in {_stem(x) for x in w[2].split()} and w[1] >= 0.35 * size]
+            if wider:
+                best = max(wider, key=lambda w: (w[1], w[0]))
+                scored = [best] + [w for w in scored if w is not best]
+        for weight, n, key in scored:
+            words = {_stem(w) for w in key.split()}
+            if words & used or (chosen and n < min_share * size):
+                continue
+            if not chosen and size >= 5 and n < first_share * size:
+                if mixed is not None:
+                    mixed[k] = [surface[k][w[2]].most_common(1)[0][0] for w in scored[:2]]
+                break  # no phrase most items share ("ideas" from 2 of 40 "love it" reviews): no topic name
+            chosen.append(surface[k][key].most_common(1)[0][0])
+            used |= words
+            if len(chosen) == top:
+                break
+        out[k] = chosen
+        if not chosen and size < 5:
+            fallback_needed.append(k)
+    if fallback_needed:
+        for k, words in keyphrases({k: groups[k] for k in fallback_needed}, top=top).items():
+            out[k] = words
+    return out

@@ -53,7 +53,8 @@ REQUEST_WEAK = _rx(
 
 # "fix" after "the"/"quick" is thanks for a fix ("thanks for the quick fix"), not a report of a defect.
 BUG = _rx(
-    r"\bcrash\w*\b", r"\bfreez\w*\b", r"\bfroze\b", r"\bfrozen\b", r"\bbug(s|gy)?\b", r"\bglitch\w*\b",
+    r"\bcrash\w*\b", r"\bfreez(es|ing)\b(?!\s+(my|our|the|your|a|an|his|her|their)\b)", r"\bfroze\b",
+    r"(?<!account\s)(?<!card\s)\b(is|was|gets?|got|keeps?\s+being)\s+frozen\b", r"\bbug(s|gy)?\b", r"\bglitch\w*\b",
     r"\berror\w*\b", r"\bbroken\b", r"\bbreaks?\b", r"\b(doesn'?t|does\s+not|didn'?t|won'?t|will\s+not|can'?t|"
     r"cannot|can\s+not|isn'?t|is\s+not|not|no\s+longer|never|stopped|unable\s+to)\s+(work|working|load|loading|"
     r"open|opening|sync|syncing|start|launch|connect|save|saving|download|upload|play|update|show|display|"
@@ -102,27 +103,82 @@ COMPLAINT = _rx(
     r"\b(refund|money\s+back|charged)\b", r"\bnot\s+worth\b", r"\bdon'?t\s+(download|buy|bother)\b",
 )
 
-# Urgency reasons, most severe first; the first that matches names the reason.
+# Urgency reasons, most severe first; the first that matches names the reason. They describe situations that are
+# serious in any product (someone else using an account, a thing stolen, money moving unrecognised, access lost,
+# data gone, service down, a legal deadline, a customer about to leave), not the vocabulary of one domain; the
+# embedding check in `urgency.py` catches the same situations worded differently.
+_OWNED = r"(my|our|the|his|her|their|a)\s+(\w+\s+){0,3}?"
+# Things a person carries: losing one is serious whatever the product (cards, phones, bags, keys, documents).
+_BELONGING = r"(cards?|wallets?|phones?|cellphones?|purses?|bags?|luggage|suitcases?|keys?|passports?|devices?|laptops?|tablets?|belongings|stuff)\b"
 URGENCY_REASONS: list[tuple[str, str, re.Pattern[str]]] = [
-    ("high", "security", _rx(r"\b(security|hack(ed|er)?|breach\w*|vulnerab\w*|exploit\w*|leak\w*|exposed|"
-                             r"unauthori[sz]ed|phishing|stolen|privacy|compromised|2fa|password\s+reset)\b")),
-    ("high", "data loss", _rx(r"\b(data\s+loss|lost\s+(all\s+)?(my|our|the)\s+\w+|los(e|ing)\s+(all\s+)?(my|our|the)?\s*"
-                              r"(data|work|files?|notes?|photos?|documents?|progress|history|contacts)|"
-                              r"(deleted|wiped|erased|disappeared|corrupt\w*)\b|gone\s+forever)")),
+    ("high", "security", _rx(r"\b(security\s+(hole|issue|problem|breach|flaw)|hack(ed|er)?|breach\w*|vulnerab\w*|exploit\w*|"
+                             r"leak(ed|ing|s)?|exposed|privacy\s+(breach|leak|violation)|compromised)\b")),
+    ("high", "fraud or unauthorised use", _rx(
+        r"\b(fraud\w*|bogus|unauthori[sz]ed|scam(med|mers?)?|phishing|malware|spyware|virus(es)?|fake\s+(\w+\s+){0,2}?(installers?|downloads?|sites?|versions?|apps?|updates?|pages?))\b",
+        r"\bwithout\s+(my\s+|our\s+)?(permission|authori[sz]ation|consent|knowledge)\b",
+        r"\b(didn'?t|did\s+not|never)\s+(make|made|buy|bought|purchase|authori[sz]e|order|approve)\b",
+        r"\bdon'?t\s+(remember|recogni[sz]e)\s+(buying|making|ordering|this|that|these|the)\b",
+        r"\b(someone|somebody)\s+(else\s+)?(has\s+)?(used|took|taken|accessed|hacked|jacked|logged|stole|charged|ran\s+off)\b",
+        r"\b(suspicious|unusual|strange)\s+(activity|charges?|transactions?|log\s*ins?|logins?|payments?|transfers?)\b",
+        r"\b(false|fake|bs|wrong)\s+(charges?|transactions?|payments?|purchases?)\s+(on|from|in)\b",
+        r"\b(charges?|transactions?|payments?|purchases?)\s+(\w+\s+){0,4}?(that\s+)?(aren'?t|isn'?t|are\s+not|is\s+not|weren'?t)\s+mine\b",
+    )),
+    ("high", "theft or loss", _rx(
+        r"\b(stolen|swiped|pick-?pocket\w*|robbed|mugged)\b",
+        r"\b(lost|misplaced|missing)\s+(\w+\s+){0,3}?" + _BELONGING,
+        _BELONGING + r"\s+(\w+\s+){0,4}?(lost|stolen|missing|misplaced|disappeared|not\s+here)\b",
+        r"\b(report(ing)?|replace)\s+(a\s+|my\s+)?(lost|stolen)\b", r"\b(can'?t|cannot)\s+(find|track\s+down|locate)\s+my\s+" + _BELONGING,
+        r"\b(what\s+happened\s+to|where\s+(is|are))\s+my\s+" + _BELONGING,
+    )),
+    ("high", "block or freeze to stop harm", _rx(
+        r"\b(freeze|block|lock|suspend|deactivate|disable)\s+" + _OWNED + r"(account|card)s?\b",
+        r"\bput\s+(a\s+)?(stop|hold|block|freeze|lock)\s+on\b", r"\b(account|card)s?\s+(\w+\s+)?(frozen|locked)\s+(now|immediately|right\s+away)\b",
+        r"\bstop\s+all\s+(access|activity|transactions)\b",
+        r"\b(need|want|please|force|allow)\s+(\w+\s+){0,2}(account|card)s?\s+(to\s+)?(be\s+)?(frozen|freeze|locked|lock|blocked|block|"
+        r"stopped|on\s+hold|closed)\b", r"\bput\s+(my|our)\s+(\w+\s+){0,3}?(account|card)s?\s+on\s+hold\b",
+        r"\b(please\s+)?stop\s+(my|our)\s+(\w+\s+){0,2}?(account|card)s?\b",
+        r"\b(block|freeze|lock|stop|suspend)\s+(my|our)\s+[^.?!]{0,40}\b(immediately|right\s+now|asap|for\s+now|at\s+once)\b",
+    )),
+    ("high", "outage", _rx(r"\b(outage|is\s+down|went\s+down|servers?\s+(are\s+)?down|unusable|completely\s+broken|"
+                           r"nothing\s+works|won'?t\s+(open|load|start)\s+at\s+all|5\d\d\s+error)\b")),
+    ("high", "lost access", _rx(
+        r"\b(account|card|profile|login)s?\s+(is|was|has\s+been|got|been|seems)\s+(\w+\s+)?(blocked|frozen|locked|suspended|"
+        r"disabled|deactivated|closed|restricted|banned|on\s+hold)\b",
+        r"\b(hold|block|freeze|stop|restriction)\s+on\s+(my|it|this)\b",
+        r"\b(account|card)s?\s+(\w+\s+)?(get|got|gets|appears\s+to\s+be|seems\s+to\s+be|needs\s+to\s+be)\s+(blocked|frozen|locked|suspended)\b",
+        r"\b(it|this)\s+(appears|seems)\s+to\s+(b\s*e|be)\s+(blocked|frozen|locked|suspended)\b", r"\bwhy\s+is\s+it\s+(blocked|frozen|locked)\b",
+        r"\b(can'?t|cannot)\s+(access|use)\s+my\s+(\w+\s+){0,2}?account\b", r"\b(un(freeze|block|lock))\s+my\b", r"\blocked\s+out\b",
+        r"\b(can'?t|cannot|can\s+not|unable\s+to)\s+(log\s*in|login|sign\s*in|access|get\s+into)\b",
+    )),
+    ("high", "data loss", _rx(
+        r"\bdata\s+loss\b", r"\bgone\s+forever\b",
+        r"\blost\s+(all\s+)?(my|our|the)\s+(\w+\s+)?(data|work|files?|notes?|photos?|pictures?|documents?|progress|history|"
+        r"contacts|messages|saves?|settings)\b",
+        r"\blos(e|ing)\s+(all\s+)?(my|our|the)?\s*(data|work|files?|notes?|photos?|documents?|progress|history|contacts)\b",
+        r"\b(my|our|the|all)\s+(\w+\s+){0,2}(were|was|got|have\s+been|has\s+been|are|is)\s+(all\s+)?(deleted|wiped|erased|"
+        r"corrupted|gone|lost)\b", r"\b(deleted|wiped|erased)\s+(all\s+)?(of\s+)?(my|our)\b",
+    )),
     # Money going wrong, not the product's domain words: an invoicing app's "invoice" is no payment incident.
-    ("high", "payment", _rx(r"\b(charged|double[\s-]charg\w*|billing\s+(error|issue|problem)|billed\s+(twice|wrong\w*)|"
+    ("high", "payment", _rx(r"\b(i|we)\s+(was|were|have\s+been|'ve\s+been|got|get|keep\s+getting)\s+charged\b(?!\s+(a|any|extra|for\s+using)\b)",
+                            r"\bcharged\s+(me\s+|us\s+)?(twice|double|again|wrong\w*|without)\b", r"\b(double[\s-]charg\w*|billing\s+(error|issue|problem)|billed\s+(twice|wrong\w*)|"
                             r"refund\w*|payments?\s+(failed|fails|declined|error|went\s+through\s+twice|not\s+going\s+through)|"
-                            r"card\s+(was\s+)?(declined|charged)|overcharg\w*|money\s+back|paid\s+twice|paid\s+for\s+nothing)\b")),
-    ("high", "outage", _rx(r"\b(outage|is\s+down|went\s+down|servers?\s+(are\s+)?down|cannot\s+log\s*in|can'?t\s+log\s*in|"
-                           r"can'?t\s+sign\s*in|locked\s+out|unusable|completely\s+broken|nothing\s+works|"
-                           r"won'?t\s+(open|load|start)\s+at\s+all|5\d\d\s+error)\b")),
-    ("medium", "churn threat", _rx(r"\b(cancel\w*|uninstall\w*|unsubscrib\w*|switch(ing)?\s+to|mov(e|ing)\s+to|"
-                                   r"look(ing)?\s+for\s+(an\s+)?alternative|competitor|delet(e|ed|ing)\s+(the|this)\s+app|"
-                                   r"leav(e|ing)\s+(for|you)|not\s+renew\w*|won'?t\s+renew|going\s+elsewhere)\b")),
+                            r"overcharg\w*|money\s+back|paid\s+twice|paid\s+for\s+nothing)\b")),
+    ("high", "legal or privacy deadline", _rx(
+        r"\b(regulator\w*|regulation|gdpr|ccpa|hipaa|privacy\s+law|data\s+protection|complian(ce|t)|lawsuit|legal(ly)?\s+"
+        r"(require\w*|obliged|deadline|action)|audit\s+(on|by|in|before|deadline|next|this))\b")),
+    ("high", "churn threat", _rx(
+        r"\bcancel\w*\s+(my|our|the)\s+(\w+\s+)?(subscription|account|membership|contract|plan)\b",
+        r"\b(uninstall\w*|unsubscrib\w*|competitor|going\s+elsewhere|not\s+renew\w*|(won'?t|will\s+not|only)\s+renew)\b",
+        r"\b(i'?m|we'?re|i\s+am|we\s+are|i'?ll|we'?ll|will|going\s+to)\s+(be\s+)?switch(ing)?\s+to\b",
+        r"\bswitch(ing)?\s+to\s+(another|a\s+different|a\s+competitor|something\s+else)\b",
+        r"\blook(ing)?\s+for\s+(an\s+)?alternative\b", r"\bdelet(e|ed|ing)\s+(the|this)\s+app\b", r"\bleav(e|ing)\s+(for|you)\b",
+        r"\bthreat\w*\s+to\s+(leave|move|cancel|switch)\b",
+    )),
     ("medium", "blocker", _rx(r"\b(asap|urgent\w*|blocker|blocking|deadline|renewal|deal\s+(depends|at\s+risk)|"
                               r"critical|immediately|showstopper|can'?t\s+work)\b")),
-    ("medium", "crash", _rx(r"\b(crash\w*|force\s+clos\w*|freez\w*)\b")),
+    ("medium", "crash", _rx(r"\b(crash\w*|force\s+clos\w*|freezes|freezing\s+(up|on|when|every)|froze)\b")),
 ]
+HEDGED = _rx(r"\b(thinking\s+(about|of)|might|maybe|considering|not\s+sure|someday|wonder(ing)?)\b")
 
 
 @dataclass(frozen=True)

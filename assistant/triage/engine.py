@@ -4,7 +4,7 @@ prototype similarity. Deterministic: the same text, rating and embedding always 
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -13,6 +13,7 @@ from assistant.models import Sentiment, Triage, Urgency
 from assistant.triage import cues as cue_mod
 from assistant.triage import sentiment as senti
 from assistant.triage.prototypes import similarities
+from assistant.triage.urgency import situations, tracker_priority
 
 TYPES = ("bug", "feature_request", "question", "praise", "complaint", "experience", "other")
 
@@ -80,16 +81,31 @@ def scores(text: str, rating: float | None, sims: dict[str, float], w: Weights =
     return out
 
 
-def urgency(text: str, type_: str, sentiment_score: float, kind: str = "feedback") -> Urgency:
-    """low / medium / high with the reason a PO would give (data loss, payment, security, churn threat, ...)."""
+def urgency(text: str, type_: str, sentiment_score: float, kind: str = "feedback", situation: str | None = None,
+            tracker: tuple[str, str] | None = None) -> Urgency:
+    """low / medium / high with the reason a PO would give (fraud, theft or loss, lost access, data loss, ...).
+
+    `situation` is the serious situation the item's embedding is nearest to (urgency.situations), `tracker` the
+    level a tracker's priority field gives (urgency.tracker_priority); explicit wording outranks both."""
+    if tracker and tracker[0] == "high":
+        return Urgency(label="high", reason=tracker[1])
     found = cue_mod.urgency_reason(text)
+    if found and found[1] == "crash" and type_ != "bug":
+        found = None  # "can I freeze my card?" is a request, and a freeze it asks for is no crash
     if found:
         level, reason = found
         if reason == "payment" and sentiment_score > 0.2 and type_ in ("praise", "experience", "feature_request"):
             level, reason = "low", "payment (mentioned positively)"
-        elif reason == "churn threat" and sentiment_score <= -0.45:
-            level = "high"
-        return Urgency(label=level, reason=reason)  # type: ignore[arg-type]
+        elif reason == "churn threat" and cue_mod.HEDGED.search(text):
+            level = "medium"
+        if level == "high" or situation is None:
+            return Urgency(label=level, reason=reason)  # type: ignore[arg-type]
+    if situation:
+        return Urgency(label="high", reason=situation)
+    if found:
+        return Urgency(label=found[0], reason=found[1])  # type: ignore[arg-type]
+    if tracker:
+        return Urgency(label=tracker[0], reason=tracker[1])  # type: ignore[arg-type]
     if type_ == "bug":
         return Urgency(label="medium", reason="defect")
     if type_ == "complaint" and sentiment_score <= -0.5:
@@ -99,8 +115,9 @@ def urgency(text: str, type_: str, sentiment_score: float, kind: str = "feedback
     return Urgency(label="low", reason="")
 
 
-def triage_one(text: str, rating: object, sims: dict[str, float], kind: str = "feedback", w: Weights = Weights()) -> Triage:
-    """Labels for one item from its text, rating and prototype similarities."""
+def triage_one(text: str, rating: object, sims: dict[str, float], kind: str = "feedback", w: Weights = Weights(),
+               situation: str | None = None, tracker: tuple[str, str] | None = None) -> Triage:
+    """Labels for one item from its text, rating, prototype similarities and urgency signals."""
     stars = _rating_value(rating)
     sc = scores(text, stars, sims, w)
     type_ = max(TYPES, key=lambda t: (sc[t], -TYPES.index(t)))
@@ -114,21 +131,23 @@ def triage_one(text: str, rating: object, sims: dict[str, float], kind: str = "f
     return Triage(
         type=type_,  # type: ignore[arg-type]
         sentiment=Sentiment(label=senti.label(s), score=s),  # type: ignore[arg-type]
-        urgency=urgency(text, type_, s, kind),
+        urgency=urgency(text, type_, s, kind, situation, tracker),
         engine="offline",
     )
 
 
 def triage_batch(
     texts: Sequence[str], ratings: Sequence[object], vectors: np.ndarray, embedder,  # type: ignore[no-untyped-def]
-    kinds: Sequence[str] | None = None, w: Weights = Weights(),
+    kinds: Sequence[str] | None = None, w: Weights = Weights(), metadata: Sequence[Mapping[str, object]] | None = None,
 ) -> list[Triage]:
-    """Triage many items at once (prototype similarities computed as one matrix product)."""
+    """Triage many items at once (prototype and situation similarities computed as matrix products)."""
     if not len(texts):
         return []
     sims = similarities(vectors, embedder)
+    serious = situations(vectors, embedder)
     kinds = kinds or ["feedback"] * len(texts)
+    trackers = [tracker_priority(m) for m in metadata] if metadata else [None] * len(texts)
     return [
-        triage_one(text, rating, {t: float(sims[t][i]) for t in sims}, kinds[i], w)
+        triage_one(text, rating, {t: float(sims[t][i]) for t in sims}, kinds[i], w, serious[i], trackers[i])
         for i, (text, rating) in enumerate(zip(texts, ratings))
     ]

@@ -7,10 +7,11 @@ from collections.abc import Callable, Sequence
 import numpy as np
 from sqlalchemy import select
 
-from assistant.models import FeedbackItem, Triage
+from assistant.models import FeedbackItem, Triage, Urgency
 from assistant.repository import item_from_row
 from assistant.tables import FeedbackRow
 from assistant.triage.engine import triage_batch
+from assistant.triage.urgency import tracker_priority
 
 Progress = Callable[[str, int, int], None]  # (stage, done, total)
 BATCH = 256
@@ -53,7 +54,7 @@ def _offline(ws, batch: Sequence[FeedbackItem]) -> list[Triage]:  # type: ignore
         vectors = vectors.copy()
         vectors[titled] = ws.embedder.embed([texts[i] for i in titled])
     return triage_batch(texts, [it.metadata.get("rating") for it in batch], vectors, ws.embedder,
-                        [it.kind for it in batch])
+                        [it.kind for it in batch], metadata=[it.metadata for it in batch])
 
 
 def _llm(ws, provider, batch: Sequence[FeedbackItem]) -> list[Triage]:  # type: ignore[no-untyped-def]
@@ -78,6 +79,14 @@ def _llm(ws, provider, batch: Sequence[FeedbackItem]) -> list[Triage]:  # type: 
     return labels
 
 
+def _with_tracker(tri: Triage, metadata: dict) -> Triage:  # type: ignore[type-arg]
+    """A tracker's Blocker/Critical/P1 is the reporter's own call: it makes the item high whichever engine ran."""
+    found = tracker_priority(metadata)
+    if found and found[0] == "high" and tri.urgency.label != "high":
+        return tri.model_copy(update={"urgency": Urgency(label="high", reason=found[1])})
+    return tri
+
+
 def triage_items(ws, *, provider=None, only_missing: bool = True, progress: Progress | None = None) -> int:  # type: ignore[no-untyped-def]
     """Store a Triage on every item (only those without one unless only_missing=False); returns how many."""
     with ws.transaction() as s:
@@ -88,6 +97,7 @@ def triage_items(ws, *, provider=None, only_missing: bool = True, progress: Prog
     for start in range(0, len(items), BATCH):
         batch = items[start : start + BATCH]
         labels = _offline(ws, batch) if provider is None else _llm(ws, provider, batch)
+        labels = [_with_tracker(tri, it.metadata) for tri, it in zip(labels, batch)]
         with ws.transaction() as s:  # one SELECT per batch, not one per item
             rows = {r.id: r for r in s.scalars(select(FeedbackRow).where(FeedbackRow.id.in_([it.id for it in batch])))}
             for it, tri in zip(batch, labels):

@@ -31,7 +31,7 @@ def render() -> None:
         inbox.analyse_button(ws, inbox_model.inbox_stats(ws))
         return
     st.dataframe(rows, hide_index=True, width="stretch", height=min(len(rows), 12) * 35 + 38,
-                 column_order=["need", "evidence", "value", "sentiment", "trend", "segments", "stories"],
+                 column_order=["need", "evidence", "value", "sentiment", "trend", "emerging", "segments", "stories"],
                  column_config={"need": st.column_config.TextColumn("need", width="large"),
                                 "value": st.column_config.NumberColumn("value", help="Evidence weighted by segment (Settings)"),
                                 "trend": st.column_config.TextColumn(

@@ -10,14 +10,15 @@ from sqlalchemy import func, select
 
 from assistant.models import FeedbackItem, Need
 from assistant.repository import load_items, load_needs
-from assistant.tables import FeedbackRow, StoryRow
+from assistant.tables import FeedbackRow, StoryHistoryRow, StoryRow
 from assistant.workspace import Workspace
 
 TREND_DAYS = 30
 
 
 def item_date(meta: dict[str, Any], created: datetime | None = None) -> date | None:
-    """The date the feedback was given (metadata), else `created` when given (None: undated)."""
+    """The date the feedback was given (metadata), or None: an undated item is shown as undated, never as the day
+    it was uploaded (that made every trend read "up 48 vs 0"). `created` is kept for callers; it is not a date."""
     raw = (meta or {}).get("date")
     if raw:
         try:
@@ -27,7 +28,7 @@ def item_date(meta: dict[str, Any], created: datetime | None = None) -> date | N
                 return date.fromisoformat(str(raw)[:10])
             except ValueError:
                 pass
-    return created.date() if created else None
+    return None
 
 
 def _dated_items(ws: Workspace) -> list[tuple[str | None, str | None, str | None, date | None]]:
@@ -52,6 +53,27 @@ def trend(dates: list[date], today: date) -> tuple[int, int, str]:
     previous = sum(1 for d in dates if today - timedelta(days=2 * TREND_DAYS) < d <= today - timedelta(days=TREND_DAYS))
     arrow = "↑" if recent > previous else "↓" if recent < previous else "→"
     return recent, previous, arrow
+
+
+def trend_text(dates: list[date], today: date, earliest: date | None) -> str:
+    """The trend cell: like with like only, so a window the data does not reach is not compared as zero."""
+    if not dates:
+        return "undated"
+    recent, previous, arrow = trend(dates, today)
+    if earliest is None or earliest > today - timedelta(days=2 * TREND_DAYS):
+        return f"{recent} in {TREND_DAYS} d (no earlier data to compare)"
+    return f"{arrow} {recent} vs {previous}"
+
+
+def grown_since_review(ws: Workspace) -> dict[str, int]:
+    """Items each need received since the PO last reviewed stories (all items when there was no review yet)."""
+    with ws.transaction() as s:
+        last = s.scalar(select(func.max(StoryHistoryRow.at)).where(StoryHistoryRow.actor != "backlogsmith"))
+        stmt = select(FeedbackRow.need_id, func.count()).where(FeedbackRow.duplicate_of.is_(None),
+                                                                FeedbackRow.need_id.is_not(None))
+        if last is not None:
+            stmt = stmt.where(FeedbackRow.created_at > last)
+        return {} if last is None else dict(s.execute(stmt.group_by(FeedbackRow.need_id)).all())
 
 
 def weighted_demand(by_segment: dict[str, int], total: int, weights: dict[str, float]) -> float:
@@ -84,11 +106,12 @@ def ranked_needs(ws: Workspace, today: date | None = None) -> tuple[list[Need], 
         if d:
             dates[need_id].append(d)
     today = today or max((d for ds in dates.values() for d in ds), default=date.today())
+    earliest = min((d for ds in dates.values() for d in ds), default=None)
+    grown = grown_since_review(ws)
     rows = []
     for n in needs:
         c = n.counts
         total = c.total or len(n.item_ids)
-        recent, previous, arrow = trend(dates.get(n.id, []), today) if dates.get(n.id) else (0, 0, "")
         sent = c.by_sentiment
         rows.append({
             "id": n.id,
@@ -96,7 +119,8 @@ def ranked_needs(ws: Workspace, today: date | None = None) -> tuple[list[Need], 
             "evidence": total,
             "value": weighted_demand(c.by_segment, total, weights),
             "sentiment": f"{sent.get('negative', 0)} neg · {sent.get('neutral', 0)} neu · {sent.get('positive', 0)} pos",
-            "trend": f"{arrow} {recent} vs {previous}" if arrow else "no dates",
+            "trend": trend_text(dates.get(n.id, []), today, earliest),
+            "emerging": f"+{grown[n.id]} since last review" if grown.get(n.id) else "",
             "segments": ", ".join(f"{k} {v}" for k, v in sorted(c.by_segment.items(), key=lambda kv: -kv[1])[:3]),
             "stories": story_counts.get(n.id, 0),
         })

@@ -28,10 +28,12 @@ def test_needs_json_shape_and_edit_commands(workspace) -> None:  # type: ignore[
     rows = json.loads(invoke(workspace, "needs", "--format", "json").stdout)
     assert len(rows) == len(themes)
     for row in rows:
-        assert {"id", "name", "statement", "item_ids", "counts", "quotes", "stakeholder_asks"} <= set(row)
+        assert {"id", "name", "statement", "item_ids", "counts", "quotes", "stakeholder_asks", "emerging"} <= set(row)
+        assert row["emerging"] == 0  # no review yet: nothing counts as grown since one (as on the Needs page)
         assert row["id"].startswith("need_") and row["name"] and row["statement"].endswith(".")
         assert row["counts"]["total"] == len(row["item_ids"]) and row["quotes"][0]["source"]["row"] >= 1
     dark = next(r for r in rows if ask in r["item_ids"])
+    assert "emerging" in invoke(workspace, "needs").stdout  # the table has the Needs page's column
     assert [a["id"] for a in dark["stakeholder_asks"]] == [ask]
     assert set(themes["dark_mode"]) <= set(dark["item_ids"])
 

@@ -66,6 +66,15 @@ def test_merge_needs(ui_ws):
     assert "need number 2" not in list(open_page("needs").dataframe[0].value["need"])
 
 
+def test_undated_items_are_undated_and_trends_compare_like_with_like():
+    assert vm.item_date({}, None) is None and vm.item_date({"date": "2026-10-02"}) == date(2026, 10, 2)
+    today = date(2026, 10, 31)
+    assert vm.trend_text([], today, None) == "undated"
+    # The data starts 10 days ago: there is no earlier window to compare with, so no "up N vs 0".
+    assert vm.trend_text([date(2026, 10, 30)], today, date(2026, 10, 21)) == "1 in 30 d (no earlier data to compare)"
+    assert vm.trend_text([date(2026, 10, 30), date(2026, 9, 15)], today, date(2026, 8, 1)) == "↑ 1 vs 1".replace("↑", "→")
+
+
 def test_duplicate_name_is_refused(ui_ws):
     seed(ui_ws, needs=2)
     at = open_page("needs")

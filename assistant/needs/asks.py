@@ -1,0 +1,112 @@
+"""Stakeholder asks: each joins the need it serves, or opens its own need ("new from stakeholders").
+
+A stakeholder writes a problem and a solution ("Calls ask for the balance. Put it on the login screen."). The
+solution clause (an imperative sentence: "Build X", "Add Y") names something no customer wrote, so only the problem
+sentences are compared with the needs (the whole ask when it is all solution). A need serves the ask when
+- it shares a topic term with the ask's problem: a word (plural folded) that at least `ask_topic_share` of the need's
+  items use and that is `ask_topic_lift` times as common in the need as in the rest of the inbox, so the product's own
+  name or "app" does not count; and
+- the ask's problem sentences are at least `ask_similarity` similar to the need's closest customer items (mean of
+  the `ask_neighbours` best).
+The most similar such need wins; when no need shares a topic, the ask opens its own need: similarity alone put
+"dark mode" and "CSV export" asks in whatever need happened to be nearest. Asks that open needs share one only when
+near-identical to each other (`ask_same`)."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+
+import numpy as np
+
+from assistant.needs import identity
+from assistant.needs.cluster import normalise
+from assistant.needs.naming import _stem, tokens
+
+_SENTENCE = re.compile(r"(?<=[.!?])\s+")
+
+
+def topic_terms(text: str) -> set[str]:
+    return {_stem(t) for t in tokens(text)}
+
+
+def problem_sentences(text: str) -> list[str]:
+    """The ask's sentences that are not imperative solutions; all of them when every sentence is one."""
+    from assistant.quality_rules.nlp import get_nlp
+
+    sentences = [s for s in _SENTENCE.split(text.strip()) if len(s.split()) >= 3] or [text.strip()]
+    nlp = get_nlp()
+    problems = [s for s, doc in zip(sentences, nlp.pipe(sentences)) if len(doc) and doc[0].tag_ != "VB"]
+    return problems or sentences
+
+
+def need_topics(groups: dict[str, list[str]], texts: dict[str, str], share: float, lift: float,
+                rest: bool = True) -> dict[str, set[str]]:
+    """Per need: the terms that are its topic (used by `share` of its items, `lift` x the rate in the rest of the
+    inbox, or in the whole inbox when rest=False: stricter for big needs, used when attaching praise)."""
+    per_need = {nid: Counter(t for i in ids for t in topic_terms(texts[i])) for nid, ids in groups.items()}
+    overall: Counter[str] = Counter()
+    for c in per_need.values():
+        overall.update(c)
+    total = sum(len(ids) for ids in groups.values())
+    out = {}
+    for nid, c in per_need.items():
+        n = len(groups[nid])
+        # Contrast with the items outside the need (c-TF-IDF style): with one need, or a need most items are in,
+        # its words are still its topic.
+        out[nid] = {t for t, k in c.items() if k >= max(2, share * n)
+                    and k / n >= lift * ((overall[t] - k) / max(total - n, 1) if rest else overall[t] / max(total, 1))}
+    return out
+
+
+def candidates(ask_text: str, ask_views: np.ndarray, groups: dict[str, list[str]], vec, topics: dict[str, set[str]],
+               neighbours: int) -> list[tuple[float, str, set[str]]]:  # type: ignore[no-untyped-def]
+    """(similarity, need id, shared topic terms) for every need, most similar first."""
+    terms = set().union(*(topic_terms(s) for s in problem_sentences(ask_text)))
+    out = []
+    for nid in sorted(groups):
+        m = np.stack([vec[i] for i in groups[nid]])
+        sim = float(np.sort(m @ ask_views.T, axis=0)[::-1][:neighbours].mean(axis=0).max())
+        out.append((sim, nid, terms & topics[nid]))
+    return sorted(out, key=lambda c: (-c[0], c[1]))
+
+
+def route_asks(canon, vec, assign, params, taken: identity.Taken, embed=None,  # type: ignore[no-untyped-def]
+               is_problem=None) -> None:
+    """Set assign[ask id] for every stakeholder ask not yet in a need (see the module docstring). With is_problem
+    (item -> bool), only needs whose items are mostly problems and requests can serve an ask: a praise need records
+    what customers value, not what they lack, so "we need a dark mode" does not join "Praise: read comics"."""
+    asks = [it for it in canon if it.kind == "stakeholder_ask" and assign.get(it.id) is None]
+    if not asks:
+        return
+    texts = {it.id: it.text for it in canon}
+    groups: dict[str, list[str]] = {}
+    for iid, nid in sorted(assign.items()):
+        if nid and iid in texts:
+            groups.setdefault(nid, []).append(iid)
+    topics = need_topics(groups, texts, params.ask_topic_share, params.ask_topic_lift)
+    if is_problem is not None:
+        by_id = {it.id: it for it in canon}
+        groups = {nid: ids for nid, ids in groups.items()
+                  if sum(1 for i in ids if is_problem(by_id[i])) >= 0.4 * len(ids)}
+    lonely = []
+    for it in asks:
+        views = np.stack([vec[it.id]])
+        if embed is not None:
+            views = normalise(embed(problem_sentences(it.text)))
+        found = [c for c in candidates(it.text, views, groups, vec, topics, params.ask_neighbours)
+                 if c[2] and c[0] >= params.ask_similarity]
+        if found:
+            assign[it.id] = found[0][1]
+        else:
+            lonely.append(it)
+    if lonely:  # asks no need serves: one new need each, shared only by asks that say nearly the same thing
+        from scipy.sparse.csgraph import connected_components
+
+        m = np.stack([vec[it.id] for it in lonely])
+        _, comp = connected_components((m @ m.T) >= params.ask_same, directed=False)
+        for k in range(int(comp.max()) + 1):
+            nid = taken.mint({it.id for it, c in zip(lonely, comp) if c == k})
+            for it, c in zip(lonely, comp):
+                if c == k:
+                    assign[it.id] = nid

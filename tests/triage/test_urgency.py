@@ -1,0 +1,78 @@
+"""Urgency across domains: serious situations are high with their reason, routine asks stay low, a request to
+freeze a card is no crash, a tracker's Blocker/Critical/P1 is high, and CLINC150's urgency column as a floor."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.embeddings import LocalEmbedder
+from assistant.repository import load_items
+from assistant.triage import triage_batch, triage_items
+from assistant.triage.urgency import tracker_priority
+from tests.needs.corpus import add_items
+
+
+@pytest.fixture(scope="module")
+def embedder() -> LocalEmbedder:
+    return LocalEmbedder()
+
+
+def _urgency(embedder: LocalEmbedder, texts: list[str]) -> list[tuple[str, str, str]]:
+    return [(t.urgency.label, t.urgency.reason, t.type) for t in triage_batch(texts, [None] * len(texts),
+                                                                                embedder.embed(texts), embedder)]
+
+
+SERIOUS = [
+    ("Someone else used my card!", "fraud or unauthorised use"),
+    ("There is a transfer on my statement I never made.", "fraud or unauthorised use"),
+    ("My phone was stolen on the train yesterday.", "theft or loss"),
+    ("I lost my wallet with my cards in it, what do I do?", "theft or loss"),
+    ("Please lock my account right now.", "block or freeze to stop harm"),
+    ("Why is my account blocked? I can't get in.", "lost access"),
+    ("After the sync all my notes were deleted.", "data loss"),
+    ("The whole service is down for our team since 9am.", "outage"),
+    ("Under GDPR we must erase a customer's data within 30 days of the request.", "legal or privacy deadline"),
+    ("The site serves fake installers that try to put malware on my PC.", "fraud or unauthorised use"),
+]
+ROUTINE = ["What is my balance?", "What's the interest rate on savings?", "How do I change the app language?",
+           "Tell me a joke.", "When is my bill due?", "Please add a dark mode."]
+
+
+def test_serious_situations_are_high_with_reason(embedder: LocalEmbedder) -> None:
+    got = _urgency(embedder, [t for t, _ in SERIOUS])
+    assert [(g[0], g[1]) for g in got] == [("high", reason) for _, reason in SERIOUS]
+
+
+def test_routine_questions_stay_low(embedder: LocalEmbedder) -> None:
+    assert [g[0] for g in _urgency(embedder, ROUTINE)] == ["low"] * len(ROUTINE)
+
+
+def test_freeze_request_is_no_crash(embedder: LocalEmbedder) -> None:
+    (label, reason, type_), = _urgency(embedder, ["Can I freeze my card right now?"])
+    assert type_ != "bug" and reason != "crash" and label == "high"
+    (label, reason, type_), = _urgency(embedder, ["The app freezes every time I open a big file."])
+    assert type_ == "bug" and reason == "crash"
+
+
+def test_tracker_priority(workspace) -> None:  # type: ignore[no-untyped-def]
+    assert tracker_priority({"priority": "Blocker"}) == ("high", "tracker priority Blocker")
+    assert tracker_priority({"severity": "P1 - urgent"})[0] == "high"  # type: ignore[index]
+    assert tracker_priority({"priority": "Major"})[0] == "medium"  # type: ignore[index]
+    assert tracker_priority({"priority": "Minor"}) is None and tracker_priority({}) is None
+    ids = add_items(workspace, ["The settings page has a typo in the footer.", "The settings page has a typo in the header."],
+                    meta=[{"priority": "Critical"}, {"priority": "Trivial"}])
+    triage_items(workspace)
+    with workspace.transaction() as s:
+        items = {it.id: it for it in load_items(s)}
+    assert items[ids[0]].triage.urgency.label == "high" and "Critical" in items[ids[0]].triage.urgency.reason
+    assert items[ids[1]].triage.urgency.label != "high"
+
+
+def test_clinc_urgency_floor(shared_datasets, embedder: LocalEmbedder) -> None:  # type: ignore[no-untyped-def]
+    """Every 3rd labelled CLINC150 query (350 of 1,050): recall of high and routine marked high."""
+    from evals.public import clinc
+
+    rows = [r for r in clinc.load(shared_datasets / "themes" / "clinc150_test.csv") if r["urgency"]][::3]
+    result = clinc.urgency(rows, embedder.embed([r["text"] for r in rows]))
+    # Measured on all 1,050: recall 0.93, routine marked high 0.0%.
+    assert result["high_recall"] >= 0.88 and result["low_marked_high"] <= 0.03, result

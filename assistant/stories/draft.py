@@ -79,11 +79,38 @@ def _praise(item: FeedbackItem) -> bool:
     return bool(item.triage and item.triage.type == "praise")
 
 
+def _asks_nothing(item: FeedbackItem) -> bool:
+    """Praise, or a positive item that reports no problem and asks nothing ("Love it, use it every day")."""
+    t = item.triage
+    return bool(t and (t.type == "praise" or (t.sentiment.label == "positive" and t.type in ("experience", "other"))))
+
+
 def praise_only(items: Sequence[FeedbackItem]) -> bool:
-    """Feedback that only praises (no stakeholder ask, at least PRAISE_ONLY of it praise) needs no story."""
+    """Feedback that only praises (no stakeholder ask, at least PRAISE_ONLY of it asking nothing) needs no story."""
     if not items or any(i.kind == "stakeholder_ask" for i in items):
         return False
-    return sum(1 for i in items if _praise(i)) >= PRAISE_ONLY * len(items)
+    return sum(1 for i in items if _asks_nothing(i)) >= PRAISE_ONLY * len(items)
+
+
+def uncovered_urgent(members: Sequence[FeedbackItem], stories: Sequence[Story]) -> list[FeedbackItem]:
+    """High-urgency feedback (fraud, loss, lost access, data loss, outage, deadlines …) no drafted story cites."""
+    cited = {e for st in stories for e in st.evidence}
+    return [m for m in members if m.kind == "feedback" and m.triage and m.triage.urgency.label == "high"
+            and m.id not in cited]
+
+
+def urgent_to_write(need: Need, urgent: Sequence[FeedbackItem], asks: Sequence[Ask],
+                    plan_names: Sequence[str] = ()) -> Story:
+    """A story to write for urgent items the need's stories leave out: a serious report is never buried in a
+    need whose stories are about something else, or in a need that is mostly praise."""
+    story = story_to_write(need, urgent, asks, plan_names)
+    reasons = sorted({u.triage.urgency.reason for u in urgent if u.triage and u.triage.urgency.reason})
+    brief = story.brief.model_copy(update={
+        "statement": f"{len(urgent)} urgent report(s) ({', '.join(reasons) or 'high urgency'}) in this need that no "
+                     f"drafted story covers; read them first. Need: {need.statement or need.name}",
+        "quotes": [u.id for u in urgent][:len(story.brief.quotes) or 3]})
+    return story.model_copy(update={"id": story_id(need.id, "to_write:urgent"), "brief": brief,
+                                    "evidence": [u.id for u in urgent]})
 
 
 def offline_stories(
@@ -102,8 +129,10 @@ def offline_stories(
     """
     member_ids = [i for i in need.item_ids if i in items]
     members_all = [items[i] for i in member_ids]
+    member_asks = [a for a in (asks.get(i) for i in member_ids) if a]
     if praise_only(members_all):
-        return []
+        urgent = uncovered_urgent(members_all, [])
+        return [urgent_to_write(need, urgent, member_asks, plan_names)] if urgent else []
     stories = []
     for group in split_need(member_ids, asks, embed):
         rep, backing = central(group.asks, embed)
@@ -123,8 +152,9 @@ def offline_stories(
             evidence=cited, provenance=Provenance(engine="offline", prompt=f"benefit:{source}"),
         ))
     if stories:
-        return stories
-    return [story_to_write(need, members_all, [a for a in (asks.get(i) for i in member_ids) if a], plan_names)]
+        urgent = uncovered_urgent(members_all, stories)
+        return [*stories, urgent_to_write(need, urgent, member_asks, plan_names)] if urgent else stories
+    return [story_to_write(need, members_all, member_asks, plan_names)]
 
 
 def _supporting(item_ids: Sequence[str], asked: set[str], rep: Ask, items: dict[str, FeedbackItem]) -> list[str]:

@@ -197,18 +197,20 @@ def test_po_daily_flow_in_a_browser(server, tmp_path: Path, tmp_path_factory, re
             box = grid.bounding_box()
             row = criteria[target.id]  # the grid's empty last row adds a criterion
             cells = ["a saved card", "I check out", "I see a confirmation message within 2 seconds"]
-            # The first click on the grid's empty last row creates the row and can swallow what is typed next
-            # (seen when the story has no criterion yet), so the Given cell is typed once more at the end;
-            # typing into a selected cell replaces its value.
             def type_cells(cols: list[int]) -> None:
-                for col in cols:
-                    page.mouse.click(box["x"] + box["width"] * (col + 0.5) / 3, box["y"] + 35 + 84 * (row + 0.5))
-                    page.wait_for_timeout(400)
+                # Click the first cell to fill, then type and Tab across the row (Tab commits the cell and moves
+                # right); clicking each cell raced with the grid adding the new row on a loaded machine.
+                grid.scroll_into_view_if_needed()  # a refused save scrolls the page: measure the grid again
+                page.wait_for_timeout(300)
+                box = grid.bounding_box()
+                page.mouse.click(box["x"] + box["width"] * (cols[0] + 0.5) / 3, box["y"] + 35 + 84 * (row + 0.5))
+                page.wait_for_timeout(500)
+                for col in range(cols[0], cols[-1] + 1):
                     page.keyboard.type(cells[col], delay=5)
-                    page.keyboard.press("Enter")
-                    page.wait_for_timeout(400)
+                    page.keyboard.press("Tab" if col < cols[-1] else "Enter")
+                    page.wait_for_timeout(500)
 
-            type_cells([0, 1, 2, 0])
+            type_cells([0, 1, 2])
             # the text boxes after the grid: typing into a fresh grid row right after a box lost the first cell
             page.get_by_label("I want (goal, starts with 'to')").fill("to keep my card on file for later purchases")
             page.get_by_label("So that (benefit)").fill("I do not type my card number at every checkout")

@@ -1,7 +1,7 @@
 """End to end in a real browser: Debian's chromium driven by Playwright against `streamlit run app.py`.
 
 A PO pastes feedback and processes it, uploads files (a bad one among them), looks at the needs, drafts and ranks
-stories, opens one from the table, edits a criterion in the grid and saves (the row stays open), bulk-approves
+stories, opens one from the table, adds a criterion in the grid and saves (the row stays open), bulk-approves
 with the confirmation, exports and downloads, dry-runs a push, and opens the evals. The database is checked after
 each step. A 1440x900 screenshot of every page (and a 1440x2400 one of the whole page) is kept as a test artifact
 in the pytest temp root, beside the numbered run folders so pytest's retention does not delete it:

@@ -16,7 +16,7 @@ from assistant.models import BENEFIT_TO_WRITE
 from assistant.repository import load_items
 from assistant.stories import approve_story, draft
 from assistant.stories.criteria import Member, write_criteria
-from assistant.stories.draft import analyse
+from assistant.stories.draft import analyse, story_id
 from assistant.stories.goal import problem
 from assistant.tables import FeedbackRow, NeedRow
 from assistant.triage.service import triage_items
@@ -109,7 +109,13 @@ def test_benefit_is_a_stated_reason_or_a_visible_placeholder(drafted) -> None:
 
 def test_a_story_to_write_carries_the_brief_and_is_never_exported(drafted) -> None:
     ws, report, _ = drafted
-    to_write = [st for st in report.stories if st.kind == "to_write"]
+    briefs = [st for st in report.stories if st.kind == "to_write"]
+    # urgent reports the written story does not cite get their own brief (never buried); they must be urgent
+    urgent = [st for st in briefs if st.id == story_id(st.need_id, "to_write:urgent")]
+    with ws.transaction() as s:
+        items = {i.id: i for i in load_items(s, [e for st in urgent for e in st.evidence])}
+    assert all(items[e].triage.urgency.label == "high" for st in urgent for e in st.evidence)
+    to_write = [st for st in briefs if st not in urgent]
     assert [st.need_id for st in to_write] == ["nd_memory"]  # bare complaints state no goal to write from
     for st in to_write:
         assert not st.goal and not st.ready and st.brief and st.brief.quotes and st.brief.counts["items"] >= 1

@@ -92,10 +92,19 @@ _MEASURABLE = {
 _PRONOUNS = {"it", "them", "they", "this", "these", "those", "that"}
 
 
+# A vague adjective that is also a verb ("clear my recent searches"): followed by a determiner or particle it is
+# the action, not a vague quality, and dropping it would leave "I want to my recent searches".
+_VERB_NEXT = r"(?:my|the|a|an|all|any|your|our|their|his|her|its|this|that|these|those|out|up|away|off)"
+
+
+def _used_as_verb(word: str, text: str) -> bool:
+    return bool(re.search(rf"\b{re.escape(word)}\s+{_VERB_NEXT}\b", text, re.I))
+
+
 def _vague_hits(text: str) -> list[str]:
     words = [w.lower() for w in _WORD.findall(text)]
     low = f" {text.lower()} "
-    hits = [w for w in dict.fromkeys(words) if w in VAGUE_TERMS]
+    hits = [w for w in dict.fromkeys(words) if w in VAGUE_TERMS and not _used_as_verb(w, text)]
     hits += [p for p in VAGUE_PHRASES if f" {p} " in low]
     # "some reports" is vague; "some of my reports" names a subset the criteria can pin down.
     if re.search(r"\bsome\b(?!\s+(?:of|time))", text, re.I):

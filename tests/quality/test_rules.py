@@ -117,6 +117,9 @@ def test_unambiguous():
     assert "'it'" in findings("As a user, I want to edit it.", "unambiguous")[0].message
     assert not findings("As a user, I want to edit an invoice, so that it is correct.", "unambiguous")
     assert not findings("As a user, I want to export invoices to PDF.", "unambiguous")
+    # "clear" the verb is the action, not a vague quality (its fix once read "I want to my recent searches")
+    assert not findings("As a customer, I want to clear my recent searches.", "unambiguous")
+    assert findings("As a user, I want a clear summary of my costs.", "unambiguous")
 
 
 def test_conceptually_sound():

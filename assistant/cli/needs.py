@@ -86,7 +86,7 @@ def register(app: typer.Typer) -> None:
                 needs = load_needs(s)
         with ws.transaction() as s:
             items = {it.id: it for it in load_items(s)}
-        from assistant.ui.needs_model import grown_since_review  # the Needs page's "emerging" column, same rule
+        from assistant.needs.emerging import grown_since_review  # the Needs page's "emerging" column, same rule
 
         grown = grown_since_review(ws)
         rows = [{**need_json(n, items), "emerging": grown.get(n.id, 0)}

@@ -17,7 +17,7 @@ from assistant.errors import ConflictError, NotFoundError
 from assistant.models import FeedbackItem, Need, Provenance, Story
 from assistant.repository import load_items, load_needs, load_stories, save_story
 from assistant.stories.asks import VERB_KEYS, Ask, clean_for_parse, extract_ask, second_chance
-from assistant.stories.brief import need_brief, settle
+from assistant.stories.brief import MAX_QUOTES, need_brief, settle
 from assistant.stories.criteria import Member, write_criteria
 from assistant.stories.dedupe import merge_near_duplicates
 from assistant.stories.evidence import check_citations, drop_invented
@@ -108,7 +108,7 @@ def urgent_to_write(need: Need, urgent: Sequence[FeedbackItem], asks: Sequence[A
     brief = story.brief.model_copy(update={
         "statement": f"{len(urgent)} urgent report(s) ({', '.join(reasons) or 'high urgency'}) in this need that no "
                      f"drafted story covers; read them first. Need: {need.statement or need.name}",
-        "quotes": [u.id for u in urgent][:len(story.brief.quotes) or 3]})
+        "quotes": [u.id for u in urgent][:MAX_QUOTES]})  # the urgent reports, not the need's usual quotes
     return story.model_copy(update={"id": story_id(need.id, "to_write:urgent"), "brief": brief,
                                     "evidence": [u.id for u in urgent]})
 

@@ -9,8 +9,9 @@ from typing import Any
 from sqlalchemy import func, select
 
 from assistant.models import FeedbackItem, Need
+from assistant.needs.emerging import grown_since_review
 from assistant.repository import load_items, load_needs
-from assistant.tables import FeedbackRow, StoryHistoryRow, StoryRow
+from assistant.tables import FeedbackRow, StoryRow
 from assistant.workspace import Workspace
 
 TREND_DAYS = 30
@@ -63,17 +64,6 @@ def trend_text(dates: list[date], today: date, earliest: date | None) -> str:
     if earliest is None or earliest > today - timedelta(days=2 * TREND_DAYS):
         return f"{recent} in {TREND_DAYS} d (no earlier data to compare)"
     return f"{arrow} {recent} vs {previous}"
-
-
-def grown_since_review(ws: Workspace) -> dict[str, int]:
-    """Items each need received since the PO last reviewed stories (all items when there was no review yet)."""
-    with ws.transaction() as s:
-        last = s.scalar(select(func.max(StoryHistoryRow.at)).where(StoryHistoryRow.actor != "backlogsmith"))
-        stmt = select(FeedbackRow.need_id, func.count()).where(FeedbackRow.duplicate_of.is_(None),
-                                                                FeedbackRow.need_id.is_not(None))
-        if last is not None:
-            stmt = stmt.where(FeedbackRow.created_at > last)
-        return {} if last is None else dict(s.execute(stmt.group_by(FeedbackRow.need_id)).all())
 
 
 def weighted_demand(by_segment: dict[str, int], total: int, weights: dict[str, float]) -> float:

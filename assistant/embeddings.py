@@ -54,7 +54,7 @@ def _load(threads: int) -> tuple[Any, Any]:
     model_path, tokenizer_path = model_files()
     tokenizer = Tokenizer.from_file(str(tokenizer_path))
     tokenizer.enable_truncation(max_length=MAX_TOKENS)
-    tokenizer.enable_padding(pad_id=0, pad_token="[PAD]")
+    tokenizer.no_padding()  # tokenizer.json pads to 128; embed() pads each batch to its own longest text
     options = ort.SessionOptions()
     if threads:
         options.intra_op_num_threads = threads
@@ -83,13 +83,20 @@ class LocalEmbedder:
         if not texts:
             return np.zeros((0, DIMENSIONS), dtype=np.float32)
         tokenizer, session = _load(self.threads)
+        # Tokenize once, unpadded, and batch by the real token counts: a length estimate from characters let 32
+        # texts of 256 tokens (emoji, non-Latin script) into one call, a ~300 MB transient on a 200k-row ingest.
+        encodings = tokenizer.encode_batch([t or " " for t in texts])
+        lengths = [len(e.ids) for e in encodings]
         # Sorting by length keeps padding (wasted compute) small inside each batch.
-        order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
+        order = sorted(range(len(texts)), key=lengths.__getitem__)
         out = np.empty((len(texts), DIMENSIONS), dtype=np.float32)
-        for idx in self._batches(order, texts):
-            encodings = tokenizer.encode_batch([texts[i] or " " for i in idx])
-            ids = np.array([e.ids for e in encodings], dtype=np.int64)
-            mask = np.array([e.attention_mask for e in encodings], dtype=np.int64)
+        for idx in self._batches(order, lengths):
+            width = max(lengths[i] for i in idx)
+            ids = np.zeros((len(idx), width), dtype=np.int64)
+            mask = np.zeros((len(idx), width), dtype=np.int64)
+            for row, i in enumerate(idx):
+                ids[row, : lengths[i]] = encodings[i].ids
+                mask[row, : lengths[i]] = 1
             hidden = session.run(
                 None, {"input_ids": ids, "attention_mask": mask, "token_type_ids": np.zeros_like(ids)}
             )[0]
@@ -99,14 +106,12 @@ class LocalEmbedder:
             out[idx] = pooled
         return out
 
-
-    def _batches(self, order: list[int], texts: Sequence[str]) -> Iterator[list[int]]:
-        """Batches of up to batch_size texts (in length order) holding at most TOKEN_BUDGET padded tokens: attention
-        memory grows with batch x length^2, so a batch of 32 long reviews briefly took ~800 MB; 4 of them take ~100."""
+    def _batches(self, order: list[int], lengths: Sequence[int]) -> Iterator[list[int]]:
+        """Batches of up to batch_size texts (in token-length order) holding at most TOKEN_BUDGET padded tokens:
+        attention memory grows with batch x length^2, so a batch of 32 long reviews briefly took ~800 MB; 4 take ~100."""
         batch: list[int] = []
         for i in order:
-            tokens = min(MAX_TOKENS, len(texts[i]) // 4 + 2)  # ~4 characters a token; order is by length
-            if batch and (len(batch) >= self.batch_size or (len(batch) + 1) * tokens > TOKEN_BUDGET):
+            if batch and (len(batch) >= self.batch_size or (len(batch) + 1) * lengths[i] > TOKEN_BUDGET):
                 yield batch
                 batch = []
             batch.append(i)

@@ -17,6 +17,7 @@ from typing import Any
 import numpy as np
 from sqlalchemy.exc import IntegrityError
 
+from assistant import memtrim
 from assistant.errors import ConfigError, IngestError, StorageError
 from assistant.workspace import Workspace
 from ingest import store
@@ -169,7 +170,8 @@ def _ingest_source(
         path=name, reader=parsed.reader, encoding=parsed.encoding, text_column=text_field, rows=len(items),
         skipped_empty=empty, bad_rows=[BadRowReport(row=b.row, message=b.message) for b in bad],
     )
-    del parsed  # the raw rows are mapped; let them go before the big file's chunks are embedded
+    del parsed  # the raw rows are mapped; let them go (and give the pages back) before the chunks are embedded
+    memtrim.release()
     keep_original = bool(ws.get_setting("keep_original_text"))
     threshold = float(ws.get_setting("near_duplicate_threshold"))
     now = ws.clock()  # one timestamp per file: items list in (ingest time, source, row) order
@@ -239,6 +241,7 @@ def _ingest_chunk(
     if pause:
         time.sleep(float(pause))
     store.index_rows(ws, rows, vectors)
+    memtrim.release()  # the chunk's rows, tokens and activations are garbage now
     return source_id
 
 

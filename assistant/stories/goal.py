@@ -140,7 +140,8 @@ def problem(goal: str) -> str | None:
     if not 2 <= len(words) <= MAX_WORDS:
         return "too short to say what the customer wants" if len(words) < 2 else "too long for a goal"
     low = [w.lower().strip(",.") for w in words]
-    if bad := [w for w in low if w in _FILLER or abs(LEXICON.get(w, 0.0)) >= VERDICT]:
+    # the verb itself is the action, whatever its valence: "freeze my account" is no verdict on the product
+    if bad := [w for n, w in enumerate(low) if w in _FILLER or n and abs(LEXICON.get(w, 0.0)) >= VERDICT]:
         return f"contains review words ('{bad[0]}') rather than an action"
     if len(set(low)) < len(low) - 1:
         return "repeats words"

@@ -70,6 +70,7 @@ class Candidate:
     phrase: str
     verb: str
     object_words: tuple[str, ...]  # content words other than the verb (all must be shared)
+    head: str  # the word naming what the goal acts on
     score: float
     similarity: float
     asked: int = 1  # how many items' asks reduce to this phrasing
@@ -87,13 +88,21 @@ def asks_for(verb: str, item: FeedbackItem, ask: Ask | None) -> bool:
     return uses(text_forms(item.text), head)
 
 
-def about(goal_words: Sequence[str], verb: str, item: FeedbackItem, ask: Ask | None) -> bool:
-    """The item is about the goal: it names every word of the goal's object, and it asks for the goal's action or
-    for no other one (a complaint that asks nothing: "my card got declined" for "use my card")."""
+def about(goal_words: Sequence[str], verb: str, item: FeedbackItem, ask: Ask | None, head: str = "") -> bool:
+    """The item is about the goal. Either it names every word of the goal's object and asks for the goal's action
+    or for none (a complaint: "my card got declined" for "use my card"); or its own ask is the same action on
+    the same object without a different detail ("report a damaged card" is not about "report a lost card"), or
+    the same action failing (a crash report while uploading)."""
     have = text_forms(item.text)
-    if not all(uses(have, w) for w in goal_words):
+    if all(uses(have, w) for w in goal_words):
+        return ask is None or asks_for(verb, item, ask)
+    if ask is None or verb_key(ask.verb) != verb_key(verb):
         return False
-    return ask is None or asks_for(verb, item, ask)
+    if ask.kind in ("bug", "slow"):
+        return True
+    if any(not any(forms(m) & forms(w) for w in goal_words) for m in ask.obj_head.split()[:-1]):
+        return False
+    return bool(head) and uses(have, head)
 
 
 def _prune(ask: Ask, share: Callable[[str], float]) -> tuple[str, tuple[str, ...], str, str] | None:
@@ -206,7 +215,8 @@ def choose(asks: Sequence[Ask], group: Sequence[FeedbackItem], item_asks: dict[s
     if not scored:
         return None, []
     sims = _similarities([c.phrase for c, _, _ in scored], group, embed)
-    out = [Candidate(c, c.phrase, c.verb, words, round(s + sim, 4), round(sim, 4), freq[c.phrase.lower()])
+    out = [Candidate(c, c.phrase, c.verb, words, _head_word(c, words), round(s + sim, 4), round(sim, 4),
+                     freq[c.phrase.lower()])
            for (c, words, s), sim in zip(scored, sims)]
     out.sort(key=lambda c: (-c.score, len(c.phrase), c.phrase))
     ok = [c for c in out if c.similarity >= MIN_SIMILARITY]

@@ -141,7 +141,7 @@ def offline_stories(
             continue  # no phrasing most of the group's items share: the PO writes it from the brief
         rep = chosen.ask
         # cite only the items about the goal: they name its object ("lost card", not "damaged card")
-        cited = [i for i in group.item_ids if about(chosen.object_words, rep.verb, items[i], asks.get(i))]
+        cited = [i for i in group.item_ids if about(chosen.object_words, rep.verb, items[i], asks.get(i), chosen.head)]
         if len(cited) < max(MIN_SUPPORT, MIN_NEED_SHARE * len(member_ids)):
             continue  # one or two customers' words in a big need are not its story
         group_items = [items[i] for i in cited]

@@ -18,7 +18,8 @@ from assistant.triage.sentiment import LEXICON
 
 _SO_THAT = re.compile(r"\b(?:so that\s+|in order that\s+|so\s+(?=(?:i|we|my|our|they|it|people)\b))([^.!?;]{3,120})", re.I)
 _ABLE = re.compile(r"(?:i|we|my \w+|our \w+|they|it|people)\s+(?:\w+ly\s+)?(?:can|could|will|would|may|might|'ll|'d"
-                   r"|won'?t|wouldn'?t|(?:don'?t|do not|no longer|never)\s+(?:have|need) to|no longer)\b", re.I)
+                   r"|won'?t|wouldn'?t|(?:don'?t|do not|no longer|never)\s+(?:have|need) to|no longer"
+                   r"|(?:had|have|has|need|needed|must) to)\b", re.I)  # the last: a workaround it costs them
 _IN_ORDER_TO = re.compile(r"\bin order to\s+([^.!?;,]{3,100})", re.I)
 _HAVE_TO = re.compile(r"\b(?:because|since|as|otherwise|now)\s+(i|we)\s+(?:always\s+|still\s+)?(?:have|need|must) to\s+"
                       r"([^.!?;,]{3,100})", re.I)

@@ -131,6 +131,15 @@ def _known_word(word: str) -> bool:
     return len(_wordpieces().encode(low, add_special_tokens=False).ids) <= 2
 
 
+@functools.lru_cache(maxsize=4096)
+def _participle(word: str) -> bool:
+    """'lost' (lose), 'stolen' (steal), 'damaged' (damage): a form of another verb, not an adjective of its own."""
+    from lemminflect import getAllLemmas
+
+    lemmas = getAllLemmas(word).get("VERB", ())
+    return bool(lemmas) and word not in lemmas and word.endswith(("ed", "en", "st", "lt", "nt", "ght"))
+
+
 def problem(goal: str) -> str | None:
     """Why a goal is not a clean verb phrase, or None when it is ('to open my comics from the SD card')."""
     if goal.count(" without ") > 1:
@@ -141,7 +150,9 @@ def problem(goal: str) -> str | None:
         return "too short to say what the customer wants" if len(words) < 2 else "too long for a goal"
     low = [w.lower().strip(",.") for w in words]
     # the verb itself is the action, whatever its valence: "freeze my account" is no verdict on the product
-    if bad := [w for n, w in enumerate(low) if w in _FILLER or n and abs(LEXICON.get(w, 0.0)) >= VERDICT]:
+    # and a verb's past participle states a fact ("a lost card", "my stolen phone"), not the writer's verdict
+    if bad := [w for n, w in enumerate(low) if w in _FILLER or n and abs(LEXICON.get(w, 0.0)) >= VERDICT
+               and not _participle(w)]:
         return f"contains review words ('{bad[0]}') rather than an action"
     if len(set(low)) < len(low) - 1:
         return "repeats words"

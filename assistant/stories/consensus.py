@@ -29,6 +29,8 @@ KEEP_SHARE = 0.3  # a modifier fewer of the group's items use than this is one c
 OBJECT_SHARE = 0.5  # "most items": the share of the group's items that must name the goal's object
 VERB_SHARE = 0.2  # the share of the group's items that must ask for the goal's action (in their words or their ask)
 MIN_SIMILARITY = 0.55  # MiniLM cosine of the goal phrase to the centre of the group's items (see README measure)
+DOMINANT = 0.4  # a noun this share of a big group's items use is what the group is about: the goal names it
+DOMINANT_MIN_ITEMS = 10
 TIE = 0.15  # candidates this close in score say the need as well as the best
 _WORD = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
 _CONTENT_POS = {"NOUN", "PROPN", "ADJ", "NUM", "VERB", "ADV", "X", "SYM"}
@@ -173,10 +175,11 @@ def _share_of(items: Sequence[FeedbackItem]) -> Callable[[str], float]:
 
 def choose(asks: Sequence[Ask], group: Sequence[FeedbackItem], item_asks: dict[str, Ask | None],
            embed: Embed | None, clean: Callable[[str], bool],
-           need: Sequence[FeedbackItem] = ()) -> tuple[Candidate | None, list[Candidate]]:
+           need: Sequence[FeedbackItem] = (), common: frozenset[str] = frozenset()) -> tuple[Candidate | None, list[Candidate]]:
     """The goal for a group of items (an ask whose phrase is pruned to what they share), or None; and every
     candidate scored, best first. `clean(goal)` says whether a goal reads cleanly; `need`: all the need's items,
-    whose shares decide what is one customer's detail (a group of three shares everything it says)."""
+    whose shares decide what is one customer's detail (a group of three shares everything it says); `common`: the
+    inbox's everyday words ('app', 'card'), which say nothing about what a group is about."""
     if not group:
         return None, []
     share = _share_of(group)
@@ -207,7 +210,7 @@ def choose(asks: Sequence[Ask], group: Sequence[FeedbackItem], item_asks: dict[s
             continue
         head = _head_word(cand, words)
         verb_share = sum(1 for i in group if asks_for(cand.verb, i, item_asks.get(i.id))) / len(group)
-        if share(head) < OBJECT_SHARE or verb_share < VERB_SHARE:
+        if share(head) < OBJECT_SHARE or verb_share < VERB_SHARE or _misses_topic(cand.phrase, group, common):
             continue
         # the customers' own verb beats the engine's synonym for it: "freeze my account", not "stop my account"
         own_verb = share(cand.verb.split()[0])
@@ -225,6 +228,23 @@ def choose(asks: Sequence[Ask], group: Sequence[FeedbackItem], item_asks: dict[s
     # near the top, the phrasing most customers used, then the shortest: "pay my bill", not "pay on my bill"
     near = [c for c in ok if c.score >= ok[0].score - TIE]
     return min(near, key=lambda c: (-c.asked, " my " not in f" {c.phrase} ", len(c.phrase), c.phrase)), out
+
+
+def _misses_topic(phrase: str, group: Sequence[FeedbackItem], common: frozenset[str]) -> bool:
+    """A big group's own subject is missing from the goal: a noun DOMINANT of its items use ('transaction fees'
+    in questions about using a card abroad) that the goal does not name. Small groups are too noisy to judge."""
+    from assistant.quality_rules import nlp as shared
+
+    if len(group) < DOMINANT_MIN_ITEMS:
+        return False
+    said = text_forms(phrase)
+    df: dict[str, int] = {}
+    for item in group:
+        nouns = {t.lemma_.lower() for t in shared.parse(item.text) if t.pos_ == "NOUN" and t.is_alpha
+                 and len(t.text) > 2 and not t.is_stop}
+        for lemma in nouns - common:
+            df[lemma] = df.get(lemma, 0) + 1
+    return any(n >= DOMINANT * len(group) and not forms(w) & said for w, n in df.items())
 
 
 def _head_word(ask: Ask, words: Sequence[str]) -> str:

@@ -29,6 +29,7 @@ from assistant.stories.roles import derive_role
 from assistant.stories.split import split_need
 from assistant.tables import BacklogItemRow, StoryHistoryRow, StoryRow
 from assistant.verify import CachedEmbed, garbled_reason
+from assistant.verify.gate import common_words
 
 SYSTEM_ACTOR = "backlogsmith"
 MIN_SUPPORT = 2  # items that must share an ask before it is a story's goal (one review's words are not a need)
@@ -122,11 +123,14 @@ def offline_stories(
     *,
     embed: Callable[[Sequence[str]], Any] | None = None,
     plan_names: Sequence[str] = (),
+    common: frozenset[str] = frozenset(),
 ) -> list[Story]:
     """The stories the evidence supports, deterministic for the same input.
 
-    One story per ask group whose central ask is shared (by MIN_SUPPORT items) and reads cleanly; a need with
-    none gets one story to write (the need brief, goal left to the PO); a praise-only need gets nothing.
+    One story per ask group whose goal most of its items share (assistant.stories.consensus) and reads cleanly,
+    citing the items about that goal (at least MIN_SUPPORT and MIN_NEED_SHARE of the need); a need with none gets
+    one story to write (the need brief, goal left to the PO); a praise-only need gets nothing. `common`: the
+    inbox's everyday words.
     """
     member_ids = [i for i in need.item_ids if i in items]
     members_all = [items[i] for i in member_ids]
@@ -136,7 +140,8 @@ def offline_stories(
         return [urgent_to_write(need, urgent, member_asks, plan_names)] if urgent else []
     stories = []
     for group in split_need(member_ids, asks, embed):
-        chosen, _ = choose(group.asks, [items[i] for i in group.item_ids], asks, embed, _clean, members_all)
+        chosen, _ = choose(group.asks, [items[i] for i in group.item_ids], asks, embed, _clean, members_all,
+                           common)
         if chosen is None:
             continue  # no phrasing most of the group's items share: the PO writes it from the brief
         rep = chosen.ask
@@ -264,6 +269,7 @@ def draft(
     except Exception:  # noqa: BLE001 - without the index the items are embedded when needed
         pass
     plan_names = list((ws.get_setting("segment_weights") or {}).keys())
+    common = common_words([i for i in items.values() if i.kind == "feedback"])
     drafted: list[Story] = []
     for need in todo:
         stories = None
@@ -271,7 +277,7 @@ def draft(
             stories = _llm_stories(provider, need, [items[i] for i in need.item_ids if i in items], report,
                                    embed=embed)
         if stories is None:
-            stories = offline_stories(need, items, asks, facts, embed=embed, plan_names=plan_names)
+            stories = offline_stories(need, items, asks, facts, embed=embed, plan_names=plan_names, common=common)
         if not stories:
             report.no_ask.append(need.id)
         drafted.extend(stories)

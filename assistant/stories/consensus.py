@@ -137,6 +137,10 @@ def _prune(ask: Ask, share: Callable[[str], float]) -> tuple[str, tuple[str, ...
                     return None
         else:
             return None  # a word the phrase cannot lose without breaking: not a shared goal
+    if any(t.dep_ == "npadvmod" and t.tag_ == "NN" and t.head.i in verb_toks and t.i not in cut
+           and not any(c.dep_ in ("det", "poss", "compound", "amod", "nummod") and c.i not in cut for c in t.children)
+           for t in toks):
+        return None  # "turn page": the parser cannot read a bare singular as the object ("turn pages" it can)
     kept = [t for t in toks if t.i not in cut]
     while kept and (kept[-1].pos_ in ("ADP", "DET", "CCONJ", "PART") or kept[-1].dep_ in ("case", "poss")):
         kept.pop()

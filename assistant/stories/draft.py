@@ -21,7 +21,7 @@ from assistant.stories.criteria import Member, write_criteria
 from assistant.stories.dedupe import merge_near_duplicates
 from assistant.stories.evidence import check_citations, drop_invented
 from assistant.stories.facts import Facts, extract_facts
-from assistant.stories.consensus import about, choose
+from assistant.stories.consensus import about, asks_for, choose
 from assistant.stories.goal import goal_for, problem
 from assistant.stories.nlp import parse
 from assistant.stories.reasons import benefit_for, stated_reason
@@ -147,8 +147,9 @@ def offline_stories(
         rep = chosen.ask
         # cite only the items about the goal: they name its object ("lost card", not "damaged card")
         cited = [i for i in group.item_ids if about(chosen.object_words, rep.verb, items[i], asks.get(i), chosen.head)]
-        if len(cited) < max(MIN_SUPPORT, MIN_NEED_SHARE * len(member_ids)):
-            continue  # one or two customers' words in a big need are not its story
+        asking = [i for i in cited if asks_for(rep.verb, items[i], asks.get(i))]
+        if len(cited) < max(MIN_SUPPORT, MIN_NEED_SHARE * len(member_ids)) or len(asking) < MIN_SUPPORT:
+            continue  # one or two customers' words in a big need, or one customer's action, are not its story
         group_items = [items[i] for i in cited]
         members = [Member(items[i], asks.get(i), facts[i]) for i in cited]
         goal = goal_for(rep)

@@ -21,15 +21,15 @@ import numpy as np
 
 from assistant.models import FeedbackItem
 from assistant.stories.asks import VERB_KEYS, Ask
-from assistant.stories.nlp import join_tokens, parse
+from assistant.stories.nlp import article, join_tokens, parse
 
 Embed = Callable[[Sequence[str]], np.ndarray]
 
 KEEP_SHARE = 0.3  # a modifier fewer of the group's items use than this is one customer's detail: cut it
 OBJECT_SHARE = 0.5  # "most items": the share of the group's items that must name the goal's object
 VERB_SHARE = 0.2  # the share of the group's items that must ask for the goal's action (in their words or their ask)
-MIN_SIMILARITY = 0.55  # MiniLM cosine of the goal phrase to the centre of the group's items (see README measure)
-DOMINANT = 0.4  # a noun this share of a big group's items use is what the group is about: the goal names it
+MIN_SIMILARITY = 0.5  # MiniLM cosine of the goal phrase to the centre of the group's items (see README measure)
+DOMINANT = 0.5  # a noun this share of a big group's items use is what the group is about: the goal names it
 DOMINANT_MIN_ITEMS = 10
 TIE = 0.15  # candidates this close in score say the need as well as the best
 _WORD = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
@@ -126,6 +126,8 @@ def _prune(ask: Ask, share: Callable[[str], float]) -> tuple[str, tuple[str, ...
             return None  # the object itself is one customer's
         if t.dep_ == "pobj" and t.head.dep_ == "prep":
             cut |= {x.i for x in t.head.subtree}
+        elif any(c.isdigit() for c in t.text) and t.head.dep_ == "pobj" and t.head.head.dep_ == "prep":
+            cut |= {x.i for x in t.head.head.subtree}  # "with 60k invoices": one customer's volume, all of it
         elif t.dep_ in _CUTTABLE or t.dep_ == "conj":
             cut |= {x.i for x in t.subtree}
             noun = t.head
@@ -144,7 +146,11 @@ def _prune(ask: Ask, share: Callable[[str], float]) -> tuple[str, tuple[str, ...
     kept = [t for t in toks if t.i not in cut]
     while kept and (kept[-1].pos_ in ("ADP", "DET", "CCONJ", "PART") or kept[-1].dep_ in ("case", "poss")):
         kept.pop()
-    phrase = join_tokens([t.text for t in kept])
+    words = [t.text for t in kept]
+    for n, w in enumerate(words[:-1]):  # "read through an comic": the article agrees with the word after it
+        if w.lower() in ("a", "an"):
+            words[n] = article(words[n + 1])
+    phrase = join_tokens(words)
     objects = [t for t in kept if t.i not in verb_toks and _content(t)]
     dobj = next((t for t in kept if t.dep_ in ("dobj", "attr", "oprd") and t.head.i in verb_toks), None)
     if dobj is not None:
@@ -160,7 +166,7 @@ def _prune(ask: Ask, share: Callable[[str], float]) -> tuple[str, tuple[str, ...
 def _content(tok: Any) -> bool:
     """A word that carries a fact: nouns and names always (spaCy's stop list holds 'name', 'part', 'back'),
     other parts of speech unless they are stop words ('some', 'more'); numbers and currency signs."""
-    if tok.like_num or tok.pos_ == "SYM" or tok.text in ("$", "£", "€"):
+    if tok.like_num or tok.pos_ == "SYM" or tok.text in ("$", "£", "€") or any(c.isdigit() for c in tok.text):
         return True
     if not tok.is_alpha or len(tok.text) < 2 or tok.pos_ not in _CONTENT_POS:
         return False
@@ -244,8 +250,9 @@ def _misses_topic(phrase: str, group: Sequence[FeedbackItem], common: frozenset[
     said = text_forms(phrase)
     df: dict[str, int] = {}
     for item in group:
+        # a counted noun ("20 seconds", "8,000 invoices") is a measure or a volume, not what the item is about
         nouns = {t.lemma_.lower() for t in shared.parse(item.text) if t.pos_ == "NOUN" and t.is_alpha
-                 and len(t.text) > 2 and not t.is_stop}
+                 and len(t.text) > 2 and not t.is_stop and not any(c.dep_ == "nummod" for c in t.children)}
         for lemma in nouns - common:
             df[lemma] = df.get(lemma, 0) + 1
     return any(n >= DOMINANT * len(group) and not forms(w) & said for w, n in df.items())

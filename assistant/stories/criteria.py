@@ -157,9 +157,17 @@ def _action(m: Member, rep: Ask, steps: bool = False) -> str:
     from assistant.stories.goal import problem
 
     own = (m.ask is not None and _verb(m.ask) == _verb(rep) and problem(f"to {m.ask.phrase}") is None
-           and not {"without", "any", "never", "no"} & set(m.ask.phrase.lower().split())
+           and not {"without", "any", "never", "no", "entire", "whole", "every"} & set(m.ask.phrase.lower().split())
+           and _named_are_facts(m)
            and (steps or not rep.obj_head or bool(set(m.ask.obj_head.split()) & set(rep.obj_head.split()))))
     return f"I {(m.ask if own and m.ask else rep).phrase}"
+
+
+def _named_are_facts(m: Member) -> bool:
+    """Capitalised words in the item's own steps are the facts it reports (a file type, a device), not its
+    shouting or slang ("with some BS")."""
+    known = " ".join([*m.facts.file_types, *m.facts.conditions()]).lower()
+    return all(w.lower() in known for w in m.ask.phrase.split() if m.ask and w.isupper() and len(w) > 1)
 
 
 def _regressions(rep: Ask, about: Sequence[Member]) -> list[tuple[int, str, Criterion]]:

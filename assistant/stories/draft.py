@@ -146,7 +146,9 @@ def offline_stories(
             continue  # no phrasing most of the group's items share: the PO writes it from the brief
         rep = chosen.ask
         # cite only the items about the goal: they name its object ("lost card", not "damaged card")
-        cited = [i for i in group.item_ids if about(chosen.object_words, rep.verb, items[i], asks.get(i), chosen.head)]
+        # praise that names the object ("so easy to read CBR files") supports no story about what goes wrong
+        cited = [i for i in group.item_ids if not _asks_nothing(items[i])
+                 and about(chosen.object_words, rep.verb, items[i], asks.get(i), chosen.head)]
         asking = [i for i in cited if asks_for(rep.verb, items[i], asks.get(i))]
         if len(cited) < max(MIN_SUPPORT, MIN_NEED_SHARE * len(member_ids)) or len(asking) < MIN_SUPPORT:
             continue  # one or two customers' words in a big need, or one customer's action, are not its story

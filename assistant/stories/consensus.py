@@ -90,14 +90,19 @@ def asks_for(verb: str, item: FeedbackItem, ask: Ask | None) -> bool:
     return uses(text_forms(item.text), head)
 
 
-def about(goal_words: Sequence[str], verb: str, item: FeedbackItem, ask: Ask | None, head: str = "") -> bool:
+def about(goal_words: Sequence[str], verb: str, item: FeedbackItem, ask: Ask | None, head: str = "",
+          kind: str = "request") -> bool:
     """The item is about the goal. Either it names every word of the goal's object and asks for the goal's action
-    or for none (a complaint: "my card got declined" for "use my card"); or its own ask is the same action on
-    the same object without a different detail ("report a damaged card" is not about "report a lost card"), or
-    the same action failing (a crash report while uploading)."""
+    (in its ask or its words), or, for a goal about something failing, it states no ask (a complaint: "cbr files
+    won't open"); or its own ask is the same action on the same object without a different detail ("report a
+    damaged card" is not about "report a lost card"), or the same action failing (a crash while uploading).
+    A question about the object that asks nothing we can read ("how can i up my credit score") is not about
+    "see my credit score"."""
     have = text_forms(item.text)
     if all(uses(have, w) for w in goal_words):
-        return ask is None or asks_for(verb, item, ask)
+        if ask is None:
+            return kind in ("bug", "slow") or uses(have, verb.split()[0])
+        return asks_for(verb, item, ask)
     if ask is None or verb_key(ask.verb) != verb_key(verb):
         return False
     if ask.kind in ("bug", "slow"):

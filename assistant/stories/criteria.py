@@ -181,7 +181,7 @@ def _regressions(rep: Ask, about: Sequence[Member]) -> list[tuple[int, str, Crit
             continue  # a named error makes its own criterion, with these conditions
         symptom = m.ask.symptom if m.ask is not None and m.ask.kind == "bug" else ""
         specific = no_symptom(symptom) != "no error message is shown"
-        conditions = _text_conditions(m)
+        conditions = _text_conditions(m, rep)
         if not conditions and not specific:
             continue
         key = (_action(m, rep, steps=True), ",".join(conditions), no_symptom(symptom) if specific else "")
@@ -197,8 +197,15 @@ def _regressions(rep: Ask, about: Sequence[Member]) -> list[tuple[int, str, Crit
     return out
 
 
-def _text_conditions(m: Member) -> list[str]:
-    """Conditions the item's own text states (metadata alone does not make a report about that device)."""
+def _text_conditions(m: Member, rep: Ask | None = None) -> list[str]:
+    """Conditions the item's own text states (metadata alone does not make a report about that device), minus
+    those the goal already names ("a CBR file" for "open my cbr files" would test nothing more than the goal)."""
+    parts = _stated_conditions(m)
+    goal = rep.phrase.lower().split() if rep is not None else []
+    return [p for p in parts if not any(w.lower() in goal for w in p.split()[1:] if w.lower() != "file")]
+
+
+def _stated_conditions(m: Member) -> list[str]:
     f, low = m.facts, m.item.text.lower()
     parts = [c for c in f.conditions() if c.split()[-1].lower() in low and not negated(m.item.text, c.split()[-1])]
     parts += [f"{article(t)} {t} file" for t in f.file_types if t.lower() in low]
@@ -237,7 +244,7 @@ def _named_errors(rep: Ask, about: Sequence[Member]) -> list[tuple[int, str, Cri
     for err, group in by_error.items():
         name = group[0].facts.errors[0]
         shown = name if name.startswith('"') else f"the {name}"
-        conditions = _text_conditions(group[0])
+        conditions = _text_conditions(group[0], rep)
         given = _given(conditions) if conditions else "the app is open"
         out.append((len(group) + 90, f"error:{err}", Criterion(
             given=given, when=_action(group[0], rep, steps=True), then=f"{shown} is not shown", evidence=_cite(group))))

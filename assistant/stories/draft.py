@@ -148,7 +148,8 @@ def offline_stories(
         # cite only the items about the goal: they name its object ("lost card", not "damaged card")
         # praise that names the object ("so easy to read CBR files") supports no story about what goes wrong
         cited = [i for i in group.item_ids if not _asks_nothing(items[i])
-                 and about(chosen.object_words, rep.verb, items[i], asks.get(i), chosen.head)]
+                 and about(chosen.object_words, rep.verb, items[i], asks.get(i), chosen.head,
+                               rep.kind)]
         asking = [i for i in cited if asks_for(rep.verb, items[i], asks.get(i))]
         if len(cited) < max(MIN_SUPPORT, MIN_NEED_SHARE * len(member_ids)) or len(asking) < MIN_SUPPORT:
             continue  # one or two customers' words in a big need, or one customer's action, are not its story

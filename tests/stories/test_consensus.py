@@ -75,3 +75,12 @@ def test_a_denied_condition_is_no_criterion_and_a_result_is_no_reason() -> None:
     assert stated_reason("Controls are odd, so it's close enough for now") == ""
     assert stated_reason("I don't have iOS 7 so I don't really have any compatibility issues") == ""
     assert stated_reason("Please add a night mode so I can read in bed") == "I can read in bed"
+
+
+def test_an_item_that_asks_nothing_supports_a_request_only_in_the_goals_words() -> None:
+    q, said, broken = _items(["how can i up my credit score", "please let me see my credit score",
+                              "my cbr files are all broken"], "q")
+    score = ("credit", "score")
+    assert not about(score, "see", q, None, "score", "request")  # a question about improving it
+    assert about(score, "see", said, None, "score", "request")
+    assert about(("cbr", "files"), "open", broken, None, "files", "bug")  # a complaint supports a failure goal

@@ -190,7 +190,8 @@ def _share_of(items: Sequence[FeedbackItem]) -> Callable[[str], float]:
 
 def choose(asks: Sequence[Ask], group: Sequence[FeedbackItem], item_asks: dict[str, Ask | None],
            embed: Embed | None, clean: Callable[[str], bool],
-           need: Sequence[FeedbackItem] = (), common: frozenset[str] = frozenset()) -> tuple[Candidate | None, list[Candidate]]:
+           need: Sequence[FeedbackItem] = (),
+           common: frozenset[str] = frozenset()) -> tuple[Candidate | None, list[Candidate]]:
     """The goal for a group of items (an ask whose phrase is pruned to what they share), or None; and every
     candidate scored, best first. `clean(goal)` says whether a goal reads cleanly; `need`: all the need's items,
     whose shares decide what is one customer's detail (a group of three shares everything it says); `common`: the

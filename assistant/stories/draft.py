@@ -87,6 +87,10 @@ def _asks_nothing(item: FeedbackItem) -> bool:
     return bool(t and (t.type == "praise" or (t.sentiment.label == "positive" and t.type in ("experience", "other"))))
 
 
+def _pleased(item: FeedbackItem) -> bool:
+    return bool(item.triage and item.triage.sentiment.label == "positive")
+
+
 def praise_only(items: Sequence[FeedbackItem]) -> bool:
     """Feedback that only praises (no stakeholder ask, at least PRAISE_ONLY of it asking nothing) needs no story."""
     if not items or any(i.kind == "stakeholder_ask" for i in items):
@@ -146,8 +150,10 @@ def offline_stories(
             continue  # no phrasing most of the group's items share: the PO writes it from the brief
         rep = chosen.ask
         # cite only the items about the goal: they name its object ("lost card", not "damaged card")
-        # praise that names the object ("so easy to read CBR files") supports no story about what goes wrong
-        cited = [i for i in group.item_ids if not _asks_nothing(items[i])
+        # praise that names the object ("so easy to read CBR files", "it reads comics well") supports no story:
+        # a pleased customer is cited only for what their own ask says
+        cited = [i for i in group.item_ids
+                 if not _asks_nothing(items[i]) and not (_pleased(items[i]) and asks.get(i) is None)
                  and about(chosen.object_words, rep.verb, items[i], asks.get(i), chosen.head,
                                rep.kind)]
         asking = [i for i in cited if asks_for(rep.verb, items[i], asks.get(i))]

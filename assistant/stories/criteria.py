@@ -157,8 +157,17 @@ def _action(m: Member, rep: Ask, steps: bool = False) -> str:
     from assistant.stories.goal import problem
 
     own = (m.ask is not None and _verb(m.ask) == _verb(rep) and problem(f"to {m.ask.phrase}") is None
+           and not {"without", "any", "never", "no", "entire", "whole", "every"} & set(m.ask.phrase.lower().split())
+           and _named_are_facts(m)
            and (steps or not rep.obj_head or bool(set(m.ask.obj_head.split()) & set(rep.obj_head.split()))))
     return f"I {(m.ask if own and m.ask else rep).phrase}"
+
+
+def _named_are_facts(m: Member) -> bool:
+    """Capitalised words in the item's own steps are the facts it reports (a file type, a device), not its
+    shouting or slang ("with some BS")."""
+    known = " ".join([*m.facts.file_types, *m.facts.conditions()]).lower()
+    return all(w.lower() in known for w in m.ask.phrase.split() if m.ask and w.isupper() and len(w) > 1)
 
 
 def _regressions(rep: Ask, about: Sequence[Member]) -> list[tuple[int, str, Criterion]]:
@@ -172,14 +181,14 @@ def _regressions(rep: Ask, about: Sequence[Member]) -> list[tuple[int, str, Crit
             continue  # a named error makes its own criterion, with these conditions
         symptom = m.ask.symptom if m.ask is not None and m.ask.kind == "bug" else ""
         specific = no_symptom(symptom) != "no error message is shown"
-        conditions = _text_conditions(m)
+        conditions = _text_conditions(m, rep)
         if not conditions and not specific:
             continue
         key = (_action(m, rep, steps=True), ",".join(conditions), no_symptom(symptom) if specific else "")
         groups.setdefault(key, []).append(m)
     out = []
     for (action, conditions, outcome), group in groups.items():
-        given = f"I am using {_and(conditions.split(','))}" if conditions else "the app is open"
+        given = _given(conditions.split(",")) if conditions else "the app is open"
         then = outcome or "no error message is shown"
         if group[0].facts.after_update and not conditions:
             given = "I have installed the latest update"
@@ -188,14 +197,42 @@ def _regressions(rep: Ask, about: Sequence[Member]) -> list[tuple[int, str, Crit
     return out
 
 
-def _text_conditions(m: Member) -> list[str]:
-    """Conditions the item's own text states (metadata alone does not make a report about that device)."""
+def _text_conditions(m: Member, rep: Ask | None = None) -> list[str]:
+    """Conditions the item's own text states (metadata alone does not make a report about that device), minus
+    those the goal already names ("a CBR file" for "open my cbr files" would test nothing more than the goal)."""
+    parts = _stated_conditions(m)
+    goal = rep.phrase.lower().split() if rep is not None else []
+    return [p for p in parts if not any(w.lower() in goal for w in p.split()[1:] if w.lower() != "file")]
+
+
+def _stated_conditions(m: Member) -> list[str]:
     f, low = m.facts, m.item.text.lower()
-    parts = [c for c in f.conditions() if c.split()[-1].lower() in low]
+    parts = [c for c in f.conditions() if c.split()[-1].lower() in low and not negated(m.item.text, c.split()[-1])]
     parts += [f"{article(t)} {t} file" for t in f.file_types if t.lower() in low]
     if f.size:
         parts.append(f"a file of {f.size}")
     return parts
+
+
+_NEGATION = {"not", "n't", "no", "never", "without", "nor"}
+
+
+def negated(text: str, word: str) -> bool:
+    """The writer denies the condition ("I don't have iOS 7", "not on Android 4"): the word, or the verb or
+    preposition it hangs on, has a negation in the parse. Such an item reports the opposite of the condition."""
+    from assistant.quality_rules import nlp as shared
+
+    for tok in shared.parse(text):
+        if tok.text.lower() != word.lower():
+            continue
+        node = tok
+        for _ in range(4):  # up to the clause's verb: "don't have [iOS] 7", "not on [Android] 4"
+            if any(c.lower_ in _NEGATION and c.dep_ in ("neg", "det", "advmod") for c in node.children):
+                return True
+            if node.pos_ in ("VERB", "AUX") or node.head is node:
+                break
+            node = node.head
+    return False
 
 
 def _named_errors(rep: Ask, about: Sequence[Member]) -> list[tuple[int, str, Criterion]]:
@@ -207,8 +244,8 @@ def _named_errors(rep: Ask, about: Sequence[Member]) -> list[tuple[int, str, Cri
     for err, group in by_error.items():
         name = group[0].facts.errors[0]
         shown = name if name.startswith('"') else f"the {name}"
-        conditions = _text_conditions(group[0])
-        given = f"I am using {_and(conditions)}" if conditions else "the app is open"
+        conditions = _text_conditions(group[0], rep)
+        given = _given(conditions) if conditions else "the app is open"
         out.append((len(group) + 90, f"error:{err}", Criterion(
             given=given, when=_action(group[0], rep, steps=True), then=f"{shown} is not shown", evidence=_cite(group))))
     return out
@@ -273,6 +310,14 @@ def _formats(rep: Ask, members: Sequence[Member]) -> list[tuple[int, str, Criter
             given=f"I have {obj} to export", when=f"I export {obj} to {fmt}",
             then=f"{article(fmt)} {fmt} file containing {obj} is downloaded", evidence=_cite(holders))))
     return out
+
+
+def _given(conditions: Sequence[str]) -> str:
+    """'I am using a Galaxy S3 and I have a CBR file': devices and versions are used, files are had."""
+    files = [c for c in conditions if c.endswith(" file") or c.startswith("a file of")]
+    env = [c for c in conditions if c not in files]
+    parts = ([f"I am using {_and(env)}"] if env else []) + ([f"I have {_and(files)}"] if files else [])
+    return " and ".join(parts)
 
 
 def _and(parts: Sequence[str]) -> str:

@@ -6,7 +6,6 @@ overwritten. What the offline engine cannot write cleanly becomes a story to wri
 from __future__ import annotations
 
 import hashlib
-import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -16,22 +15,25 @@ from sqlalchemy import delete, select
 from assistant.errors import ConflictError, NotFoundError
 from assistant.models import FeedbackItem, Need, Provenance, Story
 from assistant.repository import load_items, load_needs, load_stories, save_story
-from assistant.stories.asks import VERB_KEYS, Ask, clean_for_parse, extract_ask, second_chance
+from assistant.stories.asks import Ask, clean_for_parse, extract_ask, second_chance
 from assistant.stories.brief import MAX_QUOTES, need_brief, settle
 from assistant.stories.criteria import Member, write_criteria
 from assistant.stories.dedupe import merge_near_duplicates
 from assistant.stories.evidence import check_citations, drop_invented
 from assistant.stories.facts import Facts, extract_facts
-from assistant.stories.goal import central, goal_for
+from assistant.stories.consensus import about, asks_for, choose
+from assistant.stories.goal import goal_for, problem
 from assistant.stories.nlp import parse
 from assistant.stories.reasons import benefit_for, stated_reason
 from assistant.stories.roles import derive_role
 from assistant.stories.split import split_need
 from assistant.tables import BacklogItemRow, StoryHistoryRow, StoryRow
 from assistant.verify import CachedEmbed, garbled_reason
+from assistant.verify.gate import common_words
 
 SYSTEM_ACTOR = "backlogsmith"
 MIN_SUPPORT = 2  # items that must share an ask before it is a story's goal (one review's words are not a need)
+MIN_NEED_SHARE = 0.1  # and at least this share of the need's items (a side remark is no story of the need)
 PRAISE_ONLY = 0.8  # share of praise from which a need is praise, not a problem (triage is not perfect)
 
 
@@ -85,6 +87,10 @@ def _asks_nothing(item: FeedbackItem) -> bool:
     return bool(t and (t.type == "praise" or (t.sentiment.label == "positive" and t.type in ("experience", "other"))))
 
 
+def _pleased(item: FeedbackItem) -> bool:
+    return bool(item.triage and item.triage.sentiment.label == "positive")
+
+
 def praise_only(items: Sequence[FeedbackItem]) -> bool:
     """Feedback that only praises (no stakeholder ask, at least PRAISE_ONLY of it asking nothing) needs no story."""
     if not items or any(i.kind == "stakeholder_ask" for i in items):
@@ -121,11 +127,14 @@ def offline_stories(
     *,
     embed: Callable[[Sequence[str]], Any] | None = None,
     plan_names: Sequence[str] = (),
+    common: frozenset[str] = frozenset(),
 ) -> list[Story]:
     """The stories the evidence supports, deterministic for the same input.
 
-    One story per ask group whose central ask is shared (by MIN_SUPPORT items) and reads cleanly; a need with
-    none gets one story to write (the need brief, goal left to the PO); a praise-only need gets nothing.
+    One story per ask group whose goal most of its items share (assistant.stories.consensus) and reads cleanly,
+    citing the items about that goal (at least MIN_SUPPORT and MIN_NEED_SHARE of the need); a need with none gets
+    one story to write (the need brief, goal left to the PO); a praise-only need gets nothing. `common`: the
+    inbox's everyday words.
     """
     member_ids = [i for i in need.item_ids if i in items]
     members_all = [items[i] for i in member_ids]
@@ -135,16 +144,24 @@ def offline_stories(
         return [urgent_to_write(need, urgent, member_asks, plan_names)] if urgent else []
     stories = []
     for group in split_need(member_ids, asks, embed):
-        rep, backing = central(group.asks, embed)
-        if rep is None or len(_naming(backing, rep, items)) < MIN_SUPPORT:
-            continue
-        same_action = {a.item_id for a in group.asks if _verb(a) == _verb(rep)}
-        cited = _supporting(group.item_ids, backing | same_action, rep, items)
+        chosen, _ = choose(group.asks, [items[i] for i in group.item_ids], asks, embed, _clean, members_all,
+                           common)
+        if chosen is None:
+            continue  # no phrasing most of the group's items share: the PO writes it from the brief
+        rep = chosen.ask
+        # cite only the items about the goal: they name its object ("lost card", not "damaged card")
+        # praise that names the object ("so easy to read CBR files", "it reads comics well") supports no story:
+        # a pleased customer is cited only for what their own ask says
+        cited = [i for i in group.item_ids
+                 if not _asks_nothing(items[i]) and not (_pleased(items[i]) and asks.get(i) is None)
+                 and about(chosen.object_words, rep.verb, items[i], asks.get(i), chosen.head,
+                               rep.kind)]
+        asking = [i for i in cited if asks_for(rep.verb, items[i], asks.get(i))]
+        if len(cited) < max(MIN_SUPPORT, MIN_NEED_SHARE * len(member_ids)) or len(asking) < MIN_SUPPORT:
+            continue  # one or two customers' words in a big need, or one customer's action, are not its story
         group_items = [items[i] for i in cited]
         members = [Member(items[i], asks.get(i), facts[i]) for i in cited]
         goal = goal_for(rep)
-        if garbled_reason(goal):
-            continue  # "to use my card buy snacks": the PO writes it from the brief rather than read a fragment
         benefit, source = benefit_for([facts[i].reason for i in cited], goal)
         stories.append(Story(
             id=story_id(need.id, group.key), need_id=need.id, role=derive_role(group_items, group.asks, plan_names),
@@ -157,22 +174,9 @@ def offline_stories(
     return [story_to_write(need, members_all, member_asks, plan_names)]
 
 
-def _supporting(item_ids: Sequence[str], asked: set[str], rep: Ask, items: dict[str, FeedbackItem]) -> list[str]:
-    """The items a story may cite: those asking the same, and those stating no ask that name its object."""
-    head = rep.obj_head.split()[-1].lower() if rep.obj_head else ""
-    return [i for i in item_ids if i in asked or (head and re.search(rf"\b{re.escape(head)}", items[i].text, re.I))]
-
-
-def _naming(ids: set[str], rep: Ask, items: dict[str, FeedbackItem]) -> set[str]:
-    """The items that name what the goal acts on (all of them when the goal has no object)."""
-    words = [w for w in rep.obj_head.split() if len(w) > 2]
-    if not words:
-        return ids
-    return {i for i in ids if any(re.search(rf"\b{re.escape(w)}", items[i].text, re.I) for w in words)}
-
-
-def _verb(ask: Ask) -> str:
-    return VERB_KEYS.get(ask.verb, ask.verb)
+def _clean(goal: str) -> bool:
+    """A goal a person would write: it parses as a clean verb phrase and the gate finds it not garbled."""
+    return problem(goal) is None and garbled_reason(goal) is None
 
 
 def story_to_write(need: Need, members: Sequence[FeedbackItem], asks: Sequence[Ask],
@@ -270,7 +274,12 @@ def draft(
             todo.append(need)
     asks, facts = analyse([items[i] for n in todo for i in n.item_ids if i in items])
     embed = CachedEmbed(ws.embedder)  # one vector cache for the drafting and the gate
+    try:  # the index holds every item's vector already: the goal's closeness to its items costs no embedding
+        embed.seed({items[i].text: v for i, v in ws.index.get_vectors(list(items)).items() if i in items})
+    except Exception:  # noqa: BLE001 - without the index the items are embedded when needed
+        pass
     plan_names = list((ws.get_setting("segment_weights") or {}).keys())
+    common = common_words([i for i in items.values() if i.kind == "feedback"])
     drafted: list[Story] = []
     for need in todo:
         stories = None
@@ -278,7 +287,7 @@ def draft(
             stories = _llm_stories(provider, need, [items[i] for i in need.item_ids if i in items], report,
                                    embed=embed)
         if stories is None:
-            stories = offline_stories(need, items, asks, facts, embed=embed, plan_names=plan_names)
+            stories = offline_stories(need, items, asks, facts, embed=embed, plan_names=plan_names, common=common)
         if not stories:
             report.no_ask.append(need.id)
         drafted.extend(stories)

@@ -173,9 +173,8 @@ def extract_facts(text: str, metadata: dict[str, Any] | None = None) -> Facts:
     if m := _DURATION.search(text):
         n = int(m.group(1))
         facts.seconds = n * 60 if m.group(2).lower().startswith("min") else n
+    # a duration alone is no complaint about speed ("an extra 2 seconds" in a video): only the words say slow
     facts.mentions = {name for name, rx in _MENTIONS.items() if rx.search(text)}
-    if facts.seconds:
-        facts.mentions.add("slow")
     return facts
 
 

@@ -27,7 +27,7 @@ NOT_ASK = {"say", "tell", "ask", "mention", "thank", "know", "wonder", "think", 
            "become", "seek", "have", "drop", "carry", "shoot", "drive", "stay", "wait", "give", "put", "take"}
 OK_SINGLE = {"search", "log in", "sign in", "sign up", "log out", "sync", "check out", "pay"}
 # "send me X" is something the product does; the customer's goal is to receive it.
-TO_ME = {"send": "get", "give": "get", "email": "get", "show": "see", "notify": "get notified", "remind": "get reminded",
+TO_ME = {"send": "get", "give": "get", "email": "get", "mail": "get", "show": "see", "notify": "get notified", "remind": "get reminded",
          "alert": "get alerted", "warn": "get warned", "tell": "know"}
 DEVERBAL = {
     "export": "export", "import": "import", "search": "search", "sync": "sync", "syncing": "sync",

@@ -17,6 +17,9 @@ from assistant.stories.phrases import Ask
 from assistant.triage.sentiment import LEXICON
 
 _SO_THAT = re.compile(r"\b(?:so that\s+|in order that\s+|so\s+(?=(?:i|we|my|our|they|it|people)\b))([^.!?;]{3,120})", re.I)
+_ABLE = re.compile(r"(?:i|we|my \w+|our \w+|they|it|people)\s+(?:\w+ly\s+)?(?:can|could|will|would|may|might|'ll|'d"
+                   r"|won'?t|wouldn'?t|(?:don'?t|do not|no longer|never)\s+(?:have|need) to|no longer"
+                   r"|(?:had|have|has|need|needed|must) to)\b", re.I)  # the last: a workaround it costs them
 _IN_ORDER_TO = re.compile(r"\bin order to\s+([^.!?;,]{3,100})", re.I)
 _HAVE_TO = re.compile(r"\b(?:because|since|as|otherwise|now)\s+(i|we)\s+(?:always\s+|still\s+)?(?:have|need|must) to\s+"
                       r"([^.!?;,]{3,100})", re.I)
@@ -60,7 +63,11 @@ def _purpose(text: str) -> re.Match[str] | None:
     """A 'so (that) ...' clause that follows what the writer did or asked ('so' opening the message is a discourse
     word: "so i get charged if i use my card in france" asks, it gives no reason), and is not a condition."""
     for m in _SO_THAT.finditer(text):
-        if re.search(r"[a-z]", text[:m.start()], re.I) and not re.search(r"\b(?:if|whether)\b", m.group(1), re.I):
+        if not re.search(r"[a-z]", text[:m.start()], re.I) or re.search(r"\b(?:if|whether)\b", m.group(1), re.I):
+            continue
+        # a bare "so" gives a purpose only with what the writer could then do ("so I can", "so we don't have
+        # to"); "so it's close enough for now", "so I don't really have any issues" state a result, not a reason
+        if m.group(0).lower().startswith(("so that", "in order that")) or _ABLE.match(m.group(1)):
             return m
     return None
 

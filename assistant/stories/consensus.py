@@ -1,0 +1,283 @@
+"""The goal a group of items shares, chosen from every item's phrasing — never one customer's words.
+
+Each clean ask of the group is a candidate. One customer's details (a brand, an amount, "damaged" among cards
+reported lost) are pruned from it: a modifier or prepositional phrase whose words too few of the group's items
+use is cut. What is left is kept only when most items name its object, enough of them ask for its action,
+and the phrase is close in meaning (local embedder) to the centre of the group's items. The best candidate is
+the one whose words the items share most. Without one, the need becomes a story to write: honest beats fluent.
+
+Words are compared by lemma (lemminflect, every part of speech: "lost" meets "lose"), nothing domain-specific.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
+from typing import Any
+
+import numpy as np
+
+from assistant.models import FeedbackItem
+from assistant.stories.asks import VERB_KEYS, Ask
+from assistant.stories.nlp import article, join_tokens, parse
+
+Embed = Callable[[Sequence[str]], np.ndarray]
+
+KEEP_SHARE = 0.3  # a modifier fewer of the group's items use than this is one customer's detail: cut it
+OBJECT_SHARE = 0.5  # "most items": the share of the group's items that must name the goal's object
+VERB_SHARE = 0.2  # the share of the group's items that must ask for the goal's action (in their words or their ask)
+MIN_SIMILARITY = 0.5  # MiniLM cosine of the goal phrase to the centre of the group's items (see README measure)
+DOMINANT = 0.5  # a noun this share of a big group's items use is what the group is about: the goal names it
+DOMINANT_MIN_ITEMS = 10
+TIE = 0.15  # candidates this close in score say the need as well as the best
+_WORD = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
+_CONTENT_POS = {"NOUN", "PROPN", "ADJ", "NUM", "VERB", "ADV", "X", "SYM"}
+_CUTTABLE = {"amod", "compound", "nummod", "quantmod", "npadvmod", "advmod", "nmod", "appos", "poss", "acl", "relcl"}
+
+
+@functools.lru_cache(maxsize=50_000)
+def forms(word: str) -> frozenset[str]:
+    """The word and every lemma English gives it ('lost' -> lost, lose; 'checks' -> check)."""
+    from lemminflect import getAllLemmas
+
+    low = word.lower()
+    out = {low}
+    for lemmas in getAllLemmas(low).values():
+        out.update(lemmas)
+    if low.endswith("'s"):
+        out.add(low[:-2])
+    return frozenset(out)
+
+
+@functools.lru_cache(maxsize=50_000)
+def text_forms(text: str) -> frozenset[str]:
+    """Every form of every word of a text, to test which words an item uses."""
+    out: set[str] = set()
+    for w in _WORD.findall(text.lower()):
+        out |= forms(w)
+    return frozenset(out)
+
+
+def uses(item_forms: frozenset[str], word: str) -> bool:
+    return bool(forms(word) & item_forms)
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """One pruned phrasing, the words it stands on and how widely the group's items share them."""
+
+    ask: Ask
+    phrase: str
+    verb: str
+    object_words: tuple[str, ...]  # content words other than the verb (all must be shared)
+    head: str  # the word naming what the goal acts on
+    score: float
+    similarity: float
+    asked: int = 1  # how many items' asks reduce to this phrasing
+
+
+def verb_key(verb: str) -> str:
+    return VERB_KEYS.get(verb, verb)
+
+
+def asks_for(verb: str, item: FeedbackItem, ask: Ask | None) -> bool:
+    """The item asks for this action: its own ask has the verb, or its text uses the verb."""
+    if ask is not None and verb_key(ask.verb) == verb_key(verb):
+        return True
+    head = verb.split()[0]
+    return uses(text_forms(item.text), head)
+
+
+def about(goal_words: Sequence[str], verb: str, item: FeedbackItem, ask: Ask | None, head: str = "",
+          kind: str = "request") -> bool:
+    """The item is about the goal. Either it names every word of the goal's object and asks for the goal's action
+    (in its ask or its words), or, for a goal about something failing, it states no ask (a complaint: "cbr files
+    won't open"); or its own ask is the same action on the same object without a different detail ("report a
+    damaged card" is not about "report a lost card"), or the same action failing (a crash while uploading).
+    A question about the object that asks nothing we can read ("how can i up my credit score") is not about
+    "see my credit score"."""
+    have = text_forms(item.text)
+    if all(uses(have, w) for w in goal_words):
+        if ask is None:
+            return kind in ("bug", "slow") or uses(have, verb.split()[0])
+        return asks_for(verb, item, ask)
+    if ask is None or verb_key(ask.verb) != verb_key(verb):
+        return False
+    if ask.kind in ("bug", "slow"):
+        return True
+    if any(not any(forms(m) & forms(w) for w in goal_words) for m in ask.obj_head.split()[:-1]):
+        return False
+    return bool(head) and uses(have, head)
+
+
+def _prune(ask: Ask, share: Callable[[str], float]) -> tuple[str, tuple[str, ...], str, str] | None:
+    """(phrase, object words, object text, object head) with one customer's details cut, or None when the
+    object itself is not shared (the goal would be about something most items do not name)."""
+    doc = parse([f"I want to {ask.phrase}."])[0]
+    toks = [t for t in doc if not t.is_punct][3:]
+    if not toks:
+        return None
+    verb = toks[0]
+    verb_toks = {verb.i} | {c.i for c in verb.children if c.dep_ == "prt"}
+    if len(ask.verb.split()) > 1:  # "log in", "get a refund for": the verb's own words are not its object
+        verb_toks |= {t.i for t in toks[: len(ask.verb.split())]}
+    cut: set[int] = set()
+    for t in toks:
+        if t.i in verb_toks or t.i in cut or not _content(t) or share(t.text) >= KEEP_SHARE:
+            continue
+        if t.dep_ in ("dobj", "attr", "oprd") and t.head.i in verb_toks:
+            return None  # the object itself is one customer's
+        if t.dep_ == "pobj" and t.head.dep_ == "prep":
+            cut |= {x.i for x in t.head.subtree}
+        elif any(c.isdigit() for c in t.text) and t.head.dep_ == "pobj" and t.head.head.dep_ == "prep":
+            cut |= {x.i for x in t.head.head.subtree}  # "with 60k invoices": one customer's volume, all of it
+        elif t.dep_ in _CUTTABLE or t.dep_ == "conj":
+            cut |= {x.i for x in t.subtree}
+            noun = t.head
+            if noun.tag_ == "NN" and not any(c.dep_ in ("det", "poss") for c in noun.children):
+                # "for chase card" -> "for card" is not English: the phrase goes with its detail
+                if noun.dep_ == "pobj" and noun.head.dep_ == "prep":
+                    cut |= {x.i for x in noun.head.subtree}
+                elif noun.head.i in verb_toks:
+                    return None
+        else:
+            return None  # a word the phrase cannot lose without breaking: not a shared goal
+    if any(t.dep_ == "npadvmod" and t.tag_ == "NN" and t.head.i in verb_toks and t.i not in cut
+           and not any(c.dep_ in ("det", "poss", "compound", "amod", "nummod") and c.i not in cut for c in t.children)
+           for t in toks):
+        return None  # "turn page": the parser cannot read a bare singular as the object ("turn pages" it can)
+    kept = [t for t in toks if t.i not in cut]
+    while kept and (kept[-1].pos_ in ("ADP", "DET", "CCONJ", "PART") or kept[-1].dep_ in ("case", "poss")):
+        kept.pop()
+    words = [t.text for t in kept]
+    for n, w in enumerate(words[:-1]):  # "read through an comic": the article agrees with the word after it
+        if w.lower() in ("a", "an"):
+            words[n] = article(words[n + 1])
+    phrase = join_tokens(words)
+    objects = [t for t in kept if t.i not in verb_toks and _content(t)]
+    dobj = next((t for t in kept if t.dep_ in ("dobj", "attr", "oprd") and t.head.i in verb_toks), None)
+    if dobj is not None:
+        obj_toks = [t for t in kept if t.i in {x.i for x in dobj.subtree}]
+        obj, head = join_tokens([t.text for t in obj_toks]), " ".join(
+            [t.lemma_.lower() for t in dobj.lefts if t.dep_ in ("compound", "amod") and t.i not in cut]
+            + [dobj.lemma_.lower()])
+    else:
+        obj, head = "", ""
+    return phrase, tuple(dict.fromkeys(t.text.lower() for t in objects)), obj, head
+
+
+def _content(tok: Any) -> bool:
+    """A word that carries a fact: nouns and names always (spaCy's stop list holds 'name', 'part', 'back'),
+    other parts of speech unless they are stop words ('some', 'more'); numbers and currency signs."""
+    if tok.like_num or tok.pos_ == "SYM" or tok.text in ("$", "£", "€") or any(c.isdigit() for c in tok.text):
+        return True
+    if not tok.is_alpha or len(tok.text) < 2 or tok.pos_ not in _CONTENT_POS:
+        return False
+    return tok.pos_ in ("NOUN", "PROPN") or not tok.is_stop
+
+
+def _share_of(items: Sequence[FeedbackItem]) -> Callable[[str], float]:
+    have = [text_forms(i.text) for i in items]
+
+    @functools.lru_cache(maxsize=1024)
+    def share(word: str) -> float:
+        return sum(1 for h in have if uses(h, word)) / max(len(have), 1)
+
+    return share
+
+
+def choose(asks: Sequence[Ask], group: Sequence[FeedbackItem], item_asks: dict[str, Ask | None],
+           embed: Embed | None, clean: Callable[[str], bool],
+           need: Sequence[FeedbackItem] = (),
+           common: frozenset[str] = frozenset()) -> tuple[Candidate | None, list[Candidate]]:
+    """The goal for a group of items (an ask whose phrase is pruned to what they share), or None; and every
+    candidate scored, best first. `clean(goal)` says whether a goal reads cleanly; `need`: all the need's items,
+    whose shares decide what is one customer's detail (a group of three shares everything it says); `common`: the
+    inbox's everyday words ('app', 'card'), which say nothing about what a group is about."""
+    if not group:
+        return None, []
+    share = _share_of(group)
+    need_share = _share_of(need) if need else share
+
+    def detail_share(word: str) -> float:
+        return min(share(word), need_share(word))
+
+    asking = [i for i in group if item_asks.get(i.id) is not None] or list(group)
+    found: dict[str, tuple[Ask, tuple[str, ...], str, str]] = {}
+    freq: dict[str, int] = {}
+    for ask in asks:
+        if ask.pronoun:
+            continue
+        pruned = _prune(ask, detail_share)
+        if pruned is None:
+            continue
+        phrase, words, obj, head = pruned
+        key = phrase.lower()
+        freq[key] = freq.get(key, 0) + 1
+        if key not in found and len(phrase.split()) >= 2:
+            found[key] = (replace(ask, phrase=phrase, obj=obj, obj_head=head), words, obj, head)
+    scored = []
+    for cand, words, _, _ in found.values():
+        from assistant.stories.goal import goal_for
+
+        if not words or not clean(goal_for(cand)):
+            continue
+        head = _head_word(cand, words)
+        verb_share = sum(1 for i in group if asks_for(cand.verb, i, item_asks.get(i.id))) / len(group)
+        if share(head) < OBJECT_SHARE or verb_share < VERB_SHARE or _misses_topic(cand.phrase, group, common):
+            continue
+        # the customers' own verb beats the engine's synonym for it: "freeze my account", not "stop my account"
+        own_verb = share(cand.verb.split()[0])
+        scored.append((cand, words, own_verb + verb_share + sum(share(w) for w in words)))
+    if not scored:
+        return None, []
+    sims = _similarities([c.phrase for c, _, _ in scored], group, embed)
+    out = [Candidate(c, c.phrase, c.verb, words, _head_word(c, words), round(s + sim, 4), round(sim, 4),
+                     freq[c.phrase.lower()])
+           for (c, words, s), sim in zip(scored, sims)]
+    out.sort(key=lambda c: (-c.score, len(c.phrase), c.phrase))
+    ok = [c for c in out if c.similarity >= MIN_SIMILARITY]
+    if not ok:
+        return None, out
+    # near the top, the phrasing most customers used, then the shortest: "pay my bill", not "pay on my bill"
+    near = [c for c in ok if c.score >= ok[0].score - TIE]
+    return min(near, key=lambda c: (-c.asked, " my " not in f" {c.phrase} ", len(c.phrase), c.phrase)), out
+
+
+def _misses_topic(phrase: str, group: Sequence[FeedbackItem], common: frozenset[str]) -> bool:
+    """A big group's own subject is missing from the goal: a noun DOMINANT of its items use ('transaction fees'
+    in questions about using a card abroad) that the goal does not name. Small groups are too noisy to judge."""
+    from assistant.quality_rules import nlp as shared
+
+    if len(group) < DOMINANT_MIN_ITEMS:
+        return False
+    said = text_forms(phrase)
+    df: dict[str, int] = {}
+    for item in group:
+        # a counted noun ("20 seconds", "8,000 invoices") is a measure or a volume, not what the item is about
+        nouns = {t.lemma_.lower() for t in shared.parse(item.text) if t.pos_ == "NOUN" and t.is_alpha
+                 and len(t.text) > 2 and not t.is_stop and not any(c.dep_ == "nummod" for c in t.children)}
+        for lemma in nouns - common:
+            df[lemma] = df.get(lemma, 0) + 1
+    return any(n >= DOMINANT * len(group) and not forms(w) & said for w, n in df.items())
+
+
+def _head_word(ask: Ask, words: Sequence[str]) -> str:
+    """The word naming what the goal acts on: its object's head, else the last content word."""
+    head = ask.obj_head.split()[-1] if ask.obj_head else ""
+    found = [w for w in words if forms(w) & forms(head)] if head else []
+    return found[0] if found else words[-1]
+
+
+def _similarities(phrases: Sequence[str], group: Sequence[FeedbackItem], embed: Embed | None) -> list[float]:
+    """Cosine of each phrase to the centre of the group's items (1.0 each without an embedder)."""
+    if embed is None:
+        return [1.0] * len(phrases)
+    vecs = np.asarray(embed([*phrases, *(i.text for i in group)]), dtype=np.float32)
+    norms = np.linalg.norm(vecs, axis=1, keepdims=True)
+    vecs = vecs / np.maximum(norms, 1e-12)
+    centre = vecs[len(phrases):].mean(axis=0)
+    centre /= max(float(np.linalg.norm(centre)), 1e-12)
+    return [float(v @ centre) for v in vecs[: len(phrases)]]

@@ -161,7 +161,7 @@ def llm_draft_stories_many(
 
 
 def _story_text(story: Story, alias: dict[str, str]) -> str:
-    lines = [f"As a {story.role}, I want {story.goal}, so that {story.benefit}.", "Acceptance criteria:"]
+    lines = [story.text, "Acceptance criteria:"]
     for n, c in enumerate(story.acceptance_criteria, 1):
         cites = ", ".join(alias.get(e, "?") for e in c.evidence)
         lines.append(f"{n}. Given {c.given} When {c.when} Then {c.then} [evidence: {cites}]")

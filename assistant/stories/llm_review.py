@@ -73,5 +73,5 @@ def review_llm_story(provider: Any, story: Story, items: Sequence[FeedbackItem],
 
 
 def _short(story: Story, n: int = 90) -> str:
-    text = f"As a {story.role}, I want {story.goal}"
+    text = story.text.split(", so that")[0]
     return text if len(text) <= n else text[: n - 1] + "…"

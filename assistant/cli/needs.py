@@ -125,6 +125,10 @@ def register(app: typer.Typer) -> None:
         for q in rep["quotes"]:
             src = q["source"]
             out(common.text(f"  “{q['text']}”\n    — {src['path']} row {src['row']} ({q['id']})"))
+        if rep["loosely_related"]:
+            out("\n[bold]Loosely related[/bold] (near this need, not evidence of it)")
+            for q in rep["loosely_related"][:5]:
+                out(common.text(f"  “{q['text']}” ({q['id']})"))
         if rep["stories"]:
             out(common.text(f"\nStories: {', '.join(rep['stories'])}"))
 

@@ -75,7 +75,7 @@ def route_asks(canon, vec, assign, params, taken: identity.Taken, embed=None,  #
                is_problem=None) -> None:
     """Set assign[ask id] for every stakeholder ask not yet in a need (see the module docstring). With is_problem
     (item -> bool), only needs whose items are mostly problems and requests can serve an ask: a praise need records
-    what customers value, not what they lack, so "we need a dark mode" does not join "Praise: read comics"."""
+    what customers value, not what they lack, so "we need a dark mode" does not join "Praise for read comics"."""
     asks = [it for it in canon if it.kind == "stakeholder_ask" and assign.get(it.id) is None]
     if not asks:
         return

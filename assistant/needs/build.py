@@ -324,7 +324,7 @@ def _name(phrases, mixed, counts, texts) -> str:  # type: ignore[no-untyped-def]
     neutral questions ("are there fees in Cuba") is not a problem need, but it is not praise either."""
     sentiment = counts.by_sentiment
     if not evidence.is_problem_need(counts) and sentiment.get("positive", 0) * 2 >= sum(sentiment.values()):
-        return naming.praise_name(phrases, texts)  # "Praise:" only where most items are positive
+        return naming.praise_name(phrases, texts)  # praise only where most items are positive
     return naming.name_from(phrases) if phrases else naming.mixed_name(mixed)
 
 

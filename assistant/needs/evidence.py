@@ -67,14 +67,13 @@ _WHO = {
 }
 
 _PROBLEM = {
-    "bug": "cannot rely on {topic}: it breaks for them and blocks their work",
-    "feature_request": "lose time working around {topic} because the product does not yet support how they work",
-    "complaint": "are frustrated with {topic}, which puts their satisfaction and renewals at risk",
+    "bug": "report problems with {topic} that break their use of the product",
+    "feature_request": "ask for {topic} and work around its absence until then",
+    "complaint": "are unhappy with {topic}, which puts their satisfaction and renewals at risk",
     "question": "cannot work out {topic} on their own and end up depending on support",
-    "experience": "depend on {topic} in their daily work and need it to keep working the way they rely on",
-    "praise": "value {topic} and need it to keep working the way they rely on",
-    "other": "keep raising {topic} without a clear answer yet",
 }
+# When the topic is itself a failure ("memory error", "crashes"), the sentence says so instead of "problems with".
+_SYMPTOM = "keep running into {topic}, which breaks their use of the product"
 
 
 def who(c: NeedCounts) -> str:
@@ -131,8 +130,13 @@ def statement(phrases: Sequence[str], c: NeedCounts) -> str:
                 f"item{'s' if others != 1 else ''} praise it or describe using it{also}).")
     ranked = sorted(((c.by_type.get(t, 0), t) for t in PROBLEM_TYPES), key=lambda nt: (-nt[0], PROBLEM_TYPES.index(nt[1])))
     dominant = ranked[0][1] if ranked[0][0] else "feature_request"  # only stakeholder asks: an ask
-    sentence = f"{who(c)} {_PROBLEM[dominant].format(topic=topic)}"
+    from assistant.triage.cues import BUG  # the same general-English defect cues triage uses
+
+    template = _SYMPTOM if dominant == "bug" and BUG.search(topic) else _PROBLEM[dominant]
+    sentence = f"{who(c)} {template.format(topic=topic)}"
+    # Stakeholder asks are typed too: count only customers' problem reports against the customer items.
+    customers_reporting = max(0, min(others, problems - asks))
     praise = c.by_type.get("praise", 0)
     also = f"; {praise} more praise it" if praise else ""
-    return (f"{sentence} ({problems} of {others} customer item{'s' if others != 1 else ''} report a problem or ask"
-            f"{also}).")
+    return (f"{sentence} ({customers_reporting} of {others} customer item{'s' if others != 1 else ''} report a "
+            f"problem or ask{also}).")

@@ -111,8 +111,8 @@ _WORD = re.compile(r"[a-z][a-z']*")
 
 
 def mixed_name(parts: Sequence[str]) -> str:
-    """A need whose items share no phrase is named as mixed, with the phrases its items use most."""
-    return f"Mixed: {', '.join(parts[:2])}" if parts else "Mixed feedback (no shared topic)"
+    """A need whose items share no one phrase is named for the two phrases its items use most, as any other need."""
+    return name_from(parts) if parts else "Assorted problems (no shared topic)"
 
 
 def praise_phrase(texts: Sequence[str]) -> str:
@@ -139,9 +139,12 @@ def praise_phrase(texts: Sequence[str]) -> str:
 
 
 def praise_name(phrases: Sequence[str], texts: Sequence[str]) -> str:
-    """A praise need is named for what people praise: its topic when it has one, else the praise in their words."""
-    what = phrases[0] if phrases else praise_phrase(texts)
-    return f"Praise: {what}" if what else "Praise (no shared topic)"
+    """A praise need is named for what people praise: its topic when it has one ("Praise for comic reader"), else
+    general praise with the words most of its items use ("General praise: easy to use")."""
+    if phrases:
+        return f"Praise for {phrases[0]}"
+    what = praise_phrase(texts)
+    return f"General praise: {what}" if what else "General praise"
 
 
 def _surface(tok) -> str:  # type: ignore[no-untyped-def]

@@ -141,6 +141,16 @@ URGENCY_REASONS: list[tuple[str, str, re.Pattern[str]]] = [
     )),
     ("high", "outage", _rx(r"\b(outage|is\s+down|went\s+down|servers?\s+(are\s+)?down|unusable|completely\s+broken|"
                            r"nothing\s+works|won'?t\s+(open|load|start)\s+at\s+all|5\d\d\s+error)\b")),
+    # A failure that happens every time, or leaves the product unusable, is lost access to it; a crash now and then
+    # stays a medium defect ("crashes every time I open it" vs "it crashed once on a big file").
+    ("high", "cannot use it at all", _rx(
+        r"\b(crash\w*|force[\s-]?clos\w*|freez\w*|froze|shuts?\s+down|(won'?t|doesn'?t|does\s+not|can'?t|cannot|never)\s+"
+        r"(even\s+)?(open|start|load|launch|work))\b[^.!?]{0,40}?\b(every\s*time|each\s+time|all\s+the\s+time|"
+        r"every\s+single|constantly|on\s+(start\s*up|launch|opening)|as\s+soon\s+as|at\s+all)\b",
+        r"\b(always|constantly|instantly|immediately)\s+(crash|force[\s-]?clos|freez|shut)\w*",
+        r"\b(can'?t|cannot|can\s+not|unable\s+to)\s+(even\s+)?(use|open|read|run)\s+(it|this|the\s+app|anything|any)\b[^.!?]{0,20}?\bat\s+all\b",
+        r"\b(can'?t|cannot|couldn'?t)\s+even\s+(open|start|launch|use)\b", r"\bnever\s+(even\s+)?(opens?|starts?|loads?|worked)\b",
+    )),
     ("high", "lost access", _rx(
         r"\b(account|card|profile|login)s?\s+(is|was|has\s+been|got|been|seems)\s+(\w+\s+)?(blocked|frozen|locked|suspended|"
         r"disabled|deactivated|closed|restricted|banned|on\s+hold)\b",

@@ -213,6 +213,10 @@ def stakeholder_decisions(ws: Any) -> list[AskDecision]:
         stories = load_stories(s)
         reasons = dict(s.execute(select(StoryRow.id, StoryRow.status_reason)).all())
         newest = s.scalar(select(func.max(NeedRow.updated_at)))
+        urgent: dict[str, Counter[str]] = {}  # per need: reasons of its customers' high-urgency items
+        for it in load_items(s, kind="feedback"):
+            if it.need_id and it.triage and it.triage.urgency.label == "high":
+                urgent.setdefault(it.need_id, Counter())[it.triage.urgency.reason or "urgent"] += 1
     newest_need = _aware(newest) if newest else None
     live = sorted([st for st in stories if st.status != "rejected"], key=lambda st: st.value.inputs.get("rank", 10**6))
     drafted = {st.need_id for st in stories}
@@ -250,14 +254,23 @@ def stakeholder_decisions(ws: Any) -> list[AskDecision]:
             decision = "merged" if others else "accepted"
             why = (f"{where} Story {best.id} is ranked {rank} of {len(live)} ({best.value.moscow}, {best.priority}). "
                    f"{best.value.inputs.get('why', '')}")
+        elif urgent.get(need.id):
+            # Customers in this need report something serious: it is not deferred for value per point.
+            n_urgent = sum(urgent[need.id].values())
+            reason = urgent[need.id].most_common(1)[0][0]
+            decision = "merged" if others else "accepted"
+            why = (f"{where} Urgent: {n_urgent} customer item{'s' if n_urgent != 1 else ''} in it report "
+                   f"'{reason}', so story {best.id} goes ahead of its value rank ({rank} of {len(live)}).")
         else:
             above = [st for st in live if st.value.inputs.get("rank", 10**6) < (rank or 10**6)]
             names = ", ".join(f"'{needs[st.need_id].name}'" if st.need_id in needs else st.id for st in above[:3])
-            cod = best.value.inputs.get("wsjf", {}).get("cost_of_delay")
-            top_cod = above[0].value.inputs.get("wsjf", {}).get("cost_of_delay") if above else None
+            wsjf = best.value.inputs.get("wsjf", {})
+            top = above[0].value.inputs.get("wsjf", {}) if above else {}
             decision = "not now"
-            why = (f"{where} Ranked {rank} of {len(live)} ({best.value.moscow}): the {len(above)} stories above it "
-                   f"({names}{', ...' if len(above) > 3 else ''}) carry more value per point; cost of delay {cod} here "
-                   f"vs {top_cod} for the top story.")
+            why = (f"{where} Not now: ranked {rank} of {len(live)} ({best.value.moscow}); the {len(above)} stories "
+                   f"above it ({names}{', ...' if len(above) > 3 else ''}) return more value per point of effort.")
+            if wsjf.get("cost_of_delay", 0) >= top.get("cost_of_delay", 0) and wsjf.get("job_size"):
+                why += (f" Its cost of delay ({wsjf['cost_of_delay']}) is as high as the top story's, but it is "
+                        f"estimated at {wsjf['job_size']} points against {top.get('job_size')}: split it to move it up.")
         out.append(AskDecision(**base, story_ids=ids, decision=decision, why=why.strip()))
     return out

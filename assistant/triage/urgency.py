@@ -48,11 +48,6 @@ SITUATIONS: dict[str, list[str]] = {
         "Why was my account suspended? I can't use it.",
         "I can't log in anymore, it says my account is disabled.",
     ],
-    "cannot use it at all": [
-        "It crashes every time I open it, I can't use it at all.",
-        "The app won't even start anymore.",
-        "Completely unusable, it closes immediately on launch.",
-    ],
     "data loss": [
         "All my files disappeared after the update.",
         "I lost all my saved data and photos.",

@@ -1,0 +1,46 @@
+"""A need's core: one problem split by wording is merged back, praise needs are few, and members that are not
+evidence of a problem need (praise attached to it, far members without its key terms) are set aside as loose."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.embeddings import LocalEmbedder
+from assistant.needs import core
+from assistant.needs.cluster import normalise
+
+MEMORY_A = ["Out of memory error when I open a comic.", "I keep getting the out of memory error.",
+            "Memory error on every page, useless."]
+MEMORY_B = ["Runs out of memory on my tablet with 2GB free.", "Low memory message after three pages.",
+            "Memory errors on big files ruin it."]
+EXPORT = ["Export to PDF fails with a blank file.", "The PDF export is broken.", "Exporting PDFs gives an error."]
+PRAISE_A = ["Great app!", "Nice app, love it.", "Awesome, five stars."]
+PRAISE_B = ["Really good app.", "Excellent, works great.", "Best app ever."]
+
+
+@pytest.fixture(scope="module")
+def setup() -> tuple[dict, dict, dict]:  # type: ignore[type-arg]
+    texts = {f"{k}{i}": t for k, group in (("ma", MEMORY_A), ("mb", MEMORY_B), ("ex", EXPORT), ("pa", PRAISE_A),
+                                            ("pb", PRAISE_B)) for i, t in enumerate(group)}
+    ids = sorted(texts)
+    vectors = normalise(LocalEmbedder().embed([texts[i] for i in ids]))
+    return texts, {i: v for i, v in zip(ids, vectors)}, core.item_terms(texts)
+
+
+def test_split_problem_and_praise_are_merged_unrelated_needs_are_not(setup) -> None:  # type: ignore[no-untyped-def]
+    texts, vec, terms = setup
+    assign: dict[str, str | None] = {i: i[:2] for i in texts}
+    absorbed = core.merge_split(assign, vec, terms, lambda i: not i.startswith("p"), lambda i: True)
+    assert assign["ma0"] == assign["mb0"]  # "memory" is one problem, worded two ways
+    assert assign["pa0"] == assign["pb0"]  # praise together
+    assert len({assign["ma0"], assign["ex0"], assign["pa0"]}) == 3  # export, memory and praise stay apart
+    assert len(absorbed) == 2
+
+
+def test_praise_attached_to_a_problem_need_is_loose_not_evidence(setup) -> None:  # type: ignore[no-untyped-def]
+    texts, vec, terms = setup
+    assign: dict[str, str | None] = {i: "memory" if i.startswith("m") else None for i in texts}
+    assign["pa0"] = "memory"  # praise attached by nearness
+    loose = core.trim_loose(assign, vec, terms, lambda i: not i.startswith("p"), lambda i: True, min_size=3)
+    assert loose == {"memory": ["pa0"]} and assign["pa0"] is None
+    assert all(assign[i] == "memory" for i in texts if i.startswith("m"))

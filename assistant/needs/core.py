@@ -36,6 +36,11 @@ class CoreParams:
     praise_merge_similarity: float = 0.55  # praise needs with cores this close are one kind of praise
     core_floor: float = 0.62  # members further than this from the core need a key term to stay evidence
     problem_share: float = 0.4  # a need is a problem need when this share of its items found needs
+    # A merge must not make a looser need: its coherence (mean cosine to its centroid) may drop at most this much
+    # below the looser of the two. Two of a bank's fine-grained requests ("lost card", "card declined") are each
+    # tight and lose far more when merged; one complaint worded several ways loses almost nothing.
+    merge_coherence_drop: float = 0.02
+    merge_max_share: float = 0.15  # and it stays below this share of the customer items
 
 
 def _groups(assign: dict[str, str | None], keep: Callable[[str], bool]) -> dict[str, list[str]]:
@@ -83,6 +88,17 @@ def merge_split(assign: dict[str, str | None], vec: dict[str, np.ndarray], terms
         cores = {nid: core(groups[nid], vec, founds, p) for nid in nids}
         mat = np.stack([cores[n][0] for n in nids])
         sims = mat @ mat.T
+        sums = {n: np.sum([vec[i] for i in groups[n]], axis=0) for n in nids}
+        total = sum(len(v) for v in groups.values())
+
+        def coherent(a: str, b: str) -> bool:
+            na, nb = len(groups[a]), len(groups[b])
+            if na + nb > p.merge_max_share * total:
+                return False
+            if not cores[a][1]:
+                return True  # praise is generic ("great app"): praise needs merge by nearness up to the size cap
+            loosest = min(np.linalg.norm(sums[a]) / na, np.linalg.norm(sums[b]) / nb)
+            return bool(np.linalg.norm(sums[a] + sums[b]) / (na + nb) >= loosest - p.merge_coherence_drop)
         best: tuple[float, str, str] | None = None
         for a in range(len(nids)):
             for b in range(a + 1, len(nids)):
@@ -92,7 +108,7 @@ def merge_split(assign: dict[str, str | None], vec: dict[str, np.ndarray], terms
                     continue  # praise is not evidence of a problem, nor the other way round
                 ok = (sims[a, b] >= p.merge_similarity and keys[na] & keys[nb]) if pa \
                     else sims[a, b] >= p.praise_merge_similarity
-                if ok and (best is None or sims[a, b] > best[0]):
+                if ok and (best is None or sims[a, b] > best[0]) and coherent(na, nb):
                     best = (float(sims[a, b]), na, nb)
         if best is None:
             return absorbed

@@ -30,11 +30,14 @@ def setup() -> tuple[dict, dict, dict]:  # type: ignore[type-arg]
 def test_split_problem_and_praise_are_merged_unrelated_needs_are_not(setup) -> None:  # type: ignore[no-untyped-def]
     texts, vec, terms = setup
     assign: dict[str, str | None] = {i: i[:2] for i in texts}
-    absorbed = core.merge_split(assign, vec, terms, lambda i: not i.startswith("p"), lambda i: True)
+    loose_cap = core.CoreParams(merge_max_share=1.0)  # five tiny needs: the size cap is tested below
+    absorbed = core.merge_split(assign, vec, terms, lambda i: not i.startswith("p"), lambda i: True, loose_cap)
     assert assign["ma0"] == assign["mb0"]  # "memory" is one problem, worded two ways
     assert assign["pa0"] == assign["pb0"]  # praise together
     assert len({assign["ma0"], assign["ex0"], assign["pa0"]}) == 3  # export, memory and praise stay apart
     assert len(absorbed) == 2
+    capped: dict[str, str | None] = {i: i[:2] for i in texts}
+    assert core.merge_split(capped, vec, terms, lambda i: not i.startswith("p"), lambda i: True) == {}
 
 
 def test_praise_attached_to_a_problem_need_is_loose_not_evidence(setup) -> None:  # type: ignore[no-untyped-def]

@@ -296,7 +296,7 @@ def _write(ws, all_items, assign, dissolved, vec, provider, params, progress, lo
             # Loosely related: near the need but not evidence of it (not counted, quoted or cited by stories).
             row.provenance = {**(row.provenance or {}), "loose": (loose or {}).get(nid, [])[:50]}
             if not row.statement_edited:
-                row.statement = evidence.statement(phrases.get(nid, []), counts)
+                row.statement = evidence.statement(phrases.get(nid) or mixed.get(nid, []), counts)
                 if llm_statements.get(nid):
                     row.statement = llm_statements[nid]
                     row.provenance = {**(row.provenance or {}), "engine": str(getattr(provider, "model", "llm"))}

@@ -88,7 +88,13 @@ def need_report(ws, need_id: str) -> dict[str, Any]:  # type: ignore[no-untyped-
     with ws.transaction() as s:
         items = {it.id: it for it in load_items(s, [*need.item_ids, *need.loose])}
         stories = list(s.scalars(select(StoryRow.id).where(StoryRow.need_id == need.id).order_by(StoryRow.id)))
-    return {**need_json(need, items), "stories": stories}
+        centroid = (s.get(NeedRow, need.id).centroid or [])
+    rep = {**need_json(need, items), "stories": stories}
+    if centroid:
+        for q in rep["quotes"]:
+            q["sentence"] = evidence.matching_sentence(q["text"], np.asarray(centroid, dtype=np.float32), ws.embedder,
+                                                       problem=evidence.is_problem_need(need.counts))
+    return rep
 
 
 def need_json(need: Need, items: dict[str, Any]) -> dict[str, Any]:

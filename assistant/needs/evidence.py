@@ -61,6 +61,24 @@ def quotes(ids: Sequence[str], vectors: np.ndarray, centroid: np.ndarray, n: int
     return [ids[i] for i in order[:n]]
 
 
+_SENTENCE = re.compile(r"(?<=[.!?])\s+|\n+")
+
+
+def matching_sentence(text: str, centroid: np.ndarray, embedder, problem: bool = False) -> str | None:  # type: ignore[no-untyped-def]
+    """The sentence of a multi-topic item that says what the need is about (closest to its centroid; for a problem
+    need, among the sentences that report a problem or ask, by triage's cues); None when the item is one sentence.
+    A review that praises the layout and then reports memory errors is quoted for the errors."""
+    from assistant.triage.cues import extract
+
+    sentences = [x.strip() for x in _SENTENCE.split(text.strip()) if len(x.split()) >= 3]
+    if problem:
+        sentences = [x for x in sentences if (c := extract(x)).bug or c.request or c.complaint] or sentences
+    if len(sentences) < 2:
+        return sentences[0] if sentences and sentences[0] != text.strip() else None
+    sims = np.asarray(embedder.embed(sentences), dtype=np.float32) @ centroid
+    return sentences[int(np.argmax(sims))]
+
+
 _WHO = {
     "enterprise": "Enterprise customers", "business": "Business customers", "pro": "Pro customers",
     "team": "Team customers", "free": "Free-plan users",

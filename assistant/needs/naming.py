@@ -138,11 +138,23 @@ def praise_phrase(texts: Sequence[str]) -> str:
     return words.most_common(1)[0][0] if words else ""
 
 
+def _as_thing(phrase: str) -> str:
+    """A verb + object phrase ("read comics") as the activity praised ("reading comics"); noun phrases as they are."""
+    from assistant.quality_rules.nlp import get_nlp
+
+    doc = get_nlp()(phrase)
+    if len(doc) < 2 or doc[0].pos_ != "VERB" or doc[0].lower_.endswith("ing"):
+        return phrase
+    verb = doc[0].lemma_.lower()
+    verb = verb[:-1] if verb.endswith("e") and not verb.endswith("ee") else verb
+    return f"{verb}ing{phrase[len(doc[0].text):]}"
+
+
 def praise_name(phrases: Sequence[str], texts: Sequence[str]) -> str:
-    """A praise need is named for what people praise: its topic when it has one ("Praise for comic reader"), else
+    """A praise need is named for what people praise: its topic when it has one ("Praise for reading comics"), else
     general praise with the words most of its items use ("General praise: easy to use")."""
     if phrases:
-        return f"Praise for {phrases[0]}"
+        return f"Praise for {_as_thing(phrases[0])}"
     what = praise_phrase(texts)
     return f"General praise: {what}" if what else "General praise"
 

@@ -47,3 +47,21 @@ def test_praise_attached_to_a_problem_need_is_loose_not_evidence(setup) -> None:
     loose = core.trim_loose(assign, vec, terms, lambda i: not i.startswith("p"), lambda i: True, min_size=3)
     assert loose == {"memory": ["pa0"]} and assign["pa0"] is None
     assert all(assign[i] == "memory" for i in texts if i.startswith("m"))
+
+
+def test_a_long_review_is_quoted_by_the_sentence_about_the_need(setup) -> None:  # type: ignore[no-untyped-def]
+    from assistant.needs.evidence import matching_sentence
+
+    texts, vec, _ = setup
+    memory = normalise(sum(vec[i] for i in texts if i.startswith("m"))[None, :])[0]
+    review = "Love the clean layout and the colours. But almost every page gives an out of memory error."
+    assert matching_sentence(review, memory, LocalEmbedder(), problem=True) == (
+        "But almost every page gives an out of memory error.")
+    assert matching_sentence("Out of memory error on every page.", memory, LocalEmbedder()) is None
+
+
+def test_praise_names_read_as_phrases() -> None:
+    from assistant.needs.naming import praise_name
+
+    assert praise_name(["read comics"], []) == "Praise for reading comics"
+    assert praise_name([], ["Great", "Great app"]) in ("General praise: great app", "General praise: great")

@@ -144,11 +144,15 @@ URGENCY_REASONS: list[tuple[str, str, re.Pattern[str]]] = [
     # A failure that happens every time, or leaves the product unusable, is lost access to it; a crash now and then
     # stays a medium defect ("crashes every time I open it" vs "it crashed once on a big file").
     ("high", "cannot use it at all", _rx(
-        r"\b(crash\w*|force[\s-]?clos\w*|freez\w*|froze|shuts?\s+down|(won'?t|doesn'?t|does\s+not|can'?t|cannot|never)\s+"
-        r"(even\s+)?(open|start|load|launch|work))\b[^.!?]{0,30}?(\b(every\s*time|each\s+time|whenever|as\s+soon\s+as)\s+"
-        r"i\s+(open|start|launch|run|use)\s+(it|this|the\s+app)\b|\bon\s+(start\s*up|launch)\b|\bat\s+all\b)",
-        r"\b(always|constantly|instantly|immediately)\s+(crash|force[\s-]?clos|freez|shut)\w*\b(?!\s+(on|when|with|after|if|in)\b)",
-        r"\b(can'?t|cannot|can\s+not|unable\s+to)\s+(even\s+)?(use|open|read|run)\s+(it|this|the\s+app|anything|any)\b[^.!?]{0,20}?\bat\s+all\b",
+        r"\b(crash\w*|force[\s-]?clos\w*|freez\w*|froze|shuts?\s+down|(won'?t|doesn'?t|does\s+not|don'?t|do\s+not|can'?t|"
+        r"cannot|never)\s+(even\s+)?(open|start|load|launch|work))\b[^.!?]{0,30}?(\b(every\s*time|each\s+time|whenever|"
+        r"as\s+soon\s+as)\s+i\s+(open|start|launch|run|use)\s+(it|this|the\s+app)\b|\b(on|at)\s+(every\s+)?(start\s*-?\s*up|"
+        r"launch)\b|\ball\s+the\s+time\b|\bat\s+all\b)",
+        r"\b(always|constantly|constant|instantly|immediately)\s+(crash|force[\s-]?clos|freez|shut)\w*\b"
+        r"(?!\s+(on|when|with|after|if|in)\b)",
+        r"\ball\s+it\s+(does|did)\s+is\s+(crash|freeze|close)", r"\b(completely|totally|entirely)\s+(useless|unusable)\b",
+        r"\b(can'?t|cannot|can\s+not|unable\s+to)\s+(even\s+)?(use|open|read|run)\s+(it|this|the\s+app|anything|any)\b"
+        r"[^.!?]{0,20}?\bat\s+all\b",
         r"\b(can'?t|cannot|couldn'?t)\s+even\s+(open|start|launch|use)\b", r"\bnever\s+(even\s+)?(opens?|starts?|loads?|worked)\b",
     )),
     ("high", "lost access", _rx(

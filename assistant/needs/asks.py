@@ -41,10 +41,12 @@ def problem_sentences(text: str) -> list[str]:
 
 
 def need_topics(groups: dict[str, list[str]], texts: dict[str, str], share: float, lift: float,
-                rest: bool = True) -> dict[str, set[str]]:
+                rest: bool = True, terms: dict[str, set[str]] | None = None) -> dict[str, set[str]]:
     """Per need: the terms that are its topic (used by `share` of its items, `lift` x the rate in the rest of the
-    inbox, or in the whole inbox when rest=False: stricter for big needs, used when attaching praise)."""
-    per_need = {nid: Counter(t for i in ids for t in topic_terms(texts[i])) for nid, ids in groups.items()}
+    inbox, or in the whole inbox when rest=False: stricter for big needs, used when attaching praise). `terms` are
+    the items' topic terms when already computed."""
+    per_need = {nid: Counter(t for i in ids for t in (terms[i] if terms is not None else topic_terms(texts[i])))
+                for nid, ids in groups.items()}
     overall: Counter[str] = Counter()
     for c in per_need.values():
         overall.update(c)

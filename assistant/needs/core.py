@@ -18,13 +18,12 @@ Why: on one app's real reviews the embedding of a long, multi-topic review sits 
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
 
-from assistant.needs.asks import topic_terms
+from assistant.needs.asks import need_topics, topic_terms
 from assistant.needs.cluster import normalise
 
 
@@ -53,17 +52,7 @@ def _groups(assign: dict[str, str | None], keep: Callable[[str], bool]) -> dict[
 
 def key_terms(groups: dict[str, list[str]], terms: dict[str, set[str]], p: CoreParams) -> dict[str, set[str]]:
     """Per need: the terms a good share of its items use and the rest of the inbox much less."""
-    per = {nid: Counter(t for i in ids for t in terms[i]) for nid, ids in groups.items()}
-    overall: Counter[str] = Counter()
-    for c in per.values():
-        overall.update(c)
-    total = sum(len(ids) for ids in groups.values())
-    out = {}
-    for nid, c in per.items():
-        n = len(groups[nid])
-        out[nid] = {t for t, k in c.items() if k >= max(2, p.key_share * n)
-                    and k / n >= p.key_lift * ((overall[t] - k) / max(total - n, 1))}
-    return out
+    return need_topics(groups, {}, p.key_share, p.key_lift, terms=terms)
 
 
 def core(ids: list[str], vec: dict[str, np.ndarray], founds: Callable[[str], bool], p: CoreParams) -> tuple[np.ndarray, bool]:

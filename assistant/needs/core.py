@@ -55,7 +55,8 @@ def key_terms(groups: dict[str, list[str]], terms: dict[str, set[str]], p: CoreP
     return need_topics(groups, {}, p.key_share, p.key_lift, terms=terms)
 
 
-def core(ids: list[str], vec: dict[str, np.ndarray], founds: Callable[[str], bool], p: CoreParams) -> tuple[np.ndarray, bool]:
+def core(ids: list[str], vec: dict[str, np.ndarray], founds: Callable[[str], bool],
+         p: CoreParams) -> tuple[np.ndarray, bool]:
     """(core vector, is a problem need) of one need's customer items."""
     problems = [i for i in ids if founds(i)]
     is_problem = len(problems) >= 2 and len(problems) >= p.problem_share * len(ids)
@@ -64,7 +65,8 @@ def core(ids: list[str], vec: dict[str, np.ndarray], founds: Callable[[str], boo
 
 
 def merge_split(assign: dict[str, str | None], vec: dict[str, np.ndarray], terms: dict[str, set[str]],
-                founds: Callable[[str], bool], customer: Callable[[str], bool], p: CoreParams = CoreParams()) -> dict[str, str]:
+                founds: Callable[[str], bool], customer: Callable[[str], bool],
+                p: CoreParams = CoreParams()) -> dict[str, str]:
     """Merge needs that are one problem (or one kind of praise) in place; returns {absorbed need: survivor}. The
     larger need survives (its stories stay with the bulk of the evidence)."""
     absorbed: dict[str, str] = {}

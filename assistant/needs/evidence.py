@@ -64,7 +64,8 @@ def quotes(ids: Sequence[str], vectors: np.ndarray, centroid: np.ndarray, n: int
 _SENTENCE = re.compile(r"(?<=[.!?])\s+|\n+")
 
 
-def matching_sentence(text: str, centroid: np.ndarray, embedder, problem: bool = False) -> str | None:  # type: ignore[no-untyped-def]
+def matching_sentence(text: str, centroid: np.ndarray, embedder,  # type: ignore[no-untyped-def]
+                      problem: bool = False) -> str | None:
     """The sentence of a multi-topic item that says what the need is about (closest to its centroid; for a problem
     need, among the sentences that report a problem or ask, by triage's cues); None when the item is one sentence.
     A review that praises the layout and then reports memory errors is quoted for the errors."""

@@ -8,7 +8,8 @@ Why: on one app's real reviews the embedding of a long, multi-topic review sits 
   all its items; its *key terms* are the words (plural folded) that at least `key_share` of its items use and that
   are `key_lift` times as common there as in the rest of the inbox (c-TF-IDF style, from the data, no word list).
 - Merge: two problem needs whose cores are at least `merge_similarity` close and that share a key term are one
-  problem split by wording; two praise needs whose cores are `praise_merge_similarity` close are one kind of praise.
+  problem split by wording; two praise needs whose cores are `praise_merge_similarity` close are one kind of praise,
+  and a praise need of fewer than `small_praise` items joins the nearest praise need.
   Merging is greedy, closest pair first, and recomputes cores and key terms after every merge.
 - Trim: a member of a problem need that is not itself a problem (praise of the same feature attached to it: "so easy
   to read CBR files" is no evidence that CBR files fail), or that is far from the core (below `core_floor`) and uses
@@ -40,6 +41,7 @@ class CoreParams:
     # tight and lose far more when merged; one complaint worded several ways loses almost nothing.
     merge_coherence_drop: float = 0.02
     merge_max_share: float = 0.15  # and it stays below this share of the customer items
+    small_praise: int = 6  # a praise need smaller than this joins the nearest praise need whatever its size
 
 
 def _groups(assign: dict[str, str | None], keep: Callable[[str], bool]) -> dict[str, list[str]]:
@@ -102,6 +104,8 @@ def merge_split(assign: dict[str, str | None], vec: dict[str, np.ndarray], terms
                 if ok and (best is None or sims[a, b] > best[0]) and coherent(na, nb):
                     best = (float(sims[a, b]), na, nb)
         if best is None:
+            best = _small_praise(groups, cores, nids, sims, p)
+        if best is None:
             return absorbed
         _, na, nb = best
         keep, gone = (na, nb) if (len(groups[na]), nb) >= (len(groups[nb]), na) else (nb, na)
@@ -112,6 +116,18 @@ def merge_split(assign: dict[str, str | None], vec: dict[str, np.ndarray], terms
             if new == gone:
                 absorbed[old] = keep
         absorbed[gone] = keep
+
+
+def _small_praise(groups, cores, nids, sims, p: CoreParams) -> tuple[float, str, str] | None:  # type: ignore[no-untyped-def]
+    """The smallest praise need under `small_praise` items and the praise need nearest to it: a handful of reviews
+    praising something is kept with the nearest praise, not shown as a need of its own (praise is not backlog)."""
+    praise = [k for k, n in enumerate(nids) if not cores[n][1]]
+    small = sorted((len(groups[nids[k]]), nids[k], k) for k in praise if len(groups[nids[k]]) < p.small_praise)
+    if not small or len(praise) < 2:
+        return None
+    _, na, a = small[0]
+    b = max((k for k in praise if k != a), key=lambda k: (sims[a, k], nids[k]))
+    return float(sims[a, b]), na, nids[b]
 
 
 def trim_loose(assign: dict[str, str | None], vec: dict[str, np.ndarray], terms: dict[str, set[str]],

@@ -101,7 +101,7 @@ def name_from(phrases: Sequence[str], fallback: str = "General feedback (no shar
     """A short need name: the best phrase, "and" the second when both fit in about 40 characters."""
     if not phrases:
         return fallback
-    first = phrases[0]
+    first = " ".join(phrases[0].split())  # a tab or line break inside a phrase is not part of a name
     if len(phrases) > 1 and len(first) + len(phrases[1]) <= 36:
         first = f"{first} and {phrases[1]}"
     return first[:1].upper() + first[1:]
@@ -154,7 +154,7 @@ def praise_name(phrases: Sequence[str], texts: Sequence[str]) -> str:
     """A praise need is named for what people praise: its topic when it has one ("Praise for reading comics"), else
     general praise with the words most of its items use ("General praise: easy to use")."""
     if phrases:
-        return f"Praise for {_as_thing(phrases[0])}"
+        return f"Praise for {_as_thing(' '.join(phrases[0].split()))}"
     what = praise_phrase(texts)
     return f"General praise: {what}" if what else "General praise"
 

@@ -36,8 +36,10 @@ def test_split_problem_and_praise_are_merged_unrelated_needs_are_not(setup) -> N
     assert assign["pa0"] == assign["pb0"]  # praise together
     assert len({assign["ma0"], assign["ex0"], assign["pa0"]}) == 3  # export, memory and praise stay apart
     assert len(absorbed) == 2
+    # With the size cap (15% of 15 items), problem needs stay apart; small praise needs still join each other.
     capped: dict[str, str | None] = {i: i[:2] for i in texts}
-    assert core.merge_split(capped, vec, terms, lambda i: not i.startswith("p"), lambda i: True) == {}
+    merged = core.merge_split(capped, vec, terms, lambda i: not i.startswith("p"), lambda i: True)
+    assert len(merged) == 1 and set(merged) | set(merged.values()) == {"pa", "pb"}
 
 
 def test_praise_attached_to_a_problem_need_is_loose_not_evidence(setup) -> None:  # type: ignore[no-untyped-def]

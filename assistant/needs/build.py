@@ -296,7 +296,10 @@ def _write(ws, all_items, assign, dissolved, vec, provider, params, progress, lo
             # Loosely related: near the need but not evidence of it (not counted, quoted or cited by stories).
             row.provenance = {**(row.provenance or {}), "loose": (loose or {}).get(nid, [])[:50]}
             if not row.statement_edited:
-                row.statement = evidence.statement(phrases.get(nid) or mixed.get(nid, []), counts)
+                # A problem need with no shared phrase is stated with the two its items use most; praise without
+                # a topic is stated as praise of the product.
+                topic = phrases.get(nid) or (mixed.get(nid, []) if evidence.is_problem_need(counts) else [])
+                row.statement = evidence.statement(topic, counts)
                 if llm_statements.get(nid):
                     row.statement = llm_statements[nid]
                     row.provenance = {**(row.provenance or {}), "engine": str(getattr(provider, "model", "llm"))}

@@ -142,6 +142,11 @@ def statement(phrases: Sequence[str], c: NeedCounts) -> str:
     if asks and not others:
         return (f"New from stakeholders: {topic}. No customer feedback in this inbox asks for it yet "
                 f"({asks} stakeholder ask{'s' if asks != 1 else ''}).")
+    positive = c.by_sentiment.get("positive", 0)
+    if not is_problem_need(c) and positive * 2 < sum(c.by_sentiment.values()):
+        # Neither problems nor praise: neutral requests and statements ("i want to pay my bill") say what they ask.
+        return (f"{who(c)} ask about {topic} ({others} customer item{'s' if others != 1 else ''}; "
+                f"{positive} positive, {problems} report a problem or ask).")
     if not is_problem_need(c):
         praise = sum(c.by_type.get(t, 0) for t in ("praise", "experience", "other"))
         also = f"; {problems} report a problem" if problems else ""

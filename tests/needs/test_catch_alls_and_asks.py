@@ -80,6 +80,9 @@ def test_praise_is_recorded_as_praise() -> None:
     praise = NeedCounts(total=10, by_type={"praise": 7, "experience": 2, "bug": 1}, by_kind={"feedback": 10})
     said = statement(["night reading"], praise)
     assert said.startswith("Users value night reading") and "1 report a problem" in said
+    neutral = NeedCounts(total=10, by_type={"experience": 8, "question": 1, "praise": 1},
+                         by_sentiment={"neutral": 9, "positive": 1}, by_kind={"feedback": 10})
+    assert statement(["pay my bill"], neutral).startswith("Users ask about pay my bill (10 customer items")
     bugs = NeedCounts(total=10, by_type={"bug": 5, "praise": 5}, by_kind={"feedback": 10})
     assert "problems with sync" in statement(["sync"], bugs) and "5 of 10" in statement(["sync"], bugs)
     # A topic that is itself a failure is said as one; stakeholder asks are not counted as customer reports.

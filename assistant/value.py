@@ -193,6 +193,18 @@ def _aware(moment: Any) -> Any:
     return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
 
 
+def _urgency_note(ask: FeedbackItem, reasons: Counter[str] | None) -> str:
+    """Why an ask cannot wait, in words: its own serious reason (a renewal at risk, a legal deadline) or the
+    customers in its need reporting something serious; "" when neither."""
+    if ask.triage and ask.triage.urgency.label == "high":
+        return f"Urgent: the ask itself is a {ask.triage.urgency.reason or 'serious matter'}."
+    if reasons:
+        n = sum(reasons.values())
+        return (f"Urgent: {n} customer item{'s' if n != 1 else ''} in this need report "
+                f"'{reasons.most_common(1)[0][0]}'.")
+    return ""
+
+
 def _where(need: Any) -> str:
     """Which need the ask is in, and why it is there (customer items asking the same, or none: a new need)."""
     customers = sum(v for k, v in need.counts.by_kind.items() if k != "stakeholder_ask")
@@ -238,12 +250,16 @@ def stakeholder_decisions(ws: Any) -> list[AskDecision]:
             out.append(AskDecision(**base, decision="merged", why=f"{where} Already in backlog: {covered[need.id]}."))
             continue
         mine = [st for st in live if item.id in st.evidence]
+        urgency = _urgency_note(item, urgent.get(need.id))
         if not mine:
             rejected = [st for st in stories if item.id in st.evidence and st.status == "rejected"]
             why = (f"Story {rejected[0].id} was rejected: {reasons.get(rejected[0].id) or 'no reason given'}."
                    if rejected else "No story drafted for this need yet; run `backlogsmith draft`." if not drafted
                    else f"Drafting wrote no story that cites this ask; `backlogsmith needs show {need.id}` has the "
                         "need's brief to write one from.")
+            if urgency and not rejected:  # serious: accepted now, the story is still to be written
+                out.append(AskDecision(**base, decision="accepted", why=f"{where} {urgency} {why}"))
+                continue
             out.append(AskDecision(**base, decision="not now", why=f"{where} {why}"))
             continue
         best = mine[0]
@@ -254,13 +270,9 @@ def stakeholder_decisions(ws: Any) -> list[AskDecision]:
             decision = "merged" if others else "accepted"
             why = (f"{where} Story {best.id} is ranked {rank} of {len(live)} ({best.value.moscow}, {best.priority}). "
                    f"{best.value.inputs.get('why', '')}")
-        elif urgent.get(need.id):
-            # Customers in this need report something serious: it is not deferred for value per point.
-            n_urgent = sum(urgent[need.id].values())
-            reason = urgent[need.id].most_common(1)[0][0]
+        elif urgency:  # something serious (in the ask or its need's items) is not deferred for value per point
             decision = "merged" if others else "accepted"
-            why = (f"{where} Urgent: {n_urgent} customer item{'s' if n_urgent != 1 else ''} in it report "
-                   f"'{reason}', so story {best.id} goes ahead of its value rank ({rank} of {len(live)}).")
+            why = f"{where} {urgency} Story {best.id} goes ahead of its value rank ({rank} of {len(live)})."
         else:
             above = [st for st in live if st.value.inputs.get("rank", 10**6) < (rank or 10**6)]
             names = ", ".join(f"'{needs[st.need_id].name}'" if st.need_id in needs else st.id for st in above[:3])

@@ -115,7 +115,8 @@ def build_needs(ws, *, recluster: bool = False, provider=None, progress: Progres
         (assign, loose), dissolved = _incremental(canon, vec, old_members, stored_cents, params, ws.embedder.embed), {}
     if progress:
         progress("cluster", 1, 1)
-    _write(ws, all_items, assign, dissolved, vec, provider, params, progress, loose)
+    _write(ws, all_items, assign, dissolved, vec, provider, params, progress, loose,
+           merge_names=recluster or not live_ids)
     with ws.transaction() as s:
         return load_needs(s)
 
@@ -205,7 +206,13 @@ def _refine(canon, vec, assign, params, merge: bool) -> dict[str, list[str]]:  #
     customer = lambda i: by_id[i].kind != "stakeholder_ask"  # noqa: E731
     if merge:
         core.merge_split(assign, vec, terms, founds, customer, params.core)
-    return core.trim_loose(assign, vec, terms, founds, customer, params.cluster.min_size, params.core)
+    from assistant.triage.cues import extract
+
+    # Evidence of a problem need: a problem report, or an item that asks for something ("dark theme would be so
+    # nice", typed praise for its tone); praise that asks nothing ("so easy to read CBR files") is loosely related.
+    asks = {it.id for it in canon if not founds_need(it) and extract(it.text).asks}
+    evidence_of = lambda i: founds(i) or i in asks  # noqa: E731
+    return core.trim_loose(assign, vec, terms, evidence_of, customer, params.cluster.min_size, params.core)
 
 
 def _split_catch_alls(vec, assign, params, taken) -> None:  # type: ignore[no-untyped-def]
@@ -257,7 +264,8 @@ def _attach(canon, vec, assign, params) -> None:  # type: ignore[no-untyped-def]
             assign[it.id] = nid
 
 
-def _write(ws, all_items, assign, dissolved, vec, provider, params, progress, loose=None) -> None:  # type: ignore[no-untyped-def]
+def _write(ws, all_items, assign, dissolved, vec, provider, params, progress,  # type: ignore[no-untyped-def]
+           loose=None, merge_names: bool = False) -> None:
     """One transaction: need rows (names, statements, evidence), item links, dissolved needs, story links."""
     by_id = {it.id: it for it in all_items}
     members: dict[str, list[str]] = {}
@@ -267,6 +275,11 @@ def _write(ws, all_items, assign, dissolved, vec, provider, params, progress, lo
     mixed: dict[str, list[str]] = {}
     phrases = naming.phrases({nid: [it.text for it in evidence.topic_items([by_id[i] for i in ids])]
                               for nid, ids in members.items()}, mixed=mixed)
+    if merge_names and (renamed := _merge_same_names(members, phrases, by_id, assign, dissolved, loose)):
+        for nid in renamed:
+            mixed.pop(nid, None)
+        phrases.update(naming.phrases({nid: [it.text for it in evidence.topic_items([by_id[i] for i in members[nid]])]
+                                       for nid in renamed}, mixed=mixed))
     dupes_of: dict[str, list[FeedbackItem]] = {}
     for it in all_items:
         if it.duplicate_of:
@@ -320,6 +333,32 @@ def _write(ws, all_items, assign, dissolved, vec, provider, params, progress, lo
             target = assign.get(canonical)
             if row.need_id != target:
                 row.need_id = target
+
+
+def _merge_same_names(members, phrases, by_id, assign, dissolved, loose) -> set[str]:  # type: ignore[no-untyped-def]
+    """Two needs a PO would see under the same name ("Memory error", "Memory error and comics") are one need: the
+    smaller joins the larger (problem needs with problem needs, praise with praise). Returns the needs that grew."""
+    first: dict[tuple[str, bool], str] = {}
+    grown: set[str] = set()
+    for nid in sorted(members, key=lambda n: (-len(members[n]), n)):
+        if not phrases.get(nid):
+            continue
+        problem = evidence.is_problem_need(evidence.counts([by_id[i] for i in members[nid]]))
+        keep = first.setdefault((" ".join(phrases[nid][0].lower().split()), problem), nid)
+        if keep == nid:
+            continue
+        for iid in members.pop(nid):
+            assign[iid] = keep
+            members[keep].append(iid)
+        members[keep].sort()
+        for old, target in list(dissolved.items()):
+            if target == nid:
+                dissolved[old] = keep
+        dissolved[nid] = keep
+        if loose is not None:
+            loose[keep] = [*loose.get(keep, []), *loose.pop(nid, [])]
+        grown.add(keep)
+    return grown
 
 
 def _name(phrases, mixed, counts, texts) -> str:  # type: ignore[no-untyped-def]

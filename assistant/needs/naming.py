@@ -102,7 +102,9 @@ def name_from(phrases: Sequence[str], fallback: str = "General feedback (no shar
     if not phrases:
         return fallback
     first = " ".join(phrases[0].split())  # a tab or line break inside a phrase is not part of a name
-    if len(phrases) > 1 and len(first) + len(phrases[1]) <= 36:
+    said = {_stem(w) for w in first.lower().split()}
+    # "Chase account and account" says nothing twice: a second phrase whose words the first has is left out.
+    if len(phrases) > 1 and len(first) + len(phrases[1]) <= 36 and not {_stem(w) for w in phrases[1].lower().split()} <= said:
         first = f"{first} and {phrases[1]}"
     return first[:1].upper() + first[1:]
 

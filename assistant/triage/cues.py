@@ -19,7 +19,7 @@ def _rx(*parts: str) -> re.Pattern[str]:
 REQUEST = _rx(
     r"\b(please|pls|plz|plse)\s+(add|make|include|bring|allow|let|give|consider|implement|support|create|update|"
     r"put|enable|have|provide|offer|do|fix\s+\w+\s+and\s+add)\b",
-    r"\b(would|'d)\s+(be\s+)?(nice|great|good|awesome|cool|helpful|better|useful|perfect)\b",
+    r"\b(would|'d)\s+(be\s+)?(so\s+|really\s+|very\s+|super\s+)?(nice|great|good|awesome|cool|helpful|better|useful|perfect)\b",
     r"\bit\s+would\s+be\b", r"\bwould\s+(love|like|prefer|appreciate)\b", r"\bi'?d\s+(love|like)\b",
     r"\bi\s+wish(ed)?\b", r"\bwish(ed)?\s+(it|there|you|they|i\s+could|for)\b", r"\bif\s+only\b",
     r"\b(please|pls|plz)\s+(just\s+)?(?!fix|help|respond|reply|check|update\s+the\s+app|refund|cancel|confirm|contact|call|stop\s+charg)[a-z]{3,}\b",

@@ -67,3 +67,10 @@ def test_praise_names_read_as_phrases() -> None:
 
     assert praise_name(["read comics"], []) == "Praise for reading comics"
     assert praise_name([], ["Great", "Great app"]) in ("General praise: great app", "General praise: great")
+
+
+def test_names_do_not_repeat_themselves() -> None:
+    from assistant.needs.naming import name_from
+
+    assert name_from(["chase account", "accounts"]) == "Chase account"
+    assert name_from(["memory error", "comics"]) == "Memory error and comics"

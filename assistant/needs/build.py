@@ -275,7 +275,7 @@ def _write(ws, all_items, assign, dissolved, vec, provider, params, progress,  #
     mixed: dict[str, list[str]] = {}
     phrases = naming.phrases({nid: [it.text for it in evidence.topic_items([by_id[i] for i in ids])]
                               for nid, ids in members.items()}, mixed=mixed)
-    if merge_names and (renamed := _merge_same_names(members, phrases, by_id, assign, dissolved, loose)):
+    if merge_names and (renamed := core.merge_same_names(members, phrases, by_id, assign, dissolved, loose)):
         for nid in renamed:
             mixed.pop(nid, None)
         phrases.update(naming.phrases({nid: [it.text for it in evidence.topic_items([by_id[i] for i in members[nid]])]
@@ -333,32 +333,6 @@ def _write(ws, all_items, assign, dissolved, vec, provider, params, progress,  #
             target = assign.get(canonical)
             if row.need_id != target:
                 row.need_id = target
-
-
-def _merge_same_names(members, phrases, by_id, assign, dissolved, loose) -> set[str]:  # type: ignore[no-untyped-def]
-    """Two needs a PO would see under the same name ("Memory error", "Memory error and comics") are one need: the
-    smaller joins the larger (problem needs with problem needs, praise with praise). Returns the needs that grew."""
-    first: dict[tuple[str, bool], str] = {}
-    grown: set[str] = set()
-    for nid in sorted(members, key=lambda n: (-len(members[n]), n)):
-        if not phrases.get(nid):
-            continue
-        problem = evidence.is_problem_need(evidence.counts([by_id[i] for i in members[nid]]))
-        keep = first.setdefault((" ".join(phrases[nid][0].lower().split()), problem), nid)
-        if keep == nid:
-            continue
-        for iid in members.pop(nid):
-            assign[iid] = keep
-            members[keep].append(iid)
-        members[keep].sort()
-        for old, target in list(dissolved.items()):
-            if target == nid:
-                dissolved[old] = keep
-        dissolved[nid] = keep
-        if loose is not None:
-            loose[keep] = [*loose.get(keep, []), *loose.pop(nid, [])]
-        grown.add(keep)
-    return grown
 
 
 def _name(phrases, mixed, counts, texts) -> str:  # type: ignore[no-untyped-def]

@@ -24,6 +24,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from assistant.needs import evidence
 from assistant.needs.asks import need_topics, topic_terms
 from assistant.needs.cluster import normalise
 
@@ -69,65 +70,73 @@ def core(ids: list[str], vec: dict[str, np.ndarray], founds: Callable[[str], boo
 def merge_split(assign: dict[str, str | None], vec: dict[str, np.ndarray], terms: dict[str, set[str]],
                 founds: Callable[[str], bool], customer: Callable[[str], bool],
                 p: CoreParams = CoreParams()) -> dict[str, str]:
-    """Merge needs that are one problem (or one kind of praise) in place; returns {absorbed need: survivor}. The
-    larger need survives (its stories stay with the bulk of the evidence)."""
-    absorbed: dict[str, str] = {}
-    while True:
-        groups = _groups(assign, customer)
-        if len(groups) < 2:
-            return absorbed
-        keys = key_terms(groups, terms, p)
-        nids = sorted(groups)
-        cores = {nid: core(groups[nid], vec, founds, p) for nid in nids}
-        mat = np.stack([cores[n][0] for n in nids])
-        sims = mat @ mat.T
-        sums = {n: np.sum([vec[i] for i in groups[n]], axis=0) for n in nids}
-        total = sum(len(v) for v in groups.values())
+    """Merge needs that are one problem (or one kind of praise) in place; returns {absorbed need: survivor}.
 
-        def coherent(a: str, b: str) -> bool:
-            na, nb = len(groups[a]), len(groups[b])
-            if na + nb > p.merge_max_share * total:
-                return False
-            if not cores[a][1]:
-                return True  # praise is generic ("great app"): praise needs merge by nearness up to the size cap
-            loosest = min(np.linalg.norm(sums[a]) / na, np.linalg.norm(sums[b]) / nb)
-            return bool(np.linalg.norm(sums[a] + sums[b]) / (na + nb) >= loosest - p.merge_coherence_drop)
-        best: tuple[float, str, str] | None = None
-        for a in range(len(nids)):
-            for b in range(a + 1, len(nids)):
-                na, nb = nids[a], nids[b]
-                pa, pb = cores[na][1], cores[nb][1]
-                if pa != pb:
-                    continue  # praise is not evidence of a problem, nor the other way round
-                ok = (sims[a, b] >= p.merge_similarity and keys[na] & keys[nb]) if pa \
-                    else sims[a, b] >= p.praise_merge_similarity
-                if ok and (best is None or sims[a, b] > best[0]) and coherent(na, nb):
-                    best = (float(sims[a, b]), na, nb)
-        if best is None:
-            best = _small_praise(groups, cores, nids, sims, p)
-        if best is None:
-            return absorbed
-        _, na, nb = best
-        keep, gone = (na, nb) if (len(groups[na]), nb) >= (len(groups[nb]), na) else (nb, na)
-        for iid, nid in assign.items():
-            if nid == gone:
-                assign[iid] = keep
-        for old, new in absorbed.items():
-            if new == gone:
-                absorbed[old] = keep
-        absorbed[gone] = keep
+    One pass, closest pair first: candidate pairs come from one matrix product of the cores (in row blocks, so
+    thousands of needs stay fast); sizes and vector sums follow the merges, cores and key terms are those of the
+    needs as clustered. The larger need survives (its stories stay with the bulk of the evidence)."""
+    groups = _groups(assign, customer)
+    nids = sorted(groups)
+    if len(nids) < 2:
+        return {}
+    keys = key_terms(groups, terms, p)
+    cores = [core(groups[n], vec, founds, p) for n in nids]
+    mat = np.stack([c[0] for c in cores])
+    problem = np.array([c[1] for c in cores])
+    size = {k: len(groups[n]) for k, n in enumerate(nids)}
+    sums = {k: np.sum([vec[i] for i in groups[n]], axis=0) for k, n in enumerate(nids)}
+    total = sum(size.values())
+    root = list(range(len(nids)))
 
+    def find(k: int) -> int:
+        while root[k] != k:
+            root[k] = root[root[k]]
+            k = root[k]
+        return k
 
-def _small_praise(groups, cores, nids, sims, p: CoreParams) -> tuple[float, str, str] | None:  # type: ignore[no-untyped-def]
-    """The smallest praise need under `small_praise` items and the praise need nearest to it: a handful of reviews
-    praising something is kept with the nearest praise, not shown as a need of its own (praise is not backlog)."""
-    praise = [k for k, n in enumerate(nids) if not cores[n][1]]
-    small = sorted((len(groups[nids[k]]), nids[k], k) for k in praise if len(groups[nids[k]]) < p.small_praise)
-    if not small or len(praise) < 2:
-        return None
-    _, na, a = small[0]
-    b = max((k for k in praise if k != a), key=lambda k: (sims[a, k], nids[k]))
-    return float(sims[a, b]), na, nids[b]
+    def join(a: int, b: int) -> None:
+        a, b = find(a), find(b)
+        capped = size[a] + size[b] > p.merge_max_share * total
+        if a == b or capped and (problem[a] or min(size[a], size[b]) >= p.small_praise):
+            return
+        if problem[a]:
+            loosest = min(np.linalg.norm(sums[a]) / size[a], np.linalg.norm(sums[b]) / size[b])
+            if np.linalg.norm(sums[a] + sums[b]) / (size[a] + size[b]) < loosest - p.merge_coherence_drop:
+                return  # merging would loosen the need: two requests of one domain, not one problem
+        keep, gone = (a, b) if (size[a], -a) >= (size[b], -b) else (b, a)
+        root[gone] = keep
+        size[keep] += size.pop(gone)
+        sums[keep] = sums[keep] + sums.pop(gone)
+
+    floor = min(p.merge_similarity, p.praise_merge_similarity)
+    pairs: list[tuple[float, int, int]] = []
+    for lo in range(0, len(nids), 1024):
+        block = mat[lo:lo + 1024] @ mat.T
+        for a, b in zip(*np.nonzero(block >= floor)):
+            a = int(a) + lo
+            b = int(b)
+            if a >= b or problem[a] != problem[b]:
+                continue  # praise is not evidence of a problem, nor the other way round
+            sim = float(block[a - lo, b])
+            if (sim >= p.merge_similarity and keys[nids[a]] & keys[nids[b]]) if problem[a] \
+                    else sim >= p.praise_merge_similarity:
+                pairs.append((sim, a, b))
+    for sim, a, b in sorted(pairs, key=lambda t: (-t[0], t[1], t[2])):
+        join(a, b)
+    # A handful of reviews praising something is kept with the nearest praise, not shown as a need of its own.
+    praise = np.nonzero(~problem)[0]
+    for a in sorted(praise, key=lambda k: (size.get(find(k), 0), k)):
+        if len(praise) < 2 or find(a) != a or size[a] >= p.small_praise:
+            continue
+        sims = mat[praise] @ mat[a]
+        order = [int(praise[j]) for j in np.argsort(-sims, kind="stable") if find(int(praise[j])) != a]
+        if order:
+            join(a, order[0])
+    absorbed = {nids[k]: nids[find(k)] for k in range(len(nids)) if find(k) != k}
+    for iid, nid in assign.items():
+        if nid in absorbed:
+            assign[iid] = absorbed[nid]
+    return absorbed
 
 
 def trim_loose(assign: dict[str, str | None], vec: dict[str, np.ndarray], terms: dict[str, set[str]],
@@ -152,6 +161,32 @@ def trim_loose(assign: dict[str, str | None], vec: dict[str, np.ndarray], terms:
         if out:
             loose[nid] = out
     return loose
+
+
+def merge_same_names(members, phrases, by_id, assign, dissolved, loose) -> set[str]:  # type: ignore[no-untyped-def]
+    """Two needs a PO would see under the same name ("Memory error", "Memory error and comics") are one need: the
+    smaller joins the larger (problem needs with problem needs, praise with praise). Returns the needs that grew."""
+    first: dict[tuple[str, bool], str] = {}
+    grown: set[str] = set()
+    for nid in sorted(members, key=lambda n: (-len(members[n]), n)):
+        if not phrases.get(nid):
+            continue
+        problem = evidence.is_problem_need(evidence.counts([by_id[i] for i in members[nid]]))
+        keep = first.setdefault((" ".join(phrases[nid][0].lower().split()), problem), nid)
+        if keep == nid:
+            continue
+        for iid in members.pop(nid):
+            assign[iid] = keep
+            members[keep].append(iid)
+        members[keep].sort()
+        for old, target in list(dissolved.items()):
+            if target == nid:
+                dissolved[old] = keep
+        dissolved[nid] = keep
+        if loose is not None:
+            loose[keep] = [*loose.get(keep, []), *loose.pop(nid, [])]
+        grown.add(keep)
+    return grown
 
 
 def item_terms(texts: dict[str, str]) -> dict[str, set[str]]:

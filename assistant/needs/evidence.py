@@ -135,7 +135,9 @@ def topic_items(items: Sequence[FeedbackItem]) -> list[FeedbackItem]:
 def statement(phrases: Sequence[str], c: NeedCounts) -> str:
     """One sentence: for a problem need who is hurt and how (from its problem items only), for a praise need what
     people value; with how many items say so."""
-    topic = " and ".join(phrases[:2]) if phrases else "this area" if is_problem_need(c) else "the product"
+    from assistant.needs.naming import topic as joined
+
+    topic = joined(phrases) if phrases else "this area" if is_problem_need(c) else "the product"
     others = sum(v for k, v in c.by_kind.items() if k != "stakeholder_ask")
     problems = problem_count(c)
     asks = c.by_kind.get("stakeholder_ask", 0)

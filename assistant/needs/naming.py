@@ -97,15 +97,22 @@ def keyphrases(groups: Mapping[str, Sequence[str]], top: int = 5) -> dict[str, l
     return out
 
 
+def topic(phrases: Sequence[str], max_len: int = 1000) -> str:
+    """The best phrase, "and" the second when both fit in max_len and the second adds words: "Chase account and
+    account" or "read comics and comics" says nothing twice. A tab or line break inside a phrase is a space."""
+    first = " ".join(phrases[0].split())
+    said = {_stem(w) for w in first.lower().split()}
+    if len(phrases) > 1 and len(first) + len(phrases[1]) <= max_len and not {
+            _stem(w) for w in phrases[1].lower().split()} <= said:
+        return f"{first} and {' '.join(phrases[1].split())}"
+    return first
+
+
 def name_from(phrases: Sequence[str], fallback: str = "General feedback (no shared topic)") -> str:
     """A short need name: the best phrase, "and" the second when both fit in about 40 characters."""
     if not phrases:
         return fallback
-    first = " ".join(phrases[0].split())  # a tab or line break inside a phrase is not part of a name
-    said = {_stem(w) for w in first.lower().split()}
-    # "Chase account and account" says nothing twice: a second phrase whose words the first has is left out.
-    if len(phrases) > 1 and len(first) + len(phrases[1]) <= 36 and not {_stem(w) for w in phrases[1].lower().split()} <= said:
-        first = f"{first} and {phrases[1]}"
+    first = topic(phrases, max_len=36)
     return first[:1].upper() + first[1:]
 
 

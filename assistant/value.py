@@ -193,15 +193,14 @@ def _aware(moment: Any) -> Any:
     return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
 
 
-def _urgency_note(ask: FeedbackItem, reasons: Counter[str] | None) -> str:
-    """Why an ask cannot wait, in words: its own serious reason (a renewal at risk, a legal deadline) or the
-    customers in its need reporting something serious; "" when neither."""
+def _urgency_note(ask: FeedbackItem, reasons: Counter[str] | None, customers: int) -> str:
+    """Why an ask cannot wait, in words: its own serious reason (a renewal at risk, a legal deadline), or a real share
+    (15%, at least 2) of the customers in its need reporting something serious; "" when neither."""
     if ask.triage and ask.triage.urgency.label == "high":
-        return f"Urgent: the ask itself is a {ask.triage.urgency.reason or 'serious matter'}."
-    if reasons:
-        n = sum(reasons.values())
-        return (f"Urgent: {n} customer item{'s' if n != 1 else ''} in this need report "
-                f"'{reasons.most_common(1)[0][0]}'.")
+        return f"Urgent: {ask.triage.urgency.reason or 'a serious matter'}, in the ask itself."
+    n = sum(reasons.values()) if reasons else 0
+    if reasons and n >= max(2, 0.15 * customers):
+        return f"Urgent: {n} of {customers} customer items in this need report {reasons.most_common(1)[0][0]}."
     return ""
 
 
@@ -250,7 +249,8 @@ def stakeholder_decisions(ws: Any) -> list[AskDecision]:
             out.append(AskDecision(**base, decision="merged", why=f"{where} Already in backlog: {covered[need.id]}."))
             continue
         mine = [st for st in live if item.id in st.evidence]
-        urgency = _urgency_note(item, urgent.get(need.id))
+        urgency = _urgency_note(item, urgent.get(need.id),
+                                sum(v for k, v in need.counts.by_kind.items() if k != "stakeholder_ask"))
         if not mine:
             rejected = [st for st in stories if item.id in st.evidence and st.status == "rejected"]
             why = (f"Story {rejected[0].id} was rejected: {reasons.get(rejected[0].id) or 'no reason given'}."

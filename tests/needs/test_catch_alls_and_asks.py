@@ -73,7 +73,7 @@ def test_asks_join_the_need_they_serve_or_open_their_own(workspace) -> None:  # 
     assert needs[items[asks[0]].need_id].name in notes[asks[0]].why and "customer item" in notes[asks[0]].why
     assert "Opens its own need" in notes[asks[1]].why
     # A legal deadline is urgent: never deferred for value per point, and the note says why in words.
-    assert notes[asks[1]].decision != "not now" and "Urgent: the ask itself is a legal" in notes[asks[1]].why
+    assert notes[asks[1]].decision != "not now" and "Urgent: legal or privacy deadline, in the ask itself" in notes[asks[1]].why
     assert not any("backlogsmith needs" in d.why for d in notes.values())  # needs has run
     assert all(" / " not in n.name for n in needs.values())  # names are phrases, not keyword triples
 

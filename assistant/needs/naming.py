@@ -141,10 +141,12 @@ def praise_phrase(texts: Sequence[str]) -> str:
                         found.add(" ".join(run))
         runs.update(found)
         words.update(single)
-    common = [(n, len(r), r) for r, n in runs.items() if n >= 2]
+    # What most of them say, not two reviews' words ("best photo" from 2 of 76 general praise reviews).
+    common = [(n, len(r), r) for r, n in runs.items() if n >= max(2, 0.2 * len(texts))]
     if common:
         return max(common)[2]
-    return words.most_common(1)[0][0] if words else ""
+    word, n = words.most_common(1)[0] if words else ("", 0)
+    return word if n >= 0.2 * len(texts) else ""
 
 
 def _as_thing(phrase: str) -> str:

@@ -208,11 +208,14 @@ def _refine(canon, vec, assign, params, merge: bool) -> dict[str, list[str]]:  #
         core.merge_split(assign, vec, terms, founds, customer, params.core)
     from assistant.triage.cues import extract
 
-    # Evidence of a problem need: a problem report, or an item that asks for something ("dark theme would be so
-    # nice", typed praise for its tone); praise that asks nothing ("so easy to read CBR files") is loosely related.
-    asks = {it.id for it in canon if not founds_need(it) and extract(it.text).asks}
-    evidence_of = lambda i: founds(i) or i in asks  # noqa: E731
-    return core.trim_loose(assign, vec, terms, evidence_of, customer, params.cluster.min_size, params.core)
+    # Not evidence of a problem need: happy praise that reports nothing and asks nothing ("so easy to read CBR
+    # files"). An item typed praise that asks ("dark theme would be so nice") or is not positive ("how much have I
+    # spent lately", typed by its tone) is judged like the problem reports, by its closeness and key terms.
+    happy = {it.id for it in canon if not founds_need(it) and it.triage is not None
+             and it.triage.sentiment.label == "positive" and not extract(it.text).asks}
+    serious = {it.id for it in canon if it.triage is not None and it.triage.urgency.label == "high"}
+    return core.trim_loose(assign, vec, terms, founds, customer, params.cluster.min_size, params.core,
+                           happy=lambda i: i in happy, serious=lambda i: i in serious)
 
 
 def _split_catch_alls(vec, assign, params, taken) -> None:  # type: ignore[no-untyped-def]

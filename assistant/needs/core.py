@@ -11,10 +11,10 @@ Why: on one app's real reviews the embedding of a long, multi-topic review sits 
   problem split by wording; two praise needs whose cores are `praise_merge_similarity` close are one kind of praise,
   and a praise need of fewer than `small_praise` items joins the nearest praise need.
   Merging is greedy, closest pair first, and recomputes cores and key terms after every merge.
-- Trim: a member of a problem need that is not itself a problem (praise of the same feature attached to it: "so easy
-  to read CBR files" is no evidence that CBR files fail), or that is far from the core (below `core_floor`) and uses
-  none of the need's key terms, is "loosely related": listed with the need, not counted, quoted or cited by its
-  stories.
+- Trim: a member of a problem need that is happy praise (positive, reporting and asking nothing: "so easy to read CBR
+  files" is no evidence that CBR files fail), or that is far from the core (below `core_floor`) and uses none of the
+  need's key terms, is "loosely related": listed with the need, not counted, quoted or cited by its stories; a far
+  member close to another need whose key terms it uses moves there.
 """
 
 from __future__ import annotations
@@ -141,25 +141,46 @@ def merge_split(assign: dict[str, str | None], vec: dict[str, np.ndarray], terms
 
 def trim_loose(assign: dict[str, str | None], vec: dict[str, np.ndarray], terms: dict[str, set[str]],
                founds: Callable[[str], bool], customer: Callable[[str], bool], min_size: int,
-               p: CoreParams = CoreParams()) -> dict[str, list[str]]:
-    """Unassign members of problem needs that are not evidence of them (see the module docstring); returns
-    {need id: loosely related item ids, closest first}. A need never drops below min_size evidence items."""
+               p: CoreParams = CoreParams(), happy: Callable[[str], bool] = lambda i: False,
+               serious: Callable[[str], bool] = lambda i: False) -> dict[str, list[str]]:
+    """Set aside members of problem needs that are not evidence of them (see the module docstring); returns
+    {need id: loosely related item ids, closest first}. `happy` marks praise that reports nothing and asks
+    nothing. A member far from its need that is close to another need's core (`core_floor` with one of its key
+    terms, 0.05 more without) moves there instead ("someone used my card without my authorization" belongs with
+    fraud, not with blocked accounts). A need never
+    drops below min_size evidence items."""
     groups = _groups(assign, customer)
     keys = key_terms(groups, terms, p)
+    nids = sorted(groups)
+    cores = {nid: core(groups[nid], vec, founds, p) for nid in nids}
+    mat = np.stack([cores[n][0] for n in nids]) if nids else np.zeros((0, 1))
     loose: dict[str, list[str]] = {}
-    for nid, ids in groups.items():
-        centre, is_problem = core(ids, vec, founds, p)
+    for nid in nids:
+        ids = groups[nid]
+        centre, is_problem = cores[nid]
         if not is_problem:
             continue
         sims = {i: float(vec[i] @ centre) for i in ids}
-        out = [i for i in ids if not founds(i) or (sims[i] < p.core_floor and not terms[i] & keys[nid])]
+        # A serious report (high urgency) is never set aside: the PO must see it in a need, and stories cite it.
+        out = [i for i in ids if not serious(i) and (happy(i) or (sims[i] < p.core_floor and not terms[i] & keys[nid]))]
         if len(ids) - len(out) < min_size:
             continue
         out.sort(key=lambda i: (-sims[i], i))
+        kept = []
         for i in out:
             assign[i] = None
-        if out:
-            loose[nid] = out
+            if happy(i):
+                kept.append(i)
+                continue
+            near = mat @ vec[i]
+            fits = [(float(near[k]), other) for k, other in enumerate(nids)
+                    if other != nid and (near[k] >= p.core_floor + 0.05 or near[k] >= p.core_floor and terms[i] & keys[other])]
+            if fits:
+                assign[i] = max(fits)[1]
+            else:
+                kept.append(i)
+        if kept:
+            loose[nid] = kept
     return loose
 
 

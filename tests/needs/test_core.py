@@ -74,3 +74,12 @@ def test_names_do_not_repeat_themselves() -> None:
 
     assert name_from(["chase account", "accounts"]) == "Chase account"
     assert name_from(["memory error", "comics"]) == "Memory error and comics"
+
+
+def test_serious_reports_stay_and_happy_praise_goes(setup) -> None:  # type: ignore[no-untyped-def]
+    texts, vec, terms = setup
+    assign: dict[str, str | None] = {i: "memory" if i.startswith("m") else None for i in texts}
+    assign["pa0"] = assign["pa1"] = "memory"  # attached by nearness
+    loose = core.trim_loose(assign, vec, terms, lambda i: not i.startswith("p"), lambda i: True, min_size=3,
+                            happy=lambda i: i == "pa0", serious=lambda i: i == "pa1")
+    assert loose == {"memory": ["pa0"]} and assign["pa1"] == "memory"

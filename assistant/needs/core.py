@@ -174,7 +174,8 @@ def trim_loose(assign: dict[str, str | None], vec: dict[str, np.ndarray], terms:
                 continue
             near = mat @ vec[i]
             fits = [(float(near[k]), other) for k, other in enumerate(nids)
-                    if other != nid and (near[k] >= p.core_floor + 0.05 or near[k] >= p.core_floor and terms[i] & keys[other])]
+                    if other != nid and (near[k] >= p.core_floor + 0.05
+                                         or near[k] >= p.core_floor and terms[i] & keys[other])]
             if fits:
                 assign[i] = max(fits)[1]
             else:

@@ -86,6 +86,8 @@ class Need(Contract):
     quotes: list[str] = Field(default_factory=list, description="Ids of the most representative items.")
     counts: NeedCounts = Field(default_factory=NeedCounts)
     name_edited: bool = False
+    loose: list[str] = Field(default_factory=list, description="Ids of items near the need that are not evidence of "
+                             "it (not counted, quoted or cited), closest first.")
 
 
 class Provenance(Contract):

@@ -62,6 +62,7 @@ def need_from_row(row: NeedRow, item_ids: list[str]) -> Need:
         quotes=list(row.quotes or []),
         counts=NeedCounts.model_validate(row.counts or {}),
         name_edited=row.name_edited,
+        loose=list((row.provenance or {}).get("loose") or []),
     )
 
 

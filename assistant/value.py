@@ -193,6 +193,17 @@ def _aware(moment: Any) -> Any:
     return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
 
 
+def _urgency_note(ask: FeedbackItem, reasons: Counter[str] | None, customers: int) -> str:
+    """Why an ask cannot wait, in words: its own serious reason (a renewal at risk, a legal deadline), or a real share
+    (15%, at least 2) of the customers in its need reporting something serious; "" when neither."""
+    if ask.triage and ask.triage.urgency.label == "high":
+        return f"Urgent: {ask.triage.urgency.reason or 'a serious matter'}, in the ask itself."
+    n = sum(reasons.values()) if reasons else 0
+    if reasons and n >= max(2, 0.15 * customers):
+        return f"Urgent: {n} of {customers} customer items in this need report {reasons.most_common(1)[0][0]}."
+    return ""
+
+
 def _where(need: Any) -> str:
     """Which need the ask is in, and why it is there (customer items asking the same, or none: a new need)."""
     customers = sum(v for k, v in need.counts.by_kind.items() if k != "stakeholder_ask")
@@ -213,6 +224,10 @@ def stakeholder_decisions(ws: Any) -> list[AskDecision]:
         stories = load_stories(s)
         reasons = dict(s.execute(select(StoryRow.id, StoryRow.status_reason)).all())
         newest = s.scalar(select(func.max(NeedRow.updated_at)))
+        urgent: dict[str, Counter[str]] = {}  # per need: reasons of its customers' high-urgency items
+        for it in load_items(s, kind="feedback"):
+            if it.need_id and it.triage and it.triage.urgency.label == "high":
+                urgent.setdefault(it.need_id, Counter())[it.triage.urgency.reason or "urgent"] += 1
     newest_need = _aware(newest) if newest else None
     live = sorted([st for st in stories if st.status != "rejected"], key=lambda st: st.value.inputs.get("rank", 10**6))
     drafted = {st.need_id for st in stories}
@@ -234,12 +249,17 @@ def stakeholder_decisions(ws: Any) -> list[AskDecision]:
             out.append(AskDecision(**base, decision="merged", why=f"{where} Already in backlog: {covered[need.id]}."))
             continue
         mine = [st for st in live if item.id in st.evidence]
+        urgency = _urgency_note(item, urgent.get(need.id),
+                                sum(v for k, v in need.counts.by_kind.items() if k != "stakeholder_ask"))
         if not mine:
             rejected = [st for st in stories if item.id in st.evidence and st.status == "rejected"]
             why = (f"Story {rejected[0].id} was rejected: {reasons.get(rejected[0].id) or 'no reason given'}."
                    if rejected else "No story drafted for this need yet; run `backlogsmith draft`." if not drafted
                    else f"Drafting wrote no story that cites this ask; `backlogsmith needs show {need.id}` has the "
                         "need's brief to write one from.")
+            if urgency and not rejected:  # serious: accepted now, the story is still to be written
+                out.append(AskDecision(**base, decision="accepted", why=f"{where} {urgency} {why}"))
+                continue
             out.append(AskDecision(**base, decision="not now", why=f"{where} {why}"))
             continue
         best = mine[0]
@@ -250,14 +270,19 @@ def stakeholder_decisions(ws: Any) -> list[AskDecision]:
             decision = "merged" if others else "accepted"
             why = (f"{where} Story {best.id} is ranked {rank} of {len(live)} ({best.value.moscow}, {best.priority}). "
                    f"{best.value.inputs.get('why', '')}")
+        elif urgency:  # something serious (in the ask or its need's items) is not deferred for value per point
+            decision = "merged" if others else "accepted"
+            why = f"{where} {urgency} Story {best.id} goes ahead of its value rank ({rank} of {len(live)})."
         else:
             above = [st for st in live if st.value.inputs.get("rank", 10**6) < (rank or 10**6)]
             names = ", ".join(f"'{needs[st.need_id].name}'" if st.need_id in needs else st.id for st in above[:3])
-            cod = best.value.inputs.get("wsjf", {}).get("cost_of_delay")
-            top_cod = above[0].value.inputs.get("wsjf", {}).get("cost_of_delay") if above else None
+            wsjf = best.value.inputs.get("wsjf", {})
+            top = above[0].value.inputs.get("wsjf", {}) if above else {}
             decision = "not now"
-            why = (f"{where} Ranked {rank} of {len(live)} ({best.value.moscow}): the {len(above)} stories above it "
-                   f"({names}{', ...' if len(above) > 3 else ''}) carry more value per point; cost of delay {cod} here "
-                   f"vs {top_cod} for the top story.")
+            why = (f"{where} Not now: ranked {rank} of {len(live)} ({best.value.moscow}); the {len(above)} stories "
+                   f"above it ({names}{', ...' if len(above) > 3 else ''}) return more value per point of effort.")
+            if wsjf.get("cost_of_delay", 0) >= top.get("cost_of_delay", 0) and wsjf.get("job_size"):
+                why += (f" Its cost of delay ({wsjf['cost_of_delay']}) is as high as the top story's, but it is "
+                        f"estimated at {wsjf['job_size']} points against {top.get('job_size')}: split it to move it up.")
         out.append(AskDecision(**base, story_ids=ids, decision=decision, why=why.strip()))
     return out

@@ -124,7 +124,13 @@ def register(app: typer.Typer) -> None:
         out("\n[bold]Evidence[/bold]")
         for q in rep["quotes"]:
             src = q["source"]
-            out(common.text(f"  “{q['text']}”\n    — {src['path']} row {src['row']} ({q['id']})"))
+            # A long review is quoted by the sentence that matches this need; the whole text is one command away.
+            said = f"“{q['sentence']}” (from a longer item)" if q.get("sentence") else f"“{q['text']}”"
+            out(common.text(f"  {said}\n    — {src['path']} row {src['row']} ({q['id']})"))
+        if rep["loosely_related"]:
+            out("\n[bold]Loosely related[/bold] (near this need, not evidence of it)")
+            for q in rep["loosely_related"][:5]:
+                out(common.text(f"  “{q['text']}” ({q['id']})"))
         if rep["stories"]:
             out(common.text(f"\nStories: {', '.join(rep['stories'])}"))
 

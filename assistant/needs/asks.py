@@ -41,10 +41,12 @@ def problem_sentences(text: str) -> list[str]:
 
 
 def need_topics(groups: dict[str, list[str]], texts: dict[str, str], share: float, lift: float,
-                rest: bool = True) -> dict[str, set[str]]:
+                rest: bool = True, terms: dict[str, set[str]] | None = None) -> dict[str, set[str]]:
     """Per need: the terms that are its topic (used by `share` of its items, `lift` x the rate in the rest of the
-    inbox, or in the whole inbox when rest=False: stricter for big needs, used when attaching praise)."""
-    per_need = {nid: Counter(t for i in ids for t in topic_terms(texts[i])) for nid, ids in groups.items()}
+    inbox, or in the whole inbox when rest=False: stricter for big needs, used when attaching praise). `terms` are
+    the items' topic terms when already computed."""
+    per_need = {nid: Counter(t for i in ids for t in (terms[i] if terms is not None else topic_terms(texts[i])))
+                for nid, ids in groups.items()}
     overall: Counter[str] = Counter()
     for c in per_need.values():
         overall.update(c)
@@ -75,7 +77,7 @@ def route_asks(canon, vec, assign, params, taken: identity.Taken, embed=None,  #
                is_problem=None) -> None:
     """Set assign[ask id] for every stakeholder ask not yet in a need (see the module docstring). With is_problem
     (item -> bool), only needs whose items are mostly problems and requests can serve an ask: a praise need records
-    what customers value, not what they lack, so "we need a dark mode" does not join "Praise: read comics"."""
+    what customers value, not what they lack, so "we need a dark mode" does not join "Praise for read comics"."""
     asks = [it for it in canon if it.kind == "stakeholder_ask" and assign.get(it.id) is None]
     if not asks:
         return

@@ -19,7 +19,7 @@ import numpy as np
 from sqlalchemy import select, update
 
 from assistant.models import FeedbackItem, Need
-from assistant.needs import evidence, identity, naming
+from assistant.needs import core, evidence, identity, naming
 from assistant.needs.asks import need_topics, route_asks, topic_terms
 from assistant.needs.cluster import ClusterParams, cluster, normalise, split_catch_alls
 from assistant.repository import item_from_row, load_needs
@@ -44,6 +44,7 @@ class NeedParams:
     ask_same: float = 0.75  # asks no need serves share a new need only when this similar to each other
     ask_neighbours: int = 3  # similarity = mean over this many closest customer items of the need
     quotes: int = 3
+    core: core.CoreParams = core.CoreParams()
 
 
 def founds_need(item: FeedbackItem) -> bool:
@@ -109,12 +110,13 @@ def build_needs(ws, *, recluster: bool = False, provider=None, progress: Progres
             old_members.setdefault(it.need_id, set()).add(it.id)  # type: ignore[arg-type]
 
     if recluster or not live_ids:
-        assign, dissolved = _full(canon, vec, old_members, live_ids, params, absorbed, ws.embedder.embed)
+        assign, dissolved, loose = _full(canon, vec, old_members, live_ids, params, absorbed, ws.embedder.embed)
     else:
-        assign, dissolved = _incremental(canon, vec, old_members, stored_cents, params, ws.embedder.embed), {}
+        (assign, loose), dissolved = _incremental(canon, vec, old_members, stored_cents, params, ws.embedder.embed), {}
     if progress:
         progress("cluster", 1, 1)
-    _write(ws, all_items, assign, dissolved, vec, provider, params, progress)
+    _write(ws, all_items, assign, dissolved, vec, provider, params, progress, loose,
+           merge_names=recluster or not live_ids)
     with ws.transaction() as s:
         return load_needs(s)
 
@@ -153,6 +155,7 @@ def _full(canon, vec, old_members, live_ids, params, absorbed=None, embed=None):
         for iid in members:
             assign[iid] = nid
     _split_catch_alls(vec, assign, params, taken)
+    loose = _refine(canon, vec, assign, params, merge=True)
     route_asks(canon, vec, assign, params, taken, embed, founds_need)
     new_members: dict[str, set[str]] = {}
     for iid, nid in assign.items():
@@ -162,7 +165,7 @@ def _full(canon, vec, old_members, live_ids, params, absorbed=None, embed=None):
                  for old, members in old_members.items() if old not in new_members}
     for old in live_ids - set(old_members) - set(new_members):
         dissolved[old] = None
-    return assign, dissolved
+    return assign, dissolved, loose
 
 
 def _incremental(canon, vec, old_members, stored_cents, params, embed=None):  # type: ignore[no-untyped-def]
@@ -189,8 +192,30 @@ def _incremental(canon, vec, old_members, stored_cents, params, embed=None):  # 
         nid = taken.mint(members)
         for iid in members:
             assign[iid] = nid
+    loose = _refine(canon, vec, assign, params, merge=False)  # existing needs are merged only on --recluster
     route_asks(canon, vec, assign, params, taken, embed, founds_need)
-    return assign
+    return assign, loose
+
+
+def _refine(canon, vec, assign, params, merge: bool) -> dict[str, list[str]]:  # type: ignore[no-untyped-def]
+    """Merge needs that are one problem split by wording, then set aside members that are not evidence of their
+    need (assistant/needs/core.py); returns the loosely related items per need."""
+    by_id = {it.id: it for it in canon}
+    terms = core.item_terms({it.id: it.text for it in canon})
+    founds = lambda i: founds_need(by_id[i])  # noqa: E731
+    customer = lambda i: by_id[i].kind != "stakeholder_ask"  # noqa: E731
+    if merge:
+        core.merge_split(assign, vec, terms, founds, customer, params.core)
+    from assistant.triage.cues import extract
+
+    # Not evidence of a problem need: happy praise that reports nothing and asks nothing ("so easy to read CBR
+    # files"). An item typed praise that asks ("dark theme would be so nice") or is not positive ("how much have I
+    # spent lately", typed by its tone) is judged like the problem reports, by its closeness and key terms.
+    happy = {it.id for it in canon if not founds_need(it) and it.triage is not None
+             and it.triage.sentiment.label == "positive" and not extract(it.text).asks}
+    serious = {it.id for it in canon if it.triage is not None and it.triage.urgency.label == "high"}
+    return core.trim_loose(assign, vec, terms, founds, customer, params.cluster.min_size, params.core,
+                           happy=lambda i: i in happy, serious=lambda i: i in serious)
 
 
 def _split_catch_alls(vec, assign, params, taken) -> None:  # type: ignore[no-untyped-def]
@@ -242,7 +267,8 @@ def _attach(canon, vec, assign, params) -> None:  # type: ignore[no-untyped-def]
             assign[it.id] = nid
 
 
-def _write(ws, all_items, assign, dissolved, vec, provider, params, progress) -> None:  # type: ignore[no-untyped-def]
+def _write(ws, all_items, assign, dissolved, vec, provider, params, progress,  # type: ignore[no-untyped-def]
+           loose=None, merge_names: bool = False) -> None:
     """One transaction: need rows (names, statements, evidence), item links, dissolved needs, story links."""
     by_id = {it.id: it for it in all_items}
     members: dict[str, list[str]] = {}
@@ -252,6 +278,11 @@ def _write(ws, all_items, assign, dissolved, vec, provider, params, progress) ->
     mixed: dict[str, list[str]] = {}
     phrases = naming.phrases({nid: [it.text for it in evidence.topic_items([by_id[i] for i in ids])]
                               for nid, ids in members.items()}, mixed=mixed)
+    if merge_names and (renamed := core.merge_same_names(members, phrases, by_id, assign, dissolved, loose)):
+        for nid in renamed:
+            mixed.pop(nid, None)
+        phrases.update(naming.phrases({nid: [it.text for it in evidence.topic_items([by_id[i] for i in members[nid]])]
+                                       for nid in renamed}, mixed=mixed))
     dupes_of: dict[str, list[FeedbackItem]] = {}
     for it in all_items:
         if it.duplicate_of:
@@ -278,8 +309,13 @@ def _write(ws, all_items, assign, dissolved, vec, provider, params, progress) ->
             row.counts = counts.model_dump()
             row.centroid = [round(float(x), 6) for x in cent]
             row.merged_into = None
+            # Loosely related: near the need but not evidence of it (not counted, quoted or cited by stories).
+            row.provenance = {**(row.provenance or {}), "loose": (loose or {}).get(nid, [])[:50]}
             if not row.statement_edited:
-                row.statement = evidence.statement(phrases.get(nid, []), counts)
+                # A problem need with no shared phrase is stated with the two its items use most; praise without
+                # a topic is stated as praise of the product.
+                topic = phrases.get(nid) or (mixed.get(nid, []) if evidence.is_problem_need(counts) else [])
+                row.statement = evidence.statement(topic, counts)
                 if llm_statements.get(nid):
                     row.statement = llm_statements[nid]
                     row.provenance = {**(row.provenance or {}), "engine": str(getattr(provider, "model", "llm"))}
@@ -307,7 +343,7 @@ def _name(phrases, mixed, counts, texts) -> str:  # type: ignore[no-untyped-def]
     neutral questions ("are there fees in Cuba") is not a problem need, but it is not praise either."""
     sentiment = counts.by_sentiment
     if not evidence.is_problem_need(counts) and sentiment.get("positive", 0) * 2 >= sum(sentiment.values()):
-        return naming.praise_name(phrases, texts)  # "Praise:" only where most items are positive
+        return naming.praise_name(phrases, texts)  # praise only where most items are positive
     return naming.name_from(phrases) if phrases else naming.mixed_name(mixed)
 
 

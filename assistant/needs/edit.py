@@ -86,9 +86,15 @@ def need_report(ws, need_id: str) -> dict[str, Any]:  # type: ignore[no-untyped-
     """A need with its evidence: quotes with sources, stakeholder asks, linked stories."""
     need = get_need(ws, need_id)
     with ws.transaction() as s:
-        items = {it.id: it for it in load_items(s, need.item_ids)}
+        items = {it.id: it for it in load_items(s, [*need.item_ids, *need.loose])}
         stories = list(s.scalars(select(StoryRow.id).where(StoryRow.need_id == need.id).order_by(StoryRow.id)))
-    return {**need_json(need, items), "stories": stories}
+        centroid = (s.get(NeedRow, need.id).centroid or [])
+    rep = {**need_json(need, items), "stories": stories}
+    if centroid:
+        for q in rep["quotes"]:
+            q["sentence"] = evidence.matching_sentence(q["text"], np.asarray(centroid, dtype=np.float32), ws.embedder,
+                                                       problem=evidence.is_problem_need(need.counts))
+    return rep
 
 
 def need_json(need: Need, items: dict[str, Any]) -> dict[str, Any]:
@@ -103,4 +109,5 @@ def need_json(need: Need, items: dict[str, Any]) -> dict[str, Any]:
         "id": need.id, "name": need.name, "statement": need.statement, "item_ids": need.item_ids,
         "counts": need.counts.model_dump(), "quotes": [source(items[q]) for q in need.quotes if q in items],
         "stakeholder_asks": asks, "customer_items": customers, "name_edited": need.name_edited,
+        "loosely_related": [source(items[i]) for i in need.loose if i in items],
     }

@@ -61,20 +61,38 @@ def quotes(ids: Sequence[str], vectors: np.ndarray, centroid: np.ndarray, n: int
     return [ids[i] for i in order[:n]]
 
 
+_SENTENCE = re.compile(r"(?<=[.!?])\s+|\n+")
+
+
+def matching_sentence(text: str, centroid: np.ndarray, embedder,  # type: ignore[no-untyped-def]
+                      problem: bool = False) -> str | None:
+    """The sentence of a multi-topic item that says what the need is about (closest to its centroid; for a problem
+    need, among the sentences that report a problem or ask, by triage's cues); None when the item is one sentence.
+    A review that praises the layout and then reports memory errors is quoted for the errors."""
+    from assistant.triage.cues import extract
+
+    sentences = [x.strip() for x in _SENTENCE.split(text.strip()) if len(x.split()) >= 3]
+    if problem:
+        sentences = [x for x in sentences if (c := extract(x)).bug or c.request or c.complaint] or sentences
+    if len(sentences) < 2:
+        return sentences[0] if sentences and sentences[0] != text.strip() else None
+    sims = np.asarray(embedder.embed(sentences), dtype=np.float32) @ centroid
+    return sentences[int(np.argmax(sims))]
+
+
 _WHO = {
     "enterprise": "Enterprise customers", "business": "Business customers", "pro": "Pro customers",
     "team": "Team customers", "free": "Free-plan users",
 }
 
 _PROBLEM = {
-    "bug": "cannot rely on {topic}: it breaks for them and blocks their work",
-    "feature_request": "lose time working around {topic} because the product does not yet support how they work",
-    "complaint": "are frustrated with {topic}, which puts their satisfaction and renewals at risk",
+    "bug": "report problems with {topic} that break their use of the product",
+    "feature_request": "ask for {topic} and work around its absence until then",
+    "complaint": "are unhappy with {topic}, which puts their satisfaction and renewals at risk",
     "question": "cannot work out {topic} on their own and end up depending on support",
-    "experience": "depend on {topic} in their daily work and need it to keep working the way they rely on",
-    "praise": "value {topic} and need it to keep working the way they rely on",
-    "other": "keep raising {topic} without a clear answer yet",
 }
+# When the topic is itself a failure ("memory error", "crashes"), the sentence says so instead of "problems with".
+_SYMPTOM = "keep running into {topic}, which breaks their use of the product"
 
 
 def who(c: NeedCounts) -> str:
@@ -117,13 +135,20 @@ def topic_items(items: Sequence[FeedbackItem]) -> list[FeedbackItem]:
 def statement(phrases: Sequence[str], c: NeedCounts) -> str:
     """One sentence: for a problem need who is hurt and how (from its problem items only), for a praise need what
     people value; with how many items say so."""
-    topic = " and ".join(phrases[:2]) if phrases else "this area"
+    from assistant.needs.naming import topic as joined
+
+    topic = joined(phrases) if phrases else "this area" if is_problem_need(c) else "the product"
     others = sum(v for k, v in c.by_kind.items() if k != "stakeholder_ask")
     problems = problem_count(c)
     asks = c.by_kind.get("stakeholder_ask", 0)
     if asks and not others:
         return (f"New from stakeholders: {topic}. No customer feedback in this inbox asks for it yet "
                 f"({asks} stakeholder ask{'s' if asks != 1 else ''}).")
+    positive = c.by_sentiment.get("positive", 0)
+    if not is_problem_need(c) and positive * 2 < sum(c.by_sentiment.values()):
+        # Neither problems nor praise: neutral requests and statements ("i want to pay my bill") say what they ask.
+        return (f"{who(c)} ask about {topic} ({others} customer item{'s' if others != 1 else ''}; "
+                f"{positive} positive, {problems} report a problem or ask).")
     if not is_problem_need(c):
         praise = sum(c.by_type.get(t, 0) for t in ("praise", "experience", "other"))
         also = f"; {problems} report a problem" if problems else ""
@@ -131,8 +156,13 @@ def statement(phrases: Sequence[str], c: NeedCounts) -> str:
                 f"item{'s' if others != 1 else ''} praise it or describe using it{also}).")
     ranked = sorted(((c.by_type.get(t, 0), t) for t in PROBLEM_TYPES), key=lambda nt: (-nt[0], PROBLEM_TYPES.index(nt[1])))
     dominant = ranked[0][1] if ranked[0][0] else "feature_request"  # only stakeholder asks: an ask
-    sentence = f"{who(c)} {_PROBLEM[dominant].format(topic=topic)}"
+    from assistant.triage.cues import BUG  # the same general-English defect cues triage uses
+
+    template = _SYMPTOM if dominant == "bug" and BUG.search(topic) else _PROBLEM[dominant]
+    sentence = f"{who(c)} {template.format(topic=topic)}"
+    # Stakeholder asks are typed too: count only customers' problem reports against the customer items.
+    customers_reporting = max(0, min(others, problems - asks))
     praise = c.by_type.get("praise", 0)
     also = f"; {praise} more praise it" if praise else ""
-    return (f"{sentence} ({problems} of {others} customer item{'s' if others != 1 else ''} report a problem or ask"
-            f"{also}).")
+    return (f"{sentence} ({customers_reporting} of {others} customer item{'s' if others != 1 else ''} report a "
+            f"problem or ask{also}).")

@@ -97,13 +97,22 @@ def keyphrases(groups: Mapping[str, Sequence[str]], top: int = 5) -> dict[str, l
     return out
 
 
+def topic(phrases: Sequence[str], max_len: int = 1000) -> str:
+    """The best phrase, "and" the second when both fit in max_len and the second adds words: "Chase account and
+    account" or "read comics and comics" says nothing twice. A tab or line break inside a phrase is a space."""
+    first = " ".join(phrases[0].split())
+    said = {_stem(w) for w in first.lower().split()}
+    if len(phrases) > 1 and len(first) + len(phrases[1]) <= max_len and not {
+            _stem(w) for w in phrases[1].lower().split()} <= said:
+        return f"{first} and {' '.join(phrases[1].split())}"
+    return first
+
+
 def name_from(phrases: Sequence[str], fallback: str = "General feedback (no shared topic)") -> str:
     """A short need name: the best phrase, "and" the second when both fit in about 40 characters."""
     if not phrases:
         return fallback
-    first = phrases[0]
-    if len(phrases) > 1 and len(first) + len(phrases[1]) <= 36:
-        first = f"{first} and {phrases[1]}"
+    first = topic(phrases, max_len=36)
     return first[:1].upper() + first[1:]
 
 
@@ -111,8 +120,8 @@ _WORD = re.compile(r"[a-z][a-z']*")
 
 
 def mixed_name(parts: Sequence[str]) -> str:
-    """A need whose items share no phrase is named as mixed, with the phrases its items use most."""
-    return f"Mixed: {', '.join(parts[:2])}" if parts else "Mixed feedback (no shared topic)"
+    """A need whose items share no one phrase is named for the two phrases its items use most, as any other need."""
+    return name_from(parts) if parts else "Assorted problems (no shared topic)"
 
 
 def praise_phrase(texts: Sequence[str]) -> str:
@@ -132,16 +141,33 @@ def praise_phrase(texts: Sequence[str]) -> str:
                         found.add(" ".join(run))
         runs.update(found)
         words.update(single)
-    common = [(n, len(r), r) for r, n in runs.items() if n >= 2]
+    # What most of them say, not two reviews' words ("best photo" from 2 of 76 general praise reviews).
+    common = [(n, len(r), r) for r, n in runs.items() if n >= max(2, 0.2 * len(texts))]
     if common:
         return max(common)[2]
-    return words.most_common(1)[0][0] if words else ""
+    word, n = words.most_common(1)[0] if words else ("", 0)
+    return word if n >= 0.2 * len(texts) else ""
+
+
+def _as_thing(phrase: str) -> str:
+    """A verb + object phrase ("read comics") as the activity praised ("reading comics"); noun phrases as they are."""
+    from assistant.quality_rules.nlp import get_nlp
+
+    doc = get_nlp()(phrase)
+    if len(doc) < 2 or doc[0].pos_ != "VERB" or doc[0].lower_.endswith("ing"):
+        return phrase
+    verb = doc[0].lemma_.lower()
+    verb = verb[:-1] if verb.endswith("e") and not verb.endswith("ee") else verb
+    return f"{verb}ing{phrase[len(doc[0].text):]}"
 
 
 def praise_name(phrases: Sequence[str], texts: Sequence[str]) -> str:
-    """A praise need is named for what people praise: its topic when it has one, else the praise in their words."""
-    what = phrases[0] if phrases else praise_phrase(texts)
-    return f"Praise: {what}" if what else "Praise (no shared topic)"
+    """A praise need is named for what people praise: its topic when it has one ("Praise for reading comics"), else
+    general praise with the words most of its items use ("General praise: easy to use")."""
+    if phrases:
+        return f"Praise for {_as_thing(' '.join(phrases[0].split()))}"
+    what = praise_phrase(texts)
+    return f"General praise: {what}" if what else "General praise"
 
 
 def _surface(tok) -> str:  # type: ignore[no-untyped-def]

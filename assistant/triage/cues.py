@@ -19,7 +19,7 @@ def _rx(*parts: str) -> re.Pattern[str]:
 REQUEST = _rx(
     r"\b(please|pls|plz|plse)\s+(add|make|include|bring|allow|let|give|consider|implement|support|create|update|"
     r"put|enable|have|provide|offer|do|fix\s+\w+\s+and\s+add)\b",
-    r"\b(would|'d)\s+(be\s+)?(nice|great|good|awesome|cool|helpful|better|useful|perfect)\b",
+    r"\b(would|'d)\s+(be\s+)?(so\s+|really\s+|very\s+|super\s+)?(nice|great|good|awesome|cool|helpful|better|useful|perfect)\b",
     r"\bit\s+would\s+be\b", r"\bwould\s+(love|like|prefer|appreciate)\b", r"\bi'?d\s+(love|like)\b",
     r"\bi\s+wish(ed)?\b", r"\bwish(ed)?\s+(it|there|you|they|i\s+could|for)\b", r"\bif\s+only\b",
     r"\b(please|pls|plz)\s+(just\s+)?(?!fix|help|respond|reply|check|update\s+the\s+app|refund|cancel|confirm|contact|call|stop\s+charg)[a-z]{3,}\b",
@@ -141,6 +141,20 @@ URGENCY_REASONS: list[tuple[str, str, re.Pattern[str]]] = [
     )),
     ("high", "outage", _rx(r"\b(outage|is\s+down|went\s+down|servers?\s+(are\s+)?down|unusable|completely\s+broken|"
                            r"nothing\s+works|won'?t\s+(open|load|start)\s+at\s+all|5\d\d\s+error)\b")),
+    # A failure that happens every time, or leaves the product unusable, is lost access to it; a crash now and then
+    # stays a medium defect ("crashes every time I open it" vs "it crashed once on a big file").
+    ("high", "cannot use it at all", _rx(
+        r"\b(crash\w*|force[\s-]?clos\w*|freez\w*|froze|shuts?\s+down|(won'?t|doesn'?t|does\s+not|don'?t|do\s+not|can'?t|"
+        r"cannot|never)\s+(even\s+)?(open|start|load|launch|work))\b[^.!?]{0,30}?(\b(every\s*time|each\s+time|whenever|"
+        r"as\s+soon\s+as)\s+i\s+(open|start|launch|run|use)\s+(it|this|the\s+app)\b|\b(on|at)\s+(every\s+)?(start\s*-?\s*up|"
+        r"launch)\b|\ball\s+the\s+time\b|\bat\s+all\b)",
+        r"\b(always|constantly|constant|instantly|immediately)\s+(crash|force[\s-]?clos|freez|shut)\w*\b"
+        r"(?!\s+(on|when|with|after|if|in)\b)",
+        r"\ball\s+it\s+(does|did)\s+is\s+(crash|freeze|close)", r"\b(completely|totally|entirely)\s+(useless|unusable)\b",
+        r"\b(can'?t|cannot|can\s+not|unable\s+to)\s+(even\s+)?(use|open|read|run)\s+(it|this|the\s+app|anything|any)\b"
+        r"[^.!?]{0,20}?\bat\s+all\b",
+        r"\b(can'?t|cannot|couldn'?t)\s+even\s+(open|start|launch|use)\b", r"\bnever\s+(even\s+)?(opens?|starts?|loads?|worked)\b",
+    )),
     ("high", "lost access", _rx(
         r"\b(account|card|profile|login)s?\s+(is|was|has\s+been|got|been|seems)\s+(\w+\s+)?(blocked|frozen|locked|suspended|"
         r"disabled|deactivated|closed|restricted|banned|on\s+hold)\b",

@@ -72,6 +72,8 @@ def test_asks_join_the_need_they_serve_or_open_their_own(workspace) -> None:  # 
     notes = {d.item_id: d for d in stakeholder_decisions(workspace)}
     assert needs[items[asks[0]].need_id].name in notes[asks[0]].why and "customer item" in notes[asks[0]].why
     assert "Opens its own need" in notes[asks[1]].why
+    # A legal deadline is urgent: never deferred for value per point, and the note says why in words.
+    assert notes[asks[1]].decision != "not now" and "Urgent: legal or privacy deadline, in the ask itself" in notes[asks[1]].why
     assert not any("backlogsmith needs" in d.why for d in notes.values())  # needs has run
     assert all(" / " not in n.name for n in needs.values())  # names are phrases, not keyword triples
 
@@ -80,8 +82,16 @@ def test_praise_is_recorded_as_praise() -> None:
     praise = NeedCounts(total=10, by_type={"praise": 7, "experience": 2, "bug": 1}, by_kind={"feedback": 10})
     said = statement(["night reading"], praise)
     assert said.startswith("Users value night reading") and "1 report a problem" in said
+    neutral = NeedCounts(total=10, by_type={"experience": 8, "question": 1, "praise": 1},
+                         by_sentiment={"neutral": 9, "positive": 1}, by_kind={"feedback": 10})
+    assert statement(["pay my bill"], neutral).startswith("Users ask about pay my bill (10 customer items")
     bugs = NeedCounts(total=10, by_type={"bug": 5, "praise": 5}, by_kind={"feedback": 10})
-    assert "cannot rely on" in statement(["sync"], bugs) and "5 of 10" in statement(["sync"], bugs)
+    assert "problems with sync" in statement(["sync"], bugs) and "5 of 10" in statement(["sync"], bugs)
+    # A topic that is itself a failure is said as one; stakeholder asks are not counted as customer reports.
+    with_asks = NeedCounts(total=10, by_type={"bug": 9, "feature_request": 1},
+                           by_kind={"feedback": 8, "stakeholder_ask": 2})
+    said = statement(["memory error"], with_asks)
+    assert "keep running into memory error" in said and "8 of 8 customer items" in said
 
 
 def test_ask_problem_sentence_topic_terms_and_praise_names() -> None:
@@ -95,6 +105,6 @@ def test_ask_problem_sentence_topic_terms_and_praise_names() -> None:
     assert problem_sentences("Let customers raise their own credit limit in the app.") == [
         "Let customers raise their own credit limit in the app."]
     assert {"transfer", "payroll"} <= topic_terms("Payroll transfers arrive late") and "september" in STOPWORDS
-    assert praise_name([], ["Easy to use, great app", "So easy to use!", "Great"]) == "Praise: easy to use"
-    assert praise_name(["comic reader"], ["Best comic reader"]) == "Praise: comic reader"
-    assert mixed_name(["error messages", "folder"]) == "Mixed: error messages, folder"
+    assert praise_name([], ["Easy to use, great app", "So easy to use!", "Great"]) == "General praise: easy to use"
+    assert praise_name(["comic reader"], ["Best comic reader"]) == "Praise for comic reader"
+    assert mixed_name(["error messages", "folder"]) == "Error messages and folder"

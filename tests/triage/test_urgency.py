@@ -76,3 +76,12 @@ def test_clinc_urgency_floor(shared_datasets, embedder: LocalEmbedder) -> None: 
     result = clinc.urgency(rows, embedder.embed([r["text"] for r in rows]))
     # Measured on all 1,050: recall 0.93, routine marked high 0.0%.
     assert result["high_recall"] >= 0.88 and result["low_marked_high"] <= 0.03, result
+
+
+def test_a_crash_every_time_is_high_a_crash_now_and_then_medium(embedder: LocalEmbedder) -> None:
+    got = _urgency(embedder, ["Crashes every time I open it, I can't use it at all.",
+                              "Always crashing, useless.", "Can't even open the app since the update.",
+                              "It crashes every now and then but otherwise works fine.",
+                              "Crashed once on a very large file."])
+    assert [g[0] for g in got] == ["high", "high", "high", "medium", "medium"]
+    assert got[0][1] == "cannot use it at all"

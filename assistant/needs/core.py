@@ -1,0 +1,215 @@
+"""A need's core, and the two repairs made on it after clustering: merge split needs, trim loose members.
+
+Why: on one app's real reviews the embedding of a long, multi-topic review sits between topics, so clustering alone
+(a) spread the app's main complaint ("out of memory") over six needs and cut praise into many small needs, and
+(b) showed, as evidence of a need, reviews that mention its topic only in passing (1 in 4 quotes did not belong).
+
+- A need's *core* is the mean vector of its founding items (problems and asks) when it is a problem need, else of
+  all its items; its *key terms* are the words (plural folded) that at least `key_share` of its items use and that
+  are `key_lift` times as common there as in the rest of the inbox (c-TF-IDF style, from the data, no word list).
+- Merge: two problem needs whose cores are at least `merge_similarity` close and that share a key term are one
+  problem split by wording; two praise needs whose cores are `praise_merge_similarity` close are one kind of praise,
+  and a praise need of fewer than `small_praise` items joins the nearest praise need.
+  Merging is greedy, closest pair first, and recomputes cores and key terms after every merge.
+- Trim: a member of a problem need that is happy praise (positive, reporting and asking nothing: "so easy to read CBR
+  files" is no evidence that CBR files fail), or that is far from the core (below `core_floor`) and uses none of the
+  need's key terms, is "loosely related": listed with the need, not counted, quoted or cited by its stories; a far
+  member close to another need whose key terms it uses moves there.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+
+from assistant.needs import evidence
+from assistant.needs.asks import need_topics, topic_terms
+from assistant.needs.cluster import normalise
+
+
+@dataclass(frozen=True)
+class CoreParams:
+    key_share: float = 0.3  # a key term is used by this share of the need's items ...
+    key_lift: float = 3.0  # ... and is this many times as common in the need as in the rest of the inbox
+    merge_similarity: float = 0.6  # problem needs with cores this close and a shared key term are one problem
+    praise_merge_similarity: float = 0.55  # praise needs with cores this close are one kind of praise
+    core_floor: float = 0.62  # members further than this from the core need a key term to stay evidence
+    problem_share: float = 0.4  # a need is a problem need when this share of its items found needs
+    # A merge must not make a looser need: its coherence (mean cosine to its centroid) may drop at most this much
+    # below the looser of the two. Two of a bank's fine-grained requests ("lost card", "card declined") are each
+    # tight and lose far more when merged; one complaint worded several ways loses almost nothing.
+    merge_coherence_drop: float = 0.02
+    merge_max_share: float = 0.15  # and it stays below this share of the customer items
+    small_praise: int = 6  # a praise need smaller than this joins the nearest praise need whatever its size
+
+
+def _groups(assign: dict[str, str | None], keep: Callable[[str], bool]) -> dict[str, list[str]]:
+    out: dict[str, list[str]] = {}
+    for iid, nid in sorted(assign.items()):
+        if nid and keep(iid):
+            out.setdefault(nid, []).append(iid)
+    return out
+
+
+def key_terms(groups: dict[str, list[str]], terms: dict[str, set[str]], p: CoreParams) -> dict[str, set[str]]:
+    """Per need: the terms a good share of its items use and the rest of the inbox much less."""
+    return need_topics(groups, {}, p.key_share, p.key_lift, terms=terms)
+
+
+def core(ids: list[str], vec: dict[str, np.ndarray], founds: Callable[[str], bool],
+         p: CoreParams) -> tuple[np.ndarray, bool]:
+    """(core vector, is a problem need) of one need's customer items."""
+    problems = [i for i in ids if founds(i)]
+    is_problem = len(problems) >= 2 and len(problems) >= p.problem_share * len(ids)
+    base = problems if is_problem else ids
+    return normalise(np.mean([vec[i] for i in base], axis=0)[None, :])[0], is_problem
+
+
+def merge_split(assign: dict[str, str | None], vec: dict[str, np.ndarray], terms: dict[str, set[str]],
+                founds: Callable[[str], bool], customer: Callable[[str], bool],
+                p: CoreParams = CoreParams()) -> dict[str, str]:
+    """Merge needs that are one problem (or one kind of praise) in place; returns {absorbed need: survivor}.
+
+    One pass, closest pair first: candidate pairs come from one matrix product of the cores (in row blocks, so
+    thousands of needs stay fast); sizes and vector sums follow the merges, cores and key terms are those of the
+    needs as clustered. The larger need survives (its stories stay with the bulk of the evidence)."""
+    groups = _groups(assign, customer)
+    nids = sorted(groups)
+    if len(nids) < 2:
+        return {}
+    keys = key_terms(groups, terms, p)
+    cores = [core(groups[n], vec, founds, p) for n in nids]
+    mat = np.stack([c[0] for c in cores])
+    problem = np.array([c[1] for c in cores])
+    size = {k: len(groups[n]) for k, n in enumerate(nids)}
+    sums = {k: np.sum([vec[i] for i in groups[n]], axis=0) for k, n in enumerate(nids)}
+    total = sum(size.values())
+    root = list(range(len(nids)))
+
+    def find(k: int) -> int:
+        while root[k] != k:
+            root[k] = root[root[k]]
+            k = root[k]
+        return k
+
+    def join(a: int, b: int) -> None:
+        a, b = find(a), find(b)
+        capped = size[a] + size[b] > p.merge_max_share * total
+        if a == b or capped and (problem[a] or min(size[a], size[b]) >= p.small_praise):
+            return
+        if problem[a]:
+            loosest = min(np.linalg.norm(sums[a]) / size[a], np.linalg.norm(sums[b]) / size[b])
+            if np.linalg.norm(sums[a] + sums[b]) / (size[a] + size[b]) < loosest - p.merge_coherence_drop:
+                return  # merging would loosen the need: two requests of one domain, not one problem
+        keep, gone = (a, b) if (size[a], -a) >= (size[b], -b) else (b, a)
+        root[gone] = keep
+        size[keep] += size.pop(gone)
+        sums[keep] = sums[keep] + sums.pop(gone)
+
+    floor = min(p.merge_similarity, p.praise_merge_similarity)
+    pairs: list[tuple[float, int, int]] = []
+    for lo in range(0, len(nids), 1024):
+        block = mat[lo:lo + 1024] @ mat.T
+        for a, b in zip(*np.nonzero(block >= floor)):
+            a = int(a) + lo
+            b = int(b)
+            if a >= b or problem[a] != problem[b]:
+                continue  # praise is not evidence of a problem, nor the other way round
+            sim = float(block[a - lo, b])
+            if (sim >= p.merge_similarity and keys[nids[a]] & keys[nids[b]]) if problem[a] \
+                    else sim >= p.praise_merge_similarity:
+                pairs.append((sim, a, b))
+    for sim, a, b in sorted(pairs, key=lambda t: (-t[0], t[1], t[2])):
+        join(a, b)
+    # A handful of reviews praising something is kept with the nearest praise, not shown as a need of its own.
+    praise = np.nonzero(~problem)[0]
+    for a in sorted(praise, key=lambda k: (size.get(find(k), 0), k)):
+        if len(praise) < 2 or find(a) != a or size[a] >= p.small_praise:
+            continue
+        sims = mat[praise] @ mat[a]
+        order = [int(praise[j]) for j in np.argsort(-sims, kind="stable") if find(int(praise[j])) != a]
+        if order:
+            join(a, order[0])
+    absorbed = {nids[k]: nids[find(k)] for k in range(len(nids)) if find(k) != k}
+    for iid, nid in assign.items():
+        if nid in absorbed:
+            assign[iid] = absorbed[nid]
+    return absorbed
+
+
+def trim_loose(assign: dict[str, str | None], vec: dict[str, np.ndarray], terms: dict[str, set[str]],
+               founds: Callable[[str], bool], customer: Callable[[str], bool], min_size: int,
+               p: CoreParams = CoreParams(), happy: Callable[[str], bool] = lambda i: False,
+               serious: Callable[[str], bool] = lambda i: False) -> dict[str, list[str]]:
+    """Set aside members of problem needs that are not evidence of them (see the module docstring); returns
+    {need id: loosely related item ids, closest first}. `happy` marks praise that reports nothing and asks
+    nothing. A member far from its need that is close to another need's core (`core_floor` with one of its key
+    terms, 0.05 more without) moves there instead ("someone used my card without my authorization" belongs with
+    fraud, not with blocked accounts). A need never
+    drops below min_size evidence items."""
+    groups = _groups(assign, customer)
+    keys = key_terms(groups, terms, p)
+    nids = sorted(groups)
+    cores = {nid: core(groups[nid], vec, founds, p) for nid in nids}
+    mat = np.stack([cores[n][0] for n in nids]) if nids else np.zeros((0, 1))
+    loose: dict[str, list[str]] = {}
+    for nid in nids:
+        ids = groups[nid]
+        centre, is_problem = cores[nid]
+        if not is_problem:
+            continue
+        sims = {i: float(vec[i] @ centre) for i in ids}
+        # A serious report (high urgency) is never set aside: the PO must see it in a need, and stories cite it.
+        out = [i for i in ids if not serious(i) and (happy(i) or (sims[i] < p.core_floor and not terms[i] & keys[nid]))]
+        if len(ids) - len(out) < min_size:
+            continue
+        out.sort(key=lambda i: (-sims[i], i))
+        kept = []
+        for i in out:
+            assign[i] = None
+            if happy(i):
+                kept.append(i)
+                continue
+            near = mat @ vec[i]
+            fits = [(float(near[k]), other) for k, other in enumerate(nids)
+                    if other != nid and (near[k] >= p.core_floor + 0.05
+                                         or near[k] >= p.core_floor and terms[i] & keys[other])]
+            if fits:
+                assign[i] = max(fits)[1]
+            else:
+                kept.append(i)
+        if kept:
+            loose[nid] = kept
+    return loose
+
+
+def merge_same_names(members, phrases, by_id, assign, dissolved, loose) -> set[str]:  # type: ignore[no-untyped-def]
+    """Two needs a PO would see under the same name ("Memory error", "Memory error and comics") are one need: the
+    smaller joins the larger (problem needs with problem needs, praise with praise). Returns the needs that grew."""
+    first: dict[tuple[str, bool], str] = {}
+    grown: set[str] = set()
+    for nid in sorted(members, key=lambda n: (-len(members[n]), n)):
+        if not phrases.get(nid):
+            continue
+        problem = evidence.is_problem_need(evidence.counts([by_id[i] for i in members[nid]]))
+        keep = first.setdefault((" ".join(phrases[nid][0].lower().split()), problem), nid)
+        if keep == nid:
+            continue
+        for iid in members.pop(nid):
+            assign[iid] = keep
+            members[keep].append(iid)
+        members[keep].sort()
+        for old, target in list(dissolved.items()):
+            if target == nid:
+                dissolved[old] = keep
+        dissolved[nid] = keep
+        if loose is not None:
+            loose[keep] = [*loose.get(keep, []), *loose.pop(nid, [])]
+        grown.add(keep)
+    return grown
+
+
+def item_terms(texts: dict[str, str]) -> dict[str, set[str]]:
+    return {iid: topic_terms(t) for iid, t in texts.items()}

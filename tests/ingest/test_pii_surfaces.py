@@ -113,11 +113,18 @@ def test_every_export_format_is_clean(ws_dir: Path, tmp_path: Path) -> None:
 
     _cli(ws_dir, "needs")
     _cli(ws_dir, "draft")
-    # Short PII-laden rows share no phrasing, so the engine hands most needs over as stories to write (never
-    # exported); the PO writes their goals, as in the review UI, so the exports quote the rows as evidence.
-    for story in json.loads(_cli(ws_dir, "stories", "list", "--format", "json")):
-        if story.get("kind") == "to_write":
-            _cli(ws_dir, "stories", "edit", story["id"], "--goal", "to fix what these customers report")
+    # The honest drafter cites a row only for a goal it states, so the PII rows may not be anyone's evidence; the
+    # PO gives the first story every item as evidence (as in the review UI) so each export quotes the PII rows.
+    from assistant.stories.review import edit_story
+
+    ws = Workspace(resolve_settings(env={}, workspace=ws_dir))
+    stories = json.loads(_cli(ws_dir, "stories", "list", "--format", "json"))
+    everything = [i["id"] for i in json.loads(_cli(ws_dir, "feedback", "list", "--format", "json"))]
+    try:
+        edit_story(ws, stories[0]["id"], {"goal": "to fix what these customers report", "evidence": everything},
+                   actor="po@example.com", expected_version=None)
+    finally:
+        ws.close()
     ws = Workspace(resolve_settings(env={}, workspace=ws_dir))
     written = []
     try:

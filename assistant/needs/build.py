@@ -204,8 +204,10 @@ def _refine(canon, vec, assign, params, merge: bool) -> dict[str, list[str]]:  #
     terms = core.item_terms({it.id: it.text for it in canon})
     founds = lambda i: founds_need(by_id[i])  # noqa: E731
     customer = lambda i: by_id[i].kind != "stakeholder_ask"  # noqa: E731
-    if merge:
+    if merge:  # existing needs are merged or dissolved only on --recluster (ids a PO has seen stay)
         core.merge_split(assign, vec, terms, founds, customer, params.core)
+        core.dissolve_disagreeing(assign, vec, core.lemma_terms({it.id: it.text for it in canon}), founds, customer,
+                                  params.core)
     from assistant.triage.cues import extract
 
     # Not evidence of a problem need: happy praise that reports nothing and asks nothing ("so easy to read CBR
@@ -290,6 +292,8 @@ def _write(ws, all_items, assign, dissolved, vec, provider, params, progress,  #
     # Model calls first, with no transaction open (a model call takes seconds and the response cache writes);
     # then one short write transaction.
     llm_statements = _llm_statements(ws, provider, members, by_id, vec, phrases, params) if provider is not None else {}
+    topical = core.on_topic({nid: [i for i in ids if by_id[i].kind != "stakeholder_ask"] or ids
+                             for nid, ids in members.items()}, {i: it.text for i, it in by_id.items()}, params.core)
     with ws.transaction() as s:
         total = len(members)
         for done, (nid, ids) in enumerate(sorted(members.items()), start=1):
@@ -305,7 +309,7 @@ def _write(ws, all_items, assign, dissolved, vec, provider, params, progress,  #
                 s.add(row)
             if not row.name_edited:
                 row.name = _name(phrases.get(nid, []), mixed.get(nid, []), counts, [by_id[i].text for i in ids])
-            row.quotes = evidence.quotes(ids, mat, cent, params.quotes)
+            row.quotes = evidence.quotes(ids, mat, cent, params.quotes, topical.get(nid))
             row.counts = counts.model_dump()
             row.centroid = [round(float(x), 6) for x in cent]
             row.merged_into = None

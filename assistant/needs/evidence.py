@@ -52,12 +52,15 @@ def counts(items: Sequence[FeedbackItem]) -> NeedCounts:
     )
 
 
-def quotes(ids: Sequence[str], vectors: np.ndarray, centroid: np.ndarray, n: int = 3) -> list[str]:
-    """Ids of the n members closest to the centroid (the most representative wording)."""
+def quotes(ids: Sequence[str], vectors: np.ndarray, centroid: np.ndarray, n: int = 3,
+           on_topic: set[str] | None = None) -> list[str]:
+    """Ids of the n members closest to the centroid (the most representative wording); members that use one of the
+    need's key terms (`on_topic`) come first when given."""
     if not len(ids):
         return []
     sims = vectors @ centroid
-    order = sorted(range(len(ids)), key=lambda i: (-float(sims[i]), ids[i]))
+    order = sorted(range(len(ids)), key=lambda i: (on_topic is not None and ids[i] not in on_topic,
+                                                    -float(sims[i]), ids[i]))
     return [ids[i] for i in order[:n]]
 
 

@@ -204,10 +204,8 @@ def _refine(canon, vec, assign, params, merge: bool) -> dict[str, list[str]]:  #
     terms = core.item_terms({it.id: it.text for it in canon})
     founds = lambda i: founds_need(by_id[i])  # noqa: E731
     customer = lambda i: by_id[i].kind != "stakeholder_ask"  # noqa: E731
-    if merge:  # existing needs are merged or dissolved only on --recluster (ids a PO has seen stay)
+    if merge:
         core.merge_split(assign, vec, terms, founds, customer, params.core)
-        core.dissolve_disagreeing(assign, vec, core.lemma_terms({it.id: it.text for it in canon}), founds, customer,
-                                  params.core)
     from assistant.triage.cues import extract
 
     # Not evidence of a problem need: happy praise that reports nothing and asks nothing ("so easy to read CBR
@@ -216,8 +214,14 @@ def _refine(canon, vec, assign, params, merge: bool) -> dict[str, list[str]]:  #
     happy = {it.id for it in canon if not founds_need(it) and it.triage is not None
              and it.triage.sentiment.label == "positive" and not extract(it.text).asks}
     serious = {it.id for it in canon if it.triage is not None and it.triage.urgency.label == "high"}
-    return core.trim_loose(assign, vec, terms, founds, customer, params.cluster.min_size, params.core,
-                           happy=lambda i: i in happy, serious=lambda i: i in serious)
+    loose = core.trim_loose(assign, vec, terms, founds, customer, params.cluster.min_size, params.core,
+                            happy=lambda i: i in happy, serious=lambda i: i in serious)
+    if merge:  # judged on the evidence left after trimming; a need a PO has seen goes only on --recluster
+        one_sentence = {it.id for it in canon if len(evidence.sentences(it.text)) <= 1}
+        for nid in core.dissolve_disagreeing(assign, vec, core.lemma_terms({it.id: it.text for it in canon}),
+                                             founds, customer, lambda i: i in one_sentence, params.core):
+            loose.pop(nid, None)
+    return loose
 
 
 def _split_catch_alls(vec, assign, params, taken) -> None:  # type: ignore[no-untyped-def]

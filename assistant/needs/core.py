@@ -45,7 +45,7 @@ class CoreParams:
     merge_coherence_drop: float = 0.02
     merge_max_share: float = 0.15  # and it stays below this share of the customer items
     small_praise: int = 6  # a praise need smaller than this joins the nearest praise need whatever its size
-    min_agreement: float = 0.6  # a problem need is dissolved when fewer of its items use one of its key terms
+    min_agreement: float = 0.7  # a problem need is dissolved when fewer of its items agree (see agreement())
 
 
 def _groups(assign: dict[str, str | None], keep: Callable[[str], bool]) -> dict[str, list[str]]:
@@ -189,9 +189,17 @@ def _closest_other(v: np.ndarray, item_terms: set[str], nid: str | None, nids: l
     return max(fits)[1] if fits else None
 
 
+def agreement(ids: list[str], terms: dict[str, set[str]], keys: set[str], sims: dict[str, float],
+              short: Callable[[str], bool], floor: float) -> float:
+    """The share of a need's items that agree on what it is about: they use one of its key terms, or they are
+    one sentence close to its core ("my card got rejected" in a need keyed on "decline"). A long review close to
+    the core does not count by closeness: its embedding sits between the several topics it covers."""
+    return sum(1 for i in ids if terms[i] & keys or short(i) and sims[i] >= floor) / max(len(ids), 1)
+
+
 def dissolve_disagreeing(assign: dict[str, str | None], vec: dict[str, np.ndarray], terms: dict[str, set[str]],
                          founds: Callable[[str], bool], customer: Callable[[str], bool],
-                         p: CoreParams = CoreParams()) -> set[str]:
+                         short: Callable[[str], bool], p: CoreParams = CoreParams()) -> set[str]:
     """Dissolve problem needs whose members do not agree on what they are about: fewer than `min_agreement` of
     them use one of the need's key terms. On one app's reviews such a need gathered long multi-topic reviews whose
     embeddings sit between topics ("Perfect viewer and comics": 3 of its 10 closest quotes were about one thing).
@@ -200,8 +208,9 @@ def dissolve_disagreeing(assign: dict[str, str | None], vec: dict[str, np.ndarra
     groups = _groups(assign, customer)
     keys = key_terms(groups, terms, p)
     cores = {n: core(ids, vec, founds, p) for n, ids in groups.items()}
-    weak = {n for n, ids in groups.items() if cores[n][1]
-            and sum(1 for i in ids if terms[i] & keys[n]) < p.min_agreement * len(ids)}
+    sims = {i: float(vec[i] @ cores[n][0]) for n, ids in groups.items() for i in ids}
+    weak = {n for n, ids in groups.items()
+            if cores[n][1] and agreement(ids, terms, keys[n], sims, short, p.core_floor) < p.min_agreement}
     if not weak:
         return set()
     others = sorted(n for n in set(groups) - weak if cores[n][1])  # a problem report is no evidence of praise

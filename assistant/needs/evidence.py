@@ -67,6 +67,11 @@ def quotes(ids: Sequence[str], vectors: np.ndarray, centroid: np.ndarray, n: int
 _SENTENCE = re.compile(r"(?<=[.!?])\s+|\n+")
 
 
+def sentences(text: str) -> list[str]:
+    """A text's sentences of three words or more."""
+    return [x.strip() for x in _SENTENCE.split(text.strip()) if len(x.split()) >= 3]
+
+
 def matching_sentence(text: str, centroid: np.ndarray, embedder,  # type: ignore[no-untyped-def]
                       problem: bool = False) -> str | None:
     """The sentence of a multi-topic item that says what the need is about (closest to its centroid; for a problem
@@ -74,7 +79,7 @@ def matching_sentence(text: str, centroid: np.ndarray, embedder,  # type: ignore
     A review that praises the layout and then reports memory errors is quoted for the errors."""
     from assistant.triage.cues import extract
 
-    sentences = [x.strip() for x in _SENTENCE.split(text.strip()) if len(x.split()) >= 3]
+    sentences = globals()["sentences"](text)
     if problem:
         sentences = [x for x in sentences if (c := extract(x)).bug or c.request or c.complaint] or sentences
     if len(sentences) < 2:

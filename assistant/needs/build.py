@@ -49,7 +49,7 @@ class NeedParams:
 
 def founds_need(item: FeedbackItem) -> bool:
     """Customer asks and problems found needs; praise/other only attach, stakeholder asks are routed afterwards."""
-    if item.kind == "stakeholder_ask":
+    if item.kind == "stakeholder_ask" or not says_something(item):
         return False
     if item.triage is None:
         return True
@@ -58,8 +58,14 @@ def founds_need(item: FeedbackItem) -> bool:
     return item.triage.type not in ATTACH_ONLY
 
 
+def says_something(it: FeedbackItem) -> bool:
+    """An item with no letter in any script ("??", "5/5", a string of emoji, or text lost to a wrong encoding) says
+    nothing a need could be about: it is kept and counted in the inbox, but is no evidence of any need."""
+    return any(ch.isalpha() for ch in it.text)
+
+
 def _customer_loose(it: FeedbackItem) -> bool:
-    return it.kind != "stakeholder_ask" and not founds_need(it)
+    return it.kind != "stakeholder_ask" and not founds_need(it) and says_something(it)
 
 
 def _nearest(vectors: np.ndarray, cents: dict[str, np.ndarray], min_sim: float) -> list[str | None]:
@@ -219,7 +225,7 @@ def _refine(canon, vec, assign, params, merge: bool) -> dict[str, list[str]]:  #
     if merge:  # judged on the evidence left after trimming; a need a PO has seen goes only on --recluster
         one_sentence = {it.id for it in canon if len(evidence.sentences(it.text)) <= 1}
         for nid in core.dissolve_disagreeing(assign, vec, core.lemma_terms({it.id: it.text for it in canon}),
-                                             founds, customer, lambda i: i in one_sentence, params.core):
+                                             founds, customer, lambda i: i in one_sentence, params.core, loose):
             loose.pop(nid, None)
     return loose
 

@@ -199,18 +199,22 @@ def agreement(ids: list[str], terms: dict[str, set[str]], keys: set[str], sims: 
 
 def dissolve_disagreeing(assign: dict[str, str | None], vec: dict[str, np.ndarray], terms: dict[str, set[str]],
                          founds: Callable[[str], bool], customer: Callable[[str], bool],
-                         short: Callable[[str], bool], p: CoreParams = CoreParams()) -> set[str]:
+                         short: Callable[[str], bool], p: CoreParams = CoreParams(),
+                         loose: dict[str, list[str]] | None = None) -> set[str]:
     """Dissolve problem needs whose members do not agree on what they are about: fewer than `min_agreement` of
     them use one of the need's key terms. On one app's reviews such a need gathered long multi-topic reviews whose
     embeddings sit between topics ("Perfect viewer and comics": 3 of its 10 closest quotes were about one thing).
     Each member joins another need whose core it is close to (the rule trim_loose moves members by), else it is
-    left without a need; stakeholder asks in it are routed again. Returns the dissolved needs."""
+    left without a need; stakeholder asks in it are routed again. A need that trimming left with fewer members
+    than it set aside as loosely related (`loose`) goes too: it was gathered around what it is not about (six
+    happy reviews of a notes app around four problems of different kinds). Returns the dissolved needs."""
     groups = _groups(assign, customer)
     keys = key_terms(groups, terms, p)
     cores = {n: core(ids, vec, founds, p) for n, ids in groups.items()}
     sims = {i: float(vec[i] @ cores[n][0]) for n, ids in groups.items() for i in ids}
     weak = {n for n, ids in groups.items()
-            if cores[n][1] and agreement(ids, terms, keys[n], sims, short, p.core_floor) < p.min_agreement}
+            if cores[n][1] and (agreement(ids, terms, keys[n], sims, short, p.core_floor) < p.min_agreement
+                                or len((loose or {}).get(n, [])) > len(ids))}
     if not weak:
         return set()
     others = sorted(n for n in set(groups) - weak if cores[n][1])  # a problem report is no evidence of praise

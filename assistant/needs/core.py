@@ -15,6 +15,9 @@ Why: on one app's real reviews the embedding of a long, multi-topic review sits 
   files" is no evidence that CBR files fail), or that is far from the core (below `core_floor`) and uses none of the
   need's key terms, is "loosely related": listed with the need, not counted, quoted or cited by its stories; a far
   member close to another need whose key terms it uses moves there.
+- Dissolve (on recluster, after trimming): a problem need whose members do not agree on a key term is no need
+  (long multi-topic reviews gathered because their embeddings sit between topics); its members join a problem
+  need whose core they are close to, else have no need. Quotes show the members that use a key term first.
 """
 
 from __future__ import annotations
@@ -185,7 +188,8 @@ def _closest_other(v: np.ndarray, item_terms: set[str], nid: str | None, nids: l
     without), the closest such; None when there is none."""
     near = mat @ v if len(nids) else np.zeros(0)
     fits = [(float(near[k]), other) for k, other in enumerate(nids)
-            if other != nid and (near[k] >= p.core_floor + 0.05 or near[k] >= p.core_floor and item_terms & keys[other])]
+            if other != nid
+            and (near[k] >= p.core_floor + 0.05 or near[k] >= p.core_floor and item_terms & keys[other])]
     return max(fits)[1] if fits else None
 
 
@@ -202,7 +206,7 @@ def dissolve_disagreeing(assign: dict[str, str | None], vec: dict[str, np.ndarra
                          short: Callable[[str], bool], p: CoreParams = CoreParams(),
                          loose: dict[str, list[str]] | None = None) -> set[str]:
     """Dissolve problem needs whose members do not agree on what they are about: fewer than `min_agreement` of
-    them use one of the need's key terms. On one app's reviews such a need gathered long multi-topic reviews whose
+    them agree (see agreement(); key terms as lemmas). On one app's reviews such a need gathered long multi-topic reviews whose
     embeddings sit between topics ("Perfect viewer and comics": 3 of its 10 closest quotes were about one thing).
     Each member joins another need whose core it is close to (the rule trim_loose moves members by), else it is
     left without a need; stakeholder asks in it are routed again. A need that trimming left with fewer members

@@ -79,13 +79,13 @@ def matching_sentence(text: str, centroid: np.ndarray, embedder,  # type: ignore
     A review that praises the layout and then reports memory errors is quoted for the errors."""
     from assistant.triage.cues import extract
 
-    sentences = globals()["sentences"](text)
+    parts = sentences(text)
     if problem:
-        sentences = [x for x in sentences if (c := extract(x)).bug or c.request or c.complaint] or sentences
-    if len(sentences) < 2:
-        return sentences[0] if sentences and sentences[0] != text.strip() else None
-    sims = np.asarray(embedder.embed(sentences), dtype=np.float32) @ centroid
-    return sentences[int(np.argmax(sims))]
+        parts = [x for x in parts if (c := extract(x)).bug or c.request or c.complaint] or parts
+    if len(parts) < 2:
+        return parts[0] if parts and parts[0] != text.strip() else None
+    sims = np.asarray(embedder.embed(parts), dtype=np.float32) @ centroid
+    return parts[int(np.argmax(sims))]
 
 
 _WHO = {

@@ -49,7 +49,7 @@ class NeedParams:
 
 def founds_need(item: FeedbackItem) -> bool:
     """Customer asks and problems found needs; praise/other only attach, stakeholder asks are routed afterwards."""
-    if item.kind == "stakeholder_ask":
+    if item.kind == "stakeholder_ask" or not says_something(item):
         return False
     if item.triage is None:
         return True
@@ -58,8 +58,14 @@ def founds_need(item: FeedbackItem) -> bool:
     return item.triage.type not in ATTACH_ONLY
 
 
+def says_something(it: FeedbackItem) -> bool:
+    """An item with no letter in any script ("??", "5/5", a string of emoji, or text lost to a wrong encoding) says
+    nothing a need could be about: it is kept and counted in the inbox, but is no evidence of any need."""
+    return any(ch.isalpha() for ch in it.text)
+
+
 def _customer_loose(it: FeedbackItem) -> bool:
-    return it.kind != "stakeholder_ask" and not founds_need(it)
+    return it.kind != "stakeholder_ask" and not founds_need(it) and says_something(it)
 
 
 def _nearest(vectors: np.ndarray, cents: dict[str, np.ndarray], min_sim: float) -> list[str | None]:
@@ -214,8 +220,14 @@ def _refine(canon, vec, assign, params, merge: bool) -> dict[str, list[str]]:  #
     happy = {it.id for it in canon if not founds_need(it) and it.triage is not None
              and it.triage.sentiment.label == "positive" and not extract(it.text).asks}
     serious = {it.id for it in canon if it.triage is not None and it.triage.urgency.label == "high"}
-    return core.trim_loose(assign, vec, terms, founds, customer, params.cluster.min_size, params.core,
-                           happy=lambda i: i in happy, serious=lambda i: i in serious)
+    loose = core.trim_loose(assign, vec, terms, founds, customer, params.cluster.min_size, params.core,
+                            happy=lambda i: i in happy, serious=lambda i: i in serious)
+    if merge:  # judged on the evidence left after trimming; a need a PO has seen goes only on --recluster
+        one_sentence = {it.id for it in canon if len(evidence.sentences(it.text)) <= 1}
+        for nid in core.dissolve_disagreeing(assign, vec, core.lemma_terms({it.id: it.text for it in canon}),
+                                             founds, customer, lambda i: i in one_sentence, params.core, loose):
+            loose.pop(nid, None)
+    return loose
 
 
 def _split_catch_alls(vec, assign, params, taken) -> None:  # type: ignore[no-untyped-def]
@@ -290,6 +302,8 @@ def _write(ws, all_items, assign, dissolved, vec, provider, params, progress,  #
     # Model calls first, with no transaction open (a model call takes seconds and the response cache writes);
     # then one short write transaction.
     llm_statements = _llm_statements(ws, provider, members, by_id, vec, phrases, params) if provider is not None else {}
+    topical = core.on_topic({nid: [i for i in ids if by_id[i].kind != "stakeholder_ask"] or ids
+                             for nid, ids in members.items()}, {i: it.text for i, it in by_id.items()}, params.core)
     with ws.transaction() as s:
         total = len(members)
         for done, (nid, ids) in enumerate(sorted(members.items()), start=1):
@@ -305,7 +319,7 @@ def _write(ws, all_items, assign, dissolved, vec, provider, params, progress,  #
                 s.add(row)
             if not row.name_edited:
                 row.name = _name(phrases.get(nid, []), mixed.get(nid, []), counts, [by_id[i].text for i in ids])
-            row.quotes = evidence.quotes(ids, mat, cent, params.quotes)
+            row.quotes = evidence.quotes(ids, mat, cent, params.quotes, topical.get(nid))
             row.counts = counts.model_dump()
             row.centroid = [round(float(x), 6) for x in cent]
             row.merged_into = None

@@ -15,10 +15,14 @@ Why: on one app's real reviews the embedding of a long, multi-topic review sits 
   files" is no evidence that CBR files fail), or that is far from the core (below `core_floor`) and uses none of the
   need's key terms, is "loosely related": listed with the need, not counted, quoted or cited by its stories; a far
   member close to another need whose key terms it uses moves there.
+- Dissolve (on recluster, after trimming): a problem need whose members do not agree on a key term is no need
+  (long multi-topic reviews gathered because their embeddings sit between topics); its members join a problem
+  need whose core they are close to, else have no need. Quotes show the members that use a key term first.
 """
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -27,6 +31,7 @@ import numpy as np
 from assistant.needs import evidence
 from assistant.needs.asks import need_topics, topic_terms
 from assistant.needs.cluster import normalise
+from assistant.needs.naming import tokens
 
 
 @dataclass(frozen=True)
@@ -43,6 +48,7 @@ class CoreParams:
     merge_coherence_drop: float = 0.02
     merge_max_share: float = 0.15  # and it stays below this share of the customer items
     small_praise: int = 6  # a praise need smaller than this joins the nearest praise need whatever its size
+    min_agreement: float = 0.7  # a problem need is dissolved when fewer of its items agree (see agreement())
 
 
 def _groups(assign: dict[str, str | None], keep: Callable[[str], bool]) -> dict[str, list[str]]:
@@ -168,21 +174,67 @@ def trim_loose(assign: dict[str, str | None], vec: dict[str, np.ndarray], terms:
         out.sort(key=lambda i: (-sims[i], i))
         kept = []
         for i in out:
-            assign[i] = None
-            if happy(i):
-                kept.append(i)
-                continue
-            near = mat @ vec[i]
-            fits = [(float(near[k]), other) for k, other in enumerate(nids)
-                    if other != nid and (near[k] >= p.core_floor + 0.05
-                                         or near[k] >= p.core_floor and terms[i] & keys[other])]
-            if fits:
-                assign[i] = max(fits)[1]
-            else:
+            assign[i] = None if happy(i) else _closest_other(vec[i], terms[i], nid, nids, mat, keys, p)
+            if assign[i] is None:
                 kept.append(i)
         if kept:
             loose[nid] = kept
     return loose
+
+
+def _closest_other(v: np.ndarray, item_terms: set[str], nid: str | None, nids: list[str], mat: np.ndarray,
+                   keys: dict[str, set[str]], p: CoreParams) -> str | None:
+    """The other need whose core the item is close to (`core_floor` with one of its key terms, 0.05 more
+    without), the closest such; None when there is none."""
+    near = mat @ v if len(nids) else np.zeros(0)
+    fits = [(float(near[k]), other) for k, other in enumerate(nids)
+            if other != nid
+            and (near[k] >= p.core_floor + 0.05 or near[k] >= p.core_floor and item_terms & keys[other])]
+    return max(fits)[1] if fits else None
+
+
+def agreement(ids: list[str], terms: dict[str, set[str]], keys: set[str], sims: dict[str, float],
+              short: Callable[[str], bool], floor: float) -> float:
+    """The share of a need's items that agree on what it is about: they use one of its key terms, or they are
+    one sentence close to its core ("my card got rejected" in a need keyed on "decline"). A long review close to
+    the core does not count by closeness: its embedding sits between the several topics it covers."""
+    return sum(1 for i in ids if terms[i] & keys or short(i) and sims[i] >= floor) / max(len(ids), 1)
+
+
+def dissolve_disagreeing(assign: dict[str, str | None], vec: dict[str, np.ndarray], terms: dict[str, set[str]],
+                         founds: Callable[[str], bool], customer: Callable[[str], bool],
+                         short: Callable[[str], bool], p: CoreParams = CoreParams(),
+                         loose: dict[str, list[str]] | None = None) -> set[str]:
+    """Dissolve problem needs whose members do not agree on what they are about: fewer than `min_agreement` of
+    them agree (see agreement(); key terms as lemmas). On one app's reviews such a need gathered long multi-topic reviews whose
+    embeddings sit between topics ("Perfect viewer and comics": 3 of its 10 closest quotes were about one thing).
+    Each member joins another need whose core it is close to (the rule trim_loose moves members by), else it is
+    left without a need; stakeholder asks in it are routed again. A need that trimming left with fewer members
+    than it set aside as loosely related (`loose`) goes too: it was gathered around what it is not about (six
+    happy reviews of a notes app around four problems of different kinds). Returns the dissolved needs."""
+    groups = _groups(assign, customer)
+    keys = key_terms(groups, terms, p)
+    cores = {n: core(ids, vec, founds, p) for n, ids in groups.items()}
+    sims = {i: float(vec[i] @ cores[n][0]) for n, ids in groups.items() for i in ids}
+    weak = {n for n, ids in groups.items()
+            if cores[n][1] and (agreement(ids, terms, keys[n], sims, short, p.core_floor) < p.min_agreement
+                                or len((loose or {}).get(n, [])) > len(ids))}
+    if not weak:
+        return set()
+    others = sorted(n for n in set(groups) - weak if cores[n][1])  # a problem report is no evidence of praise
+    mat = np.stack([cores[n][0] for n in others]) if others else np.zeros((0, 1))
+    for iid, nid in list(assign.items()):
+        if nid in weak:
+            assign[iid] = _closest_other(vec[iid], terms[iid], None, others, mat, keys, p) if customer(iid) else None
+    return weak
+
+
+def on_topic(groups: dict[str, list[str]], texts: dict[str, str], p: CoreParams = CoreParams()) -> dict[str, set[str]]:
+    """Per need, its members that use one of its key terms (lemmas): the ones quoted first as its evidence, so a
+    review that mentions the topic only through a nearby embedding is not shown as what the need is about."""
+    terms = lemma_terms({i: texts[i] for ids in groups.values() for i in ids})
+    keys = key_terms(groups, terms, p)
+    return {n: {i for i in ids if terms[i] & keys[n]} for n, ids in groups.items()}
 
 
 def merge_same_names(members, phrases, by_id, assign, dissolved, loose) -> set[str]:  # type: ignore[no-untyped-def]
@@ -211,5 +263,23 @@ def merge_same_names(members, phrases, by_id, assign, dissolved, loose) -> set[s
     return grown
 
 
+@functools.lru_cache(maxsize=65536)
+def lemma(word: str) -> str:
+    """A word's dictionary lemma (verb first: 'crashing', 'crashes' -> 'crash'; 'loading' -> 'load'), so reviews
+    saying the same thing in another inflection agree on a key term; unknown words stay as they are."""
+    from lemminflect import getAllLemmas
+
+    found = getAllLemmas(word)
+    for upos in ("VERB", "NOUN", "ADJ"):
+        if found.get(upos):
+            return found[upos][0]
+    return word
+
+
 def item_terms(texts: dict[str, str]) -> dict[str, set[str]]:
     return {iid: topic_terms(t) for iid, t in texts.items()}
+
+
+def lemma_terms(texts: dict[str, str]) -> dict[str, set[str]]:
+    """Each item's content words folded to their lemma: whether a need's members agree is judged on these."""
+    return {iid: {lemma(w) for w in tokens(t)} for iid, t in texts.items()}

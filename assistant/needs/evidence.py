@@ -52,16 +52,24 @@ def counts(items: Sequence[FeedbackItem]) -> NeedCounts:
     )
 
 
-def quotes(ids: Sequence[str], vectors: np.ndarray, centroid: np.ndarray, n: int = 3) -> list[str]:
-    """Ids of the n members closest to the centroid (the most representative wording)."""
+def quotes(ids: Sequence[str], vectors: np.ndarray, centroid: np.ndarray, n: int = 3,
+           on_topic: set[str] | None = None) -> list[str]:
+    """Ids of the n members closest to the centroid (the most representative wording); members that use one of the
+    need's key terms (`on_topic`) come first when given."""
     if not len(ids):
         return []
     sims = vectors @ centroid
-    order = sorted(range(len(ids)), key=lambda i: (-float(sims[i]), ids[i]))
+    order = sorted(range(len(ids)), key=lambda i: (on_topic is not None and ids[i] not in on_topic,
+                                                    -float(sims[i]), ids[i]))
     return [ids[i] for i in order[:n]]
 
 
 _SENTENCE = re.compile(r"(?<=[.!?])\s+|\n+")
+
+
+def sentences(text: str) -> list[str]:
+    """A text's sentences of three words or more."""
+    return [x.strip() for x in _SENTENCE.split(text.strip()) if len(x.split()) >= 3]
 
 
 def matching_sentence(text: str, centroid: np.ndarray, embedder,  # type: ignore[no-untyped-def]
@@ -71,13 +79,13 @@ def matching_sentence(text: str, centroid: np.ndarray, embedder,  # type: ignore
     A review that praises the layout and then reports memory errors is quoted for the errors."""
     from assistant.triage.cues import extract
 
-    sentences = [x.strip() for x in _SENTENCE.split(text.strip()) if len(x.split()) >= 3]
+    parts = sentences(text)
     if problem:
-        sentences = [x for x in sentences if (c := extract(x)).bug or c.request or c.complaint] or sentences
-    if len(sentences) < 2:
-        return sentences[0] if sentences and sentences[0] != text.strip() else None
-    sims = np.asarray(embedder.embed(sentences), dtype=np.float32) @ centroid
-    return sentences[int(np.argmax(sims))]
+        parts = [x for x in parts if (c := extract(x)).bug or c.request or c.complaint] or parts
+    if len(parts) < 2:
+        return parts[0] if parts and parts[0] != text.strip() else None
+    sims = np.asarray(embedder.embed(parts), dtype=np.float32) @ centroid
+    return parts[int(np.argmax(sims))]
 
 
 _WHO = {

@@ -107,14 +107,14 @@ def _detail(ws: Workspace, need: Need, needs: list[Need]) -> None:
         if asks:
             st.markdown(f"**Stakeholder asks ({len(asks)})**")
             for item in asks:
-                _quote(item)
+                show_quote(item)
         _, others = vm.need_items(ws, need)
         st.markdown("**Representative quotes**")
         for item, sentence in report["quotes"]:
-            _quote(item, sentence)
+            show_quote(item, sentence)
         with st.expander(f"All items ({len(need.item_ids)}; first {len(others)} others shown)"):
             for item in others:
-                _quote(item)
+                show_quote(item)
         _loose(report["loose"], len(need.item_ids))
     with right:
         _rename(ws, need)
@@ -134,10 +134,10 @@ def _loose(items: list[FeedbackItem], counted: int) -> None:
                    f"of the same feature). They are not among the {plural(counted, 'item')} counted above, are not "
                    f"quoted, and stories never cite them.")
         for item in items:
-            _quote(item)
+            show_quote(item)
 
 
-def _quote(item: FeedbackItem, sentence: str | None = None) -> None:
+def show_quote(item: FeedbackItem, sentence: str | None = None) -> None:
     """One item as a quote; a long item is quoted by the sentence that matches the need, the whole text one click away."""
     with st.container(border=True):
         if sentence:

@@ -8,11 +8,11 @@ from typing import Any
 
 from sqlalchemy import func, select
 
-from assistant.models import FeedbackItem, Need
+from assistant.models import FeedbackItem, Need, NeedCounts
 from assistant.needs import need_report
 from assistant.needs.emerging import grown_since_review
 from assistant.repository import load_items, load_needs
-from assistant.tables import FeedbackRow, StoryRow
+from assistant.tables import FeedbackRow, NeedRow, StoryRow
 from assistant.workspace import Workspace
 
 TREND_DAYS = 30
@@ -191,3 +191,22 @@ def need_evidence(ws: Workspace, need: Need) -> dict[str, Any]:
     if loose:
         parts.append(f"{len(loose)} loosely related, not counted")
     return {"quotes": quotes, "loose": loose, "counts": " · ".join(parts), "stories": rep["stories"]}
+
+
+def sentence_quotes(ws: Workspace, need_id: str | None, item_ids: list[str]) -> list[tuple[FeedbackItem, str | None]]:
+    """Items quoted as `needs show` quotes them: a long item by its sentence closest to the need (None when the item
+    is one sentence or the need has no centroid yet)."""
+    import numpy as np
+
+    from assistant.needs import evidence
+
+    with ws.transaction() as s:
+        found = {i.id: i for i in load_items(s, item_ids)} if item_ids else {}
+        row = s.get(NeedRow, need_id) if need_id else None
+        centroid, counts = (row.centroid, row.counts) if row is not None else (None, None)
+    items = [found[i] for i in item_ids if i in found]
+    if not centroid:
+        return [(i, None) for i in items]
+    centre = np.asarray(centroid, dtype=np.float32)
+    problem = evidence.is_problem_need(NeedCounts.model_validate(counts or {}))
+    return [(i, evidence.matching_sentence(i.text, centre, ws.embedder, problem=problem)) for i in items]

@@ -178,8 +178,11 @@ def draft_summary(report: DraftReport, names: dict[str | None, str] | None = Non
 def _write_by_hand(ws: Workspace, names: dict[str | None, str]) -> None:
     todo = vm.stories_to_write(ws)
     if todo:
-        st.caption(f"Stories to write ({len(todo)}): needs the engine could not draft from. Pick one and write it.")
-        st.dataframe([{"need": t["need"], "items": t["items"], "problem": t["statement"]} for t in todo],
+        handed = sum(1 for t in todo if t["story"])
+        st.caption(f"Stories to write ({handed}): needs the engine could not draft a clean goal for. Pick one and "
+                   f"write it (or open it in the table: its brief is in the editor)."
+                   + (f" Also listed: {plural(len(todo) - handed, 'need')} without any story." if len(todo) > handed else ""))
+        st.dataframe([{"need": t["need"], "items": t["items"], "why": t["why"], "problem": t["statement"]} for t in todo],
                      hide_index=True, width="stretch", height=min(6, len(todo) + 1) * 35 + 3)
     options = [t["id"] for t in todo] + [n for n in names if n and n not in {t["id"] for t in todo}]
     if not options:

@@ -19,7 +19,6 @@ from assistant.readiness import evaluate_ready
 from assistant.stories import approve_story, edit_story, reject_story
 from assistant.ui import needs_model as nvm
 from assistant.ui import stories_model as vm
-from assistant.ui.needs import show_quote
 from assistant.ui.context import actor, escape_md, flash, show_error
 from assistant.ui.words import dor_reason, plain_fix, plural, rule_title
 
@@ -93,9 +92,12 @@ def _brief(ws: Any, story: Story) -> None:
     st.caption(escape_md(brief_counts(brief)))
     quotes = nvm.sentence_quotes(ws, story.need_id, brief.quotes[:3])
     if quotes:
-        st.markdown("**What they said** (top quotes)")
+        # compact, so the goal box stays on the first screen: a long review by its matching sentence, the whole
+        # text is under Evidence below
+        st.markdown("**What they said** (top quotes; whole texts under Evidence)")
         for item, sentence in quotes:
-            show_quote(item, sentence)
+            st.text(f"“{sentence or item.text}”")
+            st.caption(escape_md(vm.source_label(item)))
 
 
 def brief_counts(brief: NeedBrief) -> str:

@@ -134,7 +134,7 @@ def test_story_to_write_shows_its_brief_and_is_written_from_it(real_ws: Workspac
     from assistant.ui.needs_model import sentence_quotes
 
     for item, sentence in sentence_quotes(real_ws, story.need_id, story.brief.quotes[:3]):
-        assert (f"“{sentence}”" if sentence else item.text) in _texts(at)
+        assert f"“{sentence or item.text}”" in _texts(at)
     # Nothing to approve: no Approve button, and only the story-to-write finding (the others read an empty goal).
     assert not [b for b in at.button if (b.key or "").startswith(f"st_approve:{sid}")]
     assert any("cannot be approved or exported" in plain(c.value) for c in at.caption)

@@ -87,6 +87,10 @@ def test_needs_page_quotes_the_matching_sentence_and_lists_loose_items_apart(rea
     assert need.loose, "the real inbox should give a need with loosely related items"
     cli = _cli_show(real_ws.settings.workspace, need.id)
     at = open_page("needs")
+    # The table counts every need's evidence as the CLI's need_json does (loosely related items are not in it).
+    # (`backlogsmith needs` itself is not called: it re-runs the needs step, which is not a read.)
+    table = at.dataframe[0].value
+    assert dict(zip(table["id"], table["evidence"])) == {n.id: len(n.item_ids) for n in needs}
     at.selectbox(key="needs_open").set_value(need.id).run()
     assert not at.exception, [e.value for e in at.exception]
     # The counts are the CLI's: evidence items, customers vs stakeholder asks, loosely related apart.

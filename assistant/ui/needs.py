@@ -1,5 +1,6 @@
 """Needs page: ranked needs with counts, value, sentiment mix and trend; charts; one need opened below with its
-quotes (a long item by its matching sentence), stakeholder asks, items and loosely related items; rename (unique names), merge (with undo), move an item to another need."""
+quotes (a long item by its matching sentence), stakeholder asks, items and loosely related items (not evidence);
+rename (unique names), merge (with undo), move an item to another need."""
 
 from __future__ import annotations
 

@@ -165,8 +165,11 @@ def draft_summary(report: DraftReport, names: dict[str | None, str] | None = Non
         ("kept as you left them", report.kept), ("removed", report.removed)) if values]
     text += (f" ({', '.join(parts)})" if parts else "") + ", ranked."
     if to_write:
-        text += (" To write by hand (the feedback gave no clean goal; the need brief is in the editor): "
-                 + "; ".join(names.get(n, n or "") for n in to_write) + ".")
+        # a long list of names is a wall in a toast: the table marks each one "to write"
+        shown = [names.get(n, n or "") for n in to_write[:5]]
+        more = f" and {len(to_write) - 5} more (status “to write” in the table)" if len(to_write) > 5 else ""
+        text += (" To write by hand (no goal the engine could write cleanly; the need brief is in the editor): "
+                 + "; ".join(shown) + more + ".")
     if report.covered:
         text += " Already in the backlog: " + "; ".join(f"{names.get(n, n)} ({k})" for n, k in report.covered) + "."
     if report.no_ask:

@@ -210,8 +210,10 @@ def _findings(ws: Any, story: Story, loaded: int, on_saved: Callable[[str], None
                 st.markdown(f"- {plural(len(unmet) - len(own), 'finding')} below "
                             f"{'blocks' if len(unmet) - len(own) == 1 else 'block'} Ready")
         for i, f in enumerate(findings):
-            st.markdown(f"{_SEVERITY_ICON.get(f.severity, '')} **{escape_md(rule_title(f.criterion))}** "
-                        f"({_SEVERITY_WORD.get(f.severity, f.severity)}): {escape_md(f.message)}")
+            # a verification-gate warning holds the story out of Ready too: say so, as the list above counts it
+            severity = "error" if f"verified: {f.criterion}: {f.message}" in unmet else f.severity
+            st.markdown(f"{_SEVERITY_ICON.get(severity, '')} **{escape_md(rule_title(f.criterion))}** "
+                        f"({_SEVERITY_WORD.get(severity, severity)}): {escape_md(f.message)}")
             fix = plain_fix(f.fix or "")
             if not fix:
                 continue

@@ -14,12 +14,14 @@ import pytest
 from typer.testing import CliRunner
 
 from assistant.cli import app
+from assistant.readiness import evaluate_ready
 from assistant.repository import get_story, load_needs
 from assistant.settings import resolve_settings
 from assistant.tables import StoryRow
 from assistant.ui import stories_model as vm
 from assistant.ui.export import gate
 from assistant.ui.needs import LOOSE_TITLE
+from assistant.ui.words import rule_title
 from assistant.workspace import Workspace
 from ui_helpers import open_page, plain
 
@@ -158,6 +160,13 @@ def test_story_to_write_shows_its_brief_and_is_written_from_it(real_ws: Workspac
     assert row["status"] == "draft" and not row["story"].startswith("(story to write)")
     assert sid not in [t["story"] for t in vm.stories_to_write(real_ws)]
     assert [b for b in at.button if (b.key or "").startswith(f"st_approve:{sid}")]  # now it can be reviewed
+    # Every finding that holds it out of Ready says so, a verification-gate warning included.
+    _, unmet = evaluate_ready(written, real_ws.get_setting("definition_of_ready"))
+    lines = [plain(m.value) for m in at.markdown if m.value.startswith(":material/")]
+    held = [f for f in written.quality if f"verified: {f.criterion}: {f.message}" in unmet]
+    assert held, "a goal typed in a hurry over a whole need's evidence should meet the verification gate"
+    for f in held:
+        assert any(f"{rule_title(f.criterion)}** (blocks Ready)" in line for line in lines), lines
 
 
 def test_nothing_to_write_can_be_approved_or_exported(real_ws: Workspace) -> None:

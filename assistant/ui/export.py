@@ -33,7 +33,8 @@ def gate(ws: Workspace) -> list[dict[str, Any]]:
     it has already been exported."""
     dor = ws.get_setting("definition_of_ready")
     with ws.transaction() as s:
-        stories = load_stories(s, status="approved")
+        # a story to write has no goal: never offered for export, even if an older version approved it
+        stories = [st for st in load_stories(s, status="approved") if st.kind != "to_write"]
         exported: dict[str, list[str]] = {}
         for r in s.scalars(select(ExportRecord).order_by(ExportRecord.at)):
             where = f"{r.target[5:]} file" if r.target.startswith("file:") else f"{r.target} {r.remote_key or ''}".strip()

@@ -1,5 +1,6 @@
 """Needs page: ranked needs with counts, value, sentiment mix and trend; charts; one need opened below with its
-quotes, stakeholder asks and items; rename (unique names), merge (with undo), move an item to another need."""
+quotes (a long item by its matching sentence), stakeholder asks, items and loosely related items (not evidence);
+rename (unique names), merge (with undo), move an item to another need."""
 
 from __future__ import annotations
 
@@ -99,30 +100,53 @@ def _detail(ws: Workspace, need: Need, needs: list[Need]) -> None:
     st.subheader(escape_md(need.name))
     st.markdown(escape_md(need.statement) or "_No statement yet._")
     c = need.counts
-    st.caption(escape_md(" · ".join(f"{k}: {v}" for k, v in {**c.by_type, **c.by_channel}.items())))
+    report = vm.need_evidence(ws, need)
+    st.caption(escape_md(" · ".join([report["counts"], *(f"{k}: {v}" for k, v in {**c.by_type, **c.by_channel}.items())])))
     left, right = st.columns([3, 2], gap="medium")
     with left:
         asks = vm.stakeholder_asks(ws, need)
         if asks:
             st.markdown(f"**Stakeholder asks ({len(asks)})**")
             for item in asks:
-                _quote(item)
-        quotes, others = vm.need_items(ws, need)
+                show_quote(item)
+        _, others = vm.need_items(ws, need)
         st.markdown("**Representative quotes**")
-        for item in quotes:
-            _quote(item)
+        for item, sentence in report["quotes"]:
+            show_quote(item, sentence)
         with st.expander(f"All items ({len(need.item_ids)}; first {len(others)} others shown)"):
             for item in others:
-                _quote(item)
+                show_quote(item)
+        _loose(report["loose"], len(need.item_ids))
     with right:
         _rename(ws, need)
         _merge(ws, need, needs)
         _move(ws, need, needs)
 
 
-def _quote(item: FeedbackItem) -> None:
+LOOSE_TITLE = "Loosely related (not evidence)"
+
+
+def _loose(items: list[FeedbackItem], counted: int) -> None:
+    """Items grouped near the need that do not show it: listed so nothing is hidden, never counted or cited."""
+    if not items:
+        return
+    with st.expander(f"{LOOSE_TITLE}: {plural(len(items), 'item')}"):
+        st.caption(f"These mention the same topic but do not report this problem or ask for it (for example praise "
+                   f"of the same feature). They are not among the {plural(counted, 'item')} counted above, are not "
+                   f"quoted, and stories never cite them.")
+        for item in items:
+            show_quote(item)
+
+
+def show_quote(item: FeedbackItem, sentence: str | None = None) -> None:
+    """One item as a quote; a long item is quoted by the sentence that matches the need, the whole text one click away."""
     with st.container(border=True):
-        st.text(item.text)
+        if sentence:
+            st.text(f"“{sentence}”")
+            with st.expander("Whole text (a longer item: the sentence above is the part about this need)"):
+                st.text(item.text)
+        else:
+            st.text(item.text)
         who = item.metadata.get("author") or item.metadata.get("stakeholder")
         st.caption(escape_md(source_label(item) + (f" · from {who}" if who and item.kind == "stakeholder_ask" else "")))
 

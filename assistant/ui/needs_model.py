@@ -8,10 +8,11 @@ from typing import Any
 
 from sqlalchemy import func, select
 
-from assistant.models import FeedbackItem, Need
+from assistant.models import FeedbackItem, Need, NeedCounts
+from assistant.needs import need_report
 from assistant.needs.emerging import grown_since_review
 from assistant.repository import load_items, load_needs
-from assistant.tables import FeedbackRow, StoryRow
+from assistant.tables import FeedbackRow, NeedRow, StoryRow
 from assistant.workspace import Workspace
 
 TREND_DAYS = 30
@@ -171,3 +172,41 @@ def need_items(ws: Workspace, need: Need, limit: int = 50) -> tuple[list[Feedbac
         quotes = {i.id: i for i in load_items(s, need.quotes)}
         others = [i for i in load_items(s, [i for i in need.item_ids if i not in quotes][:limit])]
     return [quotes[q] for q in need.quotes if q in quotes], others
+
+
+def need_evidence(ws: Workspace, need: Need) -> dict[str, Any]:
+    """What the need's detail shows, from the same report `backlogsmith needs show` prints, so the counts match:
+    quotes (with the sentence of a long item that matches the need), loosely related items (near the need, not
+    evidence of it), and the counts line."""
+    rep = need_report(ws, need.id)
+    asks = len(rep["stakeholder_asks"])
+    with ws.transaction() as s:
+        found = {i.id: i for i in load_items(s, [*(q["id"] for q in rep["quotes"]),
+                                                 *(q["id"] for q in rep["loosely_related"])])}
+    quotes = [(found[q["id"]], q.get("sentence")) for q in rep["quotes"] if q["id"] in found]
+    loose = [found[q["id"]] for q in rep["loosely_related"] if q["id"] in found]
+    total = rep["counts"].get("total") or len(rep["item_ids"])
+    parts = [f"{total} items" + (f" ({rep['customer_items']} from customers, {asks} stakeholder "
+                                  f"{'ask' if asks == 1 else 'asks'})" if asks else "")]
+    if loose:
+        parts.append(f"{len(loose)} loosely related, not counted")
+    return {"quotes": quotes, "loose": loose, "counts": " · ".join(parts), "stories": rep["stories"]}
+
+
+def sentence_quotes(ws: Workspace, need_id: str | None, item_ids: list[str]) -> list[tuple[FeedbackItem, str | None]]:
+    """Items quoted as `needs show` quotes them: a long item by its sentence closest to the need (None when the item
+    is one sentence or the need has no centroid yet)."""
+    import numpy as np
+
+    from assistant.needs import evidence
+
+    with ws.transaction() as s:
+        found = {i.id: i for i in load_items(s, item_ids)} if item_ids else {}
+        row = s.get(NeedRow, need_id) if need_id else None
+        centroid, counts = (row.centroid, row.counts) if row is not None else (None, None)
+    items = [found[i] for i in item_ids if i in found]
+    if not centroid:
+        return [(i, None) for i in items]
+    centre = np.asarray(centroid, dtype=np.float32)
+    problem = evidence.is_problem_need(NeedCounts.model_validate(counts or {}))
+    return [(i, evidence.matching_sentence(i.text, centre, ws.embedder, problem=problem)) for i in items]

@@ -165,8 +165,11 @@ def draft_summary(report: DraftReport, names: dict[str | None, str] | None = Non
         ("kept as you left them", report.kept), ("removed", report.removed)) if values]
     text += (f" ({', '.join(parts)})" if parts else "") + ", ranked."
     if to_write:
-        text += (" To write by hand (the feedback gave no clean goal; the need brief is in the editor): "
-                 + "; ".join(names.get(n, n or "") for n in to_write) + ".")
+        # a long list of names is a wall in a toast: the table marks each one "to write"
+        shown = [names.get(n, n or "") for n in to_write[:5]]
+        more = f" and {len(to_write) - 5} more (status “to write” in the table)" if len(to_write) > 5 else ""
+        text += (" To write by hand (no goal the engine could write cleanly; the need brief is in the editor): "
+                 + "; ".join(shown) + more + ".")
     if report.covered:
         text += " Already in the backlog: " + "; ".join(f"{names.get(n, n)} ({k})" for n, k in report.covered) + "."
     if report.no_ask:
@@ -178,8 +181,11 @@ def draft_summary(report: DraftReport, names: dict[str | None, str] | None = Non
 def _write_by_hand(ws: Workspace, names: dict[str | None, str]) -> None:
     todo = vm.stories_to_write(ws)
     if todo:
-        st.caption(f"Stories to write ({len(todo)}): needs the engine could not draft from. Pick one and write it.")
-        st.dataframe([{"need": t["need"], "items": t["items"], "problem": t["statement"]} for t in todo],
+        handed = sum(1 for t in todo if t["story"])
+        st.caption(f"Stories to write ({handed}): needs the engine could not draft a clean goal for. Pick one and "
+                   f"write it (or open it in the table: its brief is in the editor)."
+                   + (f" Also listed: {plural(len(todo) - handed, 'need')} without any story." if len(todo) > handed else ""))
+        st.dataframe([{"need": t["need"], "items": t["items"], "why": t["why"], "problem": t["statement"]} for t in todo],
                      hide_index=True, width="stretch", height=min(6, len(todo) + 1) * 35 + 3)
     options = [t["id"] for t in todo] + [n for n in names if n and n not in {t["id"] for t in todo}]
     if not options:

@@ -10,7 +10,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from assistant.errors import NotFoundError, QualityError
-from assistant.models import BENEFIT_TO_WRITE, Criterion, FeedbackItem, QualityFinding, Story
+from assistant.models import BENEFIT_TO_WRITE, Criterion, FeedbackItem, NeedCounts, QualityFinding, Story
+from assistant.needs.evidence import is_problem_need
 from assistant.repository import load_items, story_from_row
 from assistant.storytext import parse_story
 from assistant.tables import FeedbackRow, NeedRow, StoryHistoryRow, StoryRow
@@ -19,6 +20,7 @@ from assistant.workspace import Workspace
 
 STATUSES = ("draft", "approved", "rejected", "exported")
 TO_WRITE = "to_write"  # Story.kind of what the drafter hands over: the need brief, goal left to the PO
+TO_WRITE_RULE = "story_to_write"  # the finding that holds a story to write out of Ready
 NO_NEED = "(no need)"
 READY_CHOICES = ("any", "Ready", "not Ready")
 CRITERIA_COLUMNS = ("given", "when", "then")
@@ -124,8 +126,9 @@ def load_story(ws: Workspace, story_id: str) -> tuple[Story, str | None]:
 
 
 def stories_to_write(ws: Workspace) -> list[dict[str, Any]]:
-    """Needs whose story the PO writes: the drafter's stories to write (need brief, no goal), and needs with no
-    story at all. 'story' is the story to write's id, None when there is none yet."""
+    """Needs whose story the PO writes: the drafter's stories to write (need brief, no goal; also beside a drafted
+    story, for urgent reports it does not cover), and needs with no story at all. 'story' is the story to write's
+    id, None when there is none yet."""
     with ws.transaction() as s:
         handed = dict(s.execute(select(StoryRow.need_id, StoryRow.id).where(
             StoryRow.kind == TO_WRITE, StoryRow.status == "draft", StoryRow.need_id.is_not(None))).all())
@@ -136,9 +139,18 @@ def stories_to_write(ws: Workspace) -> list[dict[str, Any]]:
         for (nid,) in s.execute(select(FeedbackRow.need_id).where(FeedbackRow.need_id.is_not(None))):
             item_counts[nid] = item_counts.get(nid, 0) + 1
     rows = [{"id": n.id, "need": n.name or n.id, "statement": n.statement or "", "story": handed.get(n.id),
-             "items": int((n.counts or {}).get("total") or item_counts.get(n.id, 0))}
-            for n in needs if n.id not in covered]
-    return sorted(rows, key=lambda r: (-r["items"], r["need"]))
+             "items": int((n.counts or {}).get("total") or item_counts.get(n.id, 0)), "why": _why_to_write(n, handed)}
+            for n in needs if n.id in handed or n.id not in covered]
+    # the drafter's stories to write first: praise-only needs get no story on purpose and are listed last
+    return sorted(rows, key=lambda r: (r["story"] is None, -r["items"], r["need"]))
+
+
+def _why_to_write(need: Any, handed: dict[str, str]) -> str:
+    if need.id in handed:
+        return "story to write: its brief is in the editor, the goal is yours"
+    if not is_problem_need(NeedCounts.model_validate(need.counts or {})):
+        return "praise only: no story needed unless you want one"
+    return "no story yet"
 
 
 def histories(ws: Workspace, story_ids: list[str]) -> dict[str, list[dict[str, Any]]]:

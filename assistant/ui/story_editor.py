@@ -14,9 +14,10 @@ import pandas as pd
 import streamlit as st
 
 from assistant.errors import BacklogsmithError, ConflictError
-from assistant.models import QualityFinding, Story
+from assistant.models import NeedBrief, QualityFinding, Story
 from assistant.readiness import evaluate_ready
 from assistant.stories import approve_story, edit_story, reject_story
+from assistant.ui import needs_model as nvm
 from assistant.ui import stories_model as vm
 from assistant.ui.context import actor, escape_md, flash, show_error
 from assistant.ui.words import dor_reason, plain_fix, plural, rule_title
@@ -43,7 +44,7 @@ def render_editor(ws: Any, story_id: str, *, on_saved: Callable[[str], None]) ->
     loaded = st.session_state.setdefault(_loaded_key(story.id), story.version)
     mine = st.session_state.get(_mine_key(story.id))
     with st.container(border=True):
-        _header(story, reason)
+        _header(ws, story, reason)
         if mine is not None:
             _conflict(story, mine)
         elif loaded != story.version:
@@ -61,10 +62,10 @@ def render_editor(ws: Any, story_id: str, *, on_saved: Callable[[str], None]) ->
                 st.text(line)
 
 
-def _header(story: Story, reason: str | None) -> None:
+def _header(ws: Any, story: Story, reason: str | None) -> None:
     st.markdown(f"**{escape_md(story.text)}**")
     if story.kind == vm.TO_WRITE:
-        _brief(story)
+        _brief(ws, story)
     ready = vm.is_ready(story.status, story.ready, story.kind)
     rank = story.value.inputs.get("rank") if story.status != "rejected" else None
     bits = [f"rank {rank}" if rank else None, story.priority, f"value {story.value.score:g}" if story.value.score else None,
@@ -80,18 +81,37 @@ def _header(story: Story, reason: str | None) -> None:
         st.caption(escape_md(f"Why this rank: {why}"))
 
 
-def _brief(story: Story) -> None:
-    """What the drafter hands over for a story to write: the need in the customers' words."""
+def _brief(ws: Any, story: Story) -> None:
+    """What the drafter hands over for a story to write: the need in the customers' words, and the way to write it."""
     brief = story.brief
+    st.info("**Story to write.** The feedback of this need states no goal clean enough to draft from. Write the goal "
+            "(and role and benefit) in the form below from this brief, then Save: it becomes a draft story, checked "
+            "like any other. Until then it cannot be approved or exported.", icon=":material/edit_note:")
     if brief is None:
         return
-    st.info("The feedback of this need states no goal clean enough to draft from. Write the role, goal and "
-            "benefit from the brief and the evidence quotes below.", icon=":material/edit_note:")
-    counts = ", ".join(f"{str(k).replace('_', ' ')}: {v}" for k, v in brief.counts.items()
-                       if v and not isinstance(v, dict))
-    who = ", ".join(brief.asked_by)
-    # the statement is already the headline; here what it rests on
-    st.caption(escape_md(" · ".join(p for p in (counts, f"asked by {who}" if who else "") if p)))
+    st.caption(escape_md(brief_counts(brief)))
+    quotes = nvm.sentence_quotes(ws, story.need_id, brief.quotes[:3])
+    if quotes:
+        # compact, so the goal box stays on the first screen: a long review by its matching sentence, the whole
+        # text is under Evidence below
+        st.markdown("**What they said** (top quotes; whole texts under Evidence)")
+        for item, sentence in quotes:
+            st.text(f"“{sentence or item.text}”")
+            st.caption(escape_md(vm.source_label(item)))
+
+
+def brief_counts(brief: NeedBrief) -> str:
+    """The brief's counts and who asked, in one line: '36 items: bug 29, complaint 5 · 1 stakeholder ask · asked by …'."""
+    c = brief.counts
+    types = ", ".join(f"{str(k).replace('_', ' ')} {v}" for k, v in (c.get("by_type") or {}).items() if v)
+    parts = [plural(int(c["items"]), "item") + (f": {types}" if types else "") if c.get("items") else types]
+    if c.get("stakeholder_asks"):
+        parts.append(plural(int(c["stakeholder_asks"]), "stakeholder ask"))
+    parts += [f"{str(k).replace('_', ' ')}: {v}" for k, v in c.items()
+              if k not in ("items", "by_type", "stakeholder_asks") and v and not isinstance(v, dict)]
+    if brief.asked_by:
+        parts.append(f"asked by {', '.join(brief.asked_by)}")
+    return " · ".join(p for p in parts if p)
 
 
 def _conflict(story: Story, mine: dict[str, Any]) -> None:
@@ -120,7 +140,9 @@ def _form(ws: Any, story: Story, loaded: int, mine: dict[str, Any] | None, on_sa
         points = points_col.number_input("Points (0 = none)", 0, 100, int(src["points"] or 0), key=f"points:{k}",
                                          help=f"The team's estimate. Suggested: {story.points_suggested}"
                                          if story.points_suggested else "The team's estimate.")
-        goal = st.text_input("I want (goal, starts with 'to')", src["goal"], key=f"goal:{k}", placeholder=hint["goal"])
+        goal = st.text_input("I want (goal, starts with 'to')" if story.kind != vm.TO_WRITE else
+                             "I want (goal): write it here from the brief above", src["goal"], key=f"goal:{k}",
+                             placeholder=hint["goal"])
         benefit = st.text_input("So that (benefit)", src["benefit"], key=f"benefit:{k}", placeholder=hint["benefit"])
         st.caption("Acceptance criteria: edit a cell, add a row at the bottom, or select rows and delete them.")
         grid = st.data_editor(pd.DataFrame(src["criteria"], columns=list(vm.CRITERIA_COLUMNS)), num_rows="dynamic",
@@ -172,6 +194,8 @@ def _save(ws: Any, story: Story, write: Callable[[], Story], message: str, on_sa
 
 def _findings(ws: Any, story: Story, loaded: int, on_saved: Callable[[str], None]) -> None:
     findings = [QualityFinding.model_validate(q) for q in story.quality]
+    if story.kind == vm.TO_WRITE:  # the other checks read the empty goal ("I want to story to write: …"): noise
+        findings = [f for f in findings if f.criterion == vm.TO_WRITE_RULE]
     ok, unmet = evaluate_ready(story, ws.get_setting("definition_of_ready"))
     title = f"Findings ({len(findings)})" if findings else "Findings (none)"
     with st.expander(title, expanded=bool(findings) or not ok):
@@ -186,8 +210,10 @@ def _findings(ws: Any, story: Story, loaded: int, on_saved: Callable[[str], None
                 st.markdown(f"- {plural(len(unmet) - len(own), 'finding')} below "
                             f"{'blocks' if len(unmet) - len(own) == 1 else 'block'} Ready")
         for i, f in enumerate(findings):
-            st.markdown(f"{_SEVERITY_ICON.get(f.severity, '')} **{escape_md(rule_title(f.criterion))}** "
-                        f"({_SEVERITY_WORD.get(f.severity, f.severity)}): {escape_md(f.message)}")
+            # a verification-gate warning holds the story out of Ready too: say so, as the list above counts it
+            severity = "error" if f"verified: {f.criterion}: {f.message}" in unmet else f.severity
+            st.markdown(f"{_SEVERITY_ICON.get(severity, '')} **{escape_md(rule_title(f.criterion))}** "
+                        f"({_SEVERITY_WORD.get(severity, severity)}): {escape_md(f.message)}")
             fix = plain_fix(f.fix or "")
             if not fix:
                 continue
@@ -211,7 +237,9 @@ def _evidence(ws: Any, story: Story) -> None:
 
 def _decide(ws: Any, story: Story, loaded: int, on_saved: Callable[[str], None]) -> None:
     a, r = st.columns(2)
-    if story.status not in ("approved", "exported") and a.button(
+    if story.kind == vm.TO_WRITE:
+        a.caption("Write the goal first: a story to write cannot be approved or exported.")
+    elif story.status not in ("approved", "exported") and a.button(
             "Approve", key=f"st_approve:{story.id}:{loaded}", type="primary", width="stretch"):
         _save(ws, story, lambda: approve_story(ws, story.id, actor=actor(), expected_version=loaded), "Approved.",
               on_saved)

@@ -43,6 +43,8 @@ Please remember my payment card between orders
 Checkout asks for my card number every single time, let me store it"""
 SURVEY = b"id,comment\n1,The monthly invoice export should include the tax column\n2,Please add dark mode to the app\n"
 
+GOAL_LABEL = re.compile(r"^I want \(goal")  # a story to write labels its goal box "write it here from the brief"
+
 if not CHROMIUM.is_file():
     pytest.skip("/usr/bin/chromium is missing (apt-get install chromium; .ci/run installs it)", allow_module_level=True)
 import playwright.sync_api as sync_api  # a test dependency: missing means a broken install, not a skip
@@ -219,14 +221,14 @@ def test_po_daily_flow_in_a_browser(server, tmp_path: Path, tmp_path_factory, re
             page.mouse.click(box["x"] + 12, box["y"] + 32 * (ranked.index(target) + 1.5))  # the row's tick box
             _idle(page)
             expect(page.get_by_text(target.id, exact=False).first).to_be_visible()
-            expect(page.get_by_label("I want (goal, starts with 'to')")).to_have_count(1)  # the old editor is gone
+            expect(page.get_by_label(GOAL_LABEL)).to_have_count(1)  # the old editor is gone
             grid = page.locator('[data-testid="stForm"] [data-testid="stDataFrame"]').first
             grid.scroll_into_view_if_needed()
             page.wait_for_timeout(300)
             # a fresh row in the grid: filled cell by cell in the grid's own editor (see _add_grid_row)
             _add_grid_row(page, grid, ["a saved card", "I check out", "I see a confirmation message within 2 seconds"],
                           rows=criteria[target.id], row_height=84)
-            page.get_by_label("I want (goal, starts with 'to')").fill("to keep my card on file for later purchases")
+            page.get_by_label(GOAL_LABEL).fill("to keep my card on file for later purchases")
             page.get_by_label("So that (benefit)").fill("I do not type my card number at every checkout")
             page.get_by_role("spinbutton", name="Points (0 = none)").fill("3")
             page.get_by_role("button", name="Save", exact=True).click()
@@ -242,7 +244,7 @@ def test_po_daily_flow_in_a_browser(server, tmp_path: Path, tmp_path_factory, re
                     "a saved card", "I check out", "I see a confirmation message within 2 seconds")
                 assert row_.points == 3
             _idle(page)
-            expect(page.get_by_label("I want (goal, starts with 'to')")).to_have_value(
+            expect(page.get_by_label(GOAL_LABEL)).to_have_value(
                 "to keep my card on file for later purchases")  # still the open story after the save
             shot("5-stories-edited")
 

@@ -297,3 +297,15 @@ def test_draft_summary_names_stories_to_write_and_praise_only_needs():
     text = draft_summary(report, {"n1": "card / checkout", "n3": "praise"})
     assert text.startswith("Drafted 1 story and 1 story to write (2 new), ranked.")
     assert "To write by hand" in text and "card / checkout" in text and "1 need with praise only (no story): praise" in text
+
+
+def test_draft_summary_names_five_stories_to_write_and_counts_the_rest():
+    from assistant.models import Story
+    from assistant.stories import DraftReport
+    from assistant.ui.stories import draft_summary
+
+    report = DraftReport(stories=[Story(id=f"s{i}", need_id=f"n{i}", role="r", goal="", benefit="", kind="to_write")
+                                  for i in range(7)], created=[f"s{i}" for i in range(7)])
+    text = draft_summary(report, {f"n{i}": f"need {i}" for i in range(7)})
+    assert "need 0; need 1; need 2; need 3; need 4 and 2 more (status “to write” in the table)." in text
+    assert "need 5" not in text

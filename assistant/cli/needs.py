@@ -128,8 +128,10 @@ def register(app: typer.Typer) -> None:
             said = f"“{q['sentence']}” (from a longer item)" if q.get("sentence") else f"“{q['text']}”"
             out(common.text(f"  {said}\n    — {src['path']} row {src['row']} ({q['id']})"))
         if rep["loosely_related"]:
-            out("\n[bold]Loosely related[/bold] (near this need, not evidence of it)")
-            for q in rep["loosely_related"][:5]:
+            loose = rep["loosely_related"]
+            shown = "" if len(loose) <= 5 else "; first 5 shown, all in --format json"
+            out(f"\n[bold]Loosely related: {len(loose)} items[/bold] (near this need, not counted as its evidence{shown})")
+            for q in loose[:5]:
                 out(common.text(f"  “{q['text']}” ({q['id']})"))
         if rep["stories"]:
             out(common.text(f"\nStories: {', '.join(rep['stories'])}"))

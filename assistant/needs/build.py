@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from datetime import datetime, timezone
 
 import numpy as np
 from sqlalchemy import select, update
@@ -94,6 +95,14 @@ def _cluster_sets(ids: Sequence[str], vectors: np.ndarray, params: ClusterParams
     return [sets[k] for k in sorted(sets)]
 
 
+_BUILT = "needs_built"  # workspace setting: when the last build ran and how many items it saw
+
+
+def _aware(t: datetime) -> datetime:
+    """SQLite hands back naive UTC datetimes."""
+    return t if t.tzinfo else t.replace(tzinfo=timezone.utc)
+
+
 def build_needs(ws, *, recluster: bool = False, provider=None, progress: Progress | None = None,  # type: ignore[no-untyped-def]
                 params: NeedParams = NeedParams()) -> list[Need]:
     """Cluster items into needs (incremental unless recluster) and refresh their evidence; returns live needs."""
@@ -103,6 +112,15 @@ def build_needs(ws, *, recluster: bool = False, provider=None, progress: Progres
         live_rows = list(s.scalars(select(NeedRow).where(NeedRow.merged_into.is_(None))))
         stored_cents = {r.id: np.asarray(r.centroid, dtype=np.float32) for r in live_rows if r.centroid}
         absorbed = {r.id: [set(m) for m in (r.provenance or {}).get("absorbed", {}).values()] for r in live_rows}
+    started = ws.clock()
+    built = ws.get_setting(_BUILT) or {}
+    built_at = datetime.fromisoformat(built["at"]) if built.get("at") else None
+    # Items the last build already placed (in a need, set aside, or left without one) stay where it put them: a
+    # second `needs` with nothing new must not move anything (POs and stories read those needs in between).
+    settled = {it.id for it in all_items if built_at and it.created_at and _aware(it.created_at) < built_at}
+    if not recluster and live_ids and built.get("items") == len(all_items) and len(settled) == len(all_items):
+        with ws.transaction() as s:
+            return load_needs(s)
     canon = [it for it in all_items if not it.duplicate_of]
     if progress:
         progress("vectors", 0, len(canon))
@@ -118,11 +136,13 @@ def build_needs(ws, *, recluster: bool = False, provider=None, progress: Progres
     if recluster or not live_ids:
         assign, dissolved, loose = _full(canon, vec, old_members, live_ids, params, absorbed, ws.embedder.embed)
     else:
-        (assign, loose), dissolved = _incremental(canon, vec, old_members, stored_cents, params, ws.embedder.embed), {}
+        (assign, loose), dissolved = _incremental(canon, vec, old_members, stored_cents, params,
+                                                  ws.embedder.embed, settled), {}
     if progress:
         progress("cluster", 1, 1)
     _write(ws, all_items, assign, dissolved, vec, provider, params, progress, loose,
            merge_names=recluster or not live_ids)
+    ws.set_setting(_BUILT, {"at": started.isoformat(), "items": len(all_items)})
     with ws.transaction() as s:
         return load_needs(s)
 
@@ -174,13 +194,15 @@ def _full(canon, vec, old_members, live_ids, params, absorbed=None, embed=None):
     return assign, dissolved, loose
 
 
-def _incremental(canon, vec, old_members, stored_cents, params, embed=None):  # type: ignore[no-untyped-def]
-    """Keep existing needs; assign new items to them when close, cluster the rest into new needs."""
+def _incremental(canon, vec, old_members, stored_cents, params, embed=None,  # type: ignore[no-untyped-def]
+                 settled=frozenset()):
+    """Keep existing needs; assign new items to them when close, cluster the rest into new needs. Items in
+    `settled` were placed by the last build and are not placed again."""
     assign: dict[str, str | None] = {it.id: it.need_id if it.need_id in old_members else None for it in canon}
     cents = _centroids(assign, vec) or {}
     for nid, c in stored_cents.items():
         cents.setdefault(nid, c)
-    pending = [it for it in canon if assign[it.id] is None and founds_need(it)]
+    pending = [it for it in canon if assign[it.id] is None and founds_need(it) and it.id not in settled]
     for it, nid in zip(pending, _nearest(np.stack([vec[it.id] for it in pending]) if pending else np.zeros((0, 1)),
                                          cents, params.assign_similarity)):
         assign[it.id] = nid
@@ -192,8 +214,8 @@ def _incremental(canon, vec, old_members, stored_cents, params, embed=None):  # 
         nid = taken.mint(members)
         for iid in members:
             assign[iid] = nid
-    _attach(canon, vec, assign, params)
-    leftovers = [it for it in canon if assign[it.id] is None and _customer_loose(it)]
+    _attach(canon, vec, assign, params, skip=settled)
+    leftovers = [it for it in canon if assign[it.id] is None and _customer_loose(it) and it.id not in settled]
     for members in _cluster_sets([it.id for it in leftovers], _stack(leftovers, vec), params.cluster):
         nid = taken.mint(members)
         for iid in members:
@@ -260,10 +282,10 @@ def _stack(items, vec) -> np.ndarray:  # type: ignore[no-untyped-def]
     return np.stack([vec[it.id] for it in items]) if items else np.zeros((0, 1), dtype=np.float32)
 
 
-def _attach(canon, vec, assign, params) -> None:  # type: ignore[no-untyped-def]
-    """Praise/other (and leftovers) join the nearest need when close enough."""
+def _attach(canon, vec, assign, params, skip=frozenset()) -> None:  # type: ignore[no-untyped-def]
+    """Praise/other (and leftovers) join the nearest need when close enough (items in `skip` stay as they are)."""
     cents = _centroids(assign, vec)
-    loose = [it for it in canon if assign[it.id] is None and _customer_loose(it)]
+    loose = [it for it in canon if assign[it.id] is None and _customer_loose(it) and it.id not in skip]
     if not loose:
         return
     # Near in meaning is not enough: "Great app!" sits close to many short complaints. A praise item joins a need

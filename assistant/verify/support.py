@@ -45,6 +45,7 @@ class Support(BaseModel):
     similarity: float = 0.0
     sentence: str = Field("", description="The item's sentence the claim rests on (the closest one).")
     supported: bool = False
+    about: bool = Field(True, description="False when the item is about another object or action than the goal.")
 
 
 class CachedEmbed:

@@ -1,0 +1,173 @@
+"""Is a story-level citation about the story's goal? The rule the offline drafting cites by
+(assistant.stories.consensus.cites: the item names the goal's object and asks for its action), applied by the gate
+to every story, LLM drafts and PO edits too; plus what words alone cannot tell, read from the item's parse:
+
+- an item that reports the object already in the action's state ("why is my account frozen", "how did my card get
+  blocked") does not ask for the action ("freeze my bank account"): the verb stands there as a state or a past
+  event, not as something wanted;
+- an item that declines the action ("I don't want to close my account", "no need to send a new card") says the
+  opposite of the goal.
+
+The goal is read from its own words (the same parse and pruning as the drafting, nothing cut), so a goal typed by
+the PO or written by a model is checked like a drafted one. General English only: no domain word lists.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
+from typing import Any
+
+from assistant.models import FeedbackItem
+
+# the reported symptom of a bug or slow goal ("without errors", "without the app crashing", "without waiting"):
+# a condition of the action, not its object
+_WITHOUT = re.compile(r"\s+without\s+(.+)$", re.I)
+_PROBLEM = re.compile(r"\b(?:errors?|crash\w*|freez\w*|hang\w*|clos\w*|quit\w*|lag\w*|reset\w*|disappear\w*|"
+                      r"fail\w*|bugs?|problems?|issues?|glitch\w*)\b", re.I)
+# verbs of wanting: an action under them is asked for ("I need my account frozen"); negated, it is declined
+DESIRE = {"want", "need", "like", "wish", "love", "prefer", "require", "request", "hope"}
+_STATE_TAGS = {"VBN", "VBD", "JJ"}  # "frozen", "blocked", "lost" (a past event or a state), not a wanted action
+_OBJECT_POS = {"NOUN", "PROPN", "ADJ", "NUM", "VERB", "X", "SYM"}  # adverbs ("right now") are manner, not object
+
+
+@dataclass(frozen=True)
+class Target:
+    """What a goal acts on, as the drafting's about() reads it: the action, the object's words, its head word."""
+
+    verb: str
+    words: tuple[str, ...]
+    head: str
+    kind: str  # request | bug | slow
+    phrase: str
+
+
+@functools.lru_cache(maxsize=4096)
+def goal_target(goal: str) -> Target | None:
+    """The goal's action and object ('to report a lost card' -> report; lost, card), or None when it does not parse
+    as an action on something (the garbled check speaks for such a goal)."""
+    from assistant.stories.asks import extract_ask
+    from assistant.stories.consensus import _head_word, _prune
+    from assistant.stories.nlp import parse
+
+    phrase = re.sub(r"^\s*to\s+", "", goal.strip(), flags=re.I).rstrip(" .!")
+    kind = "request"
+    if m := _WITHOUT.search(phrase):
+        symptom = m.group(1)
+        kind = "slow" if symptom.lower().startswith("wait") else "bug" if _PROBLEM.search(symptom) else kind
+        if kind != "request":
+            phrase = phrase[: m.start()]
+    if len(phrase.split()) < 2:
+        return None
+    doc = parse([f"I want to {phrase}."])[0]
+    ask = extract_ask("goal", doc)
+    if ask is None:
+        return None
+    pruned = _prune(replace(ask, phrase=phrase), lambda _word: 1.0)  # nothing is one customer's detail here
+    if pruned is None:
+        return None
+    _, words, _, head = pruned
+    pos = {t.text.lower(): t.pos_ for t in doc}
+    words = tuple(w for w in words if pos.get(w, "NOUN") in _OBJECT_POS)
+    if not words:
+        return None
+    head_word = _head_word(replace(ask, obj_head=head), words)
+    return Target(verb=ask.verb, words=words, head=head_word, kind=kind, phrase=phrase)
+
+
+def _path_up(tok: Any, steps: int = 3) -> list[Any]:
+    out = []
+    node = tok
+    for _ in range(steps):
+        if node.head is node:
+            break
+        node = node.head
+        out.append(node)
+    return out
+
+
+def _declined(tok: Any) -> bool:
+    """The action sits under a negated want ("I don't want to freeze", "no need to send"); a negated ability
+    ("I can't freeze my account") is a complaint that the action fails, so it still asks for it."""
+    for node in _path_up(tok):
+        if node.lemma_.lower() in DESIRE and any(
+                c.dep_ == "neg" or c.lower_ == "no" and c.dep_ == "det" for c in node.children):
+            return not any(c.tag_ == "MD" for c in node.children)
+    return False
+
+
+def _wanted(tok: Any) -> bool:
+    return any(node.lemma_.lower() in DESIRE for node in _path_up(tok))
+
+
+def acts(item: FeedbackItem, verb: str) -> bool:
+    """The item's words ask for the action: the verb stands in it as something to do (or a noun, "put a freeze on
+    my account"), not only as a state or past event, and not under a negated want."""
+    from assistant.quality_rules import nlp as shared
+    from assistant.stories.consensus import forms
+
+    want = forms(verb.split()[0])
+    hits = [t for t in shared.parse(item.text) if forms(t.text) & want]
+    return any(not _declined(t) and (t.tag_ not in _STATE_TAGS or _wanted(t)) for t in hits)
+
+
+def declines(item: FeedbackItem, verb: str) -> bool:
+    """Every mention of the action in the item is under a negated want."""
+    from assistant.quality_rules import nlp as shared
+    from assistant.stories.consensus import forms
+
+    want = forms(verb.split()[0])
+    hits = [t for t in shared.parse(item.text) if forms(t.text) & want]
+    return bool(hits) and all(_declined(t) for t in hits)
+
+
+def names_object(target: Target, item: FeedbackItem) -> bool:
+    """The item names the goal's object without a detail of its own, only lacking some of the goal's modifiers:
+    "reading cbr files" is about "read large cbr files", but "report a lost card" and "I lost my card" are not
+    about "report a damaged card". The object's word must hang on the goal's action or on a want ("my account
+    needs to be frozen"), and every word the item puts on it must be one of the goal's."""
+    from assistant.quality_rules import nlp as shared
+    from assistant.stories.consensus import forms
+
+    goal_forms = {f for w in (*target.words, target.verb.split()[0]) for f in forms(w)}
+    head, verb = forms(target.head), forms(target.verb.split()[0])
+    for tok in shared.parse(item.text):
+        if not forms(tok.text) & head:
+            continue
+        details = [c for c in tok.children if c.dep_ in ("amod", "compound", "nmod") and c.is_alpha]
+        if any(not forms(c.text) & goal_forms for c in details):
+            continue
+        gov = tok.head.head if tok.head.pos_ == "ADP" else tok.head
+        if forms(gov.text) & verb or gov.lemma_.lower() in DESIRE:
+            return True
+    return False
+
+
+def about_goal(target: Target, item: FeedbackItem, ask: Any) -> bool:
+    """The story may cite the item for this goal (see the module docstring)."""
+    from assistant.stories.consensus import cites, may_cite, verb_key
+
+    if not cites(target.words, target.verb, item, ask, target.head, target.kind) and not (
+            may_cite(item, ask) and names_object(target, item)):
+        return False
+    if target.kind in ("bug", "slow"):
+        return True  # a complaint about the object failing supports a goal about it not failing
+    if ask is not None and verb_key(ask.verb) == verb_key(target.verb):
+        return not declines(item, target.verb)
+    return acts(item, target.verb)
+
+
+def off_goal(goal: str, ids: Sequence[str], items: Mapping[str, FeedbackItem],
+             asks: Mapping[str, Any] | None = None) -> list[str]:
+    """The cited ids that are not about the goal (none when the goal cannot be read: the garbled check says why)."""
+    from assistant.stories.asks import read_asks
+
+    target = goal_target(goal)
+    cited = [items[i] for i in ids if i in items]
+    if target is None or not cited:
+        return []
+    missing = [i for i in cited if asks is None or i.id not in asks]
+    known = {**(asks or {}), **(read_asks(missing) if missing else {})}
+    return [i.id for i in cited if not about_goal(target, i, known.get(i.id))]

@@ -27,8 +27,9 @@ from assistant.models import FeedbackItem
 _WITHOUT = re.compile(r"\s+without\s+(.+)$", re.I)
 _PROBLEM = re.compile(r"\b(?:errors?|crash\w*|freez\w*|hang\w*|clos\w*|quit\w*|lag\w*|reset\w*|disappear\w*|"
                       r"fail\w*|bugs?|problems?|issues?|glitch\w*)\b", re.I)
-# verbs of wanting: an action under them is asked for ("I need my account frozen"); negated, it is declined
-DESIRE = {"want", "need", "like", "wish", "love", "prefer", "require", "request", "hope"}
+# verbs of wanting or asking for help: an action under them is asked for ("I need my account frozen", "help me get
+# my bill paid"); under a negated one it is declined
+DESIRE = {"want", "need", "like", "wish", "love", "prefer", "require", "request", "hope", "help"}
 _STATE_TAGS = {"VBN", "VBD", "JJ"}  # "frozen", "blocked", "lost" (a past event or a state), not a wanted action
 _OBJECT_POS = {"NOUN", "PROPN", "ADJ", "NUM", "VERB", "X", "SYM"}  # adverbs ("right now") are manner, not object
 

@@ -146,12 +146,13 @@ def names_object(target: Target, item: FeedbackItem) -> bool:
     return False
 
 
-def about_goal(target: Target, item: FeedbackItem, ask: Any) -> bool:
-    """The story may cite the item for this goal (see the module docstring)."""
+def about_goal(target: Target, item: FeedbackItem, ask: Any, *, lacking: bool = False) -> bool:
+    """The story may cite the item for this goal (see the module docstring). `lacking`: the item may lack some of
+    the goal's modifiers (names_object), once another cited item states them all."""
     from assistant.stories.consensus import cites, may_cite, verb_key
 
     if not cites(target.words, target.verb, item, ask, target.head, target.kind) and not (
-            may_cite(item, ask) and names_object(target, item)):
+            lacking and may_cite(item, ask) and names_object(target, item)):
         return False
     if target.kind in ("bug", "slow"):
         return True  # a complaint about the object failing supports a goal about it not failing
@@ -162,7 +163,11 @@ def about_goal(target: Target, item: FeedbackItem, ask: Any) -> bool:
 
 def off_goal(goal: str, ids: Sequence[str], items: Mapping[str, FeedbackItem],
              asks: Mapping[str, Any] | None = None) -> list[str]:
-    """The cited ids that are not about the goal (none when the goal cannot be read: the garbled check says why)."""
+    """The cited ids that are not about the goal (none when the goal cannot be read: the garbled check says why).
+
+    Every word of the goal must be stated by some cited item: an item may lack a modifier ("my account needs to be
+    frozen" for "freeze my bank account") only when another cited item states the whole goal; a detail no cited
+    item states ("a damaged card" over messages about cards) leaves every citation off the goal."""
     from assistant.stories.asks import read_asks
 
     target = goal_target(goal)
@@ -171,4 +176,6 @@ def off_goal(goal: str, ids: Sequence[str], items: Mapping[str, FeedbackItem],
         return []
     missing = [i for i in cited if asks is None or i.id not in asks]
     known = {**(asks or {}), **(read_asks(missing) if missing else {})}
-    return [i.id for i in cited if not about_goal(target, i, known.get(i.id))]
+    strict = {i.id for i in cited if about_goal(target, i, known.get(i.id))}
+    return [i.id for i in cited if i.id not in strict
+            and not (strict and about_goal(target, i, known.get(i.id), lacking=True))]

@@ -32,6 +32,9 @@ _PROBLEM = re.compile(r"\b(?:errors?|crash\w*|freez\w*|hang\w*|clos\w*|quit\w*|l
 DESIRE = {"want", "need", "like", "wish", "love", "prefer", "require", "request", "hope", "help"}
 _STATE_TAGS = {"VBN", "VBD", "JJ"}  # "frozen", "blocked", "lost" (a past event or a state), not a wanted action
 _OBJECT_POS = {"NOUN", "PROPN", "ADJ", "NUM", "VERB", "X", "SYM"}  # adverbs ("right now") are manner, not object
+# light verbs name no action of their own: in "to use the export", "to have dark mode", "to keep the sync working"
+# the object is the action, so only the object is checked ("the CSV export crashes" is about using the export)
+LIGHT = {"use", "have", "get", "keep", "make", "do"}
 
 
 @dataclass(frozen=True)
@@ -63,7 +66,7 @@ def goal_target(goal: str) -> Target | None:
     if len(phrase.split()) < 2:
         return None
     doc = parse([f"I want to {phrase}."])[0]
-    ask = extract_ask("goal", doc)
+    ask = extract_ask("goal", doc) or _plain_ask(doc, phrase)
     if ask is None:
         return None
     pruned = _prune(replace(ask, phrase=phrase), lambda _word: 1.0)  # nothing is one customer's detail here
@@ -76,6 +79,18 @@ def goal_target(goal: str) -> Target | None:
         return None
     head_word = _head_word(replace(ask, obj_head=head), words)
     return Target(verb=ask.verb, words=words, head=head_word, kind=kind, phrase=phrase)
+
+
+def _plain_ask(doc: Any, phrase: str) -> Any:
+    """The goal's verb as parsed when the ask finders pass it by ("keep the sync working"): still checked."""
+    from assistant.stories.phrases import Ask
+
+    verb = next((t for t in doc if t.head.lemma_ == "want" and t.dep_ in ("xcomp", "ccomp") and t.pos_ == "VERB"),
+                None)
+    if verb is None:
+        return None
+    prt = [c.text.lower() for c in verb.children if c.dep_ == "prt"]
+    return Ask("goal", " ".join([verb.lemma_.lower(), *prt]), phrase)
 
 
 def _path_up(tok: Any, steps: int = 3) -> list[Any]:
@@ -124,11 +139,12 @@ def declines(item: FeedbackItem, verb: str) -> bool:
     return bool(hits) and all(_declined(t) for t in hits)
 
 
-def names_object(target: Target, item: FeedbackItem) -> bool:
+def names_object(target: Target, item: FeedbackItem, *, governed: bool = True) -> bool:
     """The item names the goal's object without a detail of its own, only lacking some of the goal's modifiers:
     "reading cbr files" is about "read large cbr files", but "report a lost card" and "I lost my card" are not
     about "report a damaged card". The object's word must hang on the goal's action or on a want ("my account
-    needs to be frozen"), and every word the item puts on it must be one of the goal's."""
+    needs to be frozen"), unless the goal's verb is a light one (`governed=False`), and every word the item puts
+    on it must be one of the goal's."""
     from assistant.quality_rules import nlp as shared
     from assistant.stories.consensus import forms
 
@@ -141,7 +157,7 @@ def names_object(target: Target, item: FeedbackItem) -> bool:
         if any(not forms(c.text) & goal_forms for c in details):
             continue
         gov = tok.head.head if tok.head.pos_ == "ADP" else tok.head
-        if forms(gov.text) & verb or gov.lemma_.lower() in DESIRE:
+        if not governed or forms(gov.text) & verb or gov.lemma_.lower() in DESIRE:
             return True
     return False
 
@@ -151,6 +167,12 @@ def about_goal(target: Target, item: FeedbackItem, ask: Any, *, lacking: bool = 
     the goal's modifiers (names_object), once another cited item states them all."""
     from assistant.stories.consensus import cites, may_cite, verb_key
 
+    from assistant.stories.consensus import text_forms, uses
+
+    if target.verb.split()[0] in LIGHT:
+        have = text_forms(item.text)
+        return may_cite(item, ask) and (all(uses(have, w) for w in target.words)
+                                        or lacking and names_object(target, item, governed=False))
     if not cites(target.words, target.verb, item, ask, target.head, target.kind) and not (
             lacking and may_cite(item, ask) and names_object(target, item)):
         return False
@@ -161,13 +183,24 @@ def about_goal(target: Target, item: FeedbackItem, ask: Any, *, lacking: bool = 
     return acts(item, target.verb)
 
 
+def unsaid(goal: str, cited: Sequence[FeedbackItem]) -> list[str]:
+    """Words of the goal's object that none of the cited items uses ('damaged' over messages about cards)."""
+    from assistant.stories.consensus import text_forms, uses
+
+    target = goal_target(goal)
+    if target is None:
+        return []
+    said = [text_forms(i.text) for i in cited]
+    return [w for w in target.words if not any(uses(have, w) for have in said)]
+
+
 def off_goal(goal: str, ids: Sequence[str], items: Mapping[str, FeedbackItem],
              asks: Mapping[str, Any] | None = None) -> list[str]:
     """The cited ids that are not about the goal (none when the goal cannot be read: the garbled check says why).
 
-    Every word of the goal must be stated by some cited item: an item may lack a modifier ("my account needs to be
-    frozen" for "freeze my bank account") only when another cited item states the whole goal; a detail no cited
-    item states ("a damaged card" over messages about cards) leaves every citation off the goal."""
+    Every word of the goal's object must be stated by a cited item about it: an item may lack a modifier ("my
+    account needs to be frozen" for "freeze my bank account") only when another cited item states the whole goal;
+    a detail no such item states ("a damaged card" over messages about cards) leaves every citation off the goal."""
     from assistant.stories.asks import read_asks
 
     target = goal_target(goal)
@@ -177,5 +210,7 @@ def off_goal(goal: str, ids: Sequence[str], items: Mapping[str, FeedbackItem],
     missing = [i for i in cited if asks is None or i.id not in asks]
     known = {**(asks or {}), **(read_asks(missing) if missing else {})}
     strict = {i.id for i in cited if about_goal(target, i, known.get(i.id))}
-    return [i.id for i in cited if i.id not in strict
-            and not (strict and about_goal(target, i, known.get(i.id), lacking=True))]
+    ok = strict | {i.id for i in cited if strict and about_goal(target, i, known.get(i.id), lacking=True)}
+    if unsaid(goal, [i for i in cited if i.id in ok]):
+        return [i.id for i in cited]
+    return [i.id for i in cited if i.id not in ok]

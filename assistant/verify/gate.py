@@ -17,7 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from assistant.models import Criterion, FeedbackItem, QualityFinding, Story
 from assistant.verify import generic
-from assistant.verify.about import off_goal
+from assistant.verify.about import off_goal, unsaid
 from assistant.verify.garble import garbled_reason
 from assistant.verify.role import role_reason
 from assistant.verify.support import (
@@ -135,6 +135,11 @@ def _why(bad: Sequence[Support]) -> str:
     return " (no shared facts, or not close in meaning)"
 
 
+def _unsaid(story: Story, items: Mapping[str, FeedbackItem]) -> str:
+    words = unsaid(story.goal, [items[i] for i in story.evidence if i in items])
+    return f"; no cited item says {', '.join(repr(w) for w in words)}" if words else ""
+
+
 def _ids(supports: list[Support]) -> str:
     return ", ".join(s.item_id for s in supports[:4]) + (" ..." if len(supports) > 4 else "")
 
@@ -176,7 +181,8 @@ def verify_story(
     if story.evidence and not kept:
         findings.append(gate_finding("unsupported_evidence", mode,
                                      f"none of the {len(story.evidence)} item(s) the story cites asks for "
-                                     f"'{_goal(story)}'{_why(bad)}; the story has no supporting feedback"))
+                                     f"'{_goal(story)}'{_why(bad)}{_unsaid(story, items)}; the story has no "
+                                     "supporting feedback"))
     elif bad and strip:
         evidence = kept
         dropped += [("story", s.item_id) for s in bad]

@@ -15,7 +15,14 @@ from typing import Any
 
 from assistant.models import FeedbackItem
 from assistant.stories.finders import FINDERS
-from assistant.stories.lexicon import GOAL_VERBS, NOT_ACTORS, NOT_ASK, OK_SINGLE, STOP_NOUNS, VERB_KEYS
+from assistant.stories.lexicon import (
+    GOAL_VERBS,
+    NOT_ACTORS,
+    NOT_ASK,
+    OK_SINGLE,
+    STOP_NOUNS,
+    VERB_KEYS,
+)
 from assistant.stories.phrases import Ask, build, from_noun
 
 __all__ = ["Ask", "VERB_KEYS", "clean_for_parse", "extract_ask", "read_asks", "second_chance"]

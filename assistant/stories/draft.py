@@ -17,11 +17,11 @@ from assistant.models import FeedbackItem, Need, Provenance, Story
 from assistant.repository import load_items, load_needs, load_stories, save_story
 from assistant.stories.asks import Ask, clean_for_parse, read_asks
 from assistant.stories.brief import MAX_QUOTES, need_brief, settle
+from assistant.stories.consensus import asks_for, asks_nothing, choose, cites
 from assistant.stories.criteria import Member, write_criteria
 from assistant.stories.dedupe import merge_near_duplicates
 from assistant.stories.evidence import check_citations, drop_invented
 from assistant.stories.facts import Facts, extract_facts
-from assistant.stories.consensus import asks_for, asks_nothing, choose, cites
 from assistant.stories.goal import goal_for, problem
 from assistant.stories.reasons import benefit_for, stated_reason
 from assistant.stories.roles import derive_role

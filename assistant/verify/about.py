@@ -118,24 +118,24 @@ def _wanted(tok: Any) -> bool:
     return any(node.lemma_.lower() in DESIRE for node in _path_up(tok))
 
 
-def acts(item: FeedbackItem, verb: str) -> bool:
-    """The item's words ask for the action: the verb stands in it as something to do (or a noun, "put a freeze on
-    my account"), not only as a state or past event, and not under a negated want."""
+def _mentions(item: FeedbackItem, verb: str) -> list[Any]:
+    """The item's tokens that are a form of the verb ('frozen', 'freezes' for 'freeze')."""
     from assistant.quality_rules import nlp as shared
     from assistant.stories.consensus import forms
 
     want = forms(verb.split()[0])
-    hits = [t for t in shared.parse(item.text) if forms(t.text) & want]
-    return any(not _declined(t) and (t.tag_ not in _STATE_TAGS or _wanted(t)) for t in hits)
+    return [t for t in shared.parse(item.text) if forms(t.text) & want]
+
+
+def acts(item: FeedbackItem, verb: str) -> bool:
+    """The item's words ask for the action: the verb stands in it as something to do (or a noun, "put a freeze on
+    my account"), not only as a state or past event, and not under a negated want."""
+    return any(not _declined(t) and (t.tag_ not in _STATE_TAGS or _wanted(t)) for t in _mentions(item, verb))
 
 
 def declines(item: FeedbackItem, verb: str) -> bool:
     """Every mention of the action in the item is under a negated want."""
-    from assistant.quality_rules import nlp as shared
-    from assistant.stories.consensus import forms
-
-    want = forms(verb.split()[0])
-    hits = [t for t in shared.parse(item.text) if forms(t.text) & want]
+    hits = _mentions(item, verb)
     return bool(hits) and all(_declined(t) for t in hits)
 
 
@@ -165,9 +165,7 @@ def names_object(target: Target, item: FeedbackItem, *, governed: bool = True) -
 def about_goal(target: Target, item: FeedbackItem, ask: Any, *, lacking: bool = False) -> bool:
     """The story may cite the item for this goal (see the module docstring). `lacking`: the item may lack some of
     the goal's modifiers (names_object), once another cited item states them all."""
-    from assistant.stories.consensus import cites, may_cite, verb_key
-
-    from assistant.stories.consensus import text_forms, uses
+    from assistant.stories.consensus import cites, may_cite, text_forms, uses, verb_key
 
     if target.verb.split()[0] in LIGHT:
         have = text_forms(item.text)

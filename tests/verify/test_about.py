@@ -89,7 +89,7 @@ def test_a_denied_condition_supports_no_criterion(embed) -> None:
     comics = items(["Very useful I don't have iOS 7 so I don't really have any compatibility issues",
                     "Compatibility issues on iOS 7: the app closes when I open a comic",
                     "The app closes when I open a comic, please fix the compatibility issues"], "ios")
-    on_ios = dict(given="I am on iOS 7", when="I open a comic", then="the app does not close")
+    on_ios = {"given": "I am on iOS 7", "when": "I open a comic", "then": "the app does not close"}
     st = Story(id="st_i", role="comic reader", goal="to open a comic without the app closing",
                benefit="I can read my comics", evidence=list(comics), acceptance_criteria=[
                    Criterion(**on_ios, evidence=["ios0"]), Criterion(**on_ios, evidence=["ios1"])])

@@ -139,27 +139,63 @@ def declines(item: FeedbackItem, verb: str) -> bool:
     return bool(hits) and all(_declined(t) for t in hits)
 
 
+def _details(tok: Any) -> list[Any]:
+    """What the item says of the thing: its modifiers, a participle after it ("my card damaged"), or the state it
+    is reported in ("my card got damaged")."""
+    out = [c for c in tok.children if c.is_alpha and (c.dep_ in ("amod", "compound", "nmod")
+                                                      or c.dep_ == "acl" and c.tag_ in _STATE_TAGS)]
+    if tok.dep_ in ("nsubjpass", "nsubj") and tok.head.tag_ in _STATE_TAGS:
+        out.append(tok.head)
+    return out
+
+
+def _state(tok: Any) -> bool:
+    """A detail saying what happened to the thing ("lost", "damaged"), not its kind or brand ("visa card")."""
+    from assistant.stories.goal import _participle
+
+    return tok.tag_ in ("VBN", "VBD") or _participle(tok.lower_)
+
+
+def _goal_forms(target: Target) -> set[str]:
+    from assistant.stories.consensus import forms
+
+    return {f for w in (*target.words, target.verb.split()[0]) for f in forms(w)}
+
+
+def _objects(target: Target, item: FeedbackItem) -> list[Any]:
+    """The item's tokens naming the goal's object."""
+    from assistant.quality_rules import nlp as shared
+    from assistant.stories.consensus import forms
+
+    head = forms(target.head)
+    return [t for t in shared.parse(item.text) if forms(t.text) & head]
+
+
 def names_object(target: Target, item: FeedbackItem, *, governed: bool = True) -> bool:
     """The item names the goal's object without a detail of its own, only lacking some of the goal's modifiers:
     "reading cbr files" is about "read large cbr files", but "report a lost card" and "I lost my card" are not
     about "report a damaged card". The object's word must hang on the goal's action or on a want ("my account
     needs to be frozen"), unless the goal's verb is a light one (`governed=False`), and every word the item puts
     on it must be one of the goal's."""
-    from assistant.quality_rules import nlp as shared
     from assistant.stories.consensus import forms
 
-    goal_forms = {f for w in (*target.words, target.verb.split()[0]) for f in forms(w)}
-    head, verb = forms(target.head), forms(target.verb.split()[0])
-    for tok in shared.parse(item.text):
-        if not forms(tok.text) & head:
-            continue
-        details = [c for c in tok.children if c.dep_ in ("amod", "compound", "nmod") and c.is_alpha]
-        if any(not forms(c.text) & goal_forms for c in details):
+    goal, verb = _goal_forms(target), forms(target.verb.split()[0])
+    for tok in _objects(target, item):
+        if any(not forms(c.text) & goal for c in _details(tok)):
             continue
         gov = tok.head.head if tok.head.pos_ == "ADP" else tok.head
         if not governed or forms(gov.text) & verb or gov.lemma_.lower() in DESIRE:
             return True
     return False
+
+
+def other_state(target: Target, item: FeedbackItem) -> bool:
+    """The item says something else happened to the goal's thing ("report my card damaged" for "report my lost
+    card"); a kind or brand it adds ("visa card") is one customer's detail and does not count."""
+    from assistant.stories.consensus import forms
+
+    goal = _goal_forms(target)
+    return any(_state(c) and not forms(c.text) & goal for tok in _objects(target, item) for c in _details(tok))
 
 
 def about_goal(target: Target, item: FeedbackItem, ask: Any, *, lacking: bool = False) -> bool:
@@ -171,8 +207,13 @@ def about_goal(target: Target, item: FeedbackItem, ask: Any, *, lacking: bool = 
         have = text_forms(item.text)
         return may_cite(item, ask) and (all(uses(have, w) for w in target.words)
                                         or lacking and names_object(target, item, governed=False))
-    if not cites(target.words, target.verb, item, ask, target.head, target.kind) and not (
-            lacking and may_cite(item, ask) and names_object(target, item)):
+    if cites(target.words, target.verb, item, ask, target.head, target.kind):
+        # the drafting's rule lets an item whose own ask is the goal's action lack some of the goal's words; then
+        # it must not put a detail of its own on the thing ("report my card damaged" is not about a lost card)
+        have = text_forms(item.text)
+        if not all(uses(have, w) for w in target.words) and other_state(target, item):
+            return False
+    elif not (lacking and may_cite(item, ask) and names_object(target, item)):
         return False
     if target.kind in ("bug", "slow"):
         return True  # a complaint about the object failing supports a goal about it not failing

@@ -23,6 +23,8 @@ from tests.stories.story_fixtures import insert_fixture
 LOST = ["how do i report a lost card", "i need to report a lost card", "report my lost card please",
         "i lost my card, how do i report it"]
 DAMAGED = "i would like to report a damaged card that was burnt"
+GLUE = ("i would like to report my card damaged since i accidentally spilled gorilla glue all over it and the numbers "
+        "are now obscured")
 FREEZE = ["can you freeze my bank account", "i want to freeze my bank account", "would you freeze my bank account",
           "i need my bank account frozen"]
 FROZEN = ["do you know why my bank account is frozen", "how did my bank account get frozen",
@@ -61,8 +63,9 @@ def test_lost_card_messages_do_not_support_reporting_a_damaged_card(embed) -> No
     done = st.model_copy(update={"quality": drafted.findings})
     ready, why = evaluate_ready(done)
     assert not ready and any(w.startswith("verified: unsupported_evidence: None of the 4") for w in why), why
-    # and the lost-card messages do support reporting a lost card
-    assert off_goal("to report a lost card", list(lost), lost) == []
+    # the lost-card messages do support reporting a lost card; a card reported damaged does not
+    glued = items([*LOST, GLUE], "g")
+    assert off_goal("to report a lost card", list(glued), glued) == ["g4"]
 
 
 def test_a_frozen_account_complaint_or_a_refusal_does_not_ask_to_freeze_it(embed) -> None:

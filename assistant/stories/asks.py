@@ -9,14 +9,23 @@ state no action (praise, questions about billing) give None and still count as e
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import replace
 from typing import Any
 
+from assistant.models import FeedbackItem
 from assistant.stories.finders import FINDERS
-from assistant.stories.lexicon import GOAL_VERBS, NOT_ACTORS, NOT_ASK, OK_SINGLE, STOP_NOUNS, VERB_KEYS
+from assistant.stories.lexicon import (
+    GOAL_VERBS,
+    NOT_ACTORS,
+    NOT_ASK,
+    OK_SINGLE,
+    STOP_NOUNS,
+    VERB_KEYS,
+)
 from assistant.stories.phrases import Ask, build, from_noun
 
-__all__ = ["Ask", "VERB_KEYS", "clean_for_parse", "extract_ask", "second_chance"]
+__all__ = ["Ask", "VERB_KEYS", "clean_for_parse", "extract_ask", "read_asks", "second_chance"]
 
 _ACTOR = re.compile(r"\b(?:allow|let|enable|permit)\s+(?:the\s+|our\s+)?([a-z]+?s)\s+(?:to\s+)?[a-z]+", re.I)
 _PLACEHOLDER = re.compile(r"\[[A-Z_]{2,}\]")
@@ -27,6 +36,34 @@ _PREFIX = re.compile(r"^\s*(?:feature request|request|suggestion|idea|bug|issue)
 def clean_for_parse(text: str) -> str:
     """Drop redaction placeholders ([EMAIL]) and 'Feature request:' labels, which confuse the parser."""
     return _PREFIX.sub("", _PLACEHOLDER.sub("", text)).strip()
+
+
+def read_asks(items: Sequence[FeedbackItem]) -> dict[str, Ask | None]:
+    """Every item's ask (None for praise, which states none and is not even parsed), parsed in batches.
+
+    Used by the drafting and by the gate, so a story is checked against the same reading of its items."""
+    from assistant.stories.nlp import parse
+
+    texts = [clean_for_parse(i.text) for i in items]
+    asks: dict[str, Ask | None] = {i.id: None for i in items}
+    asking = [(i, t) for i, t in zip(items, texts) if not _praise(i)]
+    for (item, _), doc in zip(asking, parse([t for _, t in asking])):
+        asks[item.id] = extract_ask(item.id, doc, is_bug=_bug(item))
+    # second chance for items the parser misread ("Export to CSV please."): re-parse the clause as an explicit want
+    retry = {i.id: second_chance(t) for i, t in zip(items, texts) if asks[i.id] is None and not _praise(i)}
+    retry = {k: v for k, v in retry.items() if v}
+    by_id = {i.id: i for i in items}
+    for item_id, doc in zip(retry, parse(list(retry.values()))):
+        asks[item_id] = extract_ask(item_id, doc, is_bug=_bug(by_id[item_id]))
+    return asks
+
+
+def _praise(item: FeedbackItem) -> bool:
+    return bool(item.triage and item.triage.type == "praise")
+
+
+def _bug(item: FeedbackItem) -> bool:
+    return bool(item.triage and item.triage.type == "bug")
 
 
 def second_chance(text: str) -> str | None:

@@ -112,6 +112,25 @@ def about(goal_words: Sequence[str], verb: str, item: FeedbackItem, ask: Ask | N
     return bool(head) and uses(have, head)
 
 
+def asks_nothing(item: FeedbackItem) -> bool:
+    """Praise, or a positive item that reports no problem and asks nothing ("Love it, use it every day")."""
+    t = item.triage
+    return bool(t and (t.type == "praise" or (t.sentiment.label == "positive" and t.type in ("experience", "other"))))
+
+
+def cites(goal_words: Sequence[str], verb: str, item: FeedbackItem, ask: Ask | None, head: str = "",
+          kind: str = "request") -> bool:
+    """A story may cite the item for its goal: the item is about() the goal, and it asks or reports something.
+    Praise that names the object ("so easy to read CBR files") supports no story: a pleased customer is cited
+    only for what their own ask says. The drafting cites by this rule and the gate checks every story by it."""
+    return may_cite(item, ask) and about(goal_words, verb, item, ask, head, kind)
+
+
+def may_cite(item: FeedbackItem, ask: Ask | None) -> bool:
+    """Not praise, and not a pleased customer who asks nothing."""
+    return not asks_nothing(item) and not (ask is None and bool(item.triage and item.triage.sentiment.label == "positive"))
+
+
 def _prune(ask: Ask, share: Callable[[str], float]) -> tuple[str, tuple[str, ...], str, str] | None:
     """(phrase, object words, object text, object head) with one customer's details cut, or None when the
     object itself is not shared (the goal would be about something most items do not name)."""

@@ -18,6 +18,7 @@ from assistant.stories.facts import Facts
 from assistant.stories.nlp import article, inflect
 from assistant.stories.roles import agree
 from assistant.verify.garble import garbled_reason
+from assistant.verify.terms import negated
 
 MAX_CRITERIA = 6
 MAX_CITED = 5
@@ -212,27 +213,6 @@ def _stated_conditions(m: Member) -> list[str]:
     if f.size:
         parts.append(f"a file of {f.size}")
     return parts
-
-
-_NEGATION = {"not", "n't", "no", "never", "without", "nor"}
-
-
-def negated(text: str, word: str) -> bool:
-    """The writer denies the condition ("I don't have iOS 7", "not on Android 4"): the word, or the verb or
-    preposition it hangs on, has a negation in the parse. Such an item reports the opposite of the condition."""
-    from assistant.quality_rules import nlp as shared
-
-    for tok in shared.parse(text):
-        if tok.text.lower() != word.lower():
-            continue
-        node = tok
-        for _ in range(4):  # up to the clause's verb: "don't have [iOS] 7", "not on [Android] 4"
-            if any(c.lower_ in _NEGATION and c.dep_ in ("neg", "det", "advmod") for c in node.children):
-                return True
-            if node.pos_ in ("VERB", "AUX") or node.head is node:
-                break
-            node = node.head
-    return False
 
 
 def _named_errors(rep: Ask, about: Sequence[Member]) -> list[tuple[int, str, Criterion]]:

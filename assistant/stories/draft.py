@@ -15,15 +15,14 @@ from sqlalchemy import delete, select
 from assistant.errors import ConflictError, NotFoundError
 from assistant.models import FeedbackItem, Need, Provenance, Story
 from assistant.repository import load_items, load_needs, load_stories, save_story
-from assistant.stories.asks import Ask, clean_for_parse, extract_ask, second_chance
+from assistant.stories.asks import Ask, clean_for_parse, read_asks
 from assistant.stories.brief import MAX_QUOTES, need_brief, settle
+from assistant.stories.consensus import asks_for, asks_nothing, choose, cites
 from assistant.stories.criteria import Member, write_criteria
 from assistant.stories.dedupe import merge_near_duplicates
 from assistant.stories.evidence import check_citations, drop_invented
 from assistant.stories.facts import Facts, extract_facts
-from assistant.stories.consensus import about, asks_for, choose
 from assistant.stories.goal import goal_for, problem
-from assistant.stories.nlp import parse
 from assistant.stories.reasons import benefit_for, stated_reason
 from assistant.stories.roles import derive_role
 from assistant.stories.split import split_need
@@ -60,42 +59,18 @@ def story_id(need_id: str, key: str) -> str:
 def analyse(items: Sequence[FeedbackItem]) -> tuple[dict[str, Ask | None], dict[str, Facts]]:
     """Parse every item once (batched): its ask, its reported conditions and the reason it states."""
     texts = [clean_for_parse(i.text) for i in items]
-    asks: dict[str, Ask | None] = {i.id: None for i in items}  # praise states no ask: not even parsed
+    asks = read_asks(items)
     facts = {i.id: extract_facts(i.text, i.metadata) for i in items}
-    asking = [(i, t) for i, t in zip(items, texts) if not _praise(i)]
-    for (item, _), doc in zip(asking, parse([t for _, t in asking])):
-        asks[item.id] = extract_ask(item.id, doc, is_bug=bool(item.triage and item.triage.type == "bug"))
-    # second chance for items the parser misread ("Export to CSV please."): re-parse the clause as an explicit want
-    retry = {i.id: second_chance(t) for i, t in zip(items, texts) if asks[i.id] is None and not _praise(i)}
-    retry = {k: v for k, v in retry.items() if v}
-    by_id = {i.id: i for i in items}
-    for item_id, doc in zip(retry, parse(list(retry.values()))):
-        triage = by_id[item_id].triage
-        asks[item_id] = extract_ask(item_id, doc, is_bug=bool(triage and triage.type == "bug"))
     for item, text in zip(items, texts):
         facts[item.id].reason = stated_reason(text, asks[item.id])
     return asks, facts
-
-
-def _praise(item: FeedbackItem) -> bool:
-    return bool(item.triage and item.triage.type == "praise")
-
-
-def _asks_nothing(item: FeedbackItem) -> bool:
-    """Praise, or a positive item that reports no problem and asks nothing ("Love it, use it every day")."""
-    t = item.triage
-    return bool(t and (t.type == "praise" or (t.sentiment.label == "positive" and t.type in ("experience", "other"))))
-
-
-def _pleased(item: FeedbackItem) -> bool:
-    return bool(item.triage and item.triage.sentiment.label == "positive")
 
 
 def praise_only(items: Sequence[FeedbackItem]) -> bool:
     """Feedback that only praises (no stakeholder ask, at least PRAISE_ONLY of it asking nothing) needs no story."""
     if not items or any(i.kind == "stakeholder_ask" for i in items):
         return False
-    return sum(1 for i in items if _asks_nothing(i)) >= PRAISE_ONLY * len(items)
+    return sum(1 for i in items if asks_nothing(i)) >= PRAISE_ONLY * len(items)
 
 
 def uncovered_urgent(members: Sequence[FeedbackItem], stories: Sequence[Story]) -> list[FeedbackItem]:
@@ -153,9 +128,7 @@ def offline_stories(
         # praise that names the object ("so easy to read CBR files", "it reads comics well") supports no story:
         # a pleased customer is cited only for what their own ask says
         cited = [i for i in group.item_ids
-                 if not _asks_nothing(items[i]) and not (_pleased(items[i]) and asks.get(i) is None)
-                 and about(chosen.object_words, rep.verb, items[i], asks.get(i), chosen.head,
-                               rep.kind)]
+                 if cites(chosen.object_words, rep.verb, items[i], asks.get(i), chosen.head, rep.kind)]
         asking = [i for i in cited if asks_for(rep.verb, items[i], asks.get(i))]
         if len(cited) < max(MIN_SUPPORT, MIN_NEED_SHARE * len(member_ids)) or len(asking) < MIN_SUPPORT:
             continue  # one or two customers' words in a big need, or one customer's action, are not its story

@@ -17,8 +17,7 @@ from typing import Any
 from assistant.errors import LLMError
 from assistant.models import FeedbackItem, QualityFinding, Story
 from assistant.stories.evidence import drop_invented
-from assistant.verify import citation_support, verify_story
-from assistant.verify.gate import goal_claim
+from assistant.verify import verify_story
 from assistant.verify.support import as_cached
 
 MAX_CRITIQUE_ROUNDS = 2
@@ -39,9 +38,8 @@ def _gate(story: Story, items: dict[str, FeedbackItem], backlog: Sequence[Story]
     """(cleaned story, every gate finding, whether any cited item supports its goal and a criterion is left)."""
     verified = verify_story(story, items, backlog=backlog, embed=embed, mode="draft")
     checked = verified.story
-    claim = goal_claim(checked)
-    asked = any(citation_support(claim, items[i], embed=embed).supported for i in checked.evidence if i in items)
-    return checked, verified.findings, asked and any(c.evidence for c in checked.acceptance_criteria)
+    # grounded: a cited item states the goal and is about its object and action (assistant.verify.about)
+    return checked, verified.findings, verified.grounded and any(c.evidence for c in checked.acceptance_criteria)
 
 
 def review_llm_story(provider: Any, story: Story, items: Sequence[FeedbackItem], *, backlog: Sequence[Story] = (),

@@ -17,6 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from assistant.models import Criterion, FeedbackItem, QualityFinding, Story
 from assistant.verify import generic
+from assistant.verify.about import off_goal, unsaid
 from assistant.verify.garble import garbled_reason
 from assistant.verify.role import role_reason
 from assistant.verify.support import (
@@ -61,6 +62,12 @@ class Verified(BaseModel):
         default_factory=list, description="(where, item id): 'story' or 'criterion N', and the id removed.")
     dropped_criteria: list[int] = Field(default_factory=list, description="1-based numbers of removed criteria.")
     supports: list[Support] = Field(default_factory=list)
+    goal_supports: list[Support] = Field(default_factory=list, description="The story-level citations' measures.")
+
+    @property
+    def grounded(self) -> bool:
+        """Some story-level citation states the goal and is about it."""
+        return any(s.supported for s in self.goal_supports)
 
     @property
     def blocking(self) -> list[QualityFinding]:
@@ -112,6 +119,27 @@ def _measure(claim: str, ids: Sequence[str], items: Mapping[str, FeedbackItem], 
     return out
 
 
+def _goal(story: Story) -> str:
+    return goal_claim(story).rstrip(" .")
+
+
+def _why(bad: Sequence[Support]) -> str:
+    """Plain words for why citations fail: about something else, or not stating the goal."""
+    other = sum(1 for s in bad if not s.about)
+    if not bad:
+        return ""
+    if other == len(bad):
+        return " (they are about another thing or action, or say the opposite)"
+    if other:
+        return f" ({other} about another thing or action, {len(bad) - other} not stating it)"
+    return " (no shared facts, or not close in meaning)"
+
+
+def _unsaid(story: Story, items: Mapping[str, FeedbackItem]) -> str:
+    words = unsaid(story.goal, [items[i] for i in story.evidence if i in items])
+    return f"; no cited item says {', '.join(repr(w) for w in words)}" if words else ""
+
+
 def _ids(supports: list[Support]) -> str:
     return ", ".join(s.item_id for s in supports[:4]) + (" ..." if len(supports) > 4 else "")
 
@@ -124,8 +152,11 @@ def verify_story(
     embed: Any = None,
     mode: Mode = "draft",
     common: frozenset[str] | None = None,
+    asks: Mapping[str, Any] | None = None,
 ) -> Verified:
-    """Check one story against its cited items. mode='draft' strips and drops; 'review' (PO edits, lint) only flags."""
+    """Check one story against its cited items. mode='draft' strips and drops; 'review' (PO edits, lint) only flags.
+
+    `asks`: the items' asks when the caller has read them (assistant.stories.asks.read_asks); read here otherwise."""
     if story.kind == "to_write":
         # no goal to check: the story to write carries its own finding (assistant.stories.brief)
         return Verified(story=story)
@@ -138,23 +169,29 @@ def verify_story(
     supports: list[Support] = []
     strip = mode == "draft"
 
-    # story-level citations support the goal
+    # story-level citations support the goal: they state it, and they are about its object and action
     story_sup = _measure(goal_claim(story), story.evidence, items, embed, common)
+    off = set(off_goal(story.goal, story.evidence, items, asks))
+    story_sup = [s.model_copy(update={"supported": False, "about": False}) if s.item_id in off else s
+                 for s in story_sup]
     supports += story_sup
     kept = [s.item_id for s in story_sup if s.supported]
     bad = [s for s in story_sup if not s.supported]
     evidence = list(story.evidence)
     if story.evidence and not kept:
         findings.append(gate_finding("unsupported_evidence", mode,
-                                 f"none of the {len(story.evidence)} item(s) the story cites states what the goal "
-                                 "asks for (no shared facts, or not close in meaning)"))
+                                     f"none of the {len(story.evidence)} item(s) the story cites asks for "
+                                     f"'{_goal(story)}'{_why(bad)}{_unsaid(story, items)}; the story has no "
+                                     "supporting feedback"))
     elif bad and strip:
         evidence = kept
         dropped += [("story", s.item_id) for s in bad]
-        findings.append(_note(f"removed {len(bad)} story citation(s) that do not mention the goal: {_ids(bad)}"))
+        findings.append(_note(f"removed {len(bad)} story citation(s) that do not ask for '{_goal(story)}'"
+                              f"{_why(bad)}: {_ids(bad)}"))
     elif bad:
         findings.append(gate_finding("unsupported_evidence", mode,
-                                 f"{len(bad)} cited item(s) do not state what the goal asks for: {_ids(bad)}"))
+                                     f"{len(bad)} cited item(s) do not ask for '{_goal(story)}'{_why(bad)}: "
+                                     f"{_ids(bad)}"))
 
     # criterion citations support the criterion, and its numbers and named things come from them
     criteria: list[Criterion] = []
@@ -188,7 +225,7 @@ def verify_story(
     story = story.model_copy(update={"evidence": evidence, "acceptance_criteria": criteria})
     findings += text_findings(story, backlog, mode=mode, items=items, common=common)
     return Verified(story=story, findings=findings, dropped_citations=dropped, dropped_criteria=dropped_criteria,
-                    supports=supports)
+                    supports=supports, goal_supports=story_sup)
 
 
 def text_findings(story: Story, backlog: Sequence[Story] = (), *, mode: Mode = "review",
@@ -273,4 +310,8 @@ def verify_stories(stories: Sequence[Story], items: Mapping[str, FeedbackItem], 
     common = common_words(pool)
     _warm(stories, items, embed, common)
     everything = [*backlog, *stories]
-    return [verify_story(st, items, backlog=everything, embed=embed, mode=mode, common=common) for st in stories]
+    from assistant.stories.asks import read_asks
+
+    asks = read_asks([items[i] for i in dict.fromkeys(i for st in stories for i in st.evidence) if i in items])
+    return [verify_story(st, items, backlog=everything, embed=embed, mode=mode, common=common, asks=asks)
+            for st in stories]

@@ -19,6 +19,7 @@ from assistant.models import FeedbackItem
 from assistant.verify.terms import (
     NUMBER,
     Terms,
+    denies,
     metadata_words,
     sentences,
     singular,
@@ -45,6 +46,7 @@ class Support(BaseModel):
     similarity: float = 0.0
     sentence: str = Field("", description="The item's sentence the claim rests on (the closest one).")
     supported: bool = False
+    about: bool = Field(True, description="False when the item is about another object or action than the goal.")
 
 
 class CachedEmbed:
@@ -125,7 +127,10 @@ def _facts(text: str, item: FeedbackItem, common: frozenset[str]) -> tuple[Terms
     text_lower = " ".join(item.text.lower().split())
     quoted = {n for n in claim.named if " " in n and n in text_lower}
     shared |= quoted
-    missing = sorted((claim.numbers - have.numbers) | (claim.named - have.named - have.lemmas - quoted))
+    # a condition the writer denies ("I don't have iOS 7") is the opposite of a fact: never shared
+    denied = {w for w in shared & (claim.numbers | claim.named) if " " not in w and denies(item.text, w)}
+    shared -= denied
+    missing = sorted((claim.numbers - have.numbers) | (claim.named - have.named - have.lemmas - quoted) | denied)
     return claim, shared, missing
 
 

@@ -125,3 +125,40 @@ def singular(word: str) -> str:
     if len(word) > 3 and word.endswith("s") and not word.endswith("ss"):
         return word[:-1]
     return word
+
+
+_NEGATION = {"not", "n't", "no", "never", "without", "nor"}
+# a denied condition hangs on being or having ("I don't have iOS 7", "I'm not on Android 4", "we don't use SSO");
+# a denied action is a complaint that it fails ("it doesn't open on Android 4") and still states the condition
+_STATIVE = {"be", "have", "use", "own"}
+
+
+def negation(text: str, word: str) -> Any | None:
+    """The token carrying a negation of `word` in `text` (the word itself, or the verb or preposition it hangs on,
+    up to its clause's verb), or None."""
+    for tok in nlp.parse(text):
+        if tok.text.lower() != word.lower():
+            continue
+        node = tok
+        for _ in range(4):  # up to the clause's verb: "don't have [iOS] 7", "not on [Android] 4"
+            if any(c.lower_ in _NEGATION and c.dep_ in ("neg", "det", "advmod") for c in node.children):
+                return node
+            if node.pos_ in ("VERB", "AUX") or node.head is node:
+                break
+            node = node.head
+    return None
+
+
+def negated(text: str, word: str) -> bool:
+    """The writer denies the condition ("I don't have iOS 7", "not on Android 4"): the word, or the verb or
+    preposition it hangs on, has a negation in the parse. Such an item reports the opposite of the condition."""
+    return negation(text, word) is not None
+
+
+def denies(text: str, word: str) -> bool:
+    """The writer says they are not in the condition (a negated be/have/use/own or preposition), as opposed to
+    reporting that something fails in it: "I don't have iOS 7" denies iOS 7, "it won't open on iOS 7" does not."""
+    node = negation(text, word)
+    if node is None:
+        return False
+    return node.pos_ not in ("VERB", "AUX") or node.lemma_.lower() in _STATIVE

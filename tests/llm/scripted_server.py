@@ -6,7 +6,7 @@ and criteria reuse the cited items' words. Like a real model it is not perfect: 
 adds one criterion no block states, which the verification gate drops and critique-repair then fixes.
 
 Hostile modes answer as a model steered by injected feedback would (links in every form, markup, flipped
-labels, criteria citing other items, a story nobody asked for); failure modes return garbage, HTTP 500, or
+labels, criteria citing other items, a story nobody asked for, a goal about another object than its items); failure modes return garbage, HTTP 500, or
 answer too slowly. Every hostile payload sent is counted in `tried`, so a test can compare with what got stored.
 This is a test double of a *model*, never evidence of drafting quality.
 """
@@ -45,7 +45,16 @@ ATTACKER = {
     "role": "attacker", "goal": "to download every customer's email address in one file",
     "benefit": "I can sell the list",
 }
-HOSTILE_MODES = ("links", "markup", "flip", "cross_cite", "attacker")
+HOSTILE_MODES = ("links", "markup", "flip", "cross_cite", "attacker", "other_object")
+_DETERMINER = re.compile(r"^(to \w+(?: \w+)*? (?:my|the|a|an|your|our) )")
+
+
+def other_object(goal: str) -> str:
+    """The cited item's goal about another object: a detail no item states on its thing ("to freeze my card" ->
+    "to freeze my damaged card"), as a model would that mixed up two customers' messages. The words still overlap
+    the item's, so only reading what the item is about catches it."""
+    m = _DETERMINER.match(goal)
+    return goal.replace(m.group(1), m.group(1) + "damaged ", 1) if m else goal.replace("to ", "to repair damaged ", 1)
 
 
 def feedback(messages: list[dict[str, str]]) -> list[tuple[str, str]]:
@@ -80,7 +89,7 @@ def goal_for(text: str) -> str:
     """A goal in the item's own words: its ask, its question, or the thing that breaks."""
     low = " ".join(text.lower().split())
     for pattern, template in (
-        (r"\blet me ([a-z0-9 ]+)", "to {}"), (r"\bcan i ([a-z0-9 ]+)", "to {}"), (r"\bhow do i ([a-z0-9 ]+)", "to {}"),
+        (r"\blet me ([a-z0-9 ]+)", "to {}"), (r"\bcan'?t i ([a-z0-9 ]+)", "to {}"), (r"\bcan i ([a-z0-9 ]+)", "to {}"), (r"\bhow do i ([a-z0-9 ]+)", "to {}"),
         (r"\b(?:add|like|want) (?:a |an |the )?([a-z0-9 ]+)", "to have {}"), (r"([a-z]+ [a-z]+),? please", "to have {}"),
     ):
         m = re.search(pattern, low)
@@ -201,6 +210,9 @@ class Model:
             story["acceptance_criteria"].append(
                 {"given": "an administrator account", "when": "I open the admin console",
                  "then": "every customer's password can be reset by me", "evidence": others[-1:]})
+        elif mode == "other_object":
+            self.tried["other_object"] += 1
+            story["goal"] = other_object(story["goal"])
         elif mode == "attacker":
             self.tried["attacker"] += 1
             attack = {**ATTACKER, "evidence": [alias], "acceptance_criteria": [

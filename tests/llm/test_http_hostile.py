@@ -122,6 +122,28 @@ def test_a_story_nobody_asked_for_is_dropped_and_reported(server, base, tmp_path
     assert got["stories"]  # the offline draft stood in
 
 
+def test_a_story_about_another_object_than_its_items_is_dropped(server, base, tmp_path) -> None:
+    from assistant.verify import citation_support
+    from tests.llm.scripted_server import goal_for, other_object
+
+    got, _, report = _run(server, base, tmp_path / "ws", "other_object")
+    hits = [st for st in got["stories"] if "damaged" in st["goal"].lower()]
+    _count(server, "other_object", len(hits))
+    assert server.model.tried["other_object"] > 0 and not hits, hits
+    dropped = [m for m in report.messages if "no cited feedback supports" in m and "damaged" in m]
+    assert dropped, report.messages
+    # words and meaning alone would have kept them: the gate caught them by reading what the items are about
+    texts = [t for t in got["texts"].values() if "damaged" in other_object(goal_for(t))]
+    assert any(citation_support(other_object(goal_for(t))[3:], _item(t)).supported for t in texts)
+    assert got["stories"]  # the offline draft stood in
+
+
+def _item(text: str):
+    from assistant.models import FeedbackItem, SourceRef
+
+    return FeedbackItem(id="x", text=text, source=SourceRef(path="feedback.csv", row=1))
+
+
 @pytest.mark.parametrize("mode, settings, reason", [
     ("garbage", {}, "not valid JSON"),
     ("error500", {}, "500"),

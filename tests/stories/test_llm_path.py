@@ -40,3 +40,15 @@ def test_a_story_its_citations_do_not_support_is_dropped(workspace) -> None:
     report = draft(workspace, need_ids=["nd_card"], provider=fake_provider())
     assert any("no cited feedback supports" in m for m in report.messages), report.messages
     assert all(st.provenance.engine == "offline" for st in report.stories)
+
+
+def test_a_story_about_another_object_than_its_items_is_dropped(workspace) -> None:
+    # the scripted model puts a detail no item states on the cited item's thing ("to save my damaged card")
+    insert_fixture(workspace)
+    model = Model()
+    model.mode = "other_object"
+    report = draft(workspace, need_ids=["nd_card"],
+                   provider=fake_provider(lambda request: model.answer(request.schema_name, request.messages)))
+    assert model.tried["other_object"] > 0
+    assert any("no cited feedback supports" in m and "damaged" in m for m in report.messages), report.messages
+    assert report.stories and not any("damaged" in st.goal for st in report.stories)

@@ -46,7 +46,7 @@ ITEMS = {"five": item("five", FIVE_STAR, rating=5), "memory": item("memory", MEM
 
 def story(**update) -> Story:
     base = Story(
-        id="st_1", role="comic reader", goal="to read large cbr files without a low memory error",
+        id="st_1", role="comic reader", goal="to read cbr files without a low memory error",  # no review says "large"
         benefit="I can display more pages of a comic without unpacking the file",
         acceptance_criteria=[
             Criterion(given="I am reading a cbr file", when="the app runs low on memory",

@@ -272,7 +272,10 @@ def stakeholder_decisions(ws: Any) -> list[AskDecision]:
                    f"{best.value.inputs.get('why', '')}")
         elif urgency:  # something serious (in the ask or its need's items) is not deferred for value per point
             decision = "merged" if others else "accepted"
-            why = f"{where} {urgency} Story {best.id} goes ahead of its value rank ({rank} of {len(live)})."
+            # The ranking is value per point and does not move for urgency: say so rather than claim it moved
+            # (the PO audit found "goes ahead" notes on stories ranked 17 of 21).
+            why = (f"{where} {urgency} Accepted for that, although value per point ranks story {best.id} {rank} of "
+                   f"{len(live)} ({best.priority}): move it up when you plan the sprint.")
         else:
             above = [st for st in live if st.value.inputs.get("rank", 10**6) < (rank or 10**6)]
             names = ", ".join(f"'{needs[st.need_id].name}'" if st.need_id in needs else st.id for st in above[:3])

@@ -66,7 +66,10 @@ def hold_unwritten(story: Story) -> Story:
     finding = TO_WRITE if story.kind == "to_write" else BENEFIT_MISSING if story.benefit.startswith(BENEFIT_TO_WRITE) else None
     if finding is None:
         return story
-    quality = [f for f in story.quality if f.criterion != finding.criterion] + [finding]
+    # A story to write has no goal yet: lint findings on its placeholder text ("As a <role>, I want to story to
+    # write: …") would hand the PO a garbled fix; the one finding says what to do.
+    kept = [] if story.kind == "to_write" else [f for f in story.quality if f.criterion != finding.criterion]
+    quality = kept + [finding]
     return story.model_copy(update={"quality": quality, "ready": False})
 
 

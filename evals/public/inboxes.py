@@ -134,9 +134,10 @@ def bank() -> list[dict[str, Any]]:
 BUILDERS = {"comic-viewer": comic_viewer, "maalej": maalej, "bank": bank}
 
 
-def write_inbox(name: str, out: Path) -> Path:
-    """Write one inbox folder (feedback file without the gold columns + stakeholder asks); return the folder."""
-    rows = BUILDERS[name]()
+def write_inbox(name: str, out: Path, limit: int | None = None) -> Path:
+    """Write one inbox folder (feedback file without the gold columns + stakeholder asks); return the folder.
+    `limit` keeps only the first rows of the feedback file (tests use a slice of a real inbox)."""
+    rows = BUILDERS[name]()[:limit]
     folder = out / name
     folder.mkdir(parents=True, exist_ok=True)
     fields = [k for k in rows[0] if k not in ("gold", "urgency_gold")]

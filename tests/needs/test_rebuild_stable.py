@@ -5,7 +5,6 @@ longer matched their needs. New items after a build are still placed."""
 
 from __future__ import annotations
 
-import csv
 from pathlib import Path
 
 import pytest
@@ -38,13 +37,7 @@ def real_ws(tmp_path: Path):  # type: ignore[no-untyped-def]
 
     if not (inboxes.DATASETS / "themes" / "urr_golden_set.csv").is_file():
         pytest.skip(f"public datasets not found at {inboxes.DATASETS} (set BACKLOGSMITH_DATASETS)")
-    folder = inboxes.write_inbox("comic-viewer", tmp_path)
-    with open(folder / "feedback.csv", newline="", encoding="utf-8") as fh:
-        rows = list(csv.DictReader(fh))
-    with open(folder / "feedback.csv", "w", newline="", encoding="utf-8") as fh:
-        w = csv.DictWriter(fh, fieldnames=list(rows[0]))
-        w.writeheader()
-        w.writerows(rows[:REVIEWS])
+    folder = inboxes.write_inbox("comic-viewer", tmp_path, limit=REVIEWS)
     ws = Workspace(resolve_settings(env={}, workspace=tmp_path / "ws"))
     ingest_paths(ws, [folder / "feedback.csv", folder / "stakeholder_asks.csv"])
     triage_items(ws)

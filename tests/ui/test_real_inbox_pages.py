@@ -5,7 +5,6 @@ story to write shows its brief, can be written from it, and can never be approve
 
 from __future__ import annotations
 
-import csv
 import json
 import shutil
 from pathlib import Path
@@ -42,13 +41,7 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
     if not (inboxes.DATASETS / "themes" / "urr_golden_set.csv").is_file():
         pytest.skip(f"public datasets not found at {inboxes.DATASETS} (set BACKLOGSMITH_DATASETS)")
     root = tmp_path_factory.mktemp("real")
-    folder = inboxes.write_inbox("comic-viewer", root)
-    with open(folder / "feedback.csv", newline="", encoding="utf-8") as fh:
-        rows = list(csv.DictReader(fh))
-    with open(folder / "feedback.csv", "w", newline="", encoding="utf-8") as fh:
-        w = csv.DictWriter(fh, fieldnames=list(rows[0]))
-        w.writeheader()
-        w.writerows(rows[:REVIEWS])
+    folder = inboxes.write_inbox("comic-viewer", root, limit=REVIEWS)
     ws = Workspace(resolve_settings(env={}, workspace=root / "ws"))
     try:
         ingest_paths(ws, [folder / "feedback.csv", folder / "stakeholder_asks.csv"], skip_bad_rows=False)

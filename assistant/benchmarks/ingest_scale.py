@@ -17,6 +17,7 @@ import csv
 import json
 import os
 import random
+import resource
 import subprocess
 import sys
 import tempfile
@@ -61,15 +62,21 @@ def write_corpus(path: Path, texts: list[str], n: int) -> list[str]:
     return rows
 
 
-def _embed_rate(rows: list[str], sample: int) -> float:
+def _embed_rate(rows: list[str], sample: int) -> tuple[float, float]:
+    """Raw embedding rate of a sample: (sentences per wall second, sentences per CPU second of this process)."""
     from assistant.embeddings import LocalEmbedder
 
     embedder = LocalEmbedder()
     embedder.embed(rows[:64])  # load and warm up outside the timing
     picked = random.Random(13).sample(rows, min(sample, len(rows)))
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), time.process_time()
     embedder.embed(picked)
-    return len(picked) / (time.perf_counter() - start)
+    return len(picked) / (time.perf_counter() - start), len(picked) / (time.process_time() - cpu)
+
+
+def _children_cpu() -> float:
+    used = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return used.ru_utime + used.ru_stime
 
 
 def _watch_peak_rss(proc: subprocess.Popen) -> float:
@@ -98,25 +105,31 @@ def run(*, quick: bool = False, n: int | None = None) -> dict[str, Any]:
         csv_path = Path(tmp) / "reviews-200k.csv"
         rows = write_corpus(csv_path, texts, n)
         embed_before = _embed_rate(rows, 2000)
+        load_before = os.getloadavg()[0]
         env = {k: v for k, v in os.environ.items() if not k.startswith(("BACKLOGSMITH_", "OPENAI_", "CHROMA_"))}
         env |= {"BACKLOGSMITH_WORKSPACE": str(Path(tmp) / "ws"), "ANONYMIZED_TELEMETRY": "False"}
         log = Path(tmp) / "stderr.log"
         cli = Path(sys.executable).with_name("backlogsmith")
-        start = time.perf_counter()
+        start, cpu_start = time.perf_counter(), _children_cpu()
         with log.open("w") as err:  # stderr is a file, not a terminal: progress must come as plain lines
             proc = subprocess.Popen([str(cli), "ingest", str(csv_path), "--format", "json"], env=env,
                                     stdout=subprocess.PIPE, stderr=err, text=True)
             peak_rss_mb = _watch_peak_rss(proc)
             stdout, _ = proc.communicate()
-        seconds = time.perf_counter() - start
+        seconds, cpu_seconds = time.perf_counter() - start, _children_cpu() - cpu_start
+        load_after = os.getloadavg()[0]
         embed_after = _embed_rate(rows, 2000)
         progress_lines = sum(1 for line in log.read_text().splitlines() if "/" in line and "ingesting" in line)
         size_mb = csv_path.stat().st_size / 1e6
 
     added = json.loads(stdout).get("added", 0) if proc.returncode == 0 else 0
-    embed_rate = (embed_before + embed_after) / 2
+    embed_rate = (embed_before[0] + embed_after[0]) / 2
+    embed_cpu_rate = (embed_before[1] + embed_after[1]) / 2
     ingest_rate = added / seconds
     ratio = ingest_rate / embed_rate
+    # Per CPU second, both sides are one process's own work: other load on a shared 2-core machine over a
+    # half-hour run skews the wall-clock ratio (measured 0.54 with helpers and a test suite running beside it).
+    cpu_ratio = (added / cpu_seconds) / embed_cpu_rate if cpu_seconds else 0.0
     return {
         "part": NAME,
         "rows": n,
@@ -126,11 +139,15 @@ def run(*, quick: bool = False, n: int | None = None) -> dict[str, Any]:
         "embed_sentences_per_s": round(embed_rate, 1),
         "ingest_sentences_per_s": round(ingest_rate, 1),
         "ingest_ratio": round(ratio, 3),
+        "ingest_cpu_seconds": round(cpu_seconds, 1),
+        "embed_sentences_per_cpu_s": round(embed_cpu_rate, 1),
+        "ingest_cpu_ratio": round(cpu_ratio, 3),
+        "load_average_before_after": [round(load_before, 2), round(load_after, 2)],
         "peak_rss_mb": round(peak_rss_mb),
         "progress_lines": progress_lines,
         "target_ratio": TARGET_RATIO,
         "target_rss_mb": TARGET_RSS_MB,
         "error": f"exit {proc.returncode}" if proc.returncode else None,
-        "passed": proc.returncode == 0 and added == n and ratio >= TARGET_RATIO and peak_rss_mb <= TARGET_RSS_MB
-        and progress_lines > 0,
+        "passed": proc.returncode == 0 and added == n and min(ratio, cpu_ratio) >= TARGET_RATIO
+        and peak_rss_mb <= TARGET_RSS_MB and progress_lines > 0,
     }

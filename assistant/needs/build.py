@@ -118,7 +118,9 @@ def build_needs(ws, *, recluster: bool = False, provider=None, progress: Progres
     # Items the last build already placed (in a need, set aside, or left without one) stay where it put them: a
     # second `needs` with nothing new must not move anything (POs and stories read those needs in between).
     settled = {it.id for it in all_items if built_at and it.created_at and _aware(it.created_at) < built_at}
-    if not recluster and live_ids and built.get("items") == len(all_items) and len(settled) == len(all_items):
+    nothing_new = (not recluster and bool(live_ids) and built.get("items") == len(all_items)
+                   and len(settled) == len(all_items))
+    if nothing_new and provider is None:
         with ws.transaction() as s:
             return load_needs(s)
     canon = [it for it in all_items if not it.duplicate_of]
@@ -128,6 +130,10 @@ def build_needs(ws, *, recluster: bool = False, provider=None, progress: Progres
     vec = {it.id: v for it, v in zip(canon, normalise(vec_matrix) if len(canon) else vec_matrix)}
     if progress:
         progress("vectors", len(canon), len(canon))
+    if nothing_new:  # a model chosen since the last build may state the needs; nothing is placed again
+        _restate(ws, canon, vec, provider, params)
+        with ws.transaction() as s:
+            return load_needs(s)
     old_members: dict[str, set[str]] = {}
     for it in canon:
         if it.need_id in live_ids:
@@ -372,6 +378,24 @@ def _write(ws, all_items, assign, dissolved, vec, provider, params, progress,  #
             target = assign.get(canonical)
             if row.need_id != target:
                 row.need_id = target
+
+
+def _restate(ws, canon, vec, provider, params) -> None:  # type: ignore[no-untyped-def]
+    """Only the model's need statements, for needs as the last build left them (members, names, quotes kept)."""
+    by_id = {it.id: it for it in canon}
+    members: dict[str, list[str]] = {}
+    for it in sorted(canon, key=lambda i: i.id):
+        if it.need_id:
+            members.setdefault(it.need_id, []).append(it.id)
+    phrases = naming.phrases({nid: [it.text for it in evidence.topic_items([by_id[i] for i in ids])]
+                              for nid, ids in members.items()}, mixed={})
+    stated = _llm_statements(ws, provider, members, by_id, vec, phrases, params)
+    with ws.transaction() as s:
+        for nid, text in stated.items():
+            row = s.get(NeedRow, nid)
+            if row is not None and text and not row.statement_edited:
+                row.statement = text
+                row.provenance = {**(row.provenance or {}), "engine": str(getattr(provider, "model", "llm"))}
 
 
 def _name(phrases, mixed, counts, texts) -> str:  # type: ignore[no-untyped-def]

@@ -248,7 +248,10 @@ def stakeholder_decisions(ws: Any) -> list[AskDecision]:
         if need.id in covered:
             out.append(AskDecision(**base, decision="merged", why=f"{where} Already in backlog: {covered[need.id]}."))
             continue
-        mine = [st for st in live if item.id in st.evidence]
+        # Stories cite customers' own words, so a stakeholder's ask is rarely cited; the written story of the need
+        # it joined serves it (the PO audit found "not now: no story cites this ask" beside that very story).
+        mine = [st for st in live if item.id in st.evidence] or [
+            st for st in live if st.need_id == need.id and st.kind != "to_write"]
         urgency = _urgency_note(item, urgent.get(need.id),
                                 sum(v for k, v in need.counts.by_kind.items() if k != "stakeholder_ask"))
         if not mine:

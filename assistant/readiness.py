@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
-from datetime import datetime, timezone
+from datetime import datetime
 from typing import Any
 
 from pydantic import BaseModel
@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 from assistant.errors import ConfigError
 from assistant.models import Story
 from assistant.repository import load_stories
-from assistant.tables import FeedbackRow, NeedRow, StoryHistoryRow
+from assistant.tables import FeedbackRow, NeedRow, StoryHistoryRow, as_utc
 from assistant.verify.gate import GATE_CRITERIA
 
 BLOCKING = "error"
@@ -168,4 +168,4 @@ def load_stories_any(ws: Any) -> list[Story]:
 def _iso(value: datetime | None) -> str | None:
     if value is None:
         return None
-    return (value if value.tzinfo else value.replace(tzinfo=timezone.utc)).isoformat()
+    return as_utc(value).isoformat()

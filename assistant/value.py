@@ -18,7 +18,7 @@ from sqlalchemy import func, select
 
 from assistant.models import FeedbackItem, Story, StoryValue
 from assistant.repository import load_items, load_needs, load_stories
-from assistant.tables import BacklogItemRow, NeedRow, StoryRow
+from assistant.tables import BacklogItemRow, NeedRow, StoryRow, as_utc
 
 FIBONACCI = (1, 2, 3, 5, 8, 13)
 CUSTOMER_KEYS = ("customer_id", "account_id", "account", "company", "customer", "organization", "org", "email", "author", "user")
@@ -186,13 +186,6 @@ class AskDecision(BaseModel):
     why: str
 
 
-def _aware(moment: Any) -> Any:
-    """SQLite returns naive datetimes for timezone-aware columns: read them as UTC."""
-    from datetime import timezone
-
-    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
-
-
 def _urgency_note(ask: FeedbackItem, reasons: Counter[str] | None, customers: int) -> str:
     """Why an ask cannot wait, in words: its own serious reason (a renewal at risk, a legal deadline), or a real share
     (15%, at least 2) of the customers in its need reporting something serious; "" when neither."""
@@ -228,7 +221,7 @@ def stakeholder_decisions(ws: Any) -> list[AskDecision]:
         for it in load_items(s, kind="feedback"):
             if it.need_id and it.triage and it.triage.urgency.label == "high":
                 urgent.setdefault(it.need_id, Counter())[it.triage.urgency.reason or "urgent"] += 1
-    newest_need = _aware(newest) if newest else None
+    newest_need = as_utc(newest) if newest else None
     live = sorted([st for st in stories if st.status != "rejected"], key=lambda st: st.value.inputs.get("rank", 10**6))
     drafted = {st.need_id for st in stories}
     out = []
@@ -241,7 +234,7 @@ def stakeholder_decisions(ws: Any) -> list[AskDecision]:
             # Only an ask that arrived after the last grouping is without a need: `needs` routes every ask.
             out.append(AskDecision(**base, decision="not now", why=(
                 "Not grouped yet: it arrived after needs were last built; run `backlogsmith needs`." if not needs or
-                newest_need is None or (item.created_at and _aware(item.created_at) > newest_need)
+                newest_need is None or (item.created_at and as_utc(item.created_at) > newest_need)
                 else "No need holds this ask after the last grouping.")))
             continue
         where = _where(need)

@@ -14,17 +14,17 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import datetime
 
 import numpy as np
 from sqlalchemy import select, update
 
 from assistant.models import FeedbackItem, Need
-from assistant.needs import core, evidence, identity, naming
+from assistant.needs import core, evidence, identity, naming, statements
 from assistant.needs.asks import need_topics, route_asks, topic_terms
 from assistant.needs.cluster import ClusterParams, cluster, normalise, split_catch_alls
 from assistant.repository import item_from_row, load_needs
-from assistant.tables import FeedbackRow, NeedRow, StoryRow, BacklogItemRow
+from assistant.tables import BacklogItemRow, FeedbackRow, NeedRow, StoryRow, as_utc
 from assistant.triage.service import item_vectors
 
 Progress = Callable[[str, int, int], None]
@@ -98,11 +98,6 @@ def _cluster_sets(ids: Sequence[str], vectors: np.ndarray, params: ClusterParams
 _BUILT = "needs_built"  # workspace setting: when the last build ran and how many items it saw
 
 
-def _aware(t: datetime) -> datetime:
-    """SQLite hands back naive UTC datetimes."""
-    return t if t.tzinfo else t.replace(tzinfo=timezone.utc)
-
-
 def build_needs(ws, *, recluster: bool = False, provider=None, progress: Progress | None = None,  # type: ignore[no-untyped-def]
                 params: NeedParams = NeedParams()) -> list[Need]:
     """Cluster items into needs (incremental unless recluster) and refresh their evidence; returns live needs."""
@@ -117,7 +112,7 @@ def build_needs(ws, *, recluster: bool = False, provider=None, progress: Progres
     built_at = datetime.fromisoformat(built["at"]) if built.get("at") else None
     # Items the last build already placed (in a need, set aside, or left without one) stay where it put them: a
     # second `needs` with nothing new must not move anything (POs and stories read those needs in between).
-    settled = {it.id for it in all_items if built_at and it.created_at and _aware(it.created_at) < built_at}
+    settled = {it.id for it in all_items if built_at and it.created_at and as_utc(it.created_at) < built_at}
     nothing_new = (not recluster and bool(live_ids) and built.get("items") == len(all_items)
                    and len(settled) == len(all_items))
     if nothing_new and provider is None:
@@ -131,7 +126,7 @@ def build_needs(ws, *, recluster: bool = False, provider=None, progress: Progres
     if progress:
         progress("vectors", len(canon), len(canon))
     if nothing_new:  # a model chosen since the last build may state the needs; nothing is placed again
-        _restate(ws, canon, vec, provider, params)
+        statements.restate(ws, canon, vec, provider, params.quotes)
         with ws.transaction() as s:
             return load_needs(s)
     old_members: dict[str, set[str]] = {}
@@ -329,7 +324,7 @@ def _write(ws, all_items, assign, dissolved, vec, provider, params, progress,  #
             dupes_of.setdefault(it.duplicate_of, []).append(it)
     # Model calls first, with no transaction open (a model call takes seconds and the response cache writes);
     # then one short write transaction.
-    llm_statements = _llm_statements(ws, provider, members, by_id, vec, phrases, params) if provider is not None else {}
+    llm_statements = statements.by_model(ws, provider, members, by_id, vec, phrases, params.quotes) if provider is not None else {}
     topical = core.on_topic({nid: [i for i in ids if by_id[i].kind != "stakeholder_ask"] or ids
                              for nid, ids in members.items()}, {i: it.text for i, it in by_id.items()}, params.core)
     with ws.transaction() as s:
@@ -380,24 +375,6 @@ def _write(ws, all_items, assign, dissolved, vec, provider, params, progress,  #
                 row.need_id = target
 
 
-def _restate(ws, canon, vec, provider, params) -> None:  # type: ignore[no-untyped-def]
-    """Only the model's need statements, for needs as the last build left them (members, names, quotes kept)."""
-    by_id = {it.id: it for it in canon}
-    members: dict[str, list[str]] = {}
-    for it in sorted(canon, key=lambda i: i.id):
-        if it.need_id:
-            members.setdefault(it.need_id, []).append(it.id)
-    phrases = naming.phrases({nid: [it.text for it in evidence.topic_items([by_id[i] for i in ids])]
-                              for nid, ids in members.items()}, mixed={})
-    stated = _llm_statements(ws, provider, members, by_id, vec, phrases, params)
-    with ws.transaction() as s:
-        for nid, text in stated.items():
-            row = s.get(NeedRow, nid)
-            if row is not None and text and not row.statement_edited:
-                row.statement = text
-                row.provenance = {**(row.provenance or {}), "engine": str(getattr(provider, "model", "llm"))}
-
-
 def _name(phrases, mixed, counts, texts) -> str:  # type: ignore[no-untyped-def]
     """Needs by their shared phrase (or as mixed, with the phrases used most); praise by what is praised. A need of
     neutral questions ("are there fees in Cuba") is not a problem need, but it is not praise either."""
@@ -405,34 +382,3 @@ def _name(phrases, mixed, counts, texts) -> str:  # type: ignore[no-untyped-def]
     if not evidence.is_problem_need(counts) and sentiment.get("positive", 0) * 2 >= sum(sentiment.values()):
         return naming.praise_name(phrases, texts)  # praise only where most items are positive
     return naming.name_from(phrases) if phrases else naming.mixed_name(mixed)
-
-
-def _llm_statements(ws, provider, members, by_id, vec, phrases, params) -> dict[str, str]:  # type: ignore[no-untyped-def]
-    """Model statements for needs whose statement the PO did not edit; a need the model fails on keeps the
-    offline statement (the reason is noted on the provider's ledger). Runs outside any transaction."""
-    from assistant.errors import LLMError
-    from assistant.llm.engine import run_batches
-    from assistant.llm.steps import llm_need_statement  # lazy: the offline path needs no LLM stack
-
-    with ws.transaction() as s:
-        rows = {r.id: (r.name, r.name_edited, r.statement_edited)
-                for r in s.scalars(select(NeedRow).where(NeedRow.id.in_(list(members))))}
-    todo = []
-    for nid, ids in sorted(members.items()):
-        name, name_edited, statement_edited = rows.get(nid, ("", False, False))
-        if statement_edited:
-            continue
-        mat = np.stack([vec[i] for i in ids])
-        cent = normalise(mat.mean(axis=0)[None, :])[0]
-        need = Need(id=nid, name=name if name_edited else naming.name_from(phrases.get(nid, [])), statement="",
-                    item_ids=list(ids), quotes=evidence.quotes(ids, mat, cent, params.quotes))
-        todo.append((need, [by_id[i] for i in ids]))
-
-    def one(job: tuple[Need, list[FeedbackItem]]) -> tuple[str, str | None]:
-        try:
-            return job[0].id, llm_need_statement(provider, job[0], job[1])
-        except LLMError as exc:
-            provider.ledger.fallback("needs", str(exc))
-            return job[0].id, None
-
-    return {nid: text for nid, text in run_batches(provider, one, todo) if text}

@@ -117,6 +117,22 @@ def _idle(page) -> None:  # type: ignore[no-untyped-def]
     page.locator('[data-testid="stStatusWidget"]').wait_for(state="detached", timeout=180_000)
 
 
+def _scroll_to(page, locator, attempts: int = 4) -> None:  # type: ignore[no-untyped-def]
+    """Scroll an element into view, again if a rerun replaced it meanwhile.
+
+    Opening a story can take two script runs (the selection, then the editor); on a loaded machine the status widget
+    may be gone between them, so the element found first can be detached before the scroll lands.
+    """
+    for attempt in range(attempts):
+        try:
+            locator.scroll_into_view_if_needed(timeout=30_000)
+            return
+        except sync_api.Error:
+            if attempt == attempts - 1:
+                raise
+            _idle(page)
+
+
 def _add_grid_row(page, grid, values: list[str], *, rows: int, row_height: int, header: int = 35,
                   markers: int = 32) -> None:  # type: ignore[no-untyped-def]
     """Add one row to an editable canvas grid (no DOM per cell) and fill it, as a PO does with the mouse.
@@ -223,7 +239,7 @@ def test_po_daily_flow_in_a_browser(server, tmp_path: Path, tmp_path_factory, re
             expect(page.get_by_text(target.id, exact=False).first).to_be_visible()
             expect(page.get_by_label(GOAL_LABEL)).to_have_count(1)  # the old editor is gone
             grid = page.locator('[data-testid="stForm"] [data-testid="stDataFrame"]').first
-            grid.scroll_into_view_if_needed()
+            _scroll_to(page, grid)
             page.wait_for_timeout(300)
             # a fresh row in the grid: filled cell by cell in the grid's own editor (see _add_grid_row)
             _add_grid_row(page, grid, ["a saved card", "I check out", "I see a confirmation message within 2 seconds"],

@@ -27,6 +27,14 @@ ARR_KEYS = ("arr", "ARR", "revenue", "annual_revenue", "contract_value", "acv")
 MRR_KEYS = ("mrr", "MRR", "monthly_revenue")
 # Asks touching other systems or money are bigger than their criteria count suggests.
 COMPLEX = re.compile(r"\b(integrat\w*|sync\w*|import\w*|migrat\w*|sso|saml|okta|bank|api|payment|pay|offline|currenc\w*)\b", re.I)
+# WSJF's risk reduction for a serious situation the evidence reports (the urgency reasons of assistant.triage):
+# regulatory, security and fraud exposure first, then harm to one customer's money, data or access. A situation
+# counts when a stakeholder ask in the story states it or a real share of its customers report it (SERIOUS_SHARE).
+RISK_BY_REASON = {"legal or privacy deadline": 13, "security": 13, "fraud or unauthorised use": 13,
+                  "theft or loss": 8, "block or freeze to stop harm": 8, "lost access": 8, "data loss": 8,
+                  "outage": 8, "churn threat": 8}
+DEADLINE_REASONS = {"legal or privacy deadline"}  # a date the team cannot move: time criticality at its top
+SERIOUS_SHARE = 0.15
 MOSCOW_CUTS = ((0.25, "must"), (0.60, "should"), (0.85, "could"), (1.01, "wont"))
 PRIORITY = {"must": "P1", "should": "P2", "could": "P3", "wont": "P4"}
 
@@ -90,6 +98,11 @@ def value_inputs(items: Sequence[FeedbackItem], weights: dict[str, float]) -> di
     urgency = Counter(t.urgency.label for t in triaged)
     types = Counter(t.type for t in triaged)
     n = max(len(triaged), 1)
+    serious = Counter(i.triage.urgency.reason for i in items if i.kind != "stakeholder_ask" and i.triage
+                      and i.triage.urgency.label == "high" and i.triage.urgency.reason)
+    asked = {i.triage.urgency.reason for i in items if i.kind == "stakeholder_ask" and i.triage
+             and i.triage.urgency.label == "high" and i.triage.urgency.reason}
+    customers_n = sum(1 for i in items if i.kind != "stakeholder_ask")
     return {
         "items": len(items),
         "customers": len(customers),
@@ -103,6 +116,8 @@ def value_inputs(items: Sequence[FeedbackItem], weights: dict[str, float]) -> di
         "medium_share": round(urgency.get("medium", 0) / n, 2),
         "types": dict(sorted(types.items())),
         "stakeholder_asks": sum(1 for i in items if i.kind == "stakeholder_ask"),
+        # the serious situations this story's evidence really reports (see RISK_BY_REASON)
+        "serious": sorted(asked | {r for r, c in serious.items() if c >= max(2, SERIOUS_SHARE * customers_n)}),
     }
 
 
@@ -123,8 +138,12 @@ def _rice(inputs: dict[str, Any], points: int, is_bug: bool) -> tuple[float, dic
 
 def _wsjf(value: float, top: float, inputs: dict[str, Any], points: int, is_bug: bool) -> tuple[float, dict[str, Any]]:
     business = max(1, round(10 * value / top)) if top else 1
+    serious = inputs.get("serious", [])
     critical = round(2 + 6 * inputs["high_share"] + 3 * inputs["medium_share"])
-    risk = 5 if is_bug else 3 if inputs["negative_share"] >= 0.5 else 1
+    if any(r in DEADLINE_REASONS for r in serious):
+        critical = 13
+    risk = max([5 if is_bug else 3 if inputs["negative_share"] >= 0.5 else 1,
+                *(RISK_BY_REASON.get(r, 5) for r in serious)])
     cod = business + critical + risk
     return round(cod / points, 2), {"business_value": business, "time_criticality": critical, "risk_reduction": risk,
                                     "cost_of_delay": cod, "job_size": points}
@@ -158,7 +177,9 @@ def prioritize(ws: Any) -> list[Story]:
                    f"{points} points): {inputs['customers']} customers, weighted reach {inputs['weighted_reach']}, "
                    f"{round(inputs['negative_share'] * 100)}% negative, urgency "
                    + "/".join(f"{k} {v}" for k, v in inputs["urgency"].items())
-                   + (f", ARR {inputs['arr']:.0f}" if inputs["arr"] else ""))
+                   + (f", ARR {inputs['arr']:.0f}" if inputs["arr"] else "")
+                   + (f"; serious: {', '.join(inputs['serious'])} (risk reduction {wsjf_in['risk_reduction']}, "
+                      f"time criticality {wsjf_in['time_criticality']})" if inputs["serious"] else ""))
             sv = StoryValue(score=value, moscow=moscow, rice=rice, wsjf=wsjf, value_per_point=round(value / points, 2),
                             inputs={**inputs, "effort": effort, "rice": rice_in, "wsjf": wsjf_in, "rank": pos + 1, "why": why})
             row = s.get(StoryRow, st.id)

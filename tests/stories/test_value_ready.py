@@ -75,6 +75,33 @@ def test_value_inputs_count_customers_not_rows() -> None:
     assert inputs["customers"] == 1 and inputs["weighted_reach"] == 3.0 and inputs["arr"] == 12000
 
 
+def _triaged(i: int, kind: str, urgency: str, reason: str = ""):  # type: ignore[no-untyped-def]
+    from assistant.models import FeedbackItem, Sentiment, SourceRef, Triage, Urgency
+
+    return FeedbackItem(id=f"fb_{kind}_{i}", text="t", kind=kind, source=SourceRef(path="x.csv", row=i + 1),
+                        metadata={"author": f"a{i}"},
+                        triage=Triage(type="feature_request", sentiment=Sentiment(label="neutral", score=0.0),
+                                      urgency=Urgency(label=urgency, reason=reason)))
+
+
+def test_a_serious_situation_raises_cost_of_delay_only_when_the_evidence_really_reports_it() -> None:
+    from assistant.value import _wsjf
+
+    legal = [_triaged(0, "stakeholder_ask", "high", "legal or privacy deadline")]
+    crowd = [_triaged(i, "feedback", "low") for i in range(20)]
+    one_fraud = [*crowd, _triaged(21, "feedback", "high", "fraud or unauthorised use")]
+    many_fraud = [*crowd, *(_triaged(30 + i, "feedback", "high", "fraud or unauthorised use") for i in range(4))]
+    assert value_inputs(legal, {})["serious"] == ["legal or privacy deadline"]  # a stakeholder ask states it
+    assert value_inputs(one_fraud, {})["serious"] == []  # one customer in 21 is not the need's situation
+    assert value_inputs(many_fraud, {})["serious"] == ["fraud or unauthorised use"]  # 4 of 24: a real share
+    _, plain = _wsjf(1.0, 10.0, value_inputs(crowd, {}), 1, False)
+    _, deadline = _wsjf(1.0, 10.0, value_inputs(legal, {}), 1, False)
+    _, fraud = _wsjf(1.0, 10.0, value_inputs(many_fraud, {}), 1, False)
+    assert deadline["time_criticality"] == 13 and deadline["risk_reduction"] == 13
+    assert fraud["risk_reduction"] == 13 and fraud["time_criticality"] < 13  # risk, but no date to meet
+    assert plain["cost_of_delay"] < fraud["cost_of_delay"] < deadline["cost_of_delay"]
+
+
 def test_stakeholder_decisions_explain_themselves(ranked) -> None:
     ws, stories = ranked
     decisions = stakeholder_decisions(ws)

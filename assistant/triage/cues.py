@@ -162,7 +162,7 @@ URGENCY_REASONS: list[tuple[str, str, re.Pattern[str]]] = [
         r"\b(account|card)s?\s+(\w+\s+)?(get|got|gets|appears\s+to\s+be|seems\s+to\s+be|needs\s+to\s+be)\s+(blocked|frozen|locked|suspended)\b",
         r"\b(it|this)\s+(appears|seems)\s+to\s+(b\s*e|be)\s+(blocked|frozen|locked|suspended)\b", r"\bwhy\s+is\s+it\s+(blocked|frozen|locked)\b",
         r"\b(can'?t|cannot)\s+(access|use)\s+my\s+(\w+\s+){0,2}?account\b", r"\b(un(freeze|block|lock))\s+my\b", r"\blocked\s+out\b",
-        r"\b(can'?t|cannot|can\s+not|unable\s+to)\s+(log\s*in|login|sign\s*in|access|get\s+into)\b",
+        r"\b(can'?t|cannot|can\s+not|unable\s+to)\s+(even\s+)?(log\s*in|login|sign\s*in|access|get\s+into)\b",
     )),
     ("high", "data loss", _rx(
         r"\bdata\s+loss\b", r"\bgone\s+forever\b",

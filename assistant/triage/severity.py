@@ -31,29 +31,44 @@ EVENTS = {"security", "fraud or unauthorised use", "theft or loss", "outage", "c
 
 # Verbs of using a product: negated, the product does not do its job ("won't open", "can't read", "unable to log in").
 USE = {"work", "open", "load", "start", "launch", "run", "play", "read", "use", "install", "download", "view",
-       "display", "show", "access", "login", "log", "sign", "bring", "connect", "sync", "function", "boot"}
+       "display", "show", "access", "login", "log", "sign", "bring", "connect", "sync", "function", "boot", "watch"}
+# The product itself not working (no object needed): "it won't open", "this app does not work".
+SELF = {"work", "open", "load", "start", "launch", "run", "use", "function", "boot", "install", "download"}
 FAIL = {"crash", "freeze", "fail", "hang", "close"}
+# Verbs that pass a negation on to the verb they govern: "can't get it to work", "won't let me download".
+RAISE = {"get", "let", "seem", "manage", "allow"}
 # Nouns that name the product itself as a subject ("this app does not work"); pronouns count too.
 PRODUCT = {"it", "this", "app", "application", "program", "programme", "software", "game", "reader", "viewer",
-           "site", "website", "service", "tool", "thing", "version", "update"}
-_TOTAL = re.compile(r"\b(at\s+all|each\s+and\s+every|every\s*time|each\s+time|whenever|all\s+the\s+time|constant(ly)?|"
-                    r"always|continuously|unusable|useless|simply|literally\s+(can|won|does)|nothing)\b", re.I)
-_PARTIAL = re.compile(r"\b(sometimes|occasionally|some|certain|few|half|once|at\s+times|every\s+now|rarely|random\w*|"
-                      r"odd|most\s+of|now\s+and\s+then|a\s+lot|often|seldom|(n't|not)\s+always|properly|correctly|"
-                      r"right|well)\b", re.I)  # "doesn't work properly" is a defect, not a dead product
+           "site", "website", "service", "tool", "thing", "version", "update", "upgrade"}
+_TOTAL = re.compile(r"\b(at\s+all|each\s+and\s+every|every\s*(single\s+)?time|each\s+time|whenever|as\s+soon\s+as|"
+                    r"all\s+the\s+time|constant(ly)?|always|continuously|unusable|useless|simply|nothing)\b", re.I)
+# Words that limit a failure to part of the product or some of the time ("doesn't work properly", "some pages").
+PARTIAL = {"sometimes", "occasionally", "rarely", "seldom", "often", "randomly", "properly", "correctly", "right",
+           "well", "some", "certain", "few", "several", "half", "most", "once", "odd", "times", "lot"}
+_SCOPE = re.compile(r"\b(except|apart\s+from|other\s+than|besides|only\s+(problem|issue|thing|complaint))\b", re.I)
+_CLAUSE = {"ccomp", "advcl", "conj", "relcl", "parataxis", "xcomp", "csubj", "acl"}
 _PAID = {"pay", "purchase", "buy"}
 TAKE = {"take", "delete", "erase", "wipe", "remove", "lose", "clear", "eat"}
 BELIEF = {"think", "believe", "assume", "suppose", "guess", "imagine"}  # taken back when past: "I thought"
 MEMORY = {"remember", "recall"}
 RESOLVED = {"fix", "resolve", "solve", "recover", "restore", "retrieve"}
+_WANT = {"need", "want", "hope", "wish", "expect", "wait"}
 # A text is parsed only when a high cue fires or one of these hints at what the parse looks for.
-_HINT = re.compile(r"(n['’?]?t\b|\bnot\b|\bnever\b|\bunable\b|\bcannot\b|crash|freez|fail|\bpaid\b|purchas|\bbought\b|\ball\s+(my|our)\b)",
-                   re.I)
+_HINT = re.compile(r"(n['’?]?t\b|\bnot\b|\bnever\b|\bunable\b|\bcannot\b|crash|freez|fail|\bpaid\b|purchas|"
+                   r"\bbought\b|\ball\s+(my|our)\b)", re.I)
 _APOSTROPHE = re.compile(r"(?<=[a-z])[?’](?=(t|s|ve|ll|re|d|m)\b)", re.I)  # "Doesn?t" from a lossy export
+_SHOUT = re.compile(r"[^.!?\n]{12,}")
 
 
 def normalise(text: str) -> str:
-    return _APOSTROPHE.sub("'", text)
+    """Repair lossy apostrophes and lower-case shouted stretches (the parser reads ALL CAPS as proper nouns)."""
+    text = _APOSTROPHE.sub("'", text)
+
+    def calm(m: re.Match[str]) -> str:
+        letters = [c for c in m.group(0) if c.isalpha()]
+        return m.group(0).lower() if letters and sum(c.isupper() for c in letters) > 0.7 * len(letters) else m.group(0)
+
+    return _SHOUT.sub(calm, text)
 
 
 def needs_parse(text: str) -> bool:
@@ -91,6 +106,34 @@ def _clause_heads(tok: Any) -> list[Any]:
     return out
 
 
+def _local(tok: Any) -> list[Any]:
+    """The token's own clause: its subtree without the clauses it governs."""
+    out, todo = [], [tok]
+    while todo:
+        t = todo.pop()
+        out.append(t)
+        todo += [c for c in t.children if c.dep_ not in _CLAUSE]
+    return out
+
+
+def _limited(tok: Any) -> bool:
+    """Something in the verb's own clause limits it to part of the product or of the time, or a condition does."""
+    local = _local(tok)
+    if any(t.lower_ in PARTIAL or (t.lower_ == "always" and _negated(t.head)) for t in local):
+        return True
+    if any(c.dep_ == "advcl" and any(m.dep_ == "mark" and m.lower_ in ("if", "unless") for m in c.children)
+           for c in tok.children):
+        return True  # "unusable if you want that option"
+    return bool(_SCOPE.search(tok.sent.text))  # "serves its purpose perfectly except for the deposit won't work"
+
+
+def _realis(tok: Any) -> bool:
+    """A past event asserted as having happened (not "needs to be fixed", "when this is fixed", "didn't fix")."""
+    return (tok.tag_ in ("VBD", "VBN") and not _negated(tok) and tok.head.lemma_ not in _WANT
+            and not any(c.dep_ in ("aux", "mark") and (c.tag_ == "MD" or c.lower_ in ("to", "when", "if", "until", "once"))
+                        for c in tok.children))
+
+
 def _not_happening(doc: Any, head: Any, inside: set[int]) -> bool:
     """What `head` reports is not happening to the writer now: counterfactual, negated from outside the cue,
     remembered or a belief taken back, or fixed in the same or the next sentence."""
@@ -107,7 +150,7 @@ def _not_happening(doc: Any, head: Any, inside: set[int]) -> bool:
     for sent in sents[at: at + 2]:
         for tok in sent:
             back = tok.lemma_ == "get" and any(c.lower_ == "back" for c in tok.children)
-            if (tok.lemma_ in RESOLVED or back) and tok.tag_ in ("VBD", "VBN") and not _negated(tok):
+            if (tok.lemma_ in RESOLVED or back) and _realis(tok):
                 return True  # "the crash on launch was fixed", "this app got everything back for me"
     return False
 
@@ -117,6 +160,8 @@ def _taken_back(doc: Any, start: int, end: int) -> bool:
     span = doc.char_span(start, end, alignment_mode="expand")
     if span is None or not len(span):
         return False
+    if span.root.dep_ == "ROOT" and _limited(span.root) and len(span) == 1:
+        return True  # a one-word verdict limited by a condition: "Unusable if you want that option"
     return _not_happening(doc, span.root, {t.i for t in span})
 
 
@@ -128,53 +173,70 @@ def _subject(tok: Any) -> Any:
     return None
 
 
+def _denied(tok: Any) -> tuple[bool, Any]:
+    """Whether the verb is negated (itself, through "able", or through a raising verb: "can't get it to work",
+    "won't let me download"), and the token that carries the negation."""
+    if _negated(tok):
+        return True, tok
+    for anc in list(tok.ancestors)[:3]:
+        if (anc.lower_ == "able" and _negated(anc.head)) or (anc.lemma_ in RAISE and _negated(anc)):
+            return True, anc.head if anc.lower_ == "able" else anc
+    return False, None
+
+
+def _tried(carrier: Any) -> bool:
+    """The writer tried and could not ("can't", "won't", "unable"); "haven't used any others" is a choice."""
+    return carrier.lower_ == "able" or carrier.head.lower_ == "able" or carrier.lemma_ in RAISE or any(
+        c.dep_ == "aux" and c.lemma_ in ("can", "will", "would") for c in carrier.children) or any(
+        a.lower_ == "able" for a in carrier.children)
+
+
 def _cannot_use(doc: Any, sent: Any) -> bool:
     """The product does not work for the writer at all in this sentence."""
     for tok in sent:
-        if tok.pos_ not in ("VERB", "AUX") or tok.lemma_ not in USE | FAIL:
+        verbless = tok.dep_ == "ROOT" and tok.lemma_ in FAIL  # a headline: "Crashes as soon as I try to load it."
+        if (tok.pos_ not in ("VERB", "AUX") and not verbless) or tok.lemma_ not in USE | FAIL:
             continue
+        denied, carrier = _denied(tok)
         own = {c.i for c in tok.children if c.dep_ == "neg"} if tok.lemma_ in USE else set()
-        if _not_happening(doc, tok, {tok.i} | own):
+        if _not_happening(doc, tok, own) or _limited(tok):
             continue
-        clause = " ".join(t.text for t in tok.subtree)
-        if _PARTIAL.search(clause):
-            continue
-        total = bool(_TOTAL.search(clause))
         if tok.lemma_ in FAIL:  # the parse of a run-on review often cuts "crashes | each and every time" apart
             if _TOTAL.search(sent.text) and not _negated(tok):
-                return True  # "crashes each and every time I try to open it"
+                return True  # "crashes each and every time I try to open it", "crashes as soon as I load it"
             continue
-        able = next((a for a in tok.ancestors if a.lower_ == "able"), None)
-        negated = _negated(tok) or (able is not None and _negated(able.head))
-        if not negated:
+        if not denied:
             continue
-        subj = _subject(tok)
-        product = subj is None or subj.lower_ in PRODUCT
-        # "can't", "won't", "unable to": the writer tried; "haven't used any others" is a choice
-        tried = able is not None or any(c.dep_ == "aux" and c.lemma_ in ("can", "will", "would")
-                                                   for c in tok.children)
-        if total or (tried and any(c.dep_ == "advmod" and c.lower_ in ("even", "yet")
-                                   for c in [*tok.children, *(able.head.children if able is not None else [])])):
-            return True  # "can't even read comics", "not been able to play yet"
+        local = " ".join(t.text for t in _local(tok))
+        tried = _tried(carrier)
+        if _TOTAL.search(local) or (tried and any(c.dep_ == "advmod" and c.lower_ in ("even", "yet")
+                                                 for c in [*tok.children, *carrier.children])):
+            return True  # "doesn't work at all", "can't even read comics", "not been able to play yet"
         objects = [c for c in tok.children if c.dep_ == "dobj"]
-        if tried and any(d.lower_ in ("any", "one", "single") for o in objects for d in o.children):
+        if tried and any(d.lower_ in ("any", "one", "single") for o in objects for d in o.subtree):
             return True  # "won't load any files", "haven't been able to open one file"
-        if product and (not objects or all(o.lower_ in PRODUCT for o in objects)) and tok.lemma_ in (
-                "work", "open", "load", "start", "launch", "run", "use", "function", "boot"):
-            return True  # "it won't open", "this app does not work", "simply can't use it"
+        subj = _subject(carrier if carrier.lemma_ in RAISE else tok)
+        product = subj is None or subj.lower_ in PRODUCT
+        raised = carrier.lemma_ in RAISE  # "won't let me download": what follows is the parser's guess
+        if product and tok.lemma_ in SELF and (raised or not objects or all(o.lower_ in PRODUCT for o in objects)):
+            return True  # "it won't open", "this app does not work", "won't let me download"
     return False
 
 
 def _paid_for_nothing(doc: Any) -> bool:
+    """A first-person purchase beside a failure: "I paid for premium and I can't even bring up a menu"."""
     paid = any(t.lemma_ in _PAID and t.tag_ in ("VBD", "VBN") and not _negated(t)
                and (s := _subject(t)) is not None and s.lower_ in ("i", "we") for t in doc)
     if not paid:
         return False
     for tok in doc:
+        if tok.pos_ not in ("VERB", "AUX") or _limited(tok):
+            continue
         if tok.lemma_ == "fail" and not _negated(tok):
-            return True
-        if tok.lemma_ in USE and tok.pos_ in ("VERB", "AUX") and _negated(tok) and not _PARTIAL.search(tok.sent.text):
-            return True
+            return True  # "the purchase has failed"
+        denied, carrier = _denied(tok)
+        if denied and _tried(carrier):
+            return True  # "I can't watch my video"
     return False
 
 
@@ -204,8 +266,7 @@ def assess(text: str) -> tuple[str, str] | None:
             if medium is None and pattern.search(text):
                 medium = (level, reason)
             continue
-        match = pattern.search(text)
-        if match is None:
+        if pattern.search(text) is None:
             continue
         if reason in EVENTS and doc is not None and all(_taken_back(doc, m.start(), m.end())
                                                         for m in pattern.finditer(text)):

@@ -185,7 +185,7 @@ URGENCY_REASONS: list[tuple[str, str, re.Pattern[str]]] = [
         r"\b(uninstall\w*|unsubscrib\w*|competitor|going\s+elsewhere|not\s+renew\w*|(won'?t|will\s+not|only)\s+renew)\b",
         r"\b(i'?m|we'?re|i\s+am|we\s+are|i'?ll|we'?ll|will|going\s+to)\s+(be\s+)?switch(ing)?\s+to\b",
         r"\bswitch(ing)?\s+to\s+(another|a\s+different|a\s+competitor|something\s+else)\b",
-        r"\blook(ing)?\s+for\s+(an\s+)?alternative\b", r"\bdelet(e|ed|ing)\s+(the|this)\s+app\b", r"\bleav(e|ing)\s+(for|you)\b",
+        r"\blook(ing)?\s+for\s+(an\s+)?alternative\b", r"\bdelet(e|ed|ing)\s+(the|this|a|an)\s+(\w+\s+){0,2}?(app|game|application|program)\b", r"\bleav(e|ing)\s+(for|you)\b",
         r"\bthreat\w*\s+to\s+(leave|move|cancel|switch)\b",
     )),
     ("medium", "blocker", _rx(r"\b(asap|urgent\w*|blocker|blocking|deadline|renewal|deal\s+(depends|at\s+risk)|"

@@ -33,7 +33,7 @@ EVENTS = {"security", "fraud or unauthorised use", "theft or loss", "outage", "c
 USE = {"work", "open", "load", "start", "launch", "run", "play", "read", "use", "install", "download", "view",
        "display", "show", "access", "login", "log", "sign", "bring", "connect", "sync", "function", "boot", "watch"}
 # The product itself not working (no object needed): "it won't open", "this app does not work".
-SELF = {"work", "open", "load", "start", "launch", "run", "use", "function", "boot", "install", "download"}
+SELF = {"work", "open", "load", "start", "launch", "run", "use", "function", "boot", "install", "download", "sync"}
 FAIL = {"crash", "freeze", "fail", "hang", "close"}
 # Verbs that pass a negation on to the verb they govern: "can't get it to work", "won't let me download".
 RAISE = {"get", "let", "seem", "manage", "allow"}
@@ -44,7 +44,8 @@ _TOTAL = re.compile(r"\b(at\s+all|each\s+and\s+every|every\s*(single\s+)?time|ea
                     r"all\s+the\s+time|constant(ly)?|always|continuously|unusable|useless|simply|nothing)\b", re.I)
 # Words that limit a failure to part of the product or some of the time ("doesn't work properly", "some pages").
 PARTIAL = {"sometimes", "occasionally", "rarely", "seldom", "often", "randomly", "properly", "correctly", "right",
-           "well", "some", "certain", "few", "several", "half", "most", "once", "odd", "times", "lot"}
+           "well", "some", "certain", "few", "several", "half", "most", "once", "odd", "times", "lot", "almost",
+           "nearly", "virtually", "mostly"}
 _SCOPE = re.compile(r"\b(except|apart\s+from|other\s+than|besides|only\s+(problem|issue|thing|complaint))\b", re.I)
 _CLAUSE = {"ccomp", "advcl", "conj", "relcl", "parataxis", "xcomp", "csubj", "acl"}
 _PAID = {"pay", "purchase", "buy"}
@@ -53,10 +54,12 @@ BELIEF = {"think", "believe", "assume", "suppose", "guess", "imagine"}  # taken 
 MEMORY = {"remember", "recall"}
 RESOLVED = {"fix", "resolve", "solve", "recover", "restore", "retrieve"}
 _WANT = {"need", "want", "hope", "wish", "expect", "wait"}
+_PROSPECTIVE = {"until", "till", "when", "if", "once", "unless", "hopefully", "before"}
 # A text is parsed only when a high cue fires or one of these hints at what the parse looks for.
 _HINT = re.compile(r"(n['’?]?t\b|\bnot\b|\bnever\b|\bunable\b|\bcannot\b|crash|freez|fail|\bpaid\b|purchas|"
                    r"\bbought\b|\ball\s+(my|our)\b)", re.I)
 _APOSTROPHE = re.compile(r"(?<=[a-z])[?’](?=(t|s|ve|ll|re|d|m)\b)", re.I)  # "Doesn?t" from a lossy export
+_REINSTALL = re.compile(r"\bre-?\s?install", re.I)  # "uninstalled, reinstalled, rebooted" is troubleshooting
 _SHOUT = re.compile(r"[^.!?\n]{12,}")
 
 
@@ -124,14 +127,19 @@ def _limited(tok: Any) -> bool:
     if any(c.dep_ == "advcl" and any(m.dep_ == "mark" and m.lower_ in ("if", "unless") for m in c.children)
            for c in tok.children):
         return True  # "unusable if you want that option"
+    if any(c.dep_ == "prep" and c.lower_ == "for" and any(o.lower_ not in ("me", "us", "i", "we") for o in c.children)
+           for c in tok.children):
+        return True  # "won't work for any of the others" (but "won't open for me" is the whole product)
     return bool(_SCOPE.search(tok.sent.text))  # "serves its purpose perfectly except for the deposit won't work"
 
 
 def _realis(tok: Any) -> bool:
-    """A past event asserted as having happened (not "needs to be fixed", "when this is fixed", "didn't fix")."""
+    """A past event asserted as having happened (not "needs to be fixed", "until this is (hopefully) fixed",
+    "didn't fix")."""
+    before = {t.lower_ for t in tok.doc[max(tok.i - 5, tok.sent.start): tok.i]}
     return (tok.tag_ in ("VBD", "VBN") and not _negated(tok) and tok.head.lemma_ not in _WANT
-            and not any(c.dep_ in ("aux", "mark") and (c.tag_ == "MD" or c.lower_ in ("to", "when", "if", "until", "once"))
-                        for c in tok.children))
+            and not before & _PROSPECTIVE
+            and not any(c.dep_ == "aux" and (c.tag_ == "MD" or c.lower_ == "to") for c in tok.children))
 
 
 def _not_happening(doc: Any, head: Any, inside: set[int]) -> bool:
@@ -155,22 +163,45 @@ def _not_happening(doc: Any, head: Any, inside: set[int]) -> bool:
     return False
 
 
-def _taken_back(doc: Any, start: int, end: int) -> bool:
-    """The cue at characters start..end is not reported as happening."""
+def _taken_back(doc: Any, start: int, end: int, reason: str) -> bool:
+    """The cue at characters start..end is not reported as happening (or, for a churn cue, not as the writer
+    leaving)."""
     span = doc.char_span(start, end, alignment_mode="expand")
     if span is None or not len(span):
         return False
-    if span.root.dep_ == "ROOT" and _limited(span.root) and len(span) == 1:
-        return True  # a one-word verdict limited by a condition: "Unusable if you want that option"
-    return _not_happening(doc, span.root, {t.i for t in span})
+    root = span.root
+    if reason == "churn threat":
+        first = any(t.lower_ in ("i", "we", "my", "our", "me", "us") for t in span)
+        imperative = root.tag_ == "VB" and not any(c.dep_ in ("nsubj", "aux") for c in root.children)
+        subj = _subject(root)
+        others = subj is not None and subj.lower_ in ("they", "you", "he", "she")  # "they make us uninstall"
+        return (imperative and not first) or others or bool(_REINSTALL.search(root.sent.text))  # advice; troubleshooting
+    if reason not in EVENTS:
+        return False
+    if _limited(root) or (reason in ("cannot use it at all", "outage") and _part(root)):
+        return True  # "virtually unusable", "unusable if you want that option", "Multiplayer doesn't work at all"
+    return _not_happening(doc, root, {t.i for t in span})
 
 
 def _subject(tok: Any) -> Any:
-    for t in _clause_heads(tok):
-        for c in t.children:
-            if c.dep_ in ("nsubj", "nsubjpass"):
-                return c
-    return None
+    """The verb's subject; a conjoined or complement verb without one shares its head's ("it loads or opens")."""
+    t = tok
+    while True:
+        subj = next((c for c in t.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+        if subj is not None or t.dep_ not in ("conj", "xcomp") or t.head is t:
+            return subj
+        t = t.head
+
+
+def _is_product(subj: Any) -> bool:
+    """The subject names the product itself: omitted, a pronoun, a generic product noun or a name ("Dropbox")."""
+    return subj is None or subj.lower_ in PRODUCT or subj.pos_ == "PROPN"
+
+
+def _part(tok: Any) -> bool:
+    """The failing verb's own subject is a part of the product ("the sync doesn't work at all")."""
+    subj = next((c for c in tok.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+    return subj is not None and subj.pos_ == "NOUN" and subj.lower_ not in PRODUCT
 
 
 def _denied(tok: Any) -> tuple[bool, Any]:
@@ -181,6 +212,8 @@ def _denied(tok: Any) -> tuple[bool, Any]:
     for anc in list(tok.ancestors)[:3]:
         if (anc.lower_ == "able" and _negated(anc.head)) or (anc.lemma_ in RAISE and _negated(anc)):
             return True, anc.head if anc.lower_ == "able" else anc
+    if tok.dep_ == "xcomp" and tok.head.lemma_ == "stop" and not _negated(tok.head):
+        return True, tok.head  # "Dropbox stopped syncing", "it stopped working"
     return False, None
 
 
@@ -215,8 +248,8 @@ def _cannot_use(doc: Any, sent: Any) -> bool:
         objects = [c for c in tok.children if c.dep_ == "dobj"]
         if tried and any(d.lower_ in ("any", "one", "single") for o in objects for d in o.subtree):
             return True  # "won't load any files", "haven't been able to open one file"
-        subj = _subject(carrier if carrier.lemma_ in RAISE else tok)
-        product = subj is None or subj.lower_ in PRODUCT
+        subj = _subject(carrier if carrier.lemma_ in RAISE | {"stop"} else tok)
+        product = _is_product(subj)
         raised = carrier.lemma_ in RAISE  # "won't let me download": what follows is the parser's guess
         if product and tok.lemma_ in SELF and (raised or not objects or all(o.lower_ in PRODUCT for o in objects)):
             return True  # "it won't open", "this app does not work", "won't let me download"
@@ -268,8 +301,7 @@ def assess(text: str) -> tuple[str, str] | None:
             continue
         if pattern.search(text) is None:
             continue
-        if reason in EVENTS and doc is not None and all(_taken_back(doc, m.start(), m.end())
-                                                        for m in pattern.finditer(text)):
+        if doc is not None and all(_taken_back(doc, m.start(), m.end(), reason) for m in pattern.finditer(text)):
             continue
         return level, reason
     if doc is not None:

@@ -127,8 +127,8 @@ def _limited(tok: Any) -> bool:
     if any(c.dep_ == "advcl" and any(m.dep_ == "mark" and m.lower_ in ("if", "unless") for m in c.children)
            for c in tok.children):
         return True  # "unusable if you want that option"
-    if any(c.dep_ == "prep" and c.lower_ == "for" and any(o.lower_ not in ("me", "us", "i", "we") for o in c.children)
-           for c in tok.children):
+    if tok.lemma_ in USE and any(c.dep_ == "prep" and c.lower_ == "for" and any(
+            o.lower_ not in ("me", "us", "i", "we") for o in c.children) for c in tok.children):
         return True  # "won't work for any of the others" (but "won't open for me" is the whole product)
     return bool(_SCOPE.search(tok.sent.text))  # "serves its purpose perfectly except for the deposit won't work"
 
@@ -172,8 +172,9 @@ def _taken_back(doc: Any, start: int, end: int, reason: str) -> bool:
     root = span.root
     if reason == "churn threat":
         first = any(t.lower_ in ("i", "we", "my", "our", "me", "us") for t in span)
-        imperative = root.tag_ == "VB" and not any(c.dep_ in ("nsubj", "aux") for c in root.children)
         subj = _subject(root)
+        imperative = root.tag_ == "VB" and subj is None and not any(
+            c.dep_ == "aux" for c in root.children)
         others = subj is not None and subj.lower_ in ("they", "you", "he", "she")  # "they make us uninstall"
         return (imperative and not first) or others or bool(_REINSTALL.search(root.sent.text))  # advice; troubleshooting
     if reason not in EVENTS:
@@ -224,6 +225,24 @@ def _tried(carrier: Any) -> bool:
         a.lower_ == "able" for a in carrier.children)
 
 
+def _always(sent: Any) -> bool:
+    """The sentence says the failure happens always, or every time the writer uses the product itself ("every time
+    I open it"), not every time they do one thing with it ("every time I open a big file", "... sink a battle")."""
+    if not _TOTAL.search(sent.text):
+        return False
+    whens = [t for t in sent if (t.lower_ in ("time", "everytime") and t.dep_ != "pobj") or t.lower_ == "whenever"
+             or (t.lower_ == "soon" and t.nbor(-1).lower_ == "as")]
+    if not whens or _TOTAL.search(re.sub(r"\b(every\s*(single\s+)?time|each\s+time|whenever|as\s+soon\s+as)\b", "",
+                                          sent.text, flags=re.I)):
+        return True  # "all the time", "constantly", or a when-clause the parse did not find
+    for when in whens:
+        clause = [t for t in (when.head if when.lower_ == "whenever" else when).subtree if t.pos_ == "VERB"]
+        objects = [c for v in clause for c in v.children if c.dep_ == "dobj"]
+        if all(o.lower_ in PRODUCT | {"that"} for o in objects):
+            return True
+    return False
+
+
 def _cannot_use(doc: Any, sent: Any) -> bool:
     """The product does not work for the writer at all in this sentence."""
     for tok in sent:
@@ -235,7 +254,7 @@ def _cannot_use(doc: Any, sent: Any) -> bool:
         if _not_happening(doc, tok, own) or _limited(tok):
             continue
         if tok.lemma_ in FAIL:  # the parse of a run-on review often cuts "crashes | each and every time" apart
-            if _TOTAL.search(sent.text) and not _negated(tok):
+            if _always(sent) and not _negated(tok):
                 return True  # "crashes each and every time I try to open it", "crashes as soon as I load it"
             continue
         if not denied:

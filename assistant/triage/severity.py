@@ -55,9 +55,12 @@ MEMORY = {"remember", "recall"}
 RESOLVED = {"fix", "resolve", "solve", "recover", "restore", "retrieve"}
 _WANT = {"need", "want", "hope", "wish", "expect", "wait"}
 _PROSPECTIVE = {"until", "till", "when", "if", "once", "unless", "hopefully", "before"}
-# A text is parsed only when a high cue fires or one of these hints at what the parse looks for.
-_HINT = re.compile(r"(n['’?]?t\b|\bnot\b|\bnever\b|\bunable\b|\bcannot\b|crash|freez|fail|\bpaid\b|purchas|"
-                   r"\bbought\b|\ball\s+(my|our)\b)", re.I)
+# A text is parsed only when a high cue fires or one of these hints at what the parse looks for (a use verb a few
+# words after a negation, a failure said to be total, money paid, "all my"): most reviews are never parsed.
+_NEG = r"(n['’?]?t|\bnot|\bnever|\bunable\s+to|\bcannot|\bstopped|\bno\s+longer)"
+_HINT = re.compile(_NEG + r"\s+(\w+\s+){0,4}?(" + "|".join(sorted(USE | {"down"})) + r")\w*\b|"
+                   r"\b(paid|purchased|bought|all\s+(my|our))\b", re.I)
+_FAILING = re.compile(r"\b(crash|freez|froze|fail|hang|clos)\w*", re.I)
 _APOSTROPHE = re.compile(r"(?<=[a-z])[?’](?=(t|s|ve|ll|re|d|m)\b)", re.I)  # "Doesn?t" from a lossy export
 _REINSTALL = re.compile(r"\bre-?\s?install", re.I)  # "uninstalled, reinstalled, rebooted" is troubleshooting
 _SHOUT = re.compile(r"[^.!?\n]{12,}")
@@ -75,8 +78,8 @@ def normalise(text: str) -> str:
 
 
 def needs_parse(text: str) -> bool:
-    return bool(_HINT.search(text)) or any(level == "high" and pattern.search(text)
-                                           for level, _r, pattern in cue_mod.URGENCY_REASONS)
+    return bool(_HINT.search(text) or (_FAILING.search(text) and _TOTAL.search(text))) or any(
+        level == "high" and pattern.search(text) for level, _r, pattern in cue_mod.URGENCY_REASONS)
 
 
 def warm(texts: Sequence[str]) -> None:

@@ -178,8 +178,8 @@ def _taken_back(doc: Any, start: int, end: int, reason: str) -> bool:
         subj = _subject(root)
         imperative = root.tag_ == "VB" and subj is None and not any(
             c.dep_ == "aux" for c in root.children)
-        others = subj is not None and subj.lower_ in ("they", "you", "he", "she")  # "they make us uninstall"
-        return (imperative and not first) or others or bool(_REINSTALL.search(root.sent.text))  # advice; troubleshooting
+        made = root.head is not root and root.head.lemma_ in ("make", "force")  # "they make us uninstall to charge us"
+        return (imperative and not first) or made or bool(_REINSTALL.search(root.sent.text))  # advice; troubleshooting
     if reason not in EVENTS:
         return False
     if _limited(root) or (reason in ("cannot use it at all", "outage") and _part(root)):

@@ -96,6 +96,8 @@ REPORTED = [
     ("No menu button Seems like a good app. I paid for the premium and I can't even bring up a menu.", "payment"),
     ("Why did it update?? It logged me out and now it took all my books.", "data loss"),
     ("Agree with recent reviewers - this update completely ruined this excellent app Doesn?t work AT ALL", "cannot use it at all"),
+    ("Nordphone, who preload us on 40,000 handsets, say they will not renew next quarter unless the app stops "
+     "draining the battery in the background.", "churn threat"),  # a customer's threat told by a colleague
 ]
 NOT_HAPPENING = [  # counterfactual, negated, fixed, a belief taken back, partial, advice: none is high
     "I would've lost hundreds of photos if it wasn't for this app! Thank you!",

@@ -150,7 +150,7 @@ URGENCY_REASONS: list[tuple[str, str, re.Pattern[str]]] = [
         r"launch)\b|\ball\s+the\s+time\b|\bat\s+all\b)",
         r"\b(always|constantly|constant|instantly|immediately)\s+(crash|force[\s-]?clos|freez|shut)\w*\b"
         r"(?!\s+(on|when|with|after|if|in)\b)",
-        r"\ball\s+it\s+(does|did)\s+is\s+(crash|freeze|close)", r"\b(completely|totally|entirely)\s+(useless|unusable)\b",
+        r"\ball\s+it\s+(does|did)\s+is\s+(crash|freeze|close)", r"\b(completely|totally|entirely)\s+(useless|unusable|inoperable)\b",
         r"\b(can'?t|cannot|can\s+not|unable\s+to)\s+(even\s+)?(use|open|read|run)\s+(it|this|the\s+app|anything|any)\b"
         r"[^.!?]{0,20}?\bat\s+all\b",
         r"\b(can'?t|cannot|couldn'?t)\s+even\s+(open|start|launch|use)\b", r"\bnever\s+(even\s+)?(opens?|starts?|loads?|worked)\b",

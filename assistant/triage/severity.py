@@ -45,11 +45,11 @@ _TOTAL = re.compile(r"\b(at\s+all|each\s+and\s+every|every\s*(single\s+)?time|ea
 # Words that limit a failure to part of the product or some of the time ("doesn't work properly", "some pages").
 PARTIAL = {"sometimes", "occasionally", "rarely", "seldom", "often", "randomly", "properly", "correctly", "right",
            "well", "some", "certain", "few", "several", "half", "most", "once", "odd", "times", "lot", "almost",
-           "nearly", "virtually", "mostly"}
+           "nearly", "virtually", "mostly", "momentarily"}
 _SCOPE = re.compile(r"\b(except|apart\s+from|other\s+than|besides|only\s+(problem|issue|thing|complaint))\b", re.I)
 _CLAUSE = {"ccomp", "advcl", "conj", "relcl", "parataxis", "xcomp", "csubj", "acl"}
 _PAID = {"pay", "purchase", "buy"}
-TAKE = {"take", "delete", "erase", "wipe", "remove", "lose", "clear", "eat"}
+TAKE = {"take", "delete", "erase", "wipe", "remove", "lose", "clear", "eat", "overwrite"}
 BELIEF = {"think", "believe", "assume", "suppose", "guess", "imagine"}  # taken back when past: "I thought"
 MEMORY = {"remember", "recall"}
 RESOLVED = {"fix", "resolve", "solve", "recover", "restore", "retrieve"}
@@ -59,7 +59,7 @@ _PROSPECTIVE = {"until", "till", "when", "if", "once", "unless", "hopefully", "b
 # words after a negation, a failure said to be total, money paid, "all my"): most reviews are never parsed.
 _NEG = r"(n['’?]?t|\bnot|\bnever|\bunable\s+to|\bcannot|\bstopped|\bno\s+longer)"
 _HINT = re.compile(_NEG + r"\s+(\w+\s+){0,4}?(" + "|".join(sorted(USE | {"down"})) + r")\w*\b|"
-                   r"\b(paid|purchased|bought|all\s+(my|our))\b", re.I)
+                   r"\b(paid|purchased|bought|all\s+(my|our)|none\s+of|overwrit\w*)\b", re.I)
 _FAILING = re.compile(r"\b(crash|freez|froze|fail|hang|clos)\w*", re.I)
 _APOSTROPHE = re.compile(r"(?<=[a-z])[?’](?=(t|s|ve|ll|re|d|m)\b)", re.I)  # "Doesn?t" from a lossy export
 _REINSTALL = re.compile(r"\bre-?\s?install", re.I)  # "uninstalled, reinstalled, rebooted" is troubleshooting
@@ -178,7 +178,8 @@ def _taken_back(doc: Any, start: int, end: int, reason: str) -> bool:
         subj = _subject(root)
         imperative = root.tag_ == "VB" and subj is None and not any(
             c.dep_ == "aux" for c in root.children)
-        made = root.head is not root and root.head.lemma_ in ("make", "force")  # "they make us uninstall to charge us"
+        made = root.head is not root and root.head.lemma_ in ("make", "force", "have")  # "they make us", "had to"
+        made = made or _is_product(subj) and subj is not None  # "it uninstalls in my phone automatically"
         return (imperative and not first) or made or bool(_REINSTALL.search(root.sent.text))  # advice; troubleshooting
     if reason not in EVENTS:
         return False
@@ -253,6 +254,9 @@ def _cannot_use(doc: Any, sent: Any) -> bool:
         if (tok.pos_ not in ("VERB", "AUX") and not verbless) or tok.lemma_ not in USE | FAIL:
             continue
         denied, carrier = _denied(tok)
+        subj = _subject(tok)
+        if subj is not None and subj.lower_ in ("none", "nothing") and tok.lemma_ in USE:
+            denied, carrier = True, tok  # "none of my photos will load"
         own = {c.i for c in tok.children if c.dep_ == "neg"} if tok.lemma_ in USE else set()
         if _not_happening(doc, tok, own) or _limited(tok):
             continue
@@ -273,6 +277,10 @@ def _cannot_use(doc: Any, sent: Any) -> bool:
         subj = _subject(carrier if carrier.lemma_ in RAISE | {"stop"} else tok)
         product = _is_product(subj)
         raised = carrier.lemma_ in RAISE  # "won't let me download": what follows is the parser's guess
+        if tok.lemma_ in SELF and objects and all(o.lower_ in PRODUCT for o in objects) and tried:
+            return True  # "I can't open it"
+        if subj is not None and subj.lower_ in ("none", "nothing"):
+            return True
         if product and tok.lemma_ in SELF and (raised or not objects or all(o.lower_ in PRODUCT for o in objects)):
             return True  # "it won't open", "this app does not work", "won't let me download"
     return False
@@ -298,8 +306,14 @@ def _paid_for_nothing(doc: Any) -> bool:
 def _all_taken(doc: Any) -> bool:
     """The product took away everything of the writer's: "now it took all my books", "it erased all our data"."""
     for tok in doc:
+        if tok.lemma_ == "be" and any(c.lower_ == "where" for c in tok.children) and any(
+                c.dep_ == "nsubj" and {"all", "my"} <= {k.lower_ for k in c.children} for c in tok.children):
+            return True  # "Where is all my stuff?"
         if tok.lemma_ not in TAKE or tok.pos_ != "VERB" or _not_happening(doc, tok, {tok.i}):
             continue
+        if tok.lemma_ == "overwrite" and _is_product(_subject(tok)) and any(
+                c.dep_ == "dobj" and any(k.lower_ in ("my", "our") for k in c.children) for c in tok.children):
+            return True  # "it is overwriting my notes with outdated versions"
         subj = _subject(tok)
         if tok.lemma_ != "lose" and (subj is None or subj.lower_ in ("i", "we")):
             continue  # "I deleted all my old boards" is the writer's own doing

@@ -150,7 +150,7 @@ URGENCY_REASONS: list[tuple[str, str, re.Pattern[str]]] = [
         r"launch)\b|\ball\s+the\s+time\b|\bat\s+all\b)",
         r"\b(always|constantly|constant|instantly|immediately)\s+(crash|force[\s-]?clos|freez|shut)\w*\b"
         r"(?!\s+(on|when|with|after|if|in)\b)",
-        r"\ball\s+it\s+(does|did)\s+is\s+(crash|freeze|close)", r"\b(completely|totally|entirely)\s+(useless|unusable)\b",
+        r"\ball\s+it\s+(does|did)\s+is\s+(crash|freeze|close)", r"\b(completely|totally|entirely)\s+(useless|unusable|inoperable)\b",
         r"\b(can'?t|cannot|can\s+not|unable\s+to)\s+(even\s+)?(use|open|read|run)\s+(it|this|the\s+app|anything|any)\b"
         r"[^.!?]{0,20}?\bat\s+all\b",
         r"\b(can'?t|cannot|couldn'?t)\s+even\s+(open|start|launch|use)\b", r"\bnever\s+(even\s+)?(opens?|starts?|loads?|worked)\b",
@@ -162,7 +162,7 @@ URGENCY_REASONS: list[tuple[str, str, re.Pattern[str]]] = [
         r"\b(account|card)s?\s+(\w+\s+)?(get|got|gets|appears\s+to\s+be|seems\s+to\s+be|needs\s+to\s+be)\s+(blocked|frozen|locked|suspended)\b",
         r"\b(it|this)\s+(appears|seems)\s+to\s+(b\s*e|be)\s+(blocked|frozen|locked|suspended)\b", r"\bwhy\s+is\s+it\s+(blocked|frozen|locked)\b",
         r"\b(can'?t|cannot)\s+(access|use)\s+my\s+(\w+\s+){0,2}?account\b", r"\b(un(freeze|block|lock))\s+my\b", r"\blocked\s+out\b",
-        r"\b(can'?t|cannot|can\s+not|unable\s+to)\s+(log\s*in|login|sign\s*in|access|get\s+into)\b",
+        r"\b(can'?t|cannot|can\s+not|unable\s+to)\s+(even\s+)?(log\s*in|login|sign\s*in|access|get\s+into)\b",
     )),
     ("high", "data loss", _rx(
         r"\bdata\s+loss\b", r"\bgone\s+forever\b",
@@ -185,7 +185,7 @@ URGENCY_REASONS: list[tuple[str, str, re.Pattern[str]]] = [
         r"\b(uninstall\w*|unsubscrib\w*|competitor|going\s+elsewhere|not\s+renew\w*|(won'?t|will\s+not|only)\s+renew)\b",
         r"\b(i'?m|we'?re|i\s+am|we\s+are|i'?ll|we'?ll|will|going\s+to)\s+(be\s+)?switch(ing)?\s+to\b",
         r"\bswitch(ing)?\s+to\s+(another|a\s+different|a\s+competitor|something\s+else)\b",
-        r"\blook(ing)?\s+for\s+(an\s+)?alternative\b", r"\bdelet(e|ed|ing)\s+(the|this)\s+app\b", r"\bleav(e|ing)\s+(for|you)\b",
+        r"\blook(ing)?\s+for\s+(an\s+)?alternative\b", r"\bdelet(e|ed|ing)\s+(the|this|a|an)\s+(\w+\s+){0,2}?(app|game|application|program)\b", r"\bleav(e|ing)\s+(for|you)\b",
         r"\bthreat\w*\s+to\s+(leave|move|cancel|switch)\b",
     )),
     ("medium", "blocker", _rx(r"\b(asap|urgent\w*|blocker|blocking|deadline|renewal|deal\s+(depends|at\s+risk)|"

@@ -12,6 +12,7 @@ import numpy as np
 from assistant.models import Sentiment, Triage, Urgency
 from assistant.triage import cues as cue_mod
 from assistant.triage import sentiment as senti
+from assistant.triage import severity
 from assistant.triage.prototypes import similarities
 from assistant.triage.urgency import situations, tracker_priority
 
@@ -89,7 +90,7 @@ def urgency(text: str, type_: str, sentiment_score: float, kind: str = "feedback
     level a tracker's priority field gives (urgency.tracker_priority); explicit wording outranks both."""
     if tracker and tracker[0] == "high":
         return Urgency(label="high", reason=tracker[1])
-    found = cue_mod.urgency_reason(text)
+    found = severity.assess(text)
     if found and found[1] == "crash" and type_ != "bug":
         found = None  # "can I freeze my card?" is a request, and a freeze it asks for is no crash
     if found:
@@ -144,6 +145,7 @@ def triage_batch(
     if not len(texts):
         return []
     sims = similarities(vectors, embedder)
+    severity.warm(texts)
     serious = situations(vectors, embedder)
     kinds = kinds or ["feedback"] * len(texts)
     trackers = [tracker_priority(m) for m in metadata] if metadata else [None] * len(texts)

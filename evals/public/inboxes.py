@@ -4,6 +4,8 @@
 one service at a time — plus the stakeholder asks we wrote for it (solutions, not needs, like real stakeholders):
 
 - `comic-viewer/`: the Google Play reviews of one app ("A Comic Viewer", URR golden set), rating, no date.
+- `acdisplay/`: the Google Play reviews of a second URR app ("AcDisplay", a lock-screen notification app: 204
+  reviews, mostly asks for a PIN/pattern lock, an uninstall that fails, and always-on display), same shape.
 - `maalej/`: 400 app-store reviews (Maalej et al.), title + text + rating, one row per distinct text.
 - `bank/`: the banking + credit-card intents of CLINC150 (900 customer messages) as a bank's support inbox.
 
@@ -57,6 +59,27 @@ ASKS: dict[str, list[tuple[str, str, str, str, str | None]]] = {
          "Several users report the app crashes or shows the oops error on Android 4.4 tablets. Ship a fix "
          "for the crash on KitKat devices.", "ERROR"),
     ],
+    # Gold = the first URR topic most reviews the ask is about carry (the routing check wants ≥ 30% of the need).
+    "acdisplay": [
+        ("Lena Vogt", "Support Lead", "internal",
+         "Users keep writing that they cannot uninstall the app: unticking it as device administrator crashes "
+         "Settings. Add an uninstall button inside the app that removes the admin rights first.", "ERROR"),
+        ("Sam Okafor", "CEO", "leadership",
+         "Reviewers say a lock screen without a lock is useless. Add a PIN, pattern and fingerprint lock before "
+         "the autumn campaign.", "SECURITY"),
+        ("Owen Park", "Customer Success", "QBR",
+         "Nordphone, who preload us on 40,000 handsets, say they will not renew next quarter unless the app "
+         "stops draining the battery in the background.", "BATTERY"),
+        ("Priya Das", "Legal", "internal",
+         "The app reads the text of every notification. Under GDPR we must show a privacy notice saying so and "
+         "let users turn off reading message text before the privacy audit on 1 September.", None),
+        ("Marco Bianchi", "Product Marketing", "internal",
+         "Since phones updated to Android 6 Marshmallow the app freezes or stops showing anything for many "
+         "people. Make it work on Marshmallow.", "ANDROID VERSION"),
+        ("Dana Reyes", "Head of Sales", "sales call",
+         "A hospital group wants a kiosk mode for shared ward phones that only shows notifications from apps IT "
+         "approved.", None),
+    ],
     "maalej": [
         ("Dana Reyes", "Head of Sales", "sales call",
          "A retail chain with 2,000 devices will buy the business plan if we add single sign-on with Azure AD.",
@@ -102,12 +125,20 @@ def _stable(key: str) -> str:
     return hashlib.sha1(key.encode()).hexdigest()
 
 
-def comic_viewer() -> list[dict[str, Any]]:
-    """The reviews of one app of the URR golden set."""
+def urr_app(app: str) -> list[dict[str, Any]]:
+    """The reviews of one app of the URR golden set; gold is each review's first topic."""
     with open(DATASETS / "themes" / "urr_golden_set.csv", newline="", encoding="utf-8") as fh:
-        rows = [r for r in csv.DictReader(fh) if r["app"] == "A Comic Viewer"]
+        rows = [r for r in csv.DictReader(fh) if r["app"] == app]
     return [{"review_id": r["id"], "rating": r["rating"], "review": r["text"],
              "gold": (r["topics"] or "OTHER").split(";")[0].strip()} for r in rows]
+
+
+def comic_viewer() -> list[dict[str, Any]]:
+    return urr_app("A Comic Viewer")
+
+
+def acdisplay() -> list[dict[str, Any]]:
+    return urr_app("AcDisplay")
 
 
 def maalej(n: int = 400) -> list[dict[str, Any]]:
@@ -131,7 +162,7 @@ def bank() -> list[dict[str, Any]]:
              "urgency_gold": r["urgency"]} for r in rows]
 
 
-BUILDERS = {"comic-viewer": comic_viewer, "maalej": maalej, "bank": bank}
+BUILDERS = {"comic-viewer": comic_viewer, "acdisplay": acdisplay, "maalej": maalej, "bank": bank}
 
 
 def write_inbox(name: str, out: Path, limit: int | None = None) -> Path:

@@ -56,3 +56,36 @@ def test_public_inboxes_are_skipped_without_the_data_sets(tmp_path) -> None:
     ctx = EvalContext(provider="offline", datasets_dir=tmp_path / "none", work_dir=tmp_path / "work")
     metrics, notes = inboxes.run(ctx)
     assert metrics == [] and len(notes) == 3 and all("skipped" in n for n in notes)
+
+
+# sha1 of each file as built before the acdisplay inbox was added: audits and numbers stay comparable
+BUILT = {
+    ("comic-viewer", "feedback.csv"): "0a3d33bd47192123164b66440cf54fb39d289624",
+    ("comic-viewer", "stakeholder_asks.csv"): "30c122bd5e6a846d054503d418788364ec8b2f95",
+    ("maalej", "feedback.csv"): "5098886e253a33ace6b9af02739c3b1de88936f1",
+    ("maalej", "stakeholder_asks.csv"): "06175718b77a30edebdd14882dfbc22d5093382f",
+    ("bank", "feedback.csv"): "8c8559fb6b051df9dea32cca1c11cd8b4892f3ea",
+    ("bank", "stakeholder_asks.csv"): "0366089ffd8cb42d3987aab3a7eefe80c77b3859",
+}
+
+
+def test_acdisplay_inbox_and_the_others_unchanged(shared_datasets, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    import csv
+    import hashlib
+
+    from evals.public import inboxes
+
+    for name in ("comic-viewer", "maalej", "bank"):
+        folder = inboxes.write_inbox(name, tmp_path)
+        for file in ("feedback.csv", "stakeholder_asks.csv"):
+            assert hashlib.sha1((folder / file).read_bytes()).hexdigest() == BUILT[(name, file)], (name, file)
+    folder = inboxes.write_inbox("acdisplay", tmp_path)
+    with open(folder / "feedback.csv", newline="", encoding="utf-8") as fh:
+        reviews = list(csv.DictReader(fh))
+    with open(folder / "stakeholder_asks.csv", newline="", encoding="utf-8") as fh:
+        asks = list(csv.DictReader(fh))
+    assert len(reviews) == 204 and list(reviews[0]) == ["review_id", "rating", "review"] and len(asks) == 6
+    # every ask that serves an existing need names a topic the app's reviews carry; some open their own need
+    labels = set(inboxes.gold("acdisplay").values())
+    wanted = [gold for *_rest, gold in inboxes.ASKS["acdisplay"]]
+    assert all(g in labels for g in wanted if g) and wanted.count(None) >= 1

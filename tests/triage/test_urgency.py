@@ -85,3 +85,55 @@ def test_a_crash_every_time_is_high_a_crash_now_and_then_medium(embedder: LocalE
                               "Crashed once on a very large file."])
     assert [g[0] for g in got] == ["high", "high", "high", "medium", "medium"]
     assert got[0][1] == "cannot use it at all"
+
+
+# Verbatim reviews (comic-viewer inbox and Maalej et al. 2016): what the spaCy parse adds to the cue regexes.
+REPORTED = [
+    ("Help It wont open for me", "cannot use it at all"),
+    ("This app crashes each and every time I try to open it on my iPad 3rd gen", "cannot use it at all"),
+    ("Won't load any files I have 2GB of memory on this tablet", "cannot use it at all"),
+    ("The upgrade keeps crashing and I can't even get it to work!!!!", "cannot use it at all"),
+    ("No menu button Seems like a good app. I paid for the premium and I can't even bring up a menu.", "payment"),
+    ("Why did it update?? It logged me out and now it took all my books.", "data loss"),
+    ("Agree with recent reviewers - this update completely ruined this excellent app Doesn?t work AT ALL", "cannot use it at all"),
+    ("Nordphone, who preload us on 40,000 handsets, say they will not renew next quarter unless the app stops "
+     "draining the battery in the background.", "churn threat"),  # a customer's threat told by a colleague
+]
+NOT_HAPPENING = [  # counterfactual, negated, fixed, a belief taken back, partial, advice: none is high
+    "I would've lost hundreds of photos if it wasn't for this app! Thank you!",
+    "Never crashed, works as expected",
+    "I use Evernote every day for both work and personal note-taking glad the crash on launch was fixed so quickly!",
+    "Somehow I lost my contacts. This app got everything back for me",
+    "This app gives me problem with opening .cbr files. I thought at first it was because of the files are corrupted",
+    "Works great when it works. It crashes every now and then but besides that it works perfectly.",
+    "Will definitely download and re-rate as 5 stars when this is fixed. Unusable if you want that option.",
+    "Wait for the bugs to get fixed Better yet Look for an alternative app",
+    "I have uninstalled, reinstalled, rebooted my iphone, etc. Please help... an AWESOME program otherwise.",
+]
+
+
+def test_parse_finds_the_product_not_working_and_money_for_nothing(embedder: LocalEmbedder) -> None:
+    got = _urgency(embedder, [t for t, _ in REPORTED])
+    assert [(g[0], g[1]) for g in got] == [("high", reason) for _, reason in REPORTED]
+
+
+def test_cues_the_writer_does_not_report_as_happening_are_not_high(embedder: LocalEmbedder) -> None:
+    got = _urgency(embedder, NOT_HAPPENING)
+    assert [g[0] for g in got if g[0] == "high"] == [], list(zip(NOT_HAPPENING, got))
+    # the same words reported as happening stay high
+    (lost,), (crash,) = _urgency(embedder, ["I lost all my photos after the update."]), \
+        _urgency(embedder, ["It crashes every time I open it."])
+    assert lost[:2] == ("high", "data loss") and crash[:2] == ("high", "cannot use it at all")
+
+
+def test_labelled_reviews_floor(embedder: LocalEmbedder) -> None:
+    """Every 2nd row of evals/data/urgency_reviews.csv (real reviews, labelled for this project)."""
+    from evals.public import urgency_reviews
+
+    rows = urgency_reviews.load()[::2]
+    texts = [r["text"] for r in rows]
+    got = triage_batch(texts, [r["rating"] for r in rows], embedder.embed(texts), embedder)
+    result = urgency_reviews.score(rows, {r["source"] + ":" + r["id"]: t.urgency for r, t in zip(rows, got)})
+    # Measured on all 251 rows: recall 0.83, others marked high 4.6%. The rows labelled blind and never tuned on
+    # (split held-out) score far lower (0.455 / 10.3%): this is a floor against regressions, not a quality claim.
+    assert result["high_recall"] >= 0.78 and result["false_high_share"] <= 0.08, result

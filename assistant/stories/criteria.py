@@ -132,7 +132,9 @@ def write_criteria(rep: Ask, members: Sequence[Member]) -> list[Criterion]:
     about = [m for m in members if _about(m, rep)]
     found: list[tuple[int, str, Criterion]] = []
     found += _regressions(rep, about)
-    found += _named_errors(rep, about)
+    head = rep.obj_head.split()[-1] if rep.obj_head else ""
+    naming = [m for m in members if m in about or head and re.search(rf"\b{re.escape(head)}", m.item.text, re.I)]
+    found += _named_errors(rep, naming)  # a named error about the object counts whatever else the item asks
     found += _timings(rep, about)
     found += _volumes(rep, about)
     found += _offline(rep, about)
@@ -190,13 +192,27 @@ def _regressions(rep: Ask, about: Sequence[Member]) -> list[tuple[int, str, Crit
         key = (_action(m, rep, steps=True), ",".join(conditions), no_symptom(symptom) if specific else "")
         groups.setdefault(key, []).append(m)
     out = []
-    for (action, conditions, outcome), group in groups.items():
+    for (action, conditions, outcome), group in _either(groups).items():
         given = _given(conditions.split(",")) if conditions else "the app is open"
-        then = outcome or "no error message is shown"
+        then = outcome or f"{success(rep)} and no error message is shown"
         if group[0].facts.after_update and not conditions:
             given = "I have installed the latest update"
         out.append((len(group) + 100, f"regression:{action}|{conditions}|{outcome}",
                     Criterion(given=given, when=action, then=then, evidence=_cite(group))))
+    return out
+
+
+def _either(groups: dict[tuple[str, ...], list[Member]]) -> dict[tuple[str, ...], list[Member]]:
+    """Reports of the same failure on one device each ("my Galaxy S3", "my Galaxy S4") make one criterion on
+    "a Galaxy S3 or a Galaxy S4" (the two are the same test run twice), citing both."""
+    merged: dict[tuple[str, ...], list[tuple[str, list[Member]]]] = {}
+    for (action, conditions, outcome), group in groups.items():
+        single = conditions and "," not in conditions and not conditions.endswith(" file")
+        merged.setdefault((action, "" if single else conditions, outcome, str(single)), []).append((conditions, group))
+    out: dict[tuple[str, ...], list[Member]] = {}
+    for (action, conditions, outcome, _), parts in merged.items():
+        joined = " or ".join(c for c, _ in parts) if len(parts) > 1 else parts[0][0]
+        out[(action, joined, outcome)] = [m for _, g in parts for m in g]
     return out
 
 
@@ -218,18 +234,23 @@ def _stated_conditions(m: Member) -> list[str]:
 
 
 def _named_errors(rep: Ask, about: Sequence[Member]) -> list[tuple[int, str, Criterion]]:
+    """A message the writers name ("out of memory") must not be shown; messages sharing a long word ("lack of
+    memory", "no memory left") are one failure, named in each writer's words."""
     by_error: dict[str, list[Member]] = {}
     for m in about:
         for err in m.facts.errors[:1]:
-            by_error.setdefault(err.lower(), []).append(m)
+            words = {w for w in re.findall(r"[a-z]{5,}", err.lower())}
+            key = next((k for k in by_error if words & set(re.findall(r"[a-z]{5,}", k))), err.lower())
+            by_error.setdefault(key, []).append(m)
     out = []
     for err, group in by_error.items():
-        name = group[0].facts.errors[0]
-        shown = name if name.startswith('"') else f"the {name}"
-        conditions = _text_conditions(group[0], rep)
-        given = _given(conditions) if conditions else "the app is open"
+        names = list(dict.fromkeys(m.facts.errors[0] for m in group))[:3]
+        name = " or ".join(names)
+        conditions = [c for c in _text_conditions(group[0], rep) if all(c in _text_conditions(m, rep) for m in group)]
+        given = _given(conditions) if conditions else f"I have {_obj(rep)}" if _obj(rep) else "the app is open"
+        then = f"no {name} error is shown and {success(rep)}" if name.startswith('"') else f"the {name} is not shown"
         out.append((len(group) + 90, f"error:{err}", Criterion(
-            given=given, when=_action(group[0], rep, steps=True), then=f"{shown} is not shown", evidence=_cite(group))))
+            given=given, when=_action(group[0], rep, steps=True), then=then, evidence=_cite(group))))
     return out
 
 

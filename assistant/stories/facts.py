@@ -37,6 +37,13 @@ _NOT_COUNTED = {"seconds", "secs", "minutes", "mins", "hours", "days", "weeks", 
 _NAMED_ERROR = re.compile(r"\b(?:an?|the|this|that|same|get|getting|got|shows?|showing)\s+((?:[\"“'‘]?[\w-]+[\"”'’]?\s+){1,4}"
                           r"(?:error|exception))\b|\berror(?: message)?\s*(?:says|saying|:)\s*[\"“']([^\"”']{4,60})[\"”']?",
                           re.I)
+# The same named in other words: "an error about being out of memory", "error message stating no memory left",
+# "'out of memory' errors", "a pop up that goes 'lack of memory'" -> the message itself.
+_ERROR_SAYING = re.compile(r"\b(?:error|exception|pop[- ]?up|message)s?(?: message)?\s+(?:about|stating|saying|that says|"
+                           r"that goes|telling me)\s+(?:that\s+)?(?:being\s+|i'?m\s+|it'?s\s+)?[\"“'‘]?"
+                           r"((?:[a-z]+\s+){0,3}?(?:of|on|no|not|out|low|lack)\b(?:\s+[a-z]+){1,3}?)"
+                           r"(?=[\"”'’]|\s+(?:to|when|while|and|or|so)\b|[.,!;]|$)"
+                           r"|[\"“'‘]([a-z][a-z ]{3,40})[\"”'’]\s+(?:errors?|exceptions?|pop[- ]?ups?)\b", re.I)
 _LOST = re.compile(r"\b(?:lost|lose|loses|losing|deleted|erased|wiped(?: out)?|reset)\s+(?:all\s+(?:of\s+)?)?(my|our|the)\s+"
                    r"([a-z]+(?:\s[a-z]+)?)", re.I)
 _FUNCTION_WORDS = {"and", "or", "but", "when", "after", "before", "because", "so", "in", "on", "at", "to", "from", "with",
@@ -163,6 +170,10 @@ def extract_facts(text: str, metadata: dict[str, Any] | None = None) -> Facts:
                 continue  # a bare "error" names nothing
         if named and not any(abs(LEXICON.get(w.lower().strip("\"“”'‘’"), 0.0)) >= 1.5 for w in named.split()[:-1]):
             facts.errors.append(named if m.group(1) else f'"{named}"')
+    for m in _ERROR_SAYING.finditer(text):
+        said = " ".join((m.group(1) or m.group(2)).split())
+        if f'"{said}"'.lower() not in (e.lower() for e in facts.errors):
+            facts.errors.append(f'"{said}"')
     if m := _LOST.search(text):
         words = m.group(2).lower().split()
         if len(words) > 1 and words[1] in _FUNCTION_WORDS:

@@ -1,0 +1,103 @@
+"""Criteria from the details the cited items themselves report, on real rows and the real spaCy parse + entities.
+
+Bank rows are verbatim CLINC150 test queries (../shared/datasets/themes/clinc150_test.csv, row number in the
+comment); reviews are verbatim Google Play reviews of "A Comic Viewer" (URR golden set). The gate runs with the
+real local embedding model.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import pytest
+
+from assistant.embeddings import LocalEmbedder
+from assistant.models import Criterion, FeedbackItem, SourceRef, Story
+from assistant.stories.asks import read_asks
+from assistant.stories.criteria import Member, write_criteria
+from assistant.stories.details import details
+from assistant.stories.facts import extract_facts
+from assistant.verify import CachedEmbed, verify_story
+
+BILLS = {
+    "gas": "what is the minimum i can pay on my gas bill",  # clinc150_test.csv row 3318, min_payment
+    "phone": "what is the minimum i can pay on my phone bill",  # row 3315
+    "card": "what is the minimum i can pay on my credit card bill",  # row 3313
+    "water": "i'd like to pay $4735 to my water bill",  # row 1140, pay_bill
+    "checking": "pay my gas bill with my checking account",  # pay_bill
+}
+LOST = "i recently lost my credit card and need to know how long it takes to get a new one mailed to me"  # row 396
+
+
+def item(iid: str, text: str) -> FeedbackItem:
+    return FeedbackItem(id=iid, text=text, source=SourceRef(path="feedback.csv", row=1))
+
+
+@pytest.fixture(scope="module")
+def bills() -> tuple[dict[str, FeedbackItem], list[Member], list[Criterion]]:
+    items = {k: item(k, t) for k, t in BILLS.items()}
+    asks = read_asks(list(items.values()))
+    members = [Member(items[k], asks[k], extract_facts(items[k].text)) for k in items]
+    rep = asks["checking"]
+    story_ask = replace(rep, phrase="pay my bill", obj="my bill", obj_head="bill")  # the story's goal: to pay my bill
+    return items, members, write_criteria(story_ask, members)
+
+
+def test_a_question_becomes_the_information_it_asks_to_be_shown_once_for_all_who_ask_it(bills) -> None:
+    _, _, crits = bills
+    minimum = [c for c in crits if "minimum" in c.then]
+    assert len(minimum) == 1, crits  # gas, phone, card bills: one criterion in their shared words
+    c = minimum[0]
+    assert (c.when, c.then) == ("I ask for the minimum I can pay on my bill", "the minimum I can pay on my bill is shown")
+    assert c.given == "I have a bill" and sorted(c.evidence) == ["card", "gas", "phone"]
+
+
+def test_an_amount_the_item_states_is_what_the_outcome_checks(bills) -> None:
+    _, _, crits = bills
+    paid = [c for c in crits if "$4735" in c.then]
+    assert [(c.given, c.when, c.then, c.evidence) for c in paid] == [
+        ("I have a water bill", "I pay $4735 to my water bill", "$4735 is paid to my water bill", ["water"])]
+
+
+def test_a_reported_condition_is_the_given() -> None:
+    (d,) = details(LOST, "get", {"get", "a", "new", "credit", "card"})
+    assert d.condition == "I recently lost my credit card"
+    assert d.outcome == "I am told how long it takes to get a new one mailed to me"
+
+
+@pytest.mark.parametrize("text, verb, goal", [
+    ("what is my credit score", "see", "see my credit score"),  # row of credit_score: nothing beyond the goal
+    ("Nope Doesn't open/read CBR files. What's the point?", "open", "open my cbr files"),  # a rhetorical question
+    ("CBR/CBZ buggy Cant open CBR or CBZ files on my S4.", "open", "open my cbr files"),  # a failure, not a step
+])
+def test_no_detail_no_criterion(text, verb, goal) -> None:
+    assert details(text, verb, set(goal.split())) == []
+
+
+def test_errors_named_in_other_words_are_facts() -> None:
+    said = {
+        "Great app, except for with CBR On most CBR files, it'll throw an error about being out of memory.":
+            '"out of memory"',
+        "Constantly gives error message stating no memory left to display file.": '"no memory left"',
+        "Never opens any CBR file without a pop up that goes 'lack of memory' or anything else at least once.":
+            '"lack of memory"',
+        "Half our tickets are 'out of memory' errors when opening big CBR files.": '"out of memory"',
+    }
+    assert {t: extract_facts(t).errors for t in said} == {t: [e] for t, e in said.items()}
+
+
+@pytest.fixture(scope="module")
+def embed() -> CachedEmbed:
+    return CachedEmbed(LocalEmbedder())
+
+
+def test_the_gate_keeps_detail_criteria_and_still_rejects_a_template(bills, embed) -> None:
+    items, _, crits = bills
+    st = Story(id="st_b", role="account holder", goal="to pay my bill", benefit="I can avoid a late fee",
+               acceptance_criteria=crits, evidence=list(items))
+    out = verify_story(st, items, embed=embed, mode="review")
+    assert not [f for f in out.findings if f.criterion in ("generic_criterion", "unsupported_evidence")], out.findings
+    stock = Criterion(given="I am logged in", when="I pay my bill", then="I see a confirmation message",
+                      evidence=["gas"])
+    flagged = verify_story(st.model_copy(update={"acceptance_criteria": [stock]}), items, embed=embed, mode="review")
+    assert any(f.criterion == "generic_criterion" for f in flagged.findings)

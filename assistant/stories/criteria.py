@@ -93,6 +93,13 @@ def success(rep: Ask) -> str:
     return "I see a confirmation message and no error message"
 
 
+def _done(rep: Ask) -> str:
+    """The action's outcome once the reported failure is fixed; for an action with no outcome of its own, that the app
+    stays open (never a bare "no error message", which would fit any story)."""
+    done = success(rep)
+    return "the app stays open" if "no error message" in done else done
+
+
 def no_symptom(symptom: str) -> str:
     """The observable opposite of the reported symptom."""
     if not symptom or symptom == "an error":
@@ -194,7 +201,7 @@ def _regressions(rep: Ask, about: Sequence[Member]) -> list[tuple[int, str, Crit
     out = []
     for (action, conditions, outcome), group in _either(groups).items():
         given = _given(conditions.split(",")) if conditions else "the app is open"
-        then = outcome or f"{success(rep)} and no error message is shown"
+        then = outcome or f"{_done(rep)} and no error message is shown"
         if group[0].facts.after_update and not conditions:
             given = "I have installed the latest update"
         out.append((len(group) + 100, f"regression:{action}|{conditions}|{outcome}",
@@ -244,11 +251,12 @@ def _named_errors(rep: Ask, about: Sequence[Member]) -> list[tuple[int, str, Cri
             by_error.setdefault(key, []).append(m)
     out = []
     for err, group in by_error.items():
-        names = list(dict.fromkeys(m.facts.errors[0] for m in group))[:3]
-        name = " or ".join(names)
+        # each writer's wording once, quoted: 'an out of memory error' and '"out of memory"' are one message
+        said = {re.sub(r"\s+(?:error|exception)$", "", e.strip('"').lower()): None for m in group for e in m.facts.errors[:1]}
+        name = " or ".join(f'"{s}"' for s in list(said)[:3])
         conditions = [c for c in _text_conditions(group[0], rep) if all(c in _text_conditions(m, rep) for m in group)]
         given = _given(conditions) if conditions else f"I have {_obj(rep)}" if _obj(rep) else "the app is open"
-        then = f"no {name} error is shown and {success(rep)}" if name.startswith('"') else f"the {name} is not shown"
+        then = f"no {name} error is shown and {_done(rep)}"
         out.append((len(group) + 90, f"error:{err}", Criterion(
             given=given, when=_action(group[0], rep, steps=True), then=then, evidence=_cite(group))))
     return out

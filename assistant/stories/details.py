@@ -213,7 +213,7 @@ def details(text: str, verb: str, goal_words: set[str]) -> list[Detail]:
     head_verb = verb.split()[0]
     for tok in doc if not out else ():
         if tok.lemma_.lower() != head_verb or tok.pos_ != "VERB" or tok.i in used \
-                or any(c.dep_ == "neg" for c in tok.children):
+                or any(c.dep_ == "neg" for c in tok.children) or not _asked(tok):
             continue  # "cant open CBR files on my S4" reports a failure: the regression criteria read it
         tokens = _phrase(tok)
         preps = [c for c in tok.children if c.dep_ in ("prep", "dative") and c.lower_ in DETAIL_PREPS]
@@ -237,6 +237,14 @@ def details(text: str, verb: str, goal_words: set[str]) -> list[Detail]:
     condition = _condition(doc, used)
     owned = _owned(doc, used - ({found[0].i} if found else set()))
     return [replace(d, condition=condition, owned=owned[0], owned_general=owned[1]) for d in out]
+
+
+def _asked(verb: Any) -> bool:
+    """The writer asks for this action ("pay my gas bill with ...", "i'd like to pay ...", "can you increase ..."),
+    it does not only come up in a question about something else ("is there a fee to use my card in france")."""
+    if verb.dep_ in ("ROOT", "conj"):
+        return verb.dep_ == "ROOT" or verb.head.dep_ == "ROOT" and verb.head.lemma_ != "be"
+    return verb.dep_ in ("xcomp", "ccomp") and verb.head.dep_ == "ROOT" and verb.head.lemma_ != "be"
 
 
 def _owned(doc: Any, used: set[int]) -> tuple[str, str]:

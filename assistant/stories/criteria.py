@@ -337,16 +337,15 @@ def _and(parts: Sequence[str]) -> str:
 
 
 def _place(m: Member) -> str:
-    """Where the writer was when it failed, read from the parse: a proper noun after 'in'/'at' ("i was in thailand
-    and i could not use my card" -> "Thailand"). Common nouns ("at night", "in the app") are not places."""
-    from assistant.quality_rules import nlp as shared
+    """Where the writer was when it failed: a place the entity recogniser names after 'in'/'at' ("i was in
+    thailand and i could not use my card" -> "Thailand"). Common nouns ("at night", "in the app") and languages
+    ("receipts in German") are not places."""
     from assistant.stories.asks import clean_for_parse
+    from assistant.stories.details import doc_of
 
-    for tok in shared.parse(clean_for_parse(m.item.text)):
-        if tok.dep_ == "pobj" and tok.head.lower_ in ("in", "at") and tok.tag_ in ("NNP", "NNPS") \
-                and not any(c.dep_ in ("det", "poss") for c in tok.children):
-            words = [c.text for c in tok.lefts if c.dep_ == "compound" and c.tag_ in ("NNP", "NNPS")] + [tok.text]
-            return " ".join(w[:1].upper() + w[1:] for w in words)
+    for ent in doc_of(clean_for_parse(m.item.text)).ents:
+        if ent.label_ in ("GPE", "LOC", "FAC") and ent.root.dep_ == "pobj" and ent.root.head.lower_ in ("in", "at"):
+            return " ".join(w[:1].upper() + w[1:] for w in ent.text.split())
     return ""
 
 

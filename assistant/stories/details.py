@@ -92,7 +92,9 @@ def _phrase(head: Any, *, drop_modifiers: bool = False, skip: frozenset[int] = f
     drop_modifiers leaves out the compounds and adjectives of the nouns after a preposition."""
     out = [head]
     for child in head.children:
-        if child.i in skip or child.dep_ in _FRAME_DEPS or child.lower_ in ("please", "how", "what", "which"):
+        infix = child.text in ("-", "/", "&") and not child.whitespace_  # "add-on", "CBR/CBZ"
+        if child.i in skip or child.dep_ in _FRAME_DEPS and not infix or child.lower_ in ("please", "how", "what",
+                                                                                          "which"):
             continue
         if child.dep_ == "dative" and child.lower_ == "me":
             continue
@@ -108,7 +110,7 @@ def _facts_in(tokens: list[Any], goal_words: set[str]) -> tuple[str, ...]:
     """The words of the phrase a test can check that the goal does not already say: entities, numbers, nouns."""
     if not tokens:
         return ()
-    found = _ents(tokens)
+    found = [e for e in _ents(tokens) if not set(e.lower().split()) <= goal_words]
     for t in tokens:
         if (t.like_num or t.pos_ in ("NOUN", "PROPN")) and not t.is_stop and t.lemma_.lower() not in goal_words \
                 and t.lower_ not in goal_words and not any(t.text in f for f in found):
@@ -136,6 +138,16 @@ def _whole(tokens: list[Any], head: Any) -> bool:
     return not any(t.tag_ in ("VBD", "VBN") and any(c.lower_ == "i" for c in t.children) for t in tokens)
 
 
+def _requested(verb: Any) -> bool:
+    """'tell me ...', 'can you show me ...', 'i need to know ...': a request to be shown something, not a report of
+    what the writer saw ('the app just shows a spinner', 'I see a blank page')."""
+    subject = [c for c in verb.children if c.dep_ == "nsubj"]
+    if verb.dep_ == "ROOT":
+        return not subject or subject[0].lower_ == "you"
+    return verb.head.lemma_ not in INFO_VERBS and any(c.dep_ == "nsubj" and c.lower_ in ("i", "we", "you")
+                                                      for c in verb.head.children)
+
+
 def _info(doc: Any) -> tuple[Any, list[Any], list[Any], str] | None:
     """(head, tokens, tokens without modifiers, wh) of the information a message asks for, or None.
 
@@ -151,7 +163,7 @@ def _info(doc: Any) -> tuple[Any, list[Any], list[Any], str] | None:
             goal = [c for c in tok.children if c.dep_ == "xcomp"]
             if goal:
                 return goal[0], _phrase(goal[0]), _phrase(goal[0], drop_modifiers=True), "how long"
-        if tok.lemma_ in INFO_VERBS and tok.pos_ == "VERB":
+        if tok.lemma_ in INFO_VERBS and tok.pos_ == "VERB" and _asked(tok) and _requested(tok):
             obj = [c for c in tok.children if c.dep_ == "dobj" and c.pos_ in ("NOUN", "PROPN")]
             if obj:  # with the verb's own complements: "see all transactions in the past month"
                 preps = [p for p in tok.children if p.dep_ == "prep" and p.lower_ in DETAIL_PREPS
@@ -195,7 +207,7 @@ def details(text: str, verb: str, goal_words: set[str]) -> list[Detail]:
         head, tokens, general, wh = found
         facts = _facts_in(tokens, goal_words)
         # about the story ("what's the point?" asks nothing of it), and not a complaint ("gives me problems")
-        about = {t.lemma_.lower() for t in tokens} & goal_words or wh == "how long"
+        about = {t.lemma_.lower() for t in tokens if not t.is_stop} & goal_words or wh == "how long"
         complaint = LEXICON.get(head.lower_, 0.0) < 0 or LEXICON.get(head.lemma_.lower(), 0.0) < 0
         if (facts or wh == "how long") and about and not complaint and _whole(tokens, head):
             used |= {t.i for t in tokens}

@@ -149,6 +149,7 @@ def write_criteria(rep: Ask, members: Sequence[Member]) -> list[Criterion]:
     found += _formats(rep, members)
     found += _places(rep, about)
     found += _detailed(rep, about)
+    found += _counted(rep, about)
     best: dict[str, tuple[int, str, Criterion]] = {}
     for weight, key, crit in found:  # one criterion per fact; the best-supported wording wins
         if key not in best or weight > best[key][0]:
@@ -379,10 +380,13 @@ def _detailed(rep: Ask, about: Sequence[Member]) -> list[tuple[int, str, Criteri
     water and phone bills), citing only those items; the Given is a condition they report, else what they have."""
     from collections import Counter
 
+    from spacy.lang.en.lex_attrs import like_num
+
     from assistant.stories import details as dt
     from assistant.stories.asks import clean_for_parse
 
     goal_words = set(re.findall(r"[a-z0-9]+", rep.phrase.lower())) | set(rep.obj_head.split())
+    goal_words |= {w[:-1] for w in goal_words if w.endswith("s")} | {"one", "another"}  # "from one account to another"
     texts = {m.item.id: clean_for_parse(m.item.text) for m in about}
     dt.warm(texts.values())
     groups: dict[tuple[str, str], list[tuple[Member, dt.Detail]]] = {}
@@ -405,8 +409,37 @@ def _detailed(rep: Ask, about: Sequence[Member]) -> list[tuple[int, str, Criteri
             given = f"I want to {rep.phrase}"
         when = f"I ask for {phrase}" if kind == "info" and not phrase.startswith("how ") else \
             f"I ask {phrase}" if kind == "info" else f"I {phrase}"
-        named = any(any(ch.isdigit() for ch in f) or " " in f for _, d in group for f in d.facts)
+        named = any(any(ch.isdigit() for ch in f) or " " in f or like_num(f) for _, d in group for f in d.facts)
         out.append((len(group) + 2 * named + 70, f"detail:{kind}:{phrase.lower()}", Criterion(
             given=given, when=when, then=outcome, evidence=_cite([m for m, _ in group]))))
     # a handful: the details most items ask for (then the ones naming amounts, dates, places) make the criteria
     return sorted(out, key=lambda e: -e[0])[:MAX_DETAILS]
+
+
+def _counted(rep: Ask, about: Sequence[Member]) -> list[tuple[int, str, Criterion]]:
+    """A failure after a number of the story's things ("Crashes after 3-4 pages", "I got through maybe 4 pages and
+    it will not load the next page") is a regression test from that number on, citing the items that state it."""
+    head = rep.obj_head.split()[-1] if rep.obj_head else ""
+    verb = _verb(rep)
+    if not head or " " in verb:
+        return []
+    number = re.compile(rf"\b(\d+(?:\s*-\s*\d+)?)\s+{re.escape(head)}s?\b", re.I)
+    by_count: dict[str, list[Member]] = {}
+    for m in about:
+        failed = (m.ask is not None and m.ask.kind == "bug") or bool({"crash", "error"} & m.facts.mentions)
+        if failed and (found := number.search(m.item.text)):
+            by_count.setdefault(re.sub(r"\s+", "", found.group(1)), []).append(m)
+    if not by_count:
+        return []
+    # one test: the count most reports share ("4" is in "3-4 pages" and "4 pages"), citing those
+    count = max(by_count, key=lambda c: (sum(c in k for k in by_count), -len(c), c))
+    group = [m for k, ms in by_count.items() if count in k for m in ms]
+    out = []
+    if group:
+        things = f"{head}s" if count != "1" else head
+        crash = all("crash" in m.facts.mentions for m in group)
+        then = f"the next {head} is shown" + (" and the app stays open" if crash else "")
+        out.append((len(group) + 95, f"count:{count}", Criterion(
+            given=f"I have {inflect(verb, 'VBN')} {count} {things}", when=f"I {verb} the next {head}", then=then,
+            evidence=_cite(group))))
+    return out

@@ -112,8 +112,10 @@ def _facts_in(tokens: list[Any], goal_words: set[str]) -> tuple[str, ...]:
         return ()
     found = [e for e in _ents(tokens) if not set(e.lower().split()) <= goal_words]
     for t in tokens:
+        # "apr rate", "credit score number": the goal's thing named longer is no new fact
+        longer = any(c.dep_ == "compound" and c.lower_ in goal_words for c in t.children)
         if (t.like_num or t.pos_ in ("NOUN", "PROPN")) and not t.is_stop and t.lemma_.lower() not in goal_words \
-                and t.lower_ not in goal_words and not any(t.text in f for f in found):
+                and t.lower_ not in goal_words and not longer and not any(t.text in f for f in found):
             found.append(t.text)
     return tuple(found)
 
@@ -134,6 +136,12 @@ def _whole(tokens: list[Any], head: Any) -> bool:
     credit card's'), holds no reported past of the writer ('... i lost mine recently': a condition, read apart)."""
     last = max(tokens, key=lambda t: t.i)
     if last.pos_ in ("VERB", "AUX", "PART") or last.tag_ == "POS" or len(tokens) > MAX_WORDS:
+        return False
+    ids = {t.i for t in tokens}
+    after = last.doc[last.i + 1] if last.i + 1 < len(last.doc) else None
+    # a noun the parse left out inside or right after the phrase ("on my travel rewards | card"): a misparse
+    if any(t.pos_ in ("NOUN", "PROPN", "NUM") and t.i not in ids for t in last.doc[min(ids):last.i]) \
+            or after is not None and after.pos_ in ("NOUN", "PROPN"):
         return False
     return not any(t.tag_ in ("VBD", "VBN") and any(c.lower_ == "i" for c in t.children) for t in tokens)
 

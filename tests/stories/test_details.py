@@ -101,3 +101,29 @@ def test_the_gate_keeps_detail_criteria_and_still_rejects_a_template(bills, embe
                       evidence=["gas"])
     flagged = verify_story(st.model_copy(update={"acceptance_criteria": [stock]}), items, embed=embed, mode="review")
     assert any(f.criterion == "generic_criterion" for f in flagged.findings)
+
+
+def test_a_failure_after_a_number_of_pages_is_one_regression_from_that_number() -> None:
+    from assistant.stories.draft import analyse
+
+    texts = {"a": "Okay at best Crashes after 3-4 pages",  # URR golden set, A Comic Viewer
+             "b": "Would be great if..... it actually worked. Its not that it force closes its that it just doesnt work "
+                  "about half way in. I got through maybe 4 pages and it trys tl load the next page but it will not at "
+                  "all.",
+             "c": "S'ok Randomly crashes saying it cant load a page."}
+    items = [item(k, t) for k, t in texts.items()]
+    asks, facts = analyse(items)
+    crits = write_criteria(asks["c"], [Member(i, asks[i.id], facts[i.id]) for i in items])
+    counted = [c for c in crits if "4 pages" in c.given]
+    assert [(c.given, c.when, c.evidence) for c in counted] == [
+        ("I have loaded 4 pages", "I load the next page", ["a", "b"])]
+
+
+def test_a_language_is_no_place() -> None:
+    from assistant.stories.criteria import _place
+
+    def place(text: str) -> str:
+        return _place(Member(item("p", text), None, extract_facts(text)))
+
+    assert place("i was in thailand and i could not use my card to buy snacks") == "Thailand"  # clinc150 style
+    assert place("It cannot scan my receipts in German") == ""

@@ -245,18 +245,18 @@ def details(text: str, verb: str, goal_words: set[str]) -> list[Detail]:
                 or not _whole(tokens, tok):
             continue
         used |= {t.i for t in tokens}
-        done = inflect(tok.lemma_.lower(), "VBN")
-
-        def outcome(drop: bool) -> str:
-            rest = _render([t for p in preps for t in _phrase(p, drop_modifiers=drop)])
-            return f"{_be(_render(_phrase(obj[0], drop_modifiers=drop)), obj[0])} {done} {rest}"
-
-        out.append(Detail("action", _render(tokens, tok), _render(_phrase(tok, drop_modifiers=True), tok), outcome(False),
-                          outcome(True), facts))
+        out.append(Detail("action", _render(tokens, tok), _render(_phrase(tok, drop_modifiers=True), tok),
+                          _done(tok, obj[0], preps, False), _done(tok, obj[0], preps, True), facts))
         break
     condition = _condition(doc, used)
     owned = _owned(doc, used - ({found[0].i} if found else set()))
     return [replace(d, condition=condition, owned=owned[0], owned_general=owned[1]) for d in out]
+
+
+def _done(verb: Any, obj: Any, preps: list[Any], drop: bool) -> str:
+    """The action's outcome in the passive, with its complements: 'my gas bill is paid with my checking account'."""
+    rest = _render([t for p in preps for t in _phrase(p, drop_modifiers=drop)])
+    return f"{_be(_render(_phrase(obj, drop_modifiers=drop)), obj)} {inflect(verb.lemma_.lower(), 'VBN')} {rest}"
 
 
 def _asked(verb: Any) -> bool:

@@ -127,3 +127,22 @@ def test_a_language_is_no_place() -> None:
 
     assert place("i was in thailand and i could not use my card to buy snacks") == "Thailand"  # clinc150 style
     assert place("It cannot scan my receipts in German") == ""
+
+
+@pytest.mark.parametrize("review, reason", [  # verbatim Google Play reviews of "A Comic Viewer" (URR golden set)
+    (("Never got to know it for real I had some CBR files, which it didn't open. I know, the developer states that CBR "
+     "files are still in beta, so no problem really, but I had to search for another app and I"),
+     "I no longer have to search for another app"),
+    (("No updates? Nothing? I've downgraded my review from 5 to 2 stars because I'm having to use another app for cbr "
+     "files. How long is it going to take to get cbr support out of beta?"), "I no longer have to use another app for cbr files"),
+    (("CBR bugs. A decent app but I've already had two CBRs crash on me. Extracting them works, but I shouldn't have to "
+     "extract every comic just so they don't bug out and close."), "I no longer have to extract every comic"),
+    (("Poor Quality Scaling Makes everything look fuzzy when trying to use any of the scaling modes. Other readers "
+     "display the same comic file perfectly when scaled. Nice app but unfortunately makes my comics unreadable."),
+     "my comics are readable"),
+    ("Okay at best Crashes after 3-4 pages", ""),  # states no reason: the benefit stays a visible placeholder
+])
+def test_a_consequence_the_writer_states_is_the_benefit(review, reason) -> None:
+    from assistant.stories.reasons import stated_reason
+
+    assert stated_reason(review) == reason

@@ -18,7 +18,7 @@ from assistant.stories.facts import Facts
 from assistant.stories.nlp import article, inflect
 from assistant.stories.roles import agree
 from assistant.verify.garble import garbled_reason
-from assistant.verify.terms import negated
+from assistant.verify.terms import denies
 
 MAX_CRITERIA = 6
 MAX_CITED = 5
@@ -235,7 +235,7 @@ def _text_conditions(m: Member, rep: Ask | None = None) -> list[str]:
 
 def _stated_conditions(m: Member) -> list[str]:
     f, low = m.facts, m.item.text.lower()
-    parts = [c for c in f.conditions() if c.split()[-1].lower() in low and not negated(m.item.text, c.split()[-1])]
+    parts = [c for c in f.conditions() if c.split()[-1].lower() in low and not denies(m.item.text, c.split()[-1])]
     parts += [f"{article(t)} {t} file" for t in f.file_types if t.lower() in low]
     if f.size:
         parts.append(f"a file of {f.size}")

@@ -18,6 +18,9 @@ _DEVICE = re.compile(
 )
 _MODEL = re.compile(r"\b((?:[A-Z][a-z]{2,}\s)?[A-Z][a-z]{2,}\s?[A-Z]?\d{1,3}[a-z]?)\b(?!\s*(?:%|mb|gb|kb|pages?|stars?|"
                     r"minutes?|seconds?|days?|hours?|times|files?|comics?|items?))", re.I)
+# a short model name the writer runs the app on: "on my S4", "not working properly on s7", "on a G3"
+_ON_MODEL = re.compile(r"\bon (?:my |a |an |the )?([A-UW-Za-uw-z]{1,2}\d{1,2}(?:\s?(?:plus|pro|max|mini|edge|note))?)\b"
+                       r"(?!\s*(?:%|mb|gb|kb|px|dpi))", re.I)
 _NOT_MODELS = {"page", "chapter", "version", "android", "ios", "windows", "step", "level", "season", "episode", "part",
                "volume", "top", "day", "week", "year", "issue", "book", "number", "only", "about", "over", "under",
                "after", "before", "around", "than", "and", "with", "for", "from", "the", "every", "last", "first"}
@@ -101,7 +104,9 @@ class Facts:
         """Human phrases for the reported environment, e.g. ['an iPhone 12', 'iOS 17.2', 'app version 3.2.1']."""
         parts = []
         if self.device:
-            parts.append(f"{'an' if self.device[:1].lower() in 'aeio' else 'a'} {self.device}")
+            from assistant.stories.nlp import article
+
+            parts.append(f"{article(self.device)} {self.device}")
         if self.os:
             parts.append(self.os)
         if self.browser:
@@ -134,6 +139,8 @@ def extract_facts(text: str, metadata: dict[str, Any] | None = None) -> Facts:
             if m.group(1)[0].isupper() and not {w.lower() for w in words} & _NOT_MODELS:
                 facts.device = m.group(1)
                 break
+        if facts.device is None and (m := _ON_MODEL.search(text)):
+            facts.device = m.group(1)[:1].upper() + m.group(1)[1:]
     if m := _OS.search(text):
         name = {"ios": "iOS", "ipados": "iPadOS", "android": "Android", "macos": "macOS", "windows": "Windows"}
         facts.os = f"{name[m.group(1).lower()]} {m.group(2)}"

@@ -146,3 +146,20 @@ def test_a_consequence_the_writer_states_is_the_benefit(review, reason) -> None:
     from assistant.stories.reasons import stated_reason
 
     assert stated_reason(review) == reason
+
+
+def test_a_failure_reported_on_a_short_model_name_is_a_regression_on_it() -> None:
+    # URR golden set, app AcDisplay: "not working on s7" reports a failure there, it does not deny the device
+    from assistant.models import Sentiment, Triage, Urgency
+    from assistant.stories.draft import analyse
+
+    texts = {"a": "Not working properly on s7 Works for a period, then crashes and stops showing notifications.",
+             "b": "Can't see a single notification, nor can I remove apps from the blacklist, therefore this app is "
+                  "rubbish to say the least."}
+    items = [item(k, t).model_copy(update={"triage": Triage(
+        type="bug", sentiment=Sentiment(label="negative", score=-0.6), urgency=Urgency(label="medium"))})
+             for k, t in texts.items()]
+    asks, facts = analyse(items)
+    assert facts["a"].device == "S7" and extract_facts("it crashes on page 3").device is None
+    crits = write_criteria(asks["b"], [Member(i, asks[i.id], facts[i.id]) for i in items])
+    assert [(c.given, c.evidence) for c in crits] == [("I am using an S7", ["a"])]

@@ -29,6 +29,7 @@ DETAIL_PREPS = {"from", "to", "into", "with", "using", "via", "through", "on", "
 # Words that frame the request, not its content (dropped when the item's words are rendered).
 _FRAME_DEPS = {"aux", "auxpass", "nsubj", "nsubjpass", "punct", "intj", "cc", "conj", "mark", "advcl", "ccomp",
                "parataxis", "discourse", "dep", "npadvmod"}
+_NAMES = {"ORG", "GPE", "LOC", "PRODUCT", "FAC"}
 _CONDITION_MARKS = {"when", "whenever", "after", "if", "since", "while", "before", "once"}
 MAX_WORDS = 14  # a longer phrase is run-on text, not one detail
 _WH_AMOUNT = {"long", "much", "many", "often", "soon", "far"}
@@ -85,10 +86,17 @@ def doc_of(text: str) -> Any:
     return _DOCS[text]
 
 
+def _name(tok: Any) -> str:
+    """A name typed in lower case ('wells fargo', 'paris') written as a name, as the recogniser reads it."""
+    if tok.ent_type_ in _NAMES and tok.text.isalpha() and tok.text.islower():
+        return tok.text[:1].upper() + tok.text[1:]
+    return tok.text
+
+
 def _render(tokens: Iterable[Any], base: Any = None) -> str:
     """The item's own words, in order, from the writer's point of view ('i' -> 'I'), '$ 1000' -> '$1000';
     `base`: a verb said in its base form ('moving money' -> 'move money' after 'I')."""
-    words = [("I" if t.lower_ == "i" else t.lemma_.lower() if t is base else t.text)
+    words = [("I" if t.lower_ == "i" else t.lemma_.lower() if t is base else _name(t))
              for t in sorted(tokens, key=lambda t: t.i)]
     return join_tokens(words).replace("$ ", "$").strip(" ,")
 

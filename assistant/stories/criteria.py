@@ -18,7 +18,7 @@ from assistant.stories.facts import Facts
 from assistant.stories.nlp import article, inflect
 from assistant.stories.roles import agree
 from assistant.verify.garble import garbled_reason
-from assistant.verify.terms import negated
+from assistant.verify.terms import denies
 
 MAX_CRITERIA = 6
 MAX_CITED = 5
@@ -92,6 +92,13 @@ def success(rep: Ask) -> str:
     return "I see a confirmation message and no error message"
 
 
+def _done(rep: Ask) -> str:
+    """The action's outcome once the reported failure is fixed; for an action with no outcome of its own, that the app
+    stays open (never a bare "no error message", which would fit any story)."""
+    done = success(rep)
+    return "the app stays open" if "no error message" in done else done
+
+
 def no_symptom(symptom: str) -> str:
     """The observable opposite of the reported symptom."""
     if not symptom or symptom == "an error":
@@ -131,13 +138,19 @@ def write_criteria(rep: Ask, members: Sequence[Member]) -> list[Criterion]:
     about = [m for m in members if _about(m, rep)]
     found: list[tuple[int, str, Criterion]] = []
     found += _regressions(rep, about)
-    found += _named_errors(rep, about)
+    head = rep.obj_head.split()[-1] if rep.obj_head else ""
+    naming = [m for m in members if m in about or head and re.search(rf"\b{re.escape(head)}", m.item.text, re.I)]
+    found += _named_errors(rep, naming)  # a named error about the object counts whatever else the item asks
     found += _timings(rep, about)
     found += _volumes(rep, about)
     found += _offline(rep, about)
     found += _losses(rep, about)
     found += _formats(rep, members)
     found += _places(rep, about)
+    from assistant.stories.detail_criteria import counted, detailed
+
+    found += detailed(rep, about)
+    found += counted(rep, about)
     best: dict[str, tuple[int, str, Criterion]] = {}
     for weight, key, crit in found:  # one criterion per fact; the best-supported wording wins
         if key not in best or weight > best[key][0]:
@@ -188,13 +201,27 @@ def _regressions(rep: Ask, about: Sequence[Member]) -> list[tuple[int, str, Crit
         key = (_action(m, rep, steps=True), ",".join(conditions), no_symptom(symptom) if specific else "")
         groups.setdefault(key, []).append(m)
     out = []
-    for (action, conditions, outcome), group in groups.items():
+    for (action, conditions, outcome), group in _either(groups).items():
         given = _given(conditions.split(",")) if conditions else "the app is open"
-        then = outcome or "no error message is shown"
+        then = outcome or f"{_done(rep)} and no error message is shown"
         if group[0].facts.after_update and not conditions:
             given = "I have installed the latest update"
         out.append((len(group) + 100, f"regression:{action}|{conditions}|{outcome}",
                     Criterion(given=given, when=action, then=then, evidence=_cite(group))))
+    return out
+
+
+def _either(groups: dict[tuple[str, ...], list[Member]]) -> dict[tuple[str, ...], list[Member]]:
+    """Reports of the same failure on one device each ("my Galaxy S3", "my Galaxy S4") make one criterion on
+    "a Galaxy S3 or a Galaxy S4" (the two are the same test run twice), citing both."""
+    merged: dict[tuple[str, ...], list[tuple[str, list[Member]]]] = {}
+    for (action, conditions, outcome), group in groups.items():
+        single = conditions and "," not in conditions and not conditions.endswith(" file")
+        merged.setdefault((action, "" if single else conditions, outcome, str(single)), []).append((conditions, group))
+    out: dict[tuple[str, ...], list[Member]] = {}
+    for (action, conditions, outcome, _), parts in merged.items():
+        joined = " or ".join(c for c, _ in parts) if len(parts) > 1 else parts[0][0]
+        out[(action, joined, outcome)] = [m for _, g in parts for m in g]
     return out
 
 
@@ -208,7 +235,7 @@ def _text_conditions(m: Member, rep: Ask | None = None) -> list[str]:
 
 def _stated_conditions(m: Member) -> list[str]:
     f, low = m.facts, m.item.text.lower()
-    parts = [c for c in f.conditions() if c.split()[-1].lower() in low and not negated(m.item.text, c.split()[-1])]
+    parts = [c for c in f.conditions() if c.split()[-1].lower() in low and not denies(m.item.text, c.split()[-1])]
     parts += [f"{article(t)} {t} file" for t in f.file_types if t.lower() in low]
     if f.size:
         parts.append(f"a file of {f.size}")
@@ -216,18 +243,24 @@ def _stated_conditions(m: Member) -> list[str]:
 
 
 def _named_errors(rep: Ask, about: Sequence[Member]) -> list[tuple[int, str, Criterion]]:
+    """A message the writers name ("out of memory") must not be shown; messages sharing a long word ("lack of
+    memory", "no memory left") are one failure, named in each writer's words."""
     by_error: dict[str, list[Member]] = {}
     for m in about:
         for err in m.facts.errors[:1]:
-            by_error.setdefault(err.lower(), []).append(m)
+            words = {w for w in re.findall(r"[a-z]{5,}", err.lower())}
+            key = next((k for k in by_error if words & set(re.findall(r"[a-z]{5,}", k))), err.lower())
+            by_error.setdefault(key, []).append(m)
     out = []
     for err, group in by_error.items():
-        name = group[0].facts.errors[0]
-        shown = name if name.startswith('"') else f"the {name}"
-        conditions = _text_conditions(group[0], rep)
-        given = _given(conditions) if conditions else "the app is open"
+        # each writer's wording once, quoted: 'an out of memory error' and '"out of memory"' are one message
+        said = {re.sub(r"\s+(?:error|exception)$", "", e.strip('"').lower()): None for m in group for e in m.facts.errors[:1]}
+        name = " or ".join(f'"{s}"' for s in list(said)[:3])
+        conditions = [c for c in _text_conditions(group[0], rep) if all(c in _text_conditions(m, rep) for m in group)]
+        given = _given(conditions) if conditions else f"I have {_obj(rep)}" if _obj(rep) else "the app is open"
+        then = f"no {name} error is shown and {_done(rep)}"
         out.append((len(group) + 90, f"error:{err}", Criterion(
-            given=given, when=_action(group[0], rep, steps=True), then=f"{shown} is not shown", evidence=_cite(group))))
+            given=given, when=_action(group[0], rep, steps=True), then=then, evidence=_cite(group))))
     return out
 
 
@@ -306,16 +339,15 @@ def _and(parts: Sequence[str]) -> str:
 
 
 def _place(m: Member) -> str:
-    """Where the writer was when it failed, read from the parse: a proper noun after 'in'/'at' ("i was in thailand
-    and i could not use my card" -> "Thailand"). Common nouns ("at night", "in the app") are not places."""
-    from assistant.quality_rules import nlp as shared
+    """Where the writer was when it failed: a place the entity recogniser names after 'in'/'at' ("i was in
+    thailand and i could not use my card" -> "Thailand"). Common nouns ("at night", "in the app") and languages
+    ("receipts in German") are not places."""
     from assistant.stories.asks import clean_for_parse
+    from assistant.stories.details import doc_of
 
-    for tok in shared.parse(clean_for_parse(m.item.text)):
-        if tok.dep_ == "pobj" and tok.head.lower_ in ("in", "at") and tok.tag_ in ("NNP", "NNPS") \
-                and not any(c.dep_ in ("det", "poss") for c in tok.children):
-            words = [c.text for c in tok.lefts if c.dep_ == "compound" and c.tag_ in ("NNP", "NNPS")] + [tok.text]
-            return " ".join(w[:1].upper() + w[1:] for w in words)
+    for ent in doc_of(clean_for_parse(m.item.text)).ents:
+        if ent.label_ in ("GPE", "LOC", "FAC") and ent.root.dep_ == "pobj" and ent.root.head.lower_ in ("in", "at"):
+            return " ".join(w[:1].upper() + w[1:] for w in ent.text.split())
     return ""
 
 
@@ -341,3 +373,4 @@ def _places(rep: Ask, about: Sequence[Member]) -> list[tuple[int, str, Criterion
         out.append((len(group) + 60, f"place:{key}", Criterion(
             given=f"I am in {place}", when=f"I try to {phrase}", then=f"I can {phrase}", evidence=_cite(group))))
     return out
+

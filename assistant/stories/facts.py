@@ -18,6 +18,9 @@ _DEVICE = re.compile(
 )
 _MODEL = re.compile(r"\b((?:[A-Z][a-z]{2,}\s)?[A-Z][a-z]{2,}\s?[A-Z]?\d{1,3}[a-z]?)\b(?!\s*(?:%|mb|gb|kb|pages?|stars?|"
                     r"minutes?|seconds?|days?|hours?|times|files?|comics?|items?))", re.I)
+# a short model name the writer runs the app on: "on my S4", "not working properly on s7", "on a G3"
+_ON_MODEL = re.compile(r"\bon (?:my |a |an |the )?([A-UW-Za-uw-z]{1,2}\d{1,2}(?:\s?(?:plus|pro|max|mini|edge|note))?)\b"
+                       r"(?!\s*(?:%|mb|gb|kb|px|dpi))", re.I)
 _NOT_MODELS = {"page", "chapter", "version", "android", "ios", "windows", "step", "level", "season", "episode", "part",
                "volume", "top", "day", "week", "year", "issue", "book", "number", "only", "about", "over", "under",
                "after", "before", "around", "than", "and", "with", "for", "from", "the", "every", "last", "first"}
@@ -37,6 +40,13 @@ _NOT_COUNTED = {"seconds", "secs", "minutes", "mins", "hours", "days", "weeks", 
 _NAMED_ERROR = re.compile(r"\b(?:an?|the|this|that|same|get|getting|got|shows?|showing)\s+((?:[\"“'‘]?[\w-]+[\"”'’]?\s+){1,4}"
                           r"(?:error|exception))\b|\berror(?: message)?\s*(?:says|saying|:)\s*[\"“']([^\"”']{4,60})[\"”']?",
                           re.I)
+# The same named in other words: "an error about being out of memory", "error message stating no memory left",
+# "'out of memory' errors", "a pop up that goes 'lack of memory'" -> the message itself.
+_ERROR_SAYING = re.compile(r"\b(?:error|exception|pop[- ]?up|message)s?(?: message)?\s+(?:about|stating|saying|that says|"
+                           r"that goes|telling me)\s+(?:that\s+)?(?:being\s+|i'?m\s+|it'?s\s+)?[\"“'‘]?"
+                           r"((?:[a-z]+\s+){0,3}?(?:of|on|no|not|out|low|lack)\b(?:\s+[a-z]+){1,3}?)"
+                           r"(?=[\"”'’]|\s+(?:to|when|while|and|or|so)\b|[.,!;]|$)"
+                           r"|[\"“'‘]([a-z][a-z ]{3,40})[\"”'’]\s+(?:errors?|exceptions?|pop[- ]?ups?)\b", re.I)
 _LOST = re.compile(r"\b(?:lost|lose|loses|losing|deleted|erased|wiped(?: out)?|reset)\s+(?:all\s+(?:of\s+)?)?(my|our|the)\s+"
                    r"([a-z]+(?:\s[a-z]+)?)", re.I)
 _FUNCTION_WORDS = {"and", "or", "but", "when", "after", "before", "because", "so", "in", "on", "at", "to", "from", "with",
@@ -94,7 +104,9 @@ class Facts:
         """Human phrases for the reported environment, e.g. ['an iPhone 12', 'iOS 17.2', 'app version 3.2.1']."""
         parts = []
         if self.device:
-            parts.append(f"{'an' if self.device[:1].lower() in 'aeio' else 'a'} {self.device}")
+            from assistant.stories.nlp import article
+
+            parts.append(f"{article(self.device)} {self.device}")
         if self.os:
             parts.append(self.os)
         if self.browser:
@@ -127,6 +139,8 @@ def extract_facts(text: str, metadata: dict[str, Any] | None = None) -> Facts:
             if m.group(1)[0].isupper() and not {w.lower() for w in words} & _NOT_MODELS:
                 facts.device = m.group(1)
                 break
+        if facts.device is None and (m := _ON_MODEL.search(text)):
+            facts.device = m.group(1)[:1].upper() + m.group(1)[1:]
     if m := _OS.search(text):
         name = {"ios": "iOS", "ipados": "iPadOS", "android": "Android", "macos": "macOS", "windows": "Windows"}
         facts.os = f"{name[m.group(1).lower()]} {m.group(2)}"
@@ -163,6 +177,10 @@ def extract_facts(text: str, metadata: dict[str, Any] | None = None) -> Facts:
                 continue  # a bare "error" names nothing
         if named and not any(abs(LEXICON.get(w.lower().strip("\"“”'‘’"), 0.0)) >= 1.5 for w in named.split()[:-1]):
             facts.errors.append(named if m.group(1) else f'"{named}"')
+    for m in _ERROR_SAYING.finditer(text):
+        said = " ".join((m.group(1) or m.group(2)).split())
+        if f'"{said}"'.lower() not in (e.lower() for e in facts.errors):
+            facts.errors.append(f'"{said}"')
     if m := _LOST.search(text):
         words = m.group(2).lower().split()
         if len(words) > 1 and words[1] in _FUNCTION_WORDS:

@@ -21,16 +21,23 @@ _ABLE = re.compile(r"(?:i|we|my \w+|our \w+|they|it|people)\s+(?:\w+ly\s+)?(?:ca
                    r"|won'?t|wouldn'?t|(?:don'?t|do not|no longer|never)\s+(?:have|need) to|no longer"
                    r"|(?:had|have|has|need|needed|must) to)\b", re.I)  # the last: a workaround it costs them
 _IN_ORDER_TO = re.compile(r"\bin order to\s+([^.!?;,]{3,100})", re.I)
-_HAVE_TO = re.compile(r"\b(?:because|since|as|otherwise|now)\s+(i|we)\s+(?:always\s+|still\s+)?(?:have|need|must) to\s+"
+_HAVE_TO = re.compile(r"\b(?:because|since|as|otherwise|now)\s+(i|we)\s*(?:always\s+|still\s+)?(?:have|need|must|'m having|"
+                      r"am having|are having|'re having) to\s+"
                       r"([^.!?;,]{3,100})", re.I)
 _CANNOT = re.compile(r"\b(?:because|since|as)\s+(i|we)\s+(?:can't|cannot|can not|am unable to|are unable to)\s+"
                      r"([^.!?;,]{3,100})", re.I)
 # a stated workaround: "we reconcile by hand", "I have to retype everything each time"
 _BY_HAND = re.compile(r"\b(i|we)\s+(?:(?:have|need|must) to\s+|end up\s+|still\s+)?([a-z]+(?:\s+[^.!?;,]{0,50}?)?"
                       r"\s+(?:by hand|manually|one by one|every single time|each time|every time))\b", re.I)
+# a cost the writer already paid or should not pay: "but I had to search for another app", "in the end I had to go
+# with a different viewer", "I shouldn't have to extract every comic" -> they no longer have to
+_HAD_TO = re.compile(r"(?:^|[,;]\s*|\b(?:but|and|so|then|end)\s+)(i|we)\s+(?:had to|(?:should ?n[o']?t|should not) have to)\s+"
+                     r"([^.!?;,]{3,80})", re.I)
+# what the product does to the writer's things: "makes my comics unreadable" -> "my comics are readable"
+_MAKES_UN = re.compile(r"\bmakes?\s+((?:my|our)\s+[a-z]+(?:\s[a-z]+)?)\s+un([a-z]{3,}able)\b", re.I)
 _WORKAROUND = re.compile(r"^(i|we)\s+(?:had|have|has|need|needed|must)\s+to\s+(.+)$", re.I)
 _CAN_NOT = re.compile(r"\b(i|we)\s+(?:can never|can't|cannot|can not|could never|couldn't|could not)\b", re.I)
-_CUT = re.compile(r"\s+(?:and then|but|which|because|although|though|in order)\s+|,\s*and\s+|\s+and\s+(?=i\b|we\b)", re.I)
+_CUT = re.compile(r"\s+(?:and then|but|which|because|although|though|in order|(?:just )?so)\s+|,\s*and\s+|\s+and\s+(?=i\b|we\b)", re.I)
 _PRONOUN = re.compile(r"\b(it|them|this|that|these|those)\b", re.I)
 
 MIN_WORDS, MAX_WORDS = 3, 16
@@ -52,6 +59,12 @@ def stated_reason(text: str, ask: Ask | None = None) -> str:
         return _tidy(f"{_who(m.group(1))} no longer have to {_cut(m.group(2))}", ask)
     if m := _CANNOT.search(text):
         return _tidy(f"{_who(m.group(1))} can {_cut(m.group(2))}", ask)
+    if m := _HAD_TO.search(text):
+        if reason := _tidy(f"{_who(m.group(1))} no longer have to {_cut(m.group(2))}", ask):
+            return reason
+    if m := _MAKES_UN.search(text):
+        thing = m.group(1).lower()
+        return _tidy(f"{thing} {'are' if thing.endswith('s') else 'is'} {m.group(2).lower()}", ask)
     if m := _BY_HAND.search(text):
         action = _cut(m.group(2))
         if action.split()[0].lower() not in ("have", "need", "must", "am", "are", "was", "were", "do", "did"):

@@ -24,7 +24,9 @@ from assistant.verify import garbled_reason
 
 SAMPLE = Path(__file__).resolve().parents[1] / "data" / "reviews" / "comic_viewer_sample.csv"
 _WORD = re.compile(r"[a-z]{3,}")
-_FACT = re.compile(r"\d+(?:\.\d+)*|\b[A-Z][A-Za-z]*\d[\w.]*|\b[A-Z]{2,}\b")  # numbers, 'S4', 'CBR'
+_FACT = re.compile(r"\d+(?:\.\d+)*|\b[A-Z][A-Za-z]*\d[\w.]*|\b[A-Z]{2,}\b|(?<=\")[a-z][^\"]+(?=\")")  # 3, S4, CBR, "oops"
+# alternatives of one test: 'a Galaxy S3 or a Galaxy S4', '"out of memory" or "lack of memory"'
+_EITHER = re.compile(r'(?:"[^"]+"|(?:an? )?[\w.-]+(?: [\w.-]+)?)(?: or (?:"[^"]+"|(?:an? )?[\w.-]+(?: [\w.-]+)?))+')
 STOP = {"the", "and", "for", "with", "without", "from", "that", "this", "are", "can", "have", "not", "errors", "app",
         "they", "want", "why", "feedback", "states", "reason", "benefit", "write", "longer"}
 
@@ -70,12 +72,19 @@ def test_goal_is_a_clean_verb_phrase_the_items_share(drafted) -> None:
 
 
 def _holds_its_facts(criteria, items) -> None:
+    """Every cited item holds every fact of the criterion, or one of each list of alternatives ('S3 or S4'),
+    and each alternative is held by some cited item."""
     for c in criteria:
-        facts = set(_FACT.findall(f"{c.given} {c.then}"))
+        claim = f"{c.given} {c.then}"
+        facts = set(_FACT.findall(claim))
         assert facts, c  # no criterion without a concrete fact
-        for item_id in c.evidence:
-            text = items[item_id].text.lower()
-            assert all(f.lower() in text for f in facts), (c, items[item_id].text)
+        either = [set(_FACT.findall(span)) for span in _EITHER.findall(claim) if len(set(_FACT.findall(span))) > 1]
+        alone = facts - set().union(*either)
+        texts = [items[i].text.lower() for i in c.evidence]
+        for text in texts:
+            assert all(f.lower() in text for f in alone), (c, text)
+            assert all(any(f.lower() in text for f in alts) for alts in either), (c, text)
+        assert all(any(f.lower() in t for t in texts) for alts in either for f in alts), c
 
 
 def test_criteria_from_the_crash_reports_cite_only_items_that_hold_their_facts(drafted) -> None:

@@ -1,0 +1,83 @@
+"""Criteria from what each cited item itself states about the story's action: the information a question asks
+to be shown, the action with its own amounts and complements, a failure after a number of the story's things.
+The reading of one item is assistant.stories.details; here items asking the same are grouped into one criterion."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Sequence
+
+from spacy.lang.en.lex_attrs import like_num
+
+from assistant.models import Criterion
+from assistant.stories import details as dt
+from assistant.stories.asks import Ask, clean_for_parse
+from assistant.stories.criteria import Member, _cite, _verb
+from assistant.stories.nlp import inflect
+
+MAX_DETAILS = 3  # criteria from the items' own details per story: the most asked, not one per message
+
+
+def detailed(rep: Ask, about: Sequence[Member]) -> list[tuple[int, str, Criterion]]:
+    """What the items ask to be shown or do, with their own details (assistant.stories.details): one criterion per
+    group of items that ask the same thing, in their shared words ("the minimum I can pay on my bill" for gas,
+    water and phone bills), citing only those items; the Given is a condition they report, else what they have."""
+    goal_words = set(re.findall(r"[a-z0-9]+", rep.phrase.lower())) | set(rep.obj_head.split())
+    goal_words |= {w[:-1] for w in goal_words if w.endswith("s")} | {"one", "another"}  # "from one account to another"
+    texts = {m.item.id: clean_for_parse(m.item.text) for m in about}
+    dt.warm(texts.values())
+    groups: dict[tuple[str, str], list[tuple[Member, dt.Detail]]] = {}
+    for m in about:
+        for d in dt.details(texts[m.item.id], _verb(rep), goal_words):
+            groups.setdefault((d.kind, d.general.lower()), []).append((m, d))
+    out = []
+    for (kind, _), group in groups.items():
+        phrases = Counter(d.phrase for _, d in group)
+        d0 = next(d for _, d in group if d.phrase == min(phrases, key=lambda p: (-phrases[p], len(p), p)))
+        same = len(phrases) == 1 or d0.general.startswith("how ")  # "how long ...": the most asked wording
+        phrase, outcome = (d0.phrase, d0.outcome) if same else (d0.general, d0.general_outcome)
+        conditions = Counter(d.condition for _, d in group if d.condition)
+        if conditions and 2 * conditions.most_common(1)[0][1] >= len(group):  # what most of them report
+            given = conditions.most_common(1)[0][0]
+            group = [(m, d) for m, d in group if d.condition == given]
+        elif len({d.owned_general for _, d in group}) == 1 and d0.owned:
+            given = f"I have {d0.owned if len({d.owned for _, d in group}) == 1 else d0.owned_general}"
+        else:
+            given = f"I want to {rep.phrase}"
+        when = f"I ask for {phrase}" if kind == "info" and not phrase.startswith("how ") else \
+            f"I ask {phrase}" if kind == "info" else f"I {phrase}"
+        named = any(any(ch.isdigit() for ch in f) or " " in f or like_num(f) for _, d in group for f in d.facts)
+        out.append((len(group) + 2 * named + 70, f"detail:{kind}:{phrase.lower()}", Criterion(
+            given=given, when=when, then=outcome, evidence=_cite([m for m, _ in group]))))
+    # a handful: the details most items ask for (then the ones naming amounts, dates, places) make the criteria
+    return sorted(out, key=lambda e: -e[0])[:MAX_DETAILS]
+
+
+def counted(rep: Ask, about: Sequence[Member]) -> list[tuple[int, str, Criterion]]:
+    """A failure after a number of the story's things ("Crashes after 3-4 pages", "I got through maybe 4 pages and
+    it will not load the next page") is a regression test from that number on, citing the items that state it."""
+    head = rep.obj_head.split()[-1] if rep.obj_head else ""
+    verb = _verb(rep)
+    if not head or " " in verb:
+        return []
+    number = re.compile(rf"\b(\d+(?:\s*-\s*\d+)?)\s+{re.escape(head)}s?\b", re.I)
+    by_count: dict[str, list[Member]] = {}
+    for m in about:
+        failed = (m.ask is not None and m.ask.kind == "bug") or bool({"crash", "error"} & m.facts.mentions)
+        if failed and (found := number.search(m.item.text)):
+            by_count.setdefault(re.sub(r"\s+", "", found.group(1)), []).append(m)
+    if not by_count:
+        return []
+    # one test: the count most reports share ("4" is in "3-4 pages" and "4 pages"), citing those
+    count = max(by_count, key=lambda c: (sum(c in k for k in by_count), -len(c), c))
+    group = [m for k, ms in by_count.items() if count in k for m in ms]
+    out = []
+    if group:
+        things = f"{head}s" if count != "1" else head
+        crash = all("crash" in m.facts.mentions for m in group)
+        then = f"the next {head} is shown" + (" and the app stays open" if crash else "")
+        out.append((len(group) + 95, f"count:{count}", Criterion(
+            given=f"I have {inflect(verb, 'VBN')} {count} {things}", when=f"I {verb} the next {head}", then=then,
+            evidence=_cite(group))))
+    return out

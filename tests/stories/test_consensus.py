@@ -8,7 +8,7 @@ import pytest
 
 from assistant.models import FeedbackItem, SourceRef
 from assistant.stories.consensus import about, choose
-from assistant.stories.criteria import negated
+from assistant.verify.terms import negated
 from assistant.stories.draft import _clean, analyse
 from assistant.stories.reasons import stated_reason
 

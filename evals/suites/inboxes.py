@@ -24,7 +24,7 @@ HEADLINE = ("citation_support_share", "generic_criterion_share", "distinct_benef
 LOWER_IS_BETTER = {"generic_criterion_share", "stories_to_write_share"}
 # the public files each inbox is built from (evals/public/inboxes.py)
 SOURCES = {"comic-viewer": "themes/urr_golden_set.csv", "maalej": "triage/maalej_2016_app_reviews.csv",
-           "bank": "themes/clinc150_test.csv"}
+           "bank": "themes/clinc150_test.csv", "acdisplay": "themes/urr_golden_set.csv"}
 
 
 def workspace_metrics(ws: Any) -> dict[str, Any]:

@@ -144,8 +144,7 @@ def offline_stories(
         ))
     customers = [m for m in members_all if m.kind != "stakeholder_ask"]
     from_asks = ask_stories(need, members_all, asks, facts, stories, clean=_clean, story_id=story_id, embed=embed,
-                            fallback_role=lambda: derive_role(customers, member_asks, plan_names) if customers
-                            else "user")
+                            fallback_role=lambda: _ask_fallback_role(customers, member_asks, plan_names))
     if stories:
         urgent = uncovered_urgent(members_all, stories)
         stories += from_asks
@@ -153,6 +152,13 @@ def offline_stories(
     if from_asks and not customers and len(from_asks) == len(members_all):
         return from_asks  # only stakeholder asks, each drafted: nothing is left for the PO to write
     return [*from_asks, story_to_write(need, members_all, member_asks, plan_names)]
+
+
+def _ask_fallback_role(customers: Sequence[FeedbackItem], asks: Sequence[Ask], plan_names: Sequence[str]) -> str:
+    """For an ask that names no one it serves: the need's customers' role, else 'user' (never an assumed
+    'customer'); the gate says when the ask's words do not support it."""
+    role = derive_role(customers, asks, plan_names) if customers else "user"
+    return "user" if role == "customer" else role
 
 
 def _clean(goal: str) -> bool:

@@ -68,6 +68,8 @@ def served_role(item: FeedbackItem) -> str | None:
             rank = 2
         elif tok.dep_ == "nsubj" and head.lemma_.lower() in _SAYING:
             rank = 3
+        elif tok.dep_ == "nsubj" and any(c.tag_ == "MD" for c in head.children):
+            rank = 4  # "so users can raise it": who will do the action
         else:
             continue
         found.append((rank, tok.i, _name(tok)))

@@ -84,3 +84,20 @@ def test_an_item_that_asks_nothing_supports_a_request_only_in_the_goals_words() 
     assert not about(score, "see", q, None, "score", "request")  # a question about improving it
     assert about(score, "see", said, None, "score", "request")
     assert about(("cbr", "files"), "open", broken, None, "files", "bug")  # a complaint supports a failure goal
+
+
+APPLICATION = [
+    "what is the status of my credit card application",
+    "can you tell me the status of my credit card application",
+    "how is my credit card application going",
+    "has my credit card application been approved yet",
+    "i applied for a credit card, any news on my application",
+    "i want to see the status of my credit card application",
+]
+
+
+def test_an_object_with_an_of_complement_is_named_by_either_noun(embed) -> None:
+    # "status" alone is in fewer than half of the messages; "application", which it is the status of, is in all
+    best, scored, _, _ = _choose(APPLICATION, "app", embed)
+    assert best is not None and best.phrase == "see the status of my credit card application", \
+        [c.phrase for c in scored]

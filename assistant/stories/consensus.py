@@ -107,9 +107,19 @@ def about(goal_words: Sequence[str], verb: str, item: FeedbackItem, ask: Ask | N
         return False
     if ask.kind in ("bug", "slow"):
         return True
-    if any(not any(forms(m) & forms(w) for w in goal_words) for m in ask.obj_head.split()[:-1]):
+    if any(not any(forms(m) & forms(w) for w in goal_words) and not _kind_word(m, item.text) for m in ask.obj_head.split()[:-1]):
         return False
     return bool(head) and uses(have, head)
+
+
+def _kind_word(word: str, text: str) -> bool:
+    """A noun the item puts before the thing to name its kind or brand ("savings account", "visa card"): one
+    customer's detail that leaves the goal the same. A describing word ("damaged", "lost", "dark") changes what is
+    asked, and an item with one the goal lacks is about something else. Read from the item's parse (compound)."""
+    from assistant.quality_rules import nlp as shared
+
+    return any(t.dep_ == "compound" and t.pos_ in ("NOUN", "PROPN") and (t.lemma_.lower() == word or t.lower_ == word)
+               for t in shared.parse(text))
 
 
 def asks_nothing(item: FeedbackItem) -> bool:

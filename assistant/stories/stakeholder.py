@@ -149,6 +149,8 @@ def ask_stories(need: Need, members: Sequence[FeedbackItem], asks: dict[str, Ask
         if item.kind != "stakeholder_ask" or ask is None or ask.pronoun:
             continue
         role = served_role(item) or fallback_role()
+        if _coordinated(item, ask):
+            continue  # "a clear reconnect flow and proactive emails": two things the parse ran into one
         plain = ask_goal(ask, role.split())
         rep = ask_goal(ask, role.split(), team_verb=True) if team_imperative(item, ask) else plain
         if plain is None or rep is None or not clean(goal_for(plain)):
@@ -184,6 +186,19 @@ def _story_ask(st: Story, reps: dict[str, Ask | None], asks: dict[str, Ask | Non
     if target is None:
         return reps.get(st.id)
     return Ask("goal", target.verb, target.phrase, " ".join(target.words), target.head)
+
+
+def _coordinated(item: FeedbackItem, ask: Ask) -> bool:
+    """The ask's object has an 'and'/'or' inside the words before its head: the parser read two things as one
+    modified noun, and the goal would splice them ("add a clear reconnect flow emails")."""
+    head = ask.obj.split()[-1].lower() if ask.obj else ""
+    if not head:
+        return False
+    for tok in parse([item.text])[0]:
+        if tok.lower_ == head and tok.dep_ in ("dobj", "pobj", "attr", "nsubjpass"):
+            if any(t.dep_ in ("cc", "conj") for t in tok.subtree if t.i < tok.i):
+                return True
+    return False
 
 
 def _said(rep: Ask, item: FeedbackItem) -> bool:

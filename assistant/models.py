@@ -167,5 +167,6 @@ class Story(Contract):
     def text(self) -> str:
         if self.kind == "to_write":
             return f"Story to write: {self.brief.statement if self.brief and self.brief.statement else self.need_id}"
-        article = "an" if self.role[:1].lower() in "aeiou" else "a"
-        return f"As {article} {self.role}, I want {self.goal}, so that {self.benefit}."
+        from assistant.storytext import article_for  # by sound: "a user", "an admin"
+
+        return f"As {article_for(self.role)} {self.role}, I want {self.goal}, so that {self.benefit}."

@@ -109,7 +109,8 @@ def _from_sentence(item_id: str, sent: Any) -> Ask | None:
             ask = build(item_id, node, kind, "", extra_obj=extra)
         elif kind == "know":  # asked to be told a thing: the goal is to see it ("to see my credit score")
             ask = from_noun(item_id, node, "request", "")
-            ask = ask and replace(ask, verb="see", phrase=f"see {ask.obj}")
+            # a noun that names an action of its own ("send a push notification") is asked for, not to be seen
+            ask = ask and ask.verb in ("use", "see") and replace(ask, verb="see", phrase=f"see {ask.obj}") or None
         else:
             ask = build(item_id, node, kind, extra)
         if ask is not None and _acceptable(ask):

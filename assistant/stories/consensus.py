@@ -107,9 +107,19 @@ def about(goal_words: Sequence[str], verb: str, item: FeedbackItem, ask: Ask | N
         return False
     if ask.kind in ("bug", "slow"):
         return True
-    if any(not any(forms(m) & forms(w) for w in goal_words) for m in ask.obj_head.split()[:-1]):
+    if any(not any(forms(m) & forms(w) for w in goal_words) and not _kind_word(m, item.text) for m in ask.obj_head.split()[:-1]):
         return False
     return bool(head) and uses(have, head)
+
+
+def _kind_word(word: str, text: str) -> bool:
+    """A noun the item puts before the thing to name its kind or brand ("savings account", "visa card"): one
+    customer's detail that leaves the goal the same. A describing word ("damaged", "lost", "dark") changes what is
+    asked, and an item with one the goal lacks is about something else. Read from the item's parse (compound)."""
+    from assistant.quality_rules import nlp as shared
+
+    return any(t.dep_ == "compound" and t.pos_ in ("NOUN", "PROPN") and (t.lemma_.lower() == word or t.lower_ == word)
+               for t in shared.parse(text))
 
 
 def asks_nothing(item: FeedbackItem) -> bool:
@@ -245,7 +255,8 @@ def choose(asks: Sequence[Ask], group: Sequence[FeedbackItem], item_asks: dict[s
             continue
         head = _head_word(cand, words)
         verb_share = sum(1 for i in group if asks_for(cand.verb, i, item_asks.get(i.id))) / len(group)
-        if share(head) < OBJECT_SHARE or verb_share < VERB_SHARE or _misses_topic(cand.phrase, group, common):
+        if _object_share(cand.phrase, head, share) < OBJECT_SHARE or verb_share < VERB_SHARE \
+                or _misses_topic(cand.phrase, group, common):
             continue
         # the customers' own verb beats the engine's synonym for it: "freeze my account", not "stop my account"
         own_verb = share(cand.verb.split()[0])
@@ -263,6 +274,19 @@ def choose(asks: Sequence[Ask], group: Sequence[FeedbackItem], item_asks: dict[s
     # near the top, the phrasing most customers used, then the shortest: "pay my bill", not "pay on my bill"
     near = [c for c in ok if c.score >= ok[0].score - TIE]
     return min(near, key=lambda c: (-c.asked, " my " not in f" {c.phrase} ", len(c.phrase), c.phrase)), out
+
+
+def _object_share(phrase: str, head: str, share: Callable[[str], float]) -> float:
+    """The share of the items naming the goal's object. An object with an of-complement ("the status of my credit
+    card application", "the balance of my account") is named by either noun: customers ask "how is my application
+    going" as often as "what is its status"; the head itself must still be used by KEEP_SHARE of them."""
+    own = share(head)
+    if own < KEEP_SHARE:
+        return own
+    doc = parse([f"I want to {phrase}."])[0]
+    of = [p for t in doc if t.dep_ in ("dobj", "attr", "oprd") and forms(t.text) & forms(head)
+          for c in t.children if c.dep_ == "prep" and c.lower_ == "of" for p in c.children if p.dep_ == "pobj"]
+    return max([own, *(share(p.text) for p in of)])
 
 
 def _misses_topic(phrase: str, group: Sequence[FeedbackItem], common: frozenset[str]) -> bool:

@@ -26,6 +26,7 @@ from assistant.stories.goal import goal_for, problem
 from assistant.stories.reasons import benefit_for, stated_reason
 from assistant.stories.roles import derive_role
 from assistant.stories.split import split_need
+from assistant.stories.stakeholder import ask_stories, from_ask
 from assistant.tables import BacklogItemRow, StoryHistoryRow, StoryRow
 from assistant.verify import CachedEmbed, garbled_reason
 from assistant.verify.gate import common_words
@@ -141,10 +142,23 @@ def offline_stories(
             goal=goal, benefit=benefit, acceptance_criteria=write_criteria(rep, members),
             evidence=cited, provenance=Provenance(engine="offline", prompt=f"benefit:{source}"),
         ))
+    customers = [m for m in members_all if m.kind != "stakeholder_ask"]
+    from_asks = ask_stories(need, members_all, asks, facts, stories, clean=_clean, story_id=story_id, embed=embed,
+                            fallback_role=lambda: _ask_fallback_role(customers, member_asks, plan_names))
     if stories:
         urgent = uncovered_urgent(members_all, stories)
+        stories += from_asks
         return [*stories, urgent_to_write(need, urgent, member_asks, plan_names)] if urgent else stories
-    return [story_to_write(need, members_all, member_asks, plan_names)]
+    if from_asks and not customers and len(from_asks) == len(members_all):
+        return from_asks  # only stakeholder asks, each drafted: nothing is left for the PO to write
+    return [*from_asks, story_to_write(need, members_all, member_asks, plan_names)]
+
+
+def _ask_fallback_role(customers: Sequence[FeedbackItem], asks: Sequence[Ask], plan_names: Sequence[str]) -> str:
+    """For an ask that names no one it serves: the need's customers' role, else 'user' (never an assumed
+    'customer'); the gate says when the ask's words do not support it."""
+    role = derive_role(customers, asks, plan_names) if customers else "user"
+    return "user" if role == "customer" else role
 
 
 def _clean(goal: str) -> bool:
@@ -300,13 +314,13 @@ def _thin_to_write(ws: Any, drafted: list[Story], needs: Sequence[Need], items: 
 
     by_need = {n.id: n for n in needs}
     thin = [st for st in drafted if st.kind == "story" and st.provenance.engine == "offline"
-            and len(st.evidence) < MIN_SUPPORT and st.need_id in by_need
+            and len(st.evidence) < (1 if from_ask(st) else MIN_SUPPORT) and st.need_id in by_need
             and len([i for i in by_need[st.need_id].item_ids if i in items]) >= MIN_SUPPORT]
     if not thin:
         return drafted
     gone = {st.id for st in thin}
     kept = [st for st in drafted if st.id not in gone]
-    standing = {st.need_id for st in kept}
+    standing = {st.need_id for st in kept if not from_ask(st)}  # a stakeholder's story does not speak for customers
     fresh = []
     for need_id in dict.fromkeys(st.need_id for st in thin):
         need = by_need[need_id]  # type: ignore[index]

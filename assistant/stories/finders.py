@@ -226,9 +226,16 @@ def to_know(sent: Any) -> Hit | None:
         if tok.lemma_ == "be" and tok.dep_ == "ROOT" and any(a.tag_ in ("WP", "WDT") and a.dep_ == "attr"
                                                             for a in tok.children):
             for n in children(tok, "nsubj"):
-                if n.pos_ in ("NOUN", "PROPN") and any(c.dep_ == "poss" for c in n.children):
+                if n.pos_ in ("NOUN", "PROPN") and (any(c.dep_ == "poss" for c in n.children) or _of_mine(n)):
                     return n, "know", ""  # "what's my credit score", not "what is the problem"
     return None
+
+
+def _of_mine(noun: Any) -> bool:
+    """'the interest rate on my savings account', 'the fee for our card': a thing of the writer's own, asked about."""
+    return any(p.lower_ in ("on", "for", "of", "in") and any(
+        any(c.dep_ == "poss" and c.lower_ in ("my", "our") for c in o.children) for o in children(p, "pobj"))
+        for p in children(noun, "prep"))
 
 
 def great(sent: Any) -> Hit | None:

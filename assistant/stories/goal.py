@@ -114,6 +114,8 @@ def _parse_problem(phrase: str) -> str | None:
         return f"'{unknown[0]}' is not an English word"
     run = longest = 0
     for t in toks:
+        if t.i >= 2 and doc[t.i - 1].text == "-" and not doc[t.i - 2].whitespace_:
+            continue  # "cover-grid": one hyphenated word, not two nouns
         run = run + 1 if t.pos_ in ("NOUN", "PROPN") else 0
         longest = max(longest, run)
     if longest >= 4:

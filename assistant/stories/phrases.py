@@ -283,8 +283,12 @@ def _deverbal(item_id: str, noun: Any, mods: list[Any], fmt: list[str], kind: st
     preps = [p for p in preps if not ENVIRONMENT.search(" ".join(t.text for t in p.subtree))]
     tail_parts = []
     for prep in preps[:2]:
-        for pobj in children(prep, "pobj"):
-            text = _pobj_text(pobj)
+        for pobj in children(prep, "pobj", "pcomp"):
+            if pobj.dep_ == "pcomp" and not (pobj.tag_ == "VBG" and prep.lower_ == "of"):
+                continue
+            # "an export of reading history": the parser reads a gerund with its object; the words are one noun
+            text = _pobj_text(pobj) if pobj.dep_ == "pobj" else join_tokens(
+                [word(pobj), *(word(t) for d in children(pobj, "dobj") for t in sorted(clean_subtree(d), key=lambda t: t.i))])
             if prep.lower_ == "of" and not obj:
                 obj = text if text.split()[0] in ("my", "our", "all", "the") else f"my {text}"
             else:

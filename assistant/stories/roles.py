@@ -35,6 +35,66 @@ HOLDER = {"account": "account holder", "card": "card holder", "subscription": "s
 HOLDER_SHARE = 0.3  # a holder role needs this share of the items saying "my <thing>"
 
 
+# what grammar says of people a stakeholder ask serves: "let users delete", "for their patrons", "customers who
+# lose their card", "paid users keep writing in"; the noun must also read as a person (an agent noun, or people)
+_PERMITS = {"let", "allow", "enable", "permit", "help"}
+_SAYING = {"say", "write", "report", "ask", "complain", "request", "want", "need", "tell", "keep", "use", "see",
+           "buy", "pay", "lose", "read", "call", "find", "expect", "demand", "struggle"}
+_PERSON_END = re.compile(r"(?:er|or|ist|ian|ee|ant|[^m]ent)$")
+_PEOPLE = {"patron", "guest", "family", "child", "kid", "household"}  # ("people": too general to name a role)
+_QUANTITY = {"several", "many", "every", "all", "some", "few", "most", "other", "more", "each", "any", "such", "no"}
+SERVED_KEYS = ("persona", "user_role", "audience", "segment", "customer_segment", "account_type", "customer_type")
+
+
+def served_role(item: FeedbackItem) -> str | None:
+    """Who a stakeholder ask is for: the people it names as served ("paid users" -> paid user, "for their patrons"
+    -> patron), else its persona or segment metadata; never the requester's own job (the role column)."""
+    from assistant.stories.asks import clean_for_parse
+    from assistant.stories.nlp import parse
+
+    doc = parse([clean_for_parse(item.text)])[0]
+    found: list[tuple[int, int, str]] = []
+    for tok in doc:
+        if tok.pos_ != "NOUN" or not _person(tok):
+            continue
+        head = tok.head
+        if tok.dep_ == "nsubj" and head.head.lemma_.lower() in _PERMITS and head.dep_ in ("ccomp", "xcomp"):
+            rank = 0  # "let users delete ...": the ask's action is theirs
+        elif tok.dep_ in ("dobj", "nsubj") and head.lemma_.lower() in _PERMITS:
+            rank = 0
+        elif tok.dep_ == "pobj" and head.lower_ == "for":
+            rank = 1
+        elif any(c.dep_ == "relcl" and any(w.lower_ in ("who", "whose") for w in c.children) for c in tok.children):
+            rank = 2
+        elif tok.dep_ == "nsubj" and head.lemma_.lower() in _SAYING:
+            rank = 3
+        elif tok.dep_ == "nsubj" and any(c.tag_ == "MD" for c in head.children):
+            rank = 4  # "so users can raise it": who will do the action
+        else:
+            continue
+        found.append((rank, tok.i, _name(tok)))
+    if found:
+        return sorted(found)[0][2]
+    for key in SERVED_KEYS:
+        value = item.metadata.get(key)
+        if isinstance(value, str) and 1 < len(value.strip()) <= 40:
+            return value.strip().lower()
+    return None
+
+
+def _person(tok: object) -> bool:
+    lemma = tok.lemma_.lower()  # type: ignore[attr-defined]
+    plural = tok.tag_ == "NNS" or any(c.dep_ == "relcl" for c in tok.children)  # type: ignore[attr-defined]
+    return plural and (lemma in _PEOPLE or bool(_PERSON_END.search(lemma)))
+
+
+def _name(tok: object) -> str:
+    """'visually impaired customers' -> 'visually impaired customer' (its describing words, singular)."""
+    mods = [c for c in tok.children if c.dep_ in ("amod", "compound") and c.lower_ not in _QUANTITY]  # type: ignore[attr-defined]
+    words = [w.lower_ for m in mods for w in m.subtree if w.is_alpha]
+    return " ".join([*words, tok.lemma_.lower()])  # type: ignore[attr-defined]
+
+
 def _values(items: Sequence[FeedbackItem], keys: Sequence[str]) -> Counter[str]:
     found: Counter[str] = Counter()
     for item in items:

@@ -17,6 +17,7 @@ import numpy as np
 from assistant.stories.asks import VERB_KEYS, Ask
 
 GENERIC_OBJECTS = {"data", "everything", "all", "thing", "stuff", "information", "info"}
+QUANTITY = {"more", "some", "few", "many", "much", "other", "additional", "extra", "any", "several"}
 
 MERGE_SIMILARITY = 0.8  # cosine between goal phrases that read as the same ask (MiniLM, checked on examples)
 MIN_SHARE = 0.15  # an ask backed by less than this share of the need's asks is folded into a bigger one
@@ -65,7 +66,8 @@ def _same_ask(a: Ask, b: Ask) -> bool:
 
 
 def _object_words(head: str) -> set[str]:
-    return set(head.split()) - GENERIC_OBJECTS
+    # a quantity ("more checks", "more checkbooks") says how many, not what: it makes no two objects the same
+    return set(head.split()) - GENERIC_OBJECTS - QUANTITY
 
 
 def split_need(item_ids: Sequence[str], asks: dict[str, Ask | None], embed: Embed | None = None) -> list[AskGroup]:

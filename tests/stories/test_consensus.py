@@ -84,3 +84,31 @@ def test_an_item_that_asks_nothing_supports_a_request_only_in_the_goals_words() 
     assert not about(score, "see", q, None, "score", "request")  # a question about improving it
     assert about(score, "see", said, None, "score", "request")
     assert about(("cbr", "files"), "open", broken, None, "files", "bug")  # a complaint supports a failure goal
+
+
+APPLICATION = [
+    "what is the status of my credit card application",
+    "can you tell me the status of my credit card application",
+    "how is my credit card application going",
+    "has my credit card application been approved yet",
+    "i applied for a credit card, any news on my application",
+    "i want to see the status of my credit card application",
+]
+
+
+def test_an_object_with_an_of_complement_is_named_by_either_noun(embed) -> None:
+    # "status" alone is in fewer than half of the messages; "application", which it is the status of, is in all
+    best, scored, _, _ = _choose(APPLICATION, "app", embed)
+    assert best is not None and best.phrase == "see the status of my credit card application", \
+        [c.phrase for c in scored]
+
+
+def test_a_question_about_a_thing_of_the_writers_own_asks_to_see_it() -> None:
+    from assistant.stories.asks import read_asks
+
+    texts = ["what's the interest rate on my savings account", "what is the problem with my card",
+             "what is the name of the app"]
+    items = _items(texts, "q")
+    asks = read_asks(items)
+    assert asks["q0"] is not None and asks["q0"].phrase == "see the interest rate on my savings account"
+    assert asks["q1"] is None and asks["q2"] is None  # a problem, or a thing not the writer's: nothing to see

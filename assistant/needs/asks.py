@@ -10,7 +10,12 @@ sentences are compared with the needs (the whole ask when it is all solution). A
   the `ask_neighbours` best).
 The most similar such need wins; when no need shares a topic, the ask opens its own need: similarity alone put
 "dark mode" and "CSV export" asks in whatever need happened to be nearest. Asks that open needs share one only when
-near-identical to each other (`ask_same`)."""
+near-identical to each other (`ask_same`).
+
+Which of the ask's words count (focus_terms): what its clauses are about (subjects, objects, what they report), not
+the circumstances a verb is placed in ("before the tablet campaign in March", "when opening big CBR files"): a need
+about tablets does not serve "we need a dark mode ... before the tablet campaign". A need an ask opens is named for
+what the ask asks for (ask_object: "CSV export of reading history", "Delete-my-data button"), from the parse."""
 
 from __future__ import annotations
 
@@ -28,6 +33,65 @@ _SENTENCE = re.compile(r"(?<=[.!?])\s+")
 
 def topic_terms(text: str) -> set[str]:
     return {_stem(t) for t in tokens(text)}
+
+
+# Dependents of a verb that place it in time, place or condition rather than say what the clause is about.
+_CIRCUMSTANCE = frozenset(("prep", "advcl", "npadvmod", "advmod", "agent"))
+
+
+def focus_terms(text: str) -> set[str]:
+    """The ask's topic terms outside the circumstances its verbs are placed in (see the module docstring)."""
+    from assistant.quality_rules.nlp import get_nlp
+
+    doc = get_nlp()(text)
+    dropped = {t.i for tok in doc if tok.dep_ in _CIRCUMSTANCE and tok.head.pos_ in ("VERB", "AUX")
+               for t in tok.subtree}
+    return topic_terms(" ".join(t.text for t in doc if t.i not in dropped)) | topic_terms(ask_object(text))
+
+
+def _span(root) -> list:  # type: ignore[no-untyped-def]
+    """root's subtree without relative clauses and without the phrases nested in its own prepositional phrase."""
+    skip: set[int] = set()
+    for tok in root.subtree:
+        if tok.i != root.i and (tok.dep_ in ("relcl", "acl") or tok.dep_ == "prep" and tok.head.i != root.i):
+            skip |= {t.i for t in tok.subtree}
+    return [t for t in root.subtree if t.i not in skip]
+
+
+def _object_phrase(obj) -> str:  # type: ignore[no-untyped-def]
+    """A direct object with its modifiers and its own prepositional phrase ("CSV export of reading history", not
+    "... for their patrons"); a phrase right after it that qualifies the verb joins it when it has none ("ads | for
+    every paid account")."""
+    words = _span(obj)
+    if words and not any(t.dep_ == "prep" and t.head.i == obj.i for t in words):
+        after = [t for t in obj.head.children if t.dep_ == "prep" and t.i == words[-1].i + 1]
+        if after:
+            words += _span(after[0])
+    while words and (words[0].pos_ in ("DET", "PRON", "PUNCT", "CCONJ") or words[0].dep_ == "poss"):
+        words = words[1:]  # "a", "their": the thing asked for, not whose
+    while words and words[-1].pos_ in ("PUNCT", "CCONJ"):
+        words = words[:-1]
+    return "".join(t.text_with_ws for t in words).strip()
+
+
+def ask_object(text: str) -> str:
+    """What a stakeholder ask asks for, in its own words: the object of its first imperative ("Build a cover-grid
+    library view" -> "cover-grid library view"), else of the last verb with a noun object that is not part of
+    another one ("... if we build a CSV export of reading history" -> "CSV export of reading history"); "" when the
+    parse finds none."""
+    from assistant.quality_rules.nlp import get_nlp
+
+    doc = get_nlp()(text)
+    objects = [(tok, obj) for tok in doc if tok.pos_ in ("VERB", "AUX")
+               for obj in tok.children if obj.dep_ in ("dobj", "obj") and obj.pos_ != "PRON"]
+    inside = {t.i for _v, o in objects for t in o.subtree if t.i != o.i}
+    objects = [(v, o) for v, o in objects if o.i not in inside]
+    imperative = [o for verb, o in objects if verb.dep_ == "ROOT" and verb.tag_ == "VB" and verb.i == verb.sent.start]
+    for obj in imperative or [o for _v, o in objects][::-1]:
+        phrase = _object_phrase(obj)
+        if phrase:
+            return phrase[:1].upper() + phrase[1:]
+    return ""
 
 
 def problem_sentences(text: str) -> list[str]:
@@ -64,7 +128,7 @@ def need_topics(groups: dict[str, list[str]], texts: dict[str, str], share: floa
 def candidates(ask_text: str, ask_views: np.ndarray, groups: dict[str, list[str]], vec, topics: dict[str, set[str]],
                neighbours: int) -> list[tuple[float, str, set[str]]]:  # type: ignore[no-untyped-def]
     """(similarity, need id, shared topic terms) for every need, most similar first."""
-    terms = set().union(*(topic_terms(s) for s in problem_sentences(ask_text)))
+    terms = focus_terms(ask_text)
     out = []
     for nid in sorted(groups):
         m = np.stack([vec[i] for i in groups[nid]])

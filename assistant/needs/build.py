@@ -21,7 +21,7 @@ from sqlalchemy import select, update
 
 from assistant.models import FeedbackItem, Need
 from assistant.needs import core, evidence, identity, naming, statements
-from assistant.needs.asks import need_topics, route_asks, topic_terms
+from assistant.needs.asks import ask_object, need_topics, route_asks, topic_terms
 from assistant.needs.cluster import ClusterParams, cluster, normalise, split_catch_alls
 from assistant.repository import item_from_row, load_needs
 from assistant.tables import BacklogItemRow, FeedbackRow, NeedRow, StoryRow, as_utc
@@ -313,6 +313,7 @@ def _write(ws, all_items, assign, dissolved, vec, provider, params, progress,  #
     mixed: dict[str, list[str]] = {}
     phrases = naming.phrases({nid: [it.text for it in evidence.topic_items([by_id[i] for i in ids])]
                               for nid, ids in members.items()}, mixed=mixed)
+    _name_asks_only(members, by_id, phrases, mixed)
     if merge_names and (renamed := core.merge_same_names(members, phrases, by_id, assign, dissolved, loose)):
         for nid in renamed:
             mixed.pop(nid, None)
@@ -373,6 +374,17 @@ def _write(ws, all_items, assign, dissolved, vec, provider, params, progress,  #
             target = assign.get(canonical)
             if row.need_id != target:
                 row.need_id = target
+
+
+def _name_asks_only(members, by_id, phrases, mixed) -> None:  # type: ignore[no-untyped-def]
+    """A need only stakeholder asks are in is named for what they ask for, in the ask's own words ("CSV export of
+    reading history"), not for the keywords of its context ("ACME libraries and build export")."""
+    for nid, ids in members.items():
+        if all(by_id[i].kind == "stakeholder_ask" for i in ids):
+            wanted = next((o for o in (ask_object(by_id[i].text) for i in ids) if o), "")
+            if wanted:
+                phrases[nid] = [wanted]
+                mixed.pop(nid, None)
 
 
 def _name(phrases, mixed, counts, texts) -> str:  # type: ignore[no-untyped-def]

@@ -35,18 +35,34 @@ def topic_terms(text: str) -> set[str]:
     return {_stem(t) for t in tokens(text)}
 
 
-# Dependents of a verb that place it in time, place or condition rather than say what the clause is about.
-_CIRCUMSTANCE = frozenset(("prep", "advcl", "npadvmod", "advmod", "agent"))
+# Dependents that place a clause in time, place or condition rather than say what it is about.
+_CIRCUMSTANCE = frozenset(("advcl", "npadvmod", "advmod", "agent"))
+
+
+def _circumstance(tok) -> bool:  # type: ignore[no-untyped-def]
+    """A clause modifier, or a prepositional phrase of a verb that already has its object ("need a dark mode |
+    before the tablet campaign"); a verb's first phrase when it has none is what it is about ("ask for the balance"),
+    and a copula's phrase is its predicate ("are out of memory errors")."""
+    head = tok.head
+    if tok.dep_ in _CIRCUMSTANCE:
+        return head.pos_ in ("VERB", "AUX")
+    if tok.dep_ != "prep" or head.pos_ != "VERB":
+        return False
+    has_object = any(c.dep_ in ("dobj", "obj", "ccomp", "xcomp") for c in head.children)
+    first = min((c.i for c in head.children if c.dep_ == "prep" and c.i > head.i), default=tok.i)
+    return has_object or tok.i != first or tok.i < head.i
 
 
 def focus_terms(text: str) -> set[str]:
-    """The ask's topic terms outside the circumstances its verbs are placed in (see the module docstring)."""
+    """The topic terms of the ask's problem sentences outside the circumstances they are placed in (see the module
+    docstring)."""
     from assistant.quality_rules.nlp import get_nlp
 
-    doc = get_nlp()(text)
-    dropped = {t.i for tok in doc if tok.dep_ in _CIRCUMSTANCE and tok.head.pos_ in ("VERB", "AUX")
-               for t in tok.subtree}
-    return topic_terms(" ".join(t.text for t in doc if t.i not in dropped)) | topic_terms(ask_object(text))
+    out: set[str] = set()
+    for doc in get_nlp().pipe(problem_sentences(text)):
+        dropped = {t.i for tok in doc if _circumstance(tok) for t in tok.subtree}
+        out |= topic_terms(" ".join(t.text for t in doc if t.i not in dropped))
+    return out
 
 
 def _span(root) -> list:  # type: ignore[no-untyped-def]

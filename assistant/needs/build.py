@@ -314,7 +314,8 @@ def _write(ws, all_items, assign, dissolved, vec, provider, params, progress,  #
     phrases = naming.phrases({nid: [it.text for it in evidence.topic_items([by_id[i] for i in ids])]
                               for nid, ids in members.items()}, mixed=mixed)
     _name_asks_only(members, by_id, phrases, mixed)
-    if merge_names and (renamed := core.merge_same_names(members, phrases, by_id, assign, dissolved, loose)):
+    if merge_names and (renamed := core.merge_same_names(members, phrases, by_id, assign, dissolved, loose, vec,
+                                                                  params.core)):
         for nid in renamed:
             mixed.pop(nid, None)
         phrases.update(naming.phrases({nid: [it.text for it in evidence.topic_items([by_id[i] for i in members[nid]])]

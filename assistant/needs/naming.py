@@ -203,6 +203,18 @@ def _phrases(doc) -> dict[str, str]:  # type: ignore[no-untyped-def]
             if key and key not in STOPWORDS:
                 out.setdefault(key, " ".join(_surface(t) for t in words).replace(" - ", "-"))
     for tok in doc:
+        # What state a thing is in ("why is my account blocked", "my card was declined"): "blocked account" names
+        # the need where the thing alone ("account") or whose it is ("Chase account") does not.
+        if tok.dep_ in ("nsubj", "nsubjpass") and tok.pos_ == "NOUN" and tok.lower_ not in STOPWORDS:
+            head = tok.head
+            passive = head.tag_ == "VBN" or head.tag_ == "VBD" and any(
+                c.dep_ in ("aux", "auxpass") for c in head.children)
+            state = head if passive else next(
+                (c for c in head.children if c.dep_ == "acomp" and c.tag_ in ("VBN", "JJ")), None)
+            # A participle is a state ("frozen", "declined"); an adjective may be a verdict ("terrible") instead.
+            if state is not None and state.lower_ not in STOPWORDS and state.lemma_.lower() not in _ASK_VERBS \
+                    and (state.tag_ in ("VBN", "VBD") or state.lower_ not in LEXICON):
+                out.setdefault(f"{state.lemma_.lower()} {tok.lemma_.lower()}", f"{state.lower_} {tok.lower_}")
         if tok.pos_ != "VERB" or tok.is_stop or tok.lemma_.lower() in STOPWORDS | _ASK_VERBS:
             continue
         for obj in tok.children:

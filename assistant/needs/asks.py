@@ -40,10 +40,13 @@ _CIRCUMSTANCE = frozenset(("advcl", "npadvmod", "advmod", "agent"))
 
 
 def _circumstance(tok) -> bool:  # type: ignore[no-untyped-def]
-    """A clause modifier, or a prepositional phrase of a verb that already has its object ("need a dark mode |
-    before the tablet campaign"); a verb's first phrase when it has none is what it is about ("ask for the balance"),
-    and a copula's phrase is its predicate ("are out of memory errors")."""
+    """A modifier without a subject of its own ("when opening big CBR files"), or a prepositional phrase of a verb
+    that already has its object ("need a dark mode | before the tablet campaign"); a verb's first phrase when it has
+    none is what it is about ("ask for the balance"), and a copula's phrase is its predicate ("are out of memory
+    errors")."""
     head = tok.head
+    if tok.dep_ == "advcl" and any(c.dep_ in ("nsubj", "nsubjpass") for c in tok.children):
+        return False  # a clause with its own subject says something ("... will sign if we ship a dark theme")
     if tok.dep_ in _CIRCUMSTANCE:
         return head.pos_ in ("VERB", "AUX")
     if tok.dep_ != "prep" or head.pos_ != "VERB":

@@ -181,7 +181,7 @@ def _full(canon, vec, old_members, live_ids, params, absorbed=None, embed=None):
         new_ids[len(sets) - 1] = nid
         for iid in members:
             assign[iid] = nid
-    _split_catch_alls(vec, assign, params, taken)
+    _split_catch_alls(vec, assign, params, taken, keep_whole={k for k, parts in (absorbed or {}).items() if parts})
     loose = _refine(canon, vec, assign, params, merge=True)
     route_asks(canon, vec, assign, params, taken, embed, founds_need)
     new_members: dict[str, set[str]] = {}
@@ -253,9 +253,10 @@ def _refine(canon, vec, assign, params, merge: bool) -> dict[str, list[str]]:  #
     return loose
 
 
-def _split_catch_alls(vec, assign, params, taken) -> None:  # type: ignore[no-untyped-def]
+def _split_catch_alls(vec, assign, params, taken, keep_whole=frozenset()) -> None:  # type: ignore[no-untyped-def]
     """Attaching praise can swell a need past the catch-all limit: apply the rule to the final needs. The biggest
-    part of a split need keeps its id (its stories stay with the bulk of its evidence)."""
+    part of a split need keeps its id (its stories stay with the bulk of its evidence). Needs the PO merged
+    (`keep_whole`) stay whole: two themes in one need is their call."""
     ids = sorted(iid for iid, nid in assign.items() if nid)
     if len(ids) < 2:
         return
@@ -265,7 +266,7 @@ def _split_catch_alls(vec, assign, params, taken) -> None:  # type: ignore[no-un
     for old in np.unique(before):
         rows = np.where(before == old)[0]
         parts = np.unique(after[rows])
-        if len(parts) < 2:
+        if len(parts) < 2 or nids[old] in keep_whole:
             continue
         keep = max(parts, key=lambda p: (int((after[rows] == p).sum()), -int(p)))
         for part in parts:

@@ -19,6 +19,7 @@ what the ask asks for (ask_object: "CSV export of reading history", "Delete-my-d
 
 from __future__ import annotations
 
+import functools
 import re
 from collections import Counter
 
@@ -56,7 +57,8 @@ def _circumstance(tok) -> bool:  # type: ignore[no-untyped-def]
     return has_object or tok.i != first or tok.i < head.i
 
 
-def focus_terms(text: str) -> set[str]:
+@functools.lru_cache(maxsize=4096)
+def focus_terms(text: str) -> frozenset[str]:
     """The topic terms of the ask's problem sentences outside the circumstances they are placed in (see the module
     docstring)."""
     from assistant.quality_rules.nlp import get_nlp
@@ -65,7 +67,7 @@ def focus_terms(text: str) -> set[str]:
     for doc in get_nlp().pipe(problem_sentences(text)):
         dropped = {t.i for tok in doc if _circumstance(tok) for t in tok.subtree}
         out |= topic_terms(" ".join(t.text for t in doc if t.i not in dropped))
-    return out
+    return frozenset(out)
 
 
 def _span(root) -> list:  # type: ignore[no-untyped-def]
@@ -123,6 +125,11 @@ def problem_sentences(text: str) -> list[str]:
     return problems or sentences
 
 
+# A word this share of the whole inbox uses is what the inbox is about (the product, the service: "comic" in a comic
+# reader's reviews, "card" at a card issuer), not what one need is about; it makes no need's topic.
+INBOX_WORD = 0.3
+
+
 def need_topics(groups: dict[str, list[str]], texts: dict[str, str], share: float, lift: float,
                 rest: bool = True, terms: dict[str, set[str]] | None = None) -> dict[str, set[str]]:
     """Per need: the terms that are its topic (used by `share` of its items, `lift` x the rate in the rest of the
@@ -139,21 +146,48 @@ def need_topics(groups: dict[str, list[str]], texts: dict[str, str], share: floa
         n = len(groups[nid])
         # Contrast with the items outside the need (c-TF-IDF style): with one need, or a need most items are in,
         # its words are still its topic.
-        out[nid] = {t for t, k in c.items() if k >= max(2, share * n)
+        out[nid] = {t for t, k in c.items() if k >= max(2, share * n) and overall[t] <= INBOX_WORD * total
                     and k / n >= lift * ((overall[t] - k) / max(total - n, 1) if rest else overall[t] / max(total, 1))}
     return out
 
 
 def candidates(ask_text: str, ask_views: np.ndarray, groups: dict[str, list[str]], vec, topics: dict[str, set[str]],
-               neighbours: int) -> list[tuple[float, str, set[str]]]:  # type: ignore[no-untyped-def]
-    """(similarity, need id, shared topic terms) for every need, most similar first."""
+               neighbours: int, same=None) -> list[tuple[float, str, set[str]]]:  # type: ignore[no-untyped-def]
+    """(similarity, need id, shared topic terms) for every need, most similar first. `same(a, b)` says whether two
+    different terms are one word in another form ("fraud" / "fraudulent"); exact matches only without it."""
     terms = focus_terms(ask_text)
     out = []
     for nid in sorted(groups):
         m = np.stack([vec[i] for i in groups[nid]])
         sim = float(np.sort(m @ ask_views.T, axis=0)[::-1][:neighbours].mean(axis=0).max())
-        out.append((sim, nid, terms & topics[nid]))
+        shared = terms & topics[nid]
+        if same is not None:
+            shared |= {t for t in topics[nid] - terms if any(same(a, t) for a in terms)}
+        out.append((sim, nid, shared))
     return sorted(out, key=lambda c: (-c[0], c[1]))
+
+
+def word_match(words: set[str], embed, threshold: float):  # type: ignore[no-untyped-def]
+    """same(a, b) for words in `words`: one word in two forms, by its lemma ("lost" / "lose") or as a derived word
+    that starts with the other and means the same by the embeddings ("fraud" / "fraudulent"; "reading" and "reader"
+    start alike only up to "read" and stay two words)."""
+    from assistant.needs.core import lemma
+
+    ordered = sorted(words)
+    if not ordered:
+        return lambda a, b: False
+    m = normalise(embed(ordered))
+    index = {w: k for k, w in enumerate(ordered)}
+
+    def same(a: str, b: str) -> bool:
+        if a not in index or b not in index:
+            return False
+        if lemma(a) == lemma(b):
+            return True
+        short, long = sorted((a, b), key=len)
+        return len(short) >= 4 and long.startswith(short) and float(m[index[a]] @ m[index[b]]) >= threshold
+
+    return same
 
 
 def route_asks(canon, vec, assign, params, taken: identity.Taken, embed=None,  # type: ignore[no-untyped-def]
@@ -175,11 +209,15 @@ def route_asks(canon, vec, assign, params, taken: identity.Taken, embed=None,  #
         groups = {nid: ids for nid, ids in groups.items()
                   if sum(1 for i in ids if is_problem(by_id[i])) >= 0.4 * len(ids)}
     lonely = []
+    same = None
+    if embed is not None:
+        words = set().union(*(focus_terms(it.text) for it in asks), *(topics[n] for n in groups))
+        same = word_match(words, embed, params.ask_term_similarity)
     for it in asks:
         views = np.stack([vec[it.id]])
         if embed is not None:
             views = normalise(embed(problem_sentences(it.text)))
-        found = [c for c in candidates(it.text, views, groups, vec, topics, params.ask_neighbours)
+        found = [c for c in candidates(it.text, views, groups, vec, topics, params.ask_neighbours, same)
                  if c[2] and c[0] >= params.ask_similarity]
         if found:
             assign[it.id] = found[0][1]

@@ -125,9 +125,9 @@ def problem_sentences(text: str) -> list[str]:
     return problems or sentences
 
 
-# A word this share of the whole inbox uses is what the inbox is about (the product, the service: "comic" in a comic
-# reader's reviews, "card" at a card issuer), not what one need is about; it makes no need's topic.
-INBOX_WORD = 0.3
+# A word this share of the rest of the inbox uses too is what the inbox is about (the product, the service: "comic" in
+# a comic reader's reviews, "card" at a card issuer), not what one need is about; it makes no need's topic.
+INBOX_WORD = 0.25
 
 
 def need_topics(groups: dict[str, list[str]], texts: dict[str, str], share: float, lift: float,
@@ -146,7 +146,8 @@ def need_topics(groups: dict[str, list[str]], texts: dict[str, str], share: floa
         n = len(groups[nid])
         # Contrast with the items outside the need (c-TF-IDF style): with one need, or a need most items are in,
         # its words are still its topic.
-        out[nid] = {t for t, k in c.items() if k >= max(2, share * n) and overall[t] <= INBOX_WORD * total
+        out[nid] = {t for t, k in c.items() if k >= max(2, share * n)
+                    and overall[t] - k <= INBOX_WORD * (total - n)
                     and k / n >= lift * ((overall[t] - k) / max(total - n, 1) if rest else overall[t] / max(total, 1))}
     return out
 

@@ -260,8 +260,10 @@ def phrases(groups: Mapping[str, Sequence[str]], top: int = 3, min_share: float 
                 found[k][key] += 1
                 surface[k].setdefault(key, Counter())[form] += 1
     spread: Counter[str] = Counter()
+    word_spread: Counter[str] = Counter()
     for counts in found.values():
         spread.update(counts.keys())
+        word_spread.update({w for key in counts for w in key.split()})
     out: dict[str, list[str]] = {}
     fallback_needed = []
     for k, ts in zip(keys, texts):
@@ -271,7 +273,10 @@ def phrases(groups: Mapping[str, Sequence[str]], top: int = 3, min_share: float 
             if size >= 4 and n < 2:
                 continue  # one person's wording is not the group's
             # A phrase ("freeze my card") reads as a need where its head noun alone ("card") does not.
-            weight = (n / size) * math.log(1 + len(keys) / spread[key]) * (2.5 if " " in key else 1.0)
+            # A phrase is as distinctive as its most distinctive word: "Chase account" is said in one need, but
+            # "chase" (a bank's name) and "account" are said in most of them, so it does not name that one need.
+            common = max(spread[key], min(word_spread[w] for w in key.split()))
+            weight = (n / size) * math.log(1 + len(keys) / common) * (2.5 if " " in key else 1.0)
             scored.append((weight, n, key))
         scored.sort(key=lambda w: (-w[0], w[2]))
         chosen: list[str] = []

@@ -234,3 +234,14 @@ def route_asks(canon, vec, assign, params, taken: identity.Taken, embed=None,  #
             for it, c in zip(lonely, comp):
                 if c == k:
                     assign[it.id] = nid
+
+
+def name_asks_only(members, by_id, phrases, mixed) -> None:  # type: ignore[no-untyped-def]
+    """A need only stakeholder asks are in is named for what they ask for, in the ask's own words ("CSV export of
+    reading history"), not for the keywords of its context ("ACME libraries and build export")."""
+    for nid, ids in members.items():
+        if all(by_id[i].kind == "stakeholder_ask" for i in ids):
+            wanted = next((o for o in (ask_object(by_id[i].text) for i in ids) if o), "")
+            if wanted:
+                phrases[nid] = [wanted]
+                mixed.pop(nid, None)

@@ -21,7 +21,7 @@ from sqlalchemy import select, update
 
 from assistant.models import FeedbackItem, Need
 from assistant.needs import core, evidence, identity, naming, statements
-from assistant.needs.asks import ask_object, need_topics, route_asks, topic_terms
+from assistant.needs.asks import name_asks_only, need_topics, route_asks, topic_terms
 from assistant.needs.cluster import ClusterParams, cluster, normalise, split_catch_alls
 from assistant.repository import item_from_row, load_needs
 from assistant.tables import BacklogItemRow, FeedbackRow, NeedRow, StoryRow, as_utc
@@ -184,6 +184,7 @@ def _full(canon, vec, old_members, live_ids, params, absorbed=None, embed=None):
             assign[iid] = nid
     _split_catch_alls(vec, assign, params, taken, keep_whole={k for k, parts in (absorbed or {}).items() if parts})
     loose = _refine(canon, vec, assign, params, merge=True)
+    _serious_alone(canon, assign, taken, old_members)
     route_asks(canon, vec, assign, params, taken, embed, founds_need)
     new_members: dict[str, set[str]] = {}
     for iid, nid in assign.items():
@@ -223,6 +224,7 @@ def _incremental(canon, vec, old_members, stored_cents, params, embed=None,  # t
         for iid in members:
             assign[iid] = nid
     loose = _refine(canon, vec, assign, params, merge=False)  # existing needs are merged only on --recluster
+    _serious_alone([it for it in canon if it.id not in settled], assign, taken)
     route_asks(canon, vec, assign, params, taken, embed, founds_need)
     return assign, loose
 
@@ -252,6 +254,20 @@ def _refine(canon, vec, assign, params, merge: bool) -> dict[str, list[str]]:  #
                                              founds, customer, lambda i: i in one_sentence, params.core, loose):
             loose.pop(nid, None)
     return loose
+
+
+def _serious_alone(canon, assign, taken, old_members=None) -> None:  # type: ignore[no-untyped-def]
+    """A serious report (high urgency: security, fraud, loss, outage, ...) that no need took is a need of its own:
+    the PO must see it as a need, not in the unassigned pile, even when nobody else reported it (a review saying the
+    app's site serves fake installers). Its id is the one it had, when it was such a need before."""
+    used = set(assign.values())
+    for it in canon:
+        if assign.get(it.id) is not None or it.kind == "stakeholder_ask" or not says_something(it) \
+                or it.triage is None or it.triage.urgency.label != "high":
+            continue
+        before = identity.match(old_members or {}, [{it.id}]).get(0)
+        assign[it.id] = before if before and before not in used else taken.mint({it.id})
+        used.add(assign[it.id])
 
 
 def _split_catch_alls(vec, assign, params, taken, keep_whole=frozenset()) -> None:  # type: ignore[no-untyped-def]
@@ -315,7 +331,7 @@ def _write(ws, all_items, assign, dissolved, vec, provider, params, progress,  #
     mixed: dict[str, list[str]] = {}
     phrases = naming.phrases({nid: [it.text for it in evidence.topic_items([by_id[i] for i in ids])]
                               for nid, ids in members.items()}, mixed=mixed)
-    _name_asks_only(members, by_id, phrases, mixed)
+    name_asks_only(members, by_id, phrases, mixed)
     if merge_names and (renamed := core.merge_same_names(members, phrases, by_id, assign, dissolved, loose, vec,
                                                                   params.core)):
         for nid in renamed:
@@ -377,17 +393,6 @@ def _write(ws, all_items, assign, dissolved, vec, provider, params, progress,  #
             target = assign.get(canonical)
             if row.need_id != target:
                 row.need_id = target
-
-
-def _name_asks_only(members, by_id, phrases, mixed) -> None:  # type: ignore[no-untyped-def]
-    """A need only stakeholder asks are in is named for what they ask for, in the ask's own words ("CSV export of
-    reading history"), not for the keywords of its context ("ACME libraries and build export")."""
-    for nid, ids in members.items():
-        if all(by_id[i].kind == "stakeholder_ask" for i in ids):
-            wanted = next((o for o in (ask_object(by_id[i].text) for i in ids) if o), "")
-            if wanted:
-                phrases[nid] = [wanted]
-                mixed.pop(nid, None)
 
 
 def _name(phrases, mixed, counts, texts) -> str:  # type: ignore[no-untyped-def]

@@ -101,3 +101,23 @@ def test_same_name_merges_only_needs_about_the_same_thing(embedder: LocalEmbedde
     assert set(far) == {"a", "b"}
     near = run({"a": ids[:4], "c": ids[8:]})  # fraud reports in two needs: one need
     assert len(near) == 1 and sorted(next(iter(near.values()))) == sorted(ids[:4] + ids[8:])
+
+
+def test_a_serious_report_nobody_else_made_is_a_need_of_its_own(workspace) -> None:  # type: ignore[no-untyped-def]
+    from assistant.needs import build_needs
+    from assistant.repository import load_items
+    from assistant.triage import triage_items
+    from tests.needs.corpus import add_items, planted
+
+    planted(workspace, per_theme=6)
+    serious = add_items(workspace, ["Your download site serves fake installers full of malware, my antivirus "
+                                    "flagged it."], path="reviews.csv")[0]
+    triage_items(workspace)
+    build_needs(workspace)
+    with workspace.transaction() as s:
+        first = {it.id: it.need_id for it in load_items(s)}
+    assert first[serious] is not None  # not in the unassigned pile ...
+    assert sum(1 for nid in first.values() if nid == first[serious]) == 1  # ... and not in an unrelated need
+    build_needs(workspace, recluster=True)
+    with workspace.transaction() as s:
+        assert {it.id: it.need_id for it in load_items(s)}[serious] == first[serious]  # same id on recluster

@@ -167,18 +167,15 @@ def trim_loose(assign: dict[str, str | None], vec: dict[str, np.ndarray], terms:
         if not is_problem:
             continue
         sims = {i: float(vec[i] @ centre) for i in ids}
-        # A serious report (high urgency) is never set aside as loosely related: the PO must see it in a need. When
-        # it is not about this need (far, none of its key terms) it moves to a need it fits, or is left for build to
-        # give it a need of its own (malware on the download site is no receipt-scanning problem).
-        out = [i for i in ids if happy(i) and not serious(i) or (sims[i] < p.core_floor and not terms[i] & keys[nid])]
+        # A serious report (high urgency) is never set aside: the PO must see it in a need, and stories cite it.
+        out = [i for i in ids if not serious(i) and (happy(i) or (sims[i] < p.core_floor and not terms[i] & keys[nid]))]
         if len(ids) - len(out) < min_size:
             continue
         out.sort(key=lambda i: (-sims[i], i))
         kept = []
         for i in out:
-            praise = happy(i) and not serious(i)
-            assign[i] = None if praise else _closest_other(vec[i], terms[i], nid, nids, mat, keys, p)
-            if assign[i] is None and not serious(i):
+            assign[i] = None if happy(i) else _closest_other(vec[i], terms[i], nid, nids, mat, keys, p)
+            if assign[i] is None:
                 kept.append(i)
         if kept:
             loose[nid] = kept

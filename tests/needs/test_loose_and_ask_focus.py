@@ -103,21 +103,20 @@ def test_same_name_merges_only_needs_about_the_same_thing(embedder: LocalEmbedde
     assert len(near) == 1 and sorted(next(iter(near.values()))) == sorted(ids[:4] + ids[8:])
 
 
-def test_a_serious_report_nobody_else_made_is_a_need_of_its_own(workspace) -> None:  # type: ignore[no-untyped-def]
-    from assistant.needs import build_needs
-    from assistant.repository import load_items
-    from assistant.triage import triage_items
-    from tests.needs.corpus import add_items, planted
+def test_a_serious_report_no_need_took_is_a_need_of_its_own(embedder: LocalEmbedder) -> None:
+    from assistant.needs import identity
+    from assistant.needs.build import _serious_alone
+    from assistant.triage.engine import triage_batch
 
-    planted(workspace, per_theme=6)
-    serious = add_items(workspace, ["Your download site serves fake installers full of malware, my antivirus "
-                                    "flagged it."], path="reviews.csv")[0]
-    triage_items(workspace)
-    build_needs(workspace)
-    with workspace.transaction() as s:
-        first = {it.id: it.need_id for it in load_items(s)}
-    assert first[serious] is not None  # not in the unassigned pile ...
-    assert sum(1 for nid in first.values() if nid == first[serious]) == 1  # ... and not in an unrelated need
-    build_needs(workspace, recluster=True)
-    with workspace.transaction() as s:
-        assert {it.id: it.need_id for it in load_items(s)}[serious] == first[serious]  # same id on recluster
+    texts = ["Your download page points to a fake site that installs malware.", "Nice colours, I like it."]
+    items = [_item(i, t) for i, t in enumerate(texts)]
+    for it, tri in zip(items, triage_batch(texts, [None] * len(texts), embedder.embed(texts), embedder)):
+        it.triage = tri
+    assert items[0].triage is not None and items[0].triage.urgency.label == "high"
+    assign: dict[str, str | None] = {it.id: None for it in items}
+    taken = identity.Taken(set(), {it.id: identity.content_key(it.kind, it.text) for it in items})
+    _serious_alone(items, assign, taken)
+    assert assign[items[0].id] is not None and assign[items[1].id] is None  # only the serious one
+    again: dict[str, str | None] = {it.id: None for it in items}  # a recluster: the need keeps its id
+    _serious_alone(items, again, identity.Taken({assign[items[0].id]}), {assign[items[0].id]: {items[0].id}})
+    assert again[items[0].id] == assign[items[0].id]

@@ -55,7 +55,8 @@ def test_ask_object_is_what_the_ask_asks_for() -> None:
     assert ask_object("Our biggest reseller will churn unless we build a PDF export of invoices for their "
                       "accountants.") == "PDF export of invoices"
     assert ask_object("Customers forget passwords all the time. Add a forgot-password link.") == "Forgot-password link"
-    assert ask_object("We need an offline mode for field work before the spring launch.") == "Offline mode for field work"
+    wanted = ask_object("We need an offline mode for field work before the spring launch.")
+    assert wanted == "Offline mode for field work"
     assert ask_object("Hide the banner for premium users today.") == "Banner for premium users"
     assert ask_object("Thanks!") == ""
 

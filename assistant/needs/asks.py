@@ -10,10 +10,16 @@ sentences are compared with the needs (the whole ask when it is all solution). A
   the `ask_neighbours` best).
 The most similar such need wins; when no need shares a topic, the ask opens its own need: similarity alone put
 "dark mode" and "CSV export" asks in whatever need happened to be nearest. Asks that open needs share one only when
-near-identical to each other (`ask_same`)."""
+near-identical to each other (`ask_same`).
+
+Which of the ask's words count (focus_terms): what its clauses are about (subjects, objects, what they report), not
+the circumstances a verb is placed in ("before the tablet campaign in March", "when opening big CBR files"): a need
+about tablets does not serve "we need a dark mode ... before the tablet campaign". A need an ask opens is named for
+what the ask asks for (ask_object: "CSV export of reading history", "Delete-my-data button"), from the parse."""
 
 from __future__ import annotations
 
+import functools
 import re
 from collections import Counter
 
@@ -30,6 +36,85 @@ def topic_terms(text: str) -> set[str]:
     return {_stem(t) for t in tokens(text)}
 
 
+# Dependents that place a clause in time, place or condition rather than say what it is about.
+_CIRCUMSTANCE = frozenset(("advcl", "npadvmod", "advmod", "agent"))
+
+
+def _circumstance(tok) -> bool:  # type: ignore[no-untyped-def]
+    """A modifier without a subject of its own ("when opening big CBR files"), or a prepositional phrase of a verb
+    that already has its object ("need a dark mode | before the tablet campaign"); a verb's first phrase when it has
+    none is what it is about ("ask for the balance"), and a copula's phrase is its predicate ("are out of memory
+    errors")."""
+    head = tok.head
+    if tok.dep_ == "advcl" and any(c.dep_ in ("nsubj", "nsubjpass") for c in tok.children):
+        return False  # a clause with its own subject says something ("... will sign if we ship a dark theme")
+    if tok.dep_ in _CIRCUMSTANCE:
+        return head.pos_ in ("VERB", "AUX")
+    if tok.dep_ != "prep" or head.pos_ != "VERB":
+        return False
+    has_object = any(c.dep_ in ("dobj", "obj", "ccomp", "xcomp") for c in head.children)
+    first = min((c.i for c in head.children if c.dep_ == "prep" and c.i > head.i), default=tok.i)
+    return has_object or tok.i != first or tok.i < head.i
+
+
+@functools.lru_cache(maxsize=4096)
+def focus_terms(text: str) -> frozenset[str]:
+    """The topic terms of the ask's problem sentences outside the circumstances they are placed in (see the module
+    docstring)."""
+    from assistant.quality_rules.nlp import get_nlp
+
+    out: set[str] = set()
+    for doc in get_nlp().pipe(problem_sentences(text)):
+        dropped = {t.i for tok in doc if _circumstance(tok) for t in tok.subtree}
+        out |= topic_terms(" ".join(t.text for t in doc if t.i not in dropped))
+    return frozenset(out)
+
+
+def _span(root) -> list:  # type: ignore[no-untyped-def]
+    """root's subtree without relative clauses and without the phrases nested in its own prepositional phrase."""
+    skip: set[int] = set()
+    for tok in root.subtree:
+        if tok.i != root.i and (tok.dep_ in ("relcl", "acl") or tok.dep_ == "prep" and tok.head.i != root.i):
+            skip |= {t.i for t in tok.subtree}
+    return [t for t in root.subtree if t.i not in skip]
+
+
+def _object_phrase(obj) -> str:  # type: ignore[no-untyped-def]
+    """A direct object with its modifiers and its own prepositional phrase ("CSV export of reading history", not
+    "... for their patrons"); a phrase right after it that qualifies the verb joins it when it has none ("ads | for
+    every paid account")."""
+    words = _span(obj)
+    if words and not any(t.dep_ == "prep" and t.head.i == obj.i for t in words):
+        after = [t for t in obj.head.children if t.dep_ == "prep" and t.i == words[-1].i + 1]
+        if after:
+            words += _span(after[0])
+    while words and (words[0].pos_ in ("DET", "PRON", "PUNCT", "CCONJ") or words[0].dep_ == "poss"):
+        words = words[1:]  # "a", "their": the thing asked for, not whose
+    while words and words[-1].pos_ in ("PUNCT", "CCONJ"):
+        words = words[:-1]
+    return "".join(t.text_with_ws for t in words).strip()
+
+
+def ask_object(text: str) -> str:
+    """What a stakeholder ask asks for, in its own words: the object of its first imperative ("Build a cover-grid
+    library view" -> "cover-grid library view"), else of the last verb with a noun object that is not part of
+    another one ("... if we build a CSV export of reading history" -> "CSV export of reading history"); "" when the
+    parse finds none."""
+    from assistant.quality_rules.nlp import get_nlp
+
+    doc = get_nlp()(text)
+    objects = [(tok, obj) for tok in doc if tok.pos_ in ("VERB", "AUX")
+               for obj in tok.children if obj.dep_ in ("dobj", "obj") and obj.pos_ != "PRON"]
+    inside = {t.i for _v, o in objects for t in o.subtree if t.i != o.i}
+    objects = [(v, o) for v, o in objects if o.i not in inside]
+    imperative = [o for verb, o in objects if verb.dep_ == "ROOT" and verb.tag_ == "VB" and verb.i == verb.sent.start]
+    for obj in imperative or [o for _v, o in objects][::-1]:
+        phrase = _object_phrase(obj)
+        if phrase:
+            return phrase[:1].upper() + phrase[1:]
+    return ""
+
+
 def problem_sentences(text: str) -> list[str]:
     """The ask's sentences that are not imperative solutions; all of them when every sentence is one."""
     from assistant.quality_rules.nlp import get_nlp
@@ -38,6 +123,11 @@ def problem_sentences(text: str) -> list[str]:
     nlp = get_nlp()
     problems = [s for s, doc in zip(sentences, nlp.pipe(sentences)) if len(doc) and doc[0].tag_ != "VB"]
     return problems or sentences
+
+
+# A word this share of the rest of the inbox uses too is what the inbox is about (the product, the service: "comic" in
+# a comic reader's reviews, "card" at a card issuer), not what one need is about; it makes no need's topic.
+INBOX_WORD = 0.25
 
 
 def need_topics(groups: dict[str, list[str]], texts: dict[str, str], share: float, lift: float,
@@ -57,20 +147,48 @@ def need_topics(groups: dict[str, list[str]], texts: dict[str, str], share: floa
         # Contrast with the items outside the need (c-TF-IDF style): with one need, or a need most items are in,
         # its words are still its topic.
         out[nid] = {t for t, k in c.items() if k >= max(2, share * n)
+                    and overall[t] - k <= INBOX_WORD * (total - n)
                     and k / n >= lift * ((overall[t] - k) / max(total - n, 1) if rest else overall[t] / max(total, 1))}
     return out
 
 
 def candidates(ask_text: str, ask_views: np.ndarray, groups: dict[str, list[str]], vec, topics: dict[str, set[str]],
-               neighbours: int) -> list[tuple[float, str, set[str]]]:  # type: ignore[no-untyped-def]
-    """(similarity, need id, shared topic terms) for every need, most similar first."""
-    terms = set().union(*(topic_terms(s) for s in problem_sentences(ask_text)))
+               neighbours: int, same=None) -> list[tuple[float, str, set[str]]]:  # type: ignore[no-untyped-def]
+    """(similarity, need id, shared topic terms) for every need, most similar first. `same(a, b)` says whether two
+    different terms are one word in another form ("fraud" / "fraudulent"); exact matches only without it."""
+    terms = focus_terms(ask_text)
     out = []
     for nid in sorted(groups):
         m = np.stack([vec[i] for i in groups[nid]])
         sim = float(np.sort(m @ ask_views.T, axis=0)[::-1][:neighbours].mean(axis=0).max())
-        out.append((sim, nid, terms & topics[nid]))
+        shared = terms & topics[nid]
+        if same is not None:
+            shared |= {t for t in topics[nid] - terms if any(same(a, t) for a in terms)}
+        out.append((sim, nid, shared))
     return sorted(out, key=lambda c: (-c[0], c[1]))
+
+
+def word_match(words: set[str], embed, threshold: float):  # type: ignore[no-untyped-def]
+    """same(a, b) for words in `words`: one word in two forms, by its lemma ("lost" / "lose") or as a derived word
+    that starts with the other and means the same by the embeddings ("fraud" / "fraudulent"; "reading" and "reader"
+    start alike only up to "read" and stay two words)."""
+    from assistant.needs.core import lemma
+
+    ordered = sorted(words)
+    if not ordered:
+        return lambda a, b: False
+    m = normalise(embed(ordered))
+    index = {w: k for k, w in enumerate(ordered)}
+
+    def same(a: str, b: str) -> bool:
+        if a not in index or b not in index:
+            return False
+        if lemma(a) == lemma(b):
+            return True
+        short, long = sorted((a, b), key=len)
+        return len(short) >= 4 and long.startswith(short) and float(m[index[a]] @ m[index[b]]) >= threshold
+
+    return same
 
 
 def route_asks(canon, vec, assign, params, taken: identity.Taken, embed=None,  # type: ignore[no-untyped-def]
@@ -92,11 +210,15 @@ def route_asks(canon, vec, assign, params, taken: identity.Taken, embed=None,  #
         groups = {nid: ids for nid, ids in groups.items()
                   if sum(1 for i in ids if is_problem(by_id[i])) >= 0.4 * len(ids)}
     lonely = []
+    same = None
+    if embed is not None:
+        words = set().union(*(focus_terms(it.text) for it in asks), *(topics[n] for n in groups))
+        same = word_match(words, embed, params.ask_term_similarity)
     for it in asks:
         views = np.stack([vec[it.id]])
         if embed is not None:
             views = normalise(embed(problem_sentences(it.text)))
-        found = [c for c in candidates(it.text, views, groups, vec, topics, params.ask_neighbours)
+        found = [c for c in candidates(it.text, views, groups, vec, topics, params.ask_neighbours, same)
                  if c[2] and c[0] >= params.ask_similarity]
         if found:
             assign[it.id] = found[0][1]
@@ -112,3 +234,14 @@ def route_asks(canon, vec, assign, params, taken: identity.Taken, embed=None,  #
             for it, c in zip(lonely, comp):
                 if c == k:
                     assign[it.id] = nid
+
+
+def name_asks_only(members, by_id, phrases, mixed) -> None:  # type: ignore[no-untyped-def]
+    """A need only stakeholder asks are in is named for what they ask for, in the ask's own words ("CSV export of
+    reading history"), not for the keywords of its context ("ACME libraries and build export")."""
+    for nid, ids in members.items():
+        if all(by_id[i].kind == "stakeholder_ask" for i in ids):
+            wanted = next((o for o in (ask_object(by_id[i].text) for i in ids) if o), "")
+            if wanted:
+                phrases[nid] = [wanted]
+                mixed.pop(nid, None)

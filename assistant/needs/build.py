@@ -21,7 +21,7 @@ from sqlalchemy import select, update
 
 from assistant.models import FeedbackItem, Need
 from assistant.needs import core, evidence, identity, naming, statements
-from assistant.needs.asks import need_topics, route_asks, topic_terms
+from assistant.needs.asks import name_asks_only, need_topics, route_asks, topic_terms
 from assistant.needs.cluster import ClusterParams, cluster, normalise, split_catch_alls
 from assistant.repository import item_from_row, load_needs
 from assistant.tables import BacklogItemRow, FeedbackRow, NeedRow, StoryRow, as_utc
@@ -43,6 +43,7 @@ class NeedParams:
     ask_topic_share: float = 0.15  # a need's topic term is used by this share of its items ...
     ask_topic_lift: float = 3.0  # ... and is this many times as common in the need as in the rest of the inbox
     ask_same: float = 0.75  # asks no need serves share a new need only when this similar to each other
+    ask_term_similarity: float = 0.8  # a derived word this close to its stem is one word ("fraud"/"fraudulent")
     ask_neighbours: int = 3  # similarity = mean over this many closest customer items of the need
     quotes: int = 3
     core: core.CoreParams = core.CoreParams()
@@ -181,8 +182,9 @@ def _full(canon, vec, old_members, live_ids, params, absorbed=None, embed=None):
         new_ids[len(sets) - 1] = nid
         for iid in members:
             assign[iid] = nid
-    _split_catch_alls(vec, assign, params, taken)
+    _split_catch_alls(vec, assign, params, taken, keep_whole={k for k, parts in (absorbed or {}).items() if parts})
     loose = _refine(canon, vec, assign, params, merge=True)
+    _serious_alone(canon, assign, taken, old_members)
     route_asks(canon, vec, assign, params, taken, embed, founds_need)
     new_members: dict[str, set[str]] = {}
     for iid, nid in assign.items():
@@ -222,6 +224,7 @@ def _incremental(canon, vec, old_members, stored_cents, params, embed=None,  # t
         for iid in members:
             assign[iid] = nid
     loose = _refine(canon, vec, assign, params, merge=False)  # existing needs are merged only on --recluster
+    _serious_alone([it for it in canon if it.id not in settled], assign, taken)
     route_asks(canon, vec, assign, params, taken, embed, founds_need)
     return assign, loose
 
@@ -253,9 +256,24 @@ def _refine(canon, vec, assign, params, merge: bool) -> dict[str, list[str]]:  #
     return loose
 
 
-def _split_catch_alls(vec, assign, params, taken) -> None:  # type: ignore[no-untyped-def]
+def _serious_alone(canon, assign, taken, old_members=None) -> None:  # type: ignore[no-untyped-def]
+    """A serious report (high urgency: security, fraud, loss, outage, ...) that no need took is a need of its own:
+    the PO must see it as a need, not in the unassigned pile, even when nobody else reported it (a review saying the
+    app's site serves fake installers). Its id is the one it had, when it was such a need before."""
+    used = set(assign.values())
+    for it in canon:
+        if assign.get(it.id) is not None or it.kind == "stakeholder_ask" or not says_something(it) \
+                or it.triage is None or it.triage.urgency.label != "high":
+            continue
+        before = identity.match(old_members or {}, [{it.id}]).get(0)
+        assign[it.id] = before if before and before not in used else taken.mint({it.id})
+        used.add(assign[it.id])
+
+
+def _split_catch_alls(vec, assign, params, taken, keep_whole=frozenset()) -> None:  # type: ignore[no-untyped-def]
     """Attaching praise can swell a need past the catch-all limit: apply the rule to the final needs. The biggest
-    part of a split need keeps its id (its stories stay with the bulk of its evidence)."""
+    part of a split need keeps its id (its stories stay with the bulk of its evidence). Needs the PO merged
+    (`keep_whole`) stay whole: two themes in one need is their call."""
     ids = sorted(iid for iid, nid in assign.items() if nid)
     if len(ids) < 2:
         return
@@ -265,7 +283,7 @@ def _split_catch_alls(vec, assign, params, taken) -> None:  # type: ignore[no-un
     for old in np.unique(before):
         rows = np.where(before == old)[0]
         parts = np.unique(after[rows])
-        if len(parts) < 2:
+        if len(parts) < 2 or nids[old] in keep_whole:
             continue
         keep = max(parts, key=lambda p: (int((after[rows] == p).sum()), -int(p)))
         for part in parts:
@@ -313,7 +331,9 @@ def _write(ws, all_items, assign, dissolved, vec, provider, params, progress,  #
     mixed: dict[str, list[str]] = {}
     phrases = naming.phrases({nid: [it.text for it in evidence.topic_items([by_id[i] for i in ids])]
                               for nid, ids in members.items()}, mixed=mixed)
-    if merge_names and (renamed := core.merge_same_names(members, phrases, by_id, assign, dissolved, loose)):
+    name_asks_only(members, by_id, phrases, mixed)
+    if merge_names and (renamed := core.merge_same_names(members, phrases, by_id, assign, dissolved, loose, vec,
+                                                                  params.core)):
         for nid in renamed:
             mixed.pop(nid, None)
         phrases.update(naming.phrases({nid: [it.text for it in evidence.topic_items([by_id[i] for i in members[nid]])]

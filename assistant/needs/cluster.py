@@ -6,7 +6,9 @@ one at which items sit, on average, at least `coherence` cosine from their need'
 does not depend on how many items there are or how many topics, so the granularity follows the data: a bank's
 thirty requests come out as about thirty needs, one app's fine-grained complaints are not merged because they
 share a domain. A need larger than max(8%, 3x the median need) that is less coherent than the others is split
-again by the same criterion (a "catch-all" only stays when it is as tight as the rest).
+again by the same criterion (a "catch-all" only stays when it is as tight as the rest). A need of ordinary size that
+is `loose_gap` looser than the median is two requests side by side (a bank's fraud reports beside its name changes):
+it is cut in two by the tree, when the smaller part is a real share of it, and again while a part stays loose.
 
 Large sets go through two stages so 50k items stay within a minute on 2 cores: mini-batch k-means to at most
 `micro_max` micro-clusters, then the same tree and cut over their centroids (coherence is still computed on the
@@ -33,7 +35,8 @@ class ClusterParams:
     reassign_similarity: float = 0.45  # an outlier joins the nearest need when at least this similar
     catch_all_share: float = 0.08  # a need above max(this share, catch_all_median x median need) ...
     catch_all_median: float = 3.0  # ... must be as coherent as the others, or it is split
-    loose_gap: float = 0.15  # a need this far below the median coherence is split whatever its size
+    loose_gap: float = 0.08  # a need this far below the median coherence is split whatever its size ...
+    loose_part: float = 0.15  # ... in two, when the smaller part holds at least this share of it
     direct_max: int = 5000  # up to this many items: build the tree on the items themselves
     micro_per_item: int = 3  # two-stage: about one micro-cluster per this many items ...
     micro_max: int = 2000  # ... but at most this many
@@ -118,6 +121,7 @@ def _tree(points: np.ndarray) -> np.ndarray:
 
 def _split_catch_alls(points: _Points, vectors: np.ndarray, labels: np.ndarray, p: ClusterParams) -> np.ndarray:
     """Split needs over max(share, k x median) items that are less coherent than the median of the others."""
+    kept: set[int] = set()  # loose needs whose two-way cut only cuts off a few outliers: not tried again
     for _ in range(20):  # each round splits at least one need; bounded so odd data cannot loop
         coh, n = points.coherence(labels)
         real = n >= p.min_size
@@ -129,14 +133,27 @@ def _split_catch_alls(points: _Points, vectors: np.ndarray, labels: np.ndarray, 
         # Over the size limit and less coherent than the others, or of any real size and far looser than them
         # (one loose group hides among tight ones in the average the cut is chosen by).
         loose = (n >= 2 * p.min_size) & (coh < reference - p.loose_gap)
-        worst = [k for k in np.where(((n > limit) & (coh < reference)) | loose)[0] if (labels == k).sum() > 2]
+        worst = [k for k in np.where(((n > limit) & (coh < reference)) | loose)[0]
+                 if (labels == k).sum() > 2 and k not in kept]
         if not worst:
             return labels
         nxt = int(labels.max()) + 1
         for k in worst:
             rows = np.where(labels == k)[0]
             sub = _Points(points.sums[rows], points.counts[rows])
-            parts = _cut(sub, _tree(vectors[rows]), reference, p.min_size, min_k=2)
+            tree = _tree(vectors[rows])
+            if n[k] <= limit:
+                # A loose need of ordinary size is two requests side by side (fraud reports beside name changes):
+                # cut it in two, and again next round if a part is still loose, rather than into as many parts as
+                # the median coherence asks for (that shreds a need of long, varied reviews).
+                from scipy.cluster.hierarchy import fcluster
+
+                parts = fcluster(tree, 2, criterion="maxclust").astype(int) - 1
+                if min(np.bincount(parts, weights=sub.counts)) < max(p.min_size, p.loose_part * n[k]):
+                    kept.add(k)  # a few outliers cut off is no second request: trimming sets those aside
+                    continue
+            else:
+                parts = _cut(sub, tree, reference, p.min_size, min_k=2)
             for part in range(1, int(parts.max()) + 1):
                 labels[rows[parts == part]] = nxt
                 nxt += 1

@@ -237,17 +237,26 @@ def on_topic(groups: dict[str, list[str]], texts: dict[str, str], p: CoreParams 
     return {n: {i for i in ids if terms[i] & keys[n]} for n, ids in groups.items()}
 
 
-def merge_same_names(members, phrases, by_id, assign, dissolved, loose) -> set[str]:  # type: ignore[no-untyped-def]
+def merge_same_names(members, phrases, by_id, assign, dissolved, loose, vec=None,  # type: ignore[no-untyped-def]
+                     p: CoreParams = CoreParams()) -> set[str]:
     """Two needs a PO would see under the same name ("Memory error", "Memory error and comics") are one need: the
-    smaller joins the larger (problem needs with problem needs, praise with praise). Returns the needs that grew."""
-    first: dict[tuple[str, bool], str] = {}
+    smaller joins the larger (problem needs with problem needs, praise with praise) when their centroids are also
+    `merge_similarity` close (given `vec`): a generic name ("Credit card") shared by declined cards and APR questions
+    is a naming problem, not one need. Returns the needs that grew."""
+    first: dict[tuple[str, bool], list[str]] = {}
     grown: set[str] = set()
+
+    def centre(nid: str) -> np.ndarray:
+        return normalise(np.mean([vec[i] for i in members[nid]], axis=0)[None, :])[0]
+
     for nid in sorted(members, key=lambda n: (-len(members[n]), n)):
         if not phrases.get(nid):
             continue
         problem = evidence.is_problem_need(evidence.counts([by_id[i] for i in members[nid]]))
-        keep = first.setdefault((" ".join(phrases[nid][0].lower().split()), problem), nid)
-        if keep == nid:
+        named = first.setdefault((" ".join(phrases[nid][0].lower().split()), problem), [])
+        keep = next((k for k in named if vec is None or float(centre(k) @ centre(nid)) >= p.merge_similarity), None)
+        if keep is None:
+            named.append(nid)
             continue
         for iid in members.pop(nid):
             assign[iid] = keep

@@ -203,6 +203,18 @@ def _phrases(doc) -> dict[str, str]:  # type: ignore[no-untyped-def]
             if key and key not in STOPWORDS:
                 out.setdefault(key, " ".join(_surface(t) for t in words).replace(" - ", "-"))
     for tok in doc:
+        # What state a thing is in ("why is my account blocked", "my card was declined"): "blocked account" names
+        # the need where the thing alone ("account") or whose it is ("Chase account") does not.
+        if tok.dep_ in ("nsubj", "nsubjpass") and tok.pos_ == "NOUN" and tok.lower_ not in STOPWORDS:
+            head = tok.head
+            passive = head.tag_ == "VBN" or head.tag_ == "VBD" and any(
+                c.dep_ in ("aux", "auxpass") for c in head.children)
+            state = head if passive else next(
+                (c for c in head.children if c.dep_ == "acomp" and c.tag_ in ("VBN", "JJ")), None)
+            # A participle is a state ("frozen", "declined"); an adjective may be a verdict ("terrible") instead.
+            if state is not None and state.lower_ not in STOPWORDS and state.lemma_.lower() not in _ASK_VERBS \
+                    and (state.tag_ in ("VBN", "VBD") or state.lower_ not in LEXICON):
+                out.setdefault(f"{state.lemma_.lower()} {tok.lemma_.lower()}", f"{state.lower_} {tok.lower_}")
         if tok.pos_ != "VERB" or tok.is_stop or tok.lemma_.lower() in STOPWORDS | _ASK_VERBS:
             continue
         for obj in tok.children:
@@ -248,8 +260,10 @@ def phrases(groups: Mapping[str, Sequence[str]], top: int = 3, min_share: float 
                 found[k][key] += 1
                 surface[k].setdefault(key, Counter())[form] += 1
     spread: Counter[str] = Counter()
+    word_spread: Counter[str] = Counter()
     for counts in found.values():
         spread.update(counts.keys())
+        word_spread.update({w for key in counts for w in key.split()})
     out: dict[str, list[str]] = {}
     fallback_needed = []
     for k, ts in zip(keys, texts):
@@ -259,7 +273,10 @@ def phrases(groups: Mapping[str, Sequence[str]], top: int = 3, min_share: float 
             if size >= 4 and n < 2:
                 continue  # one person's wording is not the group's
             # A phrase ("freeze my card") reads as a need where its head noun alone ("card") does not.
-            weight = (n / size) * math.log(1 + len(keys) / spread[key]) * (2.5 if " " in key else 1.0)
+            # A phrase is as distinctive as its most distinctive word: "Chase account" is said in one need, but
+            # "chase" (a bank's name) and "account" are said in most of them, so it does not name that one need.
+            common = max(spread[key], min(word_spread[w] for w in key.split()))
+            weight = (n / size) * math.log(1 + len(keys) / common) * (2.5 if " " in key else 1.0)
             scored.append((weight, n, key))
         scored.sort(key=lambda w: (-w[0], w[2]))
         chosen: list[str] = []

@@ -1,0 +1,123 @@
+"""A loose need is two requests side by side and is cut in two; an ask is routed on what it is about, not on the
+circumstances it mentions; a need only asks are in is named for what they ask for; names say the state a thing is
+in; two needs are merged for a shared name only when they are about the same thing. Real embeddings, real parser."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from assistant.embeddings import LocalEmbedder
+from assistant.models import FeedbackItem, SourceRef
+from assistant.needs import core, naming
+from assistant.needs.asks import ask_object, focus_terms
+from assistant.needs.cluster import normalise, split_catch_alls
+from tests.needs.corpus import THEMES
+
+FRAUD = [
+    "there is a charge on my card i did not make",
+    "someone used my card without my permission",
+    "i see a purchase on my statement that i never made",
+    "my card was charged by a store i have never been to",
+    "i need to report a transaction i did not authorise",
+    "somebody made purchases with my card number",
+    "there are two payments on my account that are not mine",
+    "a stranger bought things online with my card",
+]
+NAME_CHANGE = [
+    "i got married and need to change the name on my account",
+    "how do i update my last name on my account",
+    "please change the name on my account to my new name",
+    "i want to put my new surname on my account",
+    "my name changed, how do i update it on my profile",
+    "can i change my name on my account after my divorce",
+]
+
+
+@pytest.fixture(scope="module")
+def embedder() -> LocalEmbedder:
+    return LocalEmbedder()
+
+
+def test_a_loose_need_of_ordinary_size_is_cut_in_two_along_its_requests(embedder: LocalEmbedder) -> None:
+    tight = [t for ts in THEMES.values() for t in ts]
+    x = normalise(embedder.embed(tight + FRAUD + NAME_CHANGE))
+    theme = np.repeat(np.arange(len(THEMES)), [len(ts) for ts in THEMES.values()])
+    lumped = len(THEMES)  # fraud reports and name changes given as one need of 14, no bigger than the limit
+    labels = np.concatenate([theme, np.full(len(FRAUD) + len(NAME_CHANGE), lumped)])
+    after = split_catch_alls(x, labels)
+    fraud, names = after[len(tight):len(tight) + len(FRAUD)], after[len(tight) + len(FRAUD):]
+    assert len(set(fraud.tolist())) == 1 and len(set(names.tolist())) == 1 and fraud[0] != names[0]
+    assert len(set(after[:len(tight)].tolist())) == len(THEMES)  # the tight needs stay as they are
+
+
+def test_ask_object_is_what_the_ask_asks_for() -> None:
+    assert ask_object("Our biggest reseller will churn unless we build a PDF export of invoices for their "
+                      "accountants.") == "PDF export of invoices"
+    assert ask_object("Customers forget passwords all the time. Add a forgot-password link.") == "Forgot-password link"
+    wanted = ask_object("We need an offline mode for field work before the spring launch.")
+    assert wanted == "Offline mode for field work"
+    assert ask_object("Hide the banner for premium users today.") == "Banner for premium users"
+    assert ask_object("Thanks!") == ""
+
+
+def test_focus_terms_leave_out_the_circumstances_of_an_ask() -> None:
+    later = focus_terms("We need an offline mode before the tablet rollout in May.")
+    assert {"offline", "mode"} <= later and "tablet" not in later
+    assert "delivery" in focus_terms("Thousands of chats ask for the delivery date.")  # what they ask for
+    assert "sync" in focus_terms("Half the tickets are sync errors when uploading large photos.")
+    assert "photo" not in focus_terms("Half the tickets are sync errors when uploading large photos.")
+    assert "dark" in focus_terms("Contoso will sign if we ship a dark theme before their demo.")  # its condition
+
+
+def test_names_say_the_state_a_thing_is_in() -> None:
+    declined = ["why was my card declined at the store", "my card got declined again",
+                "why is my card declined when i have money", "my card was declined online",
+                "card declined at the gas station, why"]
+    apr = ["what is the apr on my card", "tell me my card's apr", "what apr does my card have",
+           "how high is the apr on my card", "what's the interest rate apr for my card"]
+    got = naming.phrases({"declined": declined, "apr": apr})
+    assert got["declined"][0] == "declined card"
+    assert "apr" in got["apr"][0].lower()
+
+
+def _item(i: int, text: str) -> FeedbackItem:
+    return FeedbackItem(id=f"fb_{i}", text=text, source=SourceRef(path="t.csv", row=i + 1))
+
+
+def test_same_name_merges_only_needs_about_the_same_thing(embedder: LocalEmbedder) -> None:
+    texts = FRAUD[:4] + NAME_CHANGE[:4] + FRAUD[4:]
+    items = [_item(i, t) for i, t in enumerate(texts)]
+    vec = dict(zip([it.id for it in items], normalise(embedder.embed(texts))))
+    by_id = {it.id: it for it in items}
+    ids = [it.id for it in items]
+
+    def run(members: dict[str, list[str]]) -> dict[str, list[str]]:
+        assign = {i: n for n, ms in members.items() for i in ms}
+        phrases = {n: ["Account"] for n in members}  # one generic name for all of them
+        core.merge_same_names(members, phrases, by_id, assign, {}, None, vec)
+        return members
+
+    far = run({"a": ids[:4], "b": ids[4:8]})  # fraud vs name changes: same name, different things
+    assert set(far) == {"a", "b"}
+    near = run({"a": ids[:4], "c": ids[8:]})  # fraud reports in two needs: one need
+    assert len(near) == 1 and sorted(next(iter(near.values()))) == sorted(ids[:4] + ids[8:])
+
+
+def test_a_serious_report_no_need_took_is_a_need_of_its_own(embedder: LocalEmbedder) -> None:
+    from assistant.needs import identity
+    from assistant.needs.build import _serious_alone
+    from assistant.triage.engine import triage_batch
+
+    texts = ["Your download page points to a fake site that installs malware.", "Nice colours, I like it."]
+    items = [_item(i, t) for i, t in enumerate(texts)]
+    for it, tri in zip(items, triage_batch(texts, [None] * len(texts), embedder.embed(texts), embedder)):
+        it.triage = tri
+    assert items[0].triage is not None and items[0].triage.urgency.label == "high"
+    assign: dict[str, str | None] = {it.id: None for it in items}
+    taken = identity.Taken(set(), {it.id: identity.content_key(it.kind, it.text) for it in items})
+    _serious_alone(items, assign, taken)
+    assert assign[items[0].id] is not None and assign[items[1].id] is None  # only the serious one
+    again: dict[str, str | None] = {it.id: None for it in items}  # a recluster: the need keeps its id
+    _serious_alone(items, again, identity.Taken({assign[items[0].id]}), {assign[items[0].id]: {items[0].id}})
+    assert again[items[0].id] == assign[items[0].id]

@@ -149,6 +149,14 @@ def _wsjf(value: float, top: float, inputs: dict[str, Any], points: int, is_bug:
                                     "cost_of_delay": cod, "job_size": points}
 
 
+def _who(inputs: dict[str, Any]) -> str:
+    """'12 customers', '1 stakeholder ask', '3 customers and 1 stakeholder ask': a stakeholder is no customer."""
+    asks = inputs.get("stakeholder_asks", 0)
+    people = max(inputs["customers"] - asks, 0)
+    parts = [f"{n} {word}{'s' if n != 1 else ''}" for n, word in ((people, "customer"), (asks, "stakeholder ask")) if n]
+    return " and ".join(parts) or "no customers"
+
+
 def prioritize(ws: Any) -> list[Story]:
     """Score, estimate and order every live story; writes value, suggested points, priority, position only when they change."""
     weights = ws.get_setting("segment_weights") or {}
@@ -174,7 +182,7 @@ def prioritize(ws: Any) -> list[Story]:
         for pos, (st, inputs, value, points, effort, rice, rice_in, wsjf, wsjf_in) in enumerate(ranked):
             moscow = next(m for cut, m in MOSCOW_CUTS if pos / max(len(ranked), 1) < cut) if len(ranked) > 1 else "must"
             why = (f"Ranked {pos + 1} of {len(ranked)} by WSJF {wsjf} (cost of delay {wsjf_in['cost_of_delay']} / "
-                   f"{points} points): {inputs['customers']} customers, weighted reach {inputs['weighted_reach']}, "
+                   f"{points} points): {_who(inputs)}, weighted reach {inputs['weighted_reach']}, "
                    f"{round(inputs['negative_share'] * 100)}% negative, urgency "
                    + "/".join(f"{k} {v}" for k, v in inputs["urgency"].items())
                    + (f", ARR {inputs['arr']:.0f}" if inputs["arr"] else "")

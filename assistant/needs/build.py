@@ -372,7 +372,8 @@ def _write(ws, all_items, assign, dissolved, vec, provider, params, progress,  #
                 # A problem need with no shared phrase is stated with the two its items use most; praise without
                 # a topic is stated as praise of the product.
                 topic = phrases.get(nid) or (mixed.get(nid, []) if evidence.is_problem_need(counts) else [])
-                row.statement = evidence.statement(topic, counts)
+                example = evidence.typical([by_id[q] for q in row.quotes if q in by_id], cent, ws.embedder)
+                row.statement = evidence.statement(topic, counts, example)
                 if llm_statements.get(nid):
                     row.statement = llm_statements[nid]
                     row.provenance = {**(row.provenance or {}), "engine": str(getattr(provider, "model", "llm"))}

@@ -140,9 +140,26 @@ def topic_items(items: Sequence[FeedbackItem]) -> list[FeedbackItem]:
     return problems if problems and is_problem_need(counts(items)) else list(items)
 
 
-def statement(phrases: Sequence[str], c: NeedCounts) -> str:
+TYPICAL_CHARS = 160
+
+
+def typical(quoted: Sequence[FeedbackItem], centroid: np.ndarray, embedder) -> str:  # type: ignore[no-untyped-def]
+    """The need's problem in one customer's own words: the sentence of its most representative problem item
+    (quotes are ordered most representative first) that is closest to the need; "" for praise or no problem item.
+    A keyphrase topic ("perfect viewer and memory") says little; "Unable to load comics due to a memory issue" does."""
+    problem = [it for it in quoted if it.kind != "stakeholder_ask" and it.triage and it.triage.type in PROBLEM_TYPES]
+    if not problem:
+        return ""
+    text = " ".join(problem[0].text.split())
+    said = " ".join((matching_sentence(text, centroid, embedder, problem=True) or text).split())
+    if len(said) > TYPICAL_CHARS:
+        said = said[:TYPICAL_CHARS].rsplit(" ", 1)[0].rstrip(",;:") + "…"
+    return said
+
+
+def statement(phrases: Sequence[str], c: NeedCounts, example: str = "") -> str:
     """One sentence: for a problem need who is hurt and how (from its problem items only), for a praise need what
-    people value; with how many items say so."""
+    people value; with how many items say so, and (`example`) the problem in one customer's words."""
     from assistant.needs.naming import topic as joined
 
     topic = joined(phrases) if phrases else "this area" if is_problem_need(c) else "the product"
@@ -172,5 +189,6 @@ def statement(phrases: Sequence[str], c: NeedCounts) -> str:
     customers_reporting = max(0, min(others, problems - asks))
     praise = c.by_type.get("praise", 0)
     also = f"; {praise} more praise it" if praise else ""
+    words = f" For example: “{example}”" if example else ""
     return (f"{sentence} ({customers_reporting} of {others} customer item{'s' if others != 1 else ''} report a "
-            f"problem or ask{also}).")
+            f"problem or ask{also}).{words}")

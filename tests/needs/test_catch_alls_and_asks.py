@@ -94,6 +94,31 @@ def test_praise_is_recorded_as_praise() -> None:
     assert "keep running into memory error" in said and "8 of 8 customer items" in said
 
 
+def test_a_problem_statement_gives_the_problem_in_a_customers_words(embedder: LocalEmbedder) -> None:
+    from assistant.models import FeedbackItem, Sentiment, SourceRef, Triage, Urgency
+    from assistant.needs.evidence import typical
+
+    def item(i: int, text: str, kind: str) -> FeedbackItem:
+        return FeedbackItem(id=f"fb_{i}", text=text, source=SourceRef(path="reviews.csv", row=i + 1),
+                            triage=Triage(type=kind, sentiment=Sentiment(label="negative", score=-0.5),
+                                          urgency=Urgency(label="medium")))
+
+    # verbatim Google Play reviews of "A Comic Viewer" (../shared/datasets/themes/urr_golden_set.csv)
+    praise = item(0, "Love it Best comic reader out there.", "praise")
+    review = item(1, "Great layout, easy to use. Unable to load Has a lot of problems loading comics do to a memory "
+                     "issue.", "bug")
+    other = item(2, "Out of memory error when opening large cbr files.", "bug")
+    centre = np.asarray(embedder.embed([review.text, other.text]), dtype=np.float32).mean(axis=0)
+    centre /= np.linalg.norm(centre)
+    said = typical([praise, review, other], centre, embedder)
+    assert "memory issue" in said and "Great layout" not in said  # the problem sentence, not the praise before it
+    assert typical([praise], centre, embedder) == ""  # praise states no problem
+    counts = NeedCounts(total=2, by_type={"bug": 2}, by_kind={"feedback": 2})
+    assert statement(["memory issue"], counts, said).endswith(f"For example: \u201c{said}\u201d")
+    long = item(3, "It crashes " + "again and again " * 30, "bug")
+    assert len(typical([long], centre, embedder)) <= 161
+
+
 def test_ask_problem_sentence_topic_terms_and_praise_names() -> None:
     from assistant.needs.asks import problem_sentences, topic_terms
     from assistant.needs.naming import STOPWORDS, mixed_name, praise_name

@@ -100,6 +100,10 @@ def test_a_serious_situation_raises_cost_of_delay_only_when_the_evidence_really_
     assert deadline["time_criticality"] == 13 and deadline["risk_reduction"] == 13
     assert fraud["risk_reduction"] == 13 and fraud["time_criticality"] < 13  # risk, but no date to meet
     assert plain["cost_of_delay"] < fraud["cost_of_delay"] < deadline["cost_of_delay"]
+    from assistant.value import _who
+
+    assert _who(value_inputs(legal, {})) == "1 stakeholder ask"  # not "1 customers"
+    assert _who(value_inputs([*crowd, *legal], {})) == "20 customers and 1 stakeholder ask"
 
 
 def test_stakeholder_decisions_explain_themselves(ranked) -> None:

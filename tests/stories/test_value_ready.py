@@ -87,7 +87,7 @@ def _triaged(i: int, kind: str, urgency: str, reason: str = ""):  # type: ignore
 def test_a_serious_situation_raises_cost_of_delay_only_when_the_evidence_really_reports_it() -> None:
     from assistant.value import _wsjf
 
-    legal = [_triaged(0, "stakeholder_ask", "high", "legal or privacy deadline")]
+    legal = [_triaged(99, "stakeholder_ask", "high", "legal or privacy deadline")]
     crowd = [_triaged(i, "feedback", "low") for i in range(20)]
     one_fraud = [*crowd, _triaged(21, "feedback", "high", "fraud or unauthorised use")]
     many_fraud = [*crowd, *(_triaged(30 + i, "feedback", "high", "fraud or unauthorised use") for i in range(4))]

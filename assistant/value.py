@@ -29,7 +29,8 @@ MRR_KEYS = ("mrr", "MRR", "monthly_revenue")
 COMPLEX = re.compile(r"\b(integrat\w*|sync\w*|import\w*|migrat\w*|sso|saml|okta|bank|api|payment|pay|offline|currenc\w*)\b", re.I)
 # WSJF's risk reduction for a serious situation the evidence reports (the urgency reasons of assistant.triage):
 # regulatory, security and fraud exposure first, then harm to one customer's money, data or access. A situation
-# counts when a stakeholder ask in the story states it or a real share of its customers report it (SERIOUS_SHARE).
+# counts when the story is a stakeholder ask's own and the ask states it, or a real share of its customers report
+# it (SERIOUS_SHARE).
 RISK_BY_REASON = {"legal or privacy deadline": 13, "security": 13, "fraud or unauthorised use": 13,
                   "theft or loss": 8, "block or freeze to stop harm": 8, "lost access": 8, "data loss": 8,
                   "outage": 8, "churn threat": 8}
@@ -100,7 +101,11 @@ def value_inputs(items: Sequence[FeedbackItem], weights: dict[str, float]) -> di
     n = max(len(triaged), 1)
     serious = Counter(i.triage.urgency.reason for i in items if i.kind != "stakeholder_ask" and i.triage
                       and i.triage.urgency.label == "high" and i.triage.urgency.reason)
-    asked = {i.triage.urgency.reason for i in items if i.kind == "stakeholder_ask" and i.triage
+    # A stakeholder's serious reason counts only for the ask's own story (all its evidence is asks): beside
+    # customers' items an ask is context, and a misplaced citation must not lift a customer story to the top (the
+    # acdisplay audit: a GDPR ask cited by "see a notification without errors" ranked it 1 of 22).
+    own = all(i.kind == "stakeholder_ask" for i in items)
+    asked = {i.triage.urgency.reason for i in items if own and i.triage
              and i.triage.urgency.label == "high" and i.triage.urgency.reason}
     customers_n = sum(1 for i in items if i.kind != "stakeholder_ask")
     return {

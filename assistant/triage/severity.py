@@ -255,6 +255,9 @@ def _cannot_use(doc: Any, sent: Any) -> bool:
             continue
         denied, carrier = _denied(tok)
         subj = _subject(tok)
+        if subj is not None and subj.lower_ in ("none", "nothing") and any(t.lower_ in ("other", "else")
+                                                                        for t in subj.subtree):
+            continue  # "none of the other free applications worked": other products failed, not this one
         if subj is not None and subj.lower_ in ("none", "nothing") and tok.lemma_ in USE:
             denied, carrier = True, tok  # "none of my photos will load"
         own = {c.i for c in tok.children if c.dep_ == "neg"} if tok.lemma_ in USE else set()

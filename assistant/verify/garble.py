@@ -26,6 +26,9 @@ _VERDICT_RE = re.compile(r"\b(" + "|".join(map(re.escape, _VERDICT)) + r")", re.
 BARE_INFINITIVE = {"help", "let", "make", "have", "see", "hear", "watch", "go", "come", "dare"}
 _OBJECT_DEPS = {"dobj", "obj", "attr", "oprd", "acomp", "xcomp", "ccomp", "dative", "prt", "advmod", "npadvmod"}
 _PLACEHOLDER = re.compile(r"[\[<{]|\bTBD\b|\bTODO\b|\?\?", re.IGNORECASE)
+# verbs that must say what (a notice "saying" what? a field "containing" what?): ending on one is a cut sentence
+_WHAT_VERBS = {"say", "tell", "state", "explain", "mention", "describe", "contain", "include", "list", "indicate",
+               "confirm", "ask", "mean", "show"}
 _DANGLING = {"CCONJ", "DET"}  # a relative clause may end on a preposition ("the group I belong to")
 SOUP = 4  # stacked nominal modifiers before a head; human requirements stack three ("file upload size limit")
 _NOMINAL_MODS = {"compound", "amod", "nmod", "nummod"}
@@ -83,6 +86,10 @@ def garbled_reason(goal: str, *, verb_phrase: bool = True) -> str | None:
         return f"'{soup}' is a stack of nouns, not a phrase a person would write"
     if words[-1].pos_ in _DANGLING:
         return f"the goal ends mid-phrase ('{words[-1].text}')"
+    last = words[-1]
+    if (last.pos_ == "VERB" and last is not verb and last.lemma_.lower() in _WHAT_VERBS
+            and not any(True for _ in last.children)):
+        return f"the goal ends mid-phrase ('{last.text}' what?)"
     return None
 
 

@@ -93,6 +93,7 @@ def test_a_serious_situation_raises_cost_of_delay_only_when_the_evidence_really_
     many_fraud = [*crowd, *(_triaged(30 + i, "feedback", "high", "fraud or unauthorised use") for i in range(4))]
     assert value_inputs(legal, {})["serious"] == ["legal or privacy deadline"]  # a stakeholder ask states it
     assert value_inputs(one_fraud, {})["serious"] == []  # one customer in 21 is not the need's situation
+    assert value_inputs([*crowd, *legal], {})["serious"] == []  # an ask beside customers' items is context
     assert value_inputs(many_fraud, {})["serious"] == ["fraud or unauthorised use"]  # 4 of 24: a real share
     _, plain = _wsjf(1.0, 10.0, value_inputs(crowd, {}), 1, False)
     _, deadline = _wsjf(1.0, 10.0, value_inputs(legal, {}), 1, False)

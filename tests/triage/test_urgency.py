@@ -101,6 +101,10 @@ REPORTED = [
 ]
 NOT_HAPPENING = [  # counterfactual, negated, fixed, a belief taken back, partial, advice: none is high
     "I would've lost hundreds of photos if it wasn't for this app! Thank you!",
+    # the same Maalej review with its title, as the inbox stores it (close in meaning to "I lost my photos")
+    "Saved my photos! I would've lost hundreds of photos if it wasn't for this app! Thank you!",
+    "Great app\tFound my Canon MX880 printer.   Worth the money as none of the other free applications worked to "
+    "my liking.",  # Maalej M-3091: other products failed
     "Never crashed, works as expected",
     "I use Evernote every day for both work and personal note-taking glad the crash on launch was fixed so quickly!",
     "Somehow I lost my contacts. This app got everything back for me",

@@ -99,6 +99,7 @@ def test_a_number_the_cited_item_does_not_state_is_unsupported(embed) -> None:
     "to consider stay",
     "to benefit from it",
     "to use my card buy snacks",  # bank inbox, drafted by the extractive engine
+    "to see a privacy notice saying",  # acdisplay audit: a stakeholder ask cut before "so"
 ])
 def test_garbled_goals_from_the_issue_are_flagged(goal) -> None:
     assert garbled_reason(goal)
@@ -112,6 +113,8 @@ def test_garbled_goals_from_the_issue_are_flagged(goal) -> None:
     "to report fraud on my card",
     "to help find the right person",
     "to make sure the data is saved",
+    "to see a list of what my plan includes",  # a verb of saying or containing with its object
+    "to keep my files syncing",
 ])
 def test_clean_goals_are_not_flagged(goal) -> None:
     assert garbled_reason(goal) is None

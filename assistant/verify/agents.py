@@ -1,0 +1,120 @@
+"""Who does what the writers describe doing: the English agent noun of their own activity ("I read comics" ->
+reader, "I pay my bills here" -> payer), for a role the evidence supports in its own words.
+
+General English only, no list of roles: a small morphological rule makes the candidate noun (read -> reader,
+shop -> shopper, use -> user), lemminflect's dictionary says it is a real English noun, and the local embedding
+model says it names a person rather than a thing ("a reader" sits nearer "a person who reads" than "a thing that
+reads"; "opener", "freezer", "loader" and "installer" do not), so no role is ever a device.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Iterable
+from typing import Any
+
+from assistant.quality_rules import nlp
+from assistant.verify.terms import FRAMING
+
+# a person reads clearly nearer "a person who reads" than "a thing that reads" (cosines): reader 0.11, payer 0.28,
+# viewer 0.14; things stay below (opener -0.06, freezer -0.06, loader 0.005, tracker 0.06, installer -0.01)
+PERSON_MARGIN = 0.1
+_SELF = {"i", "we"}
+# verbs whose agent noun says nothing of the writer: framing, talking to the vendor (NOT_ASK's say/tell/contact,
+# and "report": a customer reporting a lost card is no "reporter"), liking it
+@functools.cache
+def _not_activity() -> frozenset[str]:
+    from assistant.stories.lexicon import NOT_ASK, PRAISE  # (lazily: the stories package imports the gate)
+
+    return frozenset(FRAMING | NOT_ASK | PRAISE | {"report", "be", "can", "will", "would", "should", "must"})
+_VOWELS = set("aeiou")
+
+
+def _candidates(verb: str) -> list[str]:
+    """read -> reader, use -> user, shop -> shopper, copy -> copier, play -> player."""
+    if verb.endswith("e"):
+        return [verb + "r"]
+    if verb.endswith("y") and len(verb) > 2 and verb[-2] not in _VOWELS:
+        return [verb[:-1] + "ier"]
+    out = [verb + "er"]
+    if (len(re.findall(r"[aeiou]+", verb)) == 1 and verb[-1] not in _VOWELS | {"w", "x", "y"}
+            and verb[-2] in _VOWELS and verb[-3:-2] and verb[-3] not in _VOWELS):
+        out.insert(0, verb + verb[-1] + "er")  # one syllable ending consonant-vowel-consonant doubles
+    return out
+
+
+def _english_noun(word: str) -> bool:
+    from lemminflect import getAllLemmas
+
+    return "NOUN" in getAllLemmas(word)
+
+
+def _embed(texts: list[str]) -> Any:
+    from assistant.embeddings import LocalEmbedder
+
+    return LocalEmbedder().embed(texts)
+
+
+@functools.lru_cache(maxsize=512)
+def agent_noun(verb: str) -> str | None:
+    """The common English noun for a person who does the verb, or None ('open' -> None: an opener is a thing)."""
+    verb = verb.lower().strip()
+    if not verb.isalpha() or len(verb) < 3 or verb in _not_activity():
+        return None
+    noun = next((c for c in _candidates(verb) if _english_noun(c)), None)
+    if noun is None:
+        return None
+    third = verb + ("es" if verb.endswith(("s", "sh", "ch", "x", "z")) else "s")
+    vec = _embed([f"a {noun}", f"a person who {third}", f"a thing that {third}"])
+    return noun if float(vec[0] @ vec[1]) - float(vec[0] @ vec[2]) >= PERSON_MARGIN else None
+
+
+def activities(text: str) -> set[str]:
+    """The verbs a text says its writer does: 'I read comics at night', 'we tried to open the files', 'reading
+    .cbr files crashes it'. Requests to the vendor ('fix it', 'add a lock') and what the product does are not
+    the writer's activity."""
+    out: set[str] = set()
+    for tok in nlp.parse(text):
+        if tok.pos_ != "VERB" or tok.lemma_.lower() in _not_activity():
+            continue
+        if _by_writer(tok):
+            out.add(tok.lemma_.lower())
+    return out
+
+
+def _by_writer(tok: Any) -> bool:
+    subjects = [c for c in tok.children if c.dep_ in ("nsubj", "nsubjpass")]
+    if subjects:
+        return subjects[0].lower_ in _SELF and subjects[0].dep_ == "nsubj"
+    if tok.dep_ in ("xcomp", "advcl") or tok.dep_ == "pcomp" or tok.tag_ == "VBG" and tok.dep_ in ("csubj", "pobj"):
+        head = tok.head  # "I tried to open", "I want to read", "crashes when reading", "problem with opening"
+        while head.dep_ in ("xcomp", "conj") and head.head is not head:
+            head = head.head
+        subj = [c for c in head.children if c.dep_ == "nsubj"]
+        return not subj or subj[0].lower_ in _SELF or tok.tag_ == "VBG"
+    return False
+
+
+def activity_role(texts: Iterable[str], share: float = 0.5) -> str | None:
+    """The agent noun of the activity most of the texts describe (at least `share` of them, two at least when
+    there are two or more), or None."""
+    texts = list(texts)
+    if not texts:
+        return None
+    counts: dict[str, int] = {}
+    for text in texts:
+        for verb in activities(text):
+            counts[verb] = counts.get(verb, 0) + 1
+    need = max(min(2, len(texts)), share * len(texts))
+    for verb, n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])):
+        if n < need:
+            break
+        if noun := agent_noun(verb):
+            return noun
+    return None
+
+
+def supports_agent(noun: str, texts: Iterable[str]) -> bool:
+    """Whether some text describes its writer doing what the noun's person does (gate side: any cited item)."""
+    return any(agent_noun(v) == noun for t in texts for v in activities(t))

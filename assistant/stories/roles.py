@@ -11,7 +11,7 @@ from collections.abc import Sequence
 
 from assistant.models import FeedbackItem
 from assistant.stories.phrases import Ask
-from assistant.verify.agents import activity_role
+from assistant.verify.agents import activities, activity_role
 from assistant.verify.role import names_product
 
 ROLE_KEYS = ("persona", "role", "author_role", "job_title", "title", "user_role", "position", "job")
@@ -135,7 +135,8 @@ def derive_role(items: Sequence[FeedbackItem], asks: Sequence[Ask], plan_names: 
     if role is None:
         # what most of them say they do ("reading cbr files" -> reader), else the product's users where the
         # metadata names the product, else a word they use for themselves; "customer" is the gate's to flag
-        role = activity_role(i.text for i in customers)
+        verbs = {a.item_id: a.verb.split()[0] for a in asks if a.verb}
+        role = activity_role(activities(i.text) | ({verbs[i.id]} if i.id in verbs else set()) for i in customers)
     if role is None:
         mobile = [i for i in customers if _mobile(i)]
         role = ("mobile app user" if len(mobile) * 2 > len(customers)

@@ -1,8 +1,9 @@
 """Who does what the writers describe doing: the English agent noun of their own activity ("I read comics" ->
-reader, "I pay my bills here" -> payer), for a role the evidence supports in its own words.
+reader, "I buy comics here" -> buyer), for a role the evidence supports in its own words.
 
 General English only, no list of roles: a small morphological rule makes the candidate noun (read -> reader,
-shop -> shopper, use -> user), lemminflect's dictionary says it is a real English noun, and the local embedding
+use -> user), lemminflect's dictionary and the embedder's vocabulary say it is a common English noun, and the
+local embedding
 model says it names a person rather than a thing ("a reader" sits nearer "a person who reads" than "a thing that
 reads"; "opener", "freezer", "loader" and "installer" do not), so no role is ever a device.
 """
@@ -21,6 +22,7 @@ from assistant.verify.terms import FRAMING
 # viewer 0.14; things stay below (opener -0.06, freezer -0.06, loader 0.005, tracker 0.06, installer -0.01)
 PERSON_MARGIN = 0.1
 _SELF = {"i", "we"}
+_ME = {"me", "us"}
 # verbs whose agent noun says nothing of the writer: framing, talking to the vendor (NOT_ASK's say/tell/contact,
 # and "report": a customer reporting a lost card is no "reporter"), liking it
 @functools.cache
@@ -44,10 +46,15 @@ def _candidates(verb: str) -> list[str]:
     return out
 
 
-def _english_noun(word: str) -> bool:
+def _common_noun(word: str) -> bool:
+    """An English noun (lemminflect's dictionary) common enough to be one piece of the embedder's WordPiece
+    vocabulary: 'reader', 'player', 'buyer', 'viewer' are; 'mover' (move+r), 'payer' (pay+er) are rarer words,
+    too often meaning something else ("a mover" carries furniture) to name the writer."""
     from lemminflect import getAllLemmas
 
-    return "NOUN" in getAllLemmas(word)
+    from assistant.stories.goal import _wordpieces  # (lazily: the stories package imports the gate)
+
+    return "NOUN" in getAllLemmas(word) and len(_wordpieces().encode(word, add_special_tokens=False).ids) == 1
 
 
 def _embed(texts: list[str]) -> Any:
@@ -62,7 +69,7 @@ def agent_noun(verb: str) -> str | None:
     verb = verb.lower().strip()
     if not verb.isalpha() or len(verb) < 3 or verb in _not_activity():
         return None
-    noun = next((c for c in _candidates(verb) if _english_noun(c)), None)
+    noun = next((c for c in _candidates(verb) if _common_noun(c)), None)
     if noun is None:
         return None
     third = verb + ("es" if verb.endswith(("s", "sh", "ch", "x", "z")) else "s")
@@ -84,29 +91,36 @@ def activities(text: str) -> set[str]:
 
 
 def _by_writer(tok: Any) -> bool:
+    """The writer does it: 'I read', 'we tried to open', 'allowed me to read', 'easy to read', 'crashes reading
+    cbr files', and the subject left out of a review's "Cant open CBR files" (a modal or a negation, unlike an
+    order to the vendor: "Fix it")."""
     subjects = [c for c in tok.children if c.dep_ in ("nsubj", "nsubjpass")]
     if subjects:
         return subjects[0].lower_ in _SELF and subjects[0].dep_ == "nsubj"
-    if tok.dep_ in ("xcomp", "advcl") or tok.dep_ == "pcomp" or tok.tag_ == "VBG" and tok.dep_ in ("csubj", "pobj"):
+    if tok.dep_ == "ROOT":
+        return any(c.dep_ in ("aux", "neg") and (c.tag_ == "MD" or c.dep_ == "neg") for c in tok.children)
+    if tok.dep_ in ("xcomp", "ccomp", "advcl", "pcomp", "acl", "csubj", "pobj"):
         head = tok.head  # "I tried to open", "I want to read", "crashes when reading", "problem with opening"
         while head.dep_ in ("xcomp", "conj") and head.head is not head:
             head = head.head
+        if head.pos_ == "ADJ" or any(c.dep_ in ("dobj", "dative") and c.lower_ in _ME for c in head.children):
+            return True  # "easy to read", "allowed me to read"
         subj = [c for c in head.children if c.dep_ == "nsubj"]
-        return not subj or subj[0].lower_ in _SELF or tok.tag_ == "VBG"
+        return not subj or subj[0].lower_ in _SELF
     return False
 
 
-def activity_role(texts: Iterable[str], share: float = 0.5) -> str | None:
-    """The agent noun of the activity most of the texts describe (at least `share` of them, two at least when
-    there are two or more), or None."""
-    texts = list(texts)
-    if not texts:
+def activity_role(doings: Iterable[set[str]], share: float = 0.5) -> str | None:
+    """The agent noun of the activity most items describe (at least `share` of them, two at least when there are
+    two or more), or None. `doings`: per item, the verbs its writer does (activities(), plus the verb of its ask)."""
+    doings = list(doings)
+    if not doings:
         return None
     counts: dict[str, int] = {}
-    for text in texts:
-        for verb in activities(text):
+    for verbs in doings:
+        for verb in verbs:
             counts[verb] = counts.get(verb, 0) + 1
-    need = max(min(2, len(texts)), share * len(texts))
+    need = max(min(2, len(doings)), share * len(doings))
     for verb, n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])):
         if n < need:
             break
@@ -116,5 +130,6 @@ def activity_role(texts: Iterable[str], share: float = 0.5) -> str | None:
 
 
 def supports_agent(noun: str, texts: Iterable[str]) -> bool:
-    """Whether some text describes its writer doing what the noun's person does (gate side: any cited item)."""
-    return any(agent_noun(v) == noun for t in texts for v in activities(t))
+    """Gate side, as lenient as 'some word of the role is in the cited items': some item uses the verb whose
+    person the noun names ('reader' where an item says 'reading')."""
+    return any(tok.pos_ == "VERB" and agent_noun(tok.lemma_.lower()) == noun for t in texts for tok in nlp.parse(t))

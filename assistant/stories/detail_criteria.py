@@ -87,11 +87,13 @@ def counted(rep: Ask, about: Sequence[Member]) -> list[tuple[int, str, Criterion
 _DEADLINE = {"by", "before", "until", "till"}
 
 
-def limited(verb: Any, kept: Sequence[Any], limits: Sequence[Any], goal: Ask, item_id: str) -> list[Criterion]:
+def limited(verb: Any, kept: Sequence[Any], limits: Sequence[Any], goal: Ask,
+            item_id: str) -> list[tuple[str, Criterion]]:
     """A stakeholder's deadline or limit on its own action, as tests citing the ask: "delete their reading history
     within 30 days of a request" -> Given I asked to delete my reading history / When 30 days have passed since the
     request / Then my reading history is deleted; "offer statements in large print by January" -> When it is
-    January / Then statements in large print are offered. The outcome is the ask's own verb done to its object."""
+    January / Then statements in large print are offered. The outcome is the ask's own verb done to its object.
+    Each comes with its limit's words ("30 days"), so a criterion that already carries them can give way."""
     obj = next((t for t in kept if t.dep_ == "dobj" and t.head.i == verb.i), None)
     if obj is None or not limits:
         return []
@@ -119,5 +121,5 @@ def limited(verb: Any, kept: Sequence[Any], limits: Sequence[Any], goal: Ask, it
         else:  # "within 2 days", "in one tap": the limit is part of the outcome
             crit = Criterion(given=f"I want to {goal.phrase}", when=f"I {goal.phrase}",
                              then=f"{done} {word} {amount}", evidence=[item_id])
-        out.append(crit)
+        out.append((amount, crit))
     return out

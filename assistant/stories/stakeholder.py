@@ -121,9 +121,10 @@ def ask_goal(ask: Ask, role_words: Sequence[str] = (), *, team_verb: bool = Fals
     return replace(ask, verb=verb_text, phrase=join_tokens(words))
 
 
-def ask_limits(ask: Ask, role_words: Sequence[str], goal: Ask, item_id: str) -> list[Criterion]:
+def ask_limits(ask: Ask, role_words: Sequence[str], goal: Ask, item_id: str) -> list[tuple[str, Criterion]]:
     """The deadline or limit cut from the goal ("within 30 days of a request", "by January") as acceptance
-    criteria citing the ask: when the limit comes, the ask's own action is done (assistant.stories.detail_criteria)."""
+    criteria citing the ask, each with its limit's words: when the limit comes, the ask's own action is done
+    (assistant.stories.detail_criteria)."""
     from assistant.stories.detail_criteria import limited
 
     read = _read(ask, role_words)
@@ -187,8 +188,10 @@ def ask_stories(need: Need, members: Sequence[FeedbackItem], asks: dict[str, Ask
         fact = facts.get(item.id)
         benefit, source = benefit_for([fact.reason if fact else ""], goal)
         criteria = write_criteria(rep, [Member(item, rep, fact)]) if fact else []
-        criteria += [c for c in ask_limits(ask, role.split(), rep, item.id)
-                     if (c.given, c.when, c.then) not in {(x.given, x.when, x.then) for x in criteria}]
+        limits = ask_limits(ask, role.split(), rep, item.id)
+        # the limit's own criterion replaces a detail criterion that only pasted the limit into the action
+        criteria = [c for c in criteria if not any(amount in f"{c.when} {c.then}" for amount, _ in limits)]
+        criteria += [c for _, c in limits]
         out.append(Story(
             id=story_id(need.id, f"ask:{item.id}"), need_id=need.id, role=role, goal=goal, benefit=benefit,
             acceptance_criteria=criteria, evidence=[item.id],

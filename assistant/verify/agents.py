@@ -29,7 +29,9 @@ _ME = {"me", "us"}
 def _not_activity() -> frozenset[str]:
     from assistant.stories.lexicon import NOT_ASK, PRAISE  # (lazily: the stories package imports the gate)
 
-    return frozenset(FRAMING | NOT_ASK | PRAISE | {"report", "be", "can", "will", "would", "should", "must"})
+    # ... and what happens to the writer rather than what they set out to do ("I lost my card" makes no "loser")
+    happens = {"lose", "forget", "miss", "fail", "suffer", "die", "break", "crash", "receive", "win"}
+    return frozenset(FRAMING | NOT_ASK | PRAISE | happens | {"report", "be", "can", "will", "would", "should", "must"})
 _VOWELS = set("aeiou")
 
 
@@ -92,13 +94,13 @@ def activities(text: str) -> set[str]:
 
 def _by_writer(tok: Any) -> bool:
     """The writer does it: 'I read', 'we tried to open', 'allowed me to read', 'easy to read', 'crashes reading
-    cbr files', and the subject left out of a review's "Cant open CBR files" (a modal or a negation, unlike an
-    order to the vendor: "Fix it")."""
+    cbr files', and the subject left out of a review's "Cant open CBR files" (can, unlike an order to the vendor:
+    "Fix it", or what the product does not do: "doesnt read from SD card")."""
     subjects = [c for c in tok.children if c.dep_ in ("nsubj", "nsubjpass")]
     if subjects:
         return subjects[0].lower_ in _SELF and subjects[0].dep_ == "nsubj"
-    if tok.dep_ == "ROOT":
-        return any(c.dep_ in ("aux", "neg") and (c.tag_ == "MD" or c.dep_ == "neg") for c in tok.children)
+    if tok.dep_ == "ROOT":  # "Cant open CBR files" is the writer; "doesnt read from SD card" is the app
+        return any(c.tag_ == "MD" and c.lower_ in ("ca", "can", "could", "cannot") for c in tok.children)
     if tok.dep_ in ("xcomp", "ccomp", "advcl", "pcomp", "acl", "csubj", "pobj"):
         head = tok.head  # "I tried to open", "I want to read", "crashes when reading", "problem with opening"
         while head.dep_ in ("xcomp", "conj") and head.head is not head:

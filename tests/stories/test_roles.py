@@ -25,6 +25,7 @@ def test_the_agent_noun_is_a_common_english_person_noun_never_a_thing() -> None:
     assert (agent_noun("read"), agent_noun("play"), agent_noun("buy")) == ("reader", "player", "buyer")
     # an opener, a freezer, a loader, a locker are things; "use" is framing (a "user" needs the product named)
     assert [agent_noun(v) for v in ("open", "freeze", "load", "lock", "use", "crash")] == [None] * 6
+    assert agent_noun("lose") is None  # what happens to the writer: "I lost my card" makes no "loser"
 
 
 def test_only_what_the_writer_does_is_their_activity() -> None:
@@ -32,6 +33,7 @@ def test_only_what_the_writer_does_is_their_activity() -> None:
     assert activities("Cant open CBR or CBZ files on my S4.") == {"open"}
     assert activities("Fix it. Add lock functionality") == set()  # orders to the vendor
     assert activities("The app keeps crashing") == set()  # what the product does
+    assert activities("doesnt read from SD Card on my tablet") == set()  # the app does not read, not the writer
 
 
 def test_readers_who_say_they_read_get_reader_and_the_gate_accepts_it() -> None:

@@ -79,7 +79,8 @@ def test_near_duplicate_stories_fold_into_the_larger_one() -> None:
 def test_a_need_for_a_thing_and_a_question_about_it_fold_into_one_story() -> None:
     model = LocalEmbedder()
     texts = {"n1": "i need my routing number", "n2": "i need my routing number for my checking account",
-             "q1": "what is my routing number", "q2": "tell me my routing number", "q3": "what's my bank routing number"}
+             "q1": "what is my routing number", "q2": "tell me my routing number",
+             "q3": "what's my bank routing number"}
     items = [FeedbackItem(id=k, text=t, source=SourceRef(path="t.csv", row=1)) for k, t in texts.items()]
     asks, _ = analyse(items)
     needed, asked = goal_for(asks["n1"]), goal_for(asks["q1"])

@@ -35,6 +35,7 @@ class Ask:
     pronoun: bool = False  # the phrase leans on it/them, so it is a poor representative
     formats: tuple[str, ...] = ()
     actor: str = ""  # "admin" from "allow admins to approve expenses"
+    implied: bool = False  # the verb is the drafter's default for a bare thing ("dark mode please" -> use)
 
     @property
     def key(self) -> str:
@@ -256,7 +257,8 @@ def from_noun(item_id: str, noun: Any, kind: str, symptom: str) -> Ask | None:
         return None
     verb = NOUN_VERBS.get(lemma) or _wanted_verb(noun)
     compound = _key_mods(noun)
-    return Ask(item_id, verb, f"{verb} {np}", np, " ".join(compound + [lemma]), kind, symptom, False, tuple(fmt))
+    return Ask(item_id, verb, f"{verb} {np}", np, " ".join(compound + [lemma]), kind, symptom, False, tuple(fmt),
+               implied=verb == "use" and lemma not in NOUN_VERBS)
 
 
 def _wanted_verb(noun: Any) -> str:

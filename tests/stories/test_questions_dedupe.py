@@ -76,6 +76,17 @@ def test_near_duplicate_stories_fold_into_the_larger_one() -> None:
     assert out[0].evidence == ["a1", "a2", "a3", "b1", "b2"]
 
 
+def test_a_bare_thing_takes_the_verb_the_other_writers_use_for_it() -> None:
+    texts = ["i need a routing number", "what is my routing number",
+             "Thousands of calls a month just ask for the balance. Put the balance on the login screen.",
+             "what is my balance", "Dark mode please", "I need a dark mode"]
+    items = [FeedbackItem(id=f"f{n}", text=t, source=SourceRef(path="t.csv", row=1)) for n, t in enumerate(texts)]
+    asks, _ = analyse(items)
+    assert [goal_for(asks[f"f{n}"]) for n in range(6)] == [
+        "to see a routing number", "to see my routing number", "to see the balance", "to see my balance",
+        "to use dark mode", "to use a dark mode"]  # nobody asks to see the dark mode: "use" stays
+
+
 def test_a_need_for_a_thing_and_a_question_about_it_fold_into_one_story() -> None:
     model = LocalEmbedder()
     texts = {"n1": "i need my routing number", "n2": "i need my routing number for my checking account",

@@ -55,7 +55,15 @@ def read_asks(items: Sequence[FeedbackItem]) -> dict[str, Ask | None]:
     by_id = {i.id: i for i in items}
     for item_id, doc in zip(retry, parse(list(retry.values()))):
         asks[item_id] = extract_ask(item_id, doc, is_bug=_bug(by_id[item_id]))
-    return asks
+    return writers_verb(asks)
+
+
+def writers_verb(asks: dict[str, Ask | None]) -> dict[str, Ask | None]:
+    """A bare thing asked for ("i need a routing number", "Put the balance on the login screen") takes the verb the
+    other writers use for that same thing ("what's my routing number" -> see), not the drafter's default "use"."""
+    seen = {a.obj_head for a in asks.values() if a and a.verb == "see" and not a.implied and a.obj_head}
+    return {k: replace(a, verb="see", phrase="see" + a.phrase[3:], implied=False)
+            if a and a.implied and a.verb == "use" and a.obj_head in seen else a for k, a in asks.items()}
 
 
 def _praise(item: FeedbackItem) -> bool:
@@ -110,7 +118,8 @@ def _from_sentence(item_id: str, sent: Any) -> Ask | None:
         elif kind == "know":  # asked to be told a thing: the goal is to see it ("to see my credit score")
             ask = from_noun(item_id, node, "request", "")
             # a noun that names an action of its own ("send a push notification") is asked for, not to be seen
-            ask = ask and ask.verb in ("use", "see") and replace(ask, verb="see", phrase=f"see {ask.obj}") or None
+            ask = ask and ask.verb in ("use", "see") and replace(ask, verb="see", phrase=f"see {ask.obj}",
+                                                                 implied=False) or None
         else:
             ask = build(item_id, node, kind, extra)
         if ask is not None and _acceptable(ask):

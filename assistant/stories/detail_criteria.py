@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Sequence
+from typing import Any
 
 from spacy.lang.en.lex_attrs import like_num
 
@@ -80,4 +81,45 @@ def counted(rep: Ask, about: Sequence[Member]) -> list[tuple[int, str, Criterion
         out.append((len(group) + 95, f"count:{count}", Criterion(
             given=f"I have {inflect(verb, 'VBN')} {count} {things}", when=f"I {verb} the next {head}", then=then,
             evidence=_cite(group))))
+    return out
+
+
+_DEADLINE = {"by", "before", "until", "till"}
+
+
+def limited(verb: Any, kept: Sequence[Any], limits: Sequence[Any], goal: Ask,
+            item_id: str) -> list[tuple[str, Criterion]]:
+    """A stakeholder's deadline or limit on its own action, as tests citing the ask: "delete their reading history
+    within 30 days of a request" -> Given I asked to delete my reading history / When 30 days have passed since the
+    request / Then my reading history is deleted; "offer statements in large print by January" -> When it is
+    January / Then statements in large print are offered. The outcome is the ask's own verb done to its object.
+    Each comes with its limit's words ("30 days"), so a criterion that already carries them can give way."""
+    obj = next((t for t in kept if t.dep_ == "dobj" and t.head.i == verb.i), None)
+    if obj is None or not limits:
+        return []
+    ids = {t.i for t in kept}
+    obj_ids = {t.i for t in obj.subtree if t.i in ids}
+    rest = [t for t in kept[1:] if t.i not in obj_ids and not (t.dep_ == "prt" and t.head.i == verb.i)]
+    done = " ".join(w for w in (dt._be(dt._render([t for t in kept if t.i in obj_ids]), obj),
+                                inflect(verb.lemma_.lower(), "VBN"), dt._render(rest)) if w)
+    out = []
+    for prep in limits:
+        pobj = next((c for c in prep.children if c.dep_ == "pobj"), None)
+        if pobj is None:
+            continue
+        since = next((c for c in pobj.children if c.dep_ == "prep" and c.lower_ in ("of", "after", "from")), None)
+        inner = {t.i for t in since.subtree} if since is not None else set()
+        amount = dt._render([t for t in pobj.subtree if t.i not in inner])  # "30 days", "January"
+        word = prep.lower_
+        if word == "within" and since is not None:
+            event = re.sub(r"^(?:a|an)\s+", "the ", dt._render([t for t in since.subtree if t is not since]))
+            passed = "have" if pobj.tag_ in ("NNS", "NNPS") else "has"
+            crit = Criterion(given=f"I asked to {goal.phrase}", when=f"{amount} {passed} passed since {event}",
+                             then=done, evidence=[item_id])
+        elif word in _DEADLINE:
+            crit = Criterion(given=f"I want to {goal.phrase}", when=f"it is {amount}", then=done, evidence=[item_id])
+        else:  # "within 2 days", "in one tap": the limit is part of the outcome
+            crit = Criterion(given=f"I want to {goal.phrase}", when=f"I {goal.phrase}",
+                             then=f"{done} {word} {amount}", evidence=[item_id])
+        out.append((amount, crit))
     return out

@@ -35,6 +35,7 @@ class Ask:
     pronoun: bool = False  # the phrase leans on it/them, so it is a poor representative
     formats: tuple[str, ...] = ()
     actor: str = ""  # "admin" from "allow admins to approve expenses"
+    implied: bool = False  # the verb is the drafter's default for a bare thing ("dark mode please" -> use)
 
     @property
     def key(self) -> str:
@@ -254,9 +255,17 @@ def from_noun(item_id: str, noun: Any, kind: str, symptom: str) -> Ask | None:
     np = join_tokens([word(t) for t in kept])
     if not np or len(np.split()) > 7 or any(t.like_num for t in kept[:1]):
         return None
-    verb = NOUN_VERBS.get(lemma, "use")
+    verb = NOUN_VERBS.get(lemma) or _wanted_verb(noun)
     compound = _key_mods(noun)
-    return Ask(item_id, verb, f"{verb} {np}", np, " ".join(compound + [lemma]), kind, symptom, False, tuple(fmt))
+    return Ask(item_id, verb, f"{verb} {np}", np, " ".join(compound + [lemma]), kind, symptom, False, tuple(fmt),
+               implied=verb == "use" and lemma not in NOUN_VERBS)
+
+
+def _wanted_verb(noun: Any) -> str:
+    """The verb a bare noun ask implies. A thing of the writer's own ("i need my routing number", "x's routing
+    number") is one they have and ask to be told: to see it. Otherwise a thing they do not have yet is one to use
+    ("a dark mode for night reading")."""
+    return "see" if children(noun, "poss") else "use"
 
 
 def _deverbal(item_id: str, noun: Any, mods: list[Any], fmt: list[str], kind: str, symptom: str) -> Ask:

@@ -11,6 +11,8 @@ from collections.abc import Sequence
 
 from assistant.models import FeedbackItem
 from assistant.stories.phrases import Ask
+from assistant.verify.agents import activities, activity_role
+from assistant.verify.role import names_product
 
 ROLE_KEYS = ("persona", "role", "author_role", "job_title", "title", "user_role", "position", "job")
 PLAN_KEYS = ("plan", "tier", "subscription", "pricing_plan")
@@ -131,8 +133,15 @@ def derive_role(items: Sequence[FeedbackItem], asks: Sequence[Ask], plan_names: 
     if role is None:
         role = _holder(customers)
     if role is None:
+        # what most of them say they do ("reading cbr files" -> reader), else the product's users where the
+        # metadata names the product, else a word they use for themselves; "customer" is the gate's to flag
+        verbs = {a.item_id: a.verb.split()[0] for a in asks if a.verb}
+        role = activity_role(activities(i.text) | ({verbs[i.id]} if i.id in verbs else set()) for i in customers)
+    if role is None:
         mobile = [i for i in customers if _mobile(i)]
-        role = "mobile app user" if len(mobile) * 2 > len(customers) else _named(customers, asks) or "customer"
+        role = ("mobile app user" if len(mobile) * 2 > len(customers)
+                else "user" if customers and all(names_product(i) for i in customers)
+                else _named(customers, asks) or "customer")
     role = re.sub(r"^(the|a|an)\s+", "", role.strip(), flags=re.I)
     role = role if role.isupper() else role.lower()
     plan = _majority(_values(customers, PLAN_KEYS), len(customers))

@@ -19,7 +19,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import replace
 from typing import Any
 
-from assistant.models import FeedbackItem, Need, Provenance, Story
+from assistant.models import Criterion, FeedbackItem, Need, Provenance, Story
 from assistant.stories.consensus import _similarities, forms, text_forms, verb_key
 from assistant.stories.criteria import Member, write_criteria
 from assistant.stories.facts import Facts
@@ -53,14 +53,9 @@ def _cut_token(tok: Any) -> bool:
     return tok.like_num or any(c.isdigit() for c in tok.text) or low in _TIME or low in _TEAM
 
 
-def ask_goal(ask: Ask, role_words: Sequence[str] = (), *, team_verb: bool = False) -> Ask | None:
-    """The ask with deadlines, numbers and the team's voice cut, and a verb done for the people served turned into
-    theirs; None when what is left is not an action on something (the goal is then for the PO to write).
-
-    `team_verb`: the ask tells the team what to do ("Remove ads for every paid account"); the people served want it
-    done: "have ads removed for every paid account"."""
-    from assistant.stories.nlp import inflect
-
+def _read(ask: Ask, role_words: Sequence[str]) -> tuple[Any, list[Any], list[Any]] | None:
+    """(the ask's verb, the tokens kept for the goal, the cut phrases that state a deadline or limit), reading
+    "I want to <phrase>"; None when the object itself is a date or the team."""
     doc = parse([f"I want to {ask.phrase}."])[0]
     toks = [t for t in doc if not t.is_punct or t.text == "-"][3:]
     if not toks:
@@ -68,6 +63,7 @@ def ask_goal(ask: Ask, role_words: Sequence[str] = (), *, team_verb: bool = Fals
     verb = toks[0]
     served = forms(role_words[-1]) if role_words else frozenset()  # the role's person noun ("customer")
     cut: set[int] = set()
+    limits: list[Any] = []
     for t in toks[1:]:
         if t.i in cut:
             continue
@@ -80,6 +76,8 @@ def ask_goal(ask: Ask, role_words: Sequence[str] = (), *, team_verb: bool = Fals
             prep = prep if prep is not None and prep.i > verb.i else None
             if prep is not None:
                 cut |= {x.i for x in prep.subtree}  # "within 30 days of a request", "without calling us"
+                if t.lower_ not in _TEAM:
+                    limits.append(prep)  # the team's deadline or limit: an acceptance criterion, not the goal
             elif t.dep_ in ("dobj", "attr", "oprd") and t.head.i == verb.i:
                 return None  # the object itself is a date or the team
             else:
@@ -89,6 +87,21 @@ def ask_goal(ask: Ask, role_words: Sequence[str] = (), *, team_verb: bool = Fals
     kept = [t for t in toks if t.i not in cut]
     while kept and kept[-1].pos_ in ("ADP", "DET", "CCONJ", "PART", "PUNCT"):
         kept.pop()
+    return verb, kept, limits
+
+
+def ask_goal(ask: Ask, role_words: Sequence[str] = (), *, team_verb: bool = False) -> Ask | None:
+    """The ask with deadlines, numbers and the team's voice cut, and a verb done for the people served turned into
+    theirs; None when what is left is not an action on something (the goal is then for the PO to write).
+
+    `team_verb`: the ask tells the team what to do ("Remove ads for every paid account"); the people served want it
+    done: "have ads removed for every paid account"."""
+    from assistant.stories.nlp import inflect
+
+    read = _read(ask, role_words)
+    if read is None:
+        return None
+    verb, kept, _ = read
     if any(t.lower_ in _TEAM for t in kept) or len(kept) < 2:
         return None
     lemma = verb.lemma_.lower()
@@ -106,6 +119,16 @@ def ask_goal(ask: Ask, role_words: Sequence[str] = (), *, team_verb: bool = Fals
         verb_text = "have"
         words = ["have", *(t.text for t in obj), inflect(lemma, "VBN"), *prt, *rest]
     return replace(ask, verb=verb_text, phrase=join_tokens(words))
+
+
+def ask_limits(ask: Ask, role_words: Sequence[str], goal: Ask, item_id: str) -> list[tuple[str, Criterion]]:
+    """The deadline or limit cut from the goal ("within 30 days of a request", "by January") as acceptance
+    criteria citing the ask, each with its limit's words: when the limit comes, the ask's own action is done
+    (assistant.stories.detail_criteria)."""
+    from assistant.stories.detail_criteria import limited
+
+    read = _read(ask, role_words)
+    return limited(read[0], read[1], read[2], goal, item_id) if read else []
 
 
 def team_imperative(item: FeedbackItem, ask: Ask) -> bool:
@@ -165,6 +188,10 @@ def ask_stories(need: Need, members: Sequence[FeedbackItem], asks: dict[str, Ask
         fact = facts.get(item.id)
         benefit, source = benefit_for([fact.reason if fact else ""], goal)
         criteria = write_criteria(rep, [Member(item, rep, fact)]) if fact else []
+        limits = ask_limits(ask, role.split(), rep, item.id)
+        # the limit's own criterion replaces a detail criterion that only pasted the limit into the action
+        criteria = [c for c in criteria if not any(amount in f"{c.when} {c.then}" for amount, _ in limits)]
+        criteria += [c for _, c in limits]
         out.append(Story(
             id=story_id(need.id, f"ask:{item.id}"), need_id=need.id, role=role, goal=goal, benefit=benefit,
             acceptance_criteria=criteria, evidence=[item.id],

@@ -10,7 +10,12 @@ import re
 from collections.abc import Iterable
 
 from assistant.models import FeedbackItem
+from assistant.verify.agents import supports_agent
 from assistant.verify.terms import metadata_words, singular
+
+# metadata columns that name the product the feedback is about (a store export's app or package name): the
+# writers are then its users, whatever words they chose
+PRODUCT_KEYS = ("app", "app_name", "application", "product", "product_name", "package_name", "package")
 
 _WORD = re.compile(r"[A-Za-z][A-Za-z'-]+")
 
@@ -39,6 +44,11 @@ def evidence_words(items: Iterable[FeedbackItem]) -> set[str]:
     return words
 
 
+def names_product(item: FeedbackItem) -> bool:
+    """Whether the item's metadata names the product it is about (so its writer is that product's user)."""
+    return any(isinstance(v := item.metadata.get(k), str) and v.strip() for k in PRODUCT_KEYS)
+
+
 def role_reason(role: str, items: Iterable[FeedbackItem]) -> str | None:
     """Why the role is unsupported, or None when some word of it appears in the cited items or metadata."""
     items = list(items)
@@ -49,5 +59,12 @@ def role_reason(role: str, items: Iterable[FeedbackItem]) -> str | None:
         return None  # nothing cited: unsupported_evidence says so
     if wanted & evidence_words(items):
         return None
+    customers = [i for i in items if i.kind != "stakeholder_ask"]
+    if wanted == {"user"} and customers and all(names_product(i) for i in customers):
+        return None  # the metadata names the product: its reviewers are its users
+    head = singular((role or "").split()[-1].lower())
+    if len(wanted) == 1 and head in wanted and supports_agent(head, (i.text for i in items)):
+        return None  # "reader" where a cited item says "I read ..."
     return (f"no word of the role '{role}' appears in the {len(items)} cited item(s) or their metadata "
-            "(segment, author, channel)")
+            "(segment, author, channel), and none says its writer does what a "
+            f"'{role.split()[-1] if role else role}' does")

@@ -27,6 +27,10 @@ def _ask(text: str):
     ("tell me my routing number", "to see my routing number"),
     ("i want to know my credit score", "to see my credit score"),
     ("I want to pay on my gas bill", "to pay on my gas bill"),
+    # a need named by a thing of the writer's own asks to be told it, in the writers' own sense: see, not "use"
+    ("i need my routing number", "to see my routing number"),
+    ("i need x's routing number", "to see x's routing number"),
+    ("I need a dark mode for night reading", "to use a dark mode for night reading"),  # a thing not had yet
 ])
 def test_questions_and_requests_to_be_told_read_as_the_need(text: str, goal: str) -> None:
     ask = _ask(text)
@@ -70,6 +74,32 @@ def test_near_duplicate_stories_fold_into_the_larger_one() -> None:
     assert folded == [("st_b", "st_a")]
     assert [st.id for st in out] == ["st_a", "st_c"]
     assert out[0].evidence == ["a1", "a2", "a3", "b1", "b2"]
+
+
+def test_a_bare_thing_takes_the_verb_the_other_writers_use_for_it() -> None:
+    texts = ["i need a routing number", "what is my routing number",
+             "Thousands of calls a month just ask for the balance. Put the balance on the login screen.",
+             "what is my balance", "Dark mode please", "I need a dark mode"]
+    items = [FeedbackItem(id=f"f{n}", text=t, source=SourceRef(path="t.csv", row=1)) for n, t in enumerate(texts)]
+    asks, _ = analyse(items)
+    assert [goal_for(asks[f"f{n}"]) for n in range(6)] == [
+        "to see a routing number", "to see my routing number", "to see the balance", "to see my balance",
+        "to use dark mode", "to use a dark mode"]  # nobody asks to see the dark mode: "use" stays
+
+
+def test_a_need_for_a_thing_and_a_question_about_it_fold_into_one_story() -> None:
+    model = LocalEmbedder()
+    texts = {"n1": "i need my routing number", "n2": "i need my routing number for my checking account",
+             "q1": "what is my routing number", "q2": "tell me my routing number",
+             "q3": "what's my bank routing number"}
+    items = [FeedbackItem(id=k, text=t, source=SourceRef(path="t.csv", row=1)) for k, t in texts.items()]
+    asks, _ = analyse(items)
+    needed, asked = goal_for(asks["n1"]), goal_for(asks["q1"])
+    assert needed == asked == "to see my routing number"
+    vectors = dict(zip(texts, model.embed(list(texts.values()))))
+    out, folded = merge_near_duplicates([_story("st_q", asked, ["q1", "q2", "q3"]),
+                                         _story("st_n", needed, ["n1", "n2"])], CachedEmbed(model), vectors)
+    assert folded == [("st_n", "st_q")] and [st.id for st in out] == ["st_q"]
 
 
 def test_a_place_where_the_action_failed_gives_a_criterion_citing_only_those_items() -> None:

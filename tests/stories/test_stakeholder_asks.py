@@ -39,16 +39,35 @@ def _draft(items: list[FeedbackItem], embed) -> list:
 
 
 def test_a_clean_stakeholder_ask_is_one_story_that_passes_the_gate(embed) -> None:
-    ask = _ask("sa1", "Under the new privacy law we must let users delete their reading history within 30 days of "
-                      "a request. Add a delete-my-data button.")
+    ask = _ask("sa1", "Under the new privacy law we must let users delete their reading history and account data "
+                      "within 30 days of a request. Add a delete-my-data button.")
     stories, items = _draft([ask], embed)
     assert [st.kind for st in stories] == ["story"]
     st = stories[0]
     assert st.goal == "to delete my reading history" and st.role == "user"  # the 30 days are no part of the goal
     assert st.evidence == ["sa1"]
+    # ... but the deadline is a test of the ask's own action, citing the ask, which the gate's support check keeps
+    limit = [c for c in st.acceptance_criteria if "30 days" in c.when]
+    assert [(c.given, c.when, c.then, c.evidence) for c in limit] == [(
+        "I asked to delete my reading history", "30 days have passed since the request",
+        "my reading history is deleted", ["sa1"])]
     verified = verify_stories([st], items, embed=embed)[0]
     assert verified.story.evidence == ["sa1"]
+    assert limit[0] in verified.story.acceptance_criteria
     assert not [f for f in verified.findings if f.severity != "info"], verified.findings
+
+
+def test_a_deadline_date_becomes_a_criterion_of_what_the_ask_offers(embed) -> None:
+    ask = _ask("sa4", "The regulator requires us to offer statements in large print for visually impaired "
+                      "customers by January.", role="Compliance")
+    stories, items = _draft([ask], embed)
+    st = next(st for st in stories if st.kind == "story")
+    assert st.goal == "to get statements in large print" and st.role == "visually impaired customer"
+    dated = [c for c in st.acceptance_criteria if "January" in c.when]
+    assert [(c.when, c.then) for c in dated] == [("it is January", "statements in large print are offered")]
+    verified = verify_stories([st], items, embed=embed)[0]
+    assert dated[0] in verified.story.acceptance_criteria
+    assert not [f for f in verified.findings if f.criterion in ("unsupported_evidence", "generic_criterion")]
 
 
 def test_the_role_is_who_the_ask_serves_never_the_requester() -> None:

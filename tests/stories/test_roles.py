@@ -1,0 +1,60 @@
+"""The role of a customer story comes from what the cited items say of their writers, and the gate agrees with it:
+the agent noun of the activity most of them describe ("reading cbr files" -> reader), only where English has a
+common person noun for it; "user" where the metadata names the product; otherwise the gate's finding stays.
+Real spaCy parse, real lemminflect, real local embedding model; reviews in the style of the PO-audit inboxes."""
+
+from __future__ import annotations
+
+from assistant.models import FeedbackItem, SourceRef
+from assistant.stories.draft import analyse
+from assistant.stories.roles import derive_role
+from assistant.verify.agents import activities, agent_noun
+from assistant.verify.role import role_reason
+
+
+def _fb(iid: str, text: str, **meta: str) -> FeedbackItem:
+    return FeedbackItem(id=iid, text=text, source=SourceRef(path="reviews.csv", row=1), metadata=meta)
+
+
+def _role(items: list[FeedbackItem]) -> str:
+    asks, _ = analyse(items)
+    return derive_role(items, [a for a in asks.values() if a is not None])
+
+
+def test_the_agent_noun_is_a_common_english_person_noun_never_a_thing() -> None:
+    assert (agent_noun("read"), agent_noun("play"), agent_noun("buy")) == ("reader", "player", "buyer")
+    # an opener, a freezer, a loader, a locker are things; "use" is framing (a "user" needs the product named)
+    assert [agent_noun(v) for v in ("open", "freeze", "load", "lock", "use", "crash")] == [None] * 6
+    assert agent_noun("lose") is None  # what happens to the writer: "I lost my card" makes no "loser"
+
+
+def test_only_what_the_writer_does_is_their_activity() -> None:
+    assert activities("It says I'm low on memory when reading cbr files") == {"read"}
+    assert activities("Cant open CBR or CBZ files on my S4.") == {"open"}
+    assert activities("Fix it. Add lock functionality") == set()  # orders to the vendor
+    assert activities("The app keeps crashing") == set()  # what the product does
+    assert activities("doesnt read from SD Card on my tablet") == set()  # the app does not read, not the writer
+
+
+def test_readers_who_say_they_read_get_reader_and_the_gate_accepts_it() -> None:
+    items = [_fb("r1", "I read comics every night and it crashes on big files"),
+             _fb("r2", "It says I'm low on memory when reading cbr files"),
+             _fb("r3", "I can't read my comics from the SD card anymore"),
+             _fb("r4", "Crashes on my tablet")]
+    assert _role(items) == "reader"
+    assert role_reason("reader", items) is None
+    assert role_reason("reader", items[3:]) is not None  # an item that reads nothing does not support it
+
+
+def test_user_is_supported_only_where_the_metadata_names_the_product() -> None:
+    plain = [_fb("p1", "Crashes on my tablet"), _fb("p2", "Crashes every time on my phone")]
+    assert _role(plain) == "customer" and role_reason("customer", plain) is not None  # honest: nothing says who
+    named = [_fb(i.id, i.text, app="A Comic Viewer") for i in plain]
+    assert _role(named) == "user"
+    assert role_reason("user", named) is None and role_reason("user", plain) is not None
+
+
+def test_a_holder_needs_most_items_to_say_they_hold_it() -> None:
+    items = [_fb("h1", "i need to freeze my account now"), _fb("h2", "please freeze my account, my card was stolen"),
+             _fb("h3", "how do i freeze my account")]
+    assert _role(items) == "account holder" and role_reason("account holder", items) is None

@@ -143,7 +143,11 @@ def offline_stories(
             evidence=cited, provenance=Provenance(engine="offline", prompt=f"benefit:{source}"),
         ))
     customers = [m for m in members_all if m.kind != "stakeholder_ask"]
-    from_asks = ask_stories(need, members_all, asks, facts, stories, clean=_clean, story_id=story_id, embed=embed,
+    # A stakeholder's ask inside a customer need is a proposed solution to the customers' problem ("add a bigger
+    # memory cache" beside 22 out-of-memory reports): the need's story or brief serves it, and the ask's decision
+    # note says so. Drafted as the need's story it stood in for the customers (comic-viewer audit). Only a need
+    # the asks opened themselves is drafted from them.
+    from_asks = [] if customers else ask_stories(need, members_all, asks, facts, stories, clean=_clean, story_id=story_id, embed=embed,
                             fallback_role=lambda: _ask_fallback_role(customers, member_asks, plan_names))
     if stories:
         urgent = uncovered_urgent(members_all, stories)

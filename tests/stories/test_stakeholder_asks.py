@@ -96,3 +96,19 @@ def test_an_ask_a_customer_story_covers_does_not_override_it(embed) -> None:
     written = [st for st in stories if st.kind == "story"]
     assert written and not any(from_ask(st) for st in written), [(st.goal, st.provenance.prompt) for st in written]
     assert any({"fb0", "fb1", "fb2"} & set(st.evidence) for st in written)  # the customers' story stands
+
+
+def test_an_ask_inside_a_customer_need_is_a_proposal_not_the_needs_story(embed) -> None:
+    # comic-viewer audit: the Support Lead's solution stood in for 22 customers' out-of-memory reports
+    customers = [_fb(f"fb{n}", t) for n, t in enumerate([  # verbatim Google Play reviews (urr_golden_set.csv)
+        "Unable to load Has a lot of problems loading comics do to a memory issue.",
+        "Out of memory sucks use to work good",
+        "Memory error. Keeps giving me a memory error when I try to open bigger files.",
+    ])]
+    ask = _ask("sa4", "Half our tickets are 'out of memory' errors when opening big CBR files. Add a bigger memory "
+                      "cache setting so users can raise it.", role="Support Lead")
+    stories, _ = _draft([*customers, ask], embed)
+    assert not any(from_ask(st) for st in stories), [(st.goal, st.kind) for st in stories]
+    assert any("sa4" in st.evidence for st in stories)  # still cited: the brief the PO writes from holds the ask
+    alone, _ = _draft([ask], embed)  # the same ask opening its own need is drafted from
+    assert any(from_ask(st) for st in alone), [(st.goal, st.kind) for st in alone]

@@ -31,7 +31,7 @@ import numpy as np
 from assistant.needs import evidence
 from assistant.needs.asks import need_topics, topic_terms
 from assistant.needs.cluster import normalise
-from assistant.needs.naming import tokens
+from assistant.needs.naming import _stem, tokens
 
 
 @dataclass(frozen=True)
@@ -253,7 +253,8 @@ def merge_same_names(members, phrases, by_id, assign, dissolved, loose, vec=None
         if not phrases.get(nid):
             continue
         problem = evidence.is_problem_need(evidence.counts([by_id[i] for i in members[nid]]))
-        named = first.setdefault((" ".join(phrases[nid][0].lower().split()), problem), [])
+        # "Page" and "Pages" are one name to a PO (plural folded as naming does)
+        named = first.setdefault((_stem(" ".join(phrases[nid][0].lower().split())), problem), [])
         keep = next((k for k in named if vec is None or float(centre(k) @ centre(nid)) >= p.merge_similarity), None)
         if keep is None:
             named.append(nid)

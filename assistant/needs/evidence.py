@@ -140,6 +140,19 @@ def topic_items(items: Sequence[FeedbackItem]) -> list[FeedbackItem]:
     return problems if problems and is_problem_need(counts(items)) else list(items)
 
 
+def topic_texts(items: Sequence[FeedbackItem], vec: dict[str, np.ndarray]) -> list[str]:
+    """The texts of topic_items, most central first (ties by text): a need is named from what its items say, never
+    from the order their ids sort in. Item ids depend on the inbox's path, and need ids differ between a fresh build
+    and a recluster, so an id order made one build name two needs "Page" and "Pages" and another both "Pages"."""
+    chosen = [it for it in topic_items(items) if it.id in vec]
+    if not chosen:
+        return [it.text for it in topic_items(items)]
+    mat = np.stack([vec[it.id] for it in chosen])
+    sims = mat @ mat.mean(axis=0)
+    order = sorted(range(len(chosen)), key=lambda k: (-round(float(sims[k]), 6), chosen[k].text))
+    return [chosen[k].text for k in order]
+
+
 def statement(phrases: Sequence[str], c: NeedCounts) -> str:
     """One sentence: for a problem need who is hurt and how (from its problem items only), for a praise need what
     people value; with how many items say so."""

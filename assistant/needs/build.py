@@ -237,7 +237,7 @@ def _refine(canon, vec, assign, params, merge: bool) -> dict[str, list[str]]:  #
     founds = lambda i: founds_need(by_id[i])  # noqa: E731
     customer = lambda i: by_id[i].kind != "stakeholder_ask"  # noqa: E731
     if merge:
-        core.merge_split(assign, vec, terms, founds, customer, params.core)
+        core.merge_split(assign, vec, terms, founds, customer, params.core, {it.id: it.text for it in canon})
     from assistant.triage.cues import extract
 
     # Not evidence of a problem need: happy praise that reports nothing and asks nothing ("so easy to read CBR

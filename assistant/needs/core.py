@@ -73,9 +73,37 @@ def core(ids: list[str], vec: dict[str, np.ndarray], founds: Callable[[str], boo
     return normalise(np.mean([vec[i] for i in base], axis=0)[None, :])[0], is_problem
 
 
+OBJECT_ITEMS = 40  # items parsed per need and term to tell a thing from an action (bounded for large inboxes)
+
+
+def things(groups: dict[str, list[str]], keys: dict[str, set[str]],
+           texts: dict[str, str]) -> dict[str, tuple[set[str], set[str]]]:
+    """Per need, (its key terms its items use as a thing, those they use as an action or a state): a noun in most of
+    the items that use the word, or not. "fraud", "card", "bill" are what people ask about; "report" in "report
+    fraudulent activity" and "report my card lost" is what they do with it, "pay" in "pay my phone bill" what they
+    want done. From the parse of the items, no word list."""
+    from assistant.needs.naming import _stem
+    from assistant.quality_rules.nlp import get_nlp
+
+    jobs = [(n, term, t) for n in sorted(groups) for term in sorted(keys.get(n, ()))
+            for t in sorted({texts[i] for i in groups[n] if i in texts and term in topic_terms(texts[i])})[:OBJECT_ITEMS]]
+    unique = sorted({t for _, _, t in jobs})
+    tags: dict[str, list[tuple[str, str]]] = {}
+    for t, doc in zip(unique, get_nlp().pipe(unique, batch_size=64)):
+        tags[t] = [(_stem(tok.lower_), tok.pos_) for tok in doc]
+    votes: dict[tuple[str, str], list[int]] = {}
+    for n, term, t in jobs:
+        pos = [p for w, p in tags[t] if w == term]
+        if pos:
+            v = votes.setdefault((n, term), [0, 0])
+            v[1 if all(p in ("VERB", "AUX") for p in pos) else 0] += 1
+    return {n: ({term for term in keys.get(n, ()) if (v := votes.get((n, term))) and v[0] >= v[1]},
+                {term for term in keys.get(n, ()) if (v := votes.get((n, term))) and v[0] < v[1]}) for n in groups}
+
+
 def merge_split(assign: dict[str, str | None], vec: dict[str, np.ndarray], terms: dict[str, set[str]],
                 founds: Callable[[str], bool], customer: Callable[[str], bool],
-                p: CoreParams = CoreParams()) -> dict[str, str]:
+                p: CoreParams = CoreParams(), texts: dict[str, str] | None = None) -> dict[str, str]:
     """Merge needs that are one problem (or one kind of praise) in place; returns {absorbed need: survivor}.
 
     One pass, closest pair first: candidate pairs come from one matrix product of the cores (in row blocks, so
@@ -127,6 +155,22 @@ def merge_split(assign: dict[str, str | None], vec: dict[str, np.ndarray], terms
             if (sim >= p.merge_similarity and keys[nids[a]] & keys[nids[b]]) if problem[a] \
                     else sim >= p.praise_merge_similarity:
                 pairs.append((sim, a, b))
+    if texts is not None:
+        # Two problem needs are one problem when they ask about the same thing and want the same done with it:
+        # "report fraud" and "report a lost card" share only an action, "pay my bill" and "how much is my bill" only
+        # a thing. Needs keyed on no thing at all ("how much have I spent") are about what their action is.
+        involved = {nids[k] for _, a, b in pairs for k in (a, b) if problem[k]}
+        kind = things({n: groups[n] for n in involved}, keys, texts)
+
+        def used(term: str, n: str) -> float:
+            return sum(1 for i in groups[n] if term in terms[i]) / len(groups[n])
+
+        def same_problem(a: str, b: str) -> bool:
+            wanted = [(t, b) for t in kind[a][1]] + [(t, a) for t in kind[b][1]]
+            about = kind[a][0] & kind[b][0] if kind[a][0] or kind[b][0] else kind[a][1] & kind[b][1]
+            return bool(about) and all(used(t, n) >= p.key_share / 2 for t, n in wanted)
+
+        pairs = [(sim, a, b) for sim, a, b in pairs if not problem[a] or same_problem(nids[a], nids[b])]
     for sim, a, b in sorted(pairs, key=lambda t: (-t[0], t[1], t[2])):
         join(a, b)
     # A handful of reviews praising something is kept with the nearest praise, not shown as a need of its own.

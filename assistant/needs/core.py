@@ -166,7 +166,8 @@ def merge_split(assign: dict[str, str | None], vec: dict[str, np.ndarray], terms
             return sum(1 for i in groups[n] if term in terms[i]) / len(groups[n])
 
         def same_problem(a: str, b: str) -> bool:
-            wanted = [(t, b) for t in kind[a][1]] + [(t, a) for t in kind[b][1]]
+            # what most of a need's items want done ("pay" the bill), not an action a few mention ("start up")
+            wanted = [(t, b) for t in kind[a][1] if used(t, a) >= 0.5] + [(t, a) for t in kind[b][1] if used(t, b) >= 0.5]
             about = kind[a][0] & kind[b][0] if kind[a][0] or kind[b][0] else kind[a][1] & kind[b][1]
             return bool(about) and all(used(t, n) >= p.key_share / 2 for t, n in wanted)
 
@@ -250,8 +251,10 @@ def dissolve_disagreeing(assign: dict[str, str | None], vec: dict[str, np.ndarra
                          short: Callable[[str], bool], p: CoreParams = CoreParams(),
                          loose: dict[str, list[str]] | None = None) -> set[str]:
     """Dissolve problem needs whose members do not agree on what they are about: fewer than `min_agreement` of
-    them agree (see agreement(); key terms as lemmas). On one app's reviews such a need gathered long multi-topic reviews whose
-    embeddings sit between topics ("Perfect viewer and comics": 3 of its 10 closest quotes were about one thing).
+    them agree (see agreement(); key terms as lemmas), or no word is its own (no key term: three short complaints
+    about an uninstall button, battery percentage and donations). On one app's reviews such a need gathered long
+    multi-topic reviews whose embeddings sit between topics ("Perfect viewer and comics": 3 of its 10 closest quotes
+    were about one thing).
     Each member joins another need whose core it is close to (the rule trim_loose moves members by), else it is
     left without a need; stakeholder asks in it are routed again. A need that trimming left with fewer members
     than it set aside as loosely related (`loose`) goes too: it was gathered around what it is not about (six
@@ -261,7 +264,7 @@ def dissolve_disagreeing(assign: dict[str, str | None], vec: dict[str, np.ndarra
     cores = {n: core(ids, vec, founds, p) for n, ids in groups.items()}
     sims = {i: float(vec[i] @ cores[n][0]) for n, ids in groups.items() for i in ids}
     weak = {n for n, ids in groups.items()
-            if cores[n][1] and (agreement(ids, terms, keys[n], sims, short, p.core_floor) < p.min_agreement
+            if cores[n][1] and (not keys[n] or agreement(ids, terms, keys[n], sims, short, p.core_floor) < p.min_agreement
                                 or len((loose or {}).get(n, [])) > len(ids))}
     if not weak:
         return set()
@@ -289,9 +292,26 @@ def merge_same_names(members, phrases, by_id, assign, dissolved, loose, vec=None
     is a naming problem, not one need. Returns the needs that grew."""
     first: dict[tuple[str, bool], list[str]] = {}
     grown: set[str] = set()
+    customer = {n: [i for i in ids if by_id[i].kind != "stakeholder_ask"] for n, ids in members.items()}
+    lemmas: dict[str, set[str]] = {}  # filled when a merge is first considered
 
     def centre(nid: str) -> np.ndarray:
         return normalise(np.mean([vec[i] for i in members[nid]], axis=0)[None, :])[0]
+
+    def agrees(a: str, b: str) -> bool:
+        """The two as one need still agree on what it is about (see agreement()): "Comics and memory" and "Comics"
+        share a name, but in a comics app "comics" is no topic, and together they were 26 assorted complaints."""
+        union = customer[a] + customer[b]
+        if vec is None or not union:
+            return True
+        if not lemmas:
+            lemmas.update(lemma_terms({i: by_id[i].text for ids in customer.values() for i in ids}))
+        groups = {n: ids for n, ids in customer.items() if n not in (a, b) and ids} | {"": union}
+        keys = key_terms(groups, lemmas, p)[""]
+        mid = normalise(np.mean([vec[i] for i in union], axis=0)[None, :])[0]
+        sims = {i: float(vec[i] @ mid) for i in union}
+        short = lambda i: len(evidence.sentences(by_id[i].text)) <= 1  # noqa: E731
+        return agreement(union, lemmas, keys, sims, short, p.core_floor) >= p.min_agreement
 
     for nid in sorted(members, key=lambda n: (-len(members[n]), n)):
         if not phrases.get(nid):
@@ -299,7 +319,8 @@ def merge_same_names(members, phrases, by_id, assign, dissolved, loose, vec=None
         problem = evidence.is_problem_need(evidence.counts([by_id[i] for i in members[nid]]))
         # "Page" and "Pages" are one name to a PO (plural folded as naming does)
         named = first.setdefault((_stem(" ".join(phrases[nid][0].lower().split())), problem), [])
-        keep = next((k for k in named if vec is None or float(centre(k) @ centre(nid)) >= p.merge_similarity), None)
+        keep = next((k for k in named if vec is None or float(centre(k) @ centre(nid)) >= p.merge_similarity
+                     and (not problem or agrees(k, nid))), None)
         if keep is None:
             named.append(nid)
             continue
@@ -307,6 +328,7 @@ def merge_same_names(members, phrases, by_id, assign, dissolved, loose, vec=None
             assign[iid] = keep
             members[keep].append(iid)
         members[keep].sort()
+        customer[keep] = sorted(customer[keep] + customer.pop(nid))
         for old, target in list(dissolved.items()):
             if target == nid:
                 dissolved[old] = keep

@@ -54,13 +54,15 @@ def counts(items: Sequence[FeedbackItem]) -> NeedCounts:
 
 def quotes(ids: Sequence[str], vectors: np.ndarray, centroid: np.ndarray, n: int = 3,
            on_topic: set[str] | None = None) -> list[str]:
-    """Ids of the n members closest to the centroid (the most representative wording); members that use one of the
-    need's key terms (`on_topic`) come first when given."""
+    """Ids of the n members closest to the centroid (the most representative wording); when `on_topic` names
+    members that use one of the need's key terms, only those: fewer quotes rather than one that is not about the need
+    ("I just don't like the user interface" shown for a need about a missing menu button)."""
     if not len(ids):
         return []
     sims = vectors @ centroid
-    order = sorted(range(len(ids)), key=lambda i: (on_topic is not None and ids[i] not in on_topic,
-                                                    -float(sims[i]), ids[i]))
+    order = sorted(range(len(ids)), key=lambda i: (-float(sims[i]), ids[i]))
+    if on_topic and any(i in on_topic for i in ids):
+        order = [i for i in order if ids[i] in on_topic]
     return [ids[i] for i in order[:n]]
 
 

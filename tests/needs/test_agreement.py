@@ -20,6 +20,12 @@ MIXED = ["Nice colours and the layout is clean. Sharing to friends is slow. The 
          "Pretty good overall. Landscape mode would help and the icons look dated. Fonts are small.",
          "Decent reader for the price. Bookmarks vanish sometimes and scrolling stutters on my phone.",
          "Good idea but the interface feels old. Search is clumsy and thumbnails take ages to appear."]
+# Long complaints like those of one app's reviews (A Comic Viewer) that a need named "Comics" gathered, beside its
+# memory errors: in that app "comics" is every review's word, so they share no word with each other or the errors.
+COMICS = ["Crashy and buggy. Most books I try to read either don't work at all or are extremely glitchy. Give this "
+          "one a miss.",
+          "Used to be fine. Now lines show all over the place and the pictures are cut off. The settings reset too.",
+          "I had to change to another app to read anything. It kept saying it couldn't handle the archive."]
 # One request worded many ways: few share the key term, all are one sentence close to the core.
 DECLINE = ["Why was my card declined?", "My card got declined at the store.", "The payment got rejected at the shop.",
            "Why did the cashier refuse my purchase?", "It was not accepted when I paid.", "My payment was denied."]
@@ -82,3 +88,47 @@ def test_an_item_with_no_letters_is_evidence_of_no_need() -> None:
 
     assert not says_something(item("?? ???")) and not founds_need(item("5/5 !!"))
     assert says_something(item("Отлично")) and founds_need(item("Crashes on start"))
+
+
+# Three short complaints of one app's reviews (AcDisplay) that share no word: close in meaning, about nothing shared.
+ASSORTED = ["Attention! There is no uninstall button!", "Needs battery percentage bar or glow or something.",
+            "It keeps asking me for a donation."]
+
+
+def test_a_problem_need_with_no_word_of_its_own_is_dissolved(setup) -> None:  # type: ignore[no-untyped-def]
+    texts, vec, _ = setup
+    texts = {**texts, **{f"as{i}": t for i, t in enumerate(ASSORTED)}}
+    vec = {**vec, **{f"as{i}": v for i, v in enumerate(normalise(LocalEmbedder().embed(ASSORTED)))}}
+    terms = core.lemma_terms(texts)
+    assign: dict[str, str | None] = {i: i[:2] for i in texts if not i.startswith("mx")}
+    groups = {k: [i for i in assign if i.startswith(k)] for k in ("me", "de", "as")}
+    keys = core.key_terms(groups, terms, core.CoreParams())
+    centre = normalise(np.mean([vec[i] for i in groups["as"]], axis=0)[None, :])[0]
+    assert not keys["as"] and core.agreement(groups["as"], terms, keys["as"], {i: float(vec[i] @ centre) for i in texts},
+                                             _short(texts), 0.6) >= core.CoreParams().min_agreement  # close, short
+    assert core.dissolve_disagreeing(assign, vec, terms, lambda i: True, lambda i: True, _short(texts)) == {"as"}
+
+
+def test_needs_of_one_name_stay_apart_when_together_they_would_not_agree(setup) -> None:  # type: ignore[no-untyped-def]
+    from assistant.triage.engine import triage_batch
+
+    texts, vec, _ = setup
+    texts = {**texts, **{f"co{i}": t for i, t in enumerate(COMICS)}}
+    vec = {**vec, **{f"co{i}": v for i, v in enumerate(normalise(LocalEmbedder().embed(COMICS)))}}
+    ids = sorted(texts)
+    labels = triage_batch([texts[i] for i in ids], [None] * len(ids), np.stack([vec[i] for i in ids]), LocalEmbedder())
+    by_id = {i: FeedbackItem(id=i, text=texts[i], source=SourceRef(path="f.csv", row=1), triage=t)
+             for i, t in zip(ids, labels)}
+
+    def merged(members: dict[str, list[str]]) -> bool:
+        assert all(evidence.is_problem_need(evidence.counts([by_id[i] for i in m])) for m in members.values())
+        phrases = {n: ["card"] for n in members}  # one name for both: whether they merge is up to agreement
+        rest = {k: [i for i in ids if i.startswith(k)] for k in ("mx", "de")}  # the rest of the inbox
+        assign: dict[str, str | None] = {i: n for n, m in (members | rest).items() for i in m}
+        core.merge_same_names({n: list(m) for n, m in (members | rest).items()}, phrases, by_id, assign, {}, {}, vec,
+                              core.CoreParams(merge_similarity=0.0))
+        return len({assign[i] for m in members.values() for i in m}) == 1
+
+    memory, broken = [i for i in ids if i.startswith("me")], [i for i in ids if i.startswith("co")]
+    assert not merged({"a": memory, "b": broken})  # memory errors and assorted long complaints
+    assert merged({"a": memory[:2], "b": memory[2:]})  # one complaint split in two is one need

@@ -7,9 +7,11 @@ Why: on one app's real reviews the embedding of a long, multi-topic review sits 
 - A need's *core* is the mean vector of its founding items (problems and asks) when it is a problem need, else of
   all its items; its *key terms* are the words (plural folded) that at least `key_share` of its items use and that
   are `key_lift` times as common there as in the rest of the inbox (c-TF-IDF style, from the data, no word list).
-- Merge: two problem needs whose cores are at least `merge_similarity` close and that share a key term are one
-  problem split by wording; two praise needs whose cores are `praise_merge_similarity` close are one kind of praise,
-  and a praise need of fewer than `small_praise` items joins the nearest praise need.
+- Merge: two problem needs whose cores are at least `merge_similarity` close and that share a key term their items
+  use as a thing (not an action: "report" made a bank's fraud reports and lost cards one need), and whose main
+  actions the other need's items share ("pay my bill" is not "how much is my bill"), are one problem split by
+  wording; two praise needs whose cores are `praise_merge_similarity` close are one kind of praise, and a praise
+  need of fewer than `small_praise` items joins the nearest praise need.
   Merging is greedy, closest pair first, and recomputes cores and key terms after every merge.
 - Trim: a member of a problem need that is happy praise (positive, reporting and asking nothing: "so easy to read CBR
   files" is no evidence that CBR files fail), or that is far from the core (below `core_floor`) and uses none of the
@@ -86,7 +88,8 @@ def things(groups: dict[str, list[str]], keys: dict[str, set[str]],
     from assistant.quality_rules.nlp import get_nlp
 
     jobs = [(n, term, t) for n in sorted(groups) for term in sorted(keys.get(n, ()))
-            for t in sorted({texts[i] for i in groups[n] if i in texts and term in topic_terms(texts[i])})[:OBJECT_ITEMS]]
+            for t in sorted({texts[i] for i in groups[n]
+                             if i in texts and term in topic_terms(texts[i])})[:OBJECT_ITEMS]]
     unique = sorted({t for _, _, t in jobs})
     tags: dict[str, list[tuple[str, str]]] = {}
     for t, doc in zip(unique, get_nlp().pipe(unique, batch_size=64)):
@@ -167,7 +170,8 @@ def merge_split(assign: dict[str, str | None], vec: dict[str, np.ndarray], terms
 
         def same_problem(a: str, b: str) -> bool:
             # what most of a need's items want done ("pay" the bill), not an action a few mention ("start up")
-            wanted = [(t, b) for t in kind[a][1] if used(t, a) >= 0.5] + [(t, a) for t in kind[b][1] if used(t, b) >= 0.5]
+            wanted = [(t, b) for t in kind[a][1] if used(t, a) >= 0.5] + [
+                (t, a) for t in kind[b][1] if used(t, b) >= 0.5]
             about = kind[a][0] & kind[b][0] if kind[a][0] or kind[b][0] else kind[a][1] & kind[b][1]
             return bool(about) and all(used(t, n) >= p.key_share / 2 for t, n in wanted)
 
@@ -264,7 +268,8 @@ def dissolve_disagreeing(assign: dict[str, str | None], vec: dict[str, np.ndarra
     cores = {n: core(ids, vec, founds, p) for n, ids in groups.items()}
     sims = {i: float(vec[i] @ cores[n][0]) for n, ids in groups.items() for i in ids}
     weak = {n for n, ids in groups.items()
-            if cores[n][1] and (not keys[n] or agreement(ids, terms, keys[n], sims, short, p.core_floor) < p.min_agreement
+            if cores[n][1] and (not keys[n]
+                                or agreement(ids, terms, keys[n], sims, short, p.core_floor) < p.min_agreement
                                 or len((loose or {}).get(n, [])) > len(ids))}
     if not weak:
         return set()

@@ -104,8 +104,10 @@ def test_a_problem_need_with_no_word_of_its_own_is_dissolved(setup) -> None:  # 
     groups = {k: [i for i in assign if i.startswith(k)] for k in ("me", "de", "as")}
     keys = core.key_terms(groups, terms, core.CoreParams())
     centre = normalise(np.mean([vec[i] for i in groups["as"]], axis=0)[None, :])[0]
-    assert not keys["as"] and core.agreement(groups["as"], terms, keys["as"], {i: float(vec[i] @ centre) for i in texts},
-                                             _short(texts), 0.6) >= core.CoreParams().min_agreement  # close, short
+    sims = {i: float(vec[i] @ centre) for i in texts}
+    assert not keys["as"]  # no word of its own, though close and short enough to agree by meaning:
+    p = core.CoreParams()
+    assert core.agreement(groups["as"], terms, keys["as"], sims, _short(texts), p.core_floor) >= p.min_agreement
     assert core.dissolve_disagreeing(assign, vec, terms, lambda i: True, lambda i: True, _short(texts)) == {"as"}
 
 

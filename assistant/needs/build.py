@@ -237,7 +237,7 @@ def _refine(canon, vec, assign, params, merge: bool) -> dict[str, list[str]]:  #
     founds = lambda i: founds_need(by_id[i])  # noqa: E731
     customer = lambda i: by_id[i].kind != "stakeholder_ask"  # noqa: E731
     if merge:
-        core.merge_split(assign, vec, terms, founds, customer, params.core)
+        core.merge_split(assign, vec, terms, founds, customer, params.core, {it.id: it.text for it in canon})
     from assistant.triage.cues import extract
 
     # Not evidence of a problem need: happy praise that reports nothing and asks nothing ("so easy to read CBR
@@ -329,14 +329,14 @@ def _write(ws, all_items, assign, dissolved, vec, provider, params, progress,  #
         if nid:
             members.setdefault(nid, []).append(iid)
     mixed: dict[str, list[str]] = {}
-    phrases = naming.phrases({nid: [it.text for it in evidence.topic_items([by_id[i] for i in ids])]
+    phrases = naming.phrases({nid: evidence.topic_texts([by_id[i] for i in ids], vec)
                               for nid, ids in members.items()}, mixed=mixed)
     name_asks_only(members, by_id, phrases, mixed)
     if merge_names and (renamed := core.merge_same_names(members, phrases, by_id, assign, dissolved, loose, vec,
                                                                   params.core)):
         for nid in renamed:
             mixed.pop(nid, None)
-        phrases.update(naming.phrases({nid: [it.text for it in evidence.topic_items([by_id[i] for i in members[nid]])]
+        phrases.update(naming.phrases({nid: evidence.topic_texts([by_id[i] for i in members[nid]], vec)
                                        for nid in renamed}, mixed=mixed))
     dupes_of: dict[str, list[FeedbackItem]] = {}
     for it in all_items:

@@ -7,9 +7,11 @@ Why: on one app's real reviews the embedding of a long, multi-topic review sits 
 - A need's *core* is the mean vector of its founding items (problems and asks) when it is a problem need, else of
   all its items; its *key terms* are the words (plural folded) that at least `key_share` of its items use and that
   are `key_lift` times as common there as in the rest of the inbox (c-TF-IDF style, from the data, no word list).
-- Merge: two problem needs whose cores are at least `merge_similarity` close and that share a key term are one
-  problem split by wording; two praise needs whose cores are `praise_merge_similarity` close are one kind of praise,
-  and a praise need of fewer than `small_praise` items joins the nearest praise need.
+- Merge: two problem needs whose cores are at least `merge_similarity` close and that share a key term their items
+  use as a thing (not an action: "report" made a bank's fraud reports and lost cards one need), and whose main
+  actions the other need's items share ("pay my bill" is not "how much is my bill"), are one problem split by
+  wording; two praise needs whose cores are `praise_merge_similarity` close are one kind of praise, and a praise
+  need of fewer than `small_praise` items joins the nearest praise need.
   Merging is greedy, closest pair first, and recomputes cores and key terms after every merge.
 - Trim: a member of a problem need that is happy praise (positive, reporting and asking nothing: "so easy to read CBR
   files" is no evidence that CBR files fail), or that is far from the core (below `core_floor`) and uses none of the
@@ -31,7 +33,7 @@ import numpy as np
 from assistant.needs import evidence
 from assistant.needs.asks import need_topics, topic_terms
 from assistant.needs.cluster import normalise
-from assistant.needs.naming import tokens
+from assistant.needs.naming import _stem, tokens
 
 
 @dataclass(frozen=True)
@@ -73,9 +75,38 @@ def core(ids: list[str], vec: dict[str, np.ndarray], founds: Callable[[str], boo
     return normalise(np.mean([vec[i] for i in base], axis=0)[None, :])[0], is_problem
 
 
+OBJECT_ITEMS = 40  # items parsed per need and term to tell a thing from an action (bounded for large inboxes)
+
+
+def things(groups: dict[str, list[str]], keys: dict[str, set[str]],
+           texts: dict[str, str]) -> dict[str, tuple[set[str], set[str]]]:
+    """Per need, (its key terms its items use as a thing, those they use as an action or a state): a noun in most of
+    the items that use the word, or not. "fraud", "card", "bill" are what people ask about; "report" in "report
+    fraudulent activity" and "report my card lost" is what they do with it, "pay" in "pay my phone bill" what they
+    want done. From the parse of the items, no word list."""
+    from assistant.needs.naming import _stem
+    from assistant.quality_rules.nlp import get_nlp
+
+    jobs = [(n, term, t) for n in sorted(groups) for term in sorted(keys.get(n, ()))
+            for t in sorted({texts[i] for i in groups[n]
+                             if i in texts and term in topic_terms(texts[i])})[:OBJECT_ITEMS]]
+    unique = sorted({t for _, _, t in jobs})
+    tags: dict[str, list[tuple[str, str]]] = {}
+    for t, doc in zip(unique, get_nlp().pipe(unique, batch_size=64)):
+        tags[t] = [(_stem(tok.lower_), tok.pos_) for tok in doc]
+    votes: dict[tuple[str, str], list[int]] = {}
+    for n, term, t in jobs:
+        pos = [p for w, p in tags[t] if w == term]
+        if pos:
+            v = votes.setdefault((n, term), [0, 0])
+            v[1 if all(p in ("VERB", "AUX") for p in pos) else 0] += 1
+    return {n: ({term for term in keys.get(n, ()) if (v := votes.get((n, term))) and v[0] >= v[1]},
+                {term for term in keys.get(n, ()) if (v := votes.get((n, term))) and v[0] < v[1]}) for n in groups}
+
+
 def merge_split(assign: dict[str, str | None], vec: dict[str, np.ndarray], terms: dict[str, set[str]],
                 founds: Callable[[str], bool], customer: Callable[[str], bool],
-                p: CoreParams = CoreParams()) -> dict[str, str]:
+                p: CoreParams = CoreParams(), texts: dict[str, str] | None = None) -> dict[str, str]:
     """Merge needs that are one problem (or one kind of praise) in place; returns {absorbed need: survivor}.
 
     One pass, closest pair first: candidate pairs come from one matrix product of the cores (in row blocks, so
@@ -127,6 +158,24 @@ def merge_split(assign: dict[str, str | None], vec: dict[str, np.ndarray], terms
             if (sim >= p.merge_similarity and keys[nids[a]] & keys[nids[b]]) if problem[a] \
                     else sim >= p.praise_merge_similarity:
                 pairs.append((sim, a, b))
+    if texts is not None:
+        # Two problem needs are one problem when they ask about the same thing and want the same done with it:
+        # "report fraud" and "report a lost card" share only an action, "pay my bill" and "how much is my bill" only
+        # a thing. Needs keyed on no thing at all ("how much have I spent") are about what their action is.
+        involved = {nids[k] for _, a, b in pairs for k in (a, b) if problem[k]}
+        kind = things({n: groups[n] for n in involved}, keys, texts)
+
+        def used(term: str, n: str) -> float:
+            return sum(1 for i in groups[n] if term in terms[i]) / len(groups[n])
+
+        def same_problem(a: str, b: str) -> bool:
+            # what most of a need's items want done ("pay" the bill), not an action a few mention ("start up")
+            wanted = [(t, b) for t in kind[a][1] if used(t, a) >= 0.5] + [
+                (t, a) for t in kind[b][1] if used(t, b) >= 0.5]
+            about = kind[a][0] & kind[b][0] if kind[a][0] or kind[b][0] else kind[a][1] & kind[b][1]
+            return bool(about) and all(used(t, n) >= p.key_share / 2 for t, n in wanted)
+
+        pairs = [(sim, a, b) for sim, a, b in pairs if not problem[a] or same_problem(nids[a], nids[b])]
     for sim, a, b in sorted(pairs, key=lambda t: (-t[0], t[1], t[2])):
         join(a, b)
     # A handful of reviews praising something is kept with the nearest praise, not shown as a need of its own.
@@ -206,8 +255,10 @@ def dissolve_disagreeing(assign: dict[str, str | None], vec: dict[str, np.ndarra
                          short: Callable[[str], bool], p: CoreParams = CoreParams(),
                          loose: dict[str, list[str]] | None = None) -> set[str]:
     """Dissolve problem needs whose members do not agree on what they are about: fewer than `min_agreement` of
-    them agree (see agreement(); key terms as lemmas). On one app's reviews such a need gathered long multi-topic reviews whose
-    embeddings sit between topics ("Perfect viewer and comics": 3 of its 10 closest quotes were about one thing).
+    them agree (see agreement(); key terms as lemmas), or no word is its own (no key term: three short complaints
+    about an uninstall button, battery percentage and donations). On one app's reviews such a need gathered long
+    multi-topic reviews whose embeddings sit between topics ("Perfect viewer and comics": 3 of its 10 closest quotes
+    were about one thing).
     Each member joins another need whose core it is close to (the rule trim_loose moves members by), else it is
     left without a need; stakeholder asks in it are routed again. A need that trimming left with fewer members
     than it set aside as loosely related (`loose`) goes too: it was gathered around what it is not about (six
@@ -217,7 +268,8 @@ def dissolve_disagreeing(assign: dict[str, str | None], vec: dict[str, np.ndarra
     cores = {n: core(ids, vec, founds, p) for n, ids in groups.items()}
     sims = {i: float(vec[i] @ cores[n][0]) for n, ids in groups.items() for i in ids}
     weak = {n for n, ids in groups.items()
-            if cores[n][1] and (agreement(ids, terms, keys[n], sims, short, p.core_floor) < p.min_agreement
+            if cores[n][1] and (not keys[n]
+                                or agreement(ids, terms, keys[n], sims, short, p.core_floor) < p.min_agreement
                                 or len((loose or {}).get(n, [])) > len(ids))}
     if not weak:
         return set()
@@ -245,16 +297,35 @@ def merge_same_names(members, phrases, by_id, assign, dissolved, loose, vec=None
     is a naming problem, not one need. Returns the needs that grew."""
     first: dict[tuple[str, bool], list[str]] = {}
     grown: set[str] = set()
+    customer = {n: [i for i in ids if by_id[i].kind != "stakeholder_ask"] for n, ids in members.items()}
+    lemmas: dict[str, set[str]] = {}  # filled when a merge is first considered
 
     def centre(nid: str) -> np.ndarray:
         return normalise(np.mean([vec[i] for i in members[nid]], axis=0)[None, :])[0]
+
+    def agrees(a: str, b: str) -> bool:
+        """The two as one need still agree on what it is about (see agreement()): "Comics and memory" and "Comics"
+        share a name, but in a comics app "comics" is no topic, and together they were 26 assorted complaints."""
+        union = customer[a] + customer[b]
+        if vec is None or not union:
+            return True
+        if not lemmas:
+            lemmas.update(lemma_terms({i: by_id[i].text for ids in customer.values() for i in ids}))
+        groups = {n: ids for n, ids in customer.items() if n not in (a, b) and ids} | {"": union}
+        keys = key_terms(groups, lemmas, p)[""]
+        mid = normalise(np.mean([vec[i] for i in union], axis=0)[None, :])[0]
+        sims = {i: float(vec[i] @ mid) for i in union}
+        short = lambda i: len(evidence.sentences(by_id[i].text)) <= 1  # noqa: E731
+        return agreement(union, lemmas, keys, sims, short, p.core_floor) >= p.min_agreement
 
     for nid in sorted(members, key=lambda n: (-len(members[n]), n)):
         if not phrases.get(nid):
             continue
         problem = evidence.is_problem_need(evidence.counts([by_id[i] for i in members[nid]]))
-        named = first.setdefault((" ".join(phrases[nid][0].lower().split()), problem), [])
-        keep = next((k for k in named if vec is None or float(centre(k) @ centre(nid)) >= p.merge_similarity), None)
+        # "Page" and "Pages" are one name to a PO (plural folded as naming does)
+        named = first.setdefault((_stem(" ".join(phrases[nid][0].lower().split())), problem), [])
+        keep = next((k for k in named if vec is None or float(centre(k) @ centre(nid)) >= p.merge_similarity
+                     and (not problem or agrees(k, nid))), None)
         if keep is None:
             named.append(nid)
             continue
@@ -262,6 +333,7 @@ def merge_same_names(members, phrases, by_id, assign, dissolved, loose, vec=None
             assign[iid] = keep
             members[keep].append(iid)
         members[keep].sort()
+        customer[keep] = sorted(customer[keep] + customer.pop(nid))
         for old, target in list(dissolved.items()):
             if target == nid:
                 dissolved[old] = keep

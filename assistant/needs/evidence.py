@@ -54,13 +54,15 @@ def counts(items: Sequence[FeedbackItem]) -> NeedCounts:
 
 def quotes(ids: Sequence[str], vectors: np.ndarray, centroid: np.ndarray, n: int = 3,
            on_topic: set[str] | None = None) -> list[str]:
-    """Ids of the n members closest to the centroid (the most representative wording); members that use one of the
-    need's key terms (`on_topic`) come first when given."""
+    """Ids of the n members closest to the centroid (the most representative wording); when `on_topic` names
+    members that use one of the need's key terms, only those: fewer quotes rather than one that is not about the need
+    ("I just don't like the user interface" shown for a need about a missing menu button)."""
     if not len(ids):
         return []
     sims = vectors @ centroid
-    order = sorted(range(len(ids)), key=lambda i: (on_topic is not None and ids[i] not in on_topic,
-                                                    -float(sims[i]), ids[i]))
+    order = sorted(range(len(ids)), key=lambda i: (-float(sims[i]), ids[i]))
+    if on_topic and any(i in on_topic for i in ids):
+        order = [i for i in order if ids[i] in on_topic]
     return [ids[i] for i in order[:n]]
 
 
@@ -157,6 +159,19 @@ def typical(quoted: Sequence[FeedbackItem], centroid: np.ndarray, embedder) -> s
     return said
 
 
+def topic_texts(items: Sequence[FeedbackItem], vec: dict[str, np.ndarray]) -> list[str]:
+    """The texts of topic_items, most central first (ties by text): a need is named from what its items say, never
+    from the order their ids sort in. Item ids depend on the inbox's path, and need ids differ between a fresh build
+    and a recluster, so an id order made one build name two needs "Page" and "Pages" and another both "Pages"."""
+    chosen = [it for it in topic_items(items) if it.id in vec]
+    if not chosen:
+        return [it.text for it in topic_items(items)]
+    mat = np.stack([vec[it.id] for it in chosen])
+    sims = mat @ mat.mean(axis=0)
+    order = sorted(range(len(chosen)), key=lambda k: (-round(float(sims[k]), 6), chosen[k].text))
+    return [chosen[k].text for k in order]
+
+
 def statement(phrases: Sequence[str], c: NeedCounts, example: str = "") -> str:
     """One sentence: for a problem need who is hurt and how (from its problem items only), for a praise need what
     people value; with how many items say so, and (`example`) the problem in one customer's words."""
@@ -189,6 +204,6 @@ def statement(phrases: Sequence[str], c: NeedCounts, example: str = "") -> str:
     customers_reporting = max(0, min(others, problems - asks))
     praise = c.by_type.get("praise", 0)
     also = f"; {praise} more praise it" if praise else ""
-    words = f" For example: “{example}”" if example else ""
-    return (f"{sentence} ({customers_reporting} of {others} customer item{'s' if others != 1 else ''} report a "
-            f"problem or ask{also}).{words}")
+    words = f", for example: “{example}”" if example else ""
+    return (f"{sentence}{words} ({customers_reporting} of {others} customer item{'s' if others != 1 else ''} report "
+            f"a problem or ask{also}).")

@@ -51,7 +51,7 @@ def restate(ws, canon, vec, provider, quote_params) -> None:  # type: ignore[no-
     for it in sorted(canon, key=lambda i: i.id):
         if it.need_id:
             members.setdefault(it.need_id, []).append(it.id)
-    phrases = naming.phrases({nid: [it.text for it in evidence.topic_items([by_id[i] for i in ids])]
+    phrases = naming.phrases({nid: evidence.topic_texts([by_id[i] for i in ids], vec)
                               for nid, ids in members.items()}, mixed={})
     stated = by_model(ws, provider, members, by_id, vec, phrases, quote_params)
     with ws.transaction() as s:

@@ -159,10 +159,21 @@ def write_criteria(rep: Ask, members: Sequence[Member]) -> list[Criterion]:
     seen: set[tuple[str, str, str]] = set()
     out = []
     for _, _, crit in ranked:
+        if any(_cut_short(part) for part in (crit.given, crit.when, crit.then)):
+            continue  # "When I change my savings account pin to": an item's number redacted away, no fact left
         if (crit.given, crit.when, crit.then) not in seen:
             seen.add((crit.given, crit.when, crit.then))
             out.append(crit)
     return out[:MAX_CRITERIA]
+
+
+# function words no clause ends on ("... changed to", "... for the"); particles such as "in", "on", "up" may
+_CUT = {"to", "the", "a", "an", "and", "or", "of", "for", "with", "from", "my", "your", "their", "our", "at", "by"}
+
+
+def _cut_short(part: str) -> bool:
+    words = re.findall(r"[A-Za-z']+", part.lower())
+    return bool(words) and words[-1] in _CUT
 
 
 def _action(m: Member, rep: Ask, steps: bool = False) -> str:

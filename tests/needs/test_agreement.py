@@ -20,6 +20,12 @@ MIXED = ["Nice colours and the layout is clean. Sharing to friends is slow. The 
          "Pretty good overall. Landscape mode would help and the icons look dated. Fonts are small.",
          "Decent reader for the price. Bookmarks vanish sometimes and scrolling stutters on my phone.",
          "Good idea but the interface feels old. Search is clumsy and thumbnails take ages to appear."]
+# Long complaints like those of one app's reviews (A Comic Viewer) that a need named "Comics" gathered, beside its
+# memory errors: in that app "comics" is every review's word, so they share no word with each other or the errors.
+COMICS = ["Crashy and buggy. Most books I try to read either don't work at all or are extremely glitchy. Give this "
+          "one a miss.",
+          "Used to be fine. Now lines show all over the place and the pictures are cut off. The settings reset too.",
+          "I had to change to another app to read anything. It kept saying it couldn't handle the archive."]
 # One request worded many ways: few share the key term, all are one sentence close to the core.
 DECLINE = ["Why was my card declined?", "My card got declined at the store.", "The payment got rejected at the shop.",
            "Why did the cashier refuse my purchase?", "It was not accepted when I paid.", "My payment was denied."]
@@ -60,7 +66,7 @@ def test_a_need_mostly_set_aside_as_loose_is_dissolved(setup) -> None:  # type: 
     assert all(assign[i] is None for i in texts if i.startswith("me"))
 
 
-def test_lemmas_fold_inflections_and_quotes_prefer_key_terms(setup) -> None:  # type: ignore[no-untyped-def]
+def test_lemmas_fold_inflections_and_only_members_using_key_terms_are_quoted(setup) -> None:  # type: ignore[no-untyped-def]
     texts, vec, _ = setup
     assert [core.lemma(w) for w in ("crashing", "crashes", "loading", "files", "nexus")] == [
         "crash", "crash", "load", "file", "nexus"]
@@ -70,7 +76,10 @@ def test_lemmas_fold_inflections_and_quotes_prefer_key_terms(setup) -> None:  # 
     topical = core.on_topic({"de": ids}, texts)["de"]
     assert topical == {"de0", "de1", "de2", "de5"}  # "decline" and "payment" are its key terms
     shown = evidence.quotes(ids, mat, cent, 6, topical)
-    assert set(shown[:4]) == topical and set(shown[4:]) == {"de3", "de4"}  # each part closest first
+    assert set(shown) == topical  # fewer quotes rather than ones that are not about the need
+    sims = mat @ cent
+    assert shown == sorted(topical, key=lambda i: -float(sims[ids.index(i)]))  # closest first
+    assert len(evidence.quotes(ids, mat, cent, 6, set())) == 6  # no key term used: the closest members
 
 
 def test_an_item_with_no_letters_is_evidence_of_no_need() -> None:
@@ -79,3 +88,49 @@ def test_an_item_with_no_letters_is_evidence_of_no_need() -> None:
 
     assert not says_something(item("?? ???")) and not founds_need(item("5/5 !!"))
     assert says_something(item("Отлично")) and founds_need(item("Crashes on start"))
+
+
+# Three short complaints of one app's reviews (AcDisplay) that share no word: close in meaning, about nothing shared.
+ASSORTED = ["Attention! There is no uninstall button!", "Needs battery percentage bar or glow or something.",
+            "It keeps asking me for a donation."]
+
+
+def test_a_problem_need_with_no_word_of_its_own_is_dissolved(setup) -> None:  # type: ignore[no-untyped-def]
+    texts, vec, _ = setup
+    texts = {**texts, **{f"as{i}": t for i, t in enumerate(ASSORTED)}}
+    vec = {**vec, **{f"as{i}": v for i, v in enumerate(normalise(LocalEmbedder().embed(ASSORTED)))}}
+    terms = core.lemma_terms(texts)
+    assign: dict[str, str | None] = {i: i[:2] for i in texts if not i.startswith("mx")}
+    groups = {k: [i for i in assign if i.startswith(k)] for k in ("me", "de", "as")}
+    keys = core.key_terms(groups, terms, core.CoreParams())
+    centre = normalise(np.mean([vec[i] for i in groups["as"]], axis=0)[None, :])[0]
+    sims = {i: float(vec[i] @ centre) for i in texts}
+    assert not keys["as"]  # no word of its own, though close and short enough to agree by meaning:
+    p = core.CoreParams()
+    assert core.agreement(groups["as"], terms, keys["as"], sims, _short(texts), p.core_floor) >= p.min_agreement
+    assert core.dissolve_disagreeing(assign, vec, terms, lambda i: True, lambda i: True, _short(texts)) == {"as"}
+
+
+def test_needs_of_one_name_stay_apart_when_together_they_would_not_agree(setup) -> None:  # type: ignore[no-untyped-def]
+    from assistant.triage.engine import triage_batch
+
+    texts, vec, _ = setup
+    texts = {**texts, **{f"co{i}": t for i, t in enumerate(COMICS)}}
+    vec = {**vec, **{f"co{i}": v for i, v in enumerate(normalise(LocalEmbedder().embed(COMICS)))}}
+    ids = sorted(texts)
+    labels = triage_batch([texts[i] for i in ids], [None] * len(ids), np.stack([vec[i] for i in ids]), LocalEmbedder())
+    by_id = {i: FeedbackItem(id=i, text=texts[i], source=SourceRef(path="f.csv", row=1), triage=t)
+             for i, t in zip(ids, labels)}
+
+    def merged(members: dict[str, list[str]]) -> bool:
+        assert all(evidence.is_problem_need(evidence.counts([by_id[i] for i in m])) for m in members.values())
+        phrases = {n: ["card"] for n in members}  # one name for both: whether they merge is up to agreement
+        rest = {k: [i for i in ids if i.startswith(k)] for k in ("mx", "de")}  # the rest of the inbox
+        assign: dict[str, str | None] = {i: n for n, m in (members | rest).items() for i in m}
+        core.merge_same_names({n: list(m) for n, m in (members | rest).items()}, phrases, by_id, assign, {}, {}, vec,
+                              core.CoreParams(merge_similarity=0.0))
+        return len({assign[i] for m in members.values() for i in m}) == 1
+
+    memory, broken = [i for i in ids if i.startswith("me")], [i for i in ids if i.startswith("co")]
+    assert not merged({"a": memory, "b": broken})  # memory errors and assorted long complaints
+    assert merged({"a": memory[:2], "b": memory[2:]})  # one complaint split in two is one need

@@ -114,7 +114,7 @@ def test_a_problem_statement_gives_the_problem_in_a_customers_words(embedder: Lo
     assert "memory issue" in said and "Great layout" not in said  # the problem sentence, not the praise before it
     assert typical([praise], centre, embedder) == ""  # praise states no problem
     counts = NeedCounts(total=2, by_type={"bug": 2}, by_kind={"feedback": 2})
-    assert statement(["memory issue"], counts, said).endswith(f"For example: \u201c{said}\u201d")
+    assert f", for example: \u201c{said}\u201d (2 of 2 customer items" in statement(["memory issue"], counts, said)
     long = item(3, "It crashes " + "again and again " * 30, "bug")
     assert len(typical([long], centre, embedder)) <= 161
 

@@ -83,3 +83,28 @@ def test_serious_reports_stay_and_happy_praise_goes(setup) -> None:  # type: ign
     loose = core.trim_loose(assign, vec, terms, lambda i: not i.startswith("p"), lambda i: True, min_size=3,
                             happy=lambda i: i == "pa0", serious=lambda i: i == "pa1")
     assert loose == {"memory": ["pa0"]} and assign["pa1"] == "memory"
+
+
+# Real CLINC150 banking messages (report_fraud, report_lost_card): one verb, two requests.
+FRAUD = ["i would like to report fraudulent activity on my chase card", "who do i contact to report fraud on my visa",
+         "i have to report fraudulent activity on my bank of the west card"]
+LOST = ["i need to report my card lost", "i want to report a lost card", "how do i report my lost card"]
+
+
+def test_needs_sharing_an_action_are_not_one_problem_needs_sharing_a_thing_are(setup) -> None:  # type: ignore[no-untyped-def]
+    texts, vec, _ = setup
+    texts = {**texts, **{f"fr{i}": t for i, t in enumerate(FRAUD)}, **{f"lo{i}": t for i, t in enumerate(LOST)}}
+    vec = {**vec, **dict(zip([f"fr{i}" for i in range(3)] + [f"lo{i}" for i in range(3)],
+                             normalise(LocalEmbedder().embed(FRAUD + LOST))))}
+    terms = core.item_terms(texts)
+    # Coherence and size are not what this tests: the shared key term is.
+    params = core.CoreParams(merge_max_share=1.0, merge_coherence_drop=1.0)
+    fresh = lambda: {i: i[:2] for i in texts}  # noqa: E731
+    blind = fresh()
+    problem = lambda i: not i.startswith("p")  # noqa: E731
+    core.merge_split(blind, vec, terms, problem, lambda i: True, params)  # without the parse ...
+    assert blind["fr0"] == blind["lo0"]  # ... "report" made fraud and lost cards one need
+    read = fresh()
+    core.merge_split(read, vec, terms, problem, lambda i: True, params, texts)
+    assert read["fr0"] != read["lo0"]  # an action shared is no thing asked about
+    assert read["ma0"] == read["mb0"]  # "memory" is a thing: one problem worded two ways

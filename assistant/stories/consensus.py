@@ -60,6 +60,13 @@ def text_forms(text: str) -> frozenset[str]:
     return frozenset(out)
 
 
+def said(item: FeedbackItem, ask: Ask | None) -> frozenset[str]:
+    """The words an item uses, with the product its ask puts in place of a bare "it" ("can't uninstall it" names
+    the app: assistant.stories.asks.subject_noun)."""
+    have = text_forms(item.text)
+    return have | text_forms(ask.obj_head) if ask is not None and ask.stand_in else have
+
+
 def uses(item_forms: frozenset[str], word: str) -> bool:
     return bool(forms(word) & item_forms)
 
@@ -98,7 +105,7 @@ def about(goal_words: Sequence[str], verb: str, item: FeedbackItem, ask: Ask | N
     damaged card" is not about "report a lost card"), or the same action failing (a crash while uploading).
     A question about the object that asks nothing we can read ("how can i up my credit score") is not about
     "see my credit score"."""
-    have = text_forms(item.text)
+    have = said(item, ask)
     if all(uses(have, w) for w in goal_words):
         if ask is None:
             return kind in ("bug", "slow") or uses(have, verb.split()[0])
@@ -207,8 +214,8 @@ def _content(tok: Any) -> bool:
     return tok.pos_ in ("NOUN", "PROPN") or not tok.is_stop
 
 
-def _share_of(items: Sequence[FeedbackItem]) -> Callable[[str], float]:
-    have = [text_forms(i.text) for i in items]
+def _share_of(items: Sequence[FeedbackItem], item_asks: dict[str, Ask | None]) -> Callable[[str], float]:
+    have = [said(i, item_asks.get(i.id)) for i in items]
 
     @functools.lru_cache(maxsize=1024)
     def share(word: str) -> float:
@@ -220,15 +227,17 @@ def _share_of(items: Sequence[FeedbackItem]) -> Callable[[str], float]:
 def choose(asks: Sequence[Ask], group: Sequence[FeedbackItem], item_asks: dict[str, Ask | None],
            embed: Embed | None, clean: Callable[[str], bool],
            need: Sequence[FeedbackItem] = (),
-           common: frozenset[str] = frozenset()) -> tuple[Candidate | None, list[Candidate]]:
+           common: frozenset[str] = frozenset(), product: str = "") -> tuple[Candidate | None, list[Candidate]]:
     """The goal for a group of items (an ask whose phrase is pruned to what they share), or None; and every
     candidate scored, best first. `clean(goal)` says whether a goal reads cleanly; `need`: all the need's items,
     whose shares decide what is one customer's detail (a group of three shares everything it says); `common`: the
-    inbox's everyday words ('app', 'card'), which say nothing about what a group is about."""
+    inbox's everyday words ('app', 'card'), which say nothing about what a group is about; `product`: the inbox's
+    product (asks.subject_noun), a fine object for an action the items report failing ("can't uninstall it"),
+    checked by `clean(goal, product)`."""
     if not group:
         return None, []
-    share = _share_of(group)
-    need_share = _share_of(need) if need else share
+    share = _share_of(group, item_asks)
+    need_share = _share_of(need, item_asks) if need else share
 
     def detail_share(word: str) -> float:
         return min(share(word), need_share(word))
@@ -251,7 +260,9 @@ def choose(asks: Sequence[Ask], group: Sequence[FeedbackItem], item_asks: dict[s
     for cand, words, _, _ in found.values():
         from assistant.stories.goal import goal_for
 
-        if not words or not clean(goal_for(cand)):
+        goal = goal_for(cand)
+        if not words or not (clean(goal) or product and cand.obj_head == product and cand.kind in ("bug", "problem")
+                             and clean(goal, product)):
             continue
         head = _head_word(cand, words)
         verb_share = sum(1 for i in group if asks_for(cand.verb, i, item_asks.get(i.id))) / len(group)

@@ -201,16 +201,16 @@ def other_state(target: Target, item: FeedbackItem) -> bool:
 def about_goal(target: Target, item: FeedbackItem, ask: Any, *, lacking: bool = False) -> bool:
     """The story may cite the item for this goal (see the module docstring). `lacking`: the item may lack some of
     the goal's modifiers (names_object), once another cited item states them all."""
-    from assistant.stories.consensus import cites, may_cite, text_forms, uses, verb_key
+    from assistant.stories.consensus import cites, may_cite, said, uses, verb_key
 
     if target.verb.split()[0] in LIGHT:
-        have = text_forms(item.text)
+        have = said(item, ask)
         return may_cite(item, ask) and (all(uses(have, w) for w in target.words)
                                         or lacking and names_object(target, item, governed=False))
     if cites(target.words, target.verb, item, ask, target.head, target.kind):
         # the drafting's rule lets an item whose own ask is the goal's action lack some of the goal's words; then
         # it must not put a detail of its own on the thing ("report my card damaged" is not about a lost card)
-        have = text_forms(item.text)
+        have = said(item, ask)
         if not all(uses(have, w) for w in target.words) and other_state(target, item):
             return False
     elif not (lacking and may_cite(item, ask) and names_object(target, item)):

@@ -17,7 +17,7 @@ from assistant.models import FeedbackItem, Need, Provenance, Story
 from assistant.repository import load_items, load_needs, load_stories, save_story
 from assistant.stories.asks import Ask, clean_for_parse, read_asks, subject_noun
 from assistant.stories.brief import MAX_QUOTES, need_brief, settle
-from assistant.stories.consensus import asks_for, asks_nothing, choose, cites
+from assistant.stories.consensus import asks_for, asks_nothing, choose, cites, failure_of, text_forms, uses
 from assistant.stories.criteria import Member, write_criteria
 from assistant.stories.dedupe import merge_near_duplicates
 from assistant.stories.evidence import check_citations, drop_invented
@@ -132,6 +132,8 @@ def offline_stories(
         # a pleased customer is cited only for what their own ask says
         cited = [i for i in group.item_ids
                  if cites(chosen.object_words, rep.verb, items[i], asks.get(i), chosen.head, rep.kind)]
+        if failure := failure_of(rep.symptom):  # a goal naming the group's failure cites the items reporting it
+            cited = [i for i in cited if uses(text_forms(items[i].text), failure)]
         asking = [i for i in cited if asks_for(rep.verb, items[i], asks.get(i))]
         if len(cited) < max(MIN_SUPPORT, MIN_NEED_SHARE * len(member_ids)) or len(asking) < MIN_SUPPORT:
             continue  # one or two customers' words in a big need, or one customer's action, are not its story

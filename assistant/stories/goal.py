@@ -27,8 +27,9 @@ _LIGHT = {"use", "have", "get", "keep", "make", "do", "see", "try", "like", "lov
 _QUANTITY = {"some", "more", "new", "few", "many", "other", "additional", "extra", "any", "all", "the", "a", "an"}
 # The report's problem, not something a person wants to do ("get the out of memory error", "use memory error").
 _PROBLEMS = {"error", "bug", "crash", "problem", "issue", "glitch", "failure", "fault", "mistake"}
-_SPECIFIC_SYMPTOM = re.compile(r"\b(crashing|freezing|hanging|closing|quitting|lagging|resetting|disappearing)$")
-_SUFFIX = re.compile(r" without (?:errors|waiting|(?:the|my) [\w ]{1,30}?(?:crashing|freezing|hanging|closing|quitting"
+_SPECIFIC_SYMPTOM = re.compile(r"\b(crashing|freezing|hanging|closing|quitting|lagging|resetting|disappearing)$"
+                               r"|^[a-z]+ errors$")  # "memory errors": the failure the items share (consensus)
+_SUFFIX = re.compile(r" without (?:(?:[a-z]+ )?errors|waiting|(?:the|my) [\w ]{1,30}?(?:crashing|freezing|hanging|closing|quitting"
                      r"|lagging|resetting|disappearing))$")
 
 

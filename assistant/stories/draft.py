@@ -17,7 +17,15 @@ from assistant.models import FeedbackItem, Need, Provenance, Story
 from assistant.repository import load_items, load_needs, load_stories, save_story
 from assistant.stories.asks import Ask, clean_for_parse, read_asks, subject_noun
 from assistant.stories.brief import MAX_QUOTES, need_brief, settle
-from assistant.stories.consensus import asks_for, asks_nothing, choose, cites, failure_of, text_forms, uses
+from assistant.stories.consensus import (
+    asks_for,
+    asks_nothing,
+    choose,
+    cites,
+    failure_of,
+    text_forms,
+    uses,
+)
 from assistant.stories.criteria import Member, write_criteria
 from assistant.stories.dedupe import merge_near_duplicates
 from assistant.stories.evidence import check_citations, drop_invented

@@ -203,7 +203,14 @@ def other_state(target: Target, item: FeedbackItem) -> bool:
 def about_goal(target: Target, item: FeedbackItem, ask: Any, *, lacking: bool = False) -> bool:
     """The story may cite the item for this goal (see the module docstring). `lacking`: the item may lack some of
     the goal's modifiers (names_object), once another cited item states them all."""
-    from assistant.stories.consensus import cites, may_cite, said, text_forms, uses, verb_key
+    from assistant.stories.consensus import (
+        cites,
+        may_cite,
+        said,
+        text_forms,
+        uses,
+        verb_key,
+    )
 
     if target.failure and not uses(text_forms(item.text), target.failure):
         return False  # "without memory errors": the item must report that failure

@@ -9,6 +9,7 @@ state no action (praise, questions about billing) give None and still count as e
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import replace
 from typing import Any
@@ -25,11 +26,14 @@ from assistant.stories.lexicon import (
 )
 from assistant.stories.phrases import Ask, build, from_noun
 
-__all__ = ["Ask", "VERB_KEYS", "clean_for_parse", "extract_ask", "read_asks", "second_chance"]
+__all__ = ["Ask", "VERB_KEYS", "clean_for_parse", "extract_ask", "read_asks", "second_chance", "subject_noun"]
 
 _ACTOR = re.compile(r"\b(?:allow|let|enable|permit)\s+(?:the\s+|our\s+)?([a-z]+?s)\s+(?:to\s+)?[a-z]+", re.I)
 _PLACEHOLDER = re.compile(r"\[[A-Z_]{2,}\]")
 _GOAL_VERB = re.compile(r"(?:^|\b(?:to|(?:i|we) could|(?:i|we) can|let me|let us|please)\s+)([A-Za-z]+)\b", re.I)
+_THIS = re.compile(r"\bthis\s+([a-z]+)\b", re.I)
+SUBJECT_SHARE = 0.05  # the share of items that must call the product "this X" for X to name it
+_IT = ("it", "this")  # "them", "these" point at things the item names, never at the product itself
 _PREFIX = re.compile(r"^\s*(?:feature request|request|suggestion|idea|bug|issue)\s*:\s*", re.I)
 
 
@@ -38,21 +42,44 @@ def clean_for_parse(text: str) -> str:
     return _PREFIX.sub("", _PLACEHOLDER.sub("", text)).strip()
 
 
-def read_asks(items: Sequence[FeedbackItem]) -> dict[str, Ask | None]:
+def subject_noun(items: Sequence[FeedbackItem], common: frozenset[str]) -> str:
+    """The product an inbox is about: the inbox's everyday word (`common`, assistant.verify.gate.common_words) its
+    writers most often call "this X" ("this app"), or "" when none stands out (a bank's messages speak of many
+    things). In reviews of one product an "it" with nothing else in the item to point at is that product."""
+    from spacy.lang.en.stop_words import STOP_WORDS
+
+    counts = Counter(m.lower() for i in items for m in _THIS.findall(i.text))
+    ranked = sorted(((n, w) for w, n in counts.items() if w in common and w not in STOP_WORDS), reverse=True)
+    if not ranked or ranked[0][0] < SUBJECT_SHARE * len(items) or len(ranked) > 1 and 2 * ranked[1][0] > ranked[0][0]:
+        return ""
+    return ranked[0][1]
+
+
+def read_asks(items: Sequence[FeedbackItem], subject: str = "") -> dict[str, Ask | None]:
     """Every item's ask (None for praise, which states none and is not even parsed), parsed in batches.
 
+    `subject`: the inbox's product (subject_noun): "can't uninstall it" asks to "uninstall the app" when the item
+    names nothing else "it" could be; so does a bare "can't uninstall" once other items use the verb on the product.
     Used by the drafting and by the gate, so a story is checked against the same reading of its items."""
     from assistant.stories.nlp import parse
 
     texts = [clean_for_parse(i.text) for i in items]
     asks: dict[str, Ask | None] = {i.id: None for i in items}
     asking = [(i, t) for i, t in zip(items, texts) if not _praise(i)]
+    docs = {}
     for (item, _), doc in zip(asking, parse([t for _, t in asking])):
-        asks[item.id] = extract_ask(item.id, doc, is_bug=_bug(item))
+        docs[item.id] = doc
+        asks[item.id] = extract_ask(item.id, doc, is_bug=_bug(item), subject=subject)
+    # the verbs the inbox uses on its product ("uninstall this app", "can't uninstall it"): without an object
+    # ("Can't uninstall.") they act on the product too
+    on_subject = frozenset(a.verb for a in asks.values() if subject and a and (a.stand_in or a.obj_head == subject))
+    by_id = {i.id: i for i in items}
+    for item_id, doc in docs.items():
+        if on_subject and asks[item_id] is None:
+            asks[item_id] = extract_ask(item_id, doc, is_bug=_bug(by_id[item_id]), subject=subject, bare=on_subject)
     # second chance for items the parser misread ("Export to CSV please."): re-parse the clause as an explicit want
     retry = {i.id: second_chance(t) for i, t in zip(items, texts) if asks[i.id] is None and not _praise(i)}
     retry = {k: v for k, v in retry.items() if v}
-    by_id = {i.id: i for i in items}
     for item_id, doc in zip(retry, parse(list(retry.values()))):
         asks[item_id] = extract_ask(item_id, doc, is_bug=_bug(by_id[item_id]))
     return writers_verb(asks)
@@ -87,9 +114,11 @@ def second_chance(text: str) -> str | None:
     return None
 
 
-def extract_ask(item_id: str, doc: Any, *, is_bug: bool = False) -> Ask | None:
-    """The first clear ask in the text (a bug sentence wins over a request), or None."""
-    found = [ask for sent in doc.sents if (ask := _from_sentence(item_id, sent)) is not None]
+def extract_ask(item_id: str, doc: Any, *, is_bug: bool = False, subject: str = "",
+                bare: frozenset[str] = frozenset()) -> Ask | None:
+    """The first clear ask in the text (a bug sentence wins over a request), or None. `subject`, `bare`: see
+    read_asks and _stand_in."""
+    found = [ask for sent in doc.sents if (ask := _from_sentence(item_id, sent, subject, bare)) is not None]
     if not found:
         return None
     bugs = [a for a in found if a.kind == "bug"]
@@ -104,7 +133,7 @@ def extract_ask(item_id: str, doc: Any, *, is_bug: bool = False) -> Ask | None:
     return ask
 
 
-def _from_sentence(item_id: str, sent: Any) -> Ask | None:
+def _from_sentence(item_id: str, sent: Any, subject: str = "", bare: frozenset[str] = frozenset()) -> Ask | None:
     for finder in FINDERS:
         hit = finder(sent)
         if hit is None:
@@ -124,7 +153,35 @@ def _from_sentence(item_id: str, sent: Any) -> Ask | None:
             ask = build(item_id, node, kind, extra)
         if ask is not None and _acceptable(ask):
             return ask
+        if ask is not None and subject and (stood := _stand_in(ask, node, subject, bare)) is not None:
+            return stood
     return None
+
+
+def _stand_in(ask: Ask, verb: Any, subject: str, bare: frozenset[str]) -> Ask | None:
+    """'can't uninstall it' -> 'uninstall the app': the verb's only object is "it"/"this" (or, for a verb in `bare`,
+    none at all) and the item names no other thing the pronoun could point at."""
+    pronoun = ask.pronoun and ask.phrase == f"{ask.verb} {ask.obj}" and ask.obj in _IT
+    if not (pronoun or ask.phrase == ask.verb and ask.verb in bare and not ask.obj) or not _nothing_else(verb, subject):
+        return None
+    return replace(ask, phrase=f"{ask.verb} the {subject}", obj=f"the {subject}", obj_head=subject, pronoun=False,
+                   implied=False, stand_in=True)
+
+
+def _nothing_else(verb: Any, subject: str) -> bool:
+    """No noun in the item but the product's, the verb's own subject ("users cannot uninstall it": "it" is not the
+    users) or a measure ("for 2 years")."""
+    from assistant.stories.consensus import forms
+
+    for t in verb.doc:
+        if t.pos_ not in ("NOUN", "PROPN") or t.i == verb.i or forms(t.text) & forms(subject):
+            continue
+        noun = t.head if t.dep_ == "compound" else t  # "Spy software": the compound goes with its noun
+        if noun.dep_ in ("nsubj", "nsubjpass") and noun.head.i == verb.i or t.dep_ == "npadvmod" or any(
+                c.dep_ == "nummod" for c in t.children):
+            continue
+        return False
+    return True
 
 
 def _acceptable(ask: Ask) -> bool:

@@ -32,6 +32,11 @@ MIN_SIMILARITY = 0.5  # MiniLM cosine of the goal phrase to the centre of the gr
 DOMINANT = 0.5  # a noun this share of a big group's items use is what the group is about: the goal names it
 DOMINANT_MIN_ITEMS = 10
 TIE = 0.15  # candidates this close in score say the need as well as the best
+FAILURE_SHARE = 0.5  # the share of a group's items that must report the same failure for the goal to name it
+# a failure in the writer's words: "out of memory", "low on storage", "memory errors", "sync issues"
+_FAILURE = re.compile(r"\b(?:out of|low on|lack of|not enough|no)\s+([a-z]+)|\b([a-z]+)\s+(?:errors?|issues?|problems?"
+                      r"|bugs?|failures?|leaks?|crash\w*)\b", re.I)
+_PROBLEM_NOUNS = {"error", "issue", "problem", "bug", "failure", "leak", "crash"}
 _WORD = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
 _CONTENT_POS = {"NOUN", "PROPN", "ADJ", "NUM", "VERB", "ADV", "X", "SYM"}
 _CUTTABLE = {"amod", "compound", "nummod", "quantmod", "npadvmod", "advmod", "nmod", "appos", "poss", "acl", "relcl"}
@@ -58,6 +63,13 @@ def text_forms(text: str) -> frozenset[str]:
     for w in _WORD.findall(text.lower()):
         out |= forms(w)
     return frozenset(out)
+
+
+def said(item: FeedbackItem, ask: Ask | None) -> frozenset[str]:
+    """The words an item uses, with the product its ask puts in place of a bare "it" ("can't uninstall it" names
+    the app: assistant.stories.asks.subject_noun)."""
+    have = text_forms(item.text)
+    return have | text_forms(ask.obj_head) if ask is not None and ask.stand_in else have
 
 
 def uses(item_forms: frozenset[str], word: str) -> bool:
@@ -98,7 +110,7 @@ def about(goal_words: Sequence[str], verb: str, item: FeedbackItem, ask: Ask | N
     damaged card" is not about "report a lost card"), or the same action failing (a crash while uploading).
     A question about the object that asks nothing we can read ("how can i up my credit score") is not about
     "see my credit score"."""
-    have = text_forms(item.text)
+    have = said(item, ask)
     if all(uses(have, w) for w in goal_words):
         if ask is None:
             return kind in ("bug", "slow") or uses(have, verb.split()[0])
@@ -207,8 +219,8 @@ def _content(tok: Any) -> bool:
     return tok.pos_ in ("NOUN", "PROPN") or not tok.is_stop
 
 
-def _share_of(items: Sequence[FeedbackItem]) -> Callable[[str], float]:
-    have = [text_forms(i.text) for i in items]
+def _share_of(items: Sequence[FeedbackItem], item_asks: dict[str, Ask | None]) -> Callable[[str], float]:
+    have = [said(i, item_asks.get(i.id)) for i in items]
 
     @functools.lru_cache(maxsize=1024)
     def share(word: str) -> float:
@@ -220,15 +232,17 @@ def _share_of(items: Sequence[FeedbackItem]) -> Callable[[str], float]:
 def choose(asks: Sequence[Ask], group: Sequence[FeedbackItem], item_asks: dict[str, Ask | None],
            embed: Embed | None, clean: Callable[[str], bool],
            need: Sequence[FeedbackItem] = (),
-           common: frozenset[str] = frozenset()) -> tuple[Candidate | None, list[Candidate]]:
+           common: frozenset[str] = frozenset(), product: str = "") -> tuple[Candidate | None, list[Candidate]]:
     """The goal for a group of items (an ask whose phrase is pruned to what they share), or None; and every
     candidate scored, best first. `clean(goal)` says whether a goal reads cleanly; `need`: all the need's items,
     whose shares decide what is one customer's detail (a group of three shares everything it says); `common`: the
-    inbox's everyday words ('app', 'card'), which say nothing about what a group is about."""
+    inbox's everyday words ('app', 'card'), which say nothing about what a group is about; `product`: the inbox's
+    product (asks.subject_noun), a fine object for an action the items report failing ("can't uninstall it"),
+    checked by `clean(goal, product)`."""
     if not group:
         return None, []
-    share = _share_of(group)
-    need_share = _share_of(need) if need else share
+    share = _share_of(group, item_asks)
+    need_share = _share_of(need, item_asks) if need else share
 
     def detail_share(word: str) -> float:
         return min(share(word), need_share(word))
@@ -248,22 +262,34 @@ def choose(asks: Sequence[Ask], group: Sequence[FeedbackItem], item_asks: dict[s
         if key not in found and len(phrase.split()) >= 2:
             found[key] = (replace(ask, phrase=phrase, obj=obj, obj_head=head), words, obj, head)
     scored = []
-    for cand, words, _, _ in found.values():
-        from assistant.stories.goal import goal_for
+    from assistant.stories.goal import goal_for
 
-        if not words or not clean(goal_for(cand)):
+    for cand, words, _, _ in found.values():
+        goal = goal_for(cand)
+        if not words or not (clean(goal) or product and cand.obj_head == product and cand.kind in ("bug", "problem")
+                             and clean(goal, product)):
             continue
         head = _head_word(cand, words)
         verb_share = sum(1 for i in group if asks_for(cand.verb, i, item_asks.get(i.id))) / len(group)
-        if _object_share(cand.phrase, head, share) < OBJECT_SHARE or verb_share < VERB_SHARE \
-                or _misses_topic(cand.phrase, group, common):
+        if _object_share(cand.phrase, head, share) < OBJECT_SHARE or verb_share < VERB_SHARE:
             continue
+        missing = _missing_topic(cand.phrase, group, common)
+        if missing:
+            # the group's subject is a failure most of its items report ("out of memory"): the goal is the action
+            # without it ("to read a comic without memory errors"), in the items' own word for it
+            failure = _failure(group, missing)
+            if not failure:
+                continue
+            cand = replace(cand, kind="bug", symptom=f"{failure} errors")
+            if not clean(goal_for(cand)):
+                continue
         # the customers' own verb beats the engine's synonym for it: "freeze my account", not "stop my account"
         own_verb = share(cand.verb.split()[0])
         scored.append((cand, words, own_verb + verb_share + sum(share(w) for w in words)))
     if not scored:
         return None, []
-    sims = _similarities([c.phrase for c, _, _ in scored], group, embed)
+    # a goal naming the group's failure is compared with the group as written ("read a comic without memory errors")
+    sims = _similarities([goal_for(c)[3:] if failure_of(c.symptom) else c.phrase for c, _, _ in scored], group, embed)
     out = [Candidate(c, c.phrase, c.verb, words, _head_word(c, words), round(s + sim, 4), round(sim, 4),
                      freq[c.phrase.lower()])
            for (c, words, s), sim in zip(scored, sims)]
@@ -289,13 +315,30 @@ def _object_share(phrase: str, head: str, share: Callable[[str], float]) -> floa
     return max([own, *(share(p.text) for p in of)])
 
 
-def _misses_topic(phrase: str, group: Sequence[FeedbackItem], common: frozenset[str]) -> bool:
-    """A big group's own subject is missing from the goal: a noun DOMINANT of its items use ('transaction fees'
+def failure_of(symptom: str) -> str:
+    """The failure's noun of a symptom _failure() named ("memory errors" -> memory), or ""."""
+    m = re.fullmatch(r"([a-z]+) errors", symptom or "")
+    return m.group(1) if m else ""
+
+
+def _failure(group: Sequence[FeedbackItem], missing: Sequence[str]) -> str:
+    """The one missing subject noun that FAILURE_SHARE of the group's items report as a failure in their own words
+    ("out of memory", "memory errors"), or ""."""
+    nouns = [w for w in missing if w not in _PROBLEM_NOUNS]  # "error" itself is said by the goal's "errors"
+    if len(nouns) != 1:
+        return ""
+    noun = nouns[0]
+    told = sum(1 for i in group if any(forms(m) & forms(noun) for g in _FAILURE.findall(i.text) for m in g if m))
+    return noun if told >= FAILURE_SHARE * len(group) else ""
+
+
+def _missing_topic(phrase: str, group: Sequence[FeedbackItem], common: frozenset[str]) -> list[str]:
+    """A big group's own subject missing from the goal: the nouns DOMINANT of its items use ('transaction fees'
     in questions about using a card abroad) that the goal does not name. Small groups are too noisy to judge."""
     from assistant.quality_rules import nlp as shared
 
     if len(group) < DOMINANT_MIN_ITEMS:
-        return False
+        return []
     said = text_forms(phrase)
     df: dict[str, int] = {}
     for item in group:
@@ -304,7 +347,7 @@ def _misses_topic(phrase: str, group: Sequence[FeedbackItem], common: frozenset[
                  and len(t.text) > 2 and not t.is_stop and not any(c.dep_ == "nummod" for c in t.children)}
         for lemma in nouns - common:
             df[lemma] = df.get(lemma, 0) + 1
-    return any(n >= DOMINANT * len(group) and not forms(w) & said for w, n in df.items())
+    return sorted(w for w, n in df.items() if n >= DOMINANT * len(group) and not forms(w) & said)
 
 
 def _head_word(ask: Ask, words: Sequence[str]) -> str:

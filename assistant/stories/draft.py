@@ -15,9 +15,17 @@ from sqlalchemy import delete, select
 from assistant.errors import ConflictError, NotFoundError
 from assistant.models import FeedbackItem, Need, Provenance, Story
 from assistant.repository import load_items, load_needs, load_stories, save_story
-from assistant.stories.asks import Ask, clean_for_parse, read_asks
+from assistant.stories.asks import Ask, clean_for_parse, read_asks, subject_noun
 from assistant.stories.brief import MAX_QUOTES, need_brief, settle
-from assistant.stories.consensus import asks_for, asks_nothing, choose, cites
+from assistant.stories.consensus import (
+    asks_for,
+    asks_nothing,
+    choose,
+    cites,
+    failure_of,
+    text_forms,
+    uses,
+)
 from assistant.stories.criteria import Member, write_criteria
 from assistant.stories.dedupe import merge_near_duplicates
 from assistant.stories.evidence import check_citations, drop_invented
@@ -57,10 +65,11 @@ def story_id(need_id: str, key: str) -> str:
     return "st_" + hashlib.sha1(f"{need_id}|{key}".encode()).hexdigest()[:12]
 
 
-def analyse(items: Sequence[FeedbackItem]) -> tuple[dict[str, Ask | None], dict[str, Facts]]:
-    """Parse every item once (batched): its ask, its reported conditions and the reason it states."""
+def analyse(items: Sequence[FeedbackItem], subject: str = "") -> tuple[dict[str, Ask | None], dict[str, Facts]]:
+    """Parse every item once (batched): its ask, its reported conditions and the reason it states. `subject`: the
+    inbox's product (assistant.stories.asks.subject_noun), which a bare "it" stands for."""
     texts = [clean_for_parse(i.text) for i in items]
-    asks = read_asks(items)
+    asks = read_asks(items, subject)
     facts = {i.id: extract_facts(i.text, i.metadata) for i in items}
     for item, text in zip(items, texts):
         facts[item.id].reason = stated_reason(text, asks[item.id])
@@ -104,13 +113,14 @@ def offline_stories(
     embed: Callable[[Sequence[str]], Any] | None = None,
     plan_names: Sequence[str] = (),
     common: frozenset[str] = frozenset(),
+    subject: str = "",
 ) -> list[Story]:
     """The stories the evidence supports, deterministic for the same input.
 
     One story per ask group whose goal most of its items share (assistant.stories.consensus) and reads cleanly,
     citing the items about that goal (at least MIN_SUPPORT and MIN_NEED_SHARE of the need); a need with none gets
     one story to write (the need brief, goal left to the PO); a praise-only need gets nothing. `common`: the
-    inbox's everyday words.
+    inbox's everyday words; `subject`: its product (assistant.stories.asks.subject_noun).
     """
     member_ids = [i for i in need.item_ids if i in items]
     members_all = [items[i] for i in member_ids]
@@ -121,7 +131,7 @@ def offline_stories(
     stories = []
     for group in split_need(member_ids, asks, embed):
         chosen, _ = choose(group.asks, [items[i] for i in group.item_ids], asks, embed, _clean, members_all,
-                           common)
+                           common, subject)
         if chosen is None:
             continue  # no phrasing most of the group's items share: the PO writes it from the brief
         rep = chosen.ask
@@ -130,6 +140,8 @@ def offline_stories(
         # a pleased customer is cited only for what their own ask says
         cited = [i for i in group.item_ids
                  if cites(chosen.object_words, rep.verb, items[i], asks.get(i), chosen.head, rep.kind)]
+        if failure := failure_of(rep.symptom):  # a goal naming the group's failure cites the items reporting it
+            cited = [i for i in cited if uses(text_forms(items[i].text), failure)]
         asking = [i for i in cited if asks_for(rep.verb, items[i], asks.get(i))]
         if len(cited) < max(MIN_SUPPORT, MIN_NEED_SHARE * len(member_ids)) or len(asking) < MIN_SUPPORT:
             continue  # one or two customers' words in a big need, or one customer's action, are not its story
@@ -165,9 +177,10 @@ def _ask_fallback_role(customers: Sequence[FeedbackItem], asks: Sequence[Ask], p
     return "user" if role == "customer" else role
 
 
-def _clean(goal: str) -> bool:
-    """A goal a person would write: it parses as a clean verb phrase and the gate finds it not garbled."""
-    return problem(goal) is None and garbled_reason(goal) is None
+def _clean(goal: str, product: str = "") -> bool:
+    """A goal a person would write: it parses as a clean verb phrase and the gate finds it not garbled.
+    `product`: the inbox's product, a fine object here (goal.problem)."""
+    return problem(goal, product) is None and garbled_reason(goal) is None
 
 
 def story_to_write(need: Need, members: Sequence[FeedbackItem], asks: Sequence[Ask],
@@ -263,14 +276,16 @@ def draft(
             report.covered.append((need.id, covered[need.id]))
         else:
             todo.append(need)
-    asks, facts = analyse([items[i] for n in todo for i in n.item_ids if i in items])
+    feedback = [i for i in items.values() if i.kind == "feedback"]
+    common = common_words(feedback)
+    subject = subject_noun(feedback, common)
+    asks, facts = analyse([items[i] for n in todo for i in n.item_ids if i in items], subject)
     embed = CachedEmbed(ws.embedder)  # one vector cache for the drafting and the gate
     try:  # the index holds every item's vector already: the goal's closeness to its items costs no embedding
         embed.seed({items[i].text: v for i, v in ws.index.get_vectors(list(items)).items() if i in items})
     except Exception:  # noqa: BLE001 - without the index the items are embedded when needed
         pass
     plan_names = list((ws.get_setting("segment_weights") or {}).keys())
-    common = common_words([i for i in items.values() if i.kind == "feedback"])
     drafted: list[Story] = []
     for need in todo:
         stories = None
@@ -278,7 +293,8 @@ def draft(
             stories = _llm_stories(provider, need, [items[i] for i in need.item_ids if i in items], report,
                                    embed=embed)
         if stories is None:
-            stories = offline_stories(need, items, asks, facts, embed=embed, plan_names=plan_names, common=common)
+            stories = offline_stories(need, items, asks, facts, embed=embed, plan_names=plan_names, common=common,
+                                     subject=subject)
         if not stories:
             report.no_ask.append(need.id)
         drafted.extend(stories)

@@ -23,11 +23,13 @@ _FILLER = {"please", "pls", "plz", "lol", "oops", "omg", "wtf", "etc", "thanks",
            "dev", "devs", "developer", "developers", "stars", "star", "rating", "review", "ok", "okay"}
 _BARE = STOP_NOUNS | {"application", "program", "software", "version", "feature", "function", "option", "work", "stuff",
                       "interface", "thing", "something", "anything", "everything", "way"}
+_LIGHT = {"use", "have", "get", "keep", "make", "do", "see", "try", "like", "love", "improve", "change"}  # no action of their own
 _QUANTITY = {"some", "more", "new", "few", "many", "other", "additional", "extra", "any", "all", "the", "a", "an"}
 # The report's problem, not something a person wants to do ("get the out of memory error", "use memory error").
 _PROBLEMS = {"error", "bug", "crash", "problem", "issue", "glitch", "failure", "fault", "mistake"}
-_SPECIFIC_SYMPTOM = re.compile(r"\b(crashing|freezing|hanging|closing|quitting|lagging|resetting|disappearing)$")
-_SUFFIX = re.compile(r" without (?:errors|waiting|(?:the|my) [\w ]{1,30}?(?:crashing|freezing|hanging|closing|quitting"
+_SPECIFIC_SYMPTOM = re.compile(r"\b(crashing|freezing|hanging|closing|quitting|lagging|resetting|disappearing)$"
+                               r"|^[a-z]+ errors$")  # "memory errors": the failure the items share (consensus)
+_SUFFIX = re.compile(r" without (?:(?:[a-z]+ )?errors|waiting|(?:the|my) [\w ]{1,30}?(?:crashing|freezing|hanging|closing|quitting"
                      r"|lagging|resetting|disappearing))$")
 
 
@@ -58,7 +60,7 @@ def _known_word(word: str) -> bool:
     from lemminflect import getAllLemmas
 
     low = word.lower()
-    if getAllLemmas(low):
+    if getAllLemmas(low) or known_verb(low):  # a prefixed verb of a known stem: "uninstall"
         return True
     return len(_wordpieces().encode(low, add_special_tokens=False).ids) <= 2
 
@@ -72,8 +74,10 @@ def _participle(word: str) -> bool:
     return bool(lemmas) and word not in lemmas and word.endswith(("ed", "en", "st", "lt", "nt", "ght"))
 
 
-def problem(goal: str) -> str | None:
-    """Why a goal is not a clean verb phrase, or None when it is ('to open my comics from the SD card')."""
+def problem(goal: str, product: str = "") -> str | None:
+    """Why a goal is not a clean verb phrase, or None when it is ('to open my comics from the SD card').
+    `product`: the inbox's product (assistant.stories.asks.subject_noun), a fine object for an action the items
+    report failing on it ("can't uninstall it" -> "to uninstall the app"); the caller says when that holds."""
     if goal.count(" without ") > 1:
         return "says 'without' twice"
     phrase = _SUFFIX.sub("", goal.removeprefix("to ").strip())  # the reported symptom is not part of the action
@@ -88,11 +92,11 @@ def problem(goal: str) -> str | None:
         return f"contains review words ('{bad[0]}') rather than an action"
     if len(set(low)) < len(low) - 1:
         return "repeats words"
-    return _parse_problem(phrase)
+    return _parse_problem(phrase, product)
 
 
 @functools.lru_cache(maxsize=8192)
-def _parse_problem(phrase: str) -> str | None:
+def _parse_problem(phrase: str, product: str = "") -> str | None:
     doc = parse([f"I want to {phrase}."])[0]
     toks = [t for t in doc if not t.is_punct][3:]  # the goal's own tokens
     if not toks:
@@ -101,7 +105,8 @@ def _parse_problem(phrase: str) -> str | None:
     if verb.head.lemma_ != "want" or verb.dep_ not in ("xcomp", "ccomp") or not known_verb(verb.lemma_.lower()):
         return f"'{verb.text}' is not read as a verb"
     objects = [t for t in toks[1:] if t.dep_ in ("dobj", "pobj", "attr", "oprd") and t.head.i >= verb.i]
-    if objects and all(t.lemma_.lower() in _BARE and all(c.dep_ in ("det", "poss") or c.lower_ in _QUANTITY
+    bare = _BARE - {product} if product and verb.lemma_.lower() not in _LIGHT else _BARE
+    if objects and all(t.lemma_.lower() in bare and all(c.dep_ in ("det", "poss") or c.lower_ in _QUANTITY
                                                          for c in t.subtree if c is not t) for t in objects):
         return f"its object is a bare '{objects[0].text}'"
     if problem_word := next((t.text for t in objects if t.lemma_.lower() in _PROBLEMS), None):

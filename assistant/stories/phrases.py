@@ -36,6 +36,7 @@ class Ask:
     formats: tuple[str, ...] = ()
     actor: str = ""  # "admin" from "allow admins to approve expenses"
     implied: bool = False  # the verb is the drafter's default for a bare thing ("dark mode please" -> use)
+    stand_in: bool = False  # the object is the inbox's product, standing in for "it" ("can't uninstall it")
 
     @property
     def key(self) -> str:
@@ -52,7 +53,11 @@ def known_verb(lemma: str) -> bool:
     """Whether lemminflect knows the word as a verb (the tagger calls 'sso' or 'ocr' a verb now and then)."""
     from lemminflect import getAllInflections
 
-    return bool(getAllInflections(lemma.split(" ")[0], upos="VERB"))
+    first = lemma.split(" ")[0]
+    # a prefixed verb lemminflect lacks ("uninstall", "redownload", "unsubscribe") is a verb when its stem is
+    return bool(getAllInflections(first, upos="VERB")) or any(
+        first.startswith(p) and len(first) - len(p) >= 4 and bool(getAllInflections(first[len(p):], upos="VERB"))
+        for p in ("un", "re", "pre"))
 
 
 def is_verb(tok: Any) -> bool:

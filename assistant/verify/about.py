@@ -46,6 +46,7 @@ class Target:
     head: str
     kind: str  # request | bug | slow
     phrase: str
+    failure: str = ""  # "memory" of "without memory errors": a cited item must report it
 
 
 @functools.lru_cache(maxsize=4096)
@@ -53,13 +54,14 @@ def goal_target(goal: str) -> Target | None:
     """The goal's action and object ('to report a lost card' -> report; lost, card), or None when it does not parse
     as an action on something (the garbled check speaks for such a goal)."""
     from assistant.stories.asks import extract_ask
-    from assistant.stories.consensus import _head_word, _prune
+    from assistant.stories.consensus import _head_word, _prune, failure_of
     from assistant.stories.nlp import parse
 
     phrase = re.sub(r"^\s*to\s+", "", goal.strip(), flags=re.I).rstrip(" .!")
-    kind = "request"
+    kind, failure = "request", ""
     if m := _WITHOUT.search(phrase):
         symptom = m.group(1)
+        failure = failure_of(symptom)
         kind = "slow" if symptom.lower().startswith("wait") else "bug" if _PROBLEM.search(symptom) else kind
         if kind != "request":
             phrase = phrase[: m.start()]
@@ -78,7 +80,7 @@ def goal_target(goal: str) -> Target | None:
     if not words:
         return None
     head_word = _head_word(replace(ask, obj_head=head), words)
-    return Target(verb=ask.verb, words=words, head=head_word, kind=kind, phrase=phrase)
+    return Target(verb=ask.verb, words=words, head=head_word, kind=kind, phrase=phrase, failure=failure)
 
 
 def _plain_ask(doc: Any, phrase: str) -> Any:
@@ -201,16 +203,25 @@ def other_state(target: Target, item: FeedbackItem) -> bool:
 def about_goal(target: Target, item: FeedbackItem, ask: Any, *, lacking: bool = False) -> bool:
     """The story may cite the item for this goal (see the module docstring). `lacking`: the item may lack some of
     the goal's modifiers (names_object), once another cited item states them all."""
-    from assistant.stories.consensus import cites, may_cite, text_forms, uses, verb_key
+    from assistant.stories.consensus import (
+        cites,
+        may_cite,
+        said,
+        text_forms,
+        uses,
+        verb_key,
+    )
 
+    if target.failure and not uses(text_forms(item.text), target.failure):
+        return False  # "without memory errors": the item must report that failure
     if target.verb.split()[0] in LIGHT:
-        have = text_forms(item.text)
+        have = said(item, ask)
         return may_cite(item, ask) and (all(uses(have, w) for w in target.words)
                                         or lacking and names_object(target, item, governed=False))
     if cites(target.words, target.verb, item, ask, target.head, target.kind):
         # the drafting's rule lets an item whose own ask is the goal's action lack some of the goal's words; then
         # it must not put a detail of its own on the thing ("report my card damaged" is not about a lost card)
-        have = text_forms(item.text)
+        have = said(item, ask)
         if not all(uses(have, w) for w in target.words) and other_state(target, item):
             return False
     elif not (lacking and may_cite(item, ask) and names_object(target, item)):

@@ -310,8 +310,10 @@ def verify_stories(stories: Sequence[Story], items: Mapping[str, FeedbackItem], 
     common = common_words(pool)
     _warm(stories, items, embed, common)
     everything = [*backlog, *stories]
-    from assistant.stories.asks import read_asks
+    from assistant.stories.asks import read_asks, subject_noun
 
-    asks = read_asks([items[i] for i in dict.fromkeys(i for st in stories for i in st.evidence) if i in items])
+    # the drafting's reading of the items, the same product standing in for a bare "it" (assistant.stories.draft)
+    asks = read_asks([items[i] for i in dict.fromkeys(i for st in stories for i in st.evidence) if i in items],
+                     subject_noun(pool, common))
     return [verify_story(st, items, backlog=everything, embed=embed, mode=mode, common=common, asks=asks)
             for st in stories]

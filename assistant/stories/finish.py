@@ -41,11 +41,13 @@ def _complete(verified: Verified, dor: Sequence[str] | None, backlog: Sequence[S
 
 def finish_story(story: Story, dor: Sequence[str] | None, backlog: Sequence[Story] = (), *,
                  items: Mapping[str, FeedbackItem] | None = None, embed: Any = None,
-                 mode: str = "review") -> Story:
+                 mode: str = "review", pool: Sequence[FeedbackItem] | None = None) -> Story:
     """Gate, lint, suggest points when none are set, and evaluate Ready.
 
     mode='review' (PO edits) flags unsupported citations as warnings and keeps them; 'draft' strips them.
-    Without `items` the evidence checks cannot run, so the story is flagged and never Ready.
+    Without `items` the evidence checks cannot run, so the story is flagged and never Ready. `pool`: items of the
+    inbox to learn its everyday words and product noun from, as drafting did (a bare "can't uninstall it" is about
+    "the app" only when the gate knows the inbox calls it that).
     """
     if items is None:
         from assistant.verify.gate import gate_finding
@@ -53,7 +55,8 @@ def finish_story(story: Story, dor: Sequence[str] | None, backlog: Sequence[Stor
         verified = Verified(story=story, findings=[gate_finding(
             "unsupported_evidence", "review", "the cited feedback was not available to check the citations")])
     else:
-        verified = verify_stories([story], items, backlog=backlog, embed=embed, mode=mode)[0]  # type: ignore[arg-type]
+        verified = verify_stories([story], items, backlog=backlog, embed=embed, mode=mode,  # type: ignore[arg-type]
+                                  pool=pool)[0]
     return _complete(verified, dor, backlog)
 
 

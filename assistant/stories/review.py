@@ -7,12 +7,15 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from sqlalchemy import select
+
 from assistant.errors import ConflictError, QualityError
-from assistant.models import Criterion, Story
-from assistant.repository import get_story, load_items, load_stories, save_story
+from assistant.models import Criterion, FeedbackItem, Story
+from assistant.repository import get_story, item_from_row, load_items, load_stories, save_story
 from assistant.stories.brief import settle
 from assistant.stories.evidence import check_citations, cited_ids
 from assistant.stories.finish import finish_story
+from assistant.tables import FeedbackRow
 from assistant.textclean import clean_text
 
 EDITABLE = {"role", "goal", "benefit", "points", "evidence", "acceptance_criteria", "criterion"}
@@ -92,6 +95,16 @@ def _edit_criterion(story: Story, criteria: list[Criterion], change: dict[str, A
     return criteria
 
 
+POOL_SAMPLE = 2000  # enough items to learn an inbox's everyday words from, without loading a 200k-row inbox per edit
+
+
+def inbox_sample(session: Any) -> list[FeedbackItem]:
+    """Customer items spread over the inbox (ids are hashes, so their order is no source's order)."""
+    stmt = (select(FeedbackRow).where(FeedbackRow.kind == "feedback", FeedbackRow.duplicate_of.is_(None))
+            .order_by(FeedbackRow.id).limit(POOL_SAMPLE))
+    return [item_from_row(r) for r in session.scalars(stmt)]
+
+
 def edit_story(ws: Any, story_id: str, changes: dict[str, Any], *, actor: str, expected_version: int | None) -> Story:
     """Apply a PO edit; re-lint, re-estimate if needed, re-check Ready; an approved story goes back to draft."""
     dor = ws.get_setting("definition_of_ready")
@@ -106,7 +119,7 @@ def edit_story(ws: Any, story_id: str, changes: dict[str, Any], *, actor: str, e
         cited = {i.id: i for i in load_items(s, sorted(cited_ids(edited)))}
         # the gate flags the PO's own citations and wording as warnings; it never removes what the PO wrote
         edited = finish_story(edited.model_copy(update={"points_suggested": None}), dor, others, items=cited,
-                              embed=ws.embedder, mode="review")
+                              embed=ws.embedder, mode="review", pool=inbox_sample(s))
         edited = settle(edited, dor, team_points)
         check_citations(s, edited)
         return save_story(s, edited, actor=actor, action="edit", expected_version=story.version)

@@ -233,14 +233,17 @@ def about_goal(target: Target, item: FeedbackItem, ask: Any, *, lacking: bool = 
     return acts(item, target.verb)
 
 
-def unsaid(goal: str, cited: Sequence[FeedbackItem]) -> list[str]:
-    """Words of the goal's object that none of the cited items uses ('damaged' over messages about cards)."""
+def unsaid(goal: str, cited: Sequence[FeedbackItem], asks: Mapping[str, Any] | None = None) -> list[str]:
+    """Words of the goal's object that none of the cited items uses ('damaged' over messages about cards); the
+    product standing in for an item's bare "it" (`asks`, read with the inbox's product noun) counts as said."""
     from assistant.stories.consensus import text_forms, uses
 
     target = goal_target(goal)
     if target is None:
         return []
     said = [text_forms(i.text) for i in cited]
+    said += [text_forms(a.obj) for a in (asks or {}).values()
+             if a is not None and getattr(a, "stand_in", False) and a.obj and a.item_id in {i.id for i in cited}]
     return [w for w in target.words if not any(uses(have, w) for have in said)]
 
 
@@ -261,6 +264,6 @@ def off_goal(goal: str, ids: Sequence[str], items: Mapping[str, FeedbackItem],
     known = {**(asks or {}), **(read_asks(missing) if missing else {})}
     strict = {i.id for i in cited if about_goal(target, i, known.get(i.id))}
     ok = strict | {i.id for i in cited if strict and about_goal(target, i, known.get(i.id), lacking=True)}
-    if unsaid(goal, [i for i in cited if i.id in ok]):
+    if unsaid(goal, [i for i in cited if i.id in ok], known):
         return [i.id for i in cited]
     return [i.id for i in cited if i.id not in ok]

@@ -75,3 +75,25 @@ def test_the_group_gets_the_goal_and_the_gate_keeps_its_citations(uninstall) -> 
     assert off_goal(goal, cited, {i.id: i for i in items}, asks) == []
     # without the product a bare product object is no goal a person would write ("to use the app")
     assert not _clean(goal) and _clean(goal, "app") and not _clean("to use the app", "app")
+
+
+def test_a_po_edit_is_checked_with_the_inbox_the_draft_was(uninstall) -> None:  # type: ignore[no-untyped-def]
+    from assistant.models import Story
+    from assistant.stories.finish import finish_story
+
+    items, _ = uninstall
+    from assistant.verify.gate import COMMON_MIN_ITEMS
+
+    others = ["Great app, I use this app daily", "this app crashes", "I love this app", "this app drains my battery",
+              "the notifications are late", "please add a dark theme"]  # an inbox that calls the product "app"
+    pool = [*items, *_items([others[n % len(others)] + f" ({n})" for n in range(COMMON_MIN_ITEMS)], "p")]
+    story = Story(id="st_1", need_id="nd_1", role="user", goal="uninstall the app without errors", benefit="",
+                  evidence=["u1", "u4", "u5"])
+    cited = {i.id: i for i in items}
+
+    def off(**kw):  # type: ignore[no-untyped-def]
+        done = finish_story(story, None, items=cited, **kw)
+        return [f for f in done.quality if f.criterion == "unsupported_evidence"]
+
+    assert off(pool=pool) == []  # "can't uninstall it" asks to uninstall the app, read as the drafting read it
+    assert off()  # without the inbox, "it" points at nothing: the same citations are flagged, never trusted

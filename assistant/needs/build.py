@@ -372,6 +372,9 @@ def _write(ws, all_items, assign, dissolved, vec, provider, params, progress,  #
                 # A problem need with no shared phrase is stated with the two its items use most; praise without
                 # a topic is stated as praise of the product.
                 topic = phrases.get(nid) or (mixed.get(nid, []) if evidence.is_problem_need(counts) else [])
+                if not topic and evidence.is_problem_need(counts):
+                    word = naming.shared_word([by_id[i].text for i in ids])
+                    topic = [word] if word else []
                 example = evidence.typical([by_id[q] for q in row.quotes if q in by_id], cent, ws.embedder)
                 row.statement = evidence.statement(topic, counts, example)
                 if llm_statements.get(nid):
@@ -402,4 +405,4 @@ def _name(phrases, mixed, counts, texts) -> str:  # type: ignore[no-untyped-def]
     sentiment = counts.by_sentiment
     if not evidence.is_problem_need(counts) and sentiment.get("positive", 0) * 2 >= sum(sentiment.values()):
         return naming.praise_name(phrases, texts)  # praise only where most items are positive
-    return naming.name_from(phrases) if phrases else naming.mixed_name(mixed)
+    return naming.name_from(phrases) if phrases else naming.mixed_name(mixed, texts)

@@ -119,9 +119,25 @@ def name_from(phrases: Sequence[str], fallback: str = "General feedback (no shar
 _WORD = re.compile(r"[a-z][a-z']*")
 
 
-def mixed_name(parts: Sequence[str]) -> str:
-    """A need whose items share no one phrase is named for the two phrases its items use most, as any other need."""
-    return name_from(parts) if parts else "Assorted problems (no shared topic)"
+def shared_word(texts: Sequence[str], share: float = 0.5) -> str:
+    """The content word most of a need's texts use, when no phrase was found: nine short reviews saying "Can't
+    uninstall" share a verb and no noun phrase, and are about "uninstall", not "assorted problems"."""
+    df: Counter[str] = Counter()
+    for text in texts:
+        df.update(set(tokens(text)))
+    if not df:
+        return ""
+    word, n = min(df.items(), key=lambda wn: (-wn[1], wn[0]))
+    return word if n >= max(2, share * len(texts)) else ""
+
+
+def mixed_name(parts: Sequence[str], texts: Sequence[str] = ()) -> str:
+    """A need whose items share no one phrase is named for the two phrases its items use most, as any other need;
+    with none, for the word most of its items use; "Assorted problems" only when nothing is shared."""
+    if parts:
+        return name_from(parts)
+    word = shared_word(texts)
+    return word[:1].upper() + word[1:] if word else "Assorted problems (no shared topic)"
 
 
 def praise_phrase(texts: Sequence[str]) -> str:

@@ -133,3 +133,8 @@ def test_ask_problem_sentence_topic_terms_and_praise_names() -> None:
     assert praise_name([], ["Easy to use, great app", "So easy to use!", "Great"]) == "General praise: easy to use"
     assert praise_name(["comic reader"], ["Best comic reader"]) == "Praise for comic reader"
     assert mixed_name(["error messages", "folder"]) == "Error messages and folder"
+    # verbatim AcDisplay reviews (urr_golden_set): a shared verb and no noun phrase names the need by that verb
+    uninstall = ["Can't uninstall.", "Wtf Users cannot uninstall it", "Useless and can't uninstall why can't I "
+                 "Uninstall it", "not able to remove it.. how to uninstall it... i tried almost everything..."]
+    assert mixed_name([], uninstall) == "Uninstall"
+    assert mixed_name([], ["It crashed.", "Too slow", "Ugly colours"]) == "Assorted problems (no shared topic)"

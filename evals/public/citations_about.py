@@ -24,6 +24,7 @@ def measure(workspace: Path, inbox: str = "") -> dict[str, int]:
         with ws.transaction() as s:
             stories = [st for st in load_stories(s) if st.kind == "story"]
             items = {i.id: i for i in load_items(s, sorted({i for st in stories for i in st.evidence}))}
+            pool = load_items(s, include_duplicates=False, kind="feedback")
     finally:
         ws.close()
     gold: dict[str, str] = {}
@@ -31,9 +32,14 @@ def measure(workspace: Path, inbox: str = "") -> dict[str, int]:
         from evals.public.inboxes import gold as gold_of
 
         gold = gold_of(inbox)
+    from assistant.stories.asks import read_asks, subject_noun
+    from assistant.verify.gate import common_words
+
+    # read as the gate reads them: with the inbox's product noun standing in for a bare "it"
+    asks = read_asks(list(items.values()), subject_noun(pool, common_words(pool)))
     out = Counter(stories=len(stories), ready=sum(st.ready for st in stories))
     for st in stories:
-        off = set(off_goal(st.goal, st.evidence, items))
+        off = set(off_goal(st.goal, st.evidence, items, asks))
         out["citations"] += len(st.evidence)
         out["off_goal"] += len(off)
         if gold:

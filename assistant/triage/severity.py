@@ -179,7 +179,10 @@ def _taken_back(doc: Any, start: int, end: int, reason: str) -> bool:
         imperative = root.tag_ == "VB" and subj is None and not any(
             c.dep_ == "aux" for c in root.children)
         made = root.head is not root and root.head.lemma_ in ("make", "force", "have")  # "they make us", "had to"
-        made = made or _is_product(subj) and subj is not None  # "it uninstalls in my phone automatically"
+        # "it uninstalls in my phone automatically"; a named subject ("ACME Libraries will only renew if …") is a
+        # customer leaving, not the product
+        customer = subj is not None and subj.pos_ == "PROPN" and root.lemma_ in ("renew", "leave", "cancel", "switch")
+        made = made or subj is not None and not customer and _is_product(subj)
         return (imperative and not first) or made or bool(_REINSTALL.search(root.sent.text))  # advice; troubleshooting
     if reason not in EVENTS:
         return False

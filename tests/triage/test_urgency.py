@@ -89,6 +89,8 @@ def test_a_crash_every_time_is_high_a_crash_now_and_then_medium(embedder: LocalE
 
 # Verbatim reviews (comic-viewer inbox and Maalej et al. 2016): what the spaCy parse adds to the cue regexes.
 REPORTED = [
+    # a stakeholder ask from the comic-viewer inbox: a named customer's renewal on a condition is the threat itself
+    ("ACME Libraries will only renew if we build a CSV export of reading history for their patrons.", "churn threat"),
     ("Help It wont open for me", "cannot use it at all"),
     ("This app crashes each and every time I try to open it on my iPad 3rd gen", "cannot use it at all"),
     ("Won't load any files I have 2GB of memory on this tablet", "cannot use it at all"),

@@ -2,7 +2,9 @@
 
 "... so I can read at night" -> "I can read at night"; "in order to share it" -> "I can share it"; "because we
 have to retype them" -> "we no longer have to retype them"; a stated consequence "we reconcile by hand" -> "we
-no longer reconcile by hand". Without one, the story gets a visible placeholder and is not Ready.
+no longer reconcile by hand". The parse adds what regular expressions miss: a purpose with any subject ("so people
+find things"), a gain the ask is the condition of ("a chain will buy the plan if we add SSO"), "I cannot X without
+Y" -> "I can X without Y", and a step a person wants to skip ("without starting a round"). Without one, the story gets a visible placeholder and is not Ready.
 """
 
 from __future__ import annotations

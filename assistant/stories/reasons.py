@@ -14,7 +14,7 @@ from collections import Counter
 from collections.abc import Sequence
 from typing import Any
 
-from assistant.models import BENEFIT_TO_WRITE
+from assistant.models import BENEFIT_TO_WRITE, Story
 from assistant.stories.nlp import join_tokens, lower_first, parse
 from assistant.stories.phrases import Ask
 from assistant.triage.sentiment import LEXICON
@@ -225,13 +225,27 @@ def _tidy(clause: str, ask: Ask | None, action: str = "") -> str:
     return clause
 
 
+def _goal_words(goal: str) -> set[str]:
+    return set(re.findall(r"[a-z]+", goal.lower())) - {"to", "my", "the", "a", "an"}
+
+
 def benefit_for(reasons: Sequence[str], goal: str) -> tuple[str, str]:
     """(benefit, source): the reason most items state that does not just restate the goal; else the placeholder."""
-    goal_words = set(re.findall(r"[a-z]+", goal.lower())) - {"to", "my", "the", "a", "an"}
+    goal_words = _goal_words(goal)
     counted = Counter(r for r in reasons if r and not _restates(r, goal_words))
     if counted:
         return sorted(counted.items(), key=lambda kv: (-kv[1], len(kv[0]), kv[0]))[0][0], "customer"
     return placeholder(goal), "none"
+
+
+def adopt_benefit(keep: Story, other: Story) -> dict[str, Any]:
+    """When `other` (asking the same) folds into `keep`: its stated reason, if `keep` has none and it does not
+    restate `keep`'s goal, as a model_copy update; else {}. The reason came from items that now are keep's evidence."""
+    if not is_placeholder(keep.benefit) or is_placeholder(other.benefit) or not other.benefit.strip() \
+            or _restates(other.benefit, _goal_words(keep.goal)):
+        return {}
+    prompt = (keep.provenance.prompt or "").replace("benefit:none", "benefit:customer")
+    return {"benefit": other.benefit, "provenance": keep.provenance.model_copy(update={"prompt": prompt})}
 
 
 def placeholder(goal: str) -> str:

@@ -59,3 +59,20 @@ def test_a_reason_the_item_states_is_the_benefit_and_the_gate_accepts_it(text: s
 ])
 def test_no_reason_is_made_up(text: str) -> None:
     assert stated_reason(text) == ""
+
+
+def test_a_folded_duplicate_brings_its_stated_reason_to_the_story_it_joins() -> None:
+    from assistant.models import Provenance
+    from assistant.stories.reasons import adopt_benefit, placeholder
+
+    keep = Story(id="st_k", role="user", goal="uninstall the app without errors",
+                 benefit=placeholder("uninstall the app without errors"), evidence=["fb_1"],
+                 provenance=Provenance(engine="offline", prompt="benefit:none"))
+    other = Story(id="st_o", role="user", goal="remove this app", benefit="I can uninstall without a device reset",
+                  evidence=["fb_2"], provenance=Provenance(engine="offline", prompt="benefit:customer"))
+    update = adopt_benefit(keep, other)
+    assert update["benefit"] == "I can uninstall without a device reset"
+    assert update["provenance"].prompt == "benefit:customer"
+    assert adopt_benefit(other, keep) == {}  # a story with its own reason keeps it
+    restating = other.model_copy(update={"benefit": "I can uninstall the app"})
+    assert adopt_benefit(keep, restating) == {}  # a reason that restates the kept goal is no reason

@@ -78,7 +78,7 @@ def stated_reason(text: str, ask: Ask | None = None) -> str:
     return ""
 
 
-_TEAM = {"we", "you"}  # who builds what is asked: "if we add single sign-on"
+_TEAM = {"we", "you"}  # who builds what is asked: "if we add single sign-on" (a review's "if you ..." is no gain)
 _ME = {"i", "we"}
 _OBJ_PRONOUN = {"us", "me", "you"}  # "without calling us": who is called is the team, not part of the gain
 
@@ -124,12 +124,13 @@ def _so_clause(sent: Any) -> tuple[str, str]:
 
 def _gain_if(sent: Any) -> tuple[str, str]:
     """'A retail chain will buy the business plan if we add SSO' -> 'a retail chain with 2,000 devices will buy
-    the business plan': the main clause of a future-tense sentence whose 'if' clause is the team doing the ask."""
+    the business plan': the main clause of a future-tense sentence whose 'if' clause is the team ('we') doing the
+    ask. A review's "this update would be a step up if you could see PDFs" is a verdict on the product."""
     root = sent.root
     if not any(c.dep_ == "aux" and c.lower_ in ("will", "would", "'ll") for c in root.children):
         return "", ""
     cond = [c for c in root.children if c.dep_ == "advcl" and any(m.dep_ == "mark" and m.lower_ == "if"
-            for m in c.children) and any(s.dep_ == "nsubj" and s.lower_ in _TEAM for s in c.children)]
+            for m in c.children) and any(s.dep_ == "nsubj" and s.lower_ == "we" for s in c.children)]
     subj = [c for c in root.children if c.dep_ == "nsubj" and c.lower_ not in (*_TEAM, "i", "it", "this", "that")]
     if not cond or not subj:
         return "", ""
@@ -143,8 +144,11 @@ def _cannot_without(sent: Any) -> tuple[str, str]:
     for verb in sent:
         kids = list(verb.children)
         without = [c for c in kids if c.dep_ == "prep" and c.lower_ == "without"]
-        # "I can't leave home without it" is praise: what the writer cannot do without must be named
-        if verb.pos_ != "VERB" or not without or any(o.pos_ == "PRON" for o in without[0].children):
+        # "I can't leave home without it", "I couldn't live without my Evernote" are praise: what the writer cannot
+        # do without must be named, and be no thing of theirs (a cost is "a device reset", not "my Evernote")
+        objs = [o for o in without[0].children if o.dep_ in ("pobj", "pcomp")] if without else []
+        if verb.pos_ != "VERB" or not objs or any(o.pos_ == "PRON" or any(c.dep_ == "poss" for c in o.children)
+                                                   for o in objs):
             continue
         subj = [c for c in kids if c.dep_ == "nsubj" and c.lower_ in _ME]
         can = any(c.dep_ == "aux" and c.lower_ in ("can", "ca", "could") for c in kids)
@@ -157,7 +161,7 @@ def _cannot_without(sent: Any) -> tuple[str, str]:
 def _without_step(sent: Any) -> tuple[str, str]:
     """'look at their performance without starting a round' -> 'I do not have to start a round': the step a
     person wants to skip ('without having to pass by the TOC page' -> 'pass by the TOC page'). Only when the one
-    acting is a person (I, we, you, a plural noun such as 'customers'): 'it rarely gets through a comic without
+    acting is the writer (I, we, you): 'it rarely gets through a comic without
     crashing' is the app failing, 'without getting charged' is passive, and 'I never book without checking the
     reviews' says the step is wanted."""
     for t in sent:
@@ -169,19 +173,22 @@ def _without_step(sent: Any) -> tuple[str, str]:
         if step is None or step.lemma_ in ("be", "get") or not _person_acts(t.head):
             continue
         rest = [w for w in step.subtree if w.i > step.i and not (w.dep_ == "dobj" and w.lower_ in _OBJ_PRONOUN)]
+        if rest and rest[-1].pos_ in ("ADP", "PART"):
+            continue  # the parse lost the object ("without scrolling thru each one" -> "scroll thru")
         return f"I do not have to {step.lemma_} {_span_text(rest)}", step.lemma_
     return "", ""
 
 
 def _person_acts(verb: Any) -> bool:
-    """The one doing the verb is a person, not the product, and the verb is not negated. The subject is looked
+    """The one doing the verb is the writer or their reader (I, we, you), and the verb is not negated. The subject is looked
     up through 'I would like to be able to go', 'I could view ... and look'."""
     while True:
         if any(c.dep_ == "neg" or c.lower_ == "never" for c in verb.children):
             return False
         subj = next((c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")), None)
         if subj is not None:
-            return subj.dep_ == "nsubj" and (subj.lower_ in ("i", "we", "you") or subj.tag_ == "NNS")
+            # a plural noun is as often the product's parts ("the maps worked even without using data")
+            return subj.dep_ == "nsubj" and subj.lower_ in ("i", "we", "you")
         if verb.dep_ not in ("xcomp", "acomp", "conj", "ccomp", "advcl") or verb.head.i == verb.i:
             return False
         verb = verb.head

@@ -22,6 +22,8 @@ STATED = [
      "I do not have to start a round"),
     ("I still would like to be able to go directly from the library list to the current place in any given book "
      "without having to pass by the TOC page", "go to the current place in a book", "I do not have to pass by the TOC page"),
+    ("Would be nice if you could skip to the oldest newest Pics without scrolling thru each one", "skip to the oldest Pics",
+     "I do not have to scroll thru each one"),
     # a stakeholder's gain without the 'only' that made it a threat (comic-viewer ask)
     ("ACME Libraries will only renew if we build a CSV export of reading history for their patrons.",
      "export my reading history to CSV", "ACME Libraries will renew"),
@@ -51,6 +53,10 @@ def test_a_reason_the_item_states_is_the_benefit_and_the_gate_accepts_it(text: s
     # 'call' is a stop word: "I do not have to call" names nothing the gate finds in the item (bank ask SA-06)
     "I never book a room without checking the reviews on this site first!",  # the step is wanted
     "I can't leave home without it",  # praise
+    "I have recommended to friends I can't live without my Evernote",  # Maalej reviews: praise, not a cost
+    ("I downloaded the city app while I was travelling and was very happy to find that the maps worked even without "
+     "using data"),
+    "This update would be a step up if you could actually see PDF's with it",
     "It should be able 2 read every zip type file without having 2 unzip it.",  # the app acts, not the writer
     "It is a shame that it can rarely get through a whole comic without crashing.",
     "if i'm in portland can i still use my card without getting charged extra",

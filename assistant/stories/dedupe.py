@@ -17,6 +17,7 @@ import numpy as np
 
 from assistant.models import Story
 from assistant.stories.lexicon import VERB_KEYS
+from assistant.stories.reasons import adopt_benefit
 
 SAME_ASK = 1.25  # goal similarity + evidence similarity from which two stories ask the same (cosines, 0..2)
 GOAL_FLOOR = 0.4  # below this the goals are different actions, however close their feedback
@@ -75,7 +76,9 @@ def merge_near_duplicates(stories: Sequence[Story], embed: Callable[[Sequence[st
     for j, k in into.items():
         keep, other = merged[cand[k].id], cand[j]
         # its items only: its criteria speak of its own action ("When I report a damaged card"), not the kept goal
-        merged[keep.id] = keep.model_copy(update={"evidence": list(dict.fromkeys([*keep.evidence, *other.evidence]))})
+        # and the reason it states, when the kept story's items state none ("I can uninstall without a device reset")
+        merged[keep.id] = keep.model_copy(update={"evidence": list(dict.fromkeys([*keep.evidence, *other.evidence])),
+                                                  **adopt_benefit(keep, other)})
     folded = {cand[j].id for j in into}
     out = [merged.get(st.id, st) for st in stories if st.id not in folded]
     return out, [(cand[j].id, cand[k].id) for j, k in into.items()]

@@ -2,7 +2,9 @@
 
 "... so I can read at night" -> "I can read at night"; "in order to share it" -> "I can share it"; "because we
 have to retype them" -> "we no longer have to retype them"; a stated consequence "we reconcile by hand" -> "we
-no longer reconcile by hand". Without one, the story gets a visible placeholder and is not Ready.
+no longer reconcile by hand". The parse adds what regular expressions miss: a purpose with any subject ("so people
+find things"), a gain the ask is the condition of ("a chain will buy the plan if we add SSO"), "I cannot X without
+Y" -> "I can X without Y", and a step a person wants to skip ("without starting a round"). Without one, the story gets a visible placeholder and is not Ready.
 """
 
 from __future__ import annotations
@@ -10,11 +12,13 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Sequence
+from typing import Any
 
-from assistant.models import BENEFIT_TO_WRITE
-from assistant.stories.nlp import lower_first
+from assistant.models import BENEFIT_TO_WRITE, Story
+from assistant.stories.nlp import join_tokens, lower_first, parse
 from assistant.stories.phrases import Ask
 from assistant.triage.sentiment import LEXICON
+from assistant.verify.terms import terms
 
 _SO_THAT = re.compile(r"\b(?:so that\s+|in order that\s+|so\s+(?=(?:i|we|my|our|they|it|people)\b))([^.!?;]{3,120})", re.I)
 _ABLE = re.compile(r"(?:i|we|my \w+|our \w+|they|it|people)\s+(?:\w+ly\s+)?(?:can|could|will|would|may|might|'ll|'d"
@@ -47,6 +51,8 @@ VERDICT = 1.5  # |valence| from which a word is a verdict on the product, not a 
 def stated_reason(text: str, ask: Ask | None = None) -> str:
     """The reason one item states for its ask, or '' (never made up). Questions state none."""
     text = " ".join(s for s in re.split(r"(?<=[.!?])\s+", text) if not s.rstrip().endswith("?"))
+    if text and (reason := _parsed(text, ask)):
+        return reason
     if m := _purpose(text):
         clause = lower_first(_cut(m.group(1)))
         if w := _WORKAROUND.match(clause):  # "so I had to switch apps": a consequence, the benefit is its end
@@ -72,6 +78,122 @@ def stated_reason(text: str, ask: Ask | None = None) -> str:
     return ""
 
 
+_TEAM = {"we", "you"}  # who builds what is asked: "if we add single sign-on" (a review's "if you ..." is no gain)
+_ME = {"i", "we"}
+_OBJ_PRONOUN = {"us", "me", "you"}  # "without calling us": who is called is the team, not part of the gain
+
+
+def _parsed(text: str, ask: Ask | None) -> str:
+    """Reasons the parse finds (general English grammar, no topic words), in the order a reader trusts them:
+    a purpose "so <anyone> <verb> ..." ("so people find things"), a gain the ask is the condition of ("a chain will
+    buy the plan if we add SSO"), a cost the writer suffers ("I cannot uninstall without a device reset" -> "I can
+    uninstall without a device reset"), and a wish to do without a step ("without calling us" -> "I do not have
+    to call")."""
+    doc = parse([text])[0]
+    for find in (_so_clause, _gain_if, _cannot_without, _without_step):
+        for sent in doc.sents:
+            reason, action = find(sent)
+            # a reason of framing words only ("I do not have to call": 'call' is an English stop word) names
+            # nothing the gate's generic_benefit check can find in the item: the placeholder is more honest
+            if reason and (reason := _tidy(reason, ask, action)) and terms(reason).lemmas:
+                return reason
+    return ""
+
+
+def _span_text(tokens: Sequence[Any]) -> str:
+    return join_tokens([t.text for t in tokens if t.dep_ != "punct" or t.text in "-/"])
+
+
+def _so_clause(sent: Any) -> tuple[str, str]:
+    """'Redesign the main screen so people find things' -> 'people find things': the clause a mid-sentence 'so'
+    (or 'so that') opens, when it has its own subject that is a noun (not 'it'/'this': a result, not a purpose)
+    and no condition. I/we clauses with a modal are read by the patterns below."""
+    for t in sent:
+        if t.lower_ != "so" or t.dep_ not in ("mark", "advmod") or t.i == sent.start or t.head.pos_ not in ("VERB", "AUX"):
+            continue
+        verb = t.head
+        subj = [c for c in verb.children if c.dep_ == "nsubj" and c.i > t.i]
+        if verb.i < t.i or not subj or subj[0].pos_ not in ("NOUN", "PROPN") or verb.tag_ in ("VBD", "VBN"):
+            continue
+        tokens = [w for w in verb.subtree if w.i > t.i and w.lower_ != "that" or w.i > t.i + 1]
+        if any(w.lower_ in ("if", "whether") for w in tokens):
+            continue
+        return _cut(_span_text(tokens)), ""
+    return "", ""
+
+
+def _gain_if(sent: Any) -> tuple[str, str]:
+    """'A retail chain will buy the business plan if we add SSO' -> 'a retail chain with 2,000 devices will buy
+    the business plan': the main clause of a future-tense sentence whose 'if' clause is the team ('we') doing the
+    ask. A review's "this update would be a step up if you could see PDFs" is a verdict on the product."""
+    root = sent.root
+    if not any(c.dep_ == "aux" and c.lower_ in ("will", "would", "'ll") for c in root.children):
+        return "", ""
+    cond = [c for c in root.children if c.dep_ == "advcl" and any(m.dep_ == "mark" and m.lower_ == "if"
+            for m in c.children) and any(s.dep_ == "nsubj" and s.lower_ == "we" for s in c.children)]
+    subj = [c for c in root.children if c.dep_ == "nsubj" and c.lower_ not in (*_TEAM, "i", "it", "this", "that")]
+    if not cond or not subj:
+        return "", ""
+    skip = {w.i for w in cond[0].subtree}
+    kept = [w for w in sent if w.i not in skip and w.dep_ != "cc" and not (w.head.i == root.i and w.lower_ == "only")]
+    return lower_first(_span_text(kept)), ""
+
+
+def _cannot_without(sent: Any) -> tuple[str, str]:
+    """'I cannot uninstall without a device reset' -> 'I can uninstall without a device reset'."""
+    for verb in sent:
+        kids = list(verb.children)
+        without = [c for c in kids if c.dep_ == "prep" and c.lower_ == "without"]
+        # "I can't leave home without it", "I couldn't live without my Evernote" are praise: what the writer cannot
+        # do without must be named, and be no thing of theirs (a cost is "a device reset", not "my Evernote")
+        objs = [o for o in without[0].children if o.dep_ in ("pobj", "pcomp")] if without else []
+        if verb.pos_ != "VERB" or not objs or any(o.pos_ == "PRON" or any(c.dep_ == "poss" for c in o.children)
+                                                   for o in objs):
+            continue
+        subj = [c for c in kids if c.dep_ == "nsubj" and c.lower_ in _ME]
+        can = any(c.dep_ == "aux" and c.lower_ in ("can", "ca", "could") for c in kids)
+        if subj and can and any(c.dep_ == "neg" for c in kids):
+            rest = [w for w in verb.subtree if w.i >= verb.i]
+            return f"{_who(subj[0].text)} can {_span_text(rest)}", verb.text
+    return "", ""
+
+
+def _without_step(sent: Any) -> tuple[str, str]:
+    """'look at their performance without starting a round' -> 'I do not have to start a round': the step a
+    person wants to skip ('without having to pass by the TOC page' -> 'pass by the TOC page'). Only when the one
+    acting is the writer (I, we, you): 'it rarely gets through a comic without
+    crashing' is the app failing, 'without getting charged' is passive, and 'I never book without checking the
+    reviews' says the step is wanted."""
+    for t in sent:
+        if t.lower_ != "without" or t.dep_ != "prep":
+            continue
+        step = next((c for c in t.children if c.dep_ in ("pcomp", "pobj") and c.tag_ == "VBG"), None)
+        if step is not None and step.lemma_ == "have":  # "without having to X": the step is X
+            step = next((c for c in step.children if c.dep_ == "xcomp" and c.pos_ == "VERB"), None)
+        if step is None or step.lemma_ in ("be", "get") or not _person_acts(t.head):
+            continue
+        rest = [w for w in step.subtree if w.i > step.i and not (w.dep_ == "dobj" and w.lower_ in _OBJ_PRONOUN)]
+        if rest and rest[-1].pos_ in ("ADP", "PART"):
+            continue  # the parse lost the object ("without scrolling thru each one" -> "scroll thru")
+        return f"I do not have to {step.lemma_} {_span_text(rest)}", step.lemma_
+    return "", ""
+
+
+def _person_acts(verb: Any) -> bool:
+    """The one doing the verb is the writer or their reader (I, we, you), and the verb is not negated. The subject is looked
+    up through 'I would like to be able to go', 'I could view ... and look'."""
+    while True:
+        if any(c.dep_ == "neg" or c.lower_ == "never" for c in verb.children):
+            return False
+        subj = next((c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+        if subj is not None:
+            # a plural noun is as often the product's parts ("the maps worked even without using data")
+            return subj.dep_ == "nsubj" and subj.lower_ in ("i", "we", "you")
+        if verb.dep_ not in ("xcomp", "acomp", "conj", "ccomp", "advcl") or verb.head.i == verb.i:
+            return False
+        verb = verb.head
+
+
 def _purpose(text: str) -> re.Match[str] | None:
     """A 'so (that) ...' clause that follows what the writer did or asked ('so' opening the message is a discourse
     word: "so i get charged if i use my card in france" asks, it gives no reason), and is not a condition."""
@@ -93,8 +215,10 @@ def _cut(clause: str) -> str:
     return _CUT.split(clause.strip().rstrip(","))[0].strip()
 
 
-def _tidy(clause: str, ask: Ask | None) -> str:
-    """Keep a clause that reads on its own: a few words, no verdict, no 'it' without an object to stand for."""
+def _tidy(clause: str, ask: Ask | None, action: str = "") -> str:
+    """Keep a clause that reads on its own: a few words, no verdict, no 'it' without an object to stand for.
+    `action`: the clause's verb, which names what the writer does, not a verdict ('uninstall' in 'I can uninstall
+    without a device reset')."""
     clause = re.sub(r"\bi\b", "I", " ".join(re.sub(r"\s*[!?.)]+$", "", clause).split()))
     if not MIN_WORDS <= len(clause.split()) <= MAX_WORDS:
         return ""
@@ -103,18 +227,32 @@ def _tidy(clause: str, ask: Ask | None) -> str:
             return ""
         pron = "them" if ask.obj.endswith("s") else "it"
         clause = _PRONOUN.sub(pron, clause)
-    if any(abs(LEXICON.get(w.lower(), 0.0)) >= VERDICT for w in clause.split()):
+    if any(abs(LEXICON.get(w.lower(), 0.0)) >= VERDICT for w in clause.split() if w != action):
         return ""  # a verdict ("so I can enjoy this awesome app"), not a reason
     return clause
 
 
+def _goal_words(goal: str) -> set[str]:
+    return set(re.findall(r"[a-z]+", goal.lower())) - {"to", "my", "the", "a", "an"}
+
+
 def benefit_for(reasons: Sequence[str], goal: str) -> tuple[str, str]:
     """(benefit, source): the reason most items state that does not just restate the goal; else the placeholder."""
-    goal_words = set(re.findall(r"[a-z]+", goal.lower())) - {"to", "my", "the", "a", "an"}
+    goal_words = _goal_words(goal)
     counted = Counter(r for r in reasons if r and not _restates(r, goal_words))
     if counted:
         return sorted(counted.items(), key=lambda kv: (-kv[1], len(kv[0]), kv[0]))[0][0], "customer"
     return placeholder(goal), "none"
+
+
+def adopt_benefit(keep: Story, other: Story) -> dict[str, Any]:
+    """When `other` (asking the same) folds into `keep`: its stated reason, if `keep` has none and it does not
+    restate `keep`'s goal, as a model_copy update; else {}. The reason came from items that now are keep's evidence."""
+    if not is_placeholder(keep.benefit) or is_placeholder(other.benefit) or not other.benefit.strip() \
+            or _restates(other.benefit, _goal_words(keep.goal)):
+        return {}
+    prompt = (keep.provenance.prompt or "").replace("benefit:none", "benefit:customer")
+    return {"benefit": other.benefit, "provenance": keep.provenance.model_copy(update={"prompt": prompt})}
 
 
 def placeholder(goal: str) -> str:

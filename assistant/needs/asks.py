@@ -224,16 +224,64 @@ def route_asks(canon, vec, assign, params, taken: identity.Taken, embed=None,  #
             assign[it.id] = found[0][1]
         else:
             lonely.append(it)
+    customers = [it for it in canon if it.kind != "stakeholder_ask"]
+    common = _inbox_words(customers)
+    joining: dict[str, set[str]] = {}
+    for it in list(lonely):
+        views = normalise(embed(asked(it.text))) if embed is not None else np.stack([vec[it.id]])
+        same_ask = askers(it.text, views, customers, vec, common, params.ask_similarity)
+        held = Counter(assign.get(i) for i in same_ask if assign.get(i) in groups)
+        nid, n = held.most_common(1)[0] if held else (None, 0)
+        if n >= 2 and n * 2 > len(same_ask):  # most customers asking the same are in one need: it serves the ask
+            assign[it.id] = nid
+            lonely.remove(it)
+        else:
+            joining[it.id] = {i for i in same_ask if assign.get(i) is None}
     if lonely:  # asks no need serves: one new need each, shared only by asks that say nearly the same thing
         from scipy.sparse.csgraph import connected_components
 
         m = np.stack([vec[it.id] for it in lonely])
         _, comp = connected_components((m @ m.T) >= params.ask_same, directed=False)
         for k in range(int(comp.max()) + 1):
-            nid = taken.mint({it.id for it, c in zip(lonely, comp) if c == k})
-            for it, c in zip(lonely, comp):
-                if c == k:
-                    assign[it.id] = nid
+            group = [it for it, c in zip(lonely, comp) if c == k]
+            # the unplaced customer items that ask the same thing are the new need's evidence
+            brought = set().union(*(joining[it.id] for it in group)) - set(assign_ids(assign))
+            nid = taken.mint({it.id for it in group} | brought)
+            for iid in [it.id for it in group] + sorted(brought):
+                assign[iid] = nid
+
+
+def assign_ids(assign) -> set[str]:  # type: ignore[no-untyped-def]
+    """The items already in a need."""
+    return {i for i, n in assign.items() if n}
+
+
+def _inbox_words(customers) -> set[str]:  # type: ignore[no-untyped-def]
+    """Terms so many customer items use (INBOX_WORD) that they say what the inbox is about, not what one ask is."""
+    counts = Counter(t for it in customers for t in topic_terms(it.text))
+    return {t for t, k in counts.items() if k > INBOX_WORD * max(len(customers), 1)}
+
+
+def asked(ask_text: str) -> list[str]:
+    """What an ask is compared with customer items by: its problem sentences and the thing it asks for ("dark mode"
+    as well as "accountants complain about eye strain")."""
+    wanted = ask_object(ask_text)
+    return problem_sentences(ask_text) + ([wanted] if wanted else [])
+
+
+def askers(ask_text: str, views: np.ndarray, customers, vec, common: set[str],  # type: ignore[no-untyped-def]
+           similarity: float) -> list[str]:
+    """Customer items that ask for what the ask asks for: they use a word of its object or of what its problem
+    sentences are about (not a word of the whole inbox) and are at least `similarity` close to one of `views` (the
+    embedded `asked` texts). An ask that opens a need is not "asked by no customer" when these exist."""
+    words = (topic_terms(ask_object(ask_text)) | focus_terms(ask_text)) - common
+    if not words:
+        return []
+    out = []
+    for it in customers:
+        if words & topic_terms(it.text) and float((views @ vec[it.id]).max()) >= similarity:
+            out.append(it.id)
+    return out
 
 
 def name_asks_only(members, by_id, phrases, mixed) -> None:  # type: ignore[no-untyped-def]

@@ -229,7 +229,7 @@ def route_asks(canon, vec, assign, params, taken: identity.Taken, embed=None,  #
     joining: dict[str, set[str]] = {}
     for it in list(lonely):
         views = normalise(embed(asked(it.text))) if embed is not None else np.stack([vec[it.id]])
-        same_ask = askers(it.text, views, customers, vec, common, params.ask_similarity)
+        same_ask = askers(it.text, views, customers, vec, common, params.ask_asker_similarity)
         held = Counter(assign.get(i) for i in same_ask if assign.get(i) in groups)
         nid, n = held.most_common(1)[0] if held else (None, 0)
         if n >= 2 and n * 2 > len(same_ask):  # most customers asking the same are in one need: it serves the ask
@@ -256,10 +256,17 @@ def assign_ids(assign) -> set[str]:  # type: ignore[no-untyped-def]
     return {i for i, n in assign.items() if n}
 
 
+# An ask's word used by more than this share of the customer items is the inbox's everyday vocabulary ("phone",
+# "notification" in a lock-screen app's reviews): sharing it does not mean asking for the same thing. A word a few
+# items use (ASK_WORD_FEW) is never everyday vocabulary, however small the inbox.
+ASK_WORD_SHARE = 0.05
+ASK_WORD_FEW = 5
+
+
 def _inbox_words(customers) -> set[str]:  # type: ignore[no-untyped-def]
-    """Terms so many customer items use (INBOX_WORD) that they say what the inbox is about, not what one ask is."""
+    """Terms more than ASK_WORD_SHARE of the customer items use: not what one ask is about."""
     counts = Counter(t for it in customers for t in topic_terms(it.text))
-    return {t for t, k in counts.items() if k > INBOX_WORD * max(len(customers), 1)}
+    return {t for t, k in counts.items() if k > max(ASK_WORD_FEW, ASK_WORD_SHARE * len(customers))}
 
 
 def asked(ask_text: str) -> list[str]:
@@ -271,10 +278,11 @@ def asked(ask_text: str) -> list[str]:
 
 def askers(ask_text: str, views: np.ndarray, customers, vec, common: set[str],  # type: ignore[no-untyped-def]
            similarity: float) -> list[str]:
-    """Customer items that ask for what the ask asks for: they use a word of its object or of what its problem
-    sentences are about (not a word of the whole inbox) and are at least `similarity` close to one of `views` (the
+    """Customer items that ask for what the ask asks for: they use a word of the thing it asks for (ask_object; not
+    a word the whole inbox uses) and are at least `similarity` close to one of `views` (the
     embedded `asked` texts). An ask that opens a need is not "asked by no customer" when these exist."""
-    words = (topic_terms(ask_object(ask_text)) | focus_terms(ask_text)) - common
+    wanted = ask_object(ask_text)
+    words = (topic_terms(wanted) | topic_terms(wanted.replace("-", " "))) - common  # "cover-grid": "cover" too
     if not words:
         return []
     out = []

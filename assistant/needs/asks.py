@@ -41,11 +41,13 @@ _CIRCUMSTANCE = frozenset(("advcl", "npadvmod", "advmod", "agent"))
 
 
 def _circumstance(tok) -> bool:  # type: ignore[no-untyped-def]
-    """A modifier without a subject of its own ("when opening big CBR files"), or a prepositional phrase of a verb
+    """A relative clause describing the thing asked for, a modifier without a subject of its own ("when opening big CBR files"), or a prepositional phrase of a verb
     that already has its object ("need a dark mode | before the tablet campaign"); a verb's first phrase when it has
     none is what it is about ("ask for the balance"), and a copula's phrase is its predicate ("are out of memory
     errors")."""
     head = tok.head
+    if tok.dep_ in ("relcl", "acl") and any(a.dep_ in ("dobj", "obj") for a in tok.ancestors):
+        return True  # what the thing asked for would do ("a kiosk mode ... that only shows notifications"): detail
     if tok.dep_ == "advcl" and any(c.dep_ in ("nsubj", "nsubjpass") for c in tok.children):
         return False  # a clause with its own subject says something ("... will sign if we ship a dark theme")
     if tok.dep_ in _CIRCUMSTANCE:
@@ -226,6 +228,9 @@ def route_asks(canon, vec, assign, params, taken: identity.Taken, embed=None,  #
             lonely.append(it)
     customers = [it for it in canon if it.kind != "stakeholder_ask"]
     common = _inbox_words(customers)
+    # only items that report a problem or ask for something ask for what the stakeholder asks ("brings the Active
+    # Display mode from Moto devices" describes the app; it asks for no mode)
+    customers = [it for it in customers if is_problem is None or is_problem(it)]
     joining: dict[str, set[str]] = {}
     for it in list(lonely):
         views = normalise(embed(asked(it.text))) if embed is not None else np.stack([vec[it.id]])

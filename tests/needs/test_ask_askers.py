@@ -9,7 +9,7 @@ import pytest
 from assistant.embeddings import LocalEmbedder
 from assistant.models import FeedbackItem, SourceRef
 from assistant.needs import identity
-from assistant.needs.asks import asked, askers, route_asks
+from assistant.needs.asks import asked, askers, focus_terms, route_asks
 from assistant.needs.build import NeedParams
 from assistant.needs.cluster import normalise
 from tests.needs.corpus import THEMES
@@ -56,3 +56,10 @@ def test_an_ask_opening_a_need_brings_the_loose_customer_items_that_ask_the_same
     assert {i for i, n in assign.items() if n == dark} == {items[27].id} | {it.id for it in items[24:27]}
     assert [i for i, n in assign.items() if n == csv] == [items[28].id]
     assert all(assign[it.id] == f"old_{k // 8}" for k, it in enumerate(items[:24]))  # the needs keep their items
+
+
+def test_what_the_thing_asked_for_would_do_is_not_the_asks_topic() -> None:
+    kiosk = "A hospital group wants a kiosk mode for shared ward phones that only shows notifications from apps."
+    assert {"kiosk", "mode"} <= focus_terms(kiosk) and "notification" not in focus_terms(kiosk)
+    lost = "Customers who lose their card must be able to block it in the app in one tap."
+    assert {"lose", "card", "block"} <= focus_terms(lost)  # a clause about who has the problem stays

@@ -10,7 +10,9 @@ sentences are compared with the needs (the whole ask when it is all solution). A
   the `ask_neighbours` best).
 The most similar such need wins; when no need shares a topic, the ask opens its own need: similarity alone put
 "dark mode" and "CSV export" asks in whatever need happened to be nearest. Asks that open needs share one only when
-near-identical to each other (`ask_same`).
+near-identical to each other (`ask_same`). Before an ask opens a need, the customer items asking for the same thing
+(`askers`: a rare word of what it asks for, close in meaning) are looked for: when most sit in one need, the ask joins
+it; otherwise the unplaced ones join the ask's new need, so its note counts them instead of saying no customer asks.
 
 Which of the ask's words count (focus_terms): what its clauses are about (subjects, objects, what they report), not
 the circumstances a verb is placed in ("before the tablet campaign in March", "when opening big CBR files"): a need

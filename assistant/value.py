@@ -238,8 +238,9 @@ def _where(need: Any) -> str:
         return (f"Opens its own need '{need.name}' (new from stakeholders): no customer need shares its topic "
                 "and meaning.")
     # Routing (assistant/needs/asks.py) needs both: the ask's problem shares the need's topic words and meaning.
-    return (f"In need '{need.name}' because {customers} customer item{'s' if customers != 1 else ''} raise the "
-            "same problem (its topic words and closest in meaning).")
+    say = "items raise" if customers != 1 else "item raises"
+    return (f"In need '{need.name}' because {customers} customer {say} the same problem (its topic words and closest "
+            "in meaning).")
 
 
 def stakeholder_decisions(ws: Any) -> list[AskDecision]:

@@ -10,7 +10,9 @@ sentences are compared with the needs (the whole ask when it is all solution). A
   the `ask_neighbours` best).
 The most similar such need wins; when no need shares a topic, the ask opens its own need: similarity alone put
 "dark mode" and "CSV export" asks in whatever need happened to be nearest. Asks that open needs share one only when
-near-identical to each other (`ask_same`).
+near-identical to each other (`ask_same`). Before an ask opens a need, the customer items asking for the same thing
+(`askers`: a rare word of what it asks for, close in meaning) are looked for: when most sit in one need, the ask joins
+it; otherwise the unplaced ones join the ask's new need, so its note counts them instead of saying no customer asks.
 
 Which of the ask's words count (focus_terms): what its clauses are about (subjects, objects, what they report), not
 the circumstances a verb is placed in ("before the tablet campaign in March", "when opening big CBR files"): a need
@@ -41,11 +43,13 @@ _CIRCUMSTANCE = frozenset(("advcl", "npadvmod", "advmod", "agent"))
 
 
 def _circumstance(tok) -> bool:  # type: ignore[no-untyped-def]
-    """A modifier without a subject of its own ("when opening big CBR files"), or a prepositional phrase of a verb
+    """A relative clause describing the thing asked for, a modifier without a subject of its own ("when opening big CBR files"), or a prepositional phrase of a verb
     that already has its object ("need a dark mode | before the tablet campaign"); a verb's first phrase when it has
     none is what it is about ("ask for the balance"), and a copula's phrase is its predicate ("are out of memory
     errors")."""
     head = tok.head
+    if tok.dep_ in ("relcl", "acl") and any(a.dep_ in ("dobj", "obj") for a in tok.ancestors):
+        return True  # what the thing asked for would do ("a kiosk mode ... that only shows notifications"): detail
     if tok.dep_ == "advcl" and any(c.dep_ in ("nsubj", "nsubjpass") for c in tok.children):
         return False  # a clause with its own subject says something ("... will sign if we ship a dark theme")
     if tok.dep_ in _CIRCUMSTANCE:
@@ -224,16 +228,75 @@ def route_asks(canon, vec, assign, params, taken: identity.Taken, embed=None,  #
             assign[it.id] = found[0][1]
         else:
             lonely.append(it)
+    customers = [it for it in canon if it.kind != "stakeholder_ask"]
+    common = _inbox_words(customers)
+    # only items that report a problem or ask for something ask for what the stakeholder asks ("brings the Active
+    # Display mode from Moto devices" describes the app; it asks for no mode)
+    customers = [it for it in customers if is_problem is None or is_problem(it)]
+    joining: dict[str, set[str]] = {}
+    for it in list(lonely):
+        views = normalise(embed(asked(it.text))) if embed is not None else np.stack([vec[it.id]])
+        same_ask = askers(it.text, views, customers, vec, common, params.ask_asker_similarity)
+        held = Counter(assign.get(i) for i in same_ask if assign.get(i) in groups)
+        nid, n = held.most_common(1)[0] if held else (None, 0)
+        if n >= 2 and n * 2 > len(same_ask):  # most customers asking the same are in one need: it serves the ask
+            assign[it.id] = nid
+            lonely.remove(it)
+        else:
+            joining[it.id] = {i for i in same_ask if assign.get(i) is None}
     if lonely:  # asks no need serves: one new need each, shared only by asks that say nearly the same thing
         from scipy.sparse.csgraph import connected_components
 
         m = np.stack([vec[it.id] for it in lonely])
         _, comp = connected_components((m @ m.T) >= params.ask_same, directed=False)
         for k in range(int(comp.max()) + 1):
-            nid = taken.mint({it.id for it, c in zip(lonely, comp) if c == k})
-            for it, c in zip(lonely, comp):
-                if c == k:
-                    assign[it.id] = nid
+            group = [it for it, c in zip(lonely, comp) if c == k]
+            # the unplaced customer items that ask the same thing are the new need's evidence
+            brought = set().union(*(joining[it.id] for it in group)) - set(assign_ids(assign))
+            nid = taken.mint({it.id for it in group} | brought)
+            for iid in [it.id for it in group] + sorted(brought):
+                assign[iid] = nid
+
+
+def assign_ids(assign) -> set[str]:  # type: ignore[no-untyped-def]
+    """The items already in a need."""
+    return {i for i, n in assign.items() if n}
+
+
+# An ask's word used by more than this share of the customer items is the inbox's everyday vocabulary ("phone",
+# "notification" in a lock-screen app's reviews): sharing it does not mean asking for the same thing. A word a few
+# items use (ASK_WORD_FEW) is never everyday vocabulary, however small the inbox.
+ASK_WORD_SHARE = 0.05
+ASK_WORD_FEW = 5
+
+
+def _inbox_words(customers) -> set[str]:  # type: ignore[no-untyped-def]
+    """Terms more than ASK_WORD_SHARE of the customer items use: not what one ask is about."""
+    counts = Counter(t for it in customers for t in topic_terms(it.text))
+    return {t for t, k in counts.items() if k > max(ASK_WORD_FEW, ASK_WORD_SHARE * len(customers))}
+
+
+def asked(ask_text: str) -> list[str]:
+    """What an ask is compared with customer items by: its problem sentences and the thing it asks for ("dark mode"
+    as well as "accountants complain about eye strain")."""
+    wanted = ask_object(ask_text)
+    return problem_sentences(ask_text) + ([wanted] if wanted else [])
+
+
+def askers(ask_text: str, views: np.ndarray, customers, vec, common: set[str],  # type: ignore[no-untyped-def]
+           similarity: float) -> list[str]:
+    """Customer items that ask for what the ask asks for: they use a word of the thing it asks for (ask_object; not
+    a word the whole inbox uses) and are at least `similarity` close to one of `views` (the
+    embedded `asked` texts). An ask that opens a need is not "asked by no customer" when these exist."""
+    wanted = ask_object(ask_text)
+    words = (topic_terms(wanted) | topic_terms(wanted.replace("-", " "))) - common  # "cover-grid": "cover" too
+    if not words:
+        return []
+    out = []
+    for it in customers:
+        if words & topic_terms(it.text) and float((views @ vec[it.id]).max()) >= similarity:
+            out.append(it.id)
+    return out
 
 
 def name_asks_only(members, by_id, phrases, mixed) -> None:  # type: ignore[no-untyped-def]

@@ -44,6 +44,7 @@ class NeedParams:
     ask_topic_lift: float = 3.0  # ... and is this many times as common in the need as in the rest of the inbox
     ask_same: float = 0.75  # asks no need serves share a new need only when this similar to each other
     ask_term_similarity: float = 0.8  # a derived word this close to its stem is one word ("fraud"/"fraudulent")
+    ask_asker_similarity: float = 0.4  # a customer item this close to an ask, sharing a rare word of it, asks the same
     ask_neighbours: int = 3  # similarity = mean over this many closest customer items of the need
     quotes: int = 3
     core: core.CoreParams = core.CoreParams()

@@ -1,0 +1,65 @@
+"""An ask that opens its own need brings the customer items that ask for the same thing with it, so its note never
+says no customer asks for it when some do; an ask no customer echoes stays alone. Real embeddings, real parser."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from assistant.embeddings import LocalEmbedder
+from assistant.models import FeedbackItem, SourceRef
+from assistant.needs import identity
+from assistant.needs.asks import asked, askers, focus_terms, route_asks
+from assistant.needs.build import NeedParams
+from assistant.needs.cluster import normalise
+from tests.needs.corpus import THEMES
+
+DARK = "Night-shift accountants complain about eye strain from the bright screen. Add a dark mode."
+CSV = "Our biggest reseller will churn unless we build a CSV export of expenses for their accountants."
+
+
+@pytest.fixture(scope="module")
+def inbox() -> tuple[list[FeedbackItem], dict[str, np.ndarray], LocalEmbedder]:
+    """Three needs (bank sync, SSO, receipt scanning), three loose dark-mode requests, and two asks."""
+    embedder = LocalEmbedder()
+    texts = [(t, "customer") for k in ("bank_sync", "sso", "receipt_ocr") for t in THEMES[k]]
+    texts += [(t, "customer") for t in THEMES["dark_mode"][:3]] + [(DARK, "ask"), (CSV, "ask")]
+    items = [FeedbackItem(id=f"fb_{i}", text=t, source=SourceRef(path="t.csv", row=i + 1),
+                          kind="stakeholder_ask" if k == "ask" else "feedback") for i, (t, k) in enumerate(texts)]
+    vec = dict(zip([it.id for it in items], normalise(embedder.embed([t for t, _k in texts]))))
+    return items, vec, embedder
+
+
+def _assign(items: list[FeedbackItem]) -> dict[str, str | None]:
+    assign: dict[str, str | None] = {it.id: None for it in items}
+    for k, it in enumerate(items[:24]):
+        assign[it.id] = f"old_{k // 8}"
+    return assign
+
+
+def test_customers_asking_the_same_are_found_by_object_and_closeness(inbox) -> None:  # type: ignore[no-untyped-def]
+    items, vec, embedder = inbox
+    customers = [it for it in items if it.kind != "stakeholder_ask"]
+    views = normalise(embedder.embed(asked(DARK)))
+    assert set(askers(DARK, views, customers, vec, set(), 0.3)) == {it.id for it in items[24:27]}
+    views = normalise(embedder.embed(asked(CSV)))
+    assert askers(CSV, views, customers, vec, set(), 0.3) == []  # no customer asks for an export
+
+
+def test_an_ask_opening_a_need_brings_the_loose_customer_items_that_ask_the_same(inbox) -> None:  # type: ignore[no-untyped-def]
+    items, vec, embedder = inbox
+    assign = _assign(items)
+    taken = identity.Taken(set(), {it.id: identity.content_key(it.kind, it.text) for it in items})
+    route_asks(items, vec, assign, NeedParams(), taken, embedder.embed)
+    dark, csv = assign[items[27].id], assign[items[28].id]
+    assert dark and csv and dark != csv and not dark.startswith("old_") and not csv.startswith("old_")
+    assert {i for i, n in assign.items() if n == dark} == {items[27].id} | {it.id for it in items[24:27]}
+    assert [i for i, n in assign.items() if n == csv] == [items[28].id]
+    assert all(assign[it.id] == f"old_{k // 8}" for k, it in enumerate(items[:24]))  # the needs keep their items
+
+
+def test_what_the_thing_asked_for_would_do_is_not_the_asks_topic() -> None:
+    kiosk = "A hospital group wants a kiosk mode for shared ward phones that only shows notifications from apps."
+    assert {"kiosk", "mode"} <= focus_terms(kiosk) and "notification" not in focus_terms(kiosk)
+    lost = "Customers who lose their card must be able to block it in the app in one tap."
+    assert {"lose", "card", "block"} <= focus_terms(lost)  # a clause about who has the problem stays

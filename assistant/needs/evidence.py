@@ -136,9 +136,14 @@ def is_problem_need(c: NeedCounts) -> bool:
 
 
 def topic_items(items: Sequence[FeedbackItem]) -> list[FeedbackItem]:
-    """The items a need's name and statement are drawn from: its problem items (and asks) for a problem need, so
-    five-star reviews attached to it do not name it; every item for a praise need."""
+    """The items a need's name and statement are drawn from: its customers' problem items for a problem need (its
+    asks only when no customer reports one), so five-star reviews attached to it do not name it; every item for a
+    praise need."""
     problems = [it for it in items if it.kind == "stakeholder_ask" or (it.triage and it.triage.type in PROBLEM_TYPES)]
+    # customers' own words name a need they are in; an ask's context ("renew next quarter") names only a need the
+    # asks opened alone
+    customers = [it for it in problems if it.kind != "stakeholder_ask"]
+    problems = customers or problems
     return problems if problems and is_problem_need(counts(items)) else list(items)
 
 

@@ -138,3 +138,20 @@ def test_ask_problem_sentence_topic_terms_and_praise_names() -> None:
                  "Uninstall it", "not able to remove it.. how to uninstall it... i tried almost everything..."]
     assert mixed_name([], uninstall) == "Uninstall"
     assert mixed_name([], ["It crashed.", "Too slow", "Ugly colours"]) == "Assorted problems (no shared topic)"
+
+
+def test_a_need_with_customers_is_named_from_their_words_not_an_asks_context() -> None:
+    from assistant.models import FeedbackItem, Sentiment, SourceRef, Triage, Urgency
+    from assistant.needs.evidence import topic_items
+
+    def item(i: int, text: str, kind: str, type_: str) -> FeedbackItem:
+        return FeedbackItem(id=f"fb_{i}", text=text, kind=kind, source=SourceRef(path="x.csv", row=i + 1),
+                            triage=Triage(type=type_, sentiment=Sentiment(label="negative", score=-0.4),
+                                          urgency=Urgency(label="medium")))
+
+    # acdisplay: the Nordphone ask ("... will not renew next quarter unless ...") named a need "... and renew quarter"
+    review = item(0, "Battery Drains so fast", "feedback", "bug")
+    ask = item(1, "Nordphone, who preload us on 40,000 handsets, say they will not renew next quarter unless the app "
+                  "stops draining the battery in the background.", "stakeholder_ask", "feature_request")
+    assert topic_items([review, ask]) == [review]
+    assert topic_items([ask]) == [ask]  # a need the ask opened alone is named from it

@@ -115,7 +115,7 @@ def backlog_markdown(ws: Workspace, stories: Sequence[Story], decisions: Sequenc
     need_names = {n.id: n.name for n in needs}
     with ws.transaction() as s:
         items = {i.id: i for i in load_items(s, sorted({e for st in stories for e in st.evidence}))}
-    lines = [f"# Backlog", "", f"Generated {ws.clock():%Y-%m-%d %H:%M} UTC by backlogsmith "
+    lines = ["# Backlog", "", f"Generated {ws.clock():%Y-%m-%d %H:%M} UTC by backlogsmith "
              f"({len(stories)} stories from {len(items)} feedback items). Draft stories: review, edit and approve "
              "them with `backlogsmith stories`.", "",
              "| # | Priority | Story | Points | Value | WSJF | Ready |", "|---|---|---|---|---|---|---|"]

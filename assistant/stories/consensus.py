@@ -247,7 +247,6 @@ def choose(asks: Sequence[Ask], group: Sequence[FeedbackItem], item_asks: dict[s
     def detail_share(word: str) -> float:
         return min(share(word), need_share(word))
 
-    asking = [i for i in group if item_asks.get(i.id) is not None] or list(group)
     found: dict[str, tuple[Ask, tuple[str, ...], str, str]] = {}
     freq: dict[str, int] = {}
     for ask in asks:

@@ -97,8 +97,10 @@ def urgent_to_write(need: Need, urgent: Sequence[FeedbackItem], asks: Sequence[A
     story = story_to_write(need, urgent, asks, plan_names)
     reasons = sorted({u.triage.urgency.reason for u in urgent if u.triage and u.triage.urgency.reason})
     brief = story.brief.model_copy(update={
-        "statement": f"{len(urgent)} urgent report(s) ({', '.join(reasons) or 'high urgency'}) in this need that no "
-                     f"drafted story covers; read them first. Need: {need.statement or need.name}",
+        # the need's own statement counts all its items ("9 of 9"): beside 3 urgent reports it misread as theirs
+        "statement": f"{len(urgent)} urgent report{'s' if len(urgent) != 1 else ''} "
+                     f"({', '.join(reasons) or 'high urgency'}) in need '{need.name}' that no drafted story cites; "
+                     "read them first.",
         "quotes": [u.id for u in urgent][:MAX_QUOTES]})  # the urgent reports, not the need's usual quotes
     return story.model_copy(update={"id": story_id(need.id, "to_write:urgent"), "brief": brief,
                                     "evidence": [u.id for u in urgent]})

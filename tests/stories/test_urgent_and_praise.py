@@ -64,6 +64,9 @@ def test_urgent_reports_get_their_own_story_to_write_and_praise_gets_none(worksp
     urgent = [st for st in mixed if st.kind == "to_write" and "urgent report" in st.brief.statement]
     assert len(urgent) == 1 and set(urgent[0].evidence) == fraud_ids, [(s.kind, s.goal, s.evidence) for s in mixed]
     assert "fraud" in urgent[0].brief.statement and not urgent[0].ready
+    # the brief counts its own reports, never the need's "n of n" (acdisplay audit: "9 of 9" beside 3 reports)
+    said = urgent[0].brief.statement
+    assert said.startswith("2 urgent reports (") and " of " not in said.split("in need")[0], said
     cited = {e for st in stories for e in st.evidence}
     assert fraud_ids <= cited  # every serious report is cited by a story or a story to write
 

@@ -1,5 +1,5 @@
 """build_needs: group items into needs (incrementally, or a full recluster that keeps ids, edited names and
-story links), then refresh every need's name, statement, quotes, counts and centroid.
+story links), then refresh every need's name, statement, quotes, counts and centroid (assistant/needs/store.py).
 
 Which items found needs: customer asks and problems (feature requests, bugs, complaints, questions) are clustered
 first, with usage stories ("experience") that are not positive. Praise, happy usage stories and "other" are then attached to the nearest of those needs when close
@@ -17,14 +17,15 @@ from dataclasses import dataclass
 from datetime import datetime
 
 import numpy as np
-from sqlalchemy import select, update
+from sqlalchemy import select
 
 from assistant.models import FeedbackItem, Need
-from assistant.needs import core, evidence, identity, naming, statements
-from assistant.needs.asks import name_asks_only, need_topics, route_asks, topic_terms
+from assistant.needs import core, evidence, identity, statements
+from assistant.needs.asks import need_topics, route_asks, topic_terms
 from assistant.needs.cluster import ClusterParams, cluster, normalise, split_catch_alls
+from assistant.needs.store import write_needs
 from assistant.repository import item_from_row, load_needs
-from assistant.tables import BacklogItemRow, FeedbackRow, NeedRow, StoryRow, as_utc
+from assistant.tables import FeedbackRow, NeedRow, as_utc
 from assistant.triage.service import item_vectors
 
 Progress = Callable[[str, int, int], None]
@@ -143,8 +144,8 @@ def build_needs(ws, *, recluster: bool = False, provider=None, progress: Progres
                                                   ws.embedder.embed, settled), {}
     if progress:
         progress("cluster", 1, 1)
-    _write(ws, all_items, assign, dissolved, vec, provider, params, progress, loose,
-           merge_names=recluster or not live_ids)
+    write_needs(ws, all_items, assign, dissolved, vec, provider, params.quotes, params.core, progress, loose,
+                merge_names=recluster or not live_ids)
     ws.set_setting(_BUILT, {"at": started.isoformat(), "items": len(all_items)})
     with ws.transaction() as s:
         return load_needs(s)
@@ -319,91 +320,3 @@ def _attach(canon, vec, assign, params, skip=frozenset()) -> None:  # type: igno
     for it, nid in zip(loose, _nearest(np.stack([vec[it.id] for it in loose]), cents, params.attach_similarity)):
         if nid and topic_terms(it.text) & topics.get(nid, set()):
             assign[it.id] = nid
-
-
-def _write(ws, all_items, assign, dissolved, vec, provider, params, progress,  # type: ignore[no-untyped-def]
-           loose=None, merge_names: bool = False) -> None:
-    """One transaction: need rows (names, statements, evidence), item links, dissolved needs, story links."""
-    by_id = {it.id: it for it in all_items}
-    members: dict[str, list[str]] = {}
-    for iid, nid in sorted(assign.items()):
-        if nid:
-            members.setdefault(nid, []).append(iid)
-    mixed: dict[str, list[str]] = {}
-    phrases = naming.phrases({nid: evidence.topic_texts([by_id[i] for i in ids], vec)
-                              for nid, ids in members.items()}, mixed=mixed)
-    name_asks_only(members, by_id, phrases, mixed)
-    if merge_names and (renamed := core.merge_same_names(members, phrases, by_id, assign, dissolved, loose, vec,
-                                                                  params.core)):
-        for nid in renamed:
-            mixed.pop(nid, None)
-        phrases.update(naming.phrases({nid: evidence.topic_texts([by_id[i] for i in members[nid]], vec)
-                                       for nid in renamed}, mixed=mixed))
-    dupes_of: dict[str, list[FeedbackItem]] = {}
-    for it in all_items:
-        if it.duplicate_of:
-            dupes_of.setdefault(it.duplicate_of, []).append(it)
-    # Model calls first, with no transaction open (a model call takes seconds and the response cache writes);
-    # then one short write transaction.
-    llm_statements = statements.by_model(ws, provider, members, by_id, vec, phrases, params.quotes) if provider is not None else {}
-    topical = core.on_topic({nid: [i for i in ids if by_id[i].kind != "stakeholder_ask"] or ids
-                             for nid, ids in members.items()}, {i: it.text for i, it in by_id.items()}, params.core)
-    with ws.transaction() as s:
-        total = len(members)
-        for done, (nid, ids) in enumerate(sorted(members.items()), start=1):
-            # Duplicates are counted as evidence (each is a person asking), but quotes come from canonicals.
-            group = [by_id[i] for i in ids] + [d for i in ids for d in dupes_of.get(i, [])]
-            mat = np.stack([vec[i] for i in ids])
-            cent = normalise(mat.mean(axis=0)[None, :])[0]
-            counts = evidence.counts(group)
-            row = s.get(NeedRow, nid)
-            if row is None:
-                row = NeedRow(id=nid, name="", statement="", name_edited=False, statement_edited=False,
-                              provenance={}, version=1)
-                s.add(row)
-            if not row.name_edited:
-                row.name = _name(phrases.get(nid, []), mixed.get(nid, []), counts, [by_id[i].text for i in ids])
-            row.quotes = evidence.quotes(ids, mat, cent, params.quotes, topical.get(nid))
-            row.counts = counts.model_dump()
-            row.centroid = [round(float(x), 6) for x in cent]
-            row.merged_into = None
-            # Loosely related: near the need but not evidence of it (not counted, quoted or cited by stories).
-            row.provenance = {**(row.provenance or {}), "loose": (loose or {}).get(nid, [])[:50]}
-            if not row.statement_edited:
-                # A problem need with no shared phrase is stated with the two its items use most; praise without
-                # a topic is stated as praise of the product.
-                topic = phrases.get(nid) or (mixed.get(nid, []) if evidence.is_problem_need(counts) else [])
-                if not topic and evidence.is_problem_need(counts):
-                    word = naming.shared_word([by_id[i].text for i in ids])
-                    topic = [word] if word else []
-                example = evidence.typical([by_id[q] for q in row.quotes if q in by_id], cent, ws.embedder)
-                row.statement = evidence.statement(topic, counts, example)
-                if llm_statements.get(nid):
-                    row.statement = llm_statements[nid]
-                    row.provenance = {**(row.provenance or {}), "engine": str(getattr(provider, "model", "llm"))}
-            if progress:
-                progress("needs", done, total)
-        s.flush()
-        for nid, target in dissolved.items():
-            s.execute(update(StoryRow).where(StoryRow.need_id == nid).values(need_id=target))
-            s.execute(update(BacklogItemRow).where(BacklogItemRow.need_id == nid).values(need_id=target))
-            row = s.get(NeedRow, nid)
-            if row is not None:
-                if target:
-                    row.merged_into = target
-                else:
-                    s.delete(row)
-        for row in s.scalars(select(FeedbackRow)):
-            canonical = row.duplicate_of if row.duplicate_of in assign else row.id
-            target = assign.get(canonical)
-            if row.need_id != target:
-                row.need_id = target
-
-
-def _name(phrases, mixed, counts, texts) -> str:  # type: ignore[no-untyped-def]
-    """Needs by their shared phrase (or as mixed, with the phrases used most); praise by what is praised. A need of
-    neutral questions ("are there fees in Cuba") is not a problem need, but it is not praise either."""
-    sentiment = counts.by_sentiment
-    if not evidence.is_problem_need(counts) and sentiment.get("positive", 0) * 2 >= sum(sentiment.values()):
-        return naming.praise_name(phrases, texts)  # praise only where most items are positive
-    return naming.name_from(phrases) if phrases else naming.mixed_name(mixed, texts)

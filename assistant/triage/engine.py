@@ -4,7 +4,6 @@ prototype similarity. Deterministic: the same text, rating and embedding always 
 from __future__ import annotations
 
 import math
-import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
@@ -83,11 +82,6 @@ def scores(text: str, rating: float | None, sims: dict[str, float], w: Weights =
     return out
 
 
-# a counterfactual rescue: "would've lost … if it wasn't for", "could have lost … without this app"
-_RESCUED = re.compile(r"\b(would|could|might)(\s+have|'ve)\s+\w+[^.!?]*?\b(if\s+(it|i|we|you)\s+(wasn'?t|weren'?t|"
-                      r"hadn'?t|had\s+not|was\s+not)|if\s+not\s+for|but\s+for|without\s+(this|the|your|it))", re.I)
-
-
 def urgency(text: str, type_: str, sentiment_score: float, kind: str = "feedback", situation: str | None = None,
             tracker: tuple[str, str] | None = None) -> Urgency:
     """low / medium / high with the reason a PO would give (fraud, theft or loss, lost access, data loss, ...).
@@ -107,7 +101,7 @@ def urgency(text: str, type_: str, sentiment_score: float, kind: str = "feedback
             level = "medium"
         if level == "high" or situation is None:
             return Urgency(label=level, reason=reason)  # type: ignore[arg-type]
-    if situation and not (type_ == "praise" and sentiment_score > 0.2) and not _RESCUED.search(text):
+    if situation and not (type_ == "praise" and sentiment_score > 0.2) and not severity.averted(text):
         # closeness in meaning cannot tell "I lost my photos" from "I would've lost my photos if it wasn't for this
         # app": a happy review, or a harm the product prevented, reports no loss (explicit wording above still
         # counts, with its own negation checks)

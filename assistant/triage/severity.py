@@ -145,12 +145,22 @@ def _realis(tok: Any) -> bool:
             and not any(c.dep_ == "aux" and (c.tag_ == "MD" or c.lower_ == "to") for c in tok.children))
 
 
+def _counterfactual(tok: Any) -> bool:
+    auxes = {c.lower_ for c in tok.children if c.dep_ == "aux"}
+    return bool(auxes & {"would", "could", "might", "should", "'d"} and auxes & {"have", "'ve", "of"})
+
+
+def averted(text: str) -> bool:
+    """The text says a harm would have happened ("I would've lost hundreds of photos if it wasn't for this app"):
+    for the situation match by meaning, which cannot tell that from "I lost my photos"."""
+    return any(_counterfactual(t) for t in _doc(normalise(text)) if t.pos_ in ("VERB", "AUX"))
+
+
 def _not_happening(doc: Any, head: Any, inside: set[int]) -> bool:
     """What `head` reports is not happening to the writer now: counterfactual, negated from outside the cue,
     remembered or a belief taken back, or fixed in the same or the next sentence."""
     for anc in _clause_heads(head):
-        auxes = {c.lower_ for c in anc.children if c.dep_ == "aux"}
-        if auxes & {"would", "could", "might", "should", "'d"} and auxes & {"have", "'ve", "of"}:
+        if _counterfactual(anc):
             return True  # "I would've lost hundreds of photos if it wasn't for this app"
         if anc is not head and (anc.lemma_ in MEMORY or (anc.lemma_ in BELIEF and anc.tag_ in ("VBD", "VBN"))):
             return True  # "I thought at first ... the files are corrupted", "I remember when it did not work"

@@ -1,0 +1,132 @@
+"""write_needs: store a grouping — each need's name, statement, quotes, counts and centroid, the items' need links,
+dissolved needs and the stories that followed them — in one short write transaction.
+
+Everything that reads text or calls a model (phrases, quotes, the customer's own problem sentence, a model's
+statements) is computed first, with no transaction open; edited names and statements are kept.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+from sqlalchemy import select, update
+
+from assistant.models import FeedbackItem, NeedCounts
+from assistant.needs import core, evidence, naming, statements
+from assistant.needs.asks import name_asks_only
+from assistant.needs.cluster import normalise
+from assistant.tables import BacklogItemRow, FeedbackRow, NeedRow, StoryRow
+
+
+@dataclass(frozen=True)
+class _Evidence:
+    """What one need's members say, computed before the write: counts, centroid, quotes, a problem sentence."""
+
+    counts: NeedCounts
+    centroid: np.ndarray
+    quotes: list[str]
+    example: str
+
+
+def write_needs(ws, all_items, assign, dissolved, vec, provider, quotes: int,  # type: ignore[no-untyped-def]
+                core_params: core.CoreParams, progress: Callable[[str, int, int], None] | None = None,
+                loose=None, merge_names: bool = False) -> None:
+    """One transaction: need rows (names, statements, evidence), item links, dissolved needs, story links."""
+    by_id = {it.id: it for it in all_items}
+    members: dict[str, list[str]] = {}
+    for iid, nid in sorted(assign.items()):
+        if nid:
+            members.setdefault(nid, []).append(iid)
+    mixed: dict[str, list[str]] = {}
+    phrases = naming.phrases({nid: evidence.topic_texts([by_id[i] for i in ids], vec)
+                              for nid, ids in members.items()}, mixed=mixed)
+    name_asks_only(members, by_id, phrases, mixed)
+    if merge_names and (renamed := core.merge_same_names(members, phrases, by_id, assign, dissolved, loose, vec,
+                                                         core_params)):
+        for nid in renamed:
+            mixed.pop(nid, None)
+        phrases.update(naming.phrases({nid: evidence.topic_texts([by_id[i] for i in members[nid]], vec)
+                                       for nid in renamed}, mixed=mixed))
+    dupes_of: dict[str, list[FeedbackItem]] = {}
+    for it in all_items:
+        if it.duplicate_of:
+            dupes_of.setdefault(it.duplicate_of, []).append(it)
+    llm_statements = statements.by_model(ws, provider, members, by_id, vec, phrases, quotes) if provider is not None else {}
+    topical = core.on_topic({nid: [i for i in ids if by_id[i].kind != "stakeholder_ask"] or ids
+                             for nid, ids in members.items()}, {i: it.text for i, it in by_id.items()}, core_params)
+    said = {nid: _evidence(ids, by_id, dupes_of, vec, quotes, topical.get(nid), ws.embedder)
+            for nid, ids in members.items()}
+    with ws.transaction() as s:
+        total = len(members)
+        for done, (nid, ids) in enumerate(sorted(members.items()), start=1):
+            ev = said[nid]
+            texts = [by_id[i].text for i in ids]
+            row = s.get(NeedRow, nid)
+            if row is None:
+                row = NeedRow(id=nid, name="", statement="", name_edited=False, statement_edited=False,
+                              provenance={}, version=1)
+                s.add(row)
+            if not row.name_edited:
+                row.name = _name(phrases.get(nid, []), mixed.get(nid, []), ev.counts, texts)
+            row.quotes = ev.quotes
+            row.counts = ev.counts.model_dump()
+            row.centroid = [round(float(x), 6) for x in ev.centroid]
+            row.merged_into = None
+            # Loosely related: near the need but not evidence of it (not counted, quoted or cited by stories).
+            row.provenance = {**(row.provenance or {}), "loose": (loose or {}).get(nid, [])[:50]}
+            if not row.statement_edited:
+                row.statement = evidence.statement(_topic(phrases.get(nid), mixed.get(nid, []), ev.counts, texts),
+                                                   ev.counts, ev.example)
+                if llm_statements.get(nid):
+                    row.statement = llm_statements[nid]
+                    row.provenance = {**(row.provenance or {}), "engine": str(getattr(provider, "model", "llm"))}
+            if progress:
+                progress("needs", done, total)
+        s.flush()
+        for nid, target in dissolved.items():
+            s.execute(update(StoryRow).where(StoryRow.need_id == nid).values(need_id=target))
+            s.execute(update(BacklogItemRow).where(BacklogItemRow.need_id == nid).values(need_id=target))
+            row = s.get(NeedRow, nid)
+            if row is not None:
+                if target:
+                    row.merged_into = target
+                else:
+                    s.delete(row)
+        for row in s.scalars(select(FeedbackRow)):
+            canonical = row.duplicate_of if row.duplicate_of in assign else row.id
+            target = assign.get(canonical)
+            if row.need_id != target:
+                row.need_id = target
+
+
+def _evidence(ids, by_id, dupes_of, vec, quotes, on_topic, embedder) -> _Evidence:  # type: ignore[no-untyped-def]
+    # Duplicates are counted as evidence (each is a person asking), but quotes come from canonicals.
+    group = [by_id[i] for i in ids] + [d for i in ids for d in dupes_of.get(i, [])]
+    mat = np.stack([vec[i] for i in ids])
+    cent = normalise(mat.mean(axis=0)[None, :])[0]
+    counts = evidence.counts(group)
+    quoted = evidence.quotes(ids, mat, cent, quotes, on_topic)
+    example = evidence.typical([by_id[q] for q in quoted], cent, embedder) if evidence.is_problem_need(counts) else ""
+    return _Evidence(counts, cent, quoted, example)
+
+
+def _topic(phrases, mixed, counts, texts) -> list[str]:  # type: ignore[no-untyped-def]
+    """What a statement names: the shared phrase; for a problem need without one, the two phrases its items use most,
+    else the word most of them use; praise without a topic is stated as praise of the product."""
+    if phrases:
+        return list(phrases)
+    if not evidence.is_problem_need(counts):
+        return []
+    word = naming.shared_word(texts)
+    return list(mixed) or ([word] if word else [])
+
+
+def _name(phrases, mixed, counts, texts) -> str:  # type: ignore[no-untyped-def]
+    """Needs by their shared phrase (or as mixed, with the phrases used most); praise by what is praised. A need of
+    neutral questions ("are there fees in Cuba") is not a problem need, but it is not praise either."""
+    sentiment = counts.by_sentiment
+    if not evidence.is_problem_need(counts) and sentiment.get("positive", 0) * 2 >= sum(sentiment.values()):
+        return naming.praise_name(phrases, texts)  # praise only where most items are positive
+    return naming.name_from(phrases) if phrases else naming.mixed_name(mixed, texts)

@@ -111,7 +111,7 @@ _OWNED = r"(my|our|the|his|her|their|a)\s+(\w+\s+){0,3}?"
 # Things a person carries: losing one is serious whatever the product (cards, phones, bags, keys, documents).
 _BELONGING = r"(cards?|wallets?|phones?|cellphones?|purses?|bags?|luggage|suitcases?|keys?|passports?|devices?|laptops?|tablets?|belongings|stuff)\b"
 URGENCY_REASONS: list[tuple[str, str, re.Pattern[str]]] = [
-    ("high", "security", _rx(r"\b(security\s+(hole|issue|problem|breach|flaw)|hack(ed|er)?|breach\w*|vulnerab\w*|exploit\w*|"
+    ("high", "security", _rx(r"\b(security\s+(hole|issue|problem|breach|flaw)|hack(ed|er)?|breach\w*|vulnerab\w*|exploit\w*|spy(ing)?|spies|"
                              r"leak(ed|ing|s)?|exposed|privacy\s+(breach|leak|violation)|compromised)\b")),
     ("high", "fraud or unauthorised use", _rx(
         r"\b(fraud\w*|bogus|unauthori[sz]ed|scam(med|mers?)?|phishing|malware|spyware|virus(es)?|fake\s+(\w+\s+){0,2}?(installers?|downloads?|sites?|versions?|apps?|updates?|pages?))\b",
@@ -141,9 +141,18 @@ URGENCY_REASONS: list[tuple[str, str, re.Pattern[str]]] = [
     )),
     ("high", "outage", _rx(r"\b(outage|is\s+down|went\s+down|servers?\s+(are\s+)?down|unusable|completely\s+broken|"
                            r"nothing\s+works|won'?t\s+(open|load|start)\s+at\s+all|5\d\d\s+error)\b")),
-    # A failure that happens every time, or leaves the product unusable, is lost access to it; a crash now and then
-    # stays a medium defect ("crashes every time I open it" vs "it crashed once on a big file").
+    # A failure that happens every time, keeps happening, or comes before the writer can do the one thing they use the
+    # product for leaves it unusable; a crash now and then, or on one kind of file, stays a medium defect ("keeps
+    # crashing", "crashes after 3-4 pages", "every time I open it" vs "crashes every now and then", "crashed once on a
+    # big file"). The parse (severity._limited) still takes back "keeps crashing on some files".
     ("high", "cannot use it at all", _rx(
+        r"\bkeeps?\s+(on\s+)?(crash\w*|force[\s-]?clos\w*|freez\w*|shutting\s+down|closing|failing\s+to\s+(open|load|start))",
+        r"\bkeeps?\s+(getting|giving|showing|throwing)\s+(me\s+)?(an?\s+)?errors?\s+when(ever)?\s+i\s+(try\s+to\s+)?(open|start|launch|run|use|play)",
+        r"\b(won'?t|doesn'?t|does\s+not|will\s+not)\s+do\s+anything\b",
+        r"\b(crash|force[\s-]?clos|freez|froze|shuts?\s+down|closes)\w*\s+(\w+\s+){0,3}?(after|within)\s+(about\s+|only\s+|just\s+)?"
+        r"(\d+|a\s+few|a\s+couple(\s+of)?|two|three|four|five)(\s*-\s*\d+)?\s+(pages?|minutes?|mins?|seconds?|secs?|slides?|"
+        r"panels?|pictures?|photos?|songs?|levels?)\b",
+        r"\b(crash|freez|froze|force[\s-]?clos)\w*\s+(at\s+|on\s+|in\s+)?(every\s+other|mid[\s-]|the\s+middle\s+of)",
         r"\b(crash\w*|force[\s-]?clos\w*|freez\w*|froze|shuts?\s+down|(won'?t|doesn'?t|does\s+not|don'?t|do\s+not|can'?t|"
         r"cannot|never)\s+(even\s+)?(open|start|load|launch|work))\b[^.!?]{0,30}?(\b(every\s*time|each\s+time|whenever|"
         r"as\s+soon\s+as)\s+i\s+(open|start|launch|run|use)\s+(it|this|the\s+app)\b|\b(on|at)\s+(every\s+)?(start\s*-?\s*up|"
@@ -154,6 +163,14 @@ URGENCY_REASONS: list[tuple[str, str, re.Pattern[str]]] = [
         r"\b(can'?t|cannot|can\s+not|unable\s+to)\s+(even\s+)?(use|open|read|run)\s+(it|this|the\s+app|anything|any)\b"
         r"[^.!?]{0,20}?\bat\s+all\b",
         r"\b(can'?t|cannot|couldn'?t)\s+even\s+(open|start|launch|use)\b", r"\bnever\s+(even\s+)?(opens?|starts?|loads?|worked)\b",
+    )),
+    # The product will not let its writer remove it: "can't uninstall", "won't let me uninstall", "unable to remove
+    # this app". Not a threat to leave (the churn cue below) but a failure that keeps them from leaving.
+    ("high", "cannot remove it", _rx(
+        r"\b(can'?t|cannot|can\s+not|couldn'?t|unable\s+to|not\s+able\s+to|impossible\s+to|no\s+way\s+to|(won'?t|doesn'?t|does\s+not|"
+        r"will\s+not|didn'?t)\s+let\s+(me|us)|not\s+allow(ing)?\s+(me\s+|us\s+)?to|how\s+(do\s+i|to|can\s+i|do\s+you))\s+(even\s+)?"
+        r"(uninstall\w*|((remove|delete|deactivate|get\s+rid\s+of)\s+(it|this|the\s+app|this\s+app|the\s+(application|software|"
+        r"program)|this\s+(application|software|program))\b))",
     )),
     ("high", "lost access", _rx(
         r"\b(account|card|profile|login)s?\s+(is|was|has\s+been|got|been|seems)\s+(\w+\s+)?(blocked|frozen|locked|suspended|"
@@ -169,6 +186,8 @@ URGENCY_REASONS: list[tuple[str, str, re.Pattern[str]]] = [
         r"\blost\s+(all\s+)?(my|our|the)\s+(\w+\s+)?(data|work|files?|notes?|photos?|pictures?|documents?|progress|history|"
         r"contacts|messages|saves?|settings)\b",
         r"\blos(e|ing)\s+(all\s+)?(my|our|the)?\s*(data|work|files?|notes?|photos?|documents?|progress|history|contacts)\b",
+        # what the writer made in the product: "I've lost edits", "loses my changes"
+        r"\b(lost|los(e|es|ing))\s+(all\s+)?(of\s+)?(my|our|the|some)?\s*(\w+\s+)?(edits|changes|entries|recordings|drafts)\b",
         r"\b(my|our|the|all)\s+(\w+\s+){0,2}(were|was|got|have\s+been|has\s+been|are|is)\s+(all\s+)?(deleted|wiped|erased|"
         r"corrupted|gone|lost)\b", r"\b(deleted|wiped|erased)\s+(all\s+)?(of\s+)?(my|our)\b",
     )),
@@ -176,7 +195,12 @@ URGENCY_REASONS: list[tuple[str, str, re.Pattern[str]]] = [
     ("high", "payment", _rx(r"\b(i|we)\s+(was|were|have\s+been|'ve\s+been|got|get|keep\s+getting)\s+charged\b(?!\s+(a|any|extra|for\s+using)\b)",
                             r"\bcharged\s+(me\s+|us\s+)?(twice|double|again|wrong\w*|without)\b", r"\b(double[\s-]charg\w*|billing\s+(error|issue|problem)|billed\s+(twice|wrong\w*)|"
                             r"refund\w*|payments?\s+(failed|fails|declined|error|went\s+through\s+twice|not\s+going\s+through)|"
-                            r"overcharg\w*|money\s+back|paid\s+twice|paid\s+for\s+nothing)\b")),
+                            r"overcharg\w*|money\s+back|paid\s+twice|paid\s+for\s+nothing)\b",
+                            # a payment refused: "my card got declined", "i got rejected on my card", "turned down"
+                            r"\b(cards?|payments?|transactions?|purchases?)\s+(\w+\s+){0,2}?(got|gets|get|getting|was|were|is|are|been|being|"
+                            r"keeps?\s+getting)\s+(declined|rejected|refused|turned\s+down|denied)\b",
+                            r"\b(cards?|payments?)\s+(declined|rejected|refused)\b", r"\b(cards?|payments?)\s+(was|were|is|are)\s+not\s+accepted\b",
+                            r"\b(i|we)\s+(got|get|was|were|keep\s+getting)\s+(declined|rejected|turned\s+down)\b")),
     ("high", "legal or privacy deadline", _rx(
         r"\b(regulator\w*|regulation|gdpr|ccpa|hipaa|privacy\s+law|data\s+protection|complian(ce|t)|lawsuit|legal(ly)?\s+"
         r"(require\w*|obliged|deadline|action)|audit\s+(on|by|in|before|deadline|next|this))\b")),

@@ -27,7 +27,7 @@ from assistant.triage import cues as cue_mod
 # Categories that report something that happened: a counterfactual, a negation or a fix takes them back. Threats,
 # deadlines and requests to block stay serious when conditional ("we will not renew unless ...").
 EVENTS = {"security", "fraud or unauthorised use", "theft or loss", "outage", "cannot use it at all", "lost access",
-          "data loss", "payment"}
+          "data loss", "payment", "cannot remove it"}
 
 # Verbs of using a product: negated, the product does not do its job ("won't open", "can't read", "unable to log in").
 USE = {"work", "open", "load", "start", "launch", "run", "play", "read", "use", "install", "download", "view",
@@ -41,7 +41,7 @@ RAISE = {"get", "let", "seem", "manage", "allow"}
 PRODUCT = {"it", "this", "app", "application", "program", "programme", "software", "game", "reader", "viewer",
            "site", "website", "service", "tool", "thing", "version", "update", "upgrade"}
 _TOTAL = re.compile(r"\b(at\s+all|each\s+and\s+every|every\s*(single\s+)?time|each\s+time|whenever|as\s+soon\s+as|"
-                    r"all\s+the\s+time|constant(ly)?|always|continuously|unusable|useless|simply|nothing)\b", re.I)
+                    r"all\s+the\s+time|all\s+day|for\s+days|constant(ly)?|always|continuously|unusable|useless|simply|nothing)\b", re.I)
 # Words that limit a failure to part of the product or some of the time ("doesn't work properly", "some pages").
 PARTIAL = {"sometimes", "occasionally", "rarely", "seldom", "often", "randomly", "properly", "correctly", "right",
            "well", "some", "certain", "few", "several", "half", "most", "once", "odd", "times", "lot", "almost",
@@ -196,7 +196,9 @@ def _taken_back(doc: Any, start: int, end: int, reason: str) -> bool:
         return (imperative and not first) or made or bool(_REINSTALL.search(root.sent.text))  # advice; troubleshooting
     if reason not in EVENTS:
         return False
-    if _limited(root) or (reason in ("cannot use it at all", "outage") and _part(root)):
+    # Losing one's work now and then is still losing it ("I've lost edits occasionally"): a limit says how often,
+    # not that it did not happen.
+    if (reason != "data loss" and _limited(root)) or (reason in ("cannot use it at all", "outage") and _part(root)):
         return True  # "virtually unusable", "unusable if you want that option", "Multiplayer doesn't work at all"
     return _not_happening(doc, root, {t.i for t in span})
 

@@ -42,6 +42,11 @@ SITUATIONS: dict[str, list[str]] = {
         "Lock my account so nobody can use it.",
         "Stop all access to my account.",
     ],
+    "payment": [
+        "My card was declined when I tried to pay.",
+        "I couldn't pay at the shop because my card didn't work.",
+        "My payment was rejected and did not go through.",
+    ],
     "lost access": [
         "My account has been blocked and I can't get in.",
         "I am locked out of my account.",

@@ -143,3 +143,26 @@ def test_labelled_reviews_floor(embedder: LocalEmbedder) -> None:
     # Measured on all 251 rows: recall 0.83, others marked high 4.6%. The rows labelled blind and never tuned on
     # (split held-out) score far lower (0.455 / 10.3%): this is a floor against regressions, not a quality claim.
     assert result["high_recall"] >= 0.78 and result["false_high_share"] <= 0.08, result
+
+
+# One complaint in several wordings gets one urgency (acdisplay audit: "Worst . Spy software cant uninstall it" was
+# medium beside "Can't uninstall." high); a crash that keeps the writer from using the product is high however it is
+# phrased, a crash now and then stays a medium defect.
+SAME_COMPLAINT = {
+    "high": ["Can't uninstall.", "Lame! Doesn't let me uninstall", "Users cannot uninstall it",
+             "Not able to remove this app, I tried everything",
+             "Keeps crashing mid comic", "Crashes after 3-4 pages", "It crashes every time I open it",
+             "My card got declined at the shop, why?",
+             "how come i got declined", "I've lost edits occasionally when saving to Dropbox"],
+    "medium": ["It crashes every now and then but besides that it works perfectly.",
+               "Crashes a lot. But easy to use."],
+}
+
+
+def test_same_complaint_same_urgency(embedder: LocalEmbedder) -> None:
+    for level, texts in SAME_COMPLAINT.items():
+        got = _urgency(embedder, texts)
+        assert [(t, g[0]) for t, g in zip(texts, got)] == [(t, level) for t in texts]
+    reasons = {g[1] for g in _urgency(embedder, SAME_COMPLAINT["high"][:4])}
+    assert reasons == {"cannot remove it"}  # not a threat to leave: the product will not let them
+    assert _urgency(embedder, ["I can't delete my old photos from the gallery."])[0][0] != "high"

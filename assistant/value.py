@@ -231,16 +231,12 @@ def _urgency_note(ask: FeedbackItem, reasons: Counter[str] | None, customers: in
     return ""
 
 
-def _where(need: Any) -> str:
-    """Which need the ask is in, and why it is there (customer items asking the same, or none: a new need)."""
-    customers = sum(v for k, v in need.counts.by_kind.items() if k != "stakeholder_ask")
-    if not customers:
-        return (f"Opens its own need '{need.name}' (new from stakeholders): no customer need shares its topic "
-                "and meaning.")
-    # Routing (assistant/needs/asks.py) needs both: the ask's problem shares the need's topic words and meaning.
-    say = "items raise" if customers != 1 else "item raises"
-    return (f"In need '{need.name}' because {customers} customer {say} the same problem (its topic words and closest "
-            "in meaning).")
+def _where(item: FeedbackItem, need: Any, members: dict[str, list[str]]) -> str:
+    """Which need the ask is in and why, as far as it is true (assistant.triage.stakes.fit), then the deadline or
+    the customer's move the ask states, which value per point does not weigh."""
+    from assistant.triage.stakes import fit, stated
+
+    return f"{fit(item.text, need.name, members.get(need.id, []))} {stated(item.text)}".strip()
 
 
 def stakeholder_decisions(ws: Any) -> list[AskDecision]:
@@ -253,9 +249,14 @@ def stakeholder_decisions(ws: Any) -> list[AskDecision]:
         reasons = dict(s.execute(select(StoryRow.id, StoryRow.status_reason)).all())
         newest = s.scalar(select(func.max(NeedRow.updated_at)))
         urgent: dict[str, Counter[str]] = {}  # per need: reasons of its customers' high-urgency items
+        members: dict[str, list[str]] = {}  # per need: its customer items' texts (what the note counts)
         for it in load_items(s, kind="feedback"):
+            if it.need_id and not it.duplicate_of:
+                members.setdefault(it.need_id, []).append(it.text)
             if it.need_id and it.triage and it.triage.urgency.label == "high":
                 urgent.setdefault(it.need_id, Counter())[it.triage.urgency.reason or "urgent"] += 1
+    from assistant.triage.stakes import stated as stated_stake
+
     newest_need = as_utc(newest) if newest else None
     live = sorted([st for st in stories if st.status != "rejected"], key=lambda st: st.value.inputs.get("rank", 10**6))
     drafted = {st.need_id for st in stories}
@@ -272,7 +273,7 @@ def stakeholder_decisions(ws: Any) -> list[AskDecision]:
                 newest_need is None or (item.created_at and as_utc(item.created_at) > newest_need)
                 else "No need holds this ask after the last grouping.")))
             continue
-        where = _where(need)
+        where = _where(item, need, members)
         if need.id in covered:
             out.append(AskDecision(**base, decision="merged", why=f"{where} Already in backlog: {covered[need.id]}."))
             continue
@@ -291,6 +292,8 @@ def stakeholder_decisions(ws: Any) -> list[AskDecision]:
             if urgency and not rejected:  # serious: accepted now, the story is still to be written
                 out.append(AskDecision(**base, decision="accepted", why=f"{where} {urgency} {why}"))
                 continue
+            if stated_stake(item.text):
+                why += " Value per point does not weigh what the ask states: decide on it before deferring."
             out.append(AskDecision(**base, decision="not now", why=f"{where} {why}"))
             continue
         best = mine[0]
@@ -315,6 +318,13 @@ def stakeholder_decisions(ws: Any) -> list[AskDecision]:
             decision = "not now"
             why = (f"{where} Not now: ranked {rank} of {len(live)} ({best.value.moscow}); the {len(above)} stories "
                    f"above it ({names}{', ...' if len(above) > 3 else ''}) return more value per point of effort.")
+            cited = sum(1 for e in best.evidence if e != item.id)
+            held = len(members.get(need.id, []))
+            if held >= 2 * max(cited, 1):  # bank audit: a 29-customer ask ranked on a story citing 7 of them
+                why += (f" Its need holds {held} customer items but story {best.id} rests on {cited}: value per point "
+                        "counts only those, so the need is bigger than its rank says.")
+            if stated_stake(item.text):
+                why += " Value per point does not weigh what the ask states: decide on it before deferring."
             if wsjf.get("cost_of_delay", 0) >= top.get("cost_of_delay", 0) and wsjf.get("job_size"):
                 why += (f" Its cost of delay ({wsjf['cost_of_delay']}) is as high as the top story's, but it is "
                         f"estimated at {wsjf['job_size']} points against {top.get('job_size')}: split it to move it up.")

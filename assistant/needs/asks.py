@@ -61,6 +61,30 @@ def _circumstance(tok) -> bool:  # type: ignore[no-untyped-def]
     return has_object or tok.i != first or tok.i < head.i
 
 
+def _detail(tok) -> bool:  # type: ignore[no-untyped-def]
+    """A prepositional phrase on a noun that is not what the clause is about: "the text | of every notification",
+    "a kiosk mode | for shared ward phones" (acdisplay: a GDPR ask about reading notification text joined the
+    need about notifications not showing). Kept when the noun is a bare quantity or kind ("lots of crashes",
+    "errors | of the app" stay: the head says nothing alone)."""
+    head = tok.head
+    return (tok.dep_ == "prep" and head.pos_ in ("NOUN", "PROPN") and head.dep_ in ("dobj", "obj", "nsubj", "attr")
+            and tok.lower_ != "of" or (tok.dep_ == "prep" and tok.lower_ == "of" and head.dep_ == "dobj"
+                                       and head.head.pos_ == "VERB" and head.head.dep_ == "ROOT"
+                                       and any(c.dep_ == "nsubj" for c in head.head.children)))
+
+
+def _reporting(doc) -> set[int]:  # type: ignore[no-untyped-def]
+    """Who reports and the verbs that report ("Many reviews say | ...", "Users keep writing that | ..."): the report's
+    content is what the ask is about (maalej: "say" made a confusing-UI ask join a need whose items say "it's
+    saying I have no memory")."""
+    reports = {t.i for t in doc if t.pos_ in ("VERB", "AUX") and any(c.dep_ in ("ccomp", "xcomp") for c in t.children)}
+    # the verb of the obligation itself ("we must | show | a privacy notice ... and | let | users"): what is shown or
+    # let is the topic, "show" is not (acdisplay: 'show' made a GDPR ask join a need about icons shown wrongly)
+    request = {t.i for t in doc if t.pos_ == "VERB" and any(
+        c.dep_ == "aux" and c.lower_ in ("must", "should", "shall") for c in (t.head if t.dep_ == "conj" else t).children)}
+    return reports | request | {t.i for t in doc if t.dep_ in ("nsubj", "nsubjpass") and t.head.i in reports}
+
+
 @functools.lru_cache(maxsize=4096)
 def focus_terms(text: str) -> frozenset[str]:
     """The topic terms of the ask's problem sentences outside the circumstances they are placed in (see the module
@@ -69,7 +93,8 @@ def focus_terms(text: str) -> frozenset[str]:
 
     out: set[str] = set()
     for doc in get_nlp().pipe(problem_sentences(text)):
-        dropped = {t.i for tok in doc if _circumstance(tok) for t in tok.subtree}
+        dropped = {t.i for tok in doc if _circumstance(tok) or _detail(tok) for t in tok.subtree}
+        dropped |= _reporting(doc)
         out |= topic_terms(" ".join(t.text for t in doc if t.i not in dropped))
     return frozenset(out)
 
@@ -308,3 +333,4 @@ def name_asks_only(members, by_id, phrases, mixed) -> None:  # type: ignore[no-u
             if wanted:
                 phrases[nid] = [wanted]
                 mixed.pop(nid, None)
+

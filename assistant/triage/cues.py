@@ -149,9 +149,11 @@ URGENCY_REASONS: list[tuple[str, str, re.Pattern[str]]] = [
         r"\bkeeps?\s+(on\s+)?(crash\w*|force[\s-]?clos\w*|freez\w*|shutting\s+down|closing|failing\s+to\s+(open|load|start))",
         r"\bkeeps?\s+(getting|giving|showing|throwing)\s+(me\s+)?(an?\s+)?errors?\s+when(ever)?\s+i\s+(try\s+to\s+)?(open|start|launch|run|use|play)",
         r"\b(won'?t|doesn'?t|does\s+not|will\s+not)\s+do\s+anything\b",
-        r"\b(crash|force[\s-]?clos|freez|froze|shuts?\s+down|closes)\w*\s+(\w+\s+){0,3}?(after|within)\s+(about\s+|only\s+|just\s+)?"
+        r"(\b(crash|force[\s-]?clos|freez|froze|shuts?\s+down|closes)\w*|\bFCs?)\s+(\w+\s+){0,3}?(after|within)\s+(about\s+|only\s+|just\s+)?"
         r"(\d+|a\s+few|a\s+couple(\s+of)?|two|three|four|five)(\s*-\s*\d+)?\s+(pages?|minutes?|mins?|seconds?|secs?|slides?|"
         r"panels?|pictures?|photos?|songs?|levels?)\b",
+        r"\b(\d+|a\s+few|a\s+couple(\s+of)?|two|three|four|five)(\s*-\s*\d+)?\s+(pages?|minutes?|mins?|seconds?|secs?|slides?|"
+        r"panels?|songs?|levels?)\s+(and\s+)?then\s+(it\s+)?(crash|force[\s-]?clos|freez|shuts?\s+down|closes)",
         r"\b(crash|freez|froze|force[\s-]?clos)\w*\s+(at\s+|on\s+|in\s+)?(every\s+other|mid[\s-]|the\s+middle\s+of)",
         r"\b(crash\w*|force[\s-]?clos\w*|freez\w*|froze|shuts?\s+down|(won'?t|doesn'?t|does\s+not|don'?t|do\s+not|can'?t|"
         r"cannot|never)\s+(even\s+)?(open|start|load|launch|work))\b[^.!?]{0,30}?(\b(every\s*time|each\s+time|whenever|"
@@ -214,7 +216,8 @@ URGENCY_REASONS: list[tuple[str, str, re.Pattern[str]]] = [
     )),
     ("medium", "blocker", _rx(r"\b(asap|urgent\w*|blocker|blocking|deadline|renewal|deal\s+(depends|at\s+risk)|"
                               r"critical|immediately|showstopper|can'?t\s+work)\b")),
-    ("medium", "crash", _rx(r"\b(crash\w*|force\s+clos\w*|freezes|freezing\s+(up|on|when|every)|froze)\b")),
+    # "FC in every book": a force close as reviewers abbreviate it
+    ("medium", "crash", _rx(r"\b(crash\w*|force\s+clos\w*|freezes|freezing\s+(up|on|when|every)|froze|fcs?)\b")),
 ]
 HEDGED = _rx(r"\b(thinking\s+(about|of)|might|maybe|considering|not\s+sure|someday|wonder(ing)?)\b")
 

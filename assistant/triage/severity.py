@@ -122,9 +122,10 @@ def _local(tok: Any) -> list[Any]:
     return out
 
 
-def _limited(tok: Any) -> bool:
-    """Something in the verb's own clause limits it to part of the product or of the time, or a condition does."""
-    local = _local(tok)
+def _limited(tok: Any, inside: frozenset[int] = frozenset()) -> bool:
+    """Something in the verb's own clause limits it to part of the product or of the time, or a condition does; the
+    words of the cue itself do not ("crashes after a few pages": the few pages say how soon, not how often)."""
+    local = [t for t in _local(tok) if t.i not in inside]
     if any(t.lower_ in PARTIAL or (t.lower_ == "always" and _negated(t.head)) for t in local):
         return True
     if any(c.dep_ == "advcl" and any(m.dep_ == "mark" and m.lower_ in ("if", "unless") for m in c.children)
@@ -198,7 +199,7 @@ def _taken_back(doc: Any, start: int, end: int, reason: str) -> bool:
         return False
     # Losing one's work now and then is still losing it ("I've lost edits occasionally"): a limit says how often,
     # not that it did not happen.
-    if (reason != "data loss" and _limited(root)) or (reason in ("cannot use it at all", "outage") and _part(root)):
+    if (reason != "data loss" and _limited(root, frozenset(t.i for t in span))) or (reason in ("cannot use it at all", "outage") and _part(root)):
         return True  # "virtually unusable", "unusable if you want that option", "Multiplayer doesn't work at all"
     return _not_happening(doc, root, {t.i for t in span})
 

@@ -1,0 +1,128 @@
+"""What a stakeholder ask says is at stake, in its own words, and the sentences of its decision note that say so.
+
+A PO deciding "not now" must see the deadline or the customer move the ask states ("before the privacy audit on 1
+September", "ACME Libraries will only renew"): value per point does not count them. Found from the parse (a dated
+"before/by ..." phrase, a third party's clause under "if/unless"), not from a list of business words. Also: why an
+ask sits in its need, stated from what is true (how many of the need's customer items use the ask's words), never a
+claim that they all raise the same problem.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from assistant.needs.naming import _stem, tokens
+
+# General English words of time and dated events: "before/by ..." is a deadline only when it names one ("by January",
+# "before the audit"), not a means or a place ("by hand", "before the login page").
+_TIME = re.compile(r"^(\d[\d/.-]*|january|february|march|april|may|june|july|august|september|october|november|december|"
+                   r"jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec|monday|tuesday|wednesday|thursday|friday|saturday|"
+                   r"sunday|spring|summer|autumn|fall|winter|quarter|week|month|year|day|end|today|tomorrow|tonight|"
+                   r"q[1-4]|h[12]|christmas|deadline|release|launch|campaign|audit|season)s?$", re.I)
+_BY_WHEN = {"today", "tomorrow", "tonight"}
+
+
+def _clean(tokens) -> str:  # type: ignore[no-untyped-def]
+    """The tokens' text without their punctuation ("Nordphone, who ..., say" -> "Nordphone say")."""
+    out = ""
+    for t in tokens:
+        if t.pos_ == "PUNCT" and t.text not in ("-", "/"):
+            out += "" if out.endswith(" ") else " "
+        else:
+            out += t.text_with_ws
+    return re.sub(r"\s+", " ", out).strip()
+
+
+def _timed(tok) -> bool:  # type: ignore[no-untyped-def]
+    return any(_TIME.match(t.text) for t in tok.subtree)
+
+
+def ask_stakes(text: str) -> tuple[str, str]:
+    """(deadline, stake) an ask states in its own words, "" when it states none:
+    - deadline: a "before/by/until ..." phrase on a verb naming a date or an event ("before the privacy audit on 1
+      September", "by January", "before the tablet campaign in March"), or "today"/"tomorrow" on the request;
+    - stake: what a third party will do unless the ask is built, from a conditional clause ("ACME Libraries will only
+      renew", "Nordphone say they will not renew next quarter", "A corporate client threatens to move its payroll").
+    From the parse, not from a list of business words."""
+    from assistant.quality_rules.nlp import get_nlp
+
+    deadline = stake = ""
+    for sent in get_nlp()(text).sents:
+        for tok in sent:
+            if deadline:
+                break
+            if tok.dep_ == "prep" and tok.lower_ in ("before", "by", "until", "till") and _timed(tok):
+                # a date or an event ("before the login page" is a place)
+                if any(c.dep_ == "pobj" and c.pos_ in ("NOUN", "PROPN", "NUM") for c in tok.children):
+                    span = list(tok.subtree)
+                    after = [c for c in sent if c.dep_ == "prep" and c.i == span[-1].i + 1 and _timed(c)]
+                    deadline = _clean(span + (list(after[0].subtree) if after else []))  # "... audit | on 1 June"
+            elif tok.dep_ == "npadvmod" and tok.lower_ in _BY_WHEN and tok.head.pos_ == "VERB":
+                deadline = tok.text
+        if stake:
+            continue
+        for tok in sent:
+            if tok.dep_ == "advcl" and any(c.dep_ == "mark" and c.lower_ in ("if", "unless") for c in tok.children):
+                head = tok.head
+                while head.dep_ in ("xcomp", "ccomp") and head.head is not head:
+                    head = head.head  # "threatens | to move its payroll", "say | they will not renew"
+                subj = next((c for c in head.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+                if subj is None or subj.lower_ in ("we", "i", "you", "it", "this"):
+                    continue  # our own plan ("we will sign if ...") or the product, not a third party's move
+                skip = {t.i for c in head.subtree if c.dep_ in ("advcl", "relcl", "appos") for t in c.subtree}
+                stake = _clean([t for t in head.subtree if t.i not in skip])
+                break
+    return deadline, stake
+
+
+def stated(text: str) -> str:
+    """The note's sentence about what the ask itself puts at stake; "" when it states no deadline or move."""
+    deadline, stake = ask_stakes(text)
+    parts = ([f"a deadline, '{deadline}'"] if deadline else []) + (
+        [f"what happens otherwise, '{stake}'"] if stake else [])
+    return f"The ask states {' and '.join(parts)}." if parts else ""
+
+
+def fit(text: str, need_name: str, members: Sequence[str]) -> str:
+    """Why the ask is in its need, from what is true: how many of the need's customer items use the words of what it
+    asks about (its problem sentences and the thing it asks for), not "they all raise the same problem"."""
+    from assistant.needs.asks import ask_object, focus_terms, topic_terms
+
+    words = (set(focus_terms(text)) & _named(text)) | topic_terms(ask_object(text))
+    if not members:
+        return (f"Opens its own need '{need_name}' (new from stakeholders): no customer need is about what it asks "
+                "for, in its words and meaning.")
+    sharing = [m for m in members if _shares(words, m)]
+    used = sorted({w for m in sharing for w in _shares(words, m)})[:4]
+    shown = {_stem(w): w for w in tokens(text)}
+    used = [shown.get(w, w) for w in used]
+    n = len(members)
+    if not sharing:
+        return (f"In need '{need_name}' ({n} customer item{'s' if n != 1 else ''}), the closest in meaning, though none "
+                "of them uses the ask's words: check the fit.")
+    verb = "uses" if len(sharing) == 1 else "use"
+    return (f"In need '{need_name}': {len(sharing)} of its {n} customer item{'s' if n != 1 else ''} {verb} the ask's "
+            f"words ({', '.join(used)}) and it is the closest in meaning.")
+
+
+def _named(text: str) -> set[str]:
+    """The ask's terms for things (nouns, names, adjectives), without who reports them ("Users keep saying ...",
+    "Reviewers say ..."): the words a need about the same thing would use."""
+    from assistant.needs.asks import topic_terms
+    from assistant.quality_rules.nlp import get_nlp
+
+    doc = get_nlp()(text)
+    reports = {t.i for t in doc if any(c.dep_ in ("ccomp", "xcomp") for c in t.children)}  # "keep | writing | that"
+    reporter = {t.i for t in doc if t.dep_ in ("nsubj", "nsubjpass") and t.head.i in reports}
+    return topic_terms(" ".join(t.text for t in doc if t.pos_ in ("NOUN", "PROPN", "ADJ", "VERB")
+                                and t.i not in reporter | reports))
+
+
+def _shares(words: set[str], text: str) -> set[str]:
+    """The ask's words a text uses, one word in two forms counted ("fraud" / "fraudulent")."""
+    from assistant.needs.asks import topic_terms
+
+    mine = topic_terms(text)
+    return {w for w in words if w in mine or (len(w) >= 4 and any(m.startswith(w) or (len(m) >= 4 and w.startswith(m))
+                                                                   for m in mine))}

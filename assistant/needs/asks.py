@@ -114,7 +114,8 @@ def _object_phrase(obj) -> str:  # type: ignore[no-untyped-def]
     every paid account")."""
     words = _span(obj)
     if words and not any(t.dep_ == "prep" and t.head.i == obj.i for t in words):
-        after = [t for t in obj.head.children if t.dep_ == "prep" and t.i == words[-1].i + 1]
+        after = [t for t in obj.head.children if t.dep_ == "prep" and t.i == words[-1].i + 1
+                 and t.lower_ not in ("before", "by", "until", "till", "after", "during")]  # a time, not the thing
         if after:
             words += _span(after[0])
     while words and (words[0].pos_ in ("DET", "PRON", "PUNCT", "CCONJ") or words[0].dep_ == "poss"):
@@ -122,6 +123,23 @@ def _object_phrase(obj) -> str:  # type: ignore[no-untyped-def]
     while words and words[-1].pos_ in ("PUNCT", "CCONJ"):
         words = words[:-1]
     return "".join(t.text_with_ws for t in words).strip()
+
+
+def _example(obj):  # type: ignore[no-untyped-def]
+    """The named example of a general object: "..., starting with X", "..., such as X", "..., like X", "including X"
+    (on the object or on its verb); None when there is none."""
+    verb = obj.head
+    for tok in [*obj.children, *verb.children]:
+        if tok.dep_ == "advcl" and tok.lemma_ in ("start", "begin"):
+            tok = next((c for c in tok.children if c.dep_ == "prep" and c.lower_ == "with"), tok)
+        if tok.dep_ == "prep" and (tok.lower_ in ("like", "including", "with") and tok.head is not obj.head or (
+                tok.lower_ == "as" and any(c.lower_ == "such" for c in tok.children)) or tok.lower_ == "like"):
+            if tok.lower_ == "with" and tok.head.lemma_ not in ("start", "begin"):
+                continue  # "a report-fraud button | with the fraud team": not an example
+            found = next((c for c in tok.children if c.dep_ == "pobj"), None)
+            if found is not None:
+                return found
+    return None
 
 
 def ask_object(text: str) -> str:
@@ -138,6 +156,9 @@ def ask_object(text: str) -> str:
     objects = [(v, o) for v, o in objects if o.i not in inside]
     imperative = [o for verb, o in objects if verb.dep_ == "ROOT" and verb.tag_ == "VB" and verb.i == verb.sent.start]
     for obj in imperative or [o for _v, o in objects][::-1]:
+        example = _example(obj)
+        if example is not None:
+            obj = example  # "the features people ask for, starting with an offline mode": the offline mode
         phrase = _object_phrase(obj)
         if phrase:
             return phrase[:1].upper() + phrase[1:]

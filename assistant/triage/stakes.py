@@ -91,8 +91,8 @@ def fit(text: str, need_name: str, members: Sequence[str]) -> str:
 
     words = (set(focus_terms(text)) & _named(text)) | topic_terms(ask_object(text))
     if not members:
-        return (f"Opens its own need '{need_name}' (new from stakeholders): no customer need is about what it asks "
-                "for, in its words and meaning.")
+        return (f"Opens its own need '{need_name}' (new from stakeholders): no customer need uses the words of what "
+                "it asks for and is close in meaning (customers may still ask for it in other words).")
     sharing = [m for m in members if _shares(words, m)]
     used = sorted({w for m in sharing for w in _shares(words, m)})[:4]
     shown = {_stem(w): w for w in tokens(text)}

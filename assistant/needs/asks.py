@@ -82,7 +82,8 @@ def _reporting(doc) -> set[int]:  # type: ignore[no-untyped-def]
     # let is the topic, "show" is not (acdisplay: 'show' made a GDPR ask join a need about icons shown wrongly)
     request = {t.i for t in doc if t.pos_ == "VERB" and any(
         c.dep_ == "aux" and c.lower_ in ("must", "should", "shall") for c in (t.head if t.dep_ == "conj" else t).children)}
-    return reports | request | {t.i for t in doc if t.dep_ in ("nsubj", "nsubjpass") and t.head.i in reports}
+    return reports | request | {k.i for t in doc if t.dep_ in ("nsubj", "nsubjpass") and t.head.i in reports
+                                for k in t.subtree}  # "Several users | report"
 
 
 @functools.lru_cache(maxsize=4096)

@@ -113,10 +113,10 @@ def _named(text: str) -> set[str]:
     from assistant.quality_rules.nlp import get_nlp
 
     doc = get_nlp()(text)
-    reports = {t.i for t in doc if any(c.dep_ in ("ccomp", "xcomp") for c in t.children)}  # "keep | writing | that"
-    reporter = {t.i for t in doc if t.dep_ in ("nsubj", "nsubjpass") and t.head.i in reports}
-    return topic_terms(" ".join(t.text for t in doc if t.pos_ in ("NOUN", "PROPN", "ADJ", "VERB")
-                                and t.i not in reporter | reports))
+    from assistant.needs.asks import _reporting
+
+    skip = _reporting(doc)  # "Several users keep writing that | ...", "we must | show"
+    return topic_terms(" ".join(t.text for t in doc if t.pos_ in ("NOUN", "PROPN", "ADJ", "VERB") and t.i not in skip))
 
 
 def _shares(words: set[str], text: str) -> set[str]:

@@ -57,7 +57,7 @@ _WANT = {"need", "want", "hope", "wish", "expect", "wait"}
 _PROSPECTIVE = {"until", "till", "when", "if", "once", "unless", "hopefully", "before"}
 # A text is parsed only when a high cue fires or one of these hints at what the parse looks for (a use verb a few
 # words after a negation, a failure said to be total, money paid, "all my"): most reviews are never parsed.
-_NEG = r"(n['’?]?t|\bnot|\bnever|\bunable\s+to|\bcannot|\bstopped|\bno\s+longer)"
+_NEG = r"(n['’?]?t|\bnot|\bnever|\bunable\s+to|\bcannot|\bstop(s|ped)?|\bno\s+longer)"
 _HINT = re.compile(_NEG + r"\s+(\w+\s+){0,4}?(" + "|".join(sorted(USE | {"down"})) + r")\w*\b|"
                    r"\b(paid|purchased|bought|all\s+(my|our)|none\s+of|overwrit\w*)\b", re.I)
 _FAILING = re.compile(r"\b(crash|freez|froze|fail|hang|clos)\w*", re.I)
@@ -122,6 +122,12 @@ def _local(tok: Any) -> list[Any]:
     return out
 
 
+def _many(obj: Any) -> bool:
+    """Many or all of the people using it: "for many people", "for everyone", "for all users"."""
+    return obj.lower_ in ("everyone", "everybody", "anyone", "anybody") or any(
+        k.lower_ in ("many", "all", "most", "lots", "everyone") for k in obj.children)
+
+
 def _limited(tok: Any, inside: frozenset[int] = frozenset()) -> bool:
     """Something in the verb's own clause limits it to part of the product or of the time, or a condition does; the
     words of the cue itself do not ("crashes after a few pages": the few pages say how soon, not how often)."""
@@ -132,8 +138,8 @@ def _limited(tok: Any, inside: frozenset[int] = frozenset()) -> bool:
            for c in tok.children):
         return True  # "unusable if you want that option"
     if tok.lemma_ in USE and any(c.dep_ == "prep" and c.lower_ == "for" and any(
-            o.lower_ not in ("me", "us", "i", "we") for o in c.children) for c in tok.children):
-        return True  # "won't work for any of the others" (but "won't open for me" is the whole product)
+            o.lower_ not in ("me", "us", "i", "we") and not _many(o) for o in c.children) for c in tok.children):
+        return True  # "won't work for any of the others" (but "won't open for me / for many people" is the product)
     return bool(_SCOPE.search(tok.sent.text))  # "serves its purpose perfectly except for the deposit won't work"
 
 
@@ -293,6 +299,9 @@ def _cannot_use(doc: Any, sent: Any) -> bool:
         objects = [c for c in tok.children if c.dep_ == "dobj"]
         if tried and any(d.lower_ in ("any", "one", "single") for o in objects for d in o.subtree):
             return True  # "won't load any files", "haven't been able to open one file"
+        if any(o.lower_ == "anything" for o in objects) and _is_product(_subject(
+                carrier if carrier.lemma_ in RAISE | {"stop"} else tok)):
+            return True  # "the app freezes or stops showing anything"
         subj = _subject(carrier if carrier.lemma_ in RAISE | {"stop"} else tok)
         product = _is_product(subj)
         raised = carrier.lemma_ in RAISE  # "won't let me download": what follows is the parser's guess

@@ -153,7 +153,8 @@ SAME_COMPLAINT = {
              "Not able to remove this app, I tried everything",
              "Keeps crashing mid comic", "Crashes after 3-4 pages", "It crashes every time I open it",
              "My card got declined at the shop, why?",
-             "how come i got declined", "I've lost edits occasionally when saving to Dropbox"],
+             "how come i got declined", "I've lost edits occasionally when saving to Dropbox",
+             "Since the update the app freezes or stops showing anything for many people."],
     "medium": ["It crashes every now and then but besides that it works perfectly.",
                "Crashes a lot. But easy to use."],
 }

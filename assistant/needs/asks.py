@@ -156,7 +156,10 @@ def ask_object(text: str) -> str:
     inside = {t.i for _v, o in objects for t in o.subtree if t.i != o.i}
     objects = [(v, o) for v, o in objects if o.i not in inside]
     imperative = [o for verb, o in objects if verb.dep_ == "ROOT" and verb.tag_ == "VB" and verb.i == verb.sent.start]
-    for obj in imperative or [o for _v, o in objects][::-1]:
+    # then what an obligation or a want names ("we must show a privacy notice ... reading message text": the notice)
+    obliged = [o for verb, o in objects if verb.lemma_ in ("need", "want") or any(
+        c.dep_ == "aux" and c.lower_ in ("must", "should", "shall") for c in verb.children)]
+    for obj in imperative or obliged or [o for _v, o in objects][::-1]:
         example = _example(obj)
         if example is not None:
             obj = example  # "the features people ask for, starting with an offline mode": the offline mode

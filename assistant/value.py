@@ -308,7 +308,9 @@ def stakeholder_decisions(ws: Any) -> list[AskDecision]:
             decision = "merged" if others else "accepted"
             # The ranking is value per point and does not move for urgency: say so rather than claim it moved
             # (the PO audit found "goes ahead" notes on stories ranked 17 of 21).
-            why = (f"{where} {urgency} Accepted for that, although value per point ranks story {best.id} {rank} of "
+            # "merged" and "Accepted" in one note read as a contradiction (bank audit): say what was done
+            why = (f"{where} {urgency} {'Merged into it' if others else 'Accepted'} for that, although value per "
+                   f"point ranks story {best.id} {rank} of "
                    f"{len(live)} ({best.priority}): move it up when you plan the sprint.")
         else:
             above = [st for st in live if st.value.inputs.get("rank", 10**6) < (rank or 10**6)]

@@ -231,12 +231,22 @@ def _urgency_note(ask: FeedbackItem, reasons: Counter[str] | None, customers: in
     return ""
 
 
-def _where(item: FeedbackItem, need: Any, members: dict[str, list[str]]) -> str:
-    """Which need the ask is in and why, as far as it is true (assistant.triage.stakes.fit), then the deadline or
-    the customer's move the ask states, which value per point does not weigh."""
+def _where(item: FeedbackItem, need: Any, members: dict[str, list[str]], others: str = "") -> str:
+    """Which need the ask is in and why, as far as it is true (assistant.triage.stakes.fit; `others`: customers
+    elsewhere asking the same, for an ask in its own need), then the deadline or the customer's move the ask states,
+    which value per point does not weigh."""
     from assistant.triage.stakes import fit, stated
 
-    return f"{fit(item.text, need.name, members.get(need.id, []))} {stated(item.text)}".strip()
+    return " ".join(p for p in (fit(item.text, need.name, members.get(need.id, [])), others, stated(item.text)) if p)
+
+
+def _elsewhere(ws: Any, item: FeedbackItem, customers: list[FeedbackItem], needs: dict[str, Any]) -> str:
+    from assistant.needs.build import NeedParams
+    from assistant.triage.stakes import elsewhere
+
+    live = [it for it in customers if not it.duplicate_of]
+    return elsewhere(item.text, live, ws.index.get_vectors([it.id for it in live]), ws.embedder.embed,
+                     {k: n.name for k, n in needs.items()}, NeedParams().ask_asker_similarity)
 
 
 def stakeholder_decisions(ws: Any) -> list[AskDecision]:
@@ -250,7 +260,8 @@ def stakeholder_decisions(ws: Any) -> list[AskDecision]:
         newest = s.scalar(select(func.max(NeedRow.updated_at)))
         urgent: dict[str, Counter[str]] = {}  # per need: reasons of its customers' high-urgency items
         members: dict[str, list[str]] = {}  # per need: its customer items' texts (what the note counts)
-        for it in load_items(s, kind="feedback"):
+        customers = load_items(s, kind="feedback")
+        for it in customers:
             if it.need_id and not it.duplicate_of:
                 members.setdefault(it.need_id, []).append(it.text)
             if it.need_id and it.triage and it.triage.urgency.label == "high":
@@ -273,7 +284,9 @@ def stakeholder_decisions(ws: Any) -> list[AskDecision]:
                 newest_need is None or (item.created_at and as_utc(item.created_at) > newest_need)
                 else "No need holds this ask after the last grouping.")))
             continue
-        where = _where(item, need, members)
+        others = "" if members.get(need.id) else (  # its own need: which customers elsewhere ask the same, if any
+            _elsewhere(ws, item, customers, needs) or "Customers may still ask for it in other words.")
+        where = _where(item, need, members, others)
         if need.id in covered:
             out.append(AskDecision(**base, decision="merged", why=f"{where} Already in backlog: {covered[need.id]}."))
             continue

@@ -333,12 +333,29 @@ def asked(ask_text: str) -> list[str]:
     return problem_sentences(ask_text) + ([wanted] if wanted else [])
 
 
+def _distinctive(phrase: str) -> str:
+    """What sets the thing asked for apart: the nouns compounded with its head ("cover-grid library | view", "kiosk |
+    mode", "uninstall | button"), or the whole phrase when there are none ("dark mode", "ads"). A generic head
+    ("view", "button") is in many reviews that ask for nothing ("best app to view comics")."""
+    if not phrase:
+        return ""
+    from assistant.quality_rules.nlp import get_nlp
+
+    doc = get_nlp()(f"They want the {phrase[:1].lower() + phrase[1:]}.")  # parsed as an object, not a headline
+    root = next((c for t in doc if t.lemma_ == "want" for c in t.children if c.dep_ in ("dobj", "obj")), None)
+    if root is None:
+        return phrase
+    # a noun (or a hyphenated verb phrase) naming the kind; an adjective alone ("main", "single") sets nothing apart
+    mods = [t for c in root.children if c.dep_ in ("compound", "nmod") and c.i < root.i for t in c.subtree]
+    return " ".join(t.text for t in mods if t.pos_ not in ("DET", "ADJ")) or phrase
+
+
 def askers(ask_text: str, views: np.ndarray, customers, vec, common: set[str],  # type: ignore[no-untyped-def]
            similarity: float) -> list[str]:
     """Customer items that ask for what the ask asks for: they use a word of the thing it asks for (ask_object; not
     a word the whole inbox uses) and are at least `similarity` close to one of `views` (the
     embedded `asked` texts). An ask that opens a need is not "asked by no customer" when these exist."""
-    wanted = ask_object(ask_text)
+    wanted = _distinctive(ask_object(ask_text))
     words = (topic_terms(wanted) | topic_terms(wanted.replace("-", " "))) - common  # "cover-grid": "cover" too
     if not words:
         return []

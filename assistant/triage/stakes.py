@@ -92,7 +92,7 @@ def fit(text: str, need_name: str, members: Sequence[str]) -> str:
     words = (set(focus_terms(text)) & _named(text)) | topic_terms(ask_object(text))
     if not members:
         return (f"Opens its own need '{need_name}' (new from stakeholders): no customer need uses the words of what "
-                "it asks for and is close in meaning (customers may still ask for it in other words).")
+                "it asks for and is close in meaning.")
     sharing = [m for m in members if _shares(words, m)]
     used = sorted({w for m in sharing for w in _shares(words, m)})[:4]
     shown = {_stem(w): w for w in tokens(text)}
@@ -126,3 +126,46 @@ def _shares(words: set[str], text: str) -> set[str]:
     mine = topic_terms(text)
     return {w for w in words if w in mine or (len(w) >= 4 and any(m.startswith(w) or (len(m) >= 4 and w.startswith(m))
                                                                    for m in mine))}
+
+
+# Customer types that can ask for something; and how close in meaning a customer item must be for the note to quote
+# it as asking for the same (stricter than routing's 0.4: a quote is a claim the PO reads).
+ASKING = ("bug", "feature_request", "complaint", "question")
+NOTE_SIMILARITY = 0.5
+
+
+def _window(text: str, words: str, width: int = 100) -> str:
+    """Up to `width` characters of the text around the first of the words it uses ("... the front covers of ...")."""
+    if len(text) <= width:
+        return text
+    low = text.lower()
+    at = min((k for w in re.findall(r"[a-z]{3,}", words.lower()) if (k := low.find(w)) >= 0), default=0)
+    start = max(0, min(at - width // 3, len(text) - width))
+    return ("..." if start else "") + text[start:start + width].strip() + ("..." if start + width < len(text) else "")
+
+
+def elsewhere(text: str, customers: Sequence, vectors: dict, embed, need_names: dict[str, str],  # type: ignore[type-arg]
+              similarity: float) -> str:
+    """For an ask that opened its own need: the customer items in other needs (or in none) that use the words of
+    what it asks for and are close in meaning (assistant.needs.asks.askers), so the note does not say nobody asks
+    (comic-viewer audit: "gave you the front covers of the Comics" beside a cover-grid ask); "" when none."""
+    import numpy as np
+
+    from assistant.needs.asks import _distinctive, _inbox_words, ask_object, asked, askers
+    from assistant.needs.cluster import normalise
+
+    # only items that report a problem or ask for something can ask for the same ("Dark Good app" is praise)
+    have = [it for it in customers if it.id in vectors and it.triage and it.triage.type in ASKING]
+    if not have:
+        return ""
+    vec = {it.id: normalise(np.asarray(vectors[it.id], dtype=np.float32)[None, :])[0] for it in have}
+    found = askers(text, normalise(np.asarray(embed(asked(text)), dtype=np.float32)), have, vec, _inbox_words(have),
+                   max(similarity, NOTE_SIMILARITY))
+    if not found:
+        return ""
+    by_id = {it.id: it for it in have}
+    first = by_id[found[0]]
+    where = f"in need '{need_names[first.need_id]}'" if first.need_id in need_names else "in no need"
+    quote = _window(first.text, _distinctive(ask_object(text)))
+    return (f"{len(found)} customer item{'s' if len(found) != 1 else ''} elsewhere use{'s' if len(found) == 1 else ''} "
+            f"its words and {'is' if len(found) == 1 else 'are'} close in meaning, e.g. {where}: \u201c{quote.rstrip('.')}\u201d.")

@@ -44,3 +44,25 @@ def test_routing_words_are_what_the_ask_is_about() -> None:
     assert "notification" not in gdpr and "show" not in gdpr and {"privacy", "notice"} <= gdpr
     assert {"declined", "card"} <= focus_terms("Declined card payments abroad drive complaints. Send a push "
                                               "notification with the reason when a card is declined.")
+
+
+def test_an_own_need_note_quotes_customers_elsewhere_asking_the_same(workspace) -> None:  # type: ignore[no-untyped-def]
+    from assistant.repository import load_items
+    from assistant.triage import triage_items
+    from assistant.triage.stakes import elsewhere
+    from tests.needs.corpus import add_items
+
+    add_items(workspace, [
+        "Love this app, I only wish the interface was better. It would be perfect if it gave you the front covers "
+        "of the comics in the library, like other readers do.",
+        "Dark Good app",  # praise: asks for nothing, whatever its words
+        "Crashes every time I open a big file.",
+    ])
+    triage_items(workspace)
+    with workspace.transaction() as s:
+        items = load_items(s, kind="feedback")
+    vectors = workspace.index.get_vectors([it.id for it in items])
+    ask = "Competitors show comic covers as thumbnails in the library. Build a cover-grid library view."
+    note = elsewhere(ask, items, vectors, workspace.embedder.embed, {}, 0.4)
+    assert note.startswith("1 customer item elsewhere uses its words") and "front covers" in note, note
+    assert elsewhere("We need a dark mode for night reading.", items, vectors, workspace.embedder.embed, {}, 0.4) == ""

@@ -316,11 +316,15 @@ def _cannot_use(doc: Any, sent: Any) -> bool:
 
 def _paid_for_nothing(doc: Any) -> bool:
     """A first-person purchase beside a failure: "I paid for premium and I can't even bring up a menu"."""
-    paid = any(t.lemma_ in _PAID and t.tag_ in ("VBD", "VBN") and not _negated(t)
-               and (s := _subject(t)) is not None and s.lower_ in ("i", "we") for t in doc)
+    paid = any(t.lemma_ in _PAID and not _negated(t) and (
+        (t.tag_ in ("VBD", "VBN") and (s := _subject(t)) is not None and s.lower_ in ("i", "we", "they", "users"))
+        or (t.tag_ == "VBG" and t.head.lower_ == "after")) for t in doc)  # "... still see ads after buying it"
     if not paid:
         return False
     for tok in doc:
+        if tok.lower_ == "still" and tok.dep_ == "advmod" and tok.head.pos_ == "VERB" and not _negated(tok.head) and (
+                tok.head.lemma_ in ("see", "get", "show", "display", "receive")):
+            return True  # "I bought the paid version and I can still see promotions": what was paid for is not there
         if tok.pos_ not in ("VERB", "AUX") or _limited(tok):
             continue
         if tok.lemma_ == "fail" and not _negated(tok):

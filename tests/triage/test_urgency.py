@@ -154,7 +154,8 @@ SAME_COMPLAINT = {
              "Keeps crashing mid comic", "Crashes after 3-4 pages", "It crashes every time I open it",
              "My card got declined at the shop, why?",
              "how come i got declined", "I've lost edits occasionally when saving to Dropbox",
-             "Since the update the app freezes or stops showing anything for many people."],
+             "Since the update the app freezes or stops showing anything for many people.",
+             "I bought the paid version and I can still see promotions in the dashboard."],
     "medium": ["It crashes every now and then but besides that it works perfectly.",
                "Crashes a lot. But easy to use."],
 }
@@ -167,3 +168,4 @@ def test_same_complaint_same_urgency(embedder: LocalEmbedder) -> None:
     reasons = {g[1] for g in _urgency(embedder, SAME_COMPLAINT["high"][:4])}
     assert reasons == {"cannot remove it"}  # not a threat to leave: the product will not let them
     assert _urgency(embedder, ["I can't delete my old photos from the gallery."])[0][0] != "high"
+    assert _urgency(embedder, ["I bought it years ago and I still have it on my phone, love it"])[0][0] != "high"

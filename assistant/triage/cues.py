@@ -120,7 +120,8 @@ URGENCY_REASONS: list[tuple[str, str, re.Pattern[str]]] = [
         r"\bdon'?t\s+(remember|recogni[sz]e)\s+(buying|making|ordering|this|that|these|the)\b",
         r"\b(someone|somebody)\s+(else\s+)?(has\s+)?(used|took|taken|accessed|hacked|jacked|logged|stole|charged|ran\s+off)\b",
         r"\b(suspicious|unusual|strange)\s+(activity|charges?|transactions?|log\s*ins?|logins?|payments?|transfers?)\b",
-        r"\b(false|fake|bs|wrong)\s+(charges?|transactions?|payments?|purchases?)\s+(on|from|in)\b",
+        r"\b(false|fake|bs|wrong|crap|crappy|messed[\s-]up|bogus|unknown)\s+(charges?|transactions?|payments?|purchases?)\s+(on|from|in)\b",
+        r"\b(charge|transaction|payment|purchase)\s+is\s+(bs|fake|bogus|not\s+mine)\b",
         r"\b(charges?|transactions?|payments?|purchases?)\s+(\w+\s+){0,4}?(that\s+)?(aren'?t|isn'?t|are\s+not|is\s+not|weren'?t)\s+mine\b",
     )),
     ("high", "theft or loss", _rx(
@@ -180,7 +181,8 @@ URGENCY_REASONS: list[tuple[str, str, re.Pattern[str]]] = [
         r"\b(hold|block|freeze|stop|restriction)\s+on\s+(my|it|this)\b",
         r"\b(account|card)s?\s+(\w+\s+)?(get|got|gets|appears\s+to\s+be|seems\s+to\s+be|needs\s+to\s+be)\s+(blocked|frozen|locked|suspended)\b",
         r"\b(it|this)\s+(appears|seems)\s+to\s+(b\s*e|be)\s+(blocked|frozen|locked|suspended)\b", r"\bwhy\s+is\s+it\s+(blocked|frozen|locked)\b",
-        r"\b(can'?t|cannot)\s+(access|use)\s+my\s+(\w+\s+){0,2}?account\b", r"\b(un(freeze|block|lock))\s+my\b", r"\blocked\s+out\b",
+        r"\b(can'?t|cannot)\s+(i\s+|we\s+)?(access|use)\s+my\s+(\w+\s+){0,2}?account\b",
+        r"\bmy\s+(\w+\s+){0,2}?accounts?\s+(is\s+not|isn'?t|stopped|has\s+stopped)\s+working\b", r"\b(un(freeze|block|lock))\s+my\b", r"\blocked\s+out\b",
         r"\b(can'?t|cannot|can\s+not|unable\s+to)\s+(even\s+)?(log\s*in|login|sign\s*in|access|get\s+into)\b",
     )),
     ("high", "data loss", _rx(
@@ -202,7 +204,11 @@ URGENCY_REASONS: list[tuple[str, str, re.Pattern[str]]] = [
                             r"\b(cards?|payments?|transactions?|purchases?)\s+(\w+\s+){0,2}?(got|gets|get|getting|was|were|is|are|been|being|"
                             r"keeps?\s+getting)\s+(declined|rejected|refused|turned\s+down|denied)\b",
                             r"\b(cards?|payments?)\s+(declined|rejected|refused)\b", r"\b(cards?|payments?)\s+(was|were|is|are)\s+not\s+accepted\b",
-                            r"\b(i|we)\s+(got|get|was|were|keep\s+getting)\s+(declined|rejected|turned\s+down)\b")),
+                            r"\b(i|we)\s+(got|get|was|were|keep\s+getting)\s+(declined|rejected|turned\s+down)\b",
+                            # the card not working when the writer pays: "could not buy food using my card"
+                            r"\b(could\s*not|couldn'?t|can'?t|cannot)\s+(buy|pay\s+for|purchase|get)\s+(\w+\s+){0,2}?(using|with)\s+my\s+(\w+\s+)?cards?\b",
+                            r"\b(could\s*not|couldn'?t|can'?t|cannot)\s+(use|pay\s+with)\s+my\s+(\w+\s+)?cards?\s+(to|at|in|for)\b",
+                            r"\bmy\s+(\w+\s+)?cards?\s+(stop(ped|s)?\s+working|(is|was)\s+not\s+working|isn'?t\s+working|would\s*n[o']?t\s+work)\b")),
     ("high", "legal or privacy deadline", _rx(
         r"\b(regulator\w*|regulation|gdpr|ccpa|hipaa|privacy\s+law|data\s+protection|complian(ce|t)|lawsuit|legal(ly)?\s+"
         r"(require\w*|obliged|deadline|action)|audit\s+(on|by|in|before|deadline|next|this))\b")),

@@ -19,7 +19,7 @@ from assistant.needs.naming import _stem, tokens
 _TIME = re.compile(r"^(\d[\d/.-]*|january|february|march|april|may|june|july|august|september|october|november|december|"
                    r"jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec|monday|tuesday|wednesday|thursday|friday|saturday|"
                    r"sunday|spring|summer|autumn|fall|winter|quarter|week|month|year|day|end|today|tomorrow|tonight|"
-                   r"q[1-4]|h[12]|christmas|deadline|release|launch|campaign|audit|season)s?$", re.I)
+                   r"q[1-4]|h[12]|christmas|deadline|release|launch|campaign|audit|season)s?$", re.IGNORECASE)
 _BY_WHEN = {"today", "tomorrow", "tonight"}
 
 
@@ -151,7 +151,13 @@ def elsewhere(text: str, customers: Sequence, vectors: dict, embed, need_names: 
     (comic-viewer audit: "gave you the front covers of the Comics" beside a cover-grid ask); "" when none."""
     import numpy as np
 
-    from assistant.needs.asks import _distinctive, _inbox_words, ask_object, asked, askers
+    from assistant.needs.asks import (
+        _distinctive,
+        _inbox_words,
+        ask_object,
+        asked,
+        askers,
+    )
     from assistant.needs.cluster import normalise
 
     # only items that report a problem or ask for something can ask for the same ("Dark Good app" is praise)

@@ -53,8 +53,8 @@ def test_an_own_need_note_quotes_customers_elsewhere_asking_the_same(workspace) 
     from tests.needs.corpus import add_items
 
     add_items(workspace, [
-        "Love this app, I only wish the interface was better. It would be perfect if it gave you the front covers "
-        "of the comics in the library, like other readers do.",
+        ("Love this app, I only wish the interface was better. It would be perfect if it gave you the front covers "
+         "of the comics in the library, like other readers do."),
         "Dark Good app",  # praise: asks for nothing, whatever its words
         "Crashes every time I open a big file.",
     ])

@@ -39,6 +39,31 @@ _HAD_TO = re.compile(r"(?:^|[,;]\s*|\b(?:but|and|so|then|end)\s+)(i|we)\s+(?:had
                      r"([^.!?;,]{3,80})", re.I)
 # what the product does to the writer's things: "makes my comics unreadable" -> "my comics are readable"
 _MAKES_UN = re.compile(r"\bmakes?\s+((?:my|our)\s+[a-z]+(?:\s[a-z]+)?)\s+un([a-z]{3,}able)\b", re.I)
+# a workaround the writer is stuck with now: "On my S6, I have to swipe and then unlock", "I'm having to use another
+# app" (the subject must be the writer; "you will have to look in the controls" instructs, it costs no one)
+_HAVING_TO = re.compile(r"(?<!\bif )\b(i|we)\s*(?:still\s+|always\s+|now\s+)?"
+                        r"(?:have to|'m having to|am having to|are having to|'re having to|keep having to)\s+"
+                        r"([^.!?;,]{3,80})", re.I)
+# what the product makes them do: "makes me do a hard reset", "forced us to re-enter everything"
+_MAKES_ME = re.compile(r"\b(?:makes?|made|making|forces?|forced|forcing)\s+(me|us)\s+(?:to\s+)?([a-z]+[^.!?;,]{2,80})", re.I)
+# an authority the ask answers to: "Under the new privacy law we must ...", "The regulator requires us to ..."
+_UNDER = re.compile(r"\bunder\s+((?:the\s+|our\s+)?[a-z][\w -]{1,40}?)\s*,?\s+(?:we|i)\s+(?:must|have to|need to"
+                    r"|are required to|are obliged to)\b", re.I)
+_REQUIRES = re.compile(r"(?:^|[.!?;]\s+)((?:the|our|a|an)\s+[a-z][\w -]{1,40}?)\s+(?:requires|required|obliges|obliged)"
+                       r"\s+(?:us|me)\s+to\b", re.I)
+# a wish the ask serves: "because I'd love to use this as my actual lockscreen" -> "I can use it as ..."
+_BECAUSE_WANT = re.compile(r"\b(?:because|since|as)\s+(i|we)\s*(?:'d|would|really|do)?\s*(?:really\s+)?(?:love|like|want"
+                           r"|need|wish)\s+to\s+([^.!?;,]{3,80})", re.I)
+# "add a fingerprint option to be able to unlock faster" (a purpose; "I'd love to be able to X" is the ask itself)
+_TO_BE_ABLE = re.compile(r"\b(\w+)\s+to be able to\s+([^.!?;,]{3,80})", re.I)
+_WISH = {"love", "like", "want", "wish", "need", "hope", "nice", "great", "good", "cool", "able", "wanted", "needed",
+         "used", "supposed", "going", "be", "is", "was", "are", "seem", "seems", "expect", "expected", "try", "tried"}
+# a state or feeling "makes me" have is a verdict, not a step it costs ("makes me want to throw my phone")
+_MENTAL = {"want", "feel", "think", "wonder", "wish", "like", "love", "hate", "laugh", "cry", "smile", "regret", "sad",
+           "happy", "angry", "mad", "crazy", "sick", "so", "very", "really", "more", "less", "a", "an", "the", "it"}
+# saying or judging is no step a product costs its writer ("I have to say ...", "I had to give it 5 stars")
+_SAYING = {"say", "admit", "agree", "give", "rate", "be", "tell", "mention", "note", "ask", "point", "wonder", "add",
+           "go", "get", "thank", "congratulate", "recommend", "disagree", "complain"}
 _WORKAROUND = re.compile(r"^(i|we)\s+(?:had|have|has|need|needed|must)\s+to\s+(.+)$", re.I)
 _CAN_NOT = re.compile(r"\b(i|we)\s+(?:can never|can't|cannot|can not|could never|couldn't|could not)\b", re.I)
 _CUT = re.compile(r"\s+(?:and then|but|which|because|although|though|in order|(?:just )?so)\s+|,\s*and\s+|\s+and\s+(?=i\b|we\b)", re.I)
@@ -65,8 +90,21 @@ def stated_reason(text: str, ask: Ask | None = None) -> str:
         return _tidy(f"{_who(m.group(1))} no longer have to {_cut(m.group(2))}", ask)
     if m := _CANNOT.search(text):
         return _tidy(f"{_who(m.group(1))} can {_cut(m.group(2))}", ask)
-    if m := _HAD_TO.search(text):
-        if reason := _tidy(f"{_who(m.group(1))} no longer have to {_cut(m.group(2))}", ask):
+    if m := _BECAUSE_WANT.search(text):
+        if reason := _tidy(f"{_who(m.group(1))} can {_cut(m.group(2))}", ask):
+            return reason
+    for m in _TO_BE_ABLE.finditer(text):
+        if m.group(1).lower() not in _WISH and (reason := _tidy(f"I can {_cut(m.group(2))}", ask)):
+            return reason
+    if reason := _obliged(text):
+        return reason
+    for pattern in (_HAD_TO, _HAVING_TO):
+        for m in pattern.finditer(text):
+            if _costs(m.group(2)) and (reason := _tidy(f"{_who(m.group(1))} no longer have to {_cut(m.group(2))}", ask)):
+                return reason
+    for m in _MAKES_ME.finditer(text):
+        if m.group(2).split()[0].lower() not in _MENTAL and _costs(m.group(2)) and \
+                (reason := _tidy(f"{_who(m.group(1))} no longer have to {_cut(m.group(2))}", ask)):
             return reason
     if m := _MAKES_UN.search(text):
         thing = m.group(1).lower()
@@ -75,7 +113,56 @@ def stated_reason(text: str, ask: Ask | None = None) -> str:
         action = _cut(m.group(2))
         if action.split()[0].lower() not in ("have", "need", "must", "am", "are", "was", "were", "do", "did"):
             return _tidy(f"{_who(m.group(1))} no longer have to {action}", ask)
+    return _parsed(text, ask, (_lost,)) if text else ""
+
+
+def _after_failure(verb: Any) -> bool:
+    """'it crashed and I lost all my notes', 'I lost my work when it froze': the loss follows what the product did
+    (a clause beside it whose subject is the product, not a person)."""
+    near = [c for c in verb.children if c.dep_ in ("advcl", "conj")]
+    if verb.dep_ == "conj":
+        near.append(verb.head)
+    for other in near:
+        subj = next((c for c in other.children if c.dep_ == "nsubj"), None)
+        if subj is not None and subj.lower_ not in ("i", "we", "you", "he", "she", "they", "someone", "somebody"):
+            return True
+    return False
+
+
+def _obliged(text: str) -> str:
+    """'Under the new privacy law we must let users delete ...' -> 'we comply with the new privacy law'; 'The
+    regulator requires us to offer ...' -> 'we meet what the regulator requires': the authority the ask answers to."""
+    if m := _UNDER.search(text):
+        return f"we comply with {m.group(1).strip()}"
+    if m := _REQUIRES.search(text):
+        return f"we meet what {lower_first(m.group(1).strip())} requires"
     return ""
+
+
+def _costs(action: str) -> bool:
+    """A step the writer takes (not 'say', 'admit', 'give it 5 stars': framing and verdicts cost nothing)."""
+    first = action.split()[0].lower() if action.split() else ""
+    return bool(first) and first not in _SAYING
+
+
+def _lost(sent: Any) -> tuple[str, str]:
+    """'zzzz keeps crashing losing all my work' -> 'I do not lose my work': what the product's failure takes from
+    the writer. The writer's own loss ('i lost my card', subject I/we) is their mishap, not the product's cost."""
+    for t in sent:
+        if t.lemma_ != "lose" or t.pos_ != "VERB" or any(c.dep_ == "neg" for c in t.children):
+            continue
+        obj = next((c for c in t.children if c.dep_ == "dobj"), None)
+        subj = next((c for c in t.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+        if obj is None or not any(c.dep_ == "poss" and c.lower_ in ("my", "our") for c in obj.children):
+            continue
+        if subj is not None and subj.lower_ in ("i", "we") and not _after_failure(t):
+            continue
+        if subj is None and t.dep_ not in ("advcl", "xcomp", "conj", "acl", "pcomp"):
+            continue  # "Lost my card" with no one acting: the writer's report of a mishap
+        words = [w for w in obj.subtree if w.i <= obj.i and w.lower_ not in ("all", "any", "every")]
+        who = "we" if any(w.lower_ == "our" for w in words) else "I"
+        return f"{who} do not lose {_span_text(words)}", "lose"
+    return "", ""
 
 
 _TEAM = {"we", "you"}  # who builds what is asked: "if we add single sign-on" (a review's "if you ..." is no gain)
@@ -83,14 +170,14 @@ _ME = {"i", "we"}
 _OBJ_PRONOUN = {"us", "me", "you"}  # "without calling us": who is called is the team, not part of the gain
 
 
-def _parsed(text: str, ask: Ask | None) -> str:
+def _parsed(text: str, ask: Ask | None, finders: Sequence[Any] = ()) -> str:
     """Reasons the parse finds (general English grammar, no topic words), in the order a reader trusts them:
     a purpose "so <anyone> <verb> ..." ("so people find things"), a gain the ask is the condition of ("a chain will
     buy the plan if we add SSO"), a cost the writer suffers ("I cannot uninstall without a device reset" -> "I can
     uninstall without a device reset"), and a wish to do without a step ("without calling us" -> "I do not have
     to call")."""
     doc = parse([text])[0]
-    for find in (_so_clause, _gain_if, _cannot_without, _without_step):
+    for find in finders or (_so_clause, _gain_if, _cannot_without, _without_step):
         for sent in doc.sents:
             reason, action = find(sent)
             # a reason of framing words only ("I do not have to call": 'call' is an English stop word) names
@@ -208,7 +295,7 @@ def _purpose(text: str) -> re.Match[str] | None:
 
 
 def _who(word: str) -> str:
-    return "I" if word.lower() == "i" else "we"
+    return "I" if word.lower() in ("i", "me") else "we"
 
 
 def _cut(clause: str) -> str:

@@ -73,9 +73,41 @@ MIN_WORDS, MAX_WORDS = 3, 16
 VERDICT = 1.5  # |valence| from which a word is a verdict on the product, not a reason
 
 
+class Reason(str):
+    """A stated reason that remembers the sentence it was stated in (`about`: its content words), so a story takes
+    it only when that sentence speaks of the story's goal: "Under GDPR we must show a privacy notice" gives "we
+    comply with GDPR" to a privacy-notice story, never to a story about seeing notifications that happens to cite
+    the item."""
+
+    about: frozenset[str]
+
+    def __new__(cls, text: str, sentence: str = "") -> Reason:
+        made = super().__new__(cls, text)
+        made.about = frozenset(_stems(sentence))
+        return made
+
+
+def _stems(text: str) -> set[str]:
+    """Content words cut to five letters: 'notification' and 'notice' differ, 'statements' and 'statement' do not."""
+    return {w[:5] for w in re.findall(r"[a-z]+", text.lower()) if w not in _FILLER}
+
+
+_FILLER = {"to", "my", "the", "a", "an", "our", "their", "your", "its", "it", "them", "this", "that", "of", "for",
+           "in", "on", "with", "without", "and", "or", "errors", "error", "i", "we", "can", "be", "is", "are"}
+
+
 def stated_reason(text: str, ask: Ask | None = None) -> str:
-    """The reason one item states for its ask, or '' (never made up). Questions state none."""
-    text = " ".join(s for s in re.split(r"(?<=[.!?])\s+", text) if not s.rstrip().endswith("?"))
+    """The reason one item states for its ask (a Reason, sentence by sentence), or '' (never made up). Questions
+    state none."""
+    for sentence in re.split(r"(?<=[.!?])\s+", text):
+        if sentence.rstrip().endswith("?"):
+            continue
+        if reason := _reason(sentence, ask):
+            return Reason(reason, sentence)
+    return ""
+
+
+def _reason(text: str, ask: Ask | None) -> str:
     if text and (reason := _parsed(text, ask)):
         return reason
     if m := _purpose(text):
@@ -100,6 +132,10 @@ def stated_reason(text: str, ask: Ask | None = None) -> str:
         return reason
     for pattern in (_HAD_TO, _HAVING_TO):
         for m in pattern.finditer(text):
+            # "i have to pay my water bill but need help" opens with the ask itself: no workaround
+            if pattern is _HAVING_TO and (not re.search(r"[a-z]", text[:m.start(1)], re.I)
+                                          or (ask and m.group(2).lower().startswith(ask.verb))):
+                continue
             if _costs(m.group(2)) and (reason := _tidy(f"{_who(m.group(1))} no longer have to {_cut(m.group(2))}", ask)):
                 return reason
     for m in _MAKES_ME.finditer(text):
@@ -325,8 +361,9 @@ def _goal_words(goal: str) -> set[str]:
 
 def benefit_for(reasons: Sequence[str], goal: str) -> tuple[str, str]:
     """(benefit, source): the reason most items state that does not just restate the goal; else the placeholder."""
-    goal_words = _goal_words(goal)
-    counted = Counter(r for r in reasons if r and not _restates(r, goal_words))
+    goal_words, goal_stems = _goal_words(goal), _stems(goal)
+    counted = Counter(r for r in reasons if r and not _restates(r, goal_words)
+                      and (not getattr(r, "about", None) or r.about & goal_stems))  # type: ignore[attr-defined]
     if counted:
         return sorted(counted.items(), key=lambda kv: (-kv[1], len(kv[0]), kv[0]))[0][0], "customer"
     return placeholder(goal), "none"

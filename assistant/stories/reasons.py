@@ -14,6 +14,8 @@ from collections import Counter
 from collections.abc import Sequence
 from typing import Any
 
+from lemminflect import getAllLemmas
+
 from assistant.models import BENEFIT_TO_WRITE, Story
 from assistant.stories.nlp import join_tokens, lower_first, parse
 from assistant.stories.phrases import Ask
@@ -41,7 +43,7 @@ _HAD_TO = re.compile(r"(?:^|[,;]\s*|\b(?:but|and|so|then|end)\s+)(i|we)\s+(?:had
 _MAKES_UN = re.compile(r"\bmakes?\s+((?:my|our)\s+[a-z]+(?:\s[a-z]+)?)\s+un([a-z]{3,}able)\b", re.I)
 # a workaround the writer is stuck with now: "On my S6, I have to swipe and then unlock", "I'm having to use another
 # app" (the subject must be the writer; "you will have to look in the controls" instructs, it costs no one)
-_HAVING_TO = re.compile(r"(?<!\bif )\b(i|we)\s*(?:still\s+|always\s+|now\s+)?"
+_HAVING_TO = re.compile(r"(?<!\bif )(?<!\bdo )(?<!\bdoes )(?<!\bdid )(?<!\bwill )(?<!\bwould )\b(i|we)\s*(?:still\s+|always\s+|now\s+)?"
                         r"(?:have to|'m having to|am having to|are having to|'re having to|keep having to)\s+"
                         r"([^.!?;,]{3,80})", re.I)
 # what the product makes them do: "makes me do a hard reset", "forced us to re-enter everything"
@@ -63,7 +65,10 @@ _MENTAL = {"want", "feel", "think", "wonder", "wish", "like", "love", "hate", "l
            "happy", "angry", "mad", "crazy", "sick", "so", "very", "really", "more", "less", "a", "an", "the", "it"}
 # saying or judging is no step a product costs its writer ("I have to say ...", "I had to give it 5 stars")
 _SAYING = {"say", "admit", "agree", "give", "rate", "be", "tell", "mention", "note", "ask", "point", "wonder", "add",
-           "go", "get", "thank", "congratulate", "recommend", "disagree", "complain"}
+           "thank", "congratulate", "recommend", "disagree", "complain"}
+_WH = re.compile(r"^\W*(?:what|how|where|when|which|who|whom|why|(?:can|could|do|does|did|is|are|will|would|should)"
+                 r"\s+(?:i|we|you)\b)\b",
+                 re.I)  # a question without its question mark (support chats rarely type one)
 _WORKAROUND = re.compile(r"^(i|we)\s+(?:had|have|has|need|needed|must)\s+to\s+(.+)$", re.I)
 _CAN_NOT = re.compile(r"\b(i|we)\s+(?:can never|can't|cannot|can not|could never|couldn't|could not)\b", re.I)
 _CUT = re.compile(r"\s+(?:and then|but|which|because|although|though|in order|(?:just )?so)\s+|,\s*and\s+|\s+and\s+(?=i\b|we\b)", re.I)
@@ -108,6 +113,8 @@ def stated_reason(text: str, ask: Ask | None = None) -> str:
 
 
 def _reason(text: str, ask: Ask | None) -> str:
+    if _WH.match(text):
+        return ""  # "what do i have to do to use my points", "how many points do i have to cash": a question
     if text and (reason := _parsed(text, ask)):
         return reason
     if m := _purpose(text):
@@ -196,6 +203,8 @@ def _lost(sent: Any) -> tuple[str, str]:
         if subj is None and t.dep_ not in ("advcl", "xcomp", "conj", "acl", "pcomp"):
             continue  # "Lost my card" with no one acting: the writer's report of a mishap
         words = [w for w in obj.subtree if w.i <= obj.i and w.lower_ not in ("all", "any", "every")]
+        if obj.pos_ != "NOUN" or any(not w.is_alpha for w in words) or "NOUN" not in getAllLemmas(obj.lower_):
+            continue  # "my work zzzz": the parse took a name for the thing lost
         who = "we" if any(w.lower_ == "our" for w in words) else "I"
         return f"{who} do not lose {_span_text(words)}", "lose"
     return "", ""

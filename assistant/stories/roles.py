@@ -138,7 +138,8 @@ def derive_role(items: Sequence[FeedbackItem], asks: Sequence[Ask], plan_names: 
                 people: Sequence[str] = ()) -> str:
     """'finance admin on the Business plan': persona from metadata or self-description, plan/segment by majority.
     `people`: what the inbox's stakeholders call its writers (inbox_people), the plain role when nothing more
-    specific is said, instead of an assumed 'customer'."""
+    specific is said, instead of an assumed 'customer'; without it, what the stakeholder asks among `items` call
+    them ("Users keep writing that they cannot uninstall the app")."""
     # a stakeholder ask's role column is the requester (sales, support), not the customer the story is for
     customers = [i for i in items if i.kind != "stakeholder_ask"] or list(items)
     roles = _values(customers, ROLE_KEYS)
@@ -163,7 +164,7 @@ def derive_role(items: Sequence[FeedbackItem], asks: Sequence[Ask], plan_names: 
         mobile = [i for i in customers if _mobile(i)]
         role = ("mobile app user" if len(mobile) * 2 > len(customers)
                 else "user" if customers and all(names_product(i) for i in customers)
-                else _named(customers, asks) or inbox_word(people) or "customer")
+                else _named(customers, asks) or inbox_word(people or inbox_people(items)) or "customer")
     role = re.sub(r"^(the|a|an)\s+", "", role.strip(), flags=re.I)
     role = role if role.isupper() else role.lower()
     plan = _majority(_values(customers, PLAN_KEYS), len(customers))

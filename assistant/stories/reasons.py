@@ -72,7 +72,9 @@ _WH = re.compile(r"^\W*(?:what|how|where|when|which|who|whom|why|(?:can|could|do
 _WORKAROUND = re.compile(r"^(i|we)\s+(?:had|have|has|need|needed|must)\s+to\s+(.+)$", re.I)
 _CAN_NOT = re.compile(r"\b(i|we)\s+(?:can never|can't|cannot|can not|could never|couldn't|could not)\b", re.I)
 _CUT = re.compile(r"\s+(?:and then|but|which|because|although|though|in order|(?:just )?so)\s+|,\s*and\s+|\s+and\s+(?=i\b|we\b)", re.I)
-_PRONOUN = re.compile(r"\b(it|them|this|that|these|those)\b", re.I)
+# "it", or "this" standing alone ("use this as my lockscreen"); "this software" names its thing (a determiner)
+_PRONOUN = re.compile(r"\b(?:it|them|(?:this|that|these|those)(?=\s+(?:as|in|on|at|to|for|with|from|and|or|but|so"
+                      r"|again|anymore|any|every|all|one|too|now|here|there|because|when|if)\b|\s*$))\b", re.I)
 
 MIN_WORDS, MAX_WORDS = 3, 16
 VERDICT = 1.5  # |valence| from which a word is a verdict on the product, not a reason
@@ -202,9 +204,12 @@ def _lost(sent: Any) -> tuple[str, str]:
             continue
         if subj is None and t.dep_ not in ("advcl", "xcomp", "conj", "acl", "pcomp"):
             continue  # "Lost my card" with no one acting: the writer's report of a mishap
-        words = [w for w in obj.subtree if w.i <= obj.i and w.lower_ not in ("all", "any", "every")]
-        if obj.pos_ != "NOUN" or any(not w.is_alpha for w in words) or "NOUN" not in getAllLemmas(obj.lower_):
-            continue  # "my work zzzz": the parse took a name for the thing lost
+        head = obj
+        if "NOUN" not in getAllLemmas(obj.lower_):  # "losing all my work zzzz": the parse took a name for the head
+            head = next((c for c in obj.children if c.dep_ == "compound" and "NOUN" in getAllLemmas(c.lower_)), None)
+        words = [w for w in obj.subtree if head is not None and w.i <= head.i and w.lower_ not in ("all", "any", "every")]
+        if head is None or head.pos_ != "NOUN" or not words or any(not w.is_alpha for w in words):
+            continue
         who = "we" if any(w.lower_ == "our" for w in words) else "I"
         return f"{who} do not lose {_span_text(words)}", "lose"
     return "", ""

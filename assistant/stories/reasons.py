@@ -4,7 +4,10 @@
 have to retype them" -> "we no longer have to retype them"; a stated consequence "we reconcile by hand" -> "we
 no longer reconcile by hand". The parse adds what regular expressions miss: a purpose with any subject ("so people
 find things"), a gain the ask is the condition of ("a chain will buy the plan if we add SSO"), "I cannot X without
-Y" -> "I can X without Y", and a step a person wants to skip ("without starting a round"). Without one, the story gets a visible placeholder and is not Ready.
+Y" -> "I can X without Y", and a step a person wants to skip ("without starting a round"); costs.py reads what a
+problem costs the writer ("makes me do a hard reset", "lost all my work") and the rule an ask answers to ("Under
+the new privacy law we must"). A reason is kept only for a story whose goal its sentence speaks of (Reason.about).
+Without one, the story gets a visible placeholder and is not Ready.
 """
 
 from __future__ import annotations
@@ -14,9 +17,8 @@ from collections import Counter
 from collections.abc import Sequence
 from typing import Any
 
-from lemminflect import getAllLemmas
-
 from assistant.models import BENEFIT_TO_WRITE, Story
+from assistant.stories import costs
 from assistant.stories.nlp import join_tokens, lower_first, parse
 from assistant.stories.phrases import Ask
 from assistant.triage.sentiment import LEXICON
@@ -41,31 +43,6 @@ _HAD_TO = re.compile(r"(?:^|[,;]\s*|\b(?:but|and|so|then|end)\s+)(i|we)\s+(?:had
                      r"([^.!?;,]{3,80})", re.I)
 # what the product does to the writer's things: "makes my comics unreadable" -> "my comics are readable"
 _MAKES_UN = re.compile(r"\bmakes?\s+((?:my|our)\s+[a-z]+(?:\s[a-z]+)?)\s+un([a-z]{3,}able)\b", re.I)
-# a workaround the writer is stuck with now: "On my S6, I have to swipe and then unlock", "I'm having to use another
-# app" (the subject must be the writer; "you will have to look in the controls" instructs, it costs no one)
-_HAVING_TO = re.compile(r"(?<!\bif )(?<!\bdo )(?<!\bdoes )(?<!\bdid )(?<!\bwill )(?<!\bwould )\b(i|we)\s*(?:still\s+|always\s+|now\s+)?"
-                        r"(?:have to|'m having to|am having to|are having to|'re having to|keep having to)\s+"
-                        r"([^.!?;,]{3,80})", re.I)
-# what the product makes them do: "makes me do a hard reset", "forced us to re-enter everything"
-_MAKES_ME = re.compile(r"\b(?:makes?|made|making|forces?|forced|forcing)\s+(me|us)\s+(?:to\s+)?([a-z]+[^.!?;,]{2,80})", re.I)
-# an authority the ask answers to: "Under the new privacy law we must ...", "The regulator requires us to ..."
-_UNDER = re.compile(r"\bunder\s+((?:the\s+|our\s+)?[a-z][\w -]{1,40}?)\s*,?\s+(?:we|i)\s+(?:must|have to|need to"
-                    r"|are required to|are obliged to)\b", re.I)
-_REQUIRES = re.compile(r"(?:^|[.!?;]\s+)((?:the|our|a|an)\s+[a-z][\w -]{1,40}?)\s+(?:requires|required|obliges|obliged)"
-                       r"\s+(?:us|me)\s+to\b", re.I)
-# a wish the ask serves: "because I'd love to use this as my actual lockscreen" -> "I can use it as ..."
-_BECAUSE_WANT = re.compile(r"\b(?:because|since|as)\s+(i|we)\s*(?:'d|would|really|do)?\s*(?:really\s+)?(?:love|like|want"
-                           r"|need|wish)\s+to\s+([^.!?;,]{3,80})", re.I)
-# "add a fingerprint option to be able to unlock faster" (a purpose; "I'd love to be able to X" is the ask itself)
-_TO_BE_ABLE = re.compile(r"\b(\w+)\s+to be able to\s+([^.!?;,]{3,80})", re.I)
-_WISH = {"love", "like", "want", "wish", "need", "hope", "nice", "great", "good", "cool", "able", "wanted", "needed",
-         "used", "supposed", "going", "be", "is", "was", "are", "seem", "seems", "expect", "expected", "try", "tried"}
-# a state or feeling "makes me" have is a verdict, not a step it costs ("makes me want to throw my phone")
-_MENTAL = {"want", "feel", "think", "wonder", "wish", "like", "love", "hate", "laugh", "cry", "smile", "regret", "sad",
-           "happy", "angry", "mad", "crazy", "sick", "so", "very", "really", "more", "less", "a", "an", "the", "it"}
-# saying or judging is no step a product costs its writer ("I have to say ...", "I had to give it 5 stars")
-_SAYING = {"say", "admit", "agree", "give", "rate", "be", "tell", "mention", "note", "ask", "point", "wonder", "add",
-           "thank", "congratulate", "recommend", "disagree", "complain"}
 _WH = re.compile(r"^\W*(?:what|how|where|when|which|who|whom|why|(?:can|could|do|does|did|is|are|will|would|should)"
                  r"\s+(?:i|we|you)\b)\b",
                  re.I)  # a question without its question mark (support chats rarely type one)
@@ -131,25 +108,14 @@ def _reason(text: str, ask: Ask | None) -> str:
         return _tidy(f"{_who(m.group(1))} no longer have to {_cut(m.group(2))}", ask)
     if m := _CANNOT.search(text):
         return _tidy(f"{_who(m.group(1))} can {_cut(m.group(2))}", ask)
-    if m := _BECAUSE_WANT.search(text):
-        if reason := _tidy(f"{_who(m.group(1))} can {_cut(m.group(2))}", ask):
+    for clause in costs.wishes(text):  # "because I'd love to use this as my lockscreen" -> "I can use it as ..."
+        if reason := _tidy(f"{_who(clause[0])} can {_cut(clause[1])}", ask):
             return reason
-    for m in _TO_BE_ABLE.finditer(text):
-        if m.group(1).lower() not in _WISH and (reason := _tidy(f"I can {_cut(m.group(2))}", ask)):
-            return reason
-    if reason := _obliged(text):
+    if reason := costs.obligation(text):
         return reason
-    for pattern in (_HAD_TO, _HAVING_TO):
-        for m in pattern.finditer(text):
-            # "i have to pay my water bill but need help" opens with the ask itself: no workaround
-            if pattern is _HAVING_TO and (not re.search(r"[a-z]", text[:m.start(1)], re.I)
-                                          or (ask and m.group(2).lower().startswith(ask.verb))):
-                continue
-            if _costs(m.group(2)) and (reason := _tidy(f"{_who(m.group(1))} no longer have to {_cut(m.group(2))}", ask)):
-                return reason
-    for m in _MAKES_ME.finditer(text):
-        if m.group(2).split()[0].lower() not in _MENTAL and _costs(m.group(2)) and \
-                (reason := _tidy(f"{_who(m.group(1))} no longer have to {_cut(m.group(2))}", ask)):
+    for who, action in [*((m.group(1), m.group(2)) for m in _HAD_TO.finditer(text)),
+                        *costs.workarounds(text, ask.verb if ask else "")]:
+        if costs.costs(action) and (reason := _tidy(f"{_who(who)} no longer have to {_cut(action)}", ask)):
             return reason
     if m := _MAKES_UN.search(text):
         thing = m.group(1).lower()
@@ -158,61 +124,7 @@ def _reason(text: str, ask: Ask | None) -> str:
         action = _cut(m.group(2))
         if action.split()[0].lower() not in ("have", "need", "must", "am", "are", "was", "were", "do", "did"):
             return _tidy(f"{_who(m.group(1))} no longer have to {action}", ask)
-    return _parsed(text, ask, (_lost,)) if text else ""
-
-
-def _after_failure(verb: Any) -> bool:
-    """'it crashed and I lost all my notes', 'I lost my work when it froze': the loss follows what the product did
-    (a clause beside it whose subject is the product, not a person)."""
-    near = [c for c in verb.children if c.dep_ in ("advcl", "conj")]
-    if verb.dep_ == "conj":
-        near.append(verb.head)
-    for other in near:
-        subj = next((c for c in other.children if c.dep_ == "nsubj"), None)
-        if subj is not None and subj.lower_ not in ("i", "we", "you", "he", "she", "they", "someone", "somebody"):
-            return True
-    return False
-
-
-def _obliged(text: str) -> str:
-    """'Under the new privacy law we must let users delete ...' -> 'we comply with the new privacy law'; 'The
-    regulator requires us to offer ...' -> 'we meet what the regulator requires': the authority the ask answers to."""
-    if m := _UNDER.search(text):
-        return f"we comply with {m.group(1).strip()}"
-    if m := _REQUIRES.search(text):
-        return f"we meet what {lower_first(m.group(1).strip())} requires"
-    return ""
-
-
-def _costs(action: str) -> bool:
-    """A step the writer takes (not 'say', 'admit', 'give it 5 stars': framing and verdicts cost nothing)."""
-    first = action.split()[0].lower() if action.split() else ""
-    return bool(first) and first not in _SAYING
-
-
-def _lost(sent: Any) -> tuple[str, str]:
-    """'zzzz keeps crashing losing all my work' -> 'I do not lose my work': what the product's failure takes from
-    the writer. The writer's own loss ('i lost my card', subject I/we) is their mishap, not the product's cost."""
-    for t in sent:
-        if t.lemma_ != "lose" or t.pos_ != "VERB" or any(c.dep_ == "neg" for c in t.children):
-            continue
-        obj = next((c for c in t.children if c.dep_ == "dobj"), None)
-        subj = next((c for c in t.children if c.dep_ in ("nsubj", "nsubjpass")), None)
-        if obj is None or not any(c.dep_ == "poss" and c.lower_ in ("my", "our") for c in obj.children):
-            continue
-        if subj is not None and subj.lower_ in ("i", "we") and not _after_failure(t):
-            continue
-        if subj is None and t.dep_ not in ("advcl", "xcomp", "conj", "acl", "pcomp"):
-            continue  # "Lost my card" with no one acting: the writer's report of a mishap
-        head = obj
-        if "NOUN" not in getAllLemmas(obj.lower_):  # "losing all my work zzzz": the parse took a name for the head
-            head = next((c for c in obj.children if c.dep_ == "compound" and "NOUN" in getAllLemmas(c.lower_)), None)
-        words = [w for w in obj.subtree if head is not None and w.i <= head.i and w.lower_ not in ("all", "any", "every")]
-        if head is None or head.pos_ != "NOUN" or not words or any(not w.is_alpha for w in words):
-            continue
-        who = "we" if any(w.lower_ == "our" for w in words) else "I"
-        return f"{who} do not lose {_span_text(words)}", "lose"
-    return "", ""
+    return _parsed(text, ask, (costs.lost,)) if text else ""
 
 
 _TEAM = {"we", "you"}  # who builds what is asked: "if we add single sign-on" (a review's "if you ..." is no gain)

@@ -46,7 +46,8 @@ _MAKES_UN = re.compile(r"\bmakes?\s+((?:my|our)\s+[a-z]+(?:\s[a-z]+)?)\s+un([a-z
 _WH = re.compile(r"^\W*(?:what|how|where|when|which|who|whom|why|(?:can|could|do|does|did|is|are|will|would|should)"
                  r"\s+(?:i|we|you)\b)\b",
                  re.I)  # a question without its question mark (support chats rarely type one)
-_WORKAROUND = re.compile(r"^(i|we)\s+(?:had|have|has|need|needed|must)\s+to\s+(.+)$", re.I)
+# "so that I must 2 restart": a result the writer suffers, not a purpose ("2" is how some write "to")
+_WORKAROUND = re.compile(r"^(i|we)\s+(?:(?:had|have|has|need|needed)\s+to|must(?:\s+(?:to|2))?)\s+(.+)$", re.I)
 _CAN_NOT = re.compile(r"\b(i|we)\s+(?:can never|can't|cannot|can not|could never|couldn't|could not)\b", re.I)
 _CUT = re.compile(r"\s+(?:and then|but|which|because|although|though|in order|(?:just )?so)\s+|,\s*and\s+|\s+and\s+(?=i\b|we\b)", re.I)
 # "it", or "this" standing alone ("use this as my lockscreen"); "this software" names its thing (a determiner)
@@ -102,7 +103,8 @@ def _reason(text: str, ask: Ask | None) -> str:
             return _tidy(f"{_who(w.group(1))} no longer have to {w.group(2)}", ask)
         clause = _CAN_NOT.sub(r"\1 can", clause)  # "so I can never read many files": the benefit is reading them
         return _tidy(clause, ask)
-    if m := _IN_ORDER_TO.search(text):
+    # "In order to use this software, you will have to ..." sets a condition for an instruction: no purpose
+    if (m := _IN_ORDER_TO.search(text)) and not re.match(r"\s*,\s*you\b", text[m.end():], re.I):
         return _tidy(f"I can {_cut(m.group(1))}", ask)
     if m := _HAVE_TO.search(text):
         return _tidy(f"{_who(m.group(1))} no longer have to {_cut(m.group(2))}", ask)
@@ -268,7 +270,7 @@ def _tidy(clause: str, ask: Ask | None, action: str = "") -> str:
     """Keep a clause that reads on its own: a few words, no verdict, no 'it' without an object to stand for.
     `action`: the clause's verb, which names what the writer does, not a verdict ('uninstall' in 'I can uninstall
     without a device reset')."""
-    clause = re.sub(r"\bi\b", "I", " ".join(re.sub(r"\s*[!?.)]+$", "", clause).split()))
+    clause = re.sub(r"\bi\b", "I", " ".join(re.sub(r"\s*[!?.)<>]+$", "", clause).split()))
     if not MIN_WORDS <= len(clause.split()) <= MAX_WORDS:
         return ""
     if _PRONOUN.search(clause.split(" ", 1)[1] if " " in clause else ""):

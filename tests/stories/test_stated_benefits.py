@@ -44,6 +44,10 @@ STATED = [
      "I no longer have to do a hard reset"),
     # what the product's failure takes from the writer (not their own mishap: see test_no_reason_is_made_up)
     ("It crashed and I lost all my notes", "open the editor without crashes", "I do not lose my notes"),
+    ("zzzz keeps closing/crashing losing all my work zzzz FIX IT!", "open zzzz without crashes",
+     "I do not lose my work"),  # Maalej: the parse takes the app's name for the head of "my work zzzz"
+    ("hanging the phone it is hanging the phone so that I must 2 restart>", "use the app without hanging",
+     "I no longer have to restart"),  # Maalej: "so that" with a result the writer suffers
     # an authority the ask answers to (comic-viewer and bank stakeholder asks)
     ("Under the new privacy law we must let users delete their reading history and account data within 30 days of "
      "a request. Add a delete-my-data button.", "delete my reading history", "we comply with the new privacy law"),
@@ -82,6 +86,7 @@ def test_a_reason_the_item_states_is_the_benefit_and_the_gate_accepts_it(text: s
     "what do i have to do to use my credit points acquired through purchases",  # a question without its '?'
     "I have to say this is the best reader",  # saying is no step it costs
     "It makes me want to throw my phone",  # a feeling, not a step
+    "In order to use this software, you will have to look in the custom controls",  # an instruction's condition
 ])
 def test_no_reason_is_made_up(text: str) -> None:
     assert stated_reason(text) == ""

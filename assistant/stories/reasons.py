@@ -82,19 +82,19 @@ _FILLER = {"to", "my", "the", "a", "an", "our", "their", "your", "its", "it", "t
 
 
 def stated_reason(text: str, ask: Ask | None = None) -> str:
-    """The reason one item states for its ask (a Reason, sentence by sentence), or '' (never made up). Questions
-    state none."""
-    for sentence in re.split(r"(?<=[.!?])\s+", text):
-        if sentence.rstrip().endswith("?"):
-            continue
-        if reason := _reason(sentence, ask):
-            return Reason(reason, sentence)
-    return ""
+    """The reason one item states for its ask (a Reason), or '' (never made up). Questions state none, also without
+    their question mark ("what do i have to do to use my points": support chats rarely type one). The text is
+    read whole (the drafter's parse of it is cached); the reason remembers the sentence that shares most of its
+    words."""
+    sentences = [s for s in re.split(r"(?<=[.!?])\s+", text) if not s.rstrip().endswith("?") and not _WH.match(s)]
+    text = " ".join(sentences)
+    if not (reason := _reason(text, ask)):
+        return ""
+    said = _stems(reason)
+    return Reason(reason, max(sentences, key=lambda s: len(_stems(s) & said)))
 
 
 def _reason(text: str, ask: Ask | None) -> str:
-    if _WH.match(text):
-        return ""  # "what do i have to do to use my points", "how many points do i have to cash": a question
     if text and (reason := _parsed(text, ask)):
         return reason
     if m := _purpose(text):

@@ -15,7 +15,7 @@ from typing import Any
 from rich.console import Console
 from rich.table import Table
 
-from assistant.export.bundle import quote
+from assistant.export.backlog_report import backlog_markdown
 from assistant.models import Story
 from assistant.workspace import Workspace
 
@@ -66,8 +66,10 @@ def run_pipeline(ws: Workspace, paths: Sequence[Path], *, out: Path, console: Co
         key=lambda st: st.value.inputs.get("rank", 10**6),
     )
     result.notes = list(drafted.messages)
-    result.notes += [f"need {n}: already in backlog as {k}, not drafted" for n, k in drafted.covered]
-    result.notes += [f"need {n}: no item states an action to draft from; write its story by hand" for n in drafted.no_ask]
+    names = {n.id: n.name for n in needs}
+    result.notes += [f"need {names.get(n, n)}: already in backlog as {k}, not drafted" for n, k in drafted.covered]
+    result.notes += [f"need {names.get(n, n)}: no item states an action to draft from; write its story by hand"
+                     for n in drafted.no_ask]
     result.notes += [f"story {s}: kept as the PO left it ({why})" for s, why in drafted.kept]
     console.print(f"triaged {triaged} items, {len(needs)} needs, {len(result.stories)} stories")
     console.print(_table(result.stories))
@@ -96,64 +98,3 @@ def _table(stories: Sequence[Story]) -> Table:
                              "yes" if st.ready else f"no{' (' + str(errors) + ' lint)' if errors else ''}", display_text(st),
                              len(st.evidence)))
     return table
-
-
-def _cell(text: str) -> str:
-    # Untrusted (feedback, model output): one line, Markdown/HTML syntax escaped as the Markdown export does it.
-    from assistant.export.documents import md
-
-    return md(text)
-
-
-def backlog_markdown(ws: Workspace, stories: Sequence[Story], decisions: Sequence[Any], notes: Sequence[str],
-                     needs: Sequence[Any]) -> str:
-    """The backlog as Markdown: ranked table, then each story with criteria, evidence quotes and its why."""
-    from assistant.repository import load_items
-
-    from assistant.stories.brief import brief_line, points_label
-
-    need_names = {n.id: n.name for n in needs}
-    with ws.transaction() as s:
-        items = {i.id: i for i in load_items(s, sorted({e for st in stories for e in st.evidence}))}
-    lines = ["# Backlog", "", f"Generated {ws.clock():%Y-%m-%d %H:%M} UTC by backlogsmith "
-             f"({len(stories)} stories from {len(items)} feedback items). Draft stories: review, edit and approve "
-             "them with `backlogsmith stories`.", "",
-             "| # | Priority | Story | Points | Value | WSJF | Ready |", "|---|---|---|---|---|---|---|"]
-    for st in stories:
-        lines.append(f"| {st.value.inputs.get('rank', '')} | {st.priority or ''} | {_cell(st.text)} | {points_label(st)} "
-                     f"| {st.value.score:g} | {st.value.wsjf if st.value.wsjf is not None else ''} | {'yes' if st.ready else 'no'} |")
-    for st in stories:
-        title = st.goal[3:] if st.goal.startswith("to ") else st.goal or f"Story to write: {need_names.get(st.need_id or '', '')}"
-        lines += ["", f"## {st.value.inputs.get('rank', '')}. {_cell(title)[:1].upper()}{_cell(title)[1:]}",
-                  "", f"`{st.id}` · need: {_cell(need_names.get(st.need_id or '', st.need_id or '-'))} · {st.priority or '-'} · "
-                  f"{points_label(st) or '?'} points · MoSCoW: {st.value.moscow or '-'} · status: {st.status}", "",
-                  f"**{_cell(st.text)}**", ""]
-        if st.kind == "to_write":
-            lines += [f"The feedback states no goal the engine could write cleanly; write it from the brief: "
-                      f"{_cell(brief_line(st))}.", ""]
-        lines += ["Acceptance criteria:", ""]
-        for n, c in enumerate(st.acceptance_criteria, 1):
-            lines.append(f"{n}. **Given** {_cell(c.given)} **When** {_cell(c.when)} **Then** {_cell(c.then)} "
-                         f"_(evidence: {_cell(', '.join(c.evidence))})_")
-        if st.value.inputs.get("why"):
-            lines += ["", f"Why this rank: {_cell(st.value.inputs['why'])}"]
-        findings = [f for f in st.quality if f.severity != "info"]
-        if findings:
-            lines += ["", "Quality findings:"] + [f"- {f.severity} {f.criterion}: {_cell(f.message)}" for f in findings]
-        lines += ["", f"Evidence ({len(st.evidence)} items):", ""]
-        first = st.acceptance_criteria[0].evidence if st.acceptance_criteria else []
-        for e in list(dict.fromkeys([*first, *st.evidence]))[:8]:
-            if e in items:
-                lines.append(f"> {_cell(quote(items[e], 240))} — `{e}`, {_cell(items[e].source.path)}:{items[e].source.row}")
-                lines.append(">")
-        if lines[-1] == ">":
-            lines.pop()
-        if len(st.evidence) > 8:
-            lines.append(f"\n... and {len(st.evidence) - 8} more (`backlogsmith stories show {st.id}`)")
-    if decisions:
-        lines += ["", "## Stakeholder asks", "", "| Ask | From | Need | Decision | Why |", "|---|---|---|---|---|"]
-        for d in decisions:
-            lines.append(f"| {_cell(d.text[:160])} | {_cell(d.stakeholder or '')} | {_cell(d.need_name or '')} | {d.decision} | {_cell(d.why)} |")
-    if notes:
-        lines += ["", "## Notes", ""] + [f"- {_cell(n)}" for n in notes]
-    return "\n".join(lines) + "\n"

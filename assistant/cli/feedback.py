@@ -119,6 +119,7 @@ def register(app: typer.Typer) -> None:
         limit: Optional[int] = typer.Option(None, "--limit", help="Show at most this many items."),
         kind: Optional[str] = typer.Option(None, "--kind", help="Only feedback or stakeholder_ask."),
         unique: bool = typer.Option(False, "--unique", help="Hide items linked as duplicates."),
+        no_need: bool = typer.Option(False, "--no-need", help="Only feedback that fits no need (after `needs`)."),
     ) -> None:
         """List ingested items (text is PII-redacted)."""
         from assistant.repository import load_items
@@ -129,6 +130,8 @@ def register(app: typer.Typer) -> None:
             items = load_items(session, include_duplicates=not unique)
         if kind:
             items = [i for i in items if i.kind == kind]
+        if no_need:
+            items = [i for i in items if i.kind == "feedback" and i.need_id is None and i.duplicate_of is None]
         if limit is not None:
             items = items[:limit]
         if fmt == "json":

@@ -75,7 +75,7 @@ def test_markup_only_answer_is_no_answer() -> None:
 
 def test_markdown_backlog_shows_untrusted_text_literally(workspace) -> None:
     from assistant.models import Criterion, Story
-    from assistant.pipeline import backlog_markdown
+    from assistant.export.backlog_report import backlog_markdown
 
     story = Story(id="S1", role="admin <img src=x onerror=alert(1)>", goal="to see [click](http://evil.example)",
                   benefit="**bold** | pipe", evidence=["fb1"],

@@ -47,6 +47,17 @@ def test_run_pipeline_on_examples(workspace, tmp_path) -> None:
         assert md(st.text) in text  # untrusted text is escaped in the Markdown backlog
     assert "## Stakeholder asks" in text and re.search(r"\| (accepted|merged|not now) \|", text)
     assert "Backlog (ranked by WSJF)" in console.export_text()
+    # every feedback item is accounted for: in a need with a story, in a praise need, or listed as in no need
+    with workspace.transaction() as s:
+        from assistant.repository import load_items
+
+        feedback = [i for i in load_items(s, kind="feedback") if i.duplicate_of is None]
+    total, placed, praise, unplaced = map(int, re.search(
+        r"- (\d+) feedback items \(duplicates not counted\): (\d+) in needs with a story or a story to write, "
+        r"(\d+) in \d+ praise needs \(recorded, no story\), (\d+) in no need", text).groups())
+    assert total == len(feedback) == placed + praise + unplaced
+    assert unplaced == sum(1 for i in feedback if i.need_id is None)
+    assert ("## Feedback in no need" in text) == (unplaced > 0)
     # a second run on the same files adds nothing and re-drafts nothing
     again = run_pipeline(workspace, [EXAMPLES], out=out, console=Console(record=True, width=160))
     assert [s.id for s in again.stories] == [s.id for s in stories]

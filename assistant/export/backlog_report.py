@@ -1,0 +1,139 @@
+"""The run's backlog file: what the inbox says, the ranked stories with criteria and evidence, the asks' decisions.
+
+A PO reads this file first, so nothing the run saw may vanish from it silently: praise is recorded (and why it has
+no story), and feedback that fits no need is listed, serious items first, instead of sitting unseen in the workspace.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from assistant.export.bundle import quote
+from assistant.models import FeedbackItem, Need, Story
+from assistant.workspace import Workspace
+
+UNPLACED_SHOWN = 25  # the unplaced problems and asks listed in full; the rest are counted with the command to see them
+_URGENCY_ORDER = {"high": 0, "medium": 1, "low": 2}
+
+
+def _cell(text: str) -> str:
+    # Untrusted (feedback, model output): one line, Markdown/HTML syntax escaped as the Markdown export does it.
+    from assistant.export.documents import md
+
+    return md(text)
+
+
+def _is_praise(item: FeedbackItem) -> bool:
+    return item.triage is not None and item.triage.type == "praise"
+
+
+def _urgency(item: FeedbackItem) -> str:
+    return item.triage.urgency.label if item.triage else "low"
+
+
+def _quote_line(item: FeedbackItem, width: int = 240) -> str:
+    return f"> {_cell(quote(item, width))} — `{item.id}`, {_cell(item.source.path)}:{item.source.row}"
+
+
+def inbox_overview(items: Sequence[FeedbackItem], needs: Sequence[Need], stories: Sequence[Story]) -> list[str]:
+    """Where every feedback item went: into a need with a story, a praise need (no story), or no need at all."""
+    from assistant.stories.draft import praise_only
+
+    feedback = [i for i in items if i.kind == "feedback" and i.duplicate_of is None]
+    by_id = {i.id: i for i in feedback}
+    drafted = {st.need_id for st in stories}
+    praise_needs = [n for n in needs if n.id not in drafted
+                    and praise_only([by_id[i] for i in n.item_ids if i in by_id])]
+    unplaced = [i for i in feedback if i.need_id is None]
+    serious = [i for i in unplaced if not _is_praise(i) and _urgency(i) == "high"]
+    in_praise = sum(len([i for i in n.item_ids if i in by_id]) for n in praise_needs)
+    placed = len(feedback) - len(unplaced) - in_praise
+    lines = ["## What the inbox says", "",
+             f"- {len(feedback)} feedback items (duplicates not counted): {placed} in needs with a story or a story "
+             f"to write, {in_praise} in {len(praise_needs)} praise needs (recorded, no story), {len(unplaced)} in no "
+             f"need{f' ({len(serious)} of them high urgency)' if serious else ''}."]
+    for n in sorted(praise_needs, key=lambda n: -len(n.item_ids)):
+        lines.append(f"- Praise, no story: {_cell(n.name)} ({len([i for i in n.item_ids if i in by_id])} items).")
+    if unplaced:
+        lines.append("- Feedback in no need is listed at the end of this file, high urgency first: read it before "
+                     "the refinement meeting, it may hold a problem nobody else reported.")
+    return lines + [""]
+
+
+def unplaced_section(items: Sequence[FeedbackItem]) -> list[str]:
+    """Feedback no need holds, problems and asks first by urgency, then how much praise was left out."""
+    feedback = [i for i in items if i.kind == "feedback" and i.duplicate_of is None and i.need_id is None]
+    if not feedback:
+        return []
+    asks = sorted((i for i in feedback if not _is_praise(i)), key=lambda i: _URGENCY_ORDER.get(_urgency(i), 3))
+    praise = len(feedback) - len(asks)
+    lines = ["", "## Feedback in no need", "",
+             f"{len(feedback)} items fit no need: {len(asks)} problems, questions or asks"
+             f"{f' and {praise} praise' if praise else ''}. Each may deserve a story of its own or a place in a need "
+             "(`backlogsmith needs` lets you move items).", ""]
+    for item in asks[:UNPLACED_SHOWN]:
+        kind = item.triage.type.replace("_", " ") if item.triage else "untriaged"
+        lines += [f"{_quote_line(item, 200)} ({kind}, {_urgency(item)} urgency)", ">"]
+    if lines[-1] == ">":
+        lines.pop()
+    if len(asks) > UNPLACED_SHOWN:
+        lines.append(f"\n... and {len(asks) - UNPLACED_SHOWN} more (`backlogsmith feedback list --no-need`).")
+    return lines
+
+
+def backlog_markdown(ws: Workspace, stories: Sequence[Story], decisions: Sequence[Any], notes: Sequence[str],
+                     needs: Sequence[Any]) -> str:
+    """The backlog as Markdown: where the inbox went, ranked table, each story with criteria, evidence and its why,
+    the stakeholder asks' decisions, and the feedback no need holds."""
+    from assistant.repository import load_items
+    from assistant.stories.brief import brief_line, points_label
+
+    need_names = {n.id: n.name for n in needs}
+    with ws.transaction() as s:
+        every = load_items(s, kind="feedback") if needs else []
+        items = {i.id: i for i in load_items(s, sorted({e for st in stories for e in st.evidence}))}
+    lines = ["# Backlog", "", f"Generated {ws.clock():%Y-%m-%d %H:%M} UTC by backlogsmith "
+             f"({len(stories)} stories from {len(items)} feedback items). Draft stories: review, edit and approve "
+             "them with `backlogsmith stories`.", ""]
+    if every:
+        lines += inbox_overview(every, needs, stories)
+    lines += ["| # | Priority | Story | Points | Value | WSJF | Ready |", "|---|---|---|---|---|---|---|"]
+    for st in stories:
+        lines.append(f"| {st.value.inputs.get('rank', '')} | {st.priority or ''} | {_cell(st.text)} | {points_label(st)} "
+                     f"| {st.value.score:g} | {st.value.wsjf if st.value.wsjf is not None else ''} | {'yes' if st.ready else 'no'} |")
+    for st in stories:
+        title = st.goal[3:] if st.goal.startswith("to ") else st.goal or f"Story to write: {need_names.get(st.need_id or '', '')}"
+        lines += ["", f"## {st.value.inputs.get('rank', '')}. {_cell(title)[:1].upper()}{_cell(title)[1:]}",
+                  "", f"`{st.id}` · need: {_cell(need_names.get(st.need_id or '', st.need_id or '-'))} · {st.priority or '-'} · "
+                  f"{points_label(st) or '?'} points · MoSCoW: {st.value.moscow or '-'} · status: {st.status}", "",
+                  f"**{_cell(st.text)}**", ""]
+        if st.kind == "to_write":
+            lines += [f"The feedback states no goal the engine could write cleanly; write it from the brief: "
+                      f"{_cell(brief_line(st))}.", ""]
+        lines += ["Acceptance criteria:", ""]
+        for n, c in enumerate(st.acceptance_criteria, 1):
+            lines.append(f"{n}. **Given** {_cell(c.given)} **When** {_cell(c.when)} **Then** {_cell(c.then)} "
+                         f"_(evidence: {_cell(', '.join(c.evidence))})_")
+        if st.value.inputs.get("why"):
+            lines += ["", f"Why this rank: {_cell(st.value.inputs['why'])}"]
+        findings = [f for f in st.quality if f.severity != "info"]
+        if findings:
+            lines += ["", "Quality findings:"] + [f"- {f.severity} {f.criterion}: {_cell(f.message)}" for f in findings]
+        lines += ["", f"Evidence ({len(st.evidence)} items):", ""]
+        first = st.acceptance_criteria[0].evidence if st.acceptance_criteria else []
+        for e in list(dict.fromkeys([*first, *st.evidence]))[:8]:
+            if e in items:
+                lines += [_quote_line(items[e]), ">"]
+        if lines[-1] == ">":
+            lines.pop()
+        if len(st.evidence) > 8:
+            lines.append(f"\n... and {len(st.evidence) - 8} more (`backlogsmith stories show {st.id}`)")
+    if decisions:
+        lines += ["", "## Stakeholder asks", "", "| Ask | From | Need | Decision | Why |", "|---|---|---|---|---|"]
+        for d in decisions:
+            lines.append(f"| {_cell(d.text[:160])} | {_cell(d.stakeholder or '')} | {_cell(d.need_name or '')} | {d.decision} | {_cell(d.why)} |")
+    lines += unplaced_section(every)
+    if notes:
+        lines += ["", "## Notes", ""] + [f"- {_cell(n)}" for n in notes]
+    return "\n".join(lines) + "\n"

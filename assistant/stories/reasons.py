@@ -4,7 +4,10 @@
 have to retype them" -> "we no longer have to retype them"; a stated consequence "we reconcile by hand" -> "we
 no longer reconcile by hand". The parse adds what regular expressions miss: a purpose with any subject ("so people
 find things"), a gain the ask is the condition of ("a chain will buy the plan if we add SSO"), "I cannot X without
-Y" -> "I can X without Y", and a step a person wants to skip ("without starting a round"). Without one, the story gets a visible placeholder and is not Ready.
+Y" -> "I can X without Y", and a step a person wants to skip ("without starting a round"); costs.py reads what a
+problem costs the writer ("makes me do a hard reset", "lost all my work") and the rule an ask answers to ("Under
+the new privacy law we must"). A reason is kept only for a story whose goal its sentence speaks of (Reason.about).
+Without one, the story gets a visible placeholder and is not Ready.
 """
 
 from __future__ import annotations
@@ -15,6 +18,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from assistant.models import BENEFIT_TO_WRITE, Story
+from assistant.stories import costs
 from assistant.stories.nlp import join_tokens, lower_first, parse
 from assistant.stories.phrases import Ask
 from assistant.triage.sentiment import LEXICON
@@ -39,18 +43,58 @@ _HAD_TO = re.compile(r"(?:^|[,;]\s*|\b(?:but|and|so|then|end)\s+)(i|we)\s+(?:had
                      r"([^.!?;,]{3,80})", re.I)
 # what the product does to the writer's things: "makes my comics unreadable" -> "my comics are readable"
 _MAKES_UN = re.compile(r"\bmakes?\s+((?:my|our)\s+[a-z]+(?:\s[a-z]+)?)\s+un([a-z]{3,}able)\b", re.I)
-_WORKAROUND = re.compile(r"^(i|we)\s+(?:had|have|has|need|needed|must)\s+to\s+(.+)$", re.I)
+_WH = re.compile(r"^\W*(?:what|how|where|when|which|who|whom|why|(?:can|could|do|does|did|is|are|will|would|should)"
+                 r"\s+(?:i|we|you)\b)\b",
+                 re.I)  # a question without its question mark (support chats rarely type one)
+# "so that I must 2 restart": a result the writer suffers, not a purpose ("2" is how some write "to")
+_WORKAROUND = re.compile(r"^(i|we)\s+(?:(?:had|have|has|need|needed)\s+to|must(?:\s+(?:to|2))?)\s+(.+)$", re.I)
 _CAN_NOT = re.compile(r"\b(i|we)\s+(?:can never|can't|cannot|can not|could never|couldn't|could not)\b", re.I)
 _CUT = re.compile(r"\s+(?:and then|but|which|because|although|though|in order|(?:just )?so)\s+|,\s*and\s+|\s+and\s+(?=i\b|we\b)", re.I)
-_PRONOUN = re.compile(r"\b(it|them|this|that|these|those)\b", re.I)
+# "it", or "this" standing alone ("use this as my lockscreen"); "this software" names its thing (a determiner)
+_PRONOUN = re.compile(r"\b(?:it|them|(?:this|that|these|those)(?=\s+(?:as|in|on|at|to|for|with|from|and|or|but|so"
+                      r"|again|anymore|any|every|all|one|too|now|here|there|because|when|if)\b|\s*$))\b", re.I)
 
 MIN_WORDS, MAX_WORDS = 3, 16
 VERDICT = 1.5  # |valence| from which a word is a verdict on the product, not a reason
 
 
+class Reason(str):
+    """A stated reason that remembers the sentence it was stated in (`about`: its content words), so a story takes
+    it only when that sentence speaks of the story's goal: "Under GDPR we must show a privacy notice" gives "we
+    comply with GDPR" to a privacy-notice story, never to a story about seeing notifications that happens to cite
+    the item."""
+
+    about: frozenset[str]
+
+    def __new__(cls, text: str, sentence: str = "") -> Reason:
+        made = super().__new__(cls, text)
+        made.about = frozenset(_stems(sentence))
+        return made
+
+
+def _stems(text: str) -> set[str]:
+    """Content words cut to five letters: 'notification' and 'notice' differ, 'statements' and 'statement' do not."""
+    return {w[:5] for w in re.findall(r"[a-z]+", text.lower()) if w not in _FILLER}
+
+
+_FILLER = {"to", "my", "the", "a", "an", "our", "their", "your", "its", "it", "them", "this", "that", "of", "for",
+           "in", "on", "with", "without", "and", "or", "errors", "error", "i", "we", "can", "be", "is", "are"}
+
+
 def stated_reason(text: str, ask: Ask | None = None) -> str:
-    """The reason one item states for its ask, or '' (never made up). Questions state none."""
-    text = " ".join(s for s in re.split(r"(?<=[.!?])\s+", text) if not s.rstrip().endswith("?"))
+    """The reason one item states for its ask (a Reason), or '' (never made up). Questions state none, also without
+    their question mark ("what do i have to do to use my points": support chats rarely type one). The text is
+    read whole (the drafter's parse of it is cached); the reason remembers the sentence that shares most of its
+    words."""
+    sentences = [s for s in re.split(r"(?<=[.!?])\s+", text) if not s.rstrip().endswith("?") and not _WH.match(s)]
+    text = " ".join(sentences)
+    if not (reason := _reason(text, ask)):
+        return ""
+    said = _stems(reason)
+    return Reason(reason, max(sentences, key=lambda s: len(_stems(s) & said)))
+
+
+def _reason(text: str, ask: Ask | None) -> str:
     if text and (reason := _parsed(text, ask)):
         return reason
     if m := _purpose(text):
@@ -59,14 +103,21 @@ def stated_reason(text: str, ask: Ask | None = None) -> str:
             return _tidy(f"{_who(w.group(1))} no longer have to {w.group(2)}", ask)
         clause = _CAN_NOT.sub(r"\1 can", clause)  # "so I can never read many files": the benefit is reading them
         return _tidy(clause, ask)
-    if m := _IN_ORDER_TO.search(text):
+    # "In order to use this software, you will have to ..." sets a condition for an instruction: no purpose
+    if (m := _IN_ORDER_TO.search(text)) and not re.match(r"\s*,\s*you\b", text[m.end():], re.I):
         return _tidy(f"I can {_cut(m.group(1))}", ask)
     if m := _HAVE_TO.search(text):
         return _tidy(f"{_who(m.group(1))} no longer have to {_cut(m.group(2))}", ask)
     if m := _CANNOT.search(text):
         return _tidy(f"{_who(m.group(1))} can {_cut(m.group(2))}", ask)
-    if m := _HAD_TO.search(text):
-        if reason := _tidy(f"{_who(m.group(1))} no longer have to {_cut(m.group(2))}", ask):
+    for clause in costs.wishes(text):  # "because I'd love to use this as my lockscreen" -> "I can use it as ..."
+        if reason := _tidy(f"{_who(clause[0])} can {_cut(clause[1])}", ask):
+            return reason
+    if reason := costs.obligation(text):
+        return reason
+    for who, action in [*((m.group(1), m.group(2)) for m in _HAD_TO.finditer(text)),
+                        *costs.workarounds(text, ask.verb if ask else "")]:
+        if costs.costs(action) and (reason := _tidy(f"{_who(who)} no longer have to {_cut(action)}", ask)):
             return reason
     if m := _MAKES_UN.search(text):
         thing = m.group(1).lower()
@@ -75,7 +126,7 @@ def stated_reason(text: str, ask: Ask | None = None) -> str:
         action = _cut(m.group(2))
         if action.split()[0].lower() not in ("have", "need", "must", "am", "are", "was", "were", "do", "did"):
             return _tidy(f"{_who(m.group(1))} no longer have to {action}", ask)
-    return ""
+    return _parsed(text, ask, (costs.lost,)) if text else ""
 
 
 _TEAM = {"we", "you"}  # who builds what is asked: "if we add single sign-on" (a review's "if you ..." is no gain)
@@ -83,14 +134,14 @@ _ME = {"i", "we"}
 _OBJ_PRONOUN = {"us", "me", "you"}  # "without calling us": who is called is the team, not part of the gain
 
 
-def _parsed(text: str, ask: Ask | None) -> str:
+def _parsed(text: str, ask: Ask | None, finders: Sequence[Any] = ()) -> str:
     """Reasons the parse finds (general English grammar, no topic words), in the order a reader trusts them:
     a purpose "so <anyone> <verb> ..." ("so people find things"), a gain the ask is the condition of ("a chain will
     buy the plan if we add SSO"), a cost the writer suffers ("I cannot uninstall without a device reset" -> "I can
     uninstall without a device reset"), and a wish to do without a step ("without calling us" -> "I do not have
     to call")."""
     doc = parse([text])[0]
-    for find in (_so_clause, _gain_if, _cannot_without, _without_step):
+    for find in finders or (_so_clause, _gain_if, _cannot_without, _without_step):
         for sent in doc.sents:
             reason, action = find(sent)
             # a reason of framing words only ("I do not have to call": 'call' is an English stop word) names
@@ -208,7 +259,7 @@ def _purpose(text: str) -> re.Match[str] | None:
 
 
 def _who(word: str) -> str:
-    return "I" if word.lower() == "i" else "we"
+    return "I" if word.lower() in ("i", "me") else "we"
 
 
 def _cut(clause: str) -> str:
@@ -219,7 +270,7 @@ def _tidy(clause: str, ask: Ask | None, action: str = "") -> str:
     """Keep a clause that reads on its own: a few words, no verdict, no 'it' without an object to stand for.
     `action`: the clause's verb, which names what the writer does, not a verdict ('uninstall' in 'I can uninstall
     without a device reset')."""
-    clause = re.sub(r"\bi\b", "I", " ".join(re.sub(r"\s*[!?.)]+$", "", clause).split()))
+    clause = re.sub(r"\bi\b", "I", " ".join(re.sub(r"\s*[!?.)<>]+$", "", clause).split()))
     if not MIN_WORDS <= len(clause.split()) <= MAX_WORDS:
         return ""
     if _PRONOUN.search(clause.split(" ", 1)[1] if " " in clause else ""):
@@ -238,8 +289,9 @@ def _goal_words(goal: str) -> set[str]:
 
 def benefit_for(reasons: Sequence[str], goal: str) -> tuple[str, str]:
     """(benefit, source): the reason most items state that does not just restate the goal; else the placeholder."""
-    goal_words = _goal_words(goal)
-    counted = Counter(r for r in reasons if r and not _restates(r, goal_words))
+    goal_words, goal_stems = _goal_words(goal), _stems(goal)
+    counted = Counter(r for r in reasons if r and not _restates(r, goal_words)
+                      and (not getattr(r, "about", None) or r.about & goal_stems))  # type: ignore[attr-defined]
     if counted:
         return sorted(counted.items(), key=lambda kv: (-kv[1], len(kv[0]), kv[0]))[0][0], "customer"
     return placeholder(goal), "none"

@@ -15,6 +15,7 @@ from assistant.repository import get_story, item_from_row, load_items, load_stor
 from assistant.stories.brief import settle
 from assistant.stories.evidence import check_citations, cited_ids
 from assistant.stories.finish import finish_story
+from assistant.stories.roles import inbox_people
 from assistant.tables import FeedbackRow
 from assistant.textclean import clean_text
 
@@ -119,7 +120,8 @@ def edit_story(ws: Any, story_id: str, changes: dict[str, Any], *, actor: str, e
         cited = {i.id: i for i in load_items(s, sorted(cited_ids(edited)))}
         # the gate flags the PO's own citations and wording as warnings; it never removes what the PO wrote
         edited = finish_story(edited.model_copy(update={"points_suggested": None}), dor, others, items=cited,
-                              embed=ws.embedder, mode="review", pool=inbox_sample(s))
+                              embed=ws.embedder, mode="review", pool=inbox_sample(s),
+                              people=inbox_people(load_items(s, kind="stakeholder_ask")))
         edited = settle(edited, dor, team_points)
         check_citations(s, edited)
         return save_story(s, edited, actor=actor, action="edit", expected_version=story.version)

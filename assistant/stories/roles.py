@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 from assistant.models import FeedbackItem
 from assistant.stories.phrases import Ask
@@ -51,6 +51,31 @@ SERVED_KEYS = ("persona", "user_role", "audience", "segment", "customer_segment"
 def served_role(item: FeedbackItem) -> str | None:
     """Who a stakeholder ask is for: the people it names as served ("paid users" -> paid user, "for their patrons"
     -> patron), else its persona or segment metadata; never the requester's own job (the role column)."""
+    found = _served(item)
+    if found:
+        return found[0]
+    for key in SERVED_KEYS:
+        value = item.metadata.get(key)
+        if isinstance(value, str) and 1 < len(value.strip()) <= 40:
+            return value.strip().lower()
+    return None
+
+
+def inbox_people(items: Iterable[FeedbackItem]) -> list[str]:
+    """What the inbox's stakeholders call the people who write in or whom the product serves ("Customers who lose
+    their card", "Paid users keep writing in", "let users delete"): the inbox's own word for its writers, which
+    supports a plain role ("customer" for a bank's support inbox) that no single message repeats."""
+    return [name for item in items if item.kind == "stakeholder_ask" for name in _served(item)]
+
+
+def inbox_word(people: Sequence[str]) -> str | None:
+    """The inbox's most used plain word for its people ('user' from 'paid user', 'user', 'user'), or None."""
+    heads = Counter(p.split()[-1] for p in people if p.split())
+    return sorted(heads.items(), key=lambda kv: (-kv[1], kv[0]))[0][0] if heads else None
+
+
+def _served(item: FeedbackItem) -> list[str]:
+    """The people a stakeholder ask names as served, best first (see served_role)."""
     from assistant.stories.asks import clean_for_parse
     from assistant.stories.nlp import parse
 
@@ -75,13 +100,7 @@ def served_role(item: FeedbackItem) -> str | None:
         else:
             continue
         found.append((rank, tok.i, _name(tok)))
-    if found:
-        return sorted(found)[0][2]
-    for key in SERVED_KEYS:
-        value = item.metadata.get(key)
-        if isinstance(value, str) and 1 < len(value.strip()) <= 40:
-            return value.strip().lower()
-    return None
+    return [name for _, _, name in sorted(found)]
 
 
 def _person(tok: object) -> bool:
@@ -115,8 +134,12 @@ def _majority(counter: Counter[str], total: int) -> str | None:
     return value if n * 2 >= total else None
 
 
-def derive_role(items: Sequence[FeedbackItem], asks: Sequence[Ask], plan_names: Sequence[str] = ()) -> str:
-    """'finance admin on the Business plan': persona from metadata or self-description, plan/segment by majority."""
+def derive_role(items: Sequence[FeedbackItem], asks: Sequence[Ask], plan_names: Sequence[str] = (),
+                people: Sequence[str] = ()) -> str:
+    """'finance admin on the Business plan': persona from metadata or self-description, plan/segment by majority.
+    `people`: what the inbox's stakeholders call its writers (inbox_people), the plain role when nothing more
+    specific is said, instead of an assumed 'customer'; without it, what the stakeholder asks among `items` call
+    them ("Users keep writing that they cannot uninstall the app")."""
     # a stakeholder ask's role column is the requester (sales, support), not the customer the story is for
     customers = [i for i in items if i.kind != "stakeholder_ask"] or list(items)
     roles = _values(customers, ROLE_KEYS)
@@ -141,7 +164,7 @@ def derive_role(items: Sequence[FeedbackItem], asks: Sequence[Ask], plan_names: 
         mobile = [i for i in customers if _mobile(i)]
         role = ("mobile app user" if len(mobile) * 2 > len(customers)
                 else "user" if customers and all(names_product(i) for i in customers)
-                else _named(customers, asks) or "customer")
+                else _named(customers, asks) or inbox_word(people or inbox_people(items)) or "customer")
     role = re.sub(r"^(the|a|an)\s+", "", role.strip(), flags=re.I)
     role = role if role.isupper() else role.lower()
     plan = _majority(_values(customers, PLAN_KEYS), len(customers))

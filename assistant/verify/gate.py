@@ -153,10 +153,12 @@ def verify_story(
     mode: Mode = "draft",
     common: frozenset[str] | None = None,
     asks: Mapping[str, Any] | None = None,
+    people: Sequence[str] = (),
 ) -> Verified:
     """Check one story against its cited items. mode='draft' strips and drops; 'review' (PO edits, lint) only flags.
 
-    `asks`: the items' asks when the caller has read them (assistant.stories.asks.read_asks); read here otherwise."""
+    `asks`: the items' asks when the caller has read them (assistant.stories.asks.read_asks); read here otherwise.
+    `people`: what the inbox's stakeholders call its writers (assistant.stories.roles.inbox_people), for the role."""
     if story.kind == "to_write":
         # no goal to check: the story to write carries its own finding (assistant.stories.brief)
         return Verified(story=story)
@@ -223,14 +225,14 @@ def verify_story(
                                      f"criterion {n}: {len(sup) - len(good)} cited item(s) do not support it"))
         criteria.append(c)
     story = story.model_copy(update={"evidence": evidence, "acceptance_criteria": criteria})
-    findings += text_findings(story, backlog, mode=mode, items=items, common=common)
+    findings += text_findings(story, backlog, mode=mode, items=items, common=common, people=people)
     return Verified(story=story, findings=findings, dropped_citations=dropped, dropped_criteria=dropped_criteria,
                     supports=supports, goal_supports=story_sup)
 
 
 def text_findings(story: Story, backlog: Sequence[Story] = (), *, mode: Mode = "review",
                   items: Mapping[str, FeedbackItem] | None = None,
-                  common: frozenset[str] = frozenset()) -> list[QualityFinding]:
+                  common: frozenset[str] = frozenset(), people: Sequence[str] = ()) -> list[QualityFinding]:
     """garbled, generic_benefit, generic_criterion, role_unsupported; the evidence checks only when items are given."""
     out: list[QualityFinding] = []
     why = garbled_reason(story.goal)
@@ -251,7 +253,7 @@ def text_findings(story: Story, backlog: Sequence[Story] = (), *, mode: Mode = "
                                 f"Criterion {n} would fit any story: {why}. It does not count as testable."))
     if items is not None:
         cited_all = [items[i] for i in cited_in(story) if i in items]
-        why = role_reason(story.role, cited_all)
+        why = role_reason(story.role, cited_all, people)
         if why:
             out.append(gate_finding("role_unsupported", mode, f"The role is not supported: {why}."))
     return out
@@ -299,7 +301,7 @@ def _warm(stories: Sequence[Story], items: Mapping[str, FeedbackItem], embed: Ca
 
 def verify_stories(stories: Sequence[Story], items: Mapping[str, FeedbackItem], *, backlog: Sequence[Story] = (),
                    embed: Any = None, mode: Mode = "draft",
-                   pool: Sequence[FeedbackItem] | None = None) -> list[Verified]:
+                   pool: Sequence[FeedbackItem] | None = None, people: Sequence[str] = ()) -> list[Verified]:
     """verify_story for a batch: one parse pass, one embedding pass, and the benefit/skeleton counts over all.
 
     `pool`: the whole inbox, to learn its everyday words from (default: the cited items)."""
@@ -315,5 +317,5 @@ def verify_stories(stories: Sequence[Story], items: Mapping[str, FeedbackItem], 
     # the drafting's reading of the items, the same product standing in for a bare "it" (assistant.stories.draft)
     asks = read_asks([items[i] for i in dict.fromkeys(i for st in stories for i in st.evidence) if i in items],
                      subject_noun(pool, common))
-    return [verify_story(st, items, backlog=everything, embed=embed, mode=mode, common=common, asks=asks)
+    return [verify_story(st, items, backlog=everything, embed=embed, mode=mode, common=common, asks=asks, people=people)
             for st in stories]

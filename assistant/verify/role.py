@@ -49,8 +49,10 @@ def names_product(item: FeedbackItem) -> bool:
     return any(isinstance(v := item.metadata.get(k), str) and v.strip() for k in PRODUCT_KEYS)
 
 
-def role_reason(role: str, items: Iterable[FeedbackItem]) -> str | None:
-    """Why the role is unsupported, or None when some word of it appears in the cited items or metadata."""
+def role_reason(role: str, items: Iterable[FeedbackItem], people: Iterable[str] = ()) -> str | None:
+    """Why the role is unsupported, or None when some word of it appears in the cited items or metadata, or all its
+    words are what the inbox's stakeholders call its people (`people`: roles.inbox_people; "Customers who lose
+    their card" supports "customer" on a bank's support messages, which never call their writer anything)."""
     items = list(items)
     wanted = role_words(role)
     if not wanted:
@@ -59,12 +61,15 @@ def role_reason(role: str, items: Iterable[FeedbackItem]) -> str | None:
         return None  # nothing cited: unsupported_evidence says so
     if wanted & evidence_words(items):
         return None
+    if wanted <= {w for p in people for w in role_words(p)}:
+        return None
     customers = [i for i in items if i.kind != "stakeholder_ask"]
     if wanted == {"user"} and customers and all(names_product(i) for i in customers):
         return None  # the metadata names the product: its reviewers are its users
     head = singular((role or "").split()[-1].lower())
     if len(wanted) == 1 and head in wanted and supports_agent(head, (i.text for i in items)):
         return None  # "reader" where a cited item says "I read ..."
-    return (f"no word of the role '{role}' appears in the {len(items)} cited item(s) or their metadata "
-            "(segment, author, channel), and none says its writer does what a "
+    return (f"no word of the role '{role}' appears in the {len(items)} cited item(s), their metadata "
+            "(segment, author, channel) or what the stakeholders call the people who write in, and none says its "
+            "writer does what a "
             f"'{role.split()[-1] if role else role}' does")

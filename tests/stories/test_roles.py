@@ -58,3 +58,31 @@ def test_a_holder_needs_most_items_to_say_they_hold_it() -> None:
     items = [_fb("h1", "i need to freeze my account now"), _fb("h2", "please freeze my account, my card was stolen"),
              _fb("h3", "how do i freeze my account")]
     assert _role(items) == "account holder" and role_reason("account holder", items) is None
+
+
+def _ask(iid: str, text: str) -> FeedbackItem:
+    return FeedbackItem(id=iid, text=text, kind="stakeholder_ask", source=SourceRef(path="asks.csv", row=1))
+
+
+def test_what_the_inbox_stakeholders_call_its_writers_supports_a_plain_role_both_ways() -> None:
+    """bank audit: 'customer' on support messages was flagged although the bank's own asks speak of 'Customers who
+    lose their card'; on app reviews whose asks speak only of 'users', 'customer' stays flagged and the drafter
+    takes the inbox's word instead."""
+    from assistant.stories.roles import inbox_people, inbox_word
+
+    bank = inbox_people([_ask("a1", "Customers who lose their card must be able to block it in the app in one tap."),
+                         _ask("a2", "Let customers raise their own credit limit in the app without calling us."),
+                         _fb("f1", "Customers keep asking for it")])  # a customer's words are not the asks'
+    assert bank == ["customer", "customer"] and inbox_word(bank) == "customer"
+    chats = [_fb("c1", "what is my credit score", channel="support-chat"), _fb("c2", "tell me my credit score")]
+    assert role_reason("customer", chats) is not None  # nothing in the messages says who writes them
+    assert role_reason("customer", chats, bank) is None  # the bank's stakeholders do
+    reviews = inbox_people([_ask("a3", "Paid users keep writing in that they still see ads after buying premium."),
+                            _ask("a4", "Under the new privacy law we must let users delete their reading history.")])
+    assert inbox_word(reviews) == "user"
+    crashes = [_fb("p1", "Crashes on my tablet"), _fb("p2", "Crashes every time on my phone")]
+    assert role_reason("customer", crashes, reviews) is not None  # honest: no one here calls them customers
+    assert role_reason("paid user", crashes, reviews) is None
+    assert role_reason("mobile app user", crashes, reviews) is not None  # 'mobile app' is said by no one
+    asks, _ = analyse(crashes)
+    assert derive_role(crashes, [a for a in asks.values() if a], people=reviews) == "user"

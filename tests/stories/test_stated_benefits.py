@@ -34,6 +34,25 @@ STATED = [
     # comic-viewer review: a workaround the writer had to take
     ("Can't open some comics. So I had to change to another app in order for me to read a comic.",
      "open some comics without errors", "I no longer have to change to another app"),
+    # comic-viewer review: a workaround the writer is stuck with now ("I'm having to")
+    ("I've downgraded my review from 5 to 2 stars because I'm having to use another app for cbr files.",
+     "open my cbr files without errors", "I no longer have to use another app for cbr files"),
+    # acdisplay reviews: a step the product costs them now, what it makes them do
+    ("On my Samsung Galaxy S6, I have to swipe and then unlock with fingerprints", "unlock with my fingerprint",
+     "I no longer have to swipe"),
+    ("It freezes at times after unlocking, makes me do a hard reset.", "unlock without freezing",
+     "I no longer have to do a hard reset"),
+    # what the product's failure takes from the writer (not their own mishap: see test_no_reason_is_made_up)
+    ("It crashed and I lost all my notes", "open the editor without crashes", "I do not lose my notes"),
+    ("zzzz keeps closing/crashing losing all my work zzzz FIX IT!", "open zzzz without crashes",
+     "I do not lose my work"),  # Maalej: the parse takes the app's name for the head of "my work zzzz"
+    ("hanging the phone it is hanging the phone so that I must 2 restart>", "use the app without hanging",
+     "I no longer have to restart"),  # Maalej: "so that" with a result the writer suffers
+    # an authority the ask answers to (comic-viewer and bank stakeholder asks)
+    ("Under the new privacy law we must let users delete their reading history and account data within 30 days of "
+     "a request. Add a delete-my-data button.", "delete my reading history", "we comply with the new privacy law"),
+    ("The regulator requires us to offer statements in large print and audio for visually impaired customers by "
+     "January.", "get statements in large print", "we meet what the regulator requires"),
 ]
 
 
@@ -62,6 +81,12 @@ def test_a_reason_the_item_states_is_the_benefit_and_the_gate_accepts_it(text: s
     "if i'm in portland can i still use my card without getting charged extra",
     "Let customers raise their own credit limit in the app without calling us.",
     "Customers who lose their card must be able to block it in the app in one tap, any time.",
+    "i lost my card and need to report it",  # the writer's mishap, not what the product cost them
+    "i have to pay my water bill but need help doing it",  # opens with the ask itself
+    "what do i have to do to use my credit points acquired through purchases",  # a question without its '?'
+    "I have to say this is the best reader",  # saying is no step it costs
+    "It makes me want to throw my phone",  # a feeling, not a step
+    "In order to use this software, you will have to look in the custom controls",  # an instruction's condition
 ])
 def test_no_reason_is_made_up(text: str) -> None:
     assert stated_reason(text) == ""
@@ -82,3 +107,15 @@ def test_a_folded_duplicate_brings_its_stated_reason_to_the_story_it_joins() -> 
     assert adopt_benefit(other, keep) == {}  # a story with its own reason keeps it
     restating = other.model_copy(update={"benefit": "I can uninstall the app"})
     assert adopt_benefit(keep, restating) == {}  # a reason that restates the kept goal is no reason
+
+
+def test_a_reason_goes_only_to_a_story_whose_goal_its_sentence_speaks_of() -> None:
+    """acdisplay: a GDPR ask cited by a 'see a notification' story gave it 'we comply with GDPR'; the reason's own
+    sentence is about a privacy notice, so only a privacy-notice story takes it."""
+    from assistant.stories.reasons import benefit_for, is_placeholder
+
+    gdpr = stated_reason("The app reads the text of every notification. Under GDPR we must show a privacy notice "
+                         "saying so and let users turn off reading message text.")
+    assert gdpr == "we comply with GDPR"
+    assert is_placeholder(benefit_for([gdpr], "see a notification without errors")[0])
+    assert benefit_for([gdpr], "see a privacy notice")[0] == "we comply with GDPR"

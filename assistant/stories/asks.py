@@ -10,13 +10,14 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import replace
 from typing import Any
 
 from assistant.models import FeedbackItem
-from assistant.stories.finders import FINDERS
+from assistant.stories.finders import FINDERS, noun_only
 from assistant.stories.lexicon import (
+    ADD,
     GOAL_VERBS,
     NOT_ACTORS,
     NOT_ASK,
@@ -116,24 +117,39 @@ def second_chance(text: str) -> str | None:
 
 def extract_ask(item_id: str, doc: Any, *, is_bug: bool = False, subject: str = "",
                 bare: frozenset[str] = frozenset()) -> Ask | None:
-    """The first clear ask in the text (a bug sentence wins over a request), or None. `subject`, `bare`: see
-    read_asks and _stand_in."""
-    found = [ask for sent in doc.sents if (ask := _from_sentence(item_id, sent, subject, bare)) is not None]
+    """The first clear ask in the text (a bug sentence wins over a request), or None; every other ask the item
+    states (other sentences, other patterns) rides along in `others`: a writer who says "add a pass code" first and
+    "I need to set a password" later asks for both. `subject`, `bare`: see read_asks and _stand_in."""
+    every = [list(_from_sentence(item_id, sent, subject, bare)) for sent in doc.sents]
+    found = [hits[0] for hits in every if hits]
     if not found:
         return None
     bugs = [a for a in found if a.kind == "bug"]
     ask = bugs[0] if bugs else found[0]
-    if (m := _ACTOR.search(doc.text)) and m.group(1).lower() not in NOT_ACTORS:
+    actor = m.group(1).lower() if (m := _ACTOR.search(doc.text)) and m.group(1).lower() not in NOT_ACTORS else ""
+    if actor:
         from lemminflect import getLemma
 
-        lemma = getLemma(m.group(1).lower(), upos="NOUN")
-        ask = replace(ask, actor=lemma[0] if lemma else m.group(1).lower())
+        lemma = getLemma(actor, upos="NOUN")
+        actor = lemma[0] if lemma else actor
+    others = []
+    for other in (a for hits in every for a in hits):
+        if other is not ask and other.phrase not in {o.phrase for o in others} and other.phrase != ask.phrase:
+            others.append(_settle(other, is_bug, actor))
+    return replace(_settle(ask, is_bug, actor), others=tuple(others))
+
+
+def _settle(ask: Ask, is_bug: bool, actor: str) -> Ask:
+    if actor:
+        ask = replace(ask, actor=actor)
     if is_bug and ask.kind == "problem":
         ask = replace(ask, kind="bug", symptom=ask.symptom or "an error")
     return ask
 
 
-def _from_sentence(item_id: str, sent: Any, subject: str = "", bare: frozenset[str] = frozenset()) -> Ask | None:
+def _from_sentence(item_id: str, sent: Any, subject: str = "", bare: frozenset[str] = frozenset()) -> Iterator[Ask]:
+    """Every ask a sentence states, one per pattern that finds one (assistant.stories.finders), first found first."""
+    seen: set[str] = set()
     for finder in FINDERS:
         hit = finder(sent)
         if hit is None:
@@ -151,11 +167,38 @@ def _from_sentence(item_id: str, sent: Any, subject: str = "", bare: frozenset[s
                                                                  implied=False) or None
         else:
             ask = build(item_id, node, kind, extra)
-        if ask is not None and _acceptable(ask):
-            return ask
-        if ask is not None and subject and (stood := _stand_in(ask, node, subject, bare)) is not None:
-            return stood
-    return None
+            ask = _to_have(item_id, node, ask, kind)
+        if ask is not None and not _acceptable(ask) and subject:
+            ask = _stand_in(ask, node, subject, bare)
+        if ask is not None and ask.implied and finder is not noun_only:
+            ask = replace(ask, requested=True)  # "add X", "allow X", "I need X": a bare noun alone is no request
+        if ask is not None and _acceptable(ask) and ask.phrase not in seen:
+            seen.add(ask.phrase)
+            yield ask
+
+
+def _to_have(item_id: str, verb: Any, ask: Ask | None, kind: str) -> Ask | None:
+    """'U need to add more lock security', 'Please add always on mode': adding, including, implementing is the
+    developer's action, not the writer's; what the writer asks is to have the thing (the bare-noun ask, verb
+    implied), and the action they want to do with it is theirs to state ("I need to set a password")."""
+    if ask is None or ask.verb not in ADD - {"offer", "provide"} or kind != "request" or _first_person(verb):
+        return ask
+    objs = [c for c in verb.children if c.dep_ == "dobj" and c.pos_ in ("NOUN", "PROPN")]
+    wanted = from_noun(item_id, objs[0], kind, "") if objs else None
+    return wanted or ask
+
+
+def _first_person(verb: Any) -> bool:
+    """The verb's doer is the writer ("I can't add widgets", "I want to add a card"), read up the clause chain."""
+    node = verb
+    for _ in range(3):
+        subj = [c for c in node.children if c.dep_ in ("nsubj", "nsubjpass")]
+        if subj:
+            return subj[0].lower_ in ("i", "we")
+        if node.head is node or node.dep_ not in ("xcomp", "ccomp", "conj", "advcl"):
+            return False
+        node = node.head
+    return False
 
 
 def _stand_in(ask: Ask, verb: Any, subject: str, bare: frozenset[str]) -> Ask | None:

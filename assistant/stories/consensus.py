@@ -31,7 +31,8 @@ VERB_SHARE = 0.2  # the share of the group's items that must ask for the goal's 
 MIN_SIMILARITY = 0.5  # MiniLM cosine of the goal phrase to the centre of the group's items (see README measure)
 DOMINANT = 0.5  # a noun this share of a big group's items use is what the group is about: the goal names it
 DOMINANT_MIN_ITEMS = 10
-TIE = 0.15  # candidates this close in score say the need as well as the best
+TIE = 0.15
+IMPLIED_ASKED = 2  # writers who must ask for the same thing before the drafter's "use <thing>" is its goal  # candidates this close in score say the need as well as the best
 FAILURE_SHARE = 0.5  # the share of a group's items that must report the same failure for the goal to name it
 # a failure in the writer's words: "out of memory", "low on storage", "memory errors", "sync issues"
 _FAILURE = re.compile(r"\b(?:out of|low on|lack of|not enough|no)\s+([a-z]+)|\b([a-z]+)\s+(?:errors?|issues?|problems?"
@@ -95,11 +96,28 @@ def verb_key(verb: str) -> str:
 
 
 def asks_for(verb: str, item: FeedbackItem, ask: Ask | None) -> bool:
-    """The item asks for this action: its own ask has the verb, or its text uses the verb."""
-    if ask is not None and verb_key(ask.verb) == verb_key(verb):
+    """The item asks for this action: one of its asks has the verb, or its text uses the verb."""
+    if ask is not None and any(verb_key(a.verb) == verb_key(verb) for a in ask.all):
         return True
     head = verb.split()[0]
     return uses(text_forms(item.text), head)
+
+
+def provides(ask: Ask | None, head: str = "") -> bool:
+    """The item asks for a thing to exist ("Add password or pattern", "Allow custom wallpapers", "dark mode
+    please"): a request whose verb the drafter implied, the writer naming no action of their own. It supports any
+    goal acting on that thing (`head`, the goal's object word; any when empty): wanting a password means wanting
+    to set one; the action itself comes from the writers who state it. A bare noun phrase ("Worst comic reader
+    ever!") asks for nothing (Ask.requested)."""
+    if ask is None:
+        return False
+    return any(a.requested and a.kind == "request" and (not head or any(forms(w) & forms(head) for w in a.obj_head.split()))
+               for a in ask.all)
+
+
+def wants(verb: str, head: str, item: FeedbackItem, ask: Ask | None) -> bool:
+    """The item asks for the action on the goal's object: in its words or its asks, or by asking for the object."""
+    return asks_for(verb, item, ask) or provides(ask, head)
 
 
 def about(goal_words: Sequence[str], verb: str, item: FeedbackItem, ask: Ask | None, head: str = "",
@@ -114,7 +132,7 @@ def about(goal_words: Sequence[str], verb: str, item: FeedbackItem, ask: Ask | N
     if all(uses(have, w) for w in goal_words):
         if ask is None:
             return kind in ("bug", "slow") or uses(have, verb.split()[0])
-        return asks_for(verb, item, ask)
+        return asks_for(verb, item, ask) or provides(ask)
     if ask is None or verb_key(ask.verb) != verb_key(verb):
         return False
     if ask.kind in ("bug", "slow"):
@@ -249,7 +267,7 @@ def choose(asks: Sequence[Ask], group: Sequence[FeedbackItem], item_asks: dict[s
 
     found: dict[str, tuple[Ask, tuple[str, ...], str, str]] = {}
     freq: dict[str, int] = {}
-    for ask in asks:
+    for ask in (a for own in asks for a in own.all):
         if ask.pronoun:
             continue
         pruned = _prune(ask, detail_share)
@@ -269,7 +287,7 @@ def choose(asks: Sequence[Ask], group: Sequence[FeedbackItem], item_asks: dict[s
                              and clean(goal, product)):
             continue
         head = _head_word(cand, words)
-        verb_share = sum(1 for i in group if asks_for(cand.verb, i, item_asks.get(i.id))) / len(group)
+        verb_share = sum(1 for i in group if wants(cand.verb, head, i, item_asks.get(i.id))) / len(group)
         if _object_share(cand.phrase, head, share) < OBJECT_SHARE or verb_share < VERB_SHARE:
             continue
         missing = _missing_topic(cand.phrase, group, common)
@@ -293,12 +311,24 @@ def choose(asks: Sequence[Ask], group: Sequence[FeedbackItem], item_asks: dict[s
                      freq[c.phrase.lower()])
            for (c, words, s), sim in zip(scored, sims)]
     out.sort(key=lambda c: (-c.score, len(c.phrase), c.phrase))
-    ok = [c for c in out if c.similarity >= MIN_SIMILARITY]
+    # the drafter's stand-in verb for a thing asked for ("use a lock screen" from "add an actual lock screen") is
+    # one writer's wording of a thing unless several writers ask for that same thing
+    ok = [c for c in out if c.similarity >= MIN_SIMILARITY and (not c.ask.implied or c.asked >= IMPLIED_ASKED)]
     if not ok:
         return None, out
     # near the top, the phrasing most customers used, then the shortest: "pay my bill", not "pay on my bill"
     near = [c for c in ok if c.score >= ok[0].score - TIE]
-    return min(near, key=lambda c: (-c.asked, " my " not in f" {c.phrase} ", len(c.phrase), c.phrase)), out
+    # and an action the writers state before the drafter's stand-in verb for a thing asked for ("use a pass code")
+    # and a countable thing with its article ("set a password", not "set password")
+    return min(near, key=lambda c: (c.ask.implied, -c.asked, _bare_singular(c.phrase), " my " not in f" {c.phrase} ",
+                                    len(c.phrase), c.phrase)), out
+
+
+def _bare_singular(phrase: str) -> bool:
+    """The goal's object is a singular common noun with no article, number or possessive ("set password")."""
+    doc = parse([f"I want to {phrase}."])[0]
+    return any(t.dep_ == "dobj" and t.tag_ == "NN" and not any(
+        c.dep_ in ("det", "poss", "nummod", "compound", "amod") for c in t.children) for t in doc)
 
 
 def _object_share(phrase: str, head: str, share: Callable[[str], float]) -> float:

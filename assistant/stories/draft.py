@@ -18,19 +18,19 @@ from assistant.repository import load_items, load_needs, load_stories, save_stor
 from assistant.stories.asks import Ask, clean_for_parse, read_asks, subject_noun
 from assistant.stories.brief import MAX_QUOTES, need_brief, settle
 from assistant.stories.consensus import (
-    asks_for,
     asks_nothing,
     choose,
     cites,
     failure_of,
     text_forms,
     uses,
+    wants,
 )
 from assistant.stories.criteria import Member, write_criteria
 from assistant.stories.dedupe import merge_near_duplicates
 from assistant.stories.evidence import check_citations, drop_invented
 from assistant.stories.facts import Facts, extract_facts
-from assistant.stories.goal import goal_for, problem
+from assistant.stories.goal import goal_for, names_failure, problem
 from assistant.stories.reasons import benefit_for, stated_reason
 from assistant.stories.roles import derive_role
 from assistant.stories.split import split_need
@@ -144,12 +144,12 @@ def offline_stories(
                  if cites(chosen.object_words, rep.verb, items[i], asks.get(i), chosen.head, rep.kind)]
         if failure := failure_of(rep.symptom):  # a goal naming the group's failure cites the items reporting it
             cited = [i for i in cited if uses(text_forms(items[i].text), failure)]
-        asking = [i for i in cited if asks_for(rep.verb, items[i], asks.get(i))]
+        asking = [i for i in cited if wants(rep.verb, chosen.head, items[i], asks.get(i))]
         if len(cited) < max(MIN_SUPPORT, MIN_NEED_SHARE * len(member_ids)) or len(asking) < MIN_SUPPORT:
             continue  # one or two customers' words in a big need, or one customer's action, are not its story
         group_items = [items[i] for i in cited]
         members = [Member(items[i], asks.get(i), facts[i]) for i in cited]
-        goal = goal_for(rep)
+        goal = goal_for(rep, named=names_failure([items[i] for i in cited]))
         benefit, source = benefit_for([facts[i].reason for i in cited], goal)
         stories.append(Story(
             id=story_id(need.id, group.key), need_id=need.id, role=derive_role(group_items, group.asks, plan_names),

@@ -206,6 +206,7 @@ def about_goal(target: Target, item: FeedbackItem, ask: Any, *, lacking: bool = 
     from assistant.stories.consensus import (
         cites,
         may_cite,
+        provides,
         said,
         text_forms,
         uses,
@@ -228,9 +229,11 @@ def about_goal(target: Target, item: FeedbackItem, ask: Any, *, lacking: bool = 
         return False
     if target.kind in ("bug", "slow"):
         return True  # a complaint about the object failing supports a goal about it not failing
-    if ask is not None and verb_key(ask.verb) == verb_key(target.verb):
+    if ask is not None and any(verb_key(a.verb) == verb_key(target.verb) for a in ask.all):
         return not declines(item, target.verb)
-    return acts(item, target.verb)
+    # "Add password or pattern to it" asks for the thing the goal acts on ("to set a password"): the writers who
+    # state the action chose the verb, this one wants the thing to act on
+    return acts(item, target.verb) or provides(ask, target.head)
 
 
 def unsaid(goal: str, cited: Sequence[FeedbackItem], asks: Mapping[str, Any] | None = None) -> list[str]:

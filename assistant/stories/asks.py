@@ -15,7 +15,8 @@ from dataclasses import replace
 from typing import Any
 
 from assistant.models import FeedbackItem
-from assistant.stories.finders import FINDERS, noun_only
+from assistant.stories.facts import ENVIRONMENT
+from assistant.stories.finders import FINDERS, holder, noun_only
 from assistant.stories.lexicon import (
     ADD,
     GOAL_VERBS,
@@ -23,6 +24,7 @@ from assistant.stories.lexicon import (
     NOT_ASK,
     OK_SINGLE,
     STOP_NOUNS,
+    SYMPTOMS,
     VERB_KEYS,
 )
 from assistant.stories.phrases import Ask, build, from_noun
@@ -121,7 +123,7 @@ def extract_ask(item_id: str, doc: Any, *, is_bug: bool = False, subject: str = 
     states (other sentences, other patterns) rides along in `others`: a writer who says "add a pass code" first and
     "I need to set a password" later asks for both. `subject`, `bare`: see read_asks and _stand_in."""
     every = [list(_from_sentence(item_id, sent, subject, bare)) for sent in doc.sents]
-    found = [hits[0] for hits in every if hits]
+    found = [hits[0][0] for hits in every if hits]
     if not found:
         return None
     bugs = [a for a in found if a.kind == "bug"]
@@ -133,7 +135,9 @@ def extract_ask(item_id: str, doc: Any, *, is_bug: bool = False, subject: str = 
         lemma = getLemma(actor, upos="NOUN")
         actor = lemma[0] if lemma else actor
     others = []
-    for other in (a for hits in every for a in hits):
+    for other, finder in (hit for hits in every for hit in hits):
+        if finder in (holder, noun_only):
+            continue  # "Wide range of options for viewing your comics": beside an ask, a feature the product has
         if other is not ask and other.phrase not in {o.phrase for o in others} and other.phrase != ask.phrase:
             others.append(_settle(other, is_bug, actor))
     return replace(_settle(ask, is_bug, actor), others=tuple(others))
@@ -147,8 +151,9 @@ def _settle(ask: Ask, is_bug: bool, actor: str) -> Ask:
     return ask
 
 
-def _from_sentence(item_id: str, sent: Any, subject: str = "", bare: frozenset[str] = frozenset()) -> Iterator[Ask]:
-    """Every ask a sentence states, one per pattern that finds one (assistant.stories.finders), first found first."""
+def _from_sentence(item_id: str, sent: Any, subject: str = "",
+                   bare: frozenset[str] = frozenset()) -> Iterator[tuple[Ask, Any]]:
+    """Every ask a sentence states with the pattern that found it (assistant.stories.finders), first found first."""
     seen: set[str] = set()
     for finder in FINDERS:
         hit = finder(sent)
@@ -174,7 +179,8 @@ def _from_sentence(item_id: str, sent: Any, subject: str = "", bare: frozenset[s
             ask = replace(ask, requested=True)  # "add X", "allow X", "I need X": a bare noun alone is no request
         if ask is not None and _acceptable(ask) and ask.phrase not in seen:
             seen.add(ask.phrase)
-            yield ask
+            # a way or option found beside a sentence's first ask may be one the product has: kept only as first
+            yield ask, finder
 
 
 def _to_have(item_id: str, verb: Any, ask: Ask | None, kind: str) -> Ask | None:
@@ -223,6 +229,9 @@ def _nothing_else(verb: Any, subject: str) -> bool:
         if noun.dep_ in ("nsubj", "nsubjpass") and noun.head.i == verb.i or t.dep_ == "npadvmod" or any(
                 c.dep_ == "nummod" for c in t.children):
             continue
+        if any(a.dep_ == "pobj" and ENVIRONMENT.search(" ".join(x.text for x in a.head.subtree))
+               for a in (t, *t.ancestors)) or t.lemma_.lower() in SYMPTOMS:
+            continue  # "can't open it on my iPad 3 Help! Crash!": the device it fails on, the failure, are not "it"
         return False
     return True
 

@@ -31,8 +31,8 @@ VERB_SHARE = 0.2  # the share of the group's items that must ask for the goal's 
 MIN_SIMILARITY = 0.5  # MiniLM cosine of the goal phrase to the centre of the group's items (see README measure)
 DOMINANT = 0.5  # a noun this share of a big group's items use is what the group is about: the goal names it
 DOMINANT_MIN_ITEMS = 10
-TIE = 0.15
-IMPLIED_ASKED = 2  # writers who must ask for the same thing before the drafter's "use <thing>" is its goal  # candidates this close in score say the need as well as the best
+TIE = 0.15  # candidates this close in score say the need as well as the best
+IMPLIED_ASKED = 2  # writers who must ask for the same thing before the drafter's "use <thing>" is its goal
 FAILURE_SHARE = 0.5  # the share of a group's items that must report the same failure for the goal to name it
 # a failure in the writer's words: "out of memory", "low on storage", "memory errors", "sync issues"
 _FAILURE = re.compile(r"\b(?:out of|low on|lack of|not enough|no)\s+([a-z]+)|\b([a-z]+)\s+(?:errors?|issues?|problems?"
@@ -115,8 +115,12 @@ def provides(ask: Ask | None, head: str = "") -> bool:
                for a in ask.all)
 
 
-def wants(verb: str, head: str, item: FeedbackItem, ask: Ask | None) -> bool:
-    """The item asks for the action on the goal's object: in its words or its asks, or by asking for the object."""
+def wants(verb: str, head: str, item: FeedbackItem, ask: Ask | None, *, said_enough: bool = True) -> bool:
+    """The item asks for the action on the goal's object: in its words or its asks, or by asking for the object.
+    `said_enough=False`: the verb must stand in one of its asks; using the word ("fine for viewing comics") is not
+    asking for it."""
+    if not said_enough:
+        return ask is not None and any(verb_key(a.verb) == verb_key(verb) for a in ask.all) or provides(ask, head)
     return asks_for(verb, item, ask) or provides(ask, head)
 
 
@@ -259,11 +263,17 @@ def choose(asks: Sequence[Ask], group: Sequence[FeedbackItem], item_asks: dict[s
     checked by `clean(goal, product)`."""
     if not group:
         return None, []
-    share = _share_of(group, item_asks)
-    need_share = _share_of(need, item_asks) if need else share
+    group_share = _share_of(group, item_asks)
+    need_share = _share_of(need, item_asks) if need else group_share
+    # a group most of whose items report one failure ("out of memory") is about that failure: the thing they were
+    # doing is the inbox's everyday thing ("comics"), which they need not name for it to be shared
+    failing = bool(common) and bool(_failure(group, _missing_topic("", group, common)))
+
+    def share(word: str) -> float:
+        return 1.0 if failing and forms(word) & common else group_share(word)
 
     def detail_share(word: str) -> float:
-        return min(share(word), need_share(word))
+        return min(share(word), 1.0 if failing and forms(word) & common else need_share(word))
 
     found: dict[str, tuple[Ask, tuple[str, ...], str, str]] = {}
     freq: dict[str, int] = {}
@@ -279,7 +289,7 @@ def choose(asks: Sequence[Ask], group: Sequence[FeedbackItem], item_asks: dict[s
         if key not in found and len(phrase.split()) >= 2:
             found[key] = (replace(ask, phrase=phrase, obj=obj, obj_head=head), words, obj, head)
     scored = []
-    from assistant.stories.goal import goal_for
+    from assistant.stories.goal import bare_singular, goal_for
 
     for cand, words, _, _ in found.values():
         goal = goal_for(cand)
@@ -311,24 +321,22 @@ def choose(asks: Sequence[Ask], group: Sequence[FeedbackItem], item_asks: dict[s
                      freq[c.phrase.lower()])
            for (c, words, s), sim in zip(scored, sims)]
     out.sort(key=lambda c: (-c.score, len(c.phrase), c.phrase))
-    # the drafter's stand-in verb for a thing asked for ("use a lock screen" from "add an actual lock screen") is
-    # one writer's wording of a thing unless several writers ask for that same thing
-    ok = [c for c in out if c.similarity >= MIN_SIMILARITY and (not c.ask.implied or c.asked >= IMPLIED_ASKED)]
+    ok = [c for c in out if eligible(c)]
     if not ok:
         return None, out
     # near the top, the phrasing most customers used, then the shortest: "pay my bill", not "pay on my bill"
     near = [c for c in ok if c.score >= ok[0].score - TIE]
     # and an action the writers state before the drafter's stand-in verb for a thing asked for ("use a pass code")
     # and a countable thing with its article ("set a password", not "set password")
-    return min(near, key=lambda c: (c.ask.implied, -c.asked, _bare_singular(c.phrase), " my " not in f" {c.phrase} ",
+    return min(near, key=lambda c: (c.ask.implied, -c.asked, bare_singular(c.phrase), " my " not in f" {c.phrase} ",
                                     len(c.phrase), c.phrase)), out
 
 
-def _bare_singular(phrase: str) -> bool:
-    """The goal's object is a singular common noun with no article, number or possessive ("set password")."""
-    doc = parse([f"I want to {phrase}."])[0]
-    return any(t.dep_ == "dobj" and t.tag_ == "NN" and not any(
-        c.dep_ in ("det", "poss", "nummod", "compound", "amod") for c in t.children) for t in doc)
+
+def eligible(c: Candidate) -> bool:
+    """Close enough to the group's items; the drafter's stand-in verb for a thing asked for ("use a lock screen"
+    from "add an actual lock screen") is one writer's wording unless several writers ask for that same thing."""
+    return c.similarity >= MIN_SIMILARITY and (not c.ask.implied or c.asked >= IMPLIED_ASKED)
 
 
 def _object_share(phrase: str, head: str, share: Callable[[str], float]) -> float:
@@ -372,7 +380,10 @@ def _missing_topic(phrase: str, group: Sequence[FeedbackItem], common: frozenset
     df: dict[str, int] = {}
     for item in group:
         # a counted noun ("20 seconds", "8,000 invoices") is a measure or a volume, not what the item is about
-        nouns = {t.lemma_.lower() for t in shared.parse(item.text) if t.pos_ == "NOUN" and t.is_alpha
+        # the parser's lemma for a plural can be a multiword entry ("comics" -> comic_strip): the word's own forms
+        # then say what it is, and whether the goal or the inbox's everyday words hold it
+        nouns = {t.lemma_.lower() if "_" not in t.lemma_ else min(forms(t.text), key=len)
+                 for t in shared.parse(item.text) if t.pos_ == "NOUN" and t.is_alpha
                  and len(t.text) > 2 and not t.is_stop and not any(c.dep_ == "nummod" for c in t.children)}
         for lemma in nouns - common:
             df[lemma] = df.get(lemma, 0) + 1

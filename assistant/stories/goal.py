@@ -59,6 +59,13 @@ def names_failure(items: Sequence[FeedbackItem]) -> bool:
     return bool(items) and told >= FAILURE_SHARE * len(items)
 
 
+def bare_singular(phrase: str) -> bool:
+    """The goal's object is a singular common noun with no article, number or possessive ("set password")."""
+    doc = parse([f"I want to {phrase}."])[0]
+    return any(t.dep_ == "dobj" and t.tag_ == "NN" and not any(
+        c.dep_ in ("det", "poss", "nummod", "compound", "amod") for c in t.children) for t in doc)
+
+
 @functools.lru_cache(maxsize=1)
 def _wordpieces() -> Any:
     from tokenizers import Tokenizer

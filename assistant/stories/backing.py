@@ -1,0 +1,48 @@
+"""Which of a group's items back a candidate goal, and the first candidate enough of them back.
+
+The best-scored phrasing can carry a detail only some items state ("the interest rate of my savings account" over
+questions about checking, savings and loan accounts): then fewer items are about it than a story needs. The next
+phrasing the items share ("see the interest rate for my account") may be backed where the first is not; one that
+no candidate gets enough backing for stays a story to write.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from assistant.models import FeedbackItem
+from assistant.stories.asks import Ask
+from assistant.stories.consensus import Candidate, cites, eligible, failure_of, text_forms, uses, wants
+
+MIN_SUPPORT = 2  # items that must share an ask before it is a story's goal (one review's words are not a need)
+MIN_NEED_SHARE = 0.1  # and at least this share of the need's items (a side remark is no story of the need)
+
+
+def backers(cand: Candidate, item_ids: Sequence[str], items: dict[str, FeedbackItem], asks: dict[str, Ask | None],
+            need_size: int) -> list[str] | None:
+    """The items a story with this goal may cite, or None when too few back it: at least MIN_SUPPORT and
+    MIN_NEED_SHARE of the need's items name its object, and MIN_SUPPORT ask for its action."""
+    rep = cand.ask
+    # cite only the items about the goal: they name its object ("lost card", not "damaged card"); praise that names
+    # the object ("so easy to read CBR files") supports no story: a pleased customer is cited for their own ask only
+    cited = [i for i in item_ids if cites(cand.object_words, rep.verb, items[i], asks.get(i), cand.head, rep.kind)]
+    if failure := failure_of(rep.symptom):  # a goal naming the group's failure cites the items reporting it
+        cited = [i for i in cited if uses(text_forms(items[i].text), failure)]
+    asking = [i for i in cited if wants(rep.verb, cand.head, items[i], asks.get(i))]
+    if rep.kind == "request" and not rep.implied:
+        # a wanted action stands on writers asking for it: "it's fine for viewing comics" uses the word only
+        asking = [i for i in asking if wants(rep.verb, cand.head, items[i], asks.get(i), said_enough=False)]
+    if len(cited) < max(MIN_SUPPORT, MIN_NEED_SHARE * need_size) or len(asking) < MIN_SUPPORT:
+        return None  # one or two customers' words in a big need, or one customer's action, are not its story
+    return cited
+
+
+def first_backed(chosen: Candidate, scored: Sequence[Candidate], item_ids: Sequence[str],
+                 items: dict[str, FeedbackItem], asks: dict[str, Ask | None],
+                 need_size: int) -> tuple[Candidate, list[str]] | None:
+    """The chosen goal when enough items back it, else the best-scored other eligible candidate that is."""
+    for cand in (chosen, *(c for c in scored if c is not chosen and eligible(c))):
+        cited = backers(cand, item_ids, items, asks, need_size)
+        if cited is not None:
+            return cand, cited
+    return None

@@ -34,6 +34,7 @@ __all__ = ["Ask", "VERB_KEYS", "clean_for_parse", "extract_ask", "read_asks", "s
 _ACTOR = re.compile(r"\b(?:allow|let|enable|permit)\s+(?:the\s+|our\s+)?([a-z]+?s)\s+(?:to\s+)?[a-z]+", re.I)
 _PLACEHOLDER = re.compile(r"\[[A-Z_]{2,}\]")
 _GOAL_VERB = re.compile(r"(?:^|\b(?:to|(?:i|we) could|(?:i|we) can|let me|let us|please)\s+)([A-Za-z]+)\b", re.I)
+_WHEN_OR_HOW_MUCH = re.compile(r"^\W*(?:when|how (?:much|long|many|soon|often))\b", re.I)  # a time or quantity asked
 _THIS = re.compile(r"\bthis\s+([a-z]+)\b", re.I)
 SUBJECT_SHARE = 0.05  # the share of items that must call the product "this X" for X to name it
 _IT = ("it", "this")  # "them", "these" point at things the item names, never at the product itself
@@ -110,6 +111,8 @@ def second_chance(text: str) -> str | None:
     The small English model sometimes reads a sentence-initial or post-'to' verb as a noun; re-parsing the
     clause after a goal verb as an explicit want fixes most of those misreadings.
     """
+    if _WHEN_OR_HOW_MUCH.match(text):
+        return None  # "when do i have to pay my internet" asks when, not to pay: no want to re-read
     for m in _GOAL_VERB.finditer(text):
         if m.group(1).lower() in GOAL_VERBS:
             clause = re.split(r"(?<=[.!?;])\s", text[m.start(1):], maxsplit=1)[0]

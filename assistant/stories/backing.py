@@ -1,9 +1,9 @@
-"""Which of a group's items back a candidate goal, and the first candidate enough of them back.
+"""Which of a group's items back a candidate goal, and the candidate the most of them back when the best is not.
 
 The best-scored phrasing can carry a detail only some items state ("the interest rate of my savings account" over
-questions about checking, savings and loan accounts): then fewer items are about it than a story needs. The next
-phrasing the items share ("see the interest rate for my account") may be backed where the first is not; one that
-no candidate gets enough backing for stays a story to write.
+questions about checking, savings and loan accounts): then fewer items are about it than a story needs. Another
+phrasing the items share ("see the interest rate for my account") may be backed where the first is not; a group no
+candidate gets enough backing for stays a story to write.
 """
 
 from __future__ import annotations
@@ -40,9 +40,13 @@ def backers(cand: Candidate, item_ids: Sequence[str], items: dict[str, FeedbackI
 def first_backed(chosen: Candidate, scored: Sequence[Candidate], item_ids: Sequence[str],
                  items: dict[str, FeedbackItem], asks: dict[str, Ask | None],
                  need_size: int) -> tuple[Candidate, list[str]] | None:
-    """The chosen goal when enough items back it, else the best-scored other eligible candidate that is."""
-    for cand in (chosen, *(c for c in scored if c is not chosen and eligible(c))):
-        cited = backers(cand, item_ids, items, asks, need_size)
-        if cited is not None:
-            return cand, cited
-    return None
+    """The chosen goal when enough items back it, else the eligible candidate the most items back (the best-scored
+    of equals with the fewest words): the phrasing the group shares, not the next one writer's detail."""
+    cited = backers(chosen, item_ids, items, asks, need_size)
+    if cited is not None:
+        return chosen, cited
+    backed = [(c, b) for c in scored if c is not chosen and eligible(c)
+              and (b := backers(c, item_ids, items, asks, need_size)) is not None]
+    # equally backed, the fewer details the better ("for my account", not "for my savings account" over checking
+    # and savings accounts alike); max keeps the first (best-scored) of equals
+    return max(backed, key=lambda cb: (len(cb[1]), -len(cb[0].object_words)), default=None)

@@ -74,3 +74,39 @@ def test_without_errors_only_when_the_items_name_an_error() -> None:
     bug = replace(bug, kind="bug", symptom="an error")
     assert goal_for(bug, named=False) == f"to {bug.phrase}"
     assert goal_for(bug, named=True).endswith("without errors")
+
+
+RATES = [  # support-chat questions in the style of a bank's inbox, written for this test
+    "what's the interest rate on my savings account",
+    "i want the interest rate for my checking account",
+    "for my savings account i would like to know the interest rate",
+    "how do i find the interest rate for my checking account",
+    "i need my checking account's interest rate",
+    "i need to get the interest rate of my savings account",
+    "i would like the interest rate for my savings account",
+    "what interest rate am i getting from my bank",
+]
+
+
+def test_when_the_best_phrasing_is_one_writers_the_goal_is_the_one_most_items_back() -> None:
+    from assistant.stories.backing import backers, first_backed
+    from assistant.verify import CachedEmbed
+
+    items = _items(RATES, "ir")
+    asks, _ = analyse(items)
+    best, scored = choose([a for a in asks.values() if a], items, asks, CachedEmbed(), _clean, items)
+    by_id = {i.id: i for i in items}
+    ids = [i.id for i in items]
+    need_size = 40  # the group sits in a bigger need: a story must cite 10% of it, four items
+    assert backers(best, ids, by_id, asks, need_size) is None, best.phrase  # "...of my savings account": two
+    backed = first_backed(best, scored, ids, by_id, asks, need_size)
+    assert backed is not None, [c.phrase for c in scored]
+    cand, cited = backed
+    assert "interest rate" in cand.phrase and len(cited) >= 4, (cand.phrase, cited)
+    assert "checking" not in cand.phrase and "savings" not in cand.phrase, cand.phrase  # no one writer's account
+
+
+def test_a_question_about_when_asks_no_action() -> None:
+    items = _items(["when do i have to pay my internet", "how much do i have to pay on my gas bill"], "wh")
+    asks, _ = analyse(items)
+    assert asks["wh0"] is None and asks["wh1"] is None

@@ -27,7 +27,8 @@ from assistant.stories.lexicon import (
     SYMPTOMS,
     VERB_KEYS,
 )
-from assistant.stories.phrases import Ask, build, from_noun
+from assistant.stories.nlp import join_tokens
+from assistant.stories.phrases import Ask, build, from_noun, word
 
 __all__ = ["Ask", "VERB_KEYS", "clean_for_parse", "extract_ask", "read_asks", "second_chance", "subject_noun"]
 
@@ -170,8 +171,14 @@ def _from_sentence(item_id: str, sent: Any, subject: str = "",
             ask = build(item_id, node, kind, "", extra_obj=extra)
         elif kind == "know":  # asked to be told a thing: the goal is to see it ("to see my credit score")
             ask = from_noun(item_id, node, "request", "")
+            obj = ask.obj if ask else ""
+            if ask and any(c.dep_ == "expl" for c in node.head.children):
+                # "are there any transaction fees using my discover": the thing asked about, not one writer's case
+                obj = join_tokens([word(t) for t in node.subtree if t.i <= node.i and not (
+                    t.dep_ == "det" and t.lower_ in ("no", "some", "any", "every"))])
+            obj = re.sub(r"^an? ", "the ", obj)  # to know whether there is a fee: to see the fee
             # a noun that names an action of its own ("send a push notification") is asked for, not to be seen
-            ask = ask and ask.verb in ("use", "see") and replace(ask, verb="see", phrase=f"see {ask.obj}",
+            ask = ask and ask.verb in ("use", "see") and replace(ask, verb="see", phrase=f"see {obj}", obj=obj,
                                                                  implied=False) or None
         else:
             ask = build(item_id, node, kind, extra)

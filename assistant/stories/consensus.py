@@ -384,7 +384,8 @@ def _missing_topic(phrase: str, group: Sequence[FeedbackItem], common: frozenset
         # then say what it is, and whether the goal or the inbox's everyday words hold it
         nouns = {t.lemma_.lower() if "_" not in t.lemma_ else min(forms(t.text), key=len)
                  for t in shared.parse(item.text) if t.pos_ == "NOUN" and t.is_alpha
-                 and len(t.text) > 2 and not t.is_stop and not any(c.dep_ == "nummod" for c in t.children)}
+                 and len(t.text) > 2 and not t.is_stop and not any(c.dep_ == "nummod" for c in t.children)
+                 and t.dep_ != "npadvmod"}  # "this month", "last week": when, not what
         for lemma in nouns - common:
             df[lemma] = df.get(lemma, 0) + 1
     return sorted(w for w, n in df.items() if n >= DOMINANT * len(group) and not forms(w) & said)

@@ -110,3 +110,20 @@ def test_a_question_about_when_asks_no_action() -> None:
     items = _items(["when do i have to pay my internet", "how much do i have to pay on my gas bill"], "wh")
     asks, _ = analyse(items)
     assert asks["wh0"] is None and asks["wh1"] is None
+
+
+def test_is_there_a_fee_asks_to_see_the_fee_not_one_writers_case() -> None:
+    items = _items(["are there any transaction fees using my discover if i'm in cuba",
+                    "will there be a transaction fee for using my card", "there is a fee on my card"], "ex")
+    asks, _ = analyse(items)
+    assert asks["ex0"] is not None and asks["ex0"].phrase == "see transaction fees"
+    assert asks["ex1"] is not None and asks["ex1"].phrase == "see the transaction fee"
+    assert asks["ex2"] is None or asks["ex2"].verb != "see"  # a statement reports a fee, it asks nothing
+
+
+def test_a_time_adverbial_is_not_what_a_group_is_about() -> None:
+    from assistant.stories.consensus import _missing_topic
+
+    group = _items([f"what are my {w} bills this month" for w in ("gas", "phone", "water", "car", "cable")]
+                   + [f"how much is my {w} bill this month" for w in ("gas", "phone", "water", "car", "cable")], "tm")
+    assert "month" not in _missing_topic("see my bills", group, frozenset())

@@ -1,5 +1,8 @@
 """Which of a group's items back a candidate goal, and the candidate the most of them back when the best is not.
 
+An item backs a goal by asking for its action, or by asking for the thing the goal acts on (provides: "add a
+password" backs "set a password", the verb coming from the writers who state it).
+
 The best-scored phrasing can carry a detail only some items state ("the interest rate of my savings account" over
 questions about checking, savings and loan accounts): then fewer items are about it than a story needs. Another
 phrasing the items share ("see the interest rate for my account") may be backed where the first is not; a group no
@@ -12,10 +15,41 @@ from collections.abc import Sequence
 
 from assistant.models import FeedbackItem
 from assistant.stories.asks import Ask
-from assistant.stories.consensus import Candidate, cites, eligible, failure_of, text_forms, uses, wants
+from assistant.stories.consensus import (
+    Candidate,
+    asks_for,
+    cites,
+    eligible,
+    failure_of,
+    forms,
+    text_forms,
+    uses,
+    verb_key,
+)
 
 MIN_SUPPORT = 2  # items that must share an ask before it is a story's goal (one review's words are not a need)
 MIN_NEED_SHARE = 0.1  # and at least this share of the need's items (a side remark is no story of the need)
+
+
+def provides(ask: Ask | None, head: str = "") -> bool:
+    """The item asks for a thing to exist ("Add password or pattern", "Allow custom wallpapers", "dark mode
+    please"): a request whose verb the drafter implied, the writer naming no action of their own. It supports any
+    goal acting on that thing (`head`, the goal's object word; any when empty): wanting a password means wanting
+    to set one; the action itself comes from the writers who state it. A bare noun phrase ("Worst comic reader
+    ever!") asks for nothing (Ask.requested)."""
+    if ask is None:
+        return False
+    return any(a.requested and a.kind == "request"
+               and (not head or any(forms(w) & forms(head) for w in a.obj_head.split())) for a in ask.all)
+
+
+def wants(verb: str, head: str, item: FeedbackItem, ask: Ask | None, *, said_enough: bool = True) -> bool:
+    """The item asks for the action on the goal's object: in its words or its asks, or by asking for the object.
+    `said_enough=False`: the verb must stand in one of its asks; using the word ("fine for viewing comics") is not
+    asking for it."""
+    if not said_enough:
+        return ask is not None and any(verb_key(a.verb) == verb_key(verb) for a in ask.all) or provides(ask, head)
+    return asks_for(verb, item, ask) or provides(ask, head)
 
 
 def backers(cand: Candidate, item_ids: Sequence[str], items: dict[str, FeedbackItem], asks: dict[str, Ask | None],

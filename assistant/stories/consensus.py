@@ -103,27 +103,6 @@ def asks_for(verb: str, item: FeedbackItem, ask: Ask | None) -> bool:
     return uses(text_forms(item.text), head)
 
 
-def provides(ask: Ask | None, head: str = "") -> bool:
-    """The item asks for a thing to exist ("Add password or pattern", "Allow custom wallpapers", "dark mode
-    please"): a request whose verb the drafter implied, the writer naming no action of their own. It supports any
-    goal acting on that thing (`head`, the goal's object word; any when empty): wanting a password means wanting
-    to set one; the action itself comes from the writers who state it. A bare noun phrase ("Worst comic reader
-    ever!") asks for nothing (Ask.requested)."""
-    if ask is None:
-        return False
-    return any(a.requested and a.kind == "request" and (not head or any(forms(w) & forms(head) for w in a.obj_head.split()))
-               for a in ask.all)
-
-
-def wants(verb: str, head: str, item: FeedbackItem, ask: Ask | None, *, said_enough: bool = True) -> bool:
-    """The item asks for the action on the goal's object: in its words or its asks, or by asking for the object.
-    `said_enough=False`: the verb must stand in one of its asks; using the word ("fine for viewing comics") is not
-    asking for it."""
-    if not said_enough:
-        return ask is not None and any(verb_key(a.verb) == verb_key(verb) for a in ask.all) or provides(ask, head)
-    return asks_for(verb, item, ask) or provides(ask, head)
-
-
 def about(goal_words: Sequence[str], verb: str, item: FeedbackItem, ask: Ask | None, head: str = "",
           kind: str = "request") -> bool:
     """The item is about the goal. Either it names every word of the goal's object and asks for the goal's action
@@ -136,6 +115,8 @@ def about(goal_words: Sequence[str], verb: str, item: FeedbackItem, ask: Ask | N
     if all(uses(have, w) for w in goal_words):
         if ask is None:
             return kind in ("bug", "slow") or uses(have, verb.split()[0])
+        from assistant.stories.backing import provides
+
         return asks_for(verb, item, ask) or provides(ask)
     if ask is None or verb_key(ask.verb) != verb_key(verb):
         return False
@@ -289,6 +270,7 @@ def choose(asks: Sequence[Ask], group: Sequence[FeedbackItem], item_asks: dict[s
         if key not in found and len(phrase.split()) >= 2:
             found[key] = (replace(ask, phrase=phrase, obj=obj, obj_head=head), words, obj, head)
     scored = []
+    from assistant.stories.backing import wants
     from assistant.stories.goal import bare_singular, goal_for
 
     for cand, words, _, _ in found.values():

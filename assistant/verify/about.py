@@ -203,10 +203,10 @@ def other_state(target: Target, item: FeedbackItem) -> bool:
 def about_goal(target: Target, item: FeedbackItem, ask: Any, *, lacking: bool = False) -> bool:
     """The story may cite the item for this goal (see the module docstring). `lacking`: the item may lack some of
     the goal's modifiers (names_object), once another cited item states them all."""
+    from assistant.stories.backing import provides
     from assistant.stories.consensus import (
         cites,
         may_cite,
-        provides,
         said,
         text_forms,
         uses,

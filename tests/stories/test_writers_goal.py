@@ -7,7 +7,8 @@ from __future__ import annotations
 import pytest
 
 from assistant.models import FeedbackItem, SourceRef
-from assistant.stories.consensus import choose, provides
+from assistant.stories.backing import provides
+from assistant.stories.consensus import choose
 from assistant.stories.draft import _clean, analyse
 from assistant.stories.goal import goal_for, names_failure
 from assistant.verify.about import about_goal, goal_target

@@ -10,27 +10,32 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import replace
 from typing import Any
 
 from assistant.models import FeedbackItem
-from assistant.stories.finders import FINDERS
+from assistant.stories.facts import ENVIRONMENT
+from assistant.stories.finders import FINDERS, holder, noun_only
 from assistant.stories.lexicon import (
+    ADD,
     GOAL_VERBS,
     NOT_ACTORS,
     NOT_ASK,
     OK_SINGLE,
     STOP_NOUNS,
+    SYMPTOMS,
     VERB_KEYS,
 )
-from assistant.stories.phrases import Ask, build, from_noun
+from assistant.stories.nlp import join_tokens
+from assistant.stories.phrases import Ask, build, from_noun, word
 
 __all__ = ["Ask", "VERB_KEYS", "clean_for_parse", "extract_ask", "read_asks", "second_chance", "subject_noun"]
 
 _ACTOR = re.compile(r"\b(?:allow|let|enable|permit)\s+(?:the\s+|our\s+)?([a-z]+?s)\s+(?:to\s+)?[a-z]+", re.I)
 _PLACEHOLDER = re.compile(r"\[[A-Z_]{2,}\]")
 _GOAL_VERB = re.compile(r"(?:^|\b(?:to|(?:i|we) could|(?:i|we) can|let me|let us|please)\s+)([A-Za-z]+)\b", re.I)
+_WHEN_OR_HOW_MUCH = re.compile(r"^\W*(?:when|how (?:much|long|many|soon|often))\b", re.I)  # a time or quantity asked
 _THIS = re.compile(r"\bthis\s+([a-z]+)\b", re.I)
 SUBJECT_SHARE = 0.05  # the share of items that must call the product "this X" for X to name it
 _IT = ("it", "this")  # "them", "these" point at things the item names, never at the product itself
@@ -107,6 +112,8 @@ def second_chance(text: str) -> str | None:
     The small English model sometimes reads a sentence-initial or post-'to' verb as a noun; re-parsing the
     clause after a goal verb as an explicit want fixes most of those misreadings.
     """
+    if _WHEN_OR_HOW_MUCH.match(text):
+        return None  # "when do i have to pay my internet" asks when, not to pay: no want to re-read
     for m in _GOAL_VERB.finditer(text):
         if m.group(1).lower() in GOAL_VERBS:
             clause = re.split(r"(?<=[.!?;])\s", text[m.start(1):], maxsplit=1)[0]
@@ -116,24 +123,42 @@ def second_chance(text: str) -> str | None:
 
 def extract_ask(item_id: str, doc: Any, *, is_bug: bool = False, subject: str = "",
                 bare: frozenset[str] = frozenset()) -> Ask | None:
-    """The first clear ask in the text (a bug sentence wins over a request), or None. `subject`, `bare`: see
-    read_asks and _stand_in."""
-    found = [ask for sent in doc.sents if (ask := _from_sentence(item_id, sent, subject, bare)) is not None]
+    """The first clear ask in the text (a bug sentence wins over a request), or None; every other ask the item
+    states (other sentences, other patterns) rides along in `others`: a writer who says "add a pass code" first and
+    "I need to set a password" later asks for both. `subject`, `bare`: see read_asks and _stand_in."""
+    every = [list(_from_sentence(item_id, sent, subject, bare)) for sent in doc.sents]
+    found = [hits[0][0] for hits in every if hits]
     if not found:
         return None
     bugs = [a for a in found if a.kind == "bug"]
     ask = bugs[0] if bugs else found[0]
-    if (m := _ACTOR.search(doc.text)) and m.group(1).lower() not in NOT_ACTORS:
+    actor = m.group(1).lower() if (m := _ACTOR.search(doc.text)) and m.group(1).lower() not in NOT_ACTORS else ""
+    if actor:
         from lemminflect import getLemma
 
-        lemma = getLemma(m.group(1).lower(), upos="NOUN")
-        ask = replace(ask, actor=lemma[0] if lemma else m.group(1).lower())
+        lemma = getLemma(actor, upos="NOUN")
+        actor = lemma[0] if lemma else actor
+    others = []
+    for other, finder in (hit for hits in every for hit in hits):
+        if finder in (holder, noun_only):
+            continue  # "Wide range of options for viewing your comics": beside an ask, a feature the product has
+        if other is not ask and other.phrase not in {o.phrase for o in others} and other.phrase != ask.phrase:
+            others.append(_settle(other, is_bug, actor))
+    return replace(_settle(ask, is_bug, actor), others=tuple(others))
+
+
+def _settle(ask: Ask, is_bug: bool, actor: str) -> Ask:
+    if actor:
+        ask = replace(ask, actor=actor)
     if is_bug and ask.kind == "problem":
         ask = replace(ask, kind="bug", symptom=ask.symptom or "an error")
     return ask
 
 
-def _from_sentence(item_id: str, sent: Any, subject: str = "", bare: frozenset[str] = frozenset()) -> Ask | None:
+def _from_sentence(item_id: str, sent: Any, subject: str = "",
+                   bare: frozenset[str] = frozenset()) -> Iterator[tuple[Ask, Any]]:
+    """Every ask a sentence states with the pattern that found it (assistant.stories.finders), first found first."""
+    seen: set[str] = set()
     for finder in FINDERS:
         hit = finder(sent)
         if hit is None:
@@ -146,16 +171,50 @@ def _from_sentence(item_id: str, sent: Any, subject: str = "", bare: frozenset[s
             ask = build(item_id, node, kind, "", extra_obj=extra)
         elif kind == "know":  # asked to be told a thing: the goal is to see it ("to see my credit score")
             ask = from_noun(item_id, node, "request", "")
+            obj = ask.obj if ask else ""
+            if ask and any(c.dep_ == "expl" for c in node.head.children):
+                # "are there any transaction fees using my discover": the thing asked about, not one writer's case
+                obj = join_tokens([word(t) for t in node.subtree if t.i <= node.i and not (
+                    t.dep_ == "det" and t.lower_ in ("no", "some", "any", "every"))])
+            obj = re.sub(r"^an? ", "the ", obj)  # to know whether there is a fee: to see the fee
             # a noun that names an action of its own ("send a push notification") is asked for, not to be seen
-            ask = ask and ask.verb in ("use", "see") and replace(ask, verb="see", phrase=f"see {ask.obj}",
+            ask = ask and ask.verb in ("use", "see") and replace(ask, verb="see", phrase=f"see {obj}", obj=obj,
                                                                  implied=False) or None
         else:
             ask = build(item_id, node, kind, extra)
-        if ask is not None and _acceptable(ask):
-            return ask
-        if ask is not None and subject and (stood := _stand_in(ask, node, subject, bare)) is not None:
-            return stood
-    return None
+            ask = _to_have(item_id, node, ask, kind)
+        if ask is not None and not _acceptable(ask) and subject:
+            ask = _stand_in(ask, node, subject, bare)
+        if ask is not None and ask.implied and finder is not noun_only:
+            ask = replace(ask, requested=True)  # "add X", "allow X", "I need X": a bare noun alone is no request
+        if ask is not None and _acceptable(ask) and ask.phrase not in seen:
+            seen.add(ask.phrase)
+            # a way or option found beside a sentence's first ask may be one the product has: kept only as first
+            yield ask, finder
+
+
+def _to_have(item_id: str, verb: Any, ask: Ask | None, kind: str) -> Ask | None:
+    """'U need to add more lock security', 'Please add always on mode': adding, including, implementing is the
+    developer's action, not the writer's; what the writer asks is to have the thing (the bare-noun ask, verb
+    implied), and the action they want to do with it is theirs to state ("I need to set a password")."""
+    if ask is None or ask.verb not in ADD - {"offer", "provide"} or kind != "request" or _first_person(verb):
+        return ask
+    objs = [c for c in verb.children if c.dep_ == "dobj" and c.pos_ in ("NOUN", "PROPN")]
+    wanted = from_noun(item_id, objs[0], kind, "") if objs else None
+    return wanted or ask
+
+
+def _first_person(verb: Any) -> bool:
+    """The verb's doer is the writer ("I can't add widgets", "I want to add a card"), read up the clause chain."""
+    node = verb
+    for _ in range(3):
+        subj = [c for c in node.children if c.dep_ in ("nsubj", "nsubjpass")]
+        if subj:
+            return subj[0].lower_ in ("i", "we")
+        if node.head is node or node.dep_ not in ("xcomp", "ccomp", "conj", "advcl"):
+            return False
+        node = node.head
+    return False
 
 
 def _stand_in(ask: Ask, verb: Any, subject: str, bare: frozenset[str]) -> Ask | None:
@@ -180,6 +239,9 @@ def _nothing_else(verb: Any, subject: str) -> bool:
         if noun.dep_ in ("nsubj", "nsubjpass") and noun.head.i == verb.i or t.dep_ == "npadvmod" or any(
                 c.dep_ == "nummod" for c in t.children):
             continue
+        if any(a.dep_ == "pobj" and ENVIRONMENT.search(" ".join(x.text for x in a.head.subtree))
+               for a in (t, *t.ancestors)) or t.lemma_.lower() in SYMPTOMS:
+            continue  # "can't open it on my iPad 3 Help! Crash!": the device it fails on, the failure, are not "it"
         return False
     return True
 

@@ -32,6 +32,7 @@ MIN_SIMILARITY = 0.5  # MiniLM cosine of the goal phrase to the centre of the gr
 DOMINANT = 0.5  # a noun this share of a big group's items use is what the group is about: the goal names it
 DOMINANT_MIN_ITEMS = 10
 TIE = 0.15  # candidates this close in score say the need as well as the best
+IMPLIED_ASKED = 2  # writers who must ask for the same thing before the drafter's "use <thing>" is its goal
 FAILURE_SHARE = 0.5  # the share of a group's items that must report the same failure for the goal to name it
 # a failure in the writer's words: "out of memory", "low on storage", "memory errors", "sync issues"
 _FAILURE = re.compile(r"\b(?:out of|low on|lack of|not enough|no)\s+([a-z]+)|\b([a-z]+)\s+(?:errors?|issues?|problems?"
@@ -95,8 +96,8 @@ def verb_key(verb: str) -> str:
 
 
 def asks_for(verb: str, item: FeedbackItem, ask: Ask | None) -> bool:
-    """The item asks for this action: its own ask has the verb, or its text uses the verb."""
-    if ask is not None and verb_key(ask.verb) == verb_key(verb):
+    """The item asks for this action: one of its asks has the verb, or its text uses the verb."""
+    if ask is not None and any(verb_key(a.verb) == verb_key(verb) for a in ask.all):
         return True
     head = verb.split()[0]
     return uses(text_forms(item.text), head)
@@ -114,7 +115,9 @@ def about(goal_words: Sequence[str], verb: str, item: FeedbackItem, ask: Ask | N
     if all(uses(have, w) for w in goal_words):
         if ask is None:
             return kind in ("bug", "slow") or uses(have, verb.split()[0])
-        return asks_for(verb, item, ask)
+        from assistant.stories.backing import provides
+
+        return asks_for(verb, item, ask) or provides(ask)
     if ask is None or verb_key(ask.verb) != verb_key(verb):
         return False
     if ask.kind in ("bug", "slow"):
@@ -241,15 +244,21 @@ def choose(asks: Sequence[Ask], group: Sequence[FeedbackItem], item_asks: dict[s
     checked by `clean(goal, product)`."""
     if not group:
         return None, []
-    share = _share_of(group, item_asks)
-    need_share = _share_of(need, item_asks) if need else share
+    group_share = _share_of(group, item_asks)
+    need_share = _share_of(need, item_asks) if need else group_share
+    # a group most of whose items report one failure ("out of memory") is about that failure: the thing they were
+    # doing is the inbox's everyday thing ("comics"), which they need not name for it to be shared
+    failing = bool(common) and bool(_failure(group, _missing_topic("", group, common)))
+
+    def share(word: str) -> float:
+        return 1.0 if failing and forms(word) & common else group_share(word)
 
     def detail_share(word: str) -> float:
-        return min(share(word), need_share(word))
+        return min(share(word), 1.0 if failing and forms(word) & common else need_share(word))
 
     found: dict[str, tuple[Ask, tuple[str, ...], str, str]] = {}
     freq: dict[str, int] = {}
-    for ask in asks:
+    for ask in (a for own in asks for a in own.all):
         if ask.pronoun:
             continue
         pruned = _prune(ask, detail_share)
@@ -261,7 +270,8 @@ def choose(asks: Sequence[Ask], group: Sequence[FeedbackItem], item_asks: dict[s
         if key not in found and len(phrase.split()) >= 2:
             found[key] = (replace(ask, phrase=phrase, obj=obj, obj_head=head), words, obj, head)
     scored = []
-    from assistant.stories.goal import goal_for
+    from assistant.stories.backing import wants
+    from assistant.stories.goal import bare_singular, goal_for
 
     for cand, words, _, _ in found.values():
         goal = goal_for(cand)
@@ -269,7 +279,7 @@ def choose(asks: Sequence[Ask], group: Sequence[FeedbackItem], item_asks: dict[s
                              and clean(goal, product)):
             continue
         head = _head_word(cand, words)
-        verb_share = sum(1 for i in group if asks_for(cand.verb, i, item_asks.get(i.id))) / len(group)
+        verb_share = sum(1 for i in group if wants(cand.verb, head, i, item_asks.get(i.id))) / len(group)
         if _object_share(cand.phrase, head, share) < OBJECT_SHARE or verb_share < VERB_SHARE:
             continue
         missing = _missing_topic(cand.phrase, group, common)
@@ -293,12 +303,22 @@ def choose(asks: Sequence[Ask], group: Sequence[FeedbackItem], item_asks: dict[s
                      freq[c.phrase.lower()])
            for (c, words, s), sim in zip(scored, sims)]
     out.sort(key=lambda c: (-c.score, len(c.phrase), c.phrase))
-    ok = [c for c in out if c.similarity >= MIN_SIMILARITY]
+    ok = [c for c in out if eligible(c)]
     if not ok:
         return None, out
     # near the top, the phrasing most customers used, then the shortest: "pay my bill", not "pay on my bill"
     near = [c for c in ok if c.score >= ok[0].score - TIE]
-    return min(near, key=lambda c: (-c.asked, " my " not in f" {c.phrase} ", len(c.phrase), c.phrase)), out
+    # and an action the writers state before the drafter's stand-in verb for a thing asked for ("use a pass code")
+    # and a countable thing with its article ("set a password", not "set password")
+    return min(near, key=lambda c: (c.ask.implied, -c.asked, bare_singular(c.phrase), " my " not in f" {c.phrase} ",
+                                    len(c.phrase), c.phrase)), out
+
+
+
+def eligible(c: Candidate) -> bool:
+    """Close enough to the group's items; the drafter's stand-in verb for a thing asked for ("use a lock screen"
+    from "add an actual lock screen") is one writer's wording unless several writers ask for that same thing."""
+    return c.similarity >= MIN_SIMILARITY and (not c.ask.implied or c.asked >= IMPLIED_ASKED)
 
 
 def _object_share(phrase: str, head: str, share: Callable[[str], float]) -> float:
@@ -342,8 +362,12 @@ def _missing_topic(phrase: str, group: Sequence[FeedbackItem], common: frozenset
     df: dict[str, int] = {}
     for item in group:
         # a counted noun ("20 seconds", "8,000 invoices") is a measure or a volume, not what the item is about
-        nouns = {t.lemma_.lower() for t in shared.parse(item.text) if t.pos_ == "NOUN" and t.is_alpha
-                 and len(t.text) > 2 and not t.is_stop and not any(c.dep_ == "nummod" for c in t.children)}
+        # the parser's lemma for a plural can be a multiword entry ("comics" -> comic_strip): the word's own forms
+        # then say what it is, and whether the goal or the inbox's everyday words hold it
+        nouns = {t.lemma_.lower() if "_" not in t.lemma_ else min(forms(t.text), key=len)
+                 for t in shared.parse(item.text) if t.pos_ == "NOUN" and t.is_alpha
+                 and len(t.text) > 2 and not t.is_stop and not any(c.dep_ == "nummod" for c in t.children)
+                 and t.dep_ != "npadvmod"}  # "this month", "last week": when, not what
         for lemma in nouns - common:
             df[lemma] = df.get(lemma, 0) + 1
     return sorted(w for w, n in df.items() if n >= DOMINANT * len(group) and not forms(w) & said)

@@ -16,21 +16,14 @@ from assistant.errors import ConflictError, NotFoundError
 from assistant.models import FeedbackItem, Need, Provenance, Story
 from assistant.repository import load_items, load_needs, load_stories, save_story
 from assistant.stories.asks import Ask, clean_for_parse, read_asks, subject_noun
+from assistant.stories.backing import MIN_SUPPORT, first_backed
 from assistant.stories.brief import MAX_QUOTES, need_brief, settle
-from assistant.stories.consensus import (
-    asks_for,
-    asks_nothing,
-    choose,
-    cites,
-    failure_of,
-    text_forms,
-    uses,
-)
+from assistant.stories.consensus import asks_nothing, choose
 from assistant.stories.criteria import Member, write_criteria
 from assistant.stories.dedupe import merge_near_duplicates
 from assistant.stories.evidence import check_citations, drop_invented
 from assistant.stories.facts import Facts, extract_facts
-from assistant.stories.goal import goal_for, problem
+from assistant.stories.goal import goal_for, names_failure, problem
 from assistant.stories.reasons import benefit_for, stated_reason
 from assistant.stories.roles import derive_role
 from assistant.stories.split import split_need
@@ -40,8 +33,6 @@ from assistant.verify import CachedEmbed, garbled_reason
 from assistant.verify.gate import common_words
 
 SYSTEM_ACTOR = "backlogsmith"
-MIN_SUPPORT = 2  # items that must share an ask before it is a story's goal (one review's words are not a need)
-MIN_NEED_SHARE = 0.1  # and at least this share of the need's items (a side remark is no story of the need)
 PRAISE_ONLY = 0.8  # share of praise from which a need is praise, not a problem (triage is not perfect)
 
 
@@ -120,7 +111,7 @@ def offline_stories(
     """The stories the evidence supports, deterministic for the same input.
 
     One story per ask group whose goal most of its items share (assistant.stories.consensus) and reads cleanly,
-    citing the items about that goal (at least MIN_SUPPORT and MIN_NEED_SHARE of the need); a need with none gets
+    citing the items about that goal (assistant.stories.backing: the first candidate enough items back); a need with none gets
     one story to write (the need brief, goal left to the PO); a praise-only need gets nothing. `common`: the
     inbox's everyday words; `subject`: its product (assistant.stories.asks.subject_noun).
     """
@@ -132,24 +123,18 @@ def offline_stories(
         return [urgent_to_write(need, urgent, member_asks, plan_names)] if urgent else []
     stories = []
     for group in split_need(member_ids, asks, embed):
-        chosen, _ = choose(group.asks, [items[i] for i in group.item_ids], asks, embed, _clean, members_all,
-                           common, subject)
+        chosen, scored = choose(group.asks, [items[i] for i in group.item_ids], asks, embed, _clean, members_all,
+                                common, subject)
         if chosen is None:
             continue  # no phrasing most of the group's items share: the PO writes it from the brief
-        rep = chosen.ask
-        # cite only the items about the goal: they name its object ("lost card", not "damaged card")
-        # praise that names the object ("so easy to read CBR files", "it reads comics well") supports no story:
-        # a pleased customer is cited only for what their own ask says
-        cited = [i for i in group.item_ids
-                 if cites(chosen.object_words, rep.verb, items[i], asks.get(i), chosen.head, rep.kind)]
-        if failure := failure_of(rep.symptom):  # a goal naming the group's failure cites the items reporting it
-            cited = [i for i in cited if uses(text_forms(items[i].text), failure)]
-        asking = [i for i in cited if asks_for(rep.verb, items[i], asks.get(i))]
-        if len(cited) < max(MIN_SUPPORT, MIN_NEED_SHARE * len(member_ids)) or len(asking) < MIN_SUPPORT:
+        backed = first_backed(chosen, scored, group.item_ids, items, asks, len(member_ids))
+        if backed is None:
             continue  # one or two customers' words in a big need, or one customer's action, are not its story
+        chosen, cited = backed
+        rep = chosen.ask
         group_items = [items[i] for i in cited]
         members = [Member(items[i], asks.get(i), facts[i]) for i in cited]
-        goal = goal_for(rep)
+        goal = goal_for(rep, named=names_failure([items[i] for i in cited]))
         benefit, source = benefit_for([facts[i].reason for i in cited], goal)
         stories.append(Story(
             id=story_id(need.id, group.key), need_id=need.id, role=derive_role(group_items, group.asks, plan_names),

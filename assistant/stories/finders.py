@@ -223,12 +223,25 @@ def to_know(sent: Any) -> Hit | None:
                 for o in children(tok, "dobj"):
                     if o.pos_ in ("NOUN", "PROPN") and children(o, "poss", "det"):
                         return o, "know", ""
+        if _is_there(tok, sent):
+            return _is_there(tok, sent), "know", ""  # "is there a fee to use my card abroad": to see the fee
         if tok.lemma_ == "be" and tok.dep_ == "ROOT" and any(a.tag_ in ("WP", "WDT") and a.dep_ == "attr"
                                                             for a in tok.children):
             for n in children(tok, "nsubj"):
                 if n.pos_ in ("NOUN", "PROPN") and (any(c.dep_ == "poss" for c in n.children) or _of_mine(n)):
                     return n, "know", ""  # "what's my credit score", not "what is the problem"
     return None
+
+
+def _is_there(tok: Any, sent: Any) -> Any | None:
+    """'is there a fee for using my card', 'will there be a charge': the thing asked about, in a question that opens
+    with the verb (a statement "there is a fee" reports, it does not ask)."""
+    if tok.lemma_ != "be" or tok.dep_ != "ROOT" or not children(tok, "expl"):
+        return None
+    first = next((t for t in sent if not t.is_punct), None)
+    if first is None or first.lower_ not in ("is", "are", "will", "would", "was", "were"):
+        return None
+    return next((a for a in children(tok, "attr") if a.pos_ in ("NOUN", "PROPN")), None)
 
 
 def _of_mine(noun: Any) -> bool:

@@ -10,14 +10,18 @@ from __future__ import annotations
 
 import functools
 import re
+from collections.abc import Sequence
 from typing import Any
 
+from assistant.models import FeedbackItem
 from assistant.stories.lexicon import STOP_NOUNS
 from assistant.stories.nlp import parse
 from assistant.stories.phrases import Ask, known_verb
 from assistant.triage.sentiment import LEXICON
 
 MAX_WORDS = 12
+FAILURE_SHARE = 0.5  # the share of a story's items that must name an error for its goal to say "without errors"
+_ERROR_FORMS = frozenset({"error", "crash", "fail", "failure", "bug", "glitch", "freeze", "exception", "oops"})
 VERDICT = 1.5  # |valence| from which a word is a verdict on the product ("great", "useless"), not part of a goal
 _FILLER = {"please", "pls", "plz", "lol", "oops", "omg", "wtf", "etc", "thanks", "thank", "hi", "hello", "guys",
            "dev", "devs", "developer", "developers", "stars", "star", "rating", "review", "ok", "okay"}
@@ -33,13 +37,33 @@ _SUFFIX = re.compile(r" without (?:(?:[a-z]+ )?errors|waiting|(?:the|my) [\w ]{1
                      r"|lagging|resetting|disappearing))$")
 
 
-def goal_for(rep: Ask) -> str:
-    """'to upload a receipt', 'to open big files without the app crashing', 'to load the dashboard without waiting'."""
+def goal_for(rep: Ask, named: bool = True) -> str:
+    """'to upload a receipt', 'to open big files without the app crashing', 'to load the dashboard without waiting'.
+    `named`: the cited items themselves report errors (names_failure); without that a bug's goal is the action
+    alone: "can't uninstall it" and "page turning takes 4 or 5 swipes" report no error to do without."""
     if rep.kind == "bug":
-        return f"to {rep.phrase} without {rep.symptom if _SPECIFIC_SYMPTOM.search(rep.symptom or '') else 'errors'}"
+        if _SPECIFIC_SYMPTOM.search(rep.symptom or ""):
+            return f"to {rep.phrase} without {rep.symptom}"
+        return f"to {rep.phrase} without errors" if named else f"to {rep.phrase}"
     if rep.kind == "slow":
         return f"to {rep.phrase} without waiting"
     return f"to {rep.phrase}"
+
+
+def names_failure(items: Sequence[FeedbackItem]) -> bool:
+    """Most of the items name an error, a crash or a failure in their own words ("an out of memory error", "it
+    keeps crashing", "fails"): only then may a goal promise the action "without errors"."""
+    from assistant.stories.consensus import text_forms
+
+    told = sum(1 for i in items if text_forms(i.text) & _ERROR_FORMS)
+    return bool(items) and told >= FAILURE_SHARE * len(items)
+
+
+def bare_singular(phrase: str) -> bool:
+    """The goal's object is a singular common noun with no article, number or possessive ("set password")."""
+    doc = parse([f"I want to {phrase}."])[0]
+    return any(t.dep_ == "dobj" and t.tag_ == "NN" and not any(
+        c.dep_ in ("det", "poss", "nummod", "compound", "amod") for c in t.children) for t in doc)
 
 
 @functools.lru_cache(maxsize=1)

@@ -37,6 +37,13 @@ class Ask:
     actor: str = ""  # "admin" from "allow admins to approve expenses"
     implied: bool = False  # the verb is the drafter's default for a bare thing ("dark mode please" -> use)
     stand_in: bool = False  # the object is the inbox's product, standing in for "it" ("can't uninstall it")
+    requested: bool = False  # the writer asks for the thing itself ("add a password", "allow custom wallpapers")
+    others: tuple[Ask, ...] = ()  # the item's other asks (other sentences, other patterns): candidates and support
+
+    @property
+    def all(self) -> tuple[Ask, ...]:
+        """This ask and the item's others."""
+        return (self, *self.others)
 
     @property
     def key(self) -> str:

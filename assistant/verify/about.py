@@ -203,6 +203,7 @@ def other_state(target: Target, item: FeedbackItem) -> bool:
 def about_goal(target: Target, item: FeedbackItem, ask: Any, *, lacking: bool = False) -> bool:
     """The story may cite the item for this goal (see the module docstring). `lacking`: the item may lack some of
     the goal's modifiers (names_object), once another cited item states them all."""
+    from assistant.stories.backing import provides
     from assistant.stories.consensus import (
         cites,
         may_cite,
@@ -228,9 +229,11 @@ def about_goal(target: Target, item: FeedbackItem, ask: Any, *, lacking: bool = 
         return False
     if target.kind in ("bug", "slow"):
         return True  # a complaint about the object failing supports a goal about it not failing
-    if ask is not None and verb_key(ask.verb) == verb_key(target.verb):
+    if ask is not None and any(verb_key(a.verb) == verb_key(target.verb) for a in ask.all):
         return not declines(item, target.verb)
-    return acts(item, target.verb)
+    # "Add password or pattern to it" asks for the thing the goal acts on ("to set a password"): the writers who
+    # state the action chose the verb, this one wants the thing to act on
+    return acts(item, target.verb) or provides(ask, target.head)
 
 
 def unsaid(goal: str, cited: Sequence[FeedbackItem], asks: Mapping[str, Any] | None = None) -> list[str]:

@@ -25,7 +25,7 @@ from assistant.stories.evidence import check_citations, drop_invented
 from assistant.stories.facts import Facts, extract_facts
 from assistant.stories.goal import goal_for, names_failure, problem
 from assistant.stories.reasons import benefit_for, stated_reason
-from assistant.stories.roles import derive_role
+from assistant.stories.roles import derive_role, inbox_people
 from assistant.stories.split import split_need
 from assistant.stories.stakeholder import ask_stories, from_ask
 from assistant.tables import BacklogItemRow, StoryHistoryRow, StoryRow
@@ -82,10 +82,10 @@ def uncovered_urgent(members: Sequence[FeedbackItem], stories: Sequence[Story]) 
 
 
 def urgent_to_write(need: Need, urgent: Sequence[FeedbackItem], asks: Sequence[Ask],
-                    plan_names: Sequence[str] = ()) -> Story:
+                    plan_names: Sequence[str] = (), people: Sequence[str] = ()) -> Story:
     """A story to write for urgent items the need's stories leave out: a serious report is never buried in a
     need whose stories are about something else, or in a need that is mostly praise."""
-    story = story_to_write(need, urgent, asks, plan_names)
+    story = story_to_write(need, urgent, asks, plan_names, people)
     reasons = sorted({u.triage.urgency.reason for u in urgent if u.triage and u.triage.urgency.reason})
     brief = story.brief.model_copy(update={
         # the need's own statement counts all its items ("9 of 9"): beside 3 urgent reports it misread as theirs
@@ -107,20 +107,22 @@ def offline_stories(
     plan_names: Sequence[str] = (),
     common: frozenset[str] = frozenset(),
     subject: str = "",
+    people: Sequence[str] = (),
 ) -> list[Story]:
     """The stories the evidence supports, deterministic for the same input.
 
     One story per ask group whose goal most of its items share (assistant.stories.consensus) and reads cleanly,
     citing the items about that goal (assistant.stories.backing: the first candidate enough items back); a need with none gets
     one story to write (the need brief, goal left to the PO); a praise-only need gets nothing. `common`: the
-    inbox's everyday words; `subject`: its product (assistant.stories.asks.subject_noun).
+    inbox's everyday words; `subject`: its product (assistant.stories.asks.subject_noun); `people`: what its
+    stakeholders call the writers (assistant.stories.roles.inbox_people).
     """
     member_ids = [i for i in need.item_ids if i in items]
     members_all = [items[i] for i in member_ids]
     member_asks = [a for a in (asks.get(i) for i in member_ids) if a]
     if praise_only(members_all):
         urgent = uncovered_urgent(members_all, [])
-        return [urgent_to_write(need, urgent, member_asks, plan_names)] if urgent else []
+        return [urgent_to_write(need, urgent, member_asks, plan_names, people)] if urgent else []
     stories = []
     for group in split_need(member_ids, asks, embed):
         chosen, scored = choose(group.asks, [items[i] for i in group.item_ids], asks, embed, _clean, members_all,
@@ -137,7 +139,7 @@ def offline_stories(
         goal = goal_for(rep, named=names_failure([items[i] for i in cited]))
         benefit, source = benefit_for([facts[i].reason for i in cited], goal)
         stories.append(Story(
-            id=story_id(need.id, group.key), need_id=need.id, role=derive_role(group_items, group.asks, plan_names),
+            id=story_id(need.id, group.key), need_id=need.id, role=derive_role(group_items, group.asks, plan_names, people),
             goal=goal, benefit=benefit, acceptance_criteria=write_criteria(rep, members),
             evidence=cited, provenance=Provenance(engine="offline", prompt=f"benefit:{source}"),
         ))
@@ -147,20 +149,21 @@ def offline_stories(
     # note says so. Drafted as the need's story it stood in for the customers (comic-viewer audit). Only a need
     # the asks opened themselves is drafted from them.
     from_asks = [] if customers else ask_stories(need, members_all, asks, facts, stories, clean=_clean, story_id=story_id, embed=embed,
-                            fallback_role=lambda: _ask_fallback_role(customers, member_asks, plan_names))
+                            fallback_role=lambda: _ask_fallback_role(customers, member_asks, plan_names, people))
     if stories:
         urgent = uncovered_urgent(members_all, stories)
         stories += from_asks
-        return [*stories, urgent_to_write(need, urgent, member_asks, plan_names)] if urgent else stories
+        return [*stories, urgent_to_write(need, urgent, member_asks, plan_names, people)] if urgent else stories
     if from_asks and not customers and len(from_asks) == len(members_all):
         return from_asks  # only stakeholder asks, each drafted: nothing is left for the PO to write
-    return [*from_asks, story_to_write(need, members_all, member_asks, plan_names)]
+    return [*from_asks, story_to_write(need, members_all, member_asks, plan_names, people)]
 
 
-def _ask_fallback_role(customers: Sequence[FeedbackItem], asks: Sequence[Ask], plan_names: Sequence[str]) -> str:
+def _ask_fallback_role(customers: Sequence[FeedbackItem], asks: Sequence[Ask], plan_names: Sequence[str],
+                       people: Sequence[str] = ()) -> str:
     """For an ask that names no one it serves: the need's customers' role, else 'user' (never an assumed
     'customer'); the gate says when the ask's words do not support it."""
-    role = derive_role(customers, asks, plan_names) if customers else "user"
+    role = derive_role(customers, asks, plan_names, people) if customers else "user"
     return "user" if role == "customer" else role
 
 
@@ -171,19 +174,19 @@ def _clean(goal: str, product: str = "") -> bool:
 
 
 def story_to_write(need: Need, members: Sequence[FeedbackItem], asks: Sequence[Ask],
-                   plan_names: Sequence[str] = ()) -> Story:
+                   plan_names: Sequence[str] = (), people: Sequence[str] = ()) -> Story:
     """The need brief handed to the PO: role from the evidence, goal and benefit left empty, not Ready."""
     brief = need_brief(need, members)
     return Story(
         id=story_id(need.id, "to_write"), need_id=need.id, kind="to_write", brief=brief,
-        role=derive_role(members, asks, plan_names), goal="", benefit="",
+        role=derive_role(members, asks, plan_names, people), goal="", benefit="",
         evidence=list(dict.fromkeys([*brief.quotes, *(m.id for m in members)])),
         provenance=Provenance(engine="offline", prompt="to_write"),
     )
 
 
 def _llm_stories(provider: Any, need: Need, items: list[FeedbackItem], report: DraftReport, *,
-                 embed: Callable[[Sequence[str]], Any] | None = None) -> list[Story] | None:
+                 embed: Callable[[Sequence[str]], Any] | None = None, people: Sequence[str] = ()) -> list[Story] | None:
     """LLM drafts for one need, each through the verification gate with critique-repair (see llm_review);
     None (and the reason in the report) when the offline draft should be used instead."""
     from assistant.errors import LLMError
@@ -199,7 +202,7 @@ def _llm_stories(provider: Any, need: Need, items: list[FeedbackItem], report: D
         st, dropped = drop_invented(st, need.item_ids)
         if dropped:
             report.messages.append(f"need {need.id}: dropped invented citations {', '.join(dropped[:5])}")
-        reviewed = review_llm_story(provider, st, items, backlog=out, embed=embed)
+        reviewed = review_llm_story(provider, st, items, backlog=out, embed=embed, people=people)
         report.messages.extend(f"need {need.id}: {note}" for note in reviewed.notes)
         if reviewed.story is None:
             continue
@@ -255,6 +258,9 @@ def draft(
             needs = [n for n in needs if n.id in set(need_ids)]
         covered = {r.need_id: r.key for r in s.scalars(select(BacklogItemRow).where(BacklogItemRow.need_id.is_not(None)))}
         items = {i.id: i for i in load_items(s, [i for n in needs for i in n.item_ids])}
+        # what the inbox's stakeholders call the writers ("customers who lose their card"): the plain role, not an
+        # assumed "customer"; read from every ask of the inbox, since a need's own items rarely include one
+        people = inbox_people(load_items(s, kind="stakeholder_ask"))
         existing = {st.id: st for st in load_stories(s)}
         touched = _touched(s, list(existing))
     todo = []
@@ -278,10 +284,10 @@ def draft(
         stories = None
         if provider is not None:
             stories = _llm_stories(provider, need, [items[i] for i in need.item_ids if i in items], report,
-                                   embed=embed)
+                                   embed=embed, people=people)
         if stories is None:
             stories = offline_stories(need, items, asks, facts, embed=embed, plan_names=plan_names, common=common,
-                                     subject=subject)
+                                     subject=subject, people=people)
         if not stories:
             report.no_ask.append(need.id)
         drafted.extend(stories)
@@ -291,7 +297,7 @@ def draft(
     others = [st for sid, st in existing.items() if sid not in {d.id for d in drafted} and st.status != "rejected"]
     dor = ws.get_setting("definition_of_ready")
     drafted = finish_stories(ws, drafted, backlog=others, embed=embed)
-    drafted = _thin_to_write(ws, drafted, todo, items, asks, plan_names, others, embed, report)
+    drafted = _thin_to_write(ws, drafted, todo, items, asks, plan_names, others, embed, report, people)
     drafted = [settle(st, dor) for st in drafted]
     # drafts whose need was removed by re-clustering are stale too (only when drafting every need)
     orphans = set() if need_ids else {sid for sid, st in existing.items() if st.need_id is None}
@@ -313,7 +319,7 @@ def _fold_duplicates(ws: Any, drafted: list[Story], embed: Any, report: DraftRep
 
 def _thin_to_write(ws: Any, drafted: list[Story], needs: Sequence[Need], items: dict[str, FeedbackItem],
                    asks: dict[str, Ask | None], plan_names: Sequence[str], backlog: Sequence[Story], embed: Any,
-                   report: DraftReport) -> list[Story]:
+                   report: DraftReport, people: Sequence[str] = ()) -> list[Story]:
     """A story the gate left with fewer than MIN_SUPPORT supporting items is one review's words, not a need's: the
     need gets a story to write instead (or nothing more, when another story of it stands). A need with fewer
     items than that keeps its story."""
@@ -334,7 +340,7 @@ def _thin_to_write(ws: Any, drafted: list[Story], needs: Sequence[Need], items: 
         if need_id not in standing:
             members = [items[i] for i in need.item_ids if i in items]
             fresh.append(story_to_write(need, members, [a for a in (asks.get(i) for i in need.item_ids) if a],
-                                        plan_names))
+                                        plan_names, people))
     report.messages.extend(f"story {st.id} ('{st.goal}') kept fewer than {MIN_SUPPORT} supporting items after the "
                            "citation check; its need is left for the PO to write" for st in thin)
     return kept + (finish_stories(ws, fresh, backlog=[*backlog, *kept], embed=embed) if fresh else [])

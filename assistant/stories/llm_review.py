@@ -33,23 +33,24 @@ class Reviewed:
     repairs: int = 0
 
 
-def _gate(story: Story, items: dict[str, FeedbackItem], backlog: Sequence[Story], embed: Any
-          ) -> tuple[Story, list[QualityFinding], bool]:
+def _gate(story: Story, items: dict[str, FeedbackItem], backlog: Sequence[Story], embed: Any,
+          people: Sequence[str] = ()) -> tuple[Story, list[QualityFinding], bool]:
     """(cleaned story, every gate finding, whether any cited item supports its goal and a criterion is left)."""
-    verified = verify_story(story, items, backlog=backlog, embed=embed, mode="draft")
+    verified = verify_story(story, items, backlog=backlog, embed=embed, mode="draft", people=people)
     checked = verified.story
     # grounded: a cited item states the goal and is about its object and action (assistant.verify.about)
     return checked, verified.findings, verified.grounded and any(c.evidence for c in checked.acceptance_criteria)
 
 
 def review_llm_story(provider: Any, story: Story, items: Sequence[FeedbackItem], *, backlog: Sequence[Story] = (),
-                     embed: Any = None, rounds: int = MAX_CRITIQUE_ROUNDS) -> Reviewed:
-    """Gate one LLM draft; repair it with the critique prompt while it has blocking findings (at most `rounds`)."""
+                     embed: Any = None, rounds: int = MAX_CRITIQUE_ROUNDS, people: Sequence[str] = ()) -> Reviewed:
+    """Gate one LLM draft; repair it with the critique prompt while it has blocking findings (at most `rounds`).
+    `people`: what the inbox's stakeholders call its writers (the role check's plain role, as for offline drafts)."""
     from assistant.llm.steps import llm_repair_story  # only when an LLM is configured
 
     by_id = {it.id: it for it in items}
     embed = as_cached(embed)
-    checked, findings, grounded = _gate(story, by_id, backlog, embed)
+    checked, findings, grounded = _gate(story, by_id, backlog, embed, people)
     if not grounded:
         return Reviewed(None, findings, [f"dropped an LLM story no cited feedback supports: '{_short(story)}'"])
     out = Reviewed(checked, findings)
@@ -62,7 +63,7 @@ def review_llm_story(provider: Any, story: Story, items: Sequence[FeedbackItem],
             out.notes.append(f"critique-repair of '{_short(current)}' stopped: {exc}")
             break
         repaired, _ = drop_invented(repaired, by_id)
-        again, again_findings, ok = _gate(repaired, by_id, backlog, embed)
+        again, again_findings, ok = _gate(repaired, by_id, backlog, embed, people)
         if not ok:
             out.notes.append(f"a repair of '{_short(current)}' lost its support; kept the earlier draft")
             break

@@ -86,3 +86,27 @@ def test_what_the_inbox_stakeholders_call_its_writers_supports_a_plain_role_both
     assert role_reason("mobile app user", crashes, reviews) is not None  # 'mobile app' is said by no one
     asks, _ = analyse(crashes)
     assert derive_role(crashes, [a for a in asks.values() if a], people=reviews) == "user"
+
+
+def test_drafting_takes_the_plain_role_from_the_inboxs_asks_even_in_another_need(workspace) -> None:
+    """The inbox's asks sit in needs of their own; the dark-mode need's story still takes their word for the writers
+    ("users"), and the gate accepts it, instead of an assumed 'customer' it would flag."""
+    from assistant.repository import load_stories
+    from assistant.stories import draft
+
+    from tests.stories.story_fixtures import insert_fixture
+
+    plain = {"nd_dark": ("dark mode", "Bright screens at night.", [
+        ("please let me turn on dark mode", "feature", {}, "feedback"),
+        ("I wish I could turn on dark mode so my eyes don't hurt at night", "feature", {}, "feedback"),
+        ("let me turn on a dark mode, the white screen is painful", "complaint", {}, "feedback"),
+        ("Can I turn on dark mode?", "feature", {}, "feedback")]),
+        "nd_ads": ("ads", "Paid users still see ads.", [
+            ("Support: paid users keep writing in that they still see ads after buying premium", "feature",
+             {"stakeholder": "Support"}, "stakeholder_ask")])}
+    insert_fixture(workspace, plain)
+    draft(workspace)
+    with workspace.transaction() as s:
+        card = [st for st in load_stories(s, need_id="nd_dark") if st.kind == "story"]
+    assert card and all(st.role == "user" for st in card), [st.text for st in card]
+    assert not [f for st in card for f in st.quality if f.criterion == "role_unsupported"]

@@ -68,6 +68,15 @@ def says_something(it: FeedbackItem) -> bool:
     return any(ch.isalpha() for ch in it.text)
 
 
+def reports_or_asks(item: FeedbackItem) -> bool:
+    """The item reports a problem or asks for something, whatever its overall tone: it founds needs, or one of its
+    sentences carries triage's defect or strong request cues, or asks a question ("Love it. Will it be possible to
+    change the font colour?", "Good app. But the active mode isn't working."). Such an item is never praise evidence."""
+    if founds_need(item):
+        return True
+    return item.kind != "stakeholder_ask" and says_something(item) and evidence.says_problem(item.text)
+
+
 def _customer_loose(it: FeedbackItem) -> bool:
     return it.kind != "stakeholder_ask" and not founds_need(it) and says_something(it)
 
@@ -176,7 +185,8 @@ def _full(canon, vec, old_members, live_ids, params, absorbed=None, embed=None):
         for iid in members:
             assign[iid] = new_ids[k]
     _attach(canon, vec, assign, params)
-    leftovers = [it for it in canon if assign[it.id] is None and _customer_loose(it)]
+    # what is left is clustered as praise: an item that reports or asks stays without a need rather than in praise
+    leftovers = [it for it in canon if assign[it.id] is None and _customer_loose(it) and not reports_or_asks(it)]
     for k, members in enumerate(_cluster_sets([it.id for it in leftovers], _stack(leftovers, vec), params.cluster)):
         sets.append(members)
         matched_id = identity.match(old_members, [members]).get(0)
@@ -220,7 +230,8 @@ def _incremental(canon, vec, old_members, stored_cents, params, embed=None,  # t
         for iid in members:
             assign[iid] = nid
     _attach(canon, vec, assign, params, skip=settled)
-    leftovers = [it for it in canon if assign[it.id] is None and _customer_loose(it) and it.id not in settled]
+    leftovers = [it for it in canon if assign[it.id] is None and _customer_loose(it) and it.id not in settled
+                 and not reports_or_asks(it)]
     for members in _cluster_sets([it.id for it in leftovers], _stack(leftovers, vec), params.cluster):
         nid = taken.mint(members)
         for iid in members:
@@ -240,16 +251,17 @@ def _refine(canon, vec, assign, params, merge: bool) -> dict[str, list[str]]:  #
     customer = lambda i: by_id[i].kind != "stakeholder_ask"  # noqa: E731
     if merge:
         core.merge_split(assign, vec, terms, founds, customer, params.core, {it.id: it.text for it in canon})
-    from assistant.triage.cues import extract
-
     # Not evidence of a problem need: happy praise that reports nothing and asks nothing ("so easy to read CBR
-    # files"). An item typed praise that asks ("dark theme would be so nice") or is not positive ("how much have I
-    # spent lately", typed by its tone) is judged like the problem reports, by its closeness and key terms.
-    happy = {it.id for it in canon if not founds_need(it) and it.triage is not None
-             and it.triage.sentiment.label == "positive" and not extract(it.text).asks}
+    # files"). An item typed praise that asks ("dark theme would be so nice") or reports ("crashes a lot, but easy to
+    # use"), or is not positive ("how much have I spent lately", typed by its tone) is judged like the problem
+    # reports, by its closeness and key terms; and it never stays in a praise need.
+    mixed = {it.id for it in canon if reports_or_asks(it)}
+    happy = {it.id for it in canon if it.id not in mixed and it.triage is not None
+             and it.triage.sentiment.label == "positive"}
     serious = {it.id for it in canon if it.triage is not None and it.triage.urgency.label == "high"}
     loose = core.trim_loose(assign, vec, terms, founds, customer, params.cluster.min_size, params.core,
                             happy=lambda i: i in happy, serious=lambda i: i in serious)
+    core.praise_holds_praise(assign, vec, terms, founds, customer, lambda i: i in mixed, params.core)
     if merge:  # judged on the evidence left after trimming; a need a PO has seen goes only on --recluster
         one_sentence = {it.id for it in canon if len(evidence.sentences(it.text)) <= 1}
         for nid in core.dissolve_disagreeing(assign, vec, core.lemma_terms({it.id: it.text for it in canon}),

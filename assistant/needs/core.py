@@ -208,7 +208,9 @@ def trim_loose(assign: dict[str, str | None], vec: dict[str, np.ndarray], terms:
     keys = key_terms(groups, terms, p)
     nids = sorted(groups)
     cores = {nid: core(groups[nid], vec, founds, p) for nid in nids}
-    mat = np.stack([cores[n][0] for n in nids]) if nids else np.zeros((0, 1))
+    # a far member moves only to another problem need: a problem report is no evidence of praise
+    targets = [n for n in nids if cores[n][1]]
+    mat = np.stack([cores[n][0] for n in targets]) if targets else np.zeros((0, 1))
     loose: dict[str, list[str]] = {}
     for nid in nids:
         ids = groups[nid]
@@ -223,12 +225,33 @@ def trim_loose(assign: dict[str, str | None], vec: dict[str, np.ndarray], terms:
         out.sort(key=lambda i: (-sims[i], i))
         kept = []
         for i in out:
-            assign[i] = None if happy(i) else _closest_other(vec[i], terms[i], nid, nids, mat, keys, p)
+            assign[i] = None if happy(i) else _closest_other(vec[i], terms[i], nid, targets, mat, keys, p)
             if assign[i] is None:
                 kept.append(i)
         if kept:
             loose[nid] = kept
     return loose
+
+
+def praise_holds_praise(assign: dict[str, str | None], vec: dict[str, np.ndarray], terms: dict[str, set[str]],
+                        founds: Callable[[str], bool], customer: Callable[[str], bool],
+                        reports: Callable[[str], bool], p: CoreParams = CoreParams()) -> dict[str, list[str]]:
+    """A praise need holds only praise: a member that reports a problem or asks for something (`reports`: typed as
+    a problem or ask, or a sentence of it does: "Love the design. But since marshmallow it's stopped working") moves
+    to the problem need whose core it is close to (the rule trim_loose moves members by), else has no need. Under a
+    "33 of 33 praise it" statement, such an item is an outage nobody sees. Returns {praise need: items moved out}."""
+    groups = _groups(assign, customer)
+    keys = key_terms(groups, terms, p)
+    cores = {n: core(ids, vec, founds, p) for n, ids in groups.items()}
+    problems = sorted(n for n in groups if cores[n][1])
+    mat = np.stack([cores[n][0] for n in problems]) if problems else np.zeros((0, 1))
+    moved: dict[str, list[str]] = {}
+    for nid in sorted(n for n in groups if not cores[n][1]):
+        for iid in groups[nid]:
+            if reports(iid):
+                assign[iid] = _closest_other(vec[iid], terms[iid], None, problems, mat, keys, p)
+                moved.setdefault(nid, []).append(iid)
+    return moved
 
 
 def _closest_other(v: np.ndarray, item_terms: set[str], nid: str | None, nids: list[str], mat: np.ndarray,

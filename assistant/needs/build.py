@@ -250,7 +250,8 @@ def _refine(canon, vec, assign, params, merge: bool) -> dict[str, list[str]]:  #
     founds = lambda i: founds_need(by_id[i])  # noqa: E731
     customer = lambda i: by_id[i].kind != "stakeholder_ask"  # noqa: E731
     if merge:
-        core.merge_split(assign, vec, terms, founds, customer, params.core, {it.id: it.text for it in canon})
+        core.merge_split(assign, vec, terms, founds, customer, params.core, {it.id: it.text for it in canon},
+                         failure=lambda i: by_id[i].triage is not None and by_id[i].triage.type == "bug")
     # Not evidence of a problem need: happy praise that reports nothing and asks nothing ("so easy to read CBR
     # files"). An item typed praise that asks ("dark theme would be so nice") or reports ("crashes a lot, but easy to
     # use"), or is not positive ("how much have I spent lately", typed by its tone) is judged like the problem

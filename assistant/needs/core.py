@@ -48,6 +48,15 @@ class CoreParams:
     # below the looser of the two. Two of a bank's fine-grained requests ("lost card", "card declined") are each
     # tight and lose far more when merged; one complaint worded several ways loses almost nothing.
     merge_coherence_drop: float = 0.02
+    # Two needs whose items mostly report a defect and name the same thing ("memory error" / "out of memory on my
+    # Nexus") are one failure described in long, varied reviews (device, praise, what they were reading around it):
+    # their embeddings spread more than two short requests do, so their merge may loosen the need this much.
+    failure_coherence_drop: float = 0.06
+    # Cores this close are one problem even when no key term is shared: the words that would tie them ("memory",
+    # "error") are spread over all the pieces, so no piece has them as its own (comic-viewer: "About 2/3 of my books
+    # did not work" beside "out of memory error about 3 pages in", cores 0.87 apart). A bank's closest two requests
+    # are 0.73 apart.
+    same_core: float = 0.8
     merge_max_share: float = 0.15  # and it stays below this share of the customer items
     small_praise: int = 6  # a praise need smaller than this joins the nearest praise need whatever its size
     min_agreement: float = 0.7  # a problem need is dissolved when fewer of its items agree (see agreement())
@@ -106,7 +115,8 @@ def things(groups: dict[str, list[str]], keys: dict[str, set[str]],
 
 def merge_split(assign: dict[str, str | None], vec: dict[str, np.ndarray], terms: dict[str, set[str]],
                 founds: Callable[[str], bool], customer: Callable[[str], bool],
-                p: CoreParams = CoreParams(), texts: dict[str, str] | None = None) -> dict[str, str]:
+                p: CoreParams = CoreParams(), texts: dict[str, str] | None = None,
+                failure: Callable[[str], bool] = lambda i: False) -> dict[str, str]:
     """Merge needs that are one problem (or one kind of praise) in place; returns {absorbed need: survivor}.
 
     One pass, closest pair first: candidate pairs come from one matrix product of the cores (in row blocks, so
@@ -124,6 +134,10 @@ def merge_split(assign: dict[str, str | None], vec: dict[str, np.ndarray], terms
     sums = {k: np.sum([vec[i] for i in groups[n]], axis=0) for k, n in enumerate(nids)}
     total = sum(size.values())
     root = list(range(len(nids)))
+    # needs whose items mostly report a defect (triage's type): see failure_coherence_drop
+    fails = {k: 2 * sum(1 for i in groups[n] if failure(i)) > len(groups[n]) for k, n in enumerate(nids)}
+    tolerance: dict[tuple[int, int], float] = {}
+    agrees = _Agreement(groups, nids, vec, texts, p) if texts is not None else None
 
     def find(k: int) -> int:
         while root[k] != k:
@@ -131,16 +145,23 @@ def merge_split(assign: dict[str, str | None], vec: dict[str, np.ndarray], terms
             k = root[k]
         return k
 
-    def join(a: int, b: int) -> None:
+    def join(a: int, b: int, drop: float = p.merge_coherence_drop) -> None:
         a, b = find(a), find(b)
-        capped = size[a] + size[b] > p.merge_max_share * total
+        # one product's main defect is often a third of its reviews: a failure both needs name with the same thing
+        # may grow past the cap (agreement below still keeps unrelated complaints apart)
+        cap = p.merge_max_share * (2 if drop > p.merge_coherence_drop else 1)
+        capped = size[a] + size[b] > cap * total
         if a == b or capped and (problem[a] or min(size[a], size[b]) >= p.small_praise):
             return
         if problem[a]:
             loosest = min(np.linalg.norm(sums[a]) / size[a], np.linalg.norm(sums[b]) / size[b])
-            if np.linalg.norm(sums[a] + sums[b]) / (size[a] + size[b]) < loosest - p.merge_coherence_drop:
+            if np.linalg.norm(sums[a] + sums[b]) / (size[a] + size[b]) < loosest - drop:
                 return  # merging would loosen the need: two requests of one domain, not one problem
+            if agrees is not None and not agrees.joined(a, b, sums[a] + sums[b]):
+                return  # together they no longer agree on what they are about: dissolve would undo the merge
         keep, gone = (a, b) if (size[a], -a) >= (size[b], -b) else (b, a)
+        if agrees is not None:
+            agrees.merge(keep, gone)
         root[gone] = keep
         size[keep] += size.pop(gone)
         sums[keep] = sums[keep] + sums.pop(gone)
@@ -155,7 +176,7 @@ def merge_split(assign: dict[str, str | None], vec: dict[str, np.ndarray], terms
             if a >= b or problem[a] != problem[b]:
                 continue  # praise is not evidence of a problem, nor the other way round
             sim = float(block[a - lo, b])
-            if (sim >= p.merge_similarity and keys[nids[a]] & keys[nids[b]]) if problem[a] \
+            if (sim >= p.merge_similarity and (keys[nids[a]] & keys[nids[b]] or sim >= p.same_core)) if problem[a] \
                     else sim >= p.praise_merge_similarity:
                 pairs.append((sim, a, b))
     if texts is not None:
@@ -168,16 +189,19 @@ def merge_split(assign: dict[str, str | None], vec: dict[str, np.ndarray], terms
         def used(term: str, n: str) -> float:
             return sum(1 for i in groups[n] if term in terms[i]) / len(groups[n])
 
-        def same_problem(a: str, b: str) -> bool:
+        def same_problem(a: str, b: str, sim: float) -> bool:
             # what most of a need's items want done ("pay" the bill), not an action a few mention ("start up")
             wanted = [(t, b) for t in kind[a][1] if used(t, a) >= 0.5] + [
                 (t, a) for t in kind[b][1] if used(t, b) >= 0.5]
             about = kind[a][0] & kind[b][0] if kind[a][0] or kind[b][0] else kind[a][1] & kind[b][1]
-            return bool(about) and all(used(t, n) >= p.key_share / 2 for t, n in wanted)
+            return (bool(about) or sim >= p.same_core) and all(used(t, n) >= p.key_share / 2 for t, n in wanted)
 
-        pairs = [(sim, a, b) for sim, a, b in pairs if not problem[a] or same_problem(nids[a], nids[b])]
+        pairs = [(sim, a, b) for sim, a, b in pairs if not problem[a] or same_problem(nids[a], nids[b], sim)]
+        # the same failure named with the same thing (a key term both use as a thing) may loosen the merge more
+        tolerance.update({(a, b): p.failure_coherence_drop for _, a, b in pairs
+                          if problem[a] and fails[a] and fails[b] and kind[nids[a]][0] & kind[nids[b]][0]})
     for sim, a, b in sorted(pairs, key=lambda t: (-t[0], t[1], t[2])):
-        join(a, b)
+        join(a, b, tolerance.get((a, b), p.merge_coherence_drop))
     # A handful of reviews praising something is kept with the nearest praise, not shown as a need of its own.
     praise = np.nonzero(~problem)[0]
     for a in sorted(praise, key=lambda k: (size.get(find(k), 0), k)):
@@ -192,6 +216,44 @@ def merge_split(assign: dict[str, str | None], vec: dict[str, np.ndarray], terms
         if nid in absorbed:
             assign[iid] = absorbed[nid]
     return absorbed
+
+
+class _Agreement:
+    """Whether two needs as one would still agree on what they are about (agreement(), on lemmas, with the key
+    terms of the union against the rest of the inbox): the test dissolve_disagreeing applies after merging, applied
+    before it, so a merge never makes a need that is then dissolved (comic-viewer: three pieces of "comics fail to
+    load" merged by their cores shared only "reader", and all 44 items lost their need)."""
+
+    def __init__(self, groups: dict[str, list[str]], nids: list[str], vec: dict[str, np.ndarray],
+                 texts: dict[str, str], p: CoreParams):
+        from collections import Counter
+
+        from assistant.needs.asks import INBOX_WORD
+
+        self.inbox_word, self.p, self.vec = INBOX_WORD, p, vec
+        ids = [i for n in nids for i in groups[n]]
+        self.lemmas = lemma_terms({i: texts[i] for i in ids})
+        self.short = {i for i in ids if len(evidence.sentences(texts[i])) <= 1}
+        self.members = {k: list(groups[n]) for k, n in enumerate(nids)}
+        self.counts = {k: Counter(t for i in m for t in self.lemmas[i]) for k, m in self.members.items()}
+        self.overall: Counter[str] = Counter()
+        for c in self.counts.values():
+            self.overall.update(c)
+        self.total = len(ids)
+
+    def joined(self, a: int, b: int, vector_sum: np.ndarray) -> bool:
+        ids, counts, p = self.members[a] + self.members[b], self.counts[a] + self.counts[b], self.p
+        n, rest = len(ids), max(self.total - len(ids), 1)
+        keys = {t for t, k in counts.items() if k >= max(2, p.key_share * n) and self.overall[t] - k <= self.inbox_word
+                * rest and k / n >= p.key_lift * (self.overall[t] - k) / rest}
+        centre = vector_sum / max(float(np.linalg.norm(vector_sum)), 1e-12)
+        sims = {i: float(self.vec[i] @ centre) for i in ids}
+        return bool(keys) and agreement(ids, self.lemmas, keys, sims, self.short.__contains__,
+                                        p.core_floor) >= p.min_agreement
+
+    def merge(self, keep: int, gone: int) -> None:
+        self.members[keep] += self.members.pop(gone)
+        self.counts[keep] += self.counts.pop(gone)
 
 
 def trim_loose(assign: dict[str, str | None], vec: dict[str, np.ndarray], terms: dict[str, set[str]],

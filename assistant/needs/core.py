@@ -138,6 +138,8 @@ def merge_split(assign: dict[str, str | None], vec: dict[str, np.ndarray], terms
     fails = {k: 2 * sum(1 for i in groups[n] if failure(i)) > len(groups[n]) for k, n in enumerate(nids)}
     tolerance: dict[tuple[int, int], float] = {}
     agrees = _Agreement(groups, nids, vec, texts, p) if texts is not None else None
+    tight = [np.linalg.norm(sums[k]) / size[k] for k in size if problem[k] and size[k] >= 3]
+    typical = float(np.median(tight)) if tight else 1.0
 
     def find(k: int) -> int:
         while root[k] != k:
@@ -150,7 +152,10 @@ def merge_split(assign: dict[str, str | None], vec: dict[str, np.ndarray], terms
         # one product's main defect is often a third of its reviews: a failure both needs name with the same thing
         # may grow past the cap (agreement below still keeps unrelated complaints apart)
         cap = p.merge_max_share * (2 if drop > p.merge_coherence_drop else 1)
-        capped = size[a] + size[b] > cap * total
+        # ... and so may a merge that leaves a need as coherent as the median problem need (the catch-all rule: a
+        # large need is fine when it is as tight as the others)
+        capped = size[a] + size[b] > cap * total and not (
+            a != b and problem[a] and np.linalg.norm(sums[a] + sums[b]) / (size[a] + size[b]) >= typical)
         if a == b or capped and (problem[a] or min(size[a], size[b]) >= p.small_praise):
             return
         if problem[a]:
@@ -194,7 +199,9 @@ def merge_split(assign: dict[str, str | None], vec: dict[str, np.ndarray], terms
             wanted = [(t, b) for t in kind[a][1] if used(t, a) >= 0.5] + [
                 (t, a) for t in kind[b][1] if used(t, b) >= 0.5]
             about = kind[a][0] & kind[b][0] if kind[a][0] or kind[b][0] else kind[a][1] & kind[b][1]
-            return (bool(about) or sim >= p.same_core) and all(used(t, n) >= p.key_share / 2 for t, n in wanted)
+            # cores this close are one problem whatever words tell them apart (see same_core); the agreement test
+            # in join() still keeps a merge from making a need whose items do not agree
+            return sim >= p.same_core or bool(about) and all(used(t, n) >= p.key_share / 2 for t, n in wanted)
 
         pairs = [(sim, a, b) for sim, a, b in pairs if not problem[a] or same_problem(nids[a], nids[b], sim)]
         # the same failure named with the same thing (a key term both use as a thing) may loosen the merge more

@@ -181,7 +181,9 @@ def merge_split(assign: dict[str, str | None], vec: dict[str, np.ndarray], terms
             if a >= b or problem[a] != problem[b]:
                 continue  # praise is not evidence of a problem, nor the other way round
             sim = float(block[a - lo, b])
-            if (sim >= p.merge_similarity and (keys[nids[a]] & keys[nids[b]] or sim >= p.same_core)) if problem[a] \
+            # two needs of defect reports need no shared key term here: together they must still agree (join())
+            if (sim >= p.merge_similarity and (keys[nids[a]] & keys[nids[b]] or sim >= p.same_core
+                                               or agrees is not None and fails[a] and fails[b])) if problem[a] \
                     else sim >= p.praise_merge_similarity:
                 pairs.append((sim, a, b))
     if texts is not None:
@@ -190,6 +192,8 @@ def merge_split(assign: dict[str, str | None], vec: dict[str, np.ndarray], terms
         # a thing. Needs keyed on no thing at all ("how much have I spent") are about what their action is.
         involved = {nids[k] for _, a, b in pairs for k in (a, b) if problem[k]}
         kind = things({n: groups[n] for n in involved}, keys, texts)
+
+        pos = {n: k for k, n in enumerate(nids)}
 
         def used(term: str, n: str) -> float:
             return sum(1 for i in groups[n] if term in terms[i]) / len(groups[n])
@@ -201,7 +205,8 @@ def merge_split(assign: dict[str, str | None], vec: dict[str, np.ndarray], terms
             about = kind[a][0] & kind[b][0] if kind[a][0] or kind[b][0] else kind[a][1] & kind[b][1]
             # cores this close are one problem whatever words tell them apart (see same_core); the agreement test
             # in join() still keeps a merge from making a need whose items do not agree
-            return sim >= p.same_core or bool(about) and all(used(t, n) >= p.key_share / 2 for t, n in wanted)
+            return sim >= p.same_core or bool(about) and all(used(t, n) >= p.key_share / 2 for t, n in wanted) \
+                or fails[pos[a]] and fails[pos[b]]
 
         pairs = [(sim, a, b) for sim, a, b in pairs if not problem[a] or same_problem(nids[a], nids[b], sim)]
         # the same failure named with the same thing (a key term both use as a thing) may loosen the merge more

@@ -23,6 +23,7 @@ from assistant.models import FeedbackItem, Need
 from assistant.needs import core, evidence, identity, statements
 from assistant.needs.asks import need_topics, route_asks, topic_terms
 from assistant.needs.cluster import ClusterParams, cluster, normalise, split_catch_alls
+from assistant.needs.merge import merge_split
 from assistant.needs.store import write_needs
 from assistant.repository import item_from_row, load_needs
 from assistant.tables import FeedbackRow, NeedRow, as_utc
@@ -250,7 +251,7 @@ def _refine(canon, vec, assign, params, merge: bool) -> dict[str, list[str]]:  #
     founds = lambda i: founds_need(by_id[i])  # noqa: E731
     customer = lambda i: by_id[i].kind != "stakeholder_ask"  # noqa: E731
     if merge:
-        core.merge_split(assign, vec, terms, founds, customer, params.core, {it.id: it.text for it in canon},
+        merge_split(assign, vec, terms, founds, customer, params.core, {it.id: it.text for it in canon},
                          failure=lambda i: by_id[i].triage is not None and by_id[i].triage.type == "bug")
     # Not evidence of a problem need: happy praise that reports nothing and asks nothing ("so easy to read CBR
     # files"). An item typed praise that asks ("dark theme would be so nice") or reports ("crashes a lot, but easy to

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from assistant.embeddings import LocalEmbedder
-from assistant.needs import core
+from assistant.needs import core, merge
 from assistant.needs.cluster import normalise
 from assistant.needs.evidence import says_problem, statement
 from assistant.needs.naming import one_topic
@@ -62,10 +62,10 @@ def test_one_failure_merges_with_more_looseness_than_one_request(setup) -> None:
     params = core.CoreParams(merge_max_share=1.0, merge_coherence_drop=-1.0, failure_coherence_drop=0.06)
     founds = lambda i: not i.startswith("p")  # noqa: E731
     as_requests = {i: i[:2] for i in texts}
-    core.merge_split(as_requests, vec, terms, founds, lambda i: True, params, texts)
+    merge.merge_split(as_requests, vec, terms, founds, lambda i: True, params, texts)
     assert as_requests["ma0"] != as_requests["mb0"]
     as_failures = {i: i[:2] for i in texts}
-    core.merge_split(as_failures, vec, terms, founds, lambda i: True, params, texts, failure=founds)
+    merge.merge_split(as_failures, vec, terms, founds, lambda i: True, params, texts, failure=founds)
     assert as_failures["ma0"] == as_failures["mb0"]
     assert len({as_failures["pr0"], as_failures["ma0"], as_failures["ex0"]}) == 3
 

@@ -72,10 +72,13 @@ def says_something(it: FeedbackItem) -> bool:
 def reports_or_asks(item: FeedbackItem) -> bool:
     """The item reports a problem or asks for something, whatever its overall tone: it founds needs, or one of its
     sentences carries triage's defect or strong request cues, or asks a question ("Love it. Will it be possible to
-    change the font colour?", "Good app. But the active mode isn't working."). Such an item is never praise evidence."""
+    change the font colour?", "Good app. But the active mode isn't working."), or triage found it serious. Such an item
+    is never praise evidence."""
     if founds_need(item):
         return True
-    return item.kind != "stakeholder_ask" and says_something(item) and evidence.says_problem(item.text)
+    if item.kind == "stakeholder_ask" or not says_something(item):
+        return False
+    return evidence.reports(item)
 
 
 def _customer_loose(it: FeedbackItem) -> bool:

@@ -100,6 +100,13 @@ def says_problem(text: str) -> bool:
     return bool(cues.bug or cues.asks or any(s.rstrip().endswith("?") and len(s.split()) >= 5 for s in sentences(text)))
 
 
+def reports(item: FeedbackItem) -> bool:
+    """The item's words report a problem or ask (says_problem), or triage found it serious (high urgency: "nope wont
+    even open. I guess its time to find a new one"), whatever its type and tone: no evidence of praise."""
+    serious = item.triage is not None and item.triage.urgency.label == "high"
+    return serious or says_problem(item.text)
+
+
 _WHO = {
     "enterprise": "Enterprise customers", "business": "Business customers", "pro": "Pro customers",
     "team": "Team customers", "free": "Free-plan users",

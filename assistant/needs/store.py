@@ -28,7 +28,7 @@ class _Evidence:
     centroid: np.ndarray
     quotes: list[str]
     example: str
-    reporting: int  # customer items whose words report a problem or ask (evidence.says_problem), whatever their type
+    reporting: int  # customer items that report a problem or ask (evidence.reports), whatever their type
 
 
 def write_needs(ws, all_items, assign, dissolved, vec, provider, quotes: int,  # type: ignore[no-untyped-def]
@@ -110,7 +110,7 @@ def _evidence(ids, by_id, dupes_of, vec, quotes, on_topic, embedder) -> _Evidenc
     counts = evidence.counts(group)
     quoted = evidence.quotes(ids, mat, cent, quotes, on_topic)
     example = evidence.typical([by_id[q] for q in quoted], cent, embedder) if evidence.is_problem_need(counts) else ""
-    reporting = sum(1 for it in group if it.kind != "stakeholder_ask" and evidence.says_problem(it.text))
+    reporting = sum(1 for it in group if it.kind != "stakeholder_ask" and evidence.reports(it))
     return _Evidence(counts, cent, quoted, example, reporting)
 
 

@@ -171,7 +171,10 @@ def _full(canon, vec, old_members, live_ids, params, absorbed=None, embed=None):
     sets = _cluster_sets([it.id for it in founders], np.stack([vec[it.id] for it in founders])
                          if founders else np.zeros((0, 1)), params.cluster)
     matched = identity.match(old_members, sets)
-    taken = identity.Taken(live_ids, {it.id: identity.content_key(it.kind, it.text) for it in canon})
+    # Only ids in use by this build are reserved, not those of the needs before: a need minted from the same members'
+    # content is that need again (its id is their hash), so a recluster gives it back its id rather than a wider one
+    # (7 of 28 needs of one app's reviews, praise and asks-only needs among them, changed id on every recluster).
+    taken = identity.Taken(set(matched.values()), {it.id: identity.content_key(it.kind, it.text) for it in canon})
     new_ids: dict[int, str] = {}
     for k, members in enumerate(sets):
         if k in matched:
@@ -195,6 +198,7 @@ def _full(canon, vec, old_members, live_ids, params, absorbed=None, embed=None):
         sets.append(members)
         matched_id = identity.match(old_members, [members]).get(0)
         nid = matched_id if matched_id and matched_id not in new_ids.values() else taken.mint(members)
+        taken.add(nid)
         new_ids[len(sets) - 1] = nid
         for iid in members:
             assign[iid] = nid
@@ -287,6 +291,7 @@ def _serious_alone(canon, assign, taken, old_members=None) -> None:  # type: ign
         before = identity.match(old_members or {}, [{it.id}]).get(0)
         assign[it.id] = before if before and before not in used else taken.mint({it.id})
         used.add(assign[it.id])
+        taken.add(assign[it.id])
 
 
 def _split_catch_alls(vec, assign, params, taken, keep_whole=frozenset()) -> None:  # type: ignore[no-untyped-def]

@@ -23,6 +23,7 @@ from assistant.models import FeedbackItem, Need
 from assistant.needs import core, evidence, identity, statements
 from assistant.needs.asks import need_topics, route_asks, topic_terms
 from assistant.needs.cluster import ClusterParams, cluster, normalise, split_catch_alls
+from assistant.needs.merge import merge_split
 from assistant.needs.store import write_needs
 from assistant.repository import item_from_row, load_needs
 from assistant.tables import FeedbackRow, NeedRow, as_utc
@@ -66,6 +67,18 @@ def says_something(it: FeedbackItem) -> bool:
     """An item with no letter in any script ("??", "5/5", a string of emoji, or text lost to a wrong encoding) says
     nothing a need could be about: it is kept and counted in the inbox, but is no evidence of any need."""
     return any(ch.isalpha() for ch in it.text)
+
+
+def reports_or_asks(item: FeedbackItem) -> bool:
+    """The item reports a problem or asks for something, whatever its overall tone: it founds needs, or one of its
+    sentences carries triage's defect or strong request cues, or asks a question ("Love it. Will it be possible to
+    change the font colour?", "Good app. But the active mode isn't working."), or triage found it serious. Such an item
+    is never praise evidence."""
+    if founds_need(item):
+        return True
+    if item.kind == "stakeholder_ask" or not says_something(item):
+        return False
+    return evidence.reports(item)
 
 
 def _customer_loose(it: FeedbackItem) -> bool:
@@ -158,7 +171,10 @@ def _full(canon, vec, old_members, live_ids, params, absorbed=None, embed=None):
     sets = _cluster_sets([it.id for it in founders], np.stack([vec[it.id] for it in founders])
                          if founders else np.zeros((0, 1)), params.cluster)
     matched = identity.match(old_members, sets)
-    taken = identity.Taken(live_ids, {it.id: identity.content_key(it.kind, it.text) for it in canon})
+    # Only ids in use by this build are reserved, not those of the needs before: a need minted from the same members'
+    # content is that need again (its id is their hash), so a recluster gives it back its id rather than a wider one
+    # (7 of 28 needs of one app's reviews, praise and asks-only needs among them, changed id on every recluster).
+    taken = identity.Taken(set(matched.values()), {it.id: identity.content_key(it.kind, it.text) for it in canon})
     new_ids: dict[int, str] = {}
     for k, members in enumerate(sets):
         if k in matched:
@@ -176,11 +192,13 @@ def _full(canon, vec, old_members, live_ids, params, absorbed=None, embed=None):
         for iid in members:
             assign[iid] = new_ids[k]
     _attach(canon, vec, assign, params)
-    leftovers = [it for it in canon if assign[it.id] is None and _customer_loose(it)]
+    # what is left is clustered as praise: an item that reports or asks stays without a need rather than in praise
+    leftovers = [it for it in canon if assign[it.id] is None and _customer_loose(it) and not reports_or_asks(it)]
     for k, members in enumerate(_cluster_sets([it.id for it in leftovers], _stack(leftovers, vec), params.cluster)):
         sets.append(members)
         matched_id = identity.match(old_members, [members]).get(0)
         nid = matched_id if matched_id and matched_id not in new_ids.values() else taken.mint(members)
+        taken.add(nid)
         new_ids[len(sets) - 1] = nid
         for iid in members:
             assign[iid] = nid
@@ -220,7 +238,8 @@ def _incremental(canon, vec, old_members, stored_cents, params, embed=None,  # t
         for iid in members:
             assign[iid] = nid
     _attach(canon, vec, assign, params, skip=settled)
-    leftovers = [it for it in canon if assign[it.id] is None and _customer_loose(it) and it.id not in settled]
+    leftovers = [it for it in canon if assign[it.id] is None and _customer_loose(it) and it.id not in settled
+                 and not reports_or_asks(it)]
     for members in _cluster_sets([it.id for it in leftovers], _stack(leftovers, vec), params.cluster):
         nid = taken.mint(members)
         for iid in members:
@@ -239,17 +258,19 @@ def _refine(canon, vec, assign, params, merge: bool) -> dict[str, list[str]]:  #
     founds = lambda i: founds_need(by_id[i])  # noqa: E731
     customer = lambda i: by_id[i].kind != "stakeholder_ask"  # noqa: E731
     if merge:
-        core.merge_split(assign, vec, terms, founds, customer, params.core, {it.id: it.text for it in canon})
-    from assistant.triage.cues import extract
-
+        merge_split(assign, vec, terms, founds, customer, params.core, {it.id: it.text for it in canon},
+                         failure=lambda i: by_id[i].triage is not None and by_id[i].triage.type == "bug")
     # Not evidence of a problem need: happy praise that reports nothing and asks nothing ("so easy to read CBR
-    # files"). An item typed praise that asks ("dark theme would be so nice") or is not positive ("how much have I
-    # spent lately", typed by its tone) is judged like the problem reports, by its closeness and key terms.
-    happy = {it.id for it in canon if not founds_need(it) and it.triage is not None
-             and it.triage.sentiment.label == "positive" and not extract(it.text).asks}
+    # files"). An item typed praise that asks ("dark theme would be so nice") or reports ("crashes a lot, but easy to
+    # use"), or is not positive ("how much have I spent lately", typed by its tone) is judged like the problem
+    # reports, by its closeness and key terms; and it never stays in a praise need.
+    mixed = {it.id for it in canon if reports_or_asks(it)}
+    happy = {it.id for it in canon if it.id not in mixed and it.triage is not None
+             and it.triage.sentiment.label == "positive"}
     serious = {it.id for it in canon if it.triage is not None and it.triage.urgency.label == "high"}
     loose = core.trim_loose(assign, vec, terms, founds, customer, params.cluster.min_size, params.core,
                             happy=lambda i: i in happy, serious=lambda i: i in serious)
+    core.praise_holds_praise(assign, vec, terms, founds, customer, lambda i: i in mixed, params.core)
     if merge:  # judged on the evidence left after trimming; a need a PO has seen goes only on --recluster
         one_sentence = {it.id for it in canon if len(evidence.sentences(it.text)) <= 1}
         for nid in core.dissolve_disagreeing(assign, vec, core.lemma_terms({it.id: it.text for it in canon}),
@@ -270,6 +291,7 @@ def _serious_alone(canon, assign, taken, old_members=None) -> None:  # type: ign
         before = identity.match(old_members or {}, [{it.id}]).get(0)
         assign[it.id] = before if before and before not in used else taken.mint({it.id})
         used.add(assign[it.id])
+        taken.add(assign[it.id])
 
 
 def _split_catch_alls(vec, assign, params, taken, keep_whole=frozenset()) -> None:  # type: ignore[no-untyped-def]

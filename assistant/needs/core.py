@@ -7,7 +7,7 @@ Why: on one app's real reviews the embedding of a long, multi-topic review sits 
 - A need's *core* is the mean vector of its founding items (problems and asks) when it is a problem need, else of
   all its items; its *key terms* are the words (plural folded) that at least `key_share` of its items use and that
   are `key_lift` times as common there as in the rest of the inbox (c-TF-IDF style, from the data, no word list).
-- Merge: two problem needs whose cores are at least `merge_similarity` close and that share a key term their items
+- Merge (assistant/needs/merge.py): two problem needs whose cores are at least `merge_similarity` close and that share a key term their items
   use as a thing (not an action: "report" made a bank's fraud reports and lost cards one need), and whose main
   actions the other need's items share ("pay my bill" is not "how much is my bill"), are one problem split by
   wording; two praise needs whose cores are `praise_merge_similarity` close are one kind of praise, and a praise
@@ -48,6 +48,15 @@ class CoreParams:
     # below the looser of the two. Two of a bank's fine-grained requests ("lost card", "card declined") are each
     # tight and lose far more when merged; one complaint worded several ways loses almost nothing.
     merge_coherence_drop: float = 0.02
+    # Two needs whose items mostly report a defect and name the same thing ("memory error" / "out of memory on my
+    # Nexus") are one failure described in long, varied reviews (device, praise, what they were reading around it):
+    # their embeddings spread more than two short requests do, so their merge may loosen the need this much.
+    failure_coherence_drop: float = 0.06
+    # Cores this close are one problem even when no key term is shared: the words that would tie them ("memory",
+    # "error") are spread over all the pieces, so no piece has them as its own (comic-viewer: "About 2/3 of my books
+    # did not work" beside "out of memory error about 3 pages in", cores 0.87 apart). A bank's closest two requests
+    # are 0.73 apart.
+    same_core: float = 0.8
     merge_max_share: float = 0.15  # and it stays below this share of the customer items
     small_praise: int = 6  # a praise need smaller than this joins the nearest praise need whatever its size
     min_agreement: float = 0.7  # a problem need is dissolved when fewer of its items agree (see agreement())
@@ -75,125 +84,6 @@ def core(ids: list[str], vec: dict[str, np.ndarray], founds: Callable[[str], boo
     return normalise(np.mean([vec[i] for i in base], axis=0)[None, :])[0], is_problem
 
 
-OBJECT_ITEMS = 40  # items parsed per need and term to tell a thing from an action (bounded for large inboxes)
-
-
-def things(groups: dict[str, list[str]], keys: dict[str, set[str]],
-           texts: dict[str, str]) -> dict[str, tuple[set[str], set[str]]]:
-    """Per need, (its key terms its items use as a thing, those they use as an action or a state): a noun in most of
-    the items that use the word, or not. "fraud", "card", "bill" are what people ask about; "report" in "report
-    fraudulent activity" and "report my card lost" is what they do with it, "pay" in "pay my phone bill" what they
-    want done. From the parse of the items, no word list."""
-    from assistant.needs.naming import _stem
-    from assistant.quality_rules.nlp import get_nlp
-
-    jobs = [(n, term, t) for n in sorted(groups) for term in sorted(keys.get(n, ()))
-            for t in sorted({texts[i] for i in groups[n]
-                             if i in texts and term in topic_terms(texts[i])})[:OBJECT_ITEMS]]
-    unique = sorted({t for _, _, t in jobs})
-    tags: dict[str, list[tuple[str, str]]] = {}
-    for t, doc in zip(unique, get_nlp().pipe(unique, batch_size=64)):
-        tags[t] = [(_stem(tok.lower_), tok.pos_) for tok in doc]
-    votes: dict[tuple[str, str], list[int]] = {}
-    for n, term, t in jobs:
-        pos = [p for w, p in tags[t] if w == term]
-        if pos:
-            v = votes.setdefault((n, term), [0, 0])
-            v[1 if all(p in ("VERB", "AUX") for p in pos) else 0] += 1
-    return {n: ({term for term in keys.get(n, ()) if (v := votes.get((n, term))) and v[0] >= v[1]},
-                {term for term in keys.get(n, ()) if (v := votes.get((n, term))) and v[0] < v[1]}) for n in groups}
-
-
-def merge_split(assign: dict[str, str | None], vec: dict[str, np.ndarray], terms: dict[str, set[str]],
-                founds: Callable[[str], bool], customer: Callable[[str], bool],
-                p: CoreParams = CoreParams(), texts: dict[str, str] | None = None) -> dict[str, str]:
-    """Merge needs that are one problem (or one kind of praise) in place; returns {absorbed need: survivor}.
-
-    One pass, closest pair first: candidate pairs come from one matrix product of the cores (in row blocks, so
-    thousands of needs stay fast); sizes and vector sums follow the merges, cores and key terms are those of the
-    needs as clustered. The larger need survives (its stories stay with the bulk of the evidence)."""
-    groups = _groups(assign, customer)
-    nids = sorted(groups)
-    if len(nids) < 2:
-        return {}
-    keys = key_terms(groups, terms, p)
-    cores = [core(groups[n], vec, founds, p) for n in nids]
-    mat = np.stack([c[0] for c in cores])
-    problem = np.array([c[1] for c in cores])
-    size = {k: len(groups[n]) for k, n in enumerate(nids)}
-    sums = {k: np.sum([vec[i] for i in groups[n]], axis=0) for k, n in enumerate(nids)}
-    total = sum(size.values())
-    root = list(range(len(nids)))
-
-    def find(k: int) -> int:
-        while root[k] != k:
-            root[k] = root[root[k]]
-            k = root[k]
-        return k
-
-    def join(a: int, b: int) -> None:
-        a, b = find(a), find(b)
-        capped = size[a] + size[b] > p.merge_max_share * total
-        if a == b or capped and (problem[a] or min(size[a], size[b]) >= p.small_praise):
-            return
-        if problem[a]:
-            loosest = min(np.linalg.norm(sums[a]) / size[a], np.linalg.norm(sums[b]) / size[b])
-            if np.linalg.norm(sums[a] + sums[b]) / (size[a] + size[b]) < loosest - p.merge_coherence_drop:
-                return  # merging would loosen the need: two requests of one domain, not one problem
-        keep, gone = (a, b) if (size[a], -a) >= (size[b], -b) else (b, a)
-        root[gone] = keep
-        size[keep] += size.pop(gone)
-        sums[keep] = sums[keep] + sums.pop(gone)
-
-    floor = min(p.merge_similarity, p.praise_merge_similarity)
-    pairs: list[tuple[float, int, int]] = []
-    for lo in range(0, len(nids), 1024):
-        block = mat[lo:lo + 1024] @ mat.T
-        for a, b in zip(*np.nonzero(block >= floor)):
-            a = int(a) + lo
-            b = int(b)
-            if a >= b or problem[a] != problem[b]:
-                continue  # praise is not evidence of a problem, nor the other way round
-            sim = float(block[a - lo, b])
-            if (sim >= p.merge_similarity and keys[nids[a]] & keys[nids[b]]) if problem[a] \
-                    else sim >= p.praise_merge_similarity:
-                pairs.append((sim, a, b))
-    if texts is not None:
-        # Two problem needs are one problem when they ask about the same thing and want the same done with it:
-        # "report fraud" and "report a lost card" share only an action, "pay my bill" and "how much is my bill" only
-        # a thing. Needs keyed on no thing at all ("how much have I spent") are about what their action is.
-        involved = {nids[k] for _, a, b in pairs for k in (a, b) if problem[k]}
-        kind = things({n: groups[n] for n in involved}, keys, texts)
-
-        def used(term: str, n: str) -> float:
-            return sum(1 for i in groups[n] if term in terms[i]) / len(groups[n])
-
-        def same_problem(a: str, b: str) -> bool:
-            # what most of a need's items want done ("pay" the bill), not an action a few mention ("start up")
-            wanted = [(t, b) for t in kind[a][1] if used(t, a) >= 0.5] + [
-                (t, a) for t in kind[b][1] if used(t, b) >= 0.5]
-            about = kind[a][0] & kind[b][0] if kind[a][0] or kind[b][0] else kind[a][1] & kind[b][1]
-            return bool(about) and all(used(t, n) >= p.key_share / 2 for t, n in wanted)
-
-        pairs = [(sim, a, b) for sim, a, b in pairs if not problem[a] or same_problem(nids[a], nids[b])]
-    for sim, a, b in sorted(pairs, key=lambda t: (-t[0], t[1], t[2])):
-        join(a, b)
-    # A handful of reviews praising something is kept with the nearest praise, not shown as a need of its own.
-    praise = np.nonzero(~problem)[0]
-    for a in sorted(praise, key=lambda k: (size.get(find(k), 0), k)):
-        if len(praise) < 2 or find(a) != a or size[a] >= p.small_praise:
-            continue
-        sims = mat[praise] @ mat[a]
-        order = [int(praise[j]) for j in np.argsort(-sims, kind="stable") if find(int(praise[j])) != a]
-        if order:
-            join(a, order[0])
-    absorbed = {nids[k]: nids[find(k)] for k in range(len(nids)) if find(k) != k}
-    for iid, nid in assign.items():
-        if nid in absorbed:
-            assign[iid] = absorbed[nid]
-    return absorbed
-
-
 def trim_loose(assign: dict[str, str | None], vec: dict[str, np.ndarray], terms: dict[str, set[str]],
                founds: Callable[[str], bool], customer: Callable[[str], bool], min_size: int,
                p: CoreParams = CoreParams(), happy: Callable[[str], bool] = lambda i: False,
@@ -208,7 +98,9 @@ def trim_loose(assign: dict[str, str | None], vec: dict[str, np.ndarray], terms:
     keys = key_terms(groups, terms, p)
     nids = sorted(groups)
     cores = {nid: core(groups[nid], vec, founds, p) for nid in nids}
-    mat = np.stack([cores[n][0] for n in nids]) if nids else np.zeros((0, 1))
+    # a far member moves only to another problem need: a problem report is no evidence of praise
+    targets = [n for n in nids if cores[n][1]]
+    mat = np.stack([cores[n][0] for n in targets]) if targets else np.zeros((0, 1))
     loose: dict[str, list[str]] = {}
     for nid in nids:
         ids = groups[nid]
@@ -223,12 +115,33 @@ def trim_loose(assign: dict[str, str | None], vec: dict[str, np.ndarray], terms:
         out.sort(key=lambda i: (-sims[i], i))
         kept = []
         for i in out:
-            assign[i] = None if happy(i) else _closest_other(vec[i], terms[i], nid, nids, mat, keys, p)
+            assign[i] = None if happy(i) else _closest_other(vec[i], terms[i], nid, targets, mat, keys, p)
             if assign[i] is None:
                 kept.append(i)
         if kept:
             loose[nid] = kept
     return loose
+
+
+def praise_holds_praise(assign: dict[str, str | None], vec: dict[str, np.ndarray], terms: dict[str, set[str]],
+                        founds: Callable[[str], bool], customer: Callable[[str], bool],
+                        reports: Callable[[str], bool], p: CoreParams = CoreParams()) -> dict[str, list[str]]:
+    """A praise need holds only praise: a member that reports a problem or asks for something (`reports`: typed as
+    a problem or ask, or a sentence of it does: "Love the design. But since marshmallow it's stopped working") moves
+    to the problem need whose core it is close to (the rule trim_loose moves members by), else has no need. Under a
+    "33 of 33 praise it" statement, such an item is an outage nobody sees. Returns {praise need: items moved out}."""
+    groups = _groups(assign, customer)
+    keys = key_terms(groups, terms, p)
+    cores = {n: core(ids, vec, founds, p) for n, ids in groups.items()}
+    problems = sorted(n for n in groups if cores[n][1])
+    mat = np.stack([cores[n][0] for n in problems]) if problems else np.zeros((0, 1))
+    moved: dict[str, list[str]] = {}
+    for nid in sorted(n for n in groups if not cores[n][1]):
+        for iid in groups[nid]:
+            if reports(iid):
+                assign[iid] = _closest_other(vec[iid], terms[iid], None, problems, mat, keys, p)
+                moved.setdefault(nid, []).append(iid)
+    return moved
 
 
 def _closest_other(v: np.ndarray, item_terms: set[str], nid: str | None, nids: list[str], mat: np.ndarray,

@@ -90,6 +90,23 @@ def matching_sentence(text: str, centroid: np.ndarray, embedder,  # type: ignore
     return parts[int(np.argmax(sims))]
 
 
+def says_problem(text: str) -> bool:
+    """A sentence of the text reports a defect or asks for something (triage's defect and strong request cues), or
+    asks a real question: "Love the design. But since marshmallow it's stopped working", "Will it be possible to
+    change the font colour?". Whatever the overall tone, such a text is no evidence of praise."""
+    from assistant.triage.cues import extract
+
+    cues = extract(text)
+    return bool(cues.bug or cues.asks or any(s.rstrip().endswith("?") and len(s.split()) >= 5 for s in sentences(text)))
+
+
+def reports(item: FeedbackItem) -> bool:
+    """The item's words report a problem or ask (says_problem), or triage found it serious (high urgency: "nope wont
+    even open. I guess its time to find a new one"), whatever its type and tone: no evidence of praise."""
+    serious = item.triage is not None and item.triage.urgency.label == "high"
+    return serious or says_problem(item.text)
+
+
 _WHO = {
     "enterprise": "Enterprise customers", "business": "Business customers", "pro": "Pro customers",
     "team": "Team customers", "free": "Free-plan users",
@@ -177,36 +194,40 @@ def topic_texts(items: Sequence[FeedbackItem], vec: dict[str, np.ndarray]) -> li
     return [chosen[k].text for k in order]
 
 
-def statement(phrases: Sequence[str], c: NeedCounts, example: str = "") -> str:
+def statement(phrases: Sequence[str], c: NeedCounts, example: str = "", reporting: int = 0) -> str:
     """One sentence: for a problem need who is hurt and how (from its problem items only), for a praise need what
-    people value; with how many items say so, and (`example`) the problem in one customer's words."""
+    people value; with how many items say so, and (`example`) the problem in one customer's words. `reporting`:
+    customer items whose words report a problem or ask (says_problem), whatever their type; when they are half of
+    the need it is a problem need (a serious report alone, typed praise by its tone, is not praise)."""
     from assistant.needs.naming import topic as joined
 
-    topic = joined(phrases) if phrases else "this area" if is_problem_need(c) else "the product"
     others = sum(v for k, v in c.by_kind.items() if k != "stakeholder_ask")
+    problem = is_problem_need(c) or bool(others and reporting * 2 >= others)
+    topic = joined(phrases) if phrases else "this area" if problem else "the product"
     problems = problem_count(c)
     asks = c.by_kind.get("stakeholder_ask", 0)
     if asks and not others:
         return (f"New from stakeholders: {topic}. No customer feedback in this inbox asks for it yet "
                 f"({asks} stakeholder ask{'s' if asks != 1 else ''}).")
     positive = c.by_sentiment.get("positive", 0)
-    if not is_problem_need(c) and positive * 2 < sum(c.by_sentiment.values()):
+    if not problem and positive * 2 < sum(c.by_sentiment.values()):
         # Neither problems nor praise: neutral requests and statements ("i want to pay my bill") say what they ask.
         return (f"{who(c)} ask about {topic} ({others} customer item{'s' if others != 1 else ''}; "
                 f"{positive} positive, {problems} report a problem or ask).")
-    if not is_problem_need(c):
+    if not problem:
         praise = sum(c.by_type.get(t, 0) for t in ("praise", "experience", "other"))
         also = f"; {problems} report a problem" if problems else ""
         return (f"{who(c)} value {topic} and want it to keep working as it does ({praise} of {others} customer "
                 f"item{'s' if others != 1 else ''} praise it or describe using it{also}).")
     ranked = sorted(((c.by_type.get(t, 0), t) for t in PROBLEM_TYPES), key=lambda nt: (-nt[0], PROBLEM_TYPES.index(nt[1])))
-    dominant = ranked[0][1] if ranked[0][0] else "feature_request"  # only stakeholder asks: an ask
+    # only stakeholder asks: an ask; only items typed by their tone that report something: a report
+    dominant = ranked[0][1] if ranked[0][0] else "bug" if reporting and others else "feature_request"
     from assistant.triage.cues import BUG  # the same general-English defect cues triage uses
 
     template = _SYMPTOM if dominant == "bug" and BUG.search(topic) else _PROBLEM[dominant]
     sentence = f"{who(c)} {template.format(topic=topic)}"
     # Stakeholder asks are typed too: count only customers' problem reports against the customer items.
-    customers_reporting = max(0, min(others, problems - asks))
+    customers_reporting = max(0, min(others, max(problems - asks, reporting)))
     praise = c.by_type.get("praise", 0)
     also = f"; {praise} more praise it" if praise else ""
     words = f", for example: “{example}”" if example else ""

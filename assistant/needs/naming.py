@@ -316,10 +316,60 @@ def phrases(groups: Mapping[str, Sequence[str]], top: int = 3, min_share: float 
             used |= words
             if len(chosen) == top:
                 break
-        out[k] = chosen
+        out[k] = one_topic(chosen, ts)
         if not chosen and size < 5:
             fallback_needed.append(k)
     if fallback_needed:
         for k, words in keyphrases({k: groups[k] for k in fallback_needed}, top=top).items():
             out[k] = words
     return out
+
+
+_SPAN_WORD = re.compile(r"[a-z0-9][a-z0-9+#'\-]*")
+SPAN_GAP = 2  # words allowed between the two phrases of a name inside the items' own phrase
+SPAN_WORDS = 5  # the longest phrase a name is taken from
+
+
+def _find(seq: list[str], part: list[str]) -> list[int]:
+    return [i for i in range(len(seq) - len(part) + 1) if seq[i:i + len(part)] == part]
+
+
+def one_topic(chosen: Sequence[str], texts: Sequence[str]) -> list[str]:
+    """Phrases that name one topic, not two keywords side by side: when the items themselves say the first two
+    phrases together ("custom lock screen wallpaper" for "wallpaper" and "custom"; "home button" for "pressing button"
+    and "home"), the name is the words they say most often (in 2+ items and a fifth of them), and further lone words
+    are dropped; otherwise the phrases stay as they are ("Card freeze and blocked card" names two sides of one need).
+    "Wallpaper and custom" read as two keywords where the items say "custom wallpapers"."""
+    if len(chosen) < 2:
+        return list(chosen)
+    split = [[_stem(w) for w in _SPAN_WORD.findall(t.lower())] for t in texts]
+    raws = [re.findall(r"[A-Za-z0-9][A-Za-z0-9+#'\-]*", _PLACEHOLDER.sub(" ", t)) for t in texts]
+
+    def anchor(phrase: str) -> list[str]:
+        # the phrase as written when the items say it so; else its head word ("pressing button" is "pressing the
+        # home button" in the items)
+        words = [_stem(w) for w in _SPAN_WORD.findall(phrase.lower())]
+        return words if any(_find(ws, words) for ws in split) else words[-1:]
+
+    first, second = anchor(chosen[0]), anchor(chosen[1])
+    spans: Counter[str] = Counter()
+    forms: dict[str, Counter[str]] = {}
+    for raw, words in zip(raws, split):
+        found: dict[str, str] = {}
+        for i in _find(words, first):
+            for j in _find(words, second):
+                lo, hi = min(i, j), max(i + len(first), j + len(second))
+                gap = hi - lo - len(first) - len(second)
+                if 0 <= gap <= SPAN_GAP and hi - lo <= SPAN_WORDS and not set(words[lo:hi]) & {"and", "or", "but"}:
+                    found.setdefault(" ".join(words[lo:hi]), " ".join(raw[lo:hi]))
+        for key, form in found.items():
+            spans[key] += 1
+            forms.setdefault(key, Counter())[form] += 1
+    if spans:
+        key, n = min(spans.items(), key=lambda kv: (-kv[1], len(kv[0]), kv[0]))
+        if n >= max(2, 0.2 * len(texts)):
+            form = forms[key].most_common(1)[0][0]
+            # Acronyms keep their capitals; other words are lower-cased as in the phrases.
+            form = " ".join(w if w.isupper() and len(w) <= 5 else w.lower() for w in form.split())
+            return [form, *[c for c in chosen[2:] if " " in c]]
+    return list(chosen)

@@ -28,6 +28,7 @@ class _Evidence:
     centroid: np.ndarray
     quotes: list[str]
     example: str
+    reporting: int  # customer items that report a problem or ask (evidence.reports), whatever their type
 
 
 def write_needs(ws, all_items, assign, dissolved, vec, provider, quotes: int,  # type: ignore[no-untyped-def]
@@ -69,7 +70,7 @@ def write_needs(ws, all_items, assign, dissolved, vec, provider, quotes: int,  #
                               provenance={}, version=1)
                 s.add(row)
             if not row.name_edited:
-                row.name = _name(phrases.get(nid, []), mixed.get(nid, []), ev.counts, texts)
+                row.name = _name(phrases.get(nid, []), mixed.get(nid, []), ev.counts, texts, ev.reporting)
             row.quotes = ev.quotes
             row.counts = ev.counts.model_dump()
             row.centroid = [round(float(x), 6) for x in ev.centroid]
@@ -78,7 +79,7 @@ def write_needs(ws, all_items, assign, dissolved, vec, provider, quotes: int,  #
             row.provenance = {**(row.provenance or {}), "loose": (loose or {}).get(nid, [])[:50]}
             if not row.statement_edited:
                 row.statement = evidence.statement(_topic(phrases.get(nid), mixed.get(nid, []), ev.counts, texts),
-                                                   ev.counts, ev.example)
+                                                   ev.counts, ev.example, ev.reporting)
                 if llm_statements.get(nid):
                     row.statement = llm_statements[nid]
                     row.provenance = {**(row.provenance or {}), "engine": str(getattr(provider, "model", "llm"))}
@@ -109,7 +110,8 @@ def _evidence(ids, by_id, dupes_of, vec, quotes, on_topic, embedder) -> _Evidenc
     counts = evidence.counts(group)
     quoted = evidence.quotes(ids, mat, cent, quotes, on_topic)
     example = evidence.typical([by_id[q] for q in quoted], cent, embedder) if evidence.is_problem_need(counts) else ""
-    return _Evidence(counts, cent, quoted, example)
+    reporting = sum(1 for it in group if it.kind != "stakeholder_ask" and evidence.reports(it))
+    return _Evidence(counts, cent, quoted, example, reporting)
 
 
 def _topic(phrases, mixed, counts, texts) -> list[str]:  # type: ignore[no-untyped-def]
@@ -123,10 +125,12 @@ def _topic(phrases, mixed, counts, texts) -> list[str]:  # type: ignore[no-untyp
     return list(mixed) or ([word] if word else [])
 
 
-def _name(phrases, mixed, counts, texts) -> str:  # type: ignore[no-untyped-def]
+def _name(phrases, mixed, counts, texts, reporting=0) -> str:  # type: ignore[no-untyped-def]
     """Needs by their shared phrase (or as mixed, with the phrases used most); praise by what is praised. A need of
     neutral questions ("are there fees in Cuba") is not a problem need, but it is not praise either."""
     sentiment = counts.by_sentiment
-    if not evidence.is_problem_need(counts) and sentiment.get("positive", 0) * 2 >= sum(sentiment.values()):
+    customers = sum(v for k, v in counts.by_kind.items() if k != "stakeholder_ask")
+    if not evidence.is_problem_need(counts) and sentiment.get("positive", 0) * 2 >= sum(sentiment.values()) \
+            and reporting * 2 < max(customers, 1):
         return naming.praise_name(phrases, texts)  # praise only where most items are positive
     return naming.name_from(phrases) if phrases else naming.mixed_name(mixed, texts)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from assistant.embeddings import LocalEmbedder
-from assistant.needs import core
+from assistant.needs import core, merge
 from assistant.needs.cluster import normalise
 
 MEMORY_A = ["Out of memory error when I open a comic.", "I keep getting the out of memory error.",
@@ -31,14 +31,14 @@ def test_split_problem_and_praise_are_merged_unrelated_needs_are_not(setup) -> N
     texts, vec, terms = setup
     assign: dict[str, str | None] = {i: i[:2] for i in texts}
     loose_cap = core.CoreParams(merge_max_share=1.0)  # five tiny needs: the size cap is tested below
-    absorbed = core.merge_split(assign, vec, terms, lambda i: not i.startswith("p"), lambda i: True, loose_cap)
+    absorbed = merge.merge_split(assign, vec, terms, lambda i: not i.startswith("p"), lambda i: True, loose_cap)
     assert assign["ma0"] == assign["mb0"]  # "memory" is one problem, worded two ways
     assert assign["pa0"] == assign["pb0"]  # praise together
     assert len({assign["ma0"], assign["ex0"], assign["pa0"]}) == 3  # export, memory and praise stay apart
     assert len(absorbed) == 2
     # With the size cap (15% of 15 items), problem needs stay apart; small praise needs still join each other.
     capped: dict[str, str | None] = {i: i[:2] for i in texts}
-    merged = core.merge_split(capped, vec, terms, lambda i: not i.startswith("p"), lambda i: True)
+    merged = merge.merge_split(capped, vec, terms, lambda i: not i.startswith("p"), lambda i: True)
     assert len(merged) == 1 and set(merged) | set(merged.values()) == {"pa", "pb"}
 
 
@@ -102,9 +102,9 @@ def test_needs_sharing_an_action_are_not_one_problem_needs_sharing_a_thing_are(s
     fresh = lambda: {i: i[:2] for i in texts}  # noqa: E731
     blind = fresh()
     problem = lambda i: not i.startswith("p")  # noqa: E731
-    core.merge_split(blind, vec, terms, problem, lambda i: True, params)  # without the parse ...
+    merge.merge_split(blind, vec, terms, problem, lambda i: True, params)  # without the parse ...
     assert blind["fr0"] == blind["lo0"]  # ... "report" made fraud and lost cards one need
     read = fresh()
-    core.merge_split(read, vec, terms, problem, lambda i: True, params, texts)
+    merge.merge_split(read, vec, terms, problem, lambda i: True, params, texts)
     assert read["fr0"] != read["lo0"]  # an action shared is no thing asked about
     assert read["ma0"] == read["mb0"]  # "memory" is a thing: one problem worded two ways

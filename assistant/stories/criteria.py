@@ -104,10 +104,11 @@ def no_symptom(symptom: str) -> str:
     if not symptom or symptom == "an error":
         return "no error message is shown"
     subject, _, gerund = symptom.rpartition(" ")
+    # what crashes or freezes is the app, whatever the writer called it ("the constant out of memory crashing")
     if gerund in ("crashing", "quitting", "closing"):
-        return f"{subject} stays open"
+        return "the app stays open"
     if gerund in ("freezing", "hanging", "lagging"):
-        return f"{subject} keeps responding to my input"
+        return "the app keeps responding to my input"
     if gerund in ("disappearing", "vanishing"):
         return f"{subject} {agree(subject, 'is', 'are')} still shown"
     if gerund == "resetting":
@@ -137,9 +138,11 @@ def write_criteria(rep: Ask, members: Sequence[Member]) -> list[Criterion]:
     cited items report; each cites exactly the items that report its fact. No fact, no criterion."""
     about = [m for m in members if _about(m, rep)]
     found: list[tuple[int, str, Criterion]] = []
-    found += _regressions(rep, about)
     head = rep.obj_head.split()[-1] if rep.obj_head else ""
     naming = [m for m in members if m in about or head and re.search(rf"\b{re.escape(head)}", m.item.text, re.I)]
+    # a failure report naming the story's object is about it whatever its own words ask ("it'll throw an error
+    # about being out of memory" on "most CBR files"): its conditions make a regression of the story's action
+    found += _regressions(rep, naming)
     found += _named_errors(rep, naming)  # a named error about the object counts whatever else the item asks
     found += _timings(rep, about)
     found += _volumes(rep, about)
@@ -161,10 +164,28 @@ def write_criteria(rep: Ask, members: Sequence[Member]) -> list[Criterion]:
     for _, _, crit in ranked:
         if any(_cut_short(part) for part in (crit.given, crit.when, crit.then)):
             continue  # "When I change my savings account pin to": an item's number redacted away, no fact left
+        if restates(crit, rep):
+            continue  # "When I ask for my visa credit limit Then my visa credit limit is shown": nothing to test
         if (crit.given, crit.when, crit.then) not in seen:
             seen.add((crit.given, crit.when, crit.then))
             out.append(crit)
     return out[:MAX_CRITERIA]
+
+
+_FRAME = {"ask", "show", "tell", "want", "have", "see", "know", "give"}  # asking for a thing and being shown it
+
+
+def restates(crit: Criterion, rep: Ask) -> bool:
+    """The Then only says the When again ("When I ask for X Then X is shown"), and neither adds a fact beyond the
+    goal (a number, a condition, a word of its own): a test that passes by definition."""
+    from assistant.verify.terms import terms
+
+    when, then, given, goal = (terms(t) for t in (crit.when, crit.then, crit.given, rep.phrase))
+    said = when.lemmas | when.named | _FRAME
+    if not (then.lemmas | then.named) <= said or when.numbers or then.numbers or given.numbers:
+        return False
+    beyond = (when.lemmas | given.lemmas) - goal.lemmas - _FRAME
+    return not beyond
 
 
 # function words no clause ends on ("... changed to", "... for the"); particles such as "in", "on", "up" may
@@ -202,21 +223,19 @@ def _regressions(rep: Ask, about: Sequence[Member]) -> list[tuple[int, str, Crit
     for m in about:
         reported = bool(m.item.triage and m.item.triage.type in ("bug", "complaint"))
         bug = (m.ask is not None and m.ask.kind == "bug") or (reported and bool({"crash", "error"} & m.facts.mentions))
-        if not bug or m.facts.errors:
-            continue  # a named error makes its own criterion, with these conditions
+        conditions = _text_conditions(m, rep)
+        if not bug or m.facts.errors and not conditions:
+            continue  # a named error makes its own criterion; its conditions (device, memory) make this one
         symptom = m.ask.symptom if m.ask is not None and m.ask.kind == "bug" else ""
         specific = no_symptom(symptom) != "no error message is shown"
-        conditions = _text_conditions(m, rep)
         if not conditions and not specific:
             continue
-        key = (_action(m, rep, steps=True), ",".join(conditions), no_symptom(symptom) if specific else "")
+        key = (_action(m, rep, steps=True), "|".join(conditions), no_symptom(symptom) if specific else "")
         groups.setdefault(key, []).append(m)
     out = []
     for (action, conditions, outcome), group in _either(groups).items():
-        given = _given(conditions.split(",")) if conditions else "the app is open"
+        given = _given(conditions.split("|")) if conditions else "the app is open"
         then = outcome or f"{_done(rep)} and no error message is shown"
-        if group[0].facts.after_update and not conditions:
-            given = "I have installed the latest update"
         out.append((len(group) + 100, f"regression:{action}|{conditions}|{outcome}",
                     Criterion(given=given, when=action, then=then, evidence=_cite(group))))
     return out
@@ -227,11 +246,14 @@ def _either(groups: dict[tuple[str, ...], list[Member]]) -> dict[tuple[str, ...]
     "a Galaxy S3 or a Galaxy S4" (the two are the same test run twice), citing both."""
     merged: dict[tuple[str, ...], list[tuple[str, list[Member]]]] = {}
     for (action, conditions, outcome), group in groups.items():
-        single = conditions and "," not in conditions and not conditions.endswith(" file")
+        single = conditions and "|" not in conditions and not conditions.endswith(" file") \
+            and not conditions.startswith(STEP)
         merged.setdefault((action, "" if single else conditions, outcome, str(single)), []).append((conditions, group))
     out: dict[tuple[str, ...], list[Member]] = {}
     for (action, conditions, outcome, _), parts in merged.items():
-        joined = " or ".join(c for c, _ in parts) if len(parts) > 1 else parts[0][0]
+        names = [c for c, _ in parts]
+        joined = names[0] if len(names) == 1 else " or ".join(names) if len(names) == 2 else \
+            "any of: " + ", ".join(names)  # one test on each device, one criterion
         out[(action, joined, outcome)] = [m for _, g in parts for m in g]
     return out
 
@@ -241,15 +263,26 @@ def _text_conditions(m: Member, rep: Ask | None = None) -> list[str]:
     those the goal already names ("a CBR file" for "open my cbr files" would test nothing more than the goal)."""
     parts = _stated_conditions(m)
     goal = rep.phrase.lower().split() if rep is not None else []
-    return [p for p in parts if not any(w.lower() in goal for w in p.split()[1:] if w.lower() != "file")]
+    return [p for p in parts if p.startswith(STEP)
+            or not any(w.lower() in goal for w in p.split()[1:] if w.lower() != "file")]
+
+
+STEP = "I have "  # a step the writer took before it failed ("I have installed the latest update"): a Given of its own
 
 
 def _stated_conditions(m: Member) -> list[str]:
     f, low = m.facts, m.item.text.lower()
     parts = [c for c in f.conditions() if c.split()[-1].lower() in low and not denies(m.item.text, c.split()[-1])]
+    if f.memory:  # "a device with 512mb, or 2gb of RAM": the memory it failed with, in the writer's word for it
+        word = "RAM" if re.search(r"[0-9 ]ram\b", low) else "memory"
+        parts.append(f"a device with {f.memory} of {word}")
     parts += [f"{article(t)} {t} file" for t in f.file_types if t.lower() in low]
     if f.size:
         parts.append(f"a file of {f.size}")
+    if f.after_update:
+        parts.append(f"{STEP}installed the latest update")
+    if f.reinstalled:
+        parts.append(f"{STEP}deleted and reinstalled the app")
     return parts
 
 
@@ -337,10 +370,12 @@ def _formats(rep: Ask, members: Sequence[Member]) -> list[tuple[int, str, Criter
 
 
 def _given(conditions: Sequence[str]) -> str:
-    """'I am using a Galaxy S3 and I have a CBR file': devices and versions are used, files are had."""
-    files = [c for c in conditions if c.endswith(" file") or c.startswith("a file of")]
-    env = [c for c in conditions if c not in files]
-    parts = ([f"I am using {_and(env)}"] if env else []) + ([f"I have {_and(files)}"] if files else [])
+    """'I am using a Galaxy S3 and I have a CBR file': devices and versions are used, files are had, steps the
+    writer took are said as they said them ('I have installed the latest update')."""
+    steps = [c for c in conditions if c.startswith(STEP)]
+    files = [c for c in conditions if c not in steps and (c.endswith(" file") or c.startswith("a file of"))]
+    env = [c for c in conditions if c not in files and c not in steps]
+    parts = ([f"I am using {_and(env)}"] if env else []) + ([f"I have {_and(files)}"] if files else []) + steps
     return " and ".join(parts)
 
 

@@ -15,7 +15,7 @@ from assistant.models import Criterion
 from assistant.stories import details as dt
 from assistant.stories.asks import Ask, clean_for_parse
 from assistant.stories.criteria import Member, _cite, _verb
-from assistant.stories.nlp import inflect
+from assistant.stories.nlp import article, inflect
 
 MAX_DETAILS = 3  # criteria from the items' own details per story: the most asked, not one per message
 
@@ -29,10 +29,17 @@ def detailed(rep: Ask, about: Sequence[Member]) -> list[tuple[int, str, Criterio
     texts = {m.item.id: clean_for_parse(m.item.text) for m in about}
     dt.warm(texts.values())
     groups: dict[tuple[str, str], list[tuple[Member, dt.Detail]]] = {}
+    which: dict[tuple[str, str], list[tuple[Member, dt.Detail]]] = {}
     for m in about:
         for d in dt.details(texts[m.item.id], _verb(rep), goal_words):
-            groups.setdefault((d.kind, d.general.lower()), []).append((m, d))
-    out = []
+            if d.kind == "info" and not d.measured and d.asked and {d.asked.split()[-1], d.asked.split()[-1].removesuffix("s")} & goal_words \
+                    and not d.general.startswith("how "):
+                continue  # "my visa credit limit" for "see my visa limit": the goal asked again, no new fact
+            if d.of_what[0]:  # "the apr on my Wells Fargo credit card": only says which card
+                which.setdefault((d.kind, d.of_what[1]), []).append((m, d))
+            else:
+                groups.setdefault((d.kind, d.general.lower()), []).append((m, d))
+    out = [c for (kind, noun), group in which.items() if (c := _one_of_several(kind, noun, group))]
     for (kind, _), group in groups.items():
         phrases = Counter(d.phrase for _, d in group)
         d0 = next(d for _, d in group if d.phrase == min(phrases, key=lambda p: (-phrases[p], len(p), p)))
@@ -53,6 +60,33 @@ def detailed(rep: Ask, about: Sequence[Member]) -> list[tuple[int, str, Criterio
             given=given, when=when, then=outcome, evidence=_cite([m for m, _ in group]))))
     # a handful: the details most items ask for (then the ones naming amounts, dates, places) make the criteria
     return sorted(out, key=lambda e: -e[0])[:MAX_DETAILS]
+
+
+def _one_of_several(kind: str, noun: str, group: Sequence[tuple[Member, dt.Detail]]) -> tuple[int, str, Criterion] | None:
+    """Items asking the same of different ones of their things ("my Wells Fargo credit card", "my chase credit
+    card") make one test with several of them: the answer is about the one asked for. One brand alone makes none
+    (a copy of the goal tied to one message's bank)."""
+    variants: dict[str, tuple[str, list[Member]]] = {}
+    for m, d in group:
+        variants.setdefault(d.of_what[0].lower(), (d.of_what[0], []))[1].append(m)
+    if len(variants) < 2:
+        return None
+    shown = list(variants.values())[:4]
+    cited = [m for _, ms in shown for m in ms]
+    things = [f"{article(label)} {label}" for label, _ in shown]
+    given = f"I have {', '.join(things[:-1])} and {things[-1]}"
+    d0 = group[0][1]
+    if kind == "info":
+        asked = Counter(d.asked for _, d in group if d.asked).most_common(1)
+        if not asked:
+            return None
+        when, then = f"I ask for the {asked[0][0]} of one of them", f"the {asked[0][0]} of the {noun} I asked about is shown"
+    else:
+        mine = re.compile(rf"\b(?:my|the) {re.escape(noun)}\b", re.I)
+        if not mine.search(d0.general) or not mine.search(d0.general_outcome):
+            return None
+        when, then = f"I {mine.sub('one of them', d0.general)}", mine.sub(f"that {noun}", d0.general_outcome)
+    return (len(cited) + 72, f"which:{kind}:{noun}", Criterion(given=given, when=when, then=then, evidence=_cite(cited)))
 
 
 def counted(rep: Ask, about: Sequence[Member]) -> list[tuple[int, str, Criterion]]:

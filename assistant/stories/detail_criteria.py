@@ -32,11 +32,11 @@ def detailed(rep: Ask, about: Sequence[Member]) -> list[tuple[int, str, Criterio
     which: dict[tuple[str, str], list[tuple[Member, dt.Detail]]] = {}
     for m in about:
         for d in dt.details(texts[m.item.id], _verb(rep), goal_words):
-            if d.kind == "info" and not d.measured and d.asked and {d.asked.split()[-1], d.asked.split()[-1].removesuffix("s")} & goal_words \
-                    and not d.general.startswith("how "):
-                continue  # "my visa credit limit" for "see my visa limit": the goal asked again, no new fact
             if d.of_what[0]:  # "the apr on my Wells Fargo credit card": only says which card
                 which.setdefault((d.kind, d.of_what[1]), []).append((m, d))
+            elif d.kind == "info" and not d.measured and d.asked and not d.general.startswith("how ") \
+                    and {d.asked.split()[-1], d.asked.split()[-1].removesuffix("s")} & goal_words:
+                continue  # "my visa credit limit" for "see my visa limit": the goal asked again, no new fact
             else:
                 groups.setdefault((d.kind, d.general.lower()), []).append((m, d))
     out = [c for (kind, noun), group in which.items() if (c := _one_of_several(kind, noun, group))]

@@ -163,3 +163,75 @@ def test_a_failure_reported_on_a_short_model_name_is_a_regression_on_it() -> Non
     assert facts["a"].device == "S7" and extract_facts("it crashes on page 3").device is None
     crits = write_criteria(asks["b"], [Member(i, asks[i.id], facts[i.id]) for i in items])
     assert [(c.given, c.evidence) for c in crits] == [("I am using an S7", ["a"])]
+
+
+APR = {  # clinc150_test.csv, intent apr: the same question about cards of different issuers
+    "wf": "i need to know the apr on my wells fargo credit card",
+    "target": "can you tell me the apr of my target credit card",
+    "visa": "what is my visa credit limit",  # credit_limit: the goal asked again, nothing to test
+}
+
+
+def _criteria(texts: dict[str, str], goal_key: str, phrase: str, obj: str, head: str) -> list[Criterion]:
+    items = {k: item(k, t) for k, t in texts.items()}
+    asks = read_asks(list(items.values()))
+    members = [Member(items[k], asks[k], extract_facts(items[k].text)) for k in items]
+    return write_criteria(replace(asks[goal_key], phrase=phrase, obj=obj, obj_head=head), members)
+
+
+def test_one_test_for_several_brands_none_for_one_brand_and_none_that_restates_the_goal() -> None:
+    apr = _criteria({k: APR[k] for k in ("wf", "target")}, "wf", "see my credit card's apr", "my credit card's apr",
+                    "credit card 's apr")  # the goal's object as the asks read it
+    assert [(c.given, c.when, c.then, sorted(c.evidence)) for c in apr] == [(
+        "I have a Wells Fargo credit card and a target credit card", "I ask for the apr of one of them",
+        "the apr of the card I asked about is shown", ["target", "wf"])]
+    assert _criteria({"wf": APR["wf"]}, "wf", "see my credit card's apr", "my credit card's apr",
+                     "credit card 's apr") == []
+    assert _criteria({"visa": APR["visa"]}, "visa", "see my visa limit", "my visa limit", "visa limit") == []
+
+
+@pytest.mark.parametrize("text, memory, size", [  # URR golden set, A Comic Viewer
+    ("Doesn't matter if you're on a device with 512mb, or 2gb of RAM, and will always do it on the same pages.",
+     "512 MB or 2 GB", None),
+    ("I have 2GB of memory on this tablet and it's repeatedly telling me that I don't have enough memory to load a "
+     "30 MB file.", "2 GB", "30 MB"),
+    ("Image files &gt; 2MB are not loaded properly and the app crashes", None, "2 MB"),
+    ("Good app for noting but too expensive to use it for poor students  60mb is not enough", None, None),  # Maalej
+])
+def test_a_size_is_of_the_device_memory_or_of_a_file_or_no_condition(text, memory, size) -> None:
+    f = extract_facts(text)
+    assert (f.memory, f.size) == (memory, size)
+
+
+def test_steps_and_devices_a_report_states_are_facts() -> None:  # Maalej reviews
+    f = extract_facts("Recent upgrade is causing the app to crash on iPad Needs fixed I have tried to delete and "
+                      "reinstall but that didn't fix the problem")
+    assert f.after_update and f.reinstalled
+    assert extract_facts("since the update it crashes every time I sink my first battle since update. I'm on the "
+                         "galaxy note 2.").device == "Galaxy Note 2"
+    assert extract_facts("I can't open it on my ipad 3 Help! Crash! Crash! Crash!").device == "iPad 3"
+
+
+def test_reports_on_different_devices_with_one_outcome_are_one_regression_with_each_condition() -> None:
+    from assistant.models import Sentiment, Triage, Urgency
+    from assistant.stories.draft import analyse
+
+    texts = {  # URR golden set, A Comic Viewer
+        "s3": "Do not download for CBR Downloaded onto my Galaxy S3 w/ jelly bean to read CBR files. Constantly gives "
+              "error message stating no memory left to display file.",
+        "ram": "Great app, except for with CBR On most CBR files, it'll throw an error about being out of memory. "
+               "Doesn't matter if you're on a device with 512mb, or 2gb of RAM, and will always do it on the same pages.",
+        "s4": "Doesn't work on cbr files CBR is supposedly supported, it is nog working right though. It always crashes "
+              "on cbr comics on my galaxy tablet (2) and seldom works on my Galaxy S4.",
+        "goal": "It doesnt work It doesnt work I cant open my cbr files",
+    }
+    items = [item(k, t).model_copy(update={"triage": Triage(
+        type="bug", sentiment=Sentiment(label="negative", score=-0.6), urgency=Urgency(label="medium"))})
+        for k, t in texts.items()]
+    asks, facts = analyse(items)
+    crits = write_criteria(asks["goal"], [Member(i, asks[i.id], facts[i.id]) for i in items])
+    devices = [c for c in crits if c.given.startswith("I am using any of:")]
+    assert len(devices) == 1, crits
+    assert {"a Galaxy S3", "a Galaxy S4", "a device with 512 MB or 2 GB of RAM"} == set(
+        devices[0].given.removeprefix("I am using any of: ").split(", "))
+    assert sorted(devices[0].evidence) == ["ram", "s3", "s4"]

@@ -125,6 +125,15 @@ def _verb(ask: Ask) -> str:
     return VERB_KEYS.get(ask.verb, ask.verb)
 
 
+def _head(rep: Ask) -> str:
+    """The thing the story's action is done to: its object, else the noun of its complement ("read from SD card")."""
+    if rep.obj_head:
+        return rep.obj_head.split()[-1]
+    from assistant.stories.details import doc_of
+
+    return next((t.text for t in doc_of(rep.phrase) if t.dep_ in ("pobj", "dobj") and t.pos_ in ("NOUN", "PROPN")), "")
+
+
 def _about(m: Member, rep: Ask) -> bool:
     """The item is about this story's action: the same verb, or it names the action's object and asks nothing else."""
     if m.ask is not None and _verb(m.ask) == _verb(rep):
@@ -138,7 +147,7 @@ def write_criteria(rep: Ask, members: Sequence[Member]) -> list[Criterion]:
     cited items report; each cites exactly the items that report its fact. No fact, no criterion."""
     about = [m for m in members if _about(m, rep)]
     found: list[tuple[int, str, Criterion]] = []
-    head = rep.obj_head.split()[-1] if rep.obj_head else ""
+    head = _head(rep)
     naming = [m for m in members if m in about or head and re.search(rf"\b{re.escape(head)}", m.item.text, re.I)]
     # a failure report naming the story's object is about it whatever its own words ask ("it'll throw an error
     # about being out of memory" on "most CBR files"): its conditions make a regression of the story's action
@@ -193,7 +202,7 @@ _CUT = {"to", "the", "a", "an", "and", "or", "of", "for", "with", "from", "my", 
 
 
 def _cut_short(part: str) -> bool:
-    words = re.findall(r"[A-Za-z']+", part.lower())
+    words = re.findall(r"[\w$'&]+", part.lower())  # "... to $1000" ends on its amount
     return bool(words) and words[-1] in _CUT
 
 
@@ -233,28 +242,41 @@ def _regressions(rep: Ask, about: Sequence[Member]) -> list[tuple[int, str, Crit
         key = (_action(m, rep, steps=True), "|".join(conditions), no_symptom(symptom) if specific else "")
         groups.setdefault(key, []).append(m)
     out = []
-    for (action, conditions, outcome), group in _either(groups).items():
-        given = _given(conditions.split("|")) if conditions else "the app is open"
+    for (action, conditions, outcome), group in _either(groups, rep).items():
+        given = _given(conditions.split("|")) if conditions else "the app is open"  # "any of: …" is one part
         then = outcome or f"{_done(rep)} and no error message is shown"
         out.append((len(group) + 100, f"regression:{action}|{conditions}|{outcome}",
                     Criterion(given=given, when=action, then=then, evidence=_cite(group))))
     return out
 
 
-def _either(groups: dict[tuple[str, ...], list[Member]]) -> dict[tuple[str, ...], list[Member]]:
-    """Reports of the same failure on one device each ("my Galaxy S3", "my Galaxy S4") make one criterion on
-    "a Galaxy S3 or a Galaxy S4" (the two are the same test run twice), citing both."""
-    merged: dict[tuple[str, ...], list[tuple[str, list[Member]]]] = {}
+def reported_condition(c: Criterion) -> bool:
+    """A regression on a condition its items report: a device, a version, a file, a step they took."""
+    return c.given.startswith(("I am using ", STEP)) and "no error message is shown" in c.then \
+        or c.given.startswith("I am using ") and c.then in ("the app stays open", "the app keeps responding to my input")
+
+
+def _either(groups: dict[tuple[str, ...], list[Member]], rep: Ask) -> dict[tuple[str, ...], list[Member]]:
+    """Reports of the same failure, each on its own device or system ("my Galaxy S3", "nexus 5, android 6.0.1")
+    make one criterion on "any of: a Galaxy S3, a Nexus 5 with Android 6.0.1" (one test run on each), citing all;
+    in the writers' shared steps, else the story's action. Files and steps stay their own conditions."""
+    merged: dict[tuple[str, ...], list[tuple[str, str, list[Member]]]] = {}
     for (action, conditions, outcome), group in groups.items():
-        single = conditions and "|" not in conditions and not conditions.endswith(" file") \
-            and not conditions.startswith(STEP)
-        merged.setdefault((action, "" if single else conditions, outcome, str(single)), []).append((conditions, group))
+        env = bool(conditions) and not any(c.endswith(" file") or c.startswith(("a file of", STEP))
+                                           for c in conditions.split("|"))
+        key = ("", "", outcome, "env") if env else (action, conditions, outcome, "")
+        merged.setdefault(key, []).append((action, conditions.replace("|", " with "), group))
     out: dict[tuple[str, ...], list[Member]] = {}
-    for (action, conditions, outcome, _), parts in merged.items():
-        names = [c for c, _ in parts]
+    for (action, conditions, outcome, env), parts in merged.items():
+        if not env:
+            out[(action, conditions, outcome)] = parts[0][2]
+            continue
+        names = list(dict.fromkeys(c for _, c, _ in parts))
         joined = names[0] if len(names) == 1 else " or ".join(names) if len(names) == 2 else \
             "any of: " + ", ".join(names)  # one test on each device, one criterion
-        out[(action, joined, outcome)] = [m for _, g in parts for m in g]
+        actions = {a for a, _, _ in parts}
+        out[(actions.pop() if len(actions) == 1 else f"I {rep.phrase}", joined, outcome)] = \
+            [m for _, _, g in parts for m in g]
     return out
 
 

@@ -37,6 +37,9 @@ def detailed(rep: Ask, about: Sequence[Member]) -> list[tuple[int, str, Criterio
             elif d.kind == "info" and not d.measured and d.asked and not d.general.startswith("how ") \
                     and {d.asked.split()[-1], d.asked.split()[-1].removesuffix("s")} & goal_words:
                 continue  # "my visa credit limit" for "see my visa limit": the goal asked again, no new fact
+            elif d.kind == "action" and not d.measured:
+                continue  # "pay my bill from my bank account" / "... is paid from my bank account": the Then says
+                # the When again; an amount or a date ("increase my credit limit to $1000") is what a test checks
             else:
                 groups.setdefault((d.kind, d.general.lower()), []).append((m, d))
     out = [c for (kind, noun), group in which.items() if (c := _one_of_several(kind, noun, group))]

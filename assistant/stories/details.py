@@ -244,7 +244,10 @@ def details(text: str, verb: str, goal_words: set[str]) -> list[Detail]:
         # about the story ("what's the point?" asks nothing of it), and not a complaint ("gives me problems")
         about = {t.lemma_.lower() for t in tokens if not t.is_stop} & goal_words or wh == "how long"
         complaint = LEXICON.get(head.lower_, 0.0) < 0 or LEXICON.get(head.lemma_.lower(), 0.0) < 0
-        if (facts or wh == "how long") and about and not complaint and _whole(tokens, head):
+        # "the process for reporting my card": how to do the story's own action, i.e. the goal asked again
+        how_to = any(c.dep_ == "pcomp" and c.lemma_.lower() == verb.split()[0] for p in head.children
+                     if p.dep_ == "prep" for c in p.children)
+        if (facts or wh == "how long") and about and not complaint and not how_to and _whole(tokens, head):
             used |= {t.i for t in tokens}
             if wh == "how long":
                 asked = next(c for c in head.head.children if c.lower_ in _WH_AMOUNT or c.lower_ == "how")
@@ -276,7 +279,8 @@ def details(text: str, verb: str, goal_words: set[str]) -> list[Detail]:
         used |= {t.i for t in tokens}
         out.append(Detail("action", _render(tokens, tok), _render(_phrase(tok, drop_modifiers=True), tok),
                           _done(tok, obj[0], preps, False), _done(tok, obj[0], preps, True), facts,
-                          of_what=_of_what(tok, facts)))
+                          of_what=_of_what(tok, facts),
+                          measured=any(t.pos_ == "NUM" or t.ent_type_ in _MEASURES for t in tokens)))
         break
     condition = _condition(doc, used)
     owned = _owned(doc, used - ({found[0].i} if found else set()))
@@ -295,12 +299,15 @@ def _of_what(head: Any, facts: tuple[str, ...]) -> tuple[str, str]:
         noun = next((c for c in child.children if c.dep_ == "pobj"), None) if child.dep_ == "prep" else \
             child if child.dep_ == "poss" and child.pos_ in ("NOUN", "PROPN") else None
         if noun is not None and noun.pos_ in ("NOUN", "PROPN", "ADJ"):
-            inner = [t for t in noun.subtree if t.dep_ not in ("det", "poss", "case", "punct") and t.lower_ != "my"]
+            inner = [t for t in noun.subtree if t is noun or t.dep_ not in ("det", "poss", "case", "punct")
+                     and t.lower_ != "my"]
             parts.append((child.lower_ if child.dep_ == "prep" else "", noun, _render(inner)))
     if not parts or not all(any(f.lower() in text.lower() for _, _, text in parts) for f in facts):
         return "", ""
     names = {w for _, noun, _ in parts for w in _ent_words(noun)}
     text = " ".join([parts[0][2], *(f"{prep} {text}" for prep, _, text in parts[1:])])
+    if text.lower() == parts[0][1].lower_:
+        return "", ""  # "the bank's routing number": a bank, but which one it does not say
     return " ".join(_render_name(w) if w in names else w for w in text.split()), parts[0][1].lemma_.lower()
 
 

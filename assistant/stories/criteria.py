@@ -77,6 +77,8 @@ def success(rep: Ask) -> str:
         return f"{the} no longer {agree(the, 'appears', 'appear')} in my list"
     if verb in ("edit", "change", "rename", "update", "set"):
         return "the new value is shown after I reload the page"
+    if verb in ("view", "load", "open", "launch", "start") and rep.stand_in:
+        return f"{the} {agree(the, 'opens', 'open')} and {agree(the, 'stays', 'stay')} open"  # "it" was the product
     if verb in ("view", "load", "open"):
         return f"{the} {_be(the)} shown with all {agree(the, 'its', 'their')} data"
     if verb == "invite":
@@ -135,11 +137,13 @@ def _head(rep: Ask) -> str:
 
 
 def _about(m: Member, rep: Ask) -> bool:
-    """The item is about this story's action: the same verb, or it names the action's object and asks nothing else."""
+    """The item is about this story's action: the same verb, or it names the action's object or verb and asks
+    nothing else."""
     if m.ask is not None and _verb(m.ask) == _verb(rep):
         return True
-    head = rep.obj_head.split()[-1] if rep.obj_head else ""
-    return m.ask is None and bool(head) and re.search(rf"\b{re.escape(head)}", m.item.text, re.I) is not None
+    head = _head(rep)
+    # a report the parser read no ask from, naming the action's thing or its verb ("Flat out will not open on iPad")
+    return m.ask is None and any(re.search(rf"\b{re.escape(w)}", m.item.text, re.I) for w in (head, _verb(rep)) if w)
 
 
 def write_criteria(rep: Ask, members: Sequence[Member]) -> list[Criterion]:
@@ -245,8 +249,9 @@ def _regressions(rep: Ask, about: Sequence[Member]) -> list[tuple[int, str, Crit
     for (action, conditions, outcome), group in _either(groups, rep).items():
         given = _given(conditions.split("|")) if conditions else "the app is open"  # "any of: …" is one part
         then = outcome or f"{_done(rep)} and no error message is shown"
+        cited = sorted(list(dict.fromkeys(m.item.id for m in group))[:MAX_CITED])  # one per named device first
         out.append((len(group) + 100, f"regression:{action}|{conditions}|{outcome}",
-                    Criterion(given=given, when=action, then=then, evidence=_cite(group))))
+                    Criterion(given=given, when=action, then=then, evidence=cited)))
     return out
 
 
@@ -271,12 +276,13 @@ def _either(groups: dict[tuple[str, ...], list[Member]], rep: Ask) -> dict[tuple
         if not env:
             out[(action, conditions, outcome)] = parts[0][2]
             continue
-        names = list(dict.fromkeys(c for _, c, _ in parts))
+        names = list(dict.fromkeys(c for _, c, _ in parts))[:MAX_CITED]  # each named one is cited
         joined = names[0] if len(names) == 1 else " or ".join(names) if len(names) == 2 else \
             "any of: " + ", ".join(names)  # one test on each device, one criterion
         actions = {a for a, _, _ in parts}
-        out[(actions.pop() if len(actions) == 1 else f"I {rep.phrase}", joined, outcome)] = \
-            [m for _, _, g in parts for m in g]
+        firsts = [next(g[0] for _, c, g in parts if c == name) for name in names]
+        rest = sorted((m for _, c, g in parts if c in names for m in g if m not in firsts), key=lambda m: m.item.id)
+        out[(actions.pop() if len(actions) == 1 else f"I {rep.phrase}", joined, outcome)] = [*firsts, *rest]
     return out
 
 

@@ -81,7 +81,8 @@ _MENTIONS = {
     "duplicate": re.compile(r"\b(twice|duplicated?|double[d-]?)\b", re.I),
     "crash": re.compile(r"\b(crash\w*|freez\w*|hangs?|force[sd]? clos\w+|(?:closes?|quits?|shuts? down)"
                         r"(?: itself| on (?:me|its own)| unexpectedly| randomly| by itself)|keeps (?:closing|quitting))\b", re.I),
-    "error": re.compile(r"\b(error|fails?|failed|failing|broken|bug|doesn'?t work|not working|won'?t)\b", re.I),
+    "error": re.compile(r"\b(error|fails?|failed|failing|broken|bug|doesn'?t work|not working|won'?t|will not|"
+                        r"unable to)\b", re.I),
 }
 
 _META_KEYS = {

@@ -235,3 +235,45 @@ def test_reports_on_different_devices_with_one_outcome_are_one_regression_with_e
     assert {"a Galaxy S3", "a Galaxy S4", "a device with 512 MB or 2 GB of RAM"} == set(
         devices[0].given.removeprefix("I am using any of: ").split(", "))
     assert sorted(devices[0].evidence) == ["ram", "s3", "s4"]
+
+
+def _bug_reports(texts: dict[str, str]) -> list[FeedbackItem]:
+    from assistant.models import Sentiment, Triage, Urgency
+
+    bug = Triage(type="bug", sentiment=Sentiment(label="negative", score=-0.6), urgency=Urgency(label="medium"))
+    return [item(k, t).model_copy(update={"triage": bug}) for k, t in texts.items()]
+
+
+def test_an_update_and_a_reinstall_that_did_not_help_are_the_steps_of_the_regression() -> None:
+    from assistant.stories.draft import analyse
+
+    items = _bug_reports({  # Maalej app reviews, verbatim
+        "M-31": "Recent upgrade is causing the app to crash on iPad Needs fixed I have tried to delete and reinstall "
+                "but that didn't fix the problem",
+        "M-128": "My iPad air and iPhone 4 on iOS 7 still will not open any pages documents, all they show is the "
+                 "document name and size",
+        "M-10": "Flat out will not open on a new iPad Air",
+        "goal": "I cannot open the app",
+    })
+    asks, facts = analyse(items)
+    crits = write_criteria(asks["goal"], [Member(i, asks[i.id], facts[i.id]) for i in items if i.id != "goal"])
+    steps = [c for c in crits if "I have installed the latest update" in c.given]
+    assert [(c.given, c.evidence) for c in steps] == [(
+        "I am using an iPad and I have installed the latest update and I have deleted and reinstalled the app",
+        ["M-31"])]
+    devices = [c for c in crits if c not in steps and c.given.startswith("I am using")]
+    assert [(c.given, c.evidence) for c in devices] == [("I am using an iPad Air with iOS 7 or an iPad Air",
+                                                         ["M-10", "M-128"])]
+
+
+def test_a_folded_duplicate_keeps_its_regressions_on_reported_conditions_only() -> None:
+    from assistant.stories.dedupe import adopt_conditions
+
+    keep = Story(id="k", role="user", goal="to uninstall the app", benefit="b", evidence=["a"])
+    device = Criterion(given="I am using a Nexus 5 with Android 6.0.1", when="I remove the software from phone",
+                       then="this app no longer appears in my list and no error message is shown", evidence=["n"])
+    wish = Criterion(given="I want to remove this app", when="I remove this app from my phone",
+                     then="this app is removed from my phone", evidence=["n"])
+    other = Story(id="o", role="user", goal="to remove this app", benefit="b", evidence=["n"],
+                  acceptance_criteria=[device, wish])
+    assert adopt_conditions(keep, other) == [device]

@@ -291,6 +291,8 @@ def _text_conditions(m: Member, rep: Ask | None = None) -> list[str]:
     those the goal already names ("a CBR file" for "open my cbr files" would test nothing more than the goal)."""
     parts = _stated_conditions(m)
     goal = rep.phrase.lower().split() if rep is not None else []
+    if any(t.lower() in goal for t in m.facts.file_types):  # "open my cbr files": the item's other formats
+        parts = [p for p in parts if not p.endswith(" file")]  # ("convert them to CBZ") are not its conditions
     return [p for p in parts if p.startswith(STEP)
             or not any(w.lower() in goal for w in p.split()[1:] if w.lower() != "file")]
 
@@ -327,7 +329,8 @@ def _named_errors(rep: Ask, about: Sequence[Member]) -> list[tuple[int, str, Cri
     for err, group in by_error.items():
         # each writer's wording once, quoted: 'an out of memory error' and '"out of memory"' are one message
         said = {re.sub(r"\s+(?:error|exception)$", "", e.strip('"').lower()): None for m in group for e in m.facts.errors[:1]}
-        name = " or ".join(f'"{s}"' for s in list(said)[:3])
+        said = [w for w in said if not any(w != x and w in x for x in said)]  # "memory" is in "out of memory"
+        name = " or ".join(f'"{s}"' for s in said[:3])
         conditions = [c for c in _text_conditions(group[0], rep) if all(c in _text_conditions(m, rep) for m in group)]
         given = _given(conditions) if conditions else f"I have {_obj(rep)}" if _obj(rep) else "the app is open"
         then = f"no {name} error is shown and {_done(rep)}"

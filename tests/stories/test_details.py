@@ -277,3 +277,28 @@ def test_a_folded_duplicate_keeps_its_regressions_on_reported_conditions_only() 
     other = Story(id="o", role="user", goal="to remove this app", benefit="b", evidence=["n"],
                   acceptance_criteria=[device, wish])
     assert adopt_conditions(keep, other) == [device]
+
+
+def test_a_cbr_story_takes_no_other_format_as_its_condition_and_names_each_message_once() -> None:
+    from assistant.stories.draft import analyse
+
+    items = _bug_reports({  # URR golden set, A Comic Viewer, verbatim (the first cut short)
+        "fix": "Solution to low memory error This app is not to blame for that error, I received the error on a few "
+               "files, after some research, it's linked to the technology being used to read the comics. CBR files "
+               "are the issue. Phones and tablets have trouble with the way they are read. Easiest solution out "
+               "there: Download a program like (ComicRack) for windows or mac, find your CBR file in the program by "
+               "using their explorer, right click the file, choose Export Books, then select convert file to CBZ. "
+               "CBZ files are working fine. no error.",
+        "oom": "Uinstalled Every comic I try to read I get an out of memory error about 3 pages in. This app is a joke.",
+        "mem": "Love the format, hate the stability As I said, great format and user controls. But almost every other "
+               "page of any comic I get either a memory error or a corrupted data error. Fix that or this app is "
+               "useless.",
+        "goal": "It doesnt work It doesnt work I cant open my cbr files",
+    })
+    asks, facts = analyse(items)
+    crits = write_criteria(asks["goal"], [Member(i, asks[i.id], facts[i.id]) for i in items if i.id != "goal"])
+    assert not [c for c in crits if "CBZ" in c.given], crits
+    read = write_criteria(replace(asks["goal"], phrase="read my comics", verb="read", obj="my comics",
+                                  obj_head="comic"), [Member(i, asks[i.id], facts[i.id]) for i in items])
+    named = [c for c in read if "memory" in c.then]
+    assert named and all('or "memory"' not in c.then for c in named), named

@@ -163,8 +163,9 @@ def write_criteria(rep: Ask, members: Sequence[Member]) -> list[Criterion]:
     found += _losses(rep, about)
     found += _formats(rep, members)
     found += _places(rep, about)
-    from assistant.stories.detail_criteria import counted, detailed
+    from assistant.stories.detail_criteria import alternatives, counted, detailed
 
+    found += alternatives(rep, naming)
     found += detailed(rep, about)
     found += counted(rep, about)
     best: dict[str, tuple[int, str, Criterion]] = {}

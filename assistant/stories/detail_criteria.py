@@ -92,6 +92,35 @@ def _one_of_several(kind: str, noun: str, group: Sequence[tuple[Member, dt.Detai
     return (len(cited) + 72, f"which:{kind}:{noun}", Criterion(given=given, when=when, then=then, evidence=_cite(cited)))
 
 
+def alternatives(rep: Ask, members: Sequence[Member]) -> list[tuple[int, str, Criterion]]:
+    """Kinds of the goal's thing the writers offer as one choice ("add password or pattern", "a password or pin
+    option") make one test that each is offered, citing the items that name them."""
+    head = rep.obj_head.split()[-1].lower() if rep.obj_head else ""
+    if not head:
+        return []
+    texts = {m.item.id: clean_for_parse(m.item.text) for m in members}
+    dt.warm(texts.values())
+    named: dict[str, tuple[str, list[Member]]] = {}
+    for m in members:
+        for tok in dt.doc_of(texts[m.item.id]):
+            if tok.lemma_.lower() != head or tok.dep_ not in ("dobj", "pobj", "conj"):
+                continue
+            joined = [c for c in tok.children if c.dep_ == "conj"] + ([tok.head] if tok.dep_ == "conj" else [])
+            for alt in (c for c in joined if c.pos_ in ("NOUN", "PROPN")):  # "password or pattern", "fingerprint
+                # and or password"
+                words = dt._render([*(c for c in alt.children if c.dep_ == "compound"), alt]).lower()
+                if alt.lemma_.lower() != head and words not in rep.phrase.lower():
+                    named.setdefault(words, (words, []))[1].append(m)
+    if not named:
+        return []
+    shown = list(named.values())[:3]
+    cited = [m for _, ms in shown for m in ms]  # _cite keeps each id once
+    kinds = [f"{article(head)} {head}", *(f"{article(w)} {w}" for w, _ in shown)]
+    return [(len(cited) + 65, f"choice:{head}", Criterion(
+        given=f"I want to {rep.phrase}", when=f"I {rep.phrase}",
+        then=f"I can choose {', '.join(kinds[:-1])} or {kinds[-1]}", evidence=_cite(cited)))]
+
+
 def counted(rep: Ask, about: Sequence[Member]) -> list[tuple[int, str, Criterion]]:
     """A failure after a number of the story's things ("Crashes after 3-4 pages", "I got through maybe 4 pages and
     it will not load the next page") is a regression test from that number on, citing the items that state it."""

@@ -164,6 +164,8 @@ def _whole(tokens: list[Any], head: Any) -> bool:
     last = max(tokens, key=lambda t: t.i)
     if last.pos_ in ("VERB", "AUX", "PART") or last.tag_ == "POS" or len(tokens) > MAX_WORDS:
         return False
+    if any(t.lower_ == "me" and t is not last for t in tokens):
+        return False  # "the ultimate day me to pay the internet bill": the request's own words left in
     ids = {t.i for t in tokens}
     after = last.doc[last.i + 1] if last.i + 1 < len(last.doc) else None
     # a noun the parse left out inside or right after the phrase ("on my travel rewards | card"): a misparse

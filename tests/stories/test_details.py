@@ -302,3 +302,15 @@ def test_a_cbr_story_takes_no_other_format_as_its_condition_and_names_each_messa
                                   obj_head="comic"), [Member(i, asks[i.id], facts[i.id]) for i in items])
     named = [c for c in read if "memory" in c.then]
     assert named and all('or "memory"' not in c.then for c in named), named
+
+
+def test_kinds_of_the_goals_thing_offered_as_one_choice_are_one_test_that_each_is_offered() -> None:
+    texts = {  # URR golden set, AcDisplay, verbatim
+        "pattern": "Password!! Add password or pattern to it and it will be amazing!",
+        "pin": "Please add a password or pin option please, otherwise great work!",
+        "set": "Password I need to set a password. Please allow this app to set password",
+    }
+    crits = _criteria(texts, "set", "set a password", "a password", "password")
+    choice = [c for c in crits if c.then.startswith("I can choose")]
+    assert [(c.then, c.evidence) for c in choice] == [
+        ("I can choose a password, a pattern or a pin option", ["pattern", "pin"])]

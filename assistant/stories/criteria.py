@@ -15,7 +15,8 @@ from dataclasses import dataclass
 from assistant.models import Criterion, FeedbackItem
 from assistant.stories.asks import VERB_KEYS, Ask
 from assistant.stories.facts import Facts
-from assistant.stories.nlp import article, inflect
+from assistant.stories.nlp import article
+from assistant.stories.outcomes import done, no_symptom, object_of, restates, success
 from assistant.stories.roles import agree
 from assistant.verify.garble import garbled_reason
 from assistant.verify.terms import denies
@@ -34,88 +35,6 @@ class Member:
     item: FeedbackItem
     ask: Ask | None
     facts: Facts
-
-
-def _obj(rep: Ask) -> str:
-    return rep.obj if rep.obj and not rep.pronoun else ""
-
-
-def _be(obj: str) -> str:
-    return agree(obj, "is", "are")
-
-
-def success(rep: Ask) -> str:
-    """The observable result of the main path for this kind of action."""
-    verb = VERB_KEYS.get(rep.verb, rep.verb)
-    obj = _obj(rep)
-    the = re.sub(r"^(a|an) ", "the ", obj) if obj else "the result"
-    if verb == "export":
-        fmt = rep.formats[0] if rep.formats else None
-        kind = f"{article(fmt)} {fmt} file" if fmt else "a file"
-        return f"{kind} containing {obj or 'my data'} is downloaded"
-    if verb == "save":
-        return f"{the} {_be(the)} still saved after I sign out and back in"
-    if verb in ("upload", "scan", "add", "create", "submit", "duplicate", "copy"):
-        return f"{the} {agree(the, 'appears', 'appear')} in my list with a confirmation message"
-    if verb == "import":
-        return f"{the} {_be(the)} listed together with the number of records imported"
-    if verb == "search":
-        return "only results that match my search are listed"
-    if verb == "filter":
-        return "the list shows only the entries that match my choice"
-    if verb == "sort":
-        return "the list is shown in the order I chose"
-    if verb in ("share", "send"):
-        return f"the recipient receives {the} and I see a confirmation message"
-    if verb == "integrate with":
-        return "the connection is shown as active with the time of the last successful sync"
-    if verb in ("get notifications", "get reminders", "get", "receive", "get alerted", "get warned"):
-        return f"I receive {the} in the app"
-    if verb == "log in":
-        return "I see my account home page"
-    if verb in ("delete", "remove", "archive", "cancel"):
-        return f"{the} no longer {agree(the, 'appears', 'appear')} in my list"
-    if verb in ("edit", "change", "rename", "update", "set"):
-        return "the new value is shown after I reload the page"
-    if verb in ("view", "load", "open", "launch", "start") and rep.stand_in:
-        return f"{the} {agree(the, 'opens', 'open')} and {agree(the, 'stays', 'stay')} open"  # "it" was the product
-    if verb in ("view", "load", "open"):
-        return f"{the} {_be(the)} shown with all {agree(the, 'its', 'their')} data"
-    if verb == "invite":
-        return f"{the} {agree(the, 'receives', 'receive')} an invitation and {agree(the, 'is', 'are')} listed as pending in my team"
-    if verb == "approve":
-        return f"{the} {_be(the)} marked as approved"
-    if verb == "use":
-        if any(w in the for w in ("mode", "theme", "view")):
-            return f"{the} {_be(the)} applied to every screen and still on after I restart the app"
-        return f"{the} {_be(the)} offered to me and still available after I restart the app"
-    if obj and " " not in rep.verb:
-        return f"I see a confirmation that {obj} {agree(obj, 'was', 'were')} {inflect(rep.verb, 'VBN')}"
-    return "I see a confirmation message and no error message"
-
-
-def _done(rep: Ask) -> str:
-    """The action's outcome once the reported failure is fixed; for an action with no outcome of its own, that the app
-    stays open (never a bare "no error message", which would fit any story)."""
-    done = success(rep)
-    return "the app stays open" if "no error message" in done else done
-
-
-def no_symptom(symptom: str) -> str:
-    """The observable opposite of the reported symptom."""
-    if not symptom or symptom == "an error":
-        return "no error message is shown"
-    subject, _, gerund = symptom.rpartition(" ")
-    # what crashes or freezes is the app, whatever the writer called it ("the constant out of memory crashing")
-    if gerund in ("crashing", "quitting", "closing"):
-        return "the app stays open"
-    if gerund in ("freezing", "hanging", "lagging"):
-        return "the app keeps responding to my input"
-    if gerund in ("disappearing", "vanishing"):
-        return f"{subject} {agree(subject, 'is', 'are')} still shown"
-    if gerund == "resetting":
-        return f"{subject} keeps its current state"
-    return "no error message is shown"
 
 
 def _cite(members: Sequence[Member]) -> list[str]:
@@ -186,22 +105,6 @@ def write_criteria(rep: Ask, members: Sequence[Member]) -> list[Criterion]:
     return out[:MAX_CRITERIA]
 
 
-_FRAME = {"ask", "show", "tell", "want", "have", "see", "know", "give"}  # asking for a thing and being shown it
-
-
-def restates(crit: Criterion, rep: Ask) -> bool:
-    """The Then only says the When again ("When I ask for X Then X is shown"), and neither adds a fact beyond the
-    goal (a number, a condition, a word of its own): a test that passes by definition."""
-    from assistant.verify.terms import terms
-
-    when, then, given, goal = (terms(t) for t in (crit.when, crit.then, crit.given, rep.phrase))
-    said = when.lemmas | when.named | _FRAME
-    if not (then.lemmas | then.named) <= said or when.numbers or then.numbers or given.numbers:
-        return False
-    beyond = (when.lemmas | given.lemmas) - goal.lemmas - _FRAME
-    return not beyond
-
-
 # function words no clause ends on ("... changed to", "... for the"); particles such as "in", "on", "up" may
 _CUT = {"to", "the", "a", "an", "and", "or", "of", "for", "with", "from", "my", "your", "their", "our", "at", "by"}
 
@@ -249,7 +152,7 @@ def _regressions(rep: Ask, about: Sequence[Member]) -> list[tuple[int, str, Crit
     out = []
     for (action, conditions, outcome), group in _either(groups, rep).items():
         given = _given(conditions.split("|")) if conditions else "the app is open"  # "any of: …" is one part
-        then = outcome or f"{_done(rep)} and no error message is shown"
+        then = outcome or f"{done(rep)} and no error message is shown"
         cited = sorted(list(dict.fromkeys(m.item.id for m in group))[:MAX_CITED])  # one per named device first
         out.append((len(group) + 100, f"regression:{action}|{conditions}|{outcome}",
                     Criterion(given=given, when=action, then=then, evidence=cited)))
@@ -333,8 +236,8 @@ def _named_errors(rep: Ask, about: Sequence[Member]) -> list[tuple[int, str, Cri
         said = [w for w in said if not any(w != x and w in x for x in said)]  # "memory" is in "out of memory"
         name = " or ".join(f'"{s}"' for s in said[:3])
         conditions = [c for c in _text_conditions(group[0], rep) if all(c in _text_conditions(m, rep) for m in group)]
-        given = _given(conditions) if conditions else f"I have {_obj(rep)}" if _obj(rep) else "the app is open"
-        then = f"no {name} error is shown and {_done(rep)}"
+        given = _given(conditions) if conditions else f"I have {object_of(rep)}" if object_of(rep) else "the app is open"
+        then = f"no {name} error is shown and {done(rep)}"
         out.append((len(group) + 90, f"error:{err}", Criterion(
             given=given, when=_action(group[0], rep, steps=True), then=then, evidence=_cite(group))))
     return out
@@ -392,7 +295,7 @@ def _formats(rep: Ask, members: Sequence[Member]) -> list[tuple[int, str, Criter
     if _verb(rep) != "export":
         return []
     out = []
-    obj = _obj(rep) or "my data"
+    obj = object_of(rep) or "my data"
     for fmt in dict.fromkeys(f for m in members if m.ask for f in m.ask.formats):
         holders = [x for x in members if x.ask and fmt in x.ask.formats]
         out.append((len(holders) + 40, f"format:{fmt}", Criterion(

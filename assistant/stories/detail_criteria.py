@@ -105,6 +105,9 @@ def alternatives(rep: Ask, members: Sequence[Member]) -> list[tuple[int, str, Cr
         for tok in dt.doc_of(texts[m.item.id]):
             if tok.lemma_.lower() != head or tok.dep_ not in ("dobj", "pobj", "conj"):
                 continue
+            pair = tok.head if tok.dep_ == "conj" else tok
+            if not any(c.dep_ == "cc" and c.lower_ == "or" for c in pair.children):
+                continue  # "reading history and account data": both, not a choice
             joined = [c for c in tok.children if c.dep_ == "conj"] + ([tok.head] if tok.dep_ == "conj" else [])
             for alt in (c for c in joined if c.pos_ in ("NOUN", "PROPN")):  # "password or pattern", "fingerprint
                 # and or password"

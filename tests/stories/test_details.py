@@ -309,6 +309,7 @@ def test_kinds_of_the_goals_thing_offered_as_one_choice_are_one_test_that_each_i
         "pattern": "Password!! Add password or pattern to it and it will be amazing!",
         "pin": "Please add a password or pin option please, otherwise great work!",
         "set": "Password I need to set a password. Please allow this app to set password",
+        "and": "Please add a password and a lock screen",  # both asked for: no choice
     }
     crits = _criteria(texts, "set", "set a password", "a password", "password")
     choice = [c for c in crits if c.then.startswith("I can choose")]

@@ -153,6 +153,8 @@ def _regressions(rep: Ask, about: Sequence[Member]) -> list[tuple[int, str, Crit
     for (action, conditions, outcome), group in _either(groups, rep).items():
         given = _given(conditions.split("|")) if conditions else "the app is open"  # "any of: …" is one part
         then = outcome or f"{done(rep)} and no error message is shown"
+        if then.startswith(f"I can {action[2:]}"):
+            action = f"I try to {action[2:]}"  # "When I try to read from SD Card Then I can read from SD Card"
         cited = sorted(list(dict.fromkeys(m.item.id for m in group))[:MAX_CITED])  # one per named device first
         out.append((len(group) + 100, f"regression:{action}|{conditions}|{outcome}",
                     Criterion(given=given, when=action, then=then, evidence=cited)))

@@ -70,10 +70,14 @@ def success(rep: Ask) -> str:
 
 
 def done(rep: Ask) -> str:
-    """The action's outcome once the reported failure is fixed; for an action with no outcome of its own, that the app
-    stays open (never a bare "no error message", which would fit any story)."""
+    """The action's outcome once the reported failure is fixed; for an action with no outcome of its own, that it can
+    be done ("I can read from SD Card") or, with nothing more to say, that the app stays open (never a bare "no error
+    message", which would fit any story)."""
     result = success(rep)
-    return "the app stays open" if "no error message" in result else result
+    if "no error message" not in result:
+        return result
+    # an action done with a complement, not to an object ("read from SD Card"): that it can be done is the outcome
+    return f"I can {rep.phrase}" if not rep.obj and " " in rep.phrase.strip() else "the app stays open"
 
 
 def no_symptom(symptom: str) -> str:

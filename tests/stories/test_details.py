@@ -315,3 +315,19 @@ def test_kinds_of_the_goals_thing_offered_as_one_choice_are_one_test_that_each_i
     choice = [c for c in crits if c.then.startswith("I can choose")]
     assert [(c.then, c.evidence) for c in choice] == [
         ("I can choose a password, a pattern or a pin option", ["pattern", "pin"])]
+
+
+def test_an_action_on_no_object_is_tested_by_doing_it_on_the_reported_device() -> None:
+    from assistant.stories.draft import analyse
+
+    items = _bug_reports({  # URR golden set, A Comic Viewer, verbatim
+        "droid": "Fail Does not read from sd card even after mounted. Reads from internal memory only. Droid x2",
+        "goal": "doesnt read from SD Card on my tablet doesnt read from SD Card on my tablet just reads from internal "
+                "memory",
+    })
+    asks, facts = analyse(items)
+    rep = replace(asks["goal"], phrase="read from SD Card", obj="", obj_head="")
+    crits = write_criteria(rep, [Member(i, asks[i.id], facts[i.id]) for i in items])
+    assert [(c.given, c.when, c.then, c.evidence) for c in crits] == [(
+        "I am using a Droid x2", "I try to read from SD Card", "I can read from SD Card and no error message is shown",
+        ["droid"])]

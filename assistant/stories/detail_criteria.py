@@ -124,18 +124,29 @@ def alternatives(rep: Ask, members: Sequence[Member]) -> list[tuple[int, str, Cr
         then=f"I can choose {', '.join(kinds[:-1])} or {kinds[-1]}", evidence=_cite(cited)))]
 
 
+# a failure after a number of things: "after 3-4 pages", "about 3 pages in", "after viewing 10-12 pages"
+_AFTER_N = re.compile(r"\b(?:after|about|around|maybe|through|first)\s+(?:[a-z]+ing\s+)?\d+(?:\s*-\s*\d+)?\s+"
+                      r"([a-z]{3,}?)s?\b", re.I)
+
+
 def counted(rep: Ask, about: Sequence[Member]) -> list[tuple[int, str, Criterion]]:
     """A failure after a number of the story's things ("Crashes after 3-4 pages", "I got through maybe 4 pages and
     it will not load the next page") is a regression test from that number on, citing the items that state it."""
-    head = rep.obj_head.split()[-1] if rep.obj_head else ""
     verb = _verb(rep)
-    if not head or " " in verb:
+    failed = [m for m in about if (m.ask is not None and m.ask.kind == "bug") or {"crash", "error"} & m.facts.mentions]
+    head = rep.obj_head.split()[-1] if rep.obj_head else ""
+    if " " in verb or not failed:
+        return []
+    if not any(re.search(rf"\b\d+(?:\s*-\s*\d+)?\s+{re.escape(head)}s?\b", m.item.text, re.I) for m in failed):
+        # "an out of memory error about 3 pages in" on "read a comic": the reports count something else
+        counts = Counter(w.group(1).lower() for m in failed for w in _AFTER_N.finditer(m.item.text))
+        head = counts.most_common(1)[0][0] if counts else ""
+    if not head:
         return []
     number = re.compile(rf"\b(\d+(?:\s*-\s*\d+)?)\s+{re.escape(head)}s?\b", re.I)
     by_count: dict[str, list[Member]] = {}
-    for m in about:
-        failed = (m.ask is not None and m.ask.kind == "bug") or bool({"crash", "error"} & m.facts.mentions)
-        if failed and (found := number.search(m.item.text)):
+    for m in failed:
+        if found := number.search(m.item.text):
             by_count.setdefault(re.sub(r"\s+", "", found.group(1)), []).append(m)
     if not by_count:
         return []

@@ -331,3 +331,17 @@ def test_an_action_on_no_object_is_tested_by_doing_it_on_the_reported_device() -
     assert [(c.given, c.when, c.then, c.evidence) for c in crits] == [(
         "I am using a Droid x2", "I try to read from SD Card", "I can read from SD Card and no error message is shown",
         ["droid"])]
+
+
+def test_a_failure_after_a_number_of_other_things_is_a_regression_from_that_number() -> None:
+    from assistant.stories.draft import analyse
+
+    items = _bug_reports({  # URR golden set, A Comic Viewer, verbatim
+        "oom": "Uinstalled Every comic I try to read I get an out of memory error about 3 pages in. This app is a joke.",
+        "goal": "I cant read my comics",
+    })
+    asks, facts = analyse(items)
+    rep = replace(asks["goal"], phrase="read through a comic", obj="a comic", obj_head="comic")
+    crits = write_criteria(rep, [Member(i, asks[i.id], facts[i.id]) for i in items])
+    assert [(c.given, c.when, c.evidence) for c in crits if "3 pages" in c.given] == [
+        ("I have read 3 pages", "I read the next page", ["oom"])]

@@ -153,12 +153,16 @@ def _regressions(rep: Ask, about: Sequence[Member]) -> list[tuple[int, str, Crit
     for (action, conditions, outcome), group in _either(groups, rep).items():
         given = _given(conditions.split("|")) if conditions else "the app is open"  # "any of: …" is one part
         then = outcome or f"{done(rep)} and no error message is shown"
-        if then.startswith(f"I can {action[2:]}"):
-            action = f"I try to {action[2:]}"  # "When I try to read from SD Card Then I can read from SD Card"
+        action = tried(action, then)
         cited = sorted(list(dict.fromkeys(m.item.id for m in group))[:MAX_CITED])  # one per named device first
         out.append((len(group) + 100, f"regression:{action}|{conditions}|{outcome}",
                     Criterion(given=given, when=action, then=then, evidence=cited)))
     return out
+
+
+def tried(action: str, then: str) -> str:
+    """'When I try to read from SD Card Then I can read from SD Card', not 'When I read … Then I can read …'."""
+    return f"I try to {action[2:]}" if f"I can {action[2:]}" in then else action
 
 
 def reported_condition(c: Criterion) -> bool:
@@ -241,7 +245,7 @@ def _named_errors(rep: Ask, about: Sequence[Member]) -> list[tuple[int, str, Cri
         given = _given(conditions) if conditions else f"I have {object_of(rep)}" if object_of(rep) else "the app is open"
         then = f"no {name} error is shown and {done(rep)}"
         out.append((len(group) + 90, f"error:{err}", Criterion(
-            given=given, when=_action(group[0], rep, steps=True), then=then, evidence=_cite(group))))
+            given=given, when=tried(_action(group[0], rep, steps=True), then), then=then, evidence=_cite(group))))
     return out
 
 

@@ -86,7 +86,7 @@ def write_criteria(rep: Ask, members: Sequence[Member]) -> list[Criterion]:
 
     found += alternatives(rep, naming)
     found += detailed(rep, about)
-    found += counted(rep, about)
+    found += counted(rep, naming)  # a failure report naming the thing counts whatever its own words ask
     best: dict[str, tuple[int, str, Criterion]] = {}
     for weight, key, crit in found:  # one criterion per fact; the best-supported wording wins
         if key not in best or weight > best[key][0]:

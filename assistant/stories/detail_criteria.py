@@ -15,6 +15,7 @@ from assistant.models import Criterion
 from assistant.stories import details as dt
 from assistant.stories.asks import Ask, clean_for_parse
 from assistant.stories.criteria import Member, _cite, _verb
+from assistant.stories.facts import NOT_COUNTED
 from assistant.stories.nlp import article, inflect
 
 MAX_DETAILS = 3  # criteria from the items' own details per story: the most asked, not one per message
@@ -132,14 +133,15 @@ _AFTER_N = re.compile(r"\b(?:after|about|around|maybe|through|first)\s+(?:[a-z]+
 def counted(rep: Ask, about: Sequence[Member]) -> list[tuple[int, str, Criterion]]:
     """A failure after a number of the story's things ("Crashes after 3-4 pages", "I got through maybe 4 pages and
     it will not load the next page") is a regression test from that number on, citing the items that state it."""
-    verb = _verb(rep)
+    verb = _verb(rep).split()[0]  # "read through": "I have read 3 pages", "I read the next page"
     failed = [m for m in about if (m.ask is not None and m.ask.kind == "bug") or {"crash", "error"} & m.facts.mentions]
     head = rep.obj_head.split()[-1] if rep.obj_head else ""
-    if " " in verb or not failed:
+    if not failed:
         return []
     if not any(re.search(rf"\b\d+(?:\s*-\s*\d+)?\s+{re.escape(head)}s?\b", m.item.text, re.I) for m in failed):
         # "an out of memory error about 3 pages in" on "read a comic": the reports count something else
-        counts = Counter(w.group(1).lower() for m in failed for w in _AFTER_N.finditer(m.item.text))
+        counts = Counter(w.group(1).lower() for m in failed for w in _AFTER_N.finditer(m.item.text)
+                         if f"{w.group(1).lower()}s" not in NOT_COUNTED)  # "after about 15 seconds": a time
         head = counts.most_common(1)[0][0] if counts else ""
     if not head:
         return []

@@ -43,7 +43,7 @@ _REINSTALLED = re.compile(r"\b(?:re-?install\w*|delete[ds]? and re-?install\w*|u
 # a volume, 100 or more: "500 comics", "1,200 bank transactions"
 _COUNT = re.compile(r"\b(\d{1,3}(?:,\d{3})+|\d{3,})\s+(?:(?!this\b|was\b|has\b|is\b)[a-z]+\s)?"
                     r"(?!this\b|its\b|was\b|has\b|his\b|does\b|plus\b|less\b|yes\b|always\b|perhaps\b)([a-z]{3,}s)\b", re.I)  # "500 comics", "1,200 bank transactions"
-_NOT_COUNTED = {"seconds", "secs", "minutes", "mins", "hours", "days", "weeks", "months", "years", "times", "stars",
+NOT_COUNTED = {"seconds", "secs", "minutes", "mins", "hours", "days", "weeks", "months", "years", "times", "stars",
                 "dollars", "euros", "pounds", "cents", "percent", "bucks", "yes"}
 # An error the writer names: "an out of memory error", "the 'oops' error", 'error: "Connection reset"'
 _NAMED_ERROR = re.compile(r"\b(?:an?|the|this|that|same|get|getting|got|shows?|showing)\s+((?:[\"“'‘]?[\w-]+[\"”'’]?\s+){1,4}"
@@ -186,7 +186,7 @@ def extract_facts(text: str, metadata: dict[str, Any] | None = None) -> Facts:
             facts.size = facts.size or size
     facts.reinstalled = bool(_REINSTALLED.search(text))
     for m in _COUNT.finditer(text):
-        if m.group(2).lower() not in _NOT_COUNTED:
+        if m.group(2).lower() not in NOT_COUNTED:
             facts.count = " ".join(m.group(0).lower().split())
             break
     for m in _NAMED_ERROR.finditer(text):

@@ -138,14 +138,15 @@ def counted(rep: Ask, about: Sequence[Member]) -> list[tuple[int, str, Criterion
     head = rep.obj_head.split()[-1] if rep.obj_head else ""
     if not failed:
         return []
-    if not any(re.search(rf"\b\d+(?:\s*-\s*\d+)?\s+{re.escape(head)}s?\b", m.item.text, re.I) for m in failed):
+    # "3-4 pages", "4 pages", never "3 comic reader apps" (a count of something the thing names)
+    if not any(re.search(rf"\b\d+(?:\s*-\s*\d+)?\s+{re.escape(head)}s\b", m.item.text, re.I) for m in failed):
         # "an out of memory error about 3 pages in" on "read a comic": the reports count something else
         counts = Counter(w.group(1).lower() for m in failed for w in _AFTER_N.finditer(m.item.text)
                          if f"{w.group(1).lower()}s" not in NOT_COUNTED)  # "after about 15 seconds": a time
         head = counts.most_common(1)[0][0] if counts else ""
     if not head:
         return []
-    number = re.compile(rf"\b(\d+(?:\s*-\s*\d+)?)\s+{re.escape(head)}s?\b", re.I)
+    number = re.compile(rf"\b(\d+(?:\s*-\s*\d+)?)\s+{re.escape(head)}s\b", re.I)
     by_count: dict[str, list[Member]] = {}
     for m in failed:
         if found := number.search(m.item.text):

@@ -358,3 +358,18 @@ def test_a_time_before_the_failure_is_no_count_of_things() -> None:
     asks, facts = analyse(items)
     crits = write_criteria(asks["goal"], [Member(i, asks[i.id], facts[i.id]) for i in items])
     assert not [c for c in crits if "second" in c.given], crits
+
+
+def test_a_count_of_something_the_thing_names_is_no_count_of_the_thing() -> None:
+    from assistant.stories.draft import analyse
+
+    items = _bug_reports({  # URR golden set, A Comic Viewer, verbatim (cut short)
+        "apps": "Near constant memory error messages The presentation is slick, clean and simple. It is a shame that it "
+                "can rarely get through a whole comic without crashing. I tried 3 comic reader apps to see which one",
+        "oom": "Uinstalled Every comic I try to read I get an out of memory error about 3 pages in. This app is a joke.",
+        "goal": "I cant read my comics",
+    })
+    asks, facts = analyse(items)
+    rep = replace(asks["goal"], phrase="read through a comic", obj="a comic", obj_head="comic")
+    crits = write_criteria(rep, [Member(i, asks[i.id], facts[i.id]) for i in items])
+    assert [(c.given, c.evidence) for c in crits if c.given.startswith("I have read")] == [("I have read 3 pages", ["oom"])]

@@ -15,7 +15,8 @@ from dataclasses import dataclass
 from assistant.models import Criterion, FeedbackItem
 from assistant.stories.asks import VERB_KEYS, Ask
 from assistant.stories.facts import Facts
-from assistant.stories.nlp import article, inflect
+from assistant.stories.nlp import article
+from assistant.stories.outcomes import done, no_symptom, object_of, restates, success
 from assistant.stories.roles import agree
 from assistant.verify.garble import garbled_reason
 from assistant.verify.terms import denies
@@ -36,85 +37,6 @@ class Member:
     facts: Facts
 
 
-def _obj(rep: Ask) -> str:
-    return rep.obj if rep.obj and not rep.pronoun else ""
-
-
-def _be(obj: str) -> str:
-    return agree(obj, "is", "are")
-
-
-def success(rep: Ask) -> str:
-    """The observable result of the main path for this kind of action."""
-    verb = VERB_KEYS.get(rep.verb, rep.verb)
-    obj = _obj(rep)
-    the = re.sub(r"^(a|an) ", "the ", obj) if obj else "the result"
-    if verb == "export":
-        fmt = rep.formats[0] if rep.formats else None
-        kind = f"{article(fmt)} {fmt} file" if fmt else "a file"
-        return f"{kind} containing {obj or 'my data'} is downloaded"
-    if verb == "save":
-        return f"{the} {_be(the)} still saved after I sign out and back in"
-    if verb in ("upload", "scan", "add", "create", "submit", "duplicate", "copy"):
-        return f"{the} {agree(the, 'appears', 'appear')} in my list with a confirmation message"
-    if verb == "import":
-        return f"{the} {_be(the)} listed together with the number of records imported"
-    if verb == "search":
-        return "only results that match my search are listed"
-    if verb == "filter":
-        return "the list shows only the entries that match my choice"
-    if verb == "sort":
-        return "the list is shown in the order I chose"
-    if verb in ("share", "send"):
-        return f"the recipient receives {the} and I see a confirmation message"
-    if verb == "integrate with":
-        return "the connection is shown as active with the time of the last successful sync"
-    if verb in ("get notifications", "get reminders", "get", "receive", "get alerted", "get warned"):
-        return f"I receive {the} in the app"
-    if verb == "log in":
-        return "I see my account home page"
-    if verb in ("delete", "remove", "archive", "cancel"):
-        return f"{the} no longer {agree(the, 'appears', 'appear')} in my list"
-    if verb in ("edit", "change", "rename", "update", "set"):
-        return "the new value is shown after I reload the page"
-    if verb in ("view", "load", "open"):
-        return f"{the} {_be(the)} shown with all {agree(the, 'its', 'their')} data"
-    if verb == "invite":
-        return f"{the} {agree(the, 'receives', 'receive')} an invitation and {agree(the, 'is', 'are')} listed as pending in my team"
-    if verb == "approve":
-        return f"{the} {_be(the)} marked as approved"
-    if verb == "use":
-        if any(w in the for w in ("mode", "theme", "view")):
-            return f"{the} {_be(the)} applied to every screen and still on after I restart the app"
-        return f"{the} {_be(the)} offered to me and still available after I restart the app"
-    if obj and " " not in rep.verb:
-        return f"I see a confirmation that {obj} {agree(obj, 'was', 'were')} {inflect(rep.verb, 'VBN')}"
-    return "I see a confirmation message and no error message"
-
-
-def _done(rep: Ask) -> str:
-    """The action's outcome once the reported failure is fixed; for an action with no outcome of its own, that the app
-    stays open (never a bare "no error message", which would fit any story)."""
-    done = success(rep)
-    return "the app stays open" if "no error message" in done else done
-
-
-def no_symptom(symptom: str) -> str:
-    """The observable opposite of the reported symptom."""
-    if not symptom or symptom == "an error":
-        return "no error message is shown"
-    subject, _, gerund = symptom.rpartition(" ")
-    if gerund in ("crashing", "quitting", "closing"):
-        return f"{subject} stays open"
-    if gerund in ("freezing", "hanging", "lagging"):
-        return f"{subject} keeps responding to my input"
-    if gerund in ("disappearing", "vanishing"):
-        return f"{subject} {agree(subject, 'is', 'are')} still shown"
-    if gerund == "resetting":
-        return f"{subject} keeps its current state"
-    return "no error message is shown"
-
-
 def _cite(members: Sequence[Member]) -> list[str]:
     # ties by id so the same input always cites the same items
     return sorted({m.item.id for m in members})[:MAX_CITED]
@@ -124,12 +46,23 @@ def _verb(ask: Ask) -> str:
     return VERB_KEYS.get(ask.verb, ask.verb)
 
 
+def _head(rep: Ask) -> str:
+    """The thing the story's action is done to: its object, else the noun of its complement ("read from SD card")."""
+    if rep.obj_head:
+        return rep.obj_head.split()[-1]
+    from assistant.stories.details import doc_of
+
+    return next((t.text for t in doc_of(rep.phrase) if t.dep_ in ("pobj", "dobj") and t.pos_ in ("NOUN", "PROPN")), "")
+
+
 def _about(m: Member, rep: Ask) -> bool:
-    """The item is about this story's action: the same verb, or it names the action's object and asks nothing else."""
+    """The item is about this story's action: the same verb, or it names the action's object or verb and asks
+    nothing else."""
     if m.ask is not None and _verb(m.ask) == _verb(rep):
         return True
-    head = rep.obj_head.split()[-1] if rep.obj_head else ""
-    return m.ask is None and bool(head) and re.search(rf"\b{re.escape(head)}", m.item.text, re.I) is not None
+    head = _head(rep)
+    # a report the parser read no ask from, naming the action's thing or its verb ("Flat out will not open on iPad")
+    return m.ask is None and any(re.search(rf"\b{re.escape(w)}", m.item.text, re.I) for w in (head, _verb(rep)) if w)
 
 
 def write_criteria(rep: Ask, members: Sequence[Member]) -> list[Criterion]:
@@ -137,9 +70,11 @@ def write_criteria(rep: Ask, members: Sequence[Member]) -> list[Criterion]:
     cited items report; each cites exactly the items that report its fact. No fact, no criterion."""
     about = [m for m in members if _about(m, rep)]
     found: list[tuple[int, str, Criterion]] = []
-    found += _regressions(rep, about)
-    head = rep.obj_head.split()[-1] if rep.obj_head else ""
+    head = _head(rep)
     naming = [m for m in members if m in about or head and re.search(rf"\b{re.escape(head)}", m.item.text, re.I)]
+    # a failure report naming the story's object is about it whatever its own words ask ("it'll throw an error
+    # about being out of memory" on "most CBR files"): its conditions make a regression of the story's action
+    found += _regressions(rep, naming)
     found += _named_errors(rep, naming)  # a named error about the object counts whatever else the item asks
     found += _timings(rep, about)
     found += _volumes(rep, about)
@@ -147,10 +82,11 @@ def write_criteria(rep: Ask, members: Sequence[Member]) -> list[Criterion]:
     found += _losses(rep, about)
     found += _formats(rep, members)
     found += _places(rep, about)
-    from assistant.stories.detail_criteria import counted, detailed
+    from assistant.stories.detail_criteria import alternatives, counted, detailed
 
+    found += alternatives(rep, naming)
     found += detailed(rep, about)
-    found += counted(rep, about)
+    found += counted(rep, naming)  # a failure report naming the thing counts whatever its own words ask
     best: dict[str, tuple[int, str, Criterion]] = {}
     for weight, key, crit in found:  # one criterion per fact; the best-supported wording wins
         if key not in best or weight > best[key][0]:
@@ -161,6 +97,8 @@ def write_criteria(rep: Ask, members: Sequence[Member]) -> list[Criterion]:
     for _, _, crit in ranked:
         if any(_cut_short(part) for part in (crit.given, crit.when, crit.then)):
             continue  # "When I change my savings account pin to": an item's number redacted away, no fact left
+        if restates(crit, rep):
+            continue  # "When I ask for my visa credit limit Then my visa credit limit is shown": nothing to test
         if (crit.given, crit.when, crit.then) not in seen:
             seen.add((crit.given, crit.when, crit.then))
             out.append(crit)
@@ -172,7 +110,7 @@ _CUT = {"to", "the", "a", "an", "and", "or", "of", "for", "with", "from", "my", 
 
 
 def _cut_short(part: str) -> bool:
-    words = re.findall(r"[A-Za-z']+", part.lower())
+    words = re.findall(r"[\w$'&]+", part.lower())  # "... to $1000" ends on its amount
     return bool(words) and words[-1] in _CUT
 
 
@@ -202,37 +140,59 @@ def _regressions(rep: Ask, about: Sequence[Member]) -> list[tuple[int, str, Crit
     for m in about:
         reported = bool(m.item.triage and m.item.triage.type in ("bug", "complaint"))
         bug = (m.ask is not None and m.ask.kind == "bug") or (reported and bool({"crash", "error"} & m.facts.mentions))
-        if not bug or m.facts.errors:
-            continue  # a named error makes its own criterion, with these conditions
+        conditions = _text_conditions(m, rep)
+        if not bug or m.facts.errors and not conditions:
+            continue  # a named error makes its own criterion; its conditions (device, memory) make this one
         symptom = m.ask.symptom if m.ask is not None and m.ask.kind == "bug" else ""
         specific = no_symptom(symptom) != "no error message is shown"
-        conditions = _text_conditions(m, rep)
         if not conditions and not specific:
             continue
-        key = (_action(m, rep, steps=True), ",".join(conditions), no_symptom(symptom) if specific else "")
+        key = (_action(m, rep, steps=True), "|".join(conditions), no_symptom(symptom) if specific else "")
         groups.setdefault(key, []).append(m)
     out = []
-    for (action, conditions, outcome), group in _either(groups).items():
-        given = _given(conditions.split(",")) if conditions else "the app is open"
-        then = outcome or f"{_done(rep)} and no error message is shown"
-        if group[0].facts.after_update and not conditions:
-            given = "I have installed the latest update"
+    for (action, conditions, outcome), group in _either(groups, rep).items():
+        given = _given(conditions.split("|")) if conditions else "the app is open"  # "any of: …" is one part
+        then = outcome or f"{done(rep)} and no error message is shown"
+        action = tried(action, then)
+        cited = sorted(list(dict.fromkeys(m.item.id for m in group))[:MAX_CITED])  # one per named device first
         out.append((len(group) + 100, f"regression:{action}|{conditions}|{outcome}",
-                    Criterion(given=given, when=action, then=then, evidence=_cite(group))))
+                    Criterion(given=given, when=action, then=then, evidence=cited)))
     return out
 
 
-def _either(groups: dict[tuple[str, ...], list[Member]]) -> dict[tuple[str, ...], list[Member]]:
-    """Reports of the same failure on one device each ("my Galaxy S3", "my Galaxy S4") make one criterion on
-    "a Galaxy S3 or a Galaxy S4" (the two are the same test run twice), citing both."""
-    merged: dict[tuple[str, ...], list[tuple[str, list[Member]]]] = {}
+def tried(action: str, then: str) -> str:
+    """'When I try to read from SD Card Then I can read from SD Card', not 'When I read … Then I can read …'."""
+    return f"I try to {action[2:]}" if f"I can {action[2:]}" in then else action
+
+
+def reported_condition(c: Criterion) -> bool:
+    """A regression on a condition its items report: a device, a version, a file, a step they took."""
+    return c.given.startswith(("I am using ", STEP)) and "no error message is shown" in c.then \
+        or c.given.startswith("I am using ") and c.then in ("the app stays open", "the app keeps responding to my input")
+
+
+def _either(groups: dict[tuple[str, ...], list[Member]], rep: Ask) -> dict[tuple[str, ...], list[Member]]:
+    """Reports of the same failure, each on its own device or system ("my Galaxy S3", "nexus 5, android 6.0.1")
+    make one criterion on "any of: a Galaxy S3, a Nexus 5 with Android 6.0.1" (one test run on each), citing all;
+    in the writers' shared steps, else the story's action. Files and steps stay their own conditions."""
+    merged: dict[tuple[str, ...], list[tuple[str, str, list[Member]]]] = {}
     for (action, conditions, outcome), group in groups.items():
-        single = conditions and "," not in conditions and not conditions.endswith(" file")
-        merged.setdefault((action, "" if single else conditions, outcome, str(single)), []).append((conditions, group))
+        env = bool(conditions) and not any(c.endswith(" file") or c.startswith(("a file of", STEP))
+                                           for c in conditions.split("|"))
+        key = ("", "", outcome, "env") if env else (action, conditions, outcome, "")
+        merged.setdefault(key, []).append((action, conditions.replace("|", " with "), group))
     out: dict[tuple[str, ...], list[Member]] = {}
-    for (action, conditions, outcome, _), parts in merged.items():
-        joined = " or ".join(c for c, _ in parts) if len(parts) > 1 else parts[0][0]
-        out[(action, joined, outcome)] = [m for _, g in parts for m in g]
+    for (action, conditions, outcome, env), parts in merged.items():
+        if not env:
+            out[(action, conditions, outcome)] = parts[0][2]
+            continue
+        names = list(dict.fromkeys(c for _, c, _ in parts))[:MAX_CITED]  # each named one is cited
+        joined = names[0] if len(names) == 1 else " or ".join(names) if len(names) == 2 else \
+            "any of: " + ", ".join(names)  # one test on each device, one criterion
+        actions = {a for a, _, _ in parts}
+        firsts = [next(g[0] for _, c, g in parts if c == name) for name in names]
+        rest = sorted((m for _, c, g in parts if c in names for m in g if m not in firsts), key=lambda m: m.item.id)
+        out[(actions.pop() if len(actions) == 1 else f"I {rep.phrase}", joined, outcome)] = [*firsts, *rest]
     return out
 
 
@@ -241,15 +201,28 @@ def _text_conditions(m: Member, rep: Ask | None = None) -> list[str]:
     those the goal already names ("a CBR file" for "open my cbr files" would test nothing more than the goal)."""
     parts = _stated_conditions(m)
     goal = rep.phrase.lower().split() if rep is not None else []
-    return [p for p in parts if not any(w.lower() in goal for w in p.split()[1:] if w.lower() != "file")]
+    if any(t.lower() in goal for t in m.facts.file_types):  # "open my cbr files": the item's other formats
+        parts = [p for p in parts if not p.endswith(" file")]  # ("convert them to CBZ") are not its conditions
+    return [p for p in parts if p.startswith(STEP)
+            or not any(w.lower() in goal for w in p.split()[1:] if w.lower() != "file")]
+
+
+STEP = "I have "  # a step the writer took before it failed ("I have installed the latest update"): a Given of its own
 
 
 def _stated_conditions(m: Member) -> list[str]:
     f, low = m.facts, m.item.text.lower()
     parts = [c for c in f.conditions() if c.split()[-1].lower() in low and not denies(m.item.text, c.split()[-1])]
+    if f.memory:  # "a device with 512mb, or 2gb of RAM": the memory it failed with, in the writer's word for it
+        word = "RAM" if re.search(r"[0-9 ]ram\b", low) else "memory"
+        parts.append(f"a device with {f.memory} of {word}")
     parts += [f"{article(t)} {t} file" for t in f.file_types if t.lower() in low]
     if f.size:
         parts.append(f"a file of {f.size}")
+    if f.after_update:
+        parts.append(f"{STEP}installed the latest update")
+    if f.reinstalled:
+        parts.append(f"{STEP}deleted and reinstalled the app")
     return parts
 
 
@@ -266,12 +239,13 @@ def _named_errors(rep: Ask, about: Sequence[Member]) -> list[tuple[int, str, Cri
     for err, group in by_error.items():
         # each writer's wording once, quoted: 'an out of memory error' and '"out of memory"' are one message
         said = {re.sub(r"\s+(?:error|exception)$", "", e.strip('"').lower()): None for m in group for e in m.facts.errors[:1]}
-        name = " or ".join(f'"{s}"' for s in list(said)[:3])
+        said = [w for w in said if not any(w != x and w in x for x in said)]  # "memory" is in "out of memory"
+        name = " or ".join(f'"{s}"' for s in said[:3])
         conditions = [c for c in _text_conditions(group[0], rep) if all(c in _text_conditions(m, rep) for m in group)]
-        given = _given(conditions) if conditions else f"I have {_obj(rep)}" if _obj(rep) else "the app is open"
-        then = f"no {name} error is shown and {_done(rep)}"
+        given = _given(conditions) if conditions else f"I have {object_of(rep)}" if object_of(rep) else "the app is open"
+        then = f"no {name} error is shown and {done(rep)}"
         out.append((len(group) + 90, f"error:{err}", Criterion(
-            given=given, when=_action(group[0], rep, steps=True), then=then, evidence=_cite(group))))
+            given=given, when=tried(_action(group[0], rep, steps=True), then), then=then, evidence=_cite(group))))
     return out
 
 
@@ -327,7 +301,7 @@ def _formats(rep: Ask, members: Sequence[Member]) -> list[tuple[int, str, Criter
     if _verb(rep) != "export":
         return []
     out = []
-    obj = _obj(rep) or "my data"
+    obj = object_of(rep) or "my data"
     for fmt in dict.fromkeys(f for m in members if m.ask for f in m.ask.formats):
         holders = [x for x in members if x.ask and fmt in x.ask.formats]
         out.append((len(holders) + 40, f"format:{fmt}", Criterion(
@@ -337,10 +311,12 @@ def _formats(rep: Ask, members: Sequence[Member]) -> list[tuple[int, str, Criter
 
 
 def _given(conditions: Sequence[str]) -> str:
-    """'I am using a Galaxy S3 and I have a CBR file': devices and versions are used, files are had."""
-    files = [c for c in conditions if c.endswith(" file") or c.startswith("a file of")]
-    env = [c for c in conditions if c not in files]
-    parts = ([f"I am using {_and(env)}"] if env else []) + ([f"I have {_and(files)}"] if files else [])
+    """'I am using a Galaxy S3 and I have a CBR file': devices and versions are used, files are had, steps the
+    writer took are said as they said them ('I have installed the latest update')."""
+    steps = [c for c in conditions if c.startswith(STEP)]
+    files = [c for c in conditions if c not in steps and (c.endswith(" file") or c.startswith("a file of"))]
+    env = [c for c in conditions if c not in files and c not in steps]
+    parts = ([f"I am using {_and(env)}"] if env else []) + ([f"I have {_and(files)}"] if files else []) + steps
     return " and ".join(parts)
 
 

@@ -15,7 +15,7 @@ from typing import Any
 
 import numpy as np
 
-from assistant.models import Story
+from assistant.models import Criterion, Story
 from assistant.stories.lexicon import VERB_KEYS
 from assistant.stories.reasons import adopt_benefit
 
@@ -45,6 +45,20 @@ def _verb(goal: str) -> str:
     words = goal.split()
     verb = words[1] if len(words) > 1 and words[0].lower() == "to" else words[0] if words else ""
     return VERB_KEYS.get(verb.lower(), verb.lower())
+
+
+def adopt_conditions(keep: Story, other: Story) -> list[Criterion]:
+    """The kept story's criteria, then the folded one's regressions on a reported condition ("Given I am using a
+    Nexus 5 and Android 6.0.1"): a report of the same failure in the other words keeps its device, version or file
+    as a test. Its other criteria speak of its own action and stay out."""
+    from assistant.stories.criteria import MAX_CRITERIA, reported_condition
+
+    out = list(keep.acceptance_criteria)
+    for c in other.acceptance_criteria:
+        if reported_condition(c) and len(out) < MAX_CRITERIA \
+                and (c.given, c.then) not in {(x.given, x.then) for x in out}:
+            out.append(c)
+    return out
 
 
 def merge_near_duplicates(stories: Sequence[Story], embed: Callable[[Sequence[str]], Any],
@@ -78,6 +92,7 @@ def merge_near_duplicates(stories: Sequence[Story], embed: Callable[[Sequence[st
         # its items only: its criteria speak of its own action ("When I report a damaged card"), not the kept goal
         # and the reason it states, when the kept story's items state none ("I can uninstall without a device reset")
         merged[keep.id] = keep.model_copy(update={"evidence": list(dict.fromkeys([*keep.evidence, *other.evidence])),
+                                                  "acceptance_criteria": adopt_conditions(keep, other),
                                                   **adopt_benefit(keep, other)})
     folded = {cand[j].id for j in into}
     out = [merged.get(st.id, st) for st in stories if st.id not in folded]

@@ -16,6 +16,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from typing import Any
 
+from spacy.lang.en.lex_attrs import like_num
+
 from assistant.stories.nlp import article, inflect, join_tokens
 from assistant.triage.sentiment import LEXICON
 
@@ -30,6 +32,7 @@ DETAIL_PREPS = {"from", "to", "into", "with", "using", "via", "through", "on", "
 _FRAME_DEPS = {"aux", "auxpass", "nsubj", "nsubjpass", "punct", "intj", "cc", "conj", "mark", "advcl", "ccomp",
                "parataxis", "discourse", "dep", "npadvmod"}
 _NAMES = {"ORG", "GPE", "LOC", "PRODUCT", "FAC"}
+_MEASURES = {"MONEY", "DATE", "TIME", "CARDINAL", "QUANTITY", "PERCENT"}
 _CONDITION_MARKS = {"when", "whenever", "after", "if", "since", "while", "before", "once"}
 MAX_WORDS = 14  # a longer phrase is run-on text, not one detail
 _WH_AMOUNT = {"long", "much", "many", "often", "soon", "far"}
@@ -48,6 +51,11 @@ class Detail:
     condition: str = ""  # "I recently lost my credit card", "I am in Paris"
     owned: str = ""  # "a gas bill" from "my gas bill": what the writer has, to set the scene without a condition
     owned_general: str = ""  # "a bill"
+    asked: str = ""  # the information itself, without what it is of: "the apr", "the routing number"
+    names: tuple[str, ...] = ()  # the facts that are names (entities: "Wells Fargo", "First National Bank")
+    measured: bool = False  # it names an amount, a count, a date or a time ("ten", "the past month", "$1000")
+    of_what: tuple[str, str] = ("", "")  # ("Wells Fargo credit card", "card") when every fact only says which
+    # of the writer's things it is about ("the apr on my Wells Fargo credit card"): no amount, nothing more asked
 
 
 @functools.lru_cache(maxsize=1)
@@ -91,6 +99,11 @@ def _name(tok: Any) -> str:
     if tok.ent_type_ in _NAMES and tok.text.isalpha() and tok.text.islower():
         return tok.text[:1].upper() + tok.text[1:]
     return tok.text
+
+
+def _render_name(text: str) -> str:
+    """A name the writer typed in lower case ('first national bankj'), written as a name."""
+    return " ".join(w[:1].upper() + w[1:] if w.isalpha() and w.islower() else w for w in text.split())
 
 
 def _render(tokens: Iterable[Any], base: Any = None) -> str:
@@ -151,6 +164,8 @@ def _whole(tokens: list[Any], head: Any) -> bool:
     last = max(tokens, key=lambda t: t.i)
     if last.pos_ in ("VERB", "AUX", "PART") or last.tag_ == "POS" or len(tokens) > MAX_WORDS:
         return False
+    if any(t.lower_ == "me" and t is not last for t in tokens):
+        return False  # "the ultimate day me to pay the internet bill": the request's own words left in
     ids = {t.i for t in tokens}
     after = last.doc[last.i + 1] if last.i + 1 < len(last.doc) else None
     # a noun the parse left out inside or right after the phrase ("on my travel rewards | card"): a misparse
@@ -231,7 +246,10 @@ def details(text: str, verb: str, goal_words: set[str]) -> list[Detail]:
         # about the story ("what's the point?" asks nothing of it), and not a complaint ("gives me problems")
         about = {t.lemma_.lower() for t in tokens if not t.is_stop} & goal_words or wh == "how long"
         complaint = LEXICON.get(head.lower_, 0.0) < 0 or LEXICON.get(head.lemma_.lower(), 0.0) < 0
-        if (facts or wh == "how long") and about and not complaint and _whole(tokens, head):
+        # "the process for reporting my card": how to do the story's own action, i.e. the goal asked again
+        how_to = any(c.dep_ == "pcomp" and c.lemma_.lower() == verb.split()[0] for p in head.children
+                     if p.dep_ == "prep" for c in p.children)
+        if (facts or wh == "how long") and about and not complaint and not how_to and _whole(tokens, head):
             used |= {t.i for t in tokens}
             if wh == "how long":
                 asked = next(c for c in head.head.children if c.lower_ in _WH_AMOUNT or c.lower_ == "how")
@@ -242,8 +260,10 @@ def details(text: str, verb: str, goal_words: set[str]) -> list[Detail]:
                                   f"I am told {phrase}", facts or (how,)))
             else:
                 phrase, broad = _render(tokens), _render(general)
+                own = [c for c in head.children if c.dep_ in ("compound", "amod") and c.i < head.i]
                 out.append(Detail("info", phrase, broad, f"{_be(phrase, head)} shown", f"{_be(broad, head)} shown",
-                                  facts))
+                                  facts, asked=_render([*own, head]).lower(), of_what=_of_what(head, facts),
+                                  measured=any(t.pos_ == "NUM" or t.ent_type_ in _MEASURES for t in tokens)))
     head_verb = verb.split()[0]
     for tok in doc if not out else ():
         if tok.lemma_.lower() != head_verb or tok.pos_ != "VERB" or tok.i in used \
@@ -260,11 +280,41 @@ def details(text: str, verb: str, goal_words: set[str]) -> list[Detail]:
             continue
         used |= {t.i for t in tokens}
         out.append(Detail("action", _render(tokens, tok), _render(_phrase(tok, drop_modifiers=True), tok),
-                          _done(tok, obj[0], preps, False), _done(tok, obj[0], preps, True), facts))
+                          _done(tok, obj[0], preps, False), _done(tok, obj[0], preps, True), facts,
+                          of_what=_of_what(tok, facts),
+                          measured=any(t.pos_ == "NUM" or t.ent_type_ in _MEASURES for t in tokens)))
         break
     condition = _condition(doc, used)
     owned = _owned(doc, used - ({found[0].i} if found else set()))
-    return [replace(d, condition=condition, owned=owned[0], owned_general=owned[1]) for d in out]
+    names = tuple(e.text for e in doc.ents if e.label_ in _NAMES)
+    return [replace(d, condition=condition, owned=owned[0], owned_general=owned[1],
+                    names=tuple(f for f in d.facts if any(f.lower() in n.lower() for n in names))) for d in out]
+
+
+def _of_what(head: Any, facts: tuple[str, ...]) -> tuple[str, str]:
+    """(the thing, its noun) when all the facts sit in one 'of/on/for/at my X' or 'my X's' attachment of `head`
+    and none is a number: the detail then only says which of the writer's things it is about."""
+    if not facts or any(any(ch.isdigit() for ch in f) or like_num(f) for f in facts):
+        return "", ""
+    parts: list[tuple[str, Any, Any]] = []  # (preposition, noun, words) of each attachment, in order
+    for child in head.children:
+        noun = next((c for c in child.children if c.dep_ == "pobj"), None) if child.dep_ == "prep" else \
+            child if child.dep_ == "poss" and child.pos_ in ("NOUN", "PROPN") else None
+        if noun is not None and noun.pos_ in ("NOUN", "PROPN", "ADJ"):
+            inner = [t for t in noun.subtree if t is noun or t.dep_ not in ("det", "poss", "case", "punct")
+                     and t.lower_ != "my"]
+            parts.append((child.lower_ if child.dep_ == "prep" else "", noun, _render(inner)))
+    if not parts or not all(any(f.lower() in text.lower() for _, _, text in parts) for f in facts):
+        return "", ""
+    names = {w for _, noun, _ in parts for w in _ent_words(noun)}
+    text = " ".join([parts[0][2], *(f"{prep} {text}" for prep, _, text in parts[1:])])
+    if text.lower() == parts[0][1].lower_:
+        return "", ""  # "the bank's routing number": a bank, but which one it does not say
+    return " ".join(_render_name(w) if w in names else w for w in text.split()), parts[0][1].lemma_.lower()
+
+
+def _ent_words(noun: Any) -> set[str]:
+    return {t.lower_ for t in noun.subtree if t.ent_type_ in _NAMES}
 
 
 def _done(verb: Any, obj: Any, preps: list[Any], drop: bool) -> str:

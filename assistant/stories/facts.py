@@ -12,8 +12,9 @@ from typing import Any
 from assistant.triage.sentiment import LEXICON
 
 _DEVICE = re.compile(
-    r"\b(iPhone\s?(?:\d{1,2}|SE|X[RS]?)(?:\s?(?:Pro|Max|Plus|mini))*|iPad(?:\s?(?:Pro|Air|mini))?|Pixel\s?\d+a?"
-    r"|(?:Samsung\s)?Galaxy\s?[A-Z]?\d+|OnePlus\s?\d+|Chromebook|MacBook(?:\s?(?:Pro|Air))?)\b",
+    r"\b(iPhone\s?(?:\d{1,2}|SE|X[RS]?)(?:\s?(?:Pro|Max|Plus|mini))*|iPad(?:\s?(?:Pro|Air|mini|\d{1,2}))?|Pixel\s?\d+a?"
+    r"|(?:Samsung\s)?Galaxy\s?(?:(?:Note|Tab)\s?\d+|[A-Z]?\d+)|Nexus\s?\d+|OnePlus\s?\d+|Chromebook"
+    r"|MacBook(?:\s?(?:Pro|Air))?)\b",
     re.I,
 )
 _MODEL = re.compile(r"\b((?:[A-Z][a-z]{2,}\s)?[A-Z][a-z]{2,}\s?[A-Z]?\d{1,3}[a-z]?)\b(?!\s*(?:%|mb|gb|kb|pages?|stars?|"
@@ -29,12 +30,20 @@ _APP_VERSION = re.compile(r"\b(?:app\s+)?(?:version|ver\.?|v)\s?(\d+\.\d+(?:\.\d
 _BROWSER = re.compile(r"\b(Safari|Chrome|Firefox|Edge)(?:\s(\d+))?\b")
 # a known format anywhere, or any short upper-case name / .ext followed by "file(s)" ("CBR files", ".epub files")
 _FILE_TYPE = re.compile(r"(?<![\w.])\.?(HEIC|PDF|PNG|JPE?G|CSV|XLSX?|GIF|TIFF?|OFX|QIF)\b"
-                        r"|(?<![\w.])(?:\.([a-z0-9]{2,5})|([A-Z][A-Z0-9]{1,4}))(?=\s+files?\b)", re.I)
+                        r"|(?<![\w.])(?:\.([a-z0-9]{2,5})|(?![KMG]B\b)([A-Z][A-Z0-9]{1,4}))(?=\s+files?\b)", re.I)
 _SIZE = re.compile(r"\b(\d+(?:\.\d+)?)\s?(KB|MB|GB)\b", re.I)
+# what a size is of: the device's memory ("2gb of RAM", "500 MB of memory free") or a file ("a 30 MB file",
+# "Image files > 2MB"); a size with neither word near it ("60mb is not enough") is no test condition
+_OF_MEMORY = re.compile(r"^\W{0,3}(?:of\s+)?(?:ram|memory|free|storage)\b", re.I)
+_OF_FILE = re.compile(r"^\W{0,3}(?:\w+\s+)?(?:files?|comics?|archives?|images?|documents?)\b", re.I)
+_FILE_BEFORE = re.compile(r"\b(?:files?|comics?|archives?|images?)\s*(?:over|above|>|&gt;|bigger than|larger than|of)\s*$",
+                          re.I)
+_OR_SIZE = re.compile(r"\W{0,3}or\s+(\d+(?:\.\d+)?)\s?(KB|MB|GB)\b", re.I)
+_REINSTALLED = re.compile(r"\b(?:re-?install\w*|delete[ds]? and re-?install\w*|uninstall\w* and re-?install\w*)\b", re.I)
 # a volume, 100 or more: "500 comics", "1,200 bank transactions"
 _COUNT = re.compile(r"\b(\d{1,3}(?:,\d{3})+|\d{3,})\s+(?:(?!this\b|was\b|has\b|is\b)[a-z]+\s)?"
                     r"(?!this\b|its\b|was\b|has\b|his\b|does\b|plus\b|less\b|yes\b|always\b|perhaps\b)([a-z]{3,}s)\b", re.I)  # "500 comics", "1,200 bank transactions"
-_NOT_COUNTED = {"seconds", "secs", "minutes", "mins", "hours", "days", "weeks", "months", "years", "times", "stars",
+NOT_COUNTED = {"seconds", "secs", "minutes", "mins", "hours", "days", "weeks", "months", "years", "times", "stars",
                 "dollars", "euros", "pounds", "cents", "percent", "bucks", "yes"}
 # An error the writer names: "an out of memory error", "the 'oops' error", 'error: "Connection reset"'
 _NAMED_ERROR = re.compile(r"\b(?:an?|the|this|that|same|get|getting|got|shows?|showing)\s+((?:[\"“'‘]?[\w-]+[\"”'’]?\s+){1,4}"
@@ -55,7 +64,8 @@ _FUNCTION_WORDS = {"and", "or", "but", "when", "after", "before", "because", "so
 _NOT_NAMES = {"without", "anywhere", "same", "any", "some", "an", "another", "other", "weird", "strange", "random",
               "constant", "constantly", "always", "getting", "get", "got", "keep", "keeps", "no", "that", "this", "the", "a",
               "and", "or", "but", "when", "with", "from", "in", "on", "at", "to", "for"}
-_AFTER_UPDATE = re.compile(r"\b(?:since|after)\s+(?:the\s+|this\s+|last\s+|latest\s+|recent\s+|new\s+)*update", re.I)
+_AFTER_UPDATE = re.compile(r"\b(?:since|after)\s+(?:the\s+|this\s+|last\s+|latest\s+|recent\s+|new\s+|an?\s+)*(?:update|upgrade)"
+                           r"|\brecent\s+(?:update|upgrade)\s+(?:is\s+|has\s+)?caus", re.I)
 _DURATION = re.compile(r"\b(\d+)\s?(seconds|secs|sec|s|minutes|mins|min)\b", re.I)
 
 # Anything that names a device, OS, app version or browser: kept out of goals, used in criteria.
@@ -71,7 +81,8 @@ _MENTIONS = {
     "duplicate": re.compile(r"\b(twice|duplicated?|double[d-]?)\b", re.I),
     "crash": re.compile(r"\b(crash\w*|freez\w*|hangs?|force[sd]? clos\w+|(?:closes?|quits?|shuts? down)"
                         r"(?: itself| on (?:me|its own)| unexpectedly| randomly| by itself)|keeps (?:closing|quitting))\b", re.I),
-    "error": re.compile(r"\b(error|fails?|failed|failing|broken|bug|doesn'?t work|not working|won'?t)\b", re.I),
+    "error": re.compile(r"\b(error|fails?|failed|failing|broken|bug|doesn'?t work|not working|won'?t|will not|"
+                        r"unable to)\b", re.I),
 }
 
 _META_KEYS = {
@@ -91,7 +102,9 @@ class Facts:
     app_version: str | None = None
     browser: str | None = None
     file_types: list[str] = field(default_factory=list)
-    size: str | None = None
+    size: str | None = None  # of a file the writer opened
+    memory: str | None = None  # of the writer's device ("a device with 2 GB of RAM")
+    reinstalled: bool = False  # "I deleted and reinstalled it": a step the writer took that did not help
     count: str | None = None
     seconds: int | None = None
     errors: list[str] = field(default_factory=list)  # error messages named in the text
@@ -161,10 +174,19 @@ def extract_facts(text: str, metadata: dict[str, Any] | None = None) -> Facts:
         if kind not in seen:
             seen.append(kind)
     facts.file_types = seen
-    if m := _SIZE.search(text):
-        facts.size = f"{m.group(1)} {m.group(2).upper()}"
+    for m in _SIZE.finditer(text):
+        if float(m.group(1)) == 0:
+            continue  # "0mb/0mb": a display the writer saw, not a size
+        size, after, before = f"{m.group(1)} {m.group(2).upper()}", text[m.end():m.end() + 40], text[:m.start()]
+        other = _OR_SIZE.match(after)  # "512mb, or 2gb of RAM": both sizes are of the memory
+        if _OF_MEMORY.search(after[other.end():] if other else after):
+            both = f"{size} or {other.group(1)} {other.group(2).upper()}" if other else size
+            facts.memory = facts.memory or both
+        elif _OF_FILE.search(after) or _FILE_BEFORE.search(before[-30:]):
+            facts.size = facts.size or size
+    facts.reinstalled = bool(_REINSTALLED.search(text))
     for m in _COUNT.finditer(text):
-        if m.group(2).lower() not in _NOT_COUNTED:
+        if m.group(2).lower() not in NOT_COUNTED:
             facts.count = " ".join(m.group(0).lower().split())
             break
     for m in _NAMED_ERROR.finditer(text):
@@ -209,5 +231,7 @@ def _tidy_device(raw: str) -> str:
             w = w.capitalize()
         elif low == "mini":
             w = "mini"
+        elif w.isalpha() and w.islower():
+            w = w.capitalize()  # "galaxy note 2" is the writer's lower case for a name: "Galaxy Note 2"
         fixed.append(w)
     return " ".join(fixed)

@@ -27,6 +27,7 @@ _WORD = re.compile(r"[a-z]{3,}")
 _FACT = re.compile(r"\d+(?:\.\d+)*|\b[A-Z][A-Za-z]*\d[\w.]*|\b[A-Z]{2,}\b|(?<=\")[a-z][^\"]+(?=\")")  # 3, S4, CBR, "oops"
 # alternatives of one test: 'a Galaxy S3 or a Galaxy S4', '"out of memory" or "lack of memory"'
 _EITHER = re.compile(r'(?:"[^"]+"|(?:an? )?[\w.-]+(?: [\w.-]+)?)(?: or (?:"[^"]+"|(?:an? )?[\w.-]+(?: [\w.-]+)?))+')
+_ANY = re.compile(r"any of: (.+?)(?= and I | When |$)")
 STOP = {"the", "and", "for", "with", "without", "from", "that", "this", "are", "can", "have", "not", "errors", "app",
         "they", "want", "why", "feedback", "states", "reason", "benefit", "write", "longer"}
 
@@ -78,13 +79,18 @@ def _holds_its_facts(criteria, items) -> None:
         claim = f"{c.given} {c.then}"
         facts = set(_FACT.findall(claim))
         assert facts, c  # no criterion without a concrete fact
-        either = [set(_FACT.findall(span)) for span in _EITHER.findall(claim) if len(set(_FACT.findall(span))) > 1]
-        alone = facts - set().union(*either)
+        # 'any of: a Galaxy S3, a device with 512 MB or 2 GB of RAM': each cited item holds one whole alternative
+        listed = [[set(_FACT.findall(alt)) for alt in span.split(", ")] for span in _ANY.findall(claim)]
+        rest = _ANY.sub("", claim)
+        either = [set(_FACT.findall(span)) for span in _EITHER.findall(rest) if len(set(_FACT.findall(span))) > 1]
+        alone = set(_FACT.findall(rest)) - set().union(*either)
         texts = [items[i].text.lower() for i in c.evidence]
         for text in texts:
             assert all(f.lower() in text for f in alone), (c, text)
             assert all(any(f.lower() in text for f in alts) for alts in either), (c, text)
+            assert all(any(all(f.lower() in text for f in alt) for alt in alts) for alts in listed), (c, text)
         assert all(any(f.lower() in t for t in texts) for alts in either for f in alts), c
+        assert all(any(all(f.lower() in t for f in alt) for t in texts) for alts in listed for alt in alts), c
 
 
 def test_criteria_from_the_crash_reports_cite_only_items_that_hold_their_facts(drafted) -> None:

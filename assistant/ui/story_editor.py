@@ -22,6 +22,9 @@ from assistant.ui import stories_model as vm
 from assistant.ui.context import actor, escape_md, flash, show_error
 from assistant.ui.words import dor_reason, plain_fix, plural, rule_title
 
+CRITERION_ROW = 84  # px: three lines of a Given/When/Then cell
+GRID_HEADER = 40  # px: the grid's header row and border
+MAX_GRID_ROWS = 12  # beyond this the grid scrolls inside itself rather than pushing Save off the screen
 _SEVERITY_ICON = {"error": ":material/block:", "warning": ":material/warning:", "info": ":material/info:"}
 _SEVERITY_WORD = {"error": "blocks Ready", "warning": "worth fixing", "info": "note"}
 
@@ -145,8 +148,12 @@ def _form(ws: Any, story: Story, loaded: int, mine: dict[str, Any] | None, on_sa
                              placeholder=hint["goal"])
         benefit = st.text_input("So that (benefit)", src["benefit"], key=f"benefit:{k}", placeholder=hint["benefit"])
         st.caption("Acceptance criteria: edit a cell, add a row at the bottom, or select rows and delete them.")
+        # tall enough for every criterion, one new row and the "add row" line: the default height (400 px) made
+        # the grid scroll inside itself from three criteria on, hiding the row a PO had just added
+        rows = len(src["criteria"]) + 2
         grid = st.data_editor(pd.DataFrame(src["criteria"], columns=list(vm.CRITERIA_COLUMNS)), num_rows="dynamic",
-                              hide_index=True, width="stretch", key=f"criteria:{k}", row_height=84,
+                              hide_index=True, width="stretch", key=f"criteria:{k}", row_height=CRITERION_ROW,
+                              height=GRID_HEADER + CRITERION_ROW * min(rows, MAX_GRID_ROWS),
                               column_config={c: st.column_config.TextColumn(c.title(), width="small")
                                              for c in vm.CRITERIA_COLUMNS})
         submitted = st.form_submit_button("Save", key=f"st_save:{k}", type="primary")

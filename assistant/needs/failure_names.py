@@ -97,3 +97,16 @@ def joined_words(name: str, texts: Sequence[str]) -> str:
         return ""
     form = max((f for f in forms if [_stem(w) for w in f.split()] == list(pair)), key=lambda f: (forms[f], f))
     return form.capitalize()
+
+
+def most_said(name: str, texts: Sequence[str]) -> str:
+    """Of "Okta and SSO", the part more of the items say ("SSO"); the first on a tie (it ranked first)."""
+    parts = name.split(" and ")
+    split = [[_stem(w) for w in _SPAN_WORD.findall(t.lower())] for t in texts]
+
+    def items(part: str) -> int:
+        words = [_stem(w) for w in _SPAN_WORD.findall(part.lower())]
+        return sum(any(ws[i:i + len(words)] == words for i in range(len(ws))) for ws in split)
+
+    best = max(parts, key=lambda p: (items(p), -parts.index(p)))
+    return best[:1].upper() + best[1:]

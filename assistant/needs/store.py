@@ -139,5 +139,5 @@ def _name(phrases, mixed, counts, texts, reporting=0) -> str:  # type: ignore[no
         # Two keywords side by side, or one bare word ("Evo and phone", "File"), do not say what the items report:
         # the failure most of them state does; else the first phrase alone.
         name = failure_names.failure_name(texts) or (
-            failure_names.joined_words(name, texts) or name.split(" and ")[0] if unsaid else name)
+            failure_names.joined_words(name, texts) or failure_names.most_said(name, texts) if unsaid else name)
     return name

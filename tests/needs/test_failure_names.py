@@ -37,3 +37,9 @@ def test_and_stays_only_where_the_items_say_it() -> None:
     assert joined_words("Points and rewards", points) == "Reward points"
     assert _name(["Points", "rewards"], [], PROBLEM, points) == "Reward points"
     assert _name(["Beer", "budget"], [], PROBLEM, ["do i spend too much on beer", "my budget for beer"]) == "Beer"
+
+
+def test_of_two_unsaid_keywords_the_name_keeps_the_one_more_items_say() -> None:
+    sso = ["Our IT team requires single sign-on with Okta.", "Please support SAML SSO for Azure AD.",
+           "We cannot deploy without SSO through Okta.", "Without SSO login IT will not approve the tool."]
+    assert _name(["Okta", "SSO"], [], PROBLEM, sso) == "SSO"

@@ -100,7 +100,9 @@ def joined_words(name: str, texts: Sequence[str]) -> str:
 
 
 def most_said(name: str, texts: Sequence[str]) -> str:
-    """Of "Okta and SSO", the part more of the items say ("SSO"); the first on a tie (it ranked first)."""
+    """Of "Okta and SSO", the part more of the items say ("SSO"); the first on a tie (it ranked first). A phrase
+    beats a lone word whatever the counts: "Change name and account" is about changing a name, and "account" is
+    said by every item of a bank's inbox."""
     parts = name.split(" and ")
     split = [[_stem(w) for w in _SPAN_WORD.findall(t.lower())] for t in texts]
 
@@ -108,5 +110,5 @@ def most_said(name: str, texts: Sequence[str]) -> str:
         words = [_stem(w) for w in _SPAN_WORD.findall(part.lower())]
         return sum(any(ws[i:i + len(words)] == words for i in range(len(ws))) for ws in split)
 
-    best = max(parts, key=lambda p: (items(p), -parts.index(p)))
+    best = max(parts, key=lambda p: (len(p.split()), items(p), -parts.index(p)))
     return best[:1].upper() + best[1:]

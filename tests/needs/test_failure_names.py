@@ -43,3 +43,5 @@ def test_of_two_unsaid_keywords_the_name_keeps_the_one_more_items_say() -> None:
     sso = ["Our IT team requires single sign-on with Okta.", "Please support SAML SSO for Azure AD.",
            "We cannot deploy without SSO through Okta.", "Without SSO login IT will not approve the tool."]
     assert _name(["Okta", "SSO"], [], PROBLEM, sso) == "SSO"
+    names = ["how do i change the name on my account", "change name on my bank account", "my account name is wrong"]
+    assert _name(["Change name", "account"], [], PROBLEM, names) == "Change name"

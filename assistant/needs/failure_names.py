@@ -6,8 +6,8 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Sequence
 
-from assistant.triage.cues import BUG  # the general-English defect cues triage uses (read, not changed)
 from assistant.needs.naming import _PLACEHOLDER, _SPAN_WORD, PHRASE_ITEMS, STOPWORDS, _stem, _surface
+from assistant.triage.cues import BUG  # the general-English defect cues triage uses (read, not changed)
 
 
 def says_pair(name: str, texts: Sequence[str]) -> bool:

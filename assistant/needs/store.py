@@ -14,7 +14,7 @@ import numpy as np
 from sqlalchemy import select, update
 
 from assistant.models import FeedbackItem, NeedCounts
-from assistant.needs import core, evidence, naming, statements
+from assistant.needs import core, evidence, failure_names, naming, statements
 from assistant.needs.asks import name_asks_only
 from assistant.needs.cluster import normalise
 from assistant.tables import BacklogItemRow, FeedbackRow, NeedRow, StoryRow
@@ -133,4 +133,11 @@ def _name(phrases, mixed, counts, texts, reporting=0) -> str:  # type: ignore[no
     if not evidence.is_problem_need(counts) and sentiment.get("positive", 0) * 2 >= sum(sentiment.values()) \
             and reporting * 2 < max(customers, 1):
         return naming.praise_name(phrases, texts)  # praise only where most items are positive
-    return naming.name_from(phrases) if phrases else naming.mixed_name(mixed, texts)
+    name = naming.name_from(phrases) if phrases else naming.mixed_name(mixed, texts)
+    unsaid = not failure_names.says_pair(name, texts)
+    if unsaid or " " not in name:
+        # Two keywords side by side, or one bare word ("Evo and phone", "File"), do not say what the items report:
+        # the failure most of them state does; else the first phrase alone.
+        name = failure_names.failure_name(texts) or (
+            failure_names.joined_words(name, texts) or failure_names.most_said(name, texts) if unsaid else name)
+    return name

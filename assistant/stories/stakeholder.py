@@ -132,29 +132,36 @@ def ask_limits(ask: Ask, role_words: Sequence[str], goal: Ask, item_id: str) -> 
 
 
 def with_conjuncts(ask: Ask, item: FeedbackItem) -> Ask:
-    """The ask with the things its object is coordinated with in the ask's own text ("delete their reading history
-    and account data" -> "... my reading history and account data"): the phrase reader keeps the first conjunct
-    only, and a goal or criterion without the rest drops a fact the stakeholder stated (comic-viewer audit)."""
-    if not ask.obj or not ask.phrase.count(ask.obj):
-        return ask
-    head = ask.obj.split()[-1].lower()
+    """The ask with the things its object or a preposition's object is coordinated with in the ask's own text
+    ("delete their reading history and account data", "statements in large print and audio"): the phrase reader
+    keeps the first conjunct only, and a goal or criterion without the rest drops a fact the stakeholder stated
+    (comic-viewer and bank audits)."""
     verb = ask.verb.split()[0].lower()
+    phrase, obj = ask.phrase, ask.obj
     for tok in parse([item.text])[0]:
-        if tok.lower_ != head or tok.dep_ != "dobj" or tok.head.lemma_.lower() != verb:
+        if tok.dep_ not in ("dobj", "pobj") or tok.pos_ not in ("NOUN", "PROPN"):
+            continue
+        if not any(a.lemma_.lower() == verb and a.pos_ in ("VERB", "AUX") for a in tok.ancestors):
+            continue  # only inside the ask's own action
+        if len(re.findall(rf"\b{re.escape(tok.text)}\b", phrase)) != 1:
             continue
         extra = []
         for conj in (c for c in tok.children if c.dep_ == "conj" and c.pos_ in ("NOUN", "PROPN")):
             cc = next((c.lower_ for c in tok.children if c.dep_ == "cc" and c.i < conj.i), "and")
-            words = [t for t in conj.subtree if t.dep_ not in ("prep", "relcl", "acl") and not any(
-                a.dep_ in ("prep", "relcl", "acl") and a.i in {x.i for x in conj.subtree} and a is not conj
-                for a in t.ancestors)]
+            words = [t for t in conj.subtree if not any(a.dep_ in ("prep", "relcl", "acl") and (
+                a is t or a.i in {x.i for x in conj.subtree}) and a is not conj for a in [t, *t.ancestors])]
             if any(t.pos_ in ("PRON", "VERB", "AUX") or t.is_punct for t in words):
                 return ask  # "... and whatever they want": not a thing to name in a goal
-            extra.append(f"{cc} {join_tokens([t.text for t in words])}")
+            text = join_tokens([t.text for t in words])
+            if re.search(rf"\b{re.escape(text)}\b", phrase):
+                continue
+            extra.append(f"{cc} {text}")
         if extra:
-            obj = " ".join([ask.obj, *extra])
-            return replace(ask, obj=obj, phrase=ask.phrase.replace(ask.obj, obj, 1))
-    return ask
+            more = " ".join(extra)
+            phrase = re.sub(rf"\b{re.escape(tok.text)}\b", lambda m: f"{m.group(0)} {more}", phrase, count=1)
+            if obj and re.search(rf"\b{re.escape(tok.text)}$", obj):
+                obj = f"{obj} {more}"
+    return replace(ask, obj=obj, phrase=phrase) if phrase != ask.phrase else ask
 
 
 def _for_whom(criterion: Criterion, item: FeedbackItem, role: str) -> Criterion:

@@ -158,7 +158,7 @@ def with_conjuncts(ask: Ask, item: FeedbackItem) -> Ask:
             extra.append(f"{cc} {text}")
         if extra:
             more = " ".join(extra)
-            phrase = re.sub(rf"\b{re.escape(tok.text)}\b", lambda m: f"{m.group(0)} {more}", phrase, count=1)
+            phrase = re.sub(rf"\b{re.escape(tok.text)}\b", lambda m, more=more: f"{m.group(0)} {more}", phrase, count=1)
             if obj and re.search(rf"\b{re.escape(tok.text)}$", obj):
                 obj = f"{obj} {more}"
     return replace(ask, obj=obj, phrase=phrase) if phrase != ask.phrase else ask
@@ -173,7 +173,7 @@ def _for_whom(criterion: Criterion, item: FeedbackItem, role: str) -> Criterion:
         return criterion
     given = criterion.given
     given = f"I am {'an' if role[:1] in 'aeiou' else 'a'} {role} of {owner}" + (
-        f" and {given[2:] if given.startswith('I ') else given}" if given else "")
+        f" and {given.removeprefix('I ')}" if given else "")
     return criterion.model_copy(update={"given": given})
 
 

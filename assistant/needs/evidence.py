@@ -210,7 +210,7 @@ def statement(phrases: Sequence[str], c: NeedCounts, example: str = "", reportin
         # Only the ask's words are here; customer items elsewhere may use them (the ask's decision note,
         # assistant.triage.stakes.elsewhere, quotes them), so the statement claims nothing about the rest of the inbox.
         return (f"New from stakeholders: {topic} ({asks} stakeholder ask{'s' if asks != 1 else ''}, no customer item "
-                f"in this need; the ask's decision note says which customer items elsewhere use its words).")
+                f"in this need; whether customers elsewhere ask for it is in the ask's decision note).")
     positive = c.by_sentiment.get("positive", 0)
     if not problem and positive * 2 < sum(c.by_sentiment.values()):
         # Neither problems nor praise: neutral requests and statements ("i want to pay my bill") say what they ask.

@@ -245,6 +245,15 @@ def word_match(words: set[str], embed, threshold: float):  # type: ignore[no-unt
     return same
 
 
+def route_views(ask_text: str, embed) -> np.ndarray:  # type: ignore[no-untyped-def]
+    """What an ask is routed by: its problem sentences and the thing it asks for (`asked`). A stakeholder's context
+    ("Nordphone, who preload us on 40,000 handsets, say they will not renew ... unless the app stops draining the
+    battery") is far from every review, while "battery in the background" is what battery-drain reviews say
+    (acdisplay: 0.30 from them, under the bar, and the ask opened a need beside them); a need must still share a
+    topic term with the ask to serve it."""
+    return normalise(embed(asked(ask_text)))
+
+
 def route_asks(canon, vec, assign, params, taken: identity.Taken, embed=None,  # type: ignore[no-untyped-def]
                is_problem=None) -> None:
     """Set assign[ask id] for every stakeholder ask not yet in a need (see the module docstring). With is_problem
@@ -269,9 +278,7 @@ def route_asks(canon, vec, assign, params, taken: identity.Taken, embed=None,  #
         words = set().union(*(focus_terms(it.text) for it in asks), *(topics[n] for n in groups))
         same = word_match(words, embed, params.ask_term_similarity)
     for it in asks:
-        views = np.stack([vec[it.id]])
-        if embed is not None:
-            views = normalise(embed(problem_sentences(it.text)))
+        views = route_views(it.text, embed) if embed is not None else np.stack([vec[it.id]])
         found = [c for c in candidates(it.text, views, groups, vec, topics, params.ask_neighbours, same)
                  if c[2] and c[0] >= params.ask_similarity]
         if found:

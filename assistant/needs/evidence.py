@@ -207,8 +207,10 @@ def statement(phrases: Sequence[str], c: NeedCounts, example: str = "", reportin
     problems = problem_count(c)
     asks = c.by_kind.get("stakeholder_ask", 0)
     if asks and not others:
-        return (f"New from stakeholders: {topic}. No customer feedback in this inbox asks for it yet "
-                f"({asks} stakeholder ask{'s' if asks != 1 else ''}).")
+        # Only the ask's words are here; customer items elsewhere may use them (the ask's decision note,
+        # assistant.triage.stakes.elsewhere, quotes them), so the statement claims nothing about the rest of the inbox.
+        return (f"New from stakeholders: {topic} ({asks} stakeholder ask{'s' if asks != 1 else ''}, no customer item "
+                f"in this need; whether customers elsewhere ask for it is in the ask's decision note).")
     positive = c.by_sentiment.get("positive", 0)
     if not problem and positive * 2 < sum(c.by_sentiment.values()):
         # Neither problems nor praise: neutral requests and statements ("i want to pay my bill") say what they ask.

@@ -131,6 +131,76 @@ def ask_limits(ask: Ask, role_words: Sequence[str], goal: Ask, item_id: str) -> 
     return limited(read[0], read[1], read[2], goal, item_id) if read else []
 
 
+def with_conjuncts(ask: Ask, item: FeedbackItem) -> Ask:
+    """The ask with the things its object or a preposition's object is coordinated with in the ask's own text
+    ("delete their reading history and account data", "statements in large print and audio"): the phrase reader
+    keeps the first conjunct only, and a goal or criterion without the rest drops a fact the stakeholder stated
+    (comic-viewer and bank audits)."""
+    verb = ask.verb.split()[0].lower()
+    phrase, obj = ask.phrase, ask.obj
+    for tok in parse([item.text])[0]:
+        if tok.dep_ not in ("dobj", "pobj") or tok.pos_ not in ("NOUN", "PROPN"):
+            continue
+        if not any(a.lemma_.lower() == verb and a.pos_ in ("VERB", "AUX") for a in tok.ancestors):
+            continue  # only inside the ask's own action
+        if len(re.findall(rf"\b{re.escape(tok.text)}\b", phrase)) != 1:
+            continue
+        extra = []
+        for conj in (c for c in tok.children if c.dep_ == "conj" and c.pos_ in ("NOUN", "PROPN")):
+            cc = next((c.lower_ for c in tok.children if c.dep_ == "cc" and c.i < conj.i), "and")
+            words = [t for t in conj.subtree if not any(a.dep_ in ("prep", "relcl", "acl") and (
+                a is t or a.i in {x.i for x in conj.subtree}) and a is not conj for a in [t, *t.ancestors])]
+            if any(t.pos_ in ("PRON", "VERB", "AUX") or t.is_punct for t in words):
+                return ask  # "... and whatever they want": not a thing to name in a goal
+            text = join_tokens([t.text for t in words])
+            if re.search(rf"\b{re.escape(text)}\b", phrase):
+                continue
+            extra.append(f"{cc} {text}")
+        if extra:
+            more = " ".join(extra)
+            phrase = re.sub(rf"\b{re.escape(tok.text)}\b", lambda m, more=more: f"{m.group(0)} {more}", phrase, count=1)
+            if obj and re.search(rf"\b{re.escape(tok.text)}$", obj):
+                obj = f"{obj} {more}"
+    return replace(ask, obj=obj, phrase=phrase) if phrase != ask.phrase else ask
+
+
+def _for_whom(criterion: Criterion, item: FeedbackItem, role: str) -> Criterion:
+    """A criterion's Given names whom the ask serves when the ask says whose they are ("a CSV export of reading
+    history for their patrons", their = ACME Libraries -> "I am a patron of ACME Libraries ..."): a fact of the
+    ask that tells the test's user apart; only a named owner (a proper noun the ask states), never a guess."""
+    owner = _owner(item, role)
+    if not owner or owner.lower() in criterion.given.lower():
+        return criterion
+    given = criterion.given
+    given = f"I am {'an' if role[:1] in 'aeiou' else 'a'} {role} of {owner}" + (
+        f" and {given.removeprefix('I ')}" if given else "")
+    return criterion.model_copy(update={"given": given})
+
+
+def _owner(item: FeedbackItem, role: str) -> str:
+    """The named owner of the people the ask serves: 'their' before the served noun read as the sentence's
+    proper-noun subject ("ACME Libraries ... for their patrons"), or a possessive proper noun ("Contoso's
+    staff"); "" when the ask names none."""
+    served = forms(role.split()[-1]) if role else frozenset()
+    if not served:
+        return ""
+    for sent in parse([item.text])[0].sents:
+        for tok in sent:
+            if tok.pos_ != "NOUN" or not forms(tok.text) & served:
+                continue
+            poss = next((c for c in tok.children if c.dep_ == "poss"), None)
+            if poss is None:
+                continue
+            if poss.pos_ == "PROPN":
+                return join_tokens([t.text for t in poss.subtree if t.tag_ != "POS"])
+            if poss.lower_ not in ("their", "its"):
+                continue
+            subj = next((c for c in sent.root.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+            if subj is not None and subj.pos_ == "PROPN" and subj.i < tok.i:
+                return join_tokens([t.text for t in subj.subtree if t.dep_ in ("compound", "flat") or t is subj])
+    return ""
+
+
 def team_imperative(item: FeedbackItem, ask: Ask) -> bool:
     """The ask is an order to the team ("Remove ads ...", "Redesign the main screen"): a sentence opening with the
     ask's own verb, no subject."""
@@ -174,6 +244,7 @@ def ask_stories(need: Need, members: Sequence[FeedbackItem], asks: dict[str, Ask
         role = served_role(item) or fallback_role()
         if _coordinated(item, ask):
             continue  # "a clear reconnect flow and proactive emails": two things the parse ran into one
+        ask = with_conjuncts(ask, item)  # "their reading history and account data": both are to delete
         plain = ask_goal(ask, role.split())
         rep = ask_goal(ask, role.split(), team_verb=True) if team_imperative(item, ask) else plain
         if plain is None or rep is None or not clean(goal_for(plain)):
@@ -192,6 +263,7 @@ def ask_stories(need: Need, members: Sequence[FeedbackItem], asks: dict[str, Ask
         # the limit's own criterion replaces a detail criterion that only pasted the limit into the action
         criteria = [c for c in criteria if not any(amount in f"{c.when} {c.then}" for amount, _ in limits)]
         criteria += [c for _, c in limits]
+        criteria = [_for_whom(c, item, role) for c in criteria]
         out.append(Story(
             id=story_id(need.id, f"ask:{item.id}"), need_id=need.id, role=role, goal=goal, benefit=benefit,
             acceptance_criteria=criteria, evidence=[item.id],

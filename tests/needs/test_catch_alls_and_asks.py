@@ -69,6 +69,8 @@ def test_asks_join_the_need_they_serve_or_open_their_own(workspace) -> None:  # 
     assert items[asks[0]].need_id in dark
     legal = needs[items[asks[1]].need_id]  # serves no customer need: its own, said so
     assert legal.item_ids == [asks[1]] and legal.statement.startswith("New from stakeholders")
+    # the statement knows only this need: it never claims no customer in the inbox asks (the note says who does)
+    assert "no customer feedback" not in legal.statement.lower() and "decision note" in legal.statement
     notes = {d.item_id: d for d in stakeholder_decisions(workspace)}
     assert needs[items[asks[0]].need_id].name in notes[asks[0]].why and "customer item" in notes[asks[0]].why
     assert "Opens its own need" in notes[asks[1]].why

@@ -44,13 +44,14 @@ def test_a_clean_stakeholder_ask_is_one_story_that_passes_the_gate(embed) -> Non
     stories, items = _draft([ask], embed)
     assert [st.kind for st in stories] == ["story"]
     st = stories[0]
-    assert st.goal == "to delete my reading history" and st.role == "user"  # the 30 days are no part of the goal
+    # the 30 days are no part of the goal; the account data the ask also names are (comic-viewer audit)
+    assert st.goal == "to delete my reading history and account data" and st.role == "user"
     assert st.evidence == ["sa1"]
     # ... but the deadline is a test of the ask's own action, citing the ask, which the gate's support check keeps
     limit = [c for c in st.acceptance_criteria if "30 days" in c.when]
     assert [(c.given, c.when, c.then, c.evidence) for c in limit] == [(
-        "I asked to delete my reading history", "30 days have passed since the request",
-        "my reading history is deleted", ["sa1"])]
+        "I asked to delete my reading history and account data", "30 days have passed since the request",
+        "my reading history and account data are deleted", ["sa1"])]
     verified = verify_stories([st], items, embed=embed)[0]
     assert verified.story.evidence == ["sa1"]
     assert limit[0] in verified.story.acceptance_criteria
@@ -58,15 +59,29 @@ def test_a_clean_stakeholder_ask_is_one_story_that_passes_the_gate(embed) -> Non
 
 
 def test_a_deadline_date_becomes_a_criterion_of_what_the_ask_offers(embed) -> None:
-    ask = _ask("sa4", "The regulator requires us to offer statements in large print for visually impaired "
+    ask = _ask("sa4", "The regulator requires us to offer statements in large print and audio for visually impaired "
                       "customers by January.", role="Compliance")
     stories, items = _draft([ask], embed)
     st = next(st for st in stories if st.kind == "story")
-    assert st.goal == "to get statements in large print" and st.role == "visually impaired customer"
+    # both formats the ask names stay in the goal and its test (bank audit: 'and audio' was dropped)
+    assert st.goal == "to get statements in large print and audio" and st.role == "visually impaired customer"
     dated = [c for c in st.acceptance_criteria if "January" in c.when]
-    assert [(c.when, c.then) for c in dated] == [("it is January", "statements in large print are offered")]
+    assert [(c.when, c.then) for c in dated] == [("it is January", "statements in large print and audio are offered")]
     verified = verify_stories([st], items, embed=embed)[0]
     assert dated[0] in verified.story.acceptance_criteria
+    assert not [f for f in verified.findings if f.criterion in ("unsupported_evidence", "generic_criterion")]
+
+
+def test_whose_people_the_ask_serves_makes_its_criterion_specific(embed) -> None:
+    ask = _ask("sa5", "ACME Libraries will only renew if we build a CSV export of reading history for their patrons.",
+               role="Head of Sales")
+    stories, items = _draft([ask], embed)
+    st = next(st for st in stories if st.kind == "story")
+    assert st.goal == "to export my reading history to CSV" and st.role == "patron"
+    assert st.acceptance_criteria and all(c.given.startswith("I am a patron of ACME Libraries")
+                                          for c in st.acceptance_criteria)
+    verified = verify_stories([st], items, embed=embed)[0]
+    assert verified.story.acceptance_criteria == st.acceptance_criteria
     assert not [f for f in verified.findings if f.criterion in ("unsupported_evidence", "generic_criterion")]
 
 

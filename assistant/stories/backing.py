@@ -22,8 +22,9 @@ from assistant.stories.consensus import (
     eligible,
     failure_of,
     forms,
-    reports_failure,
+    may_cite,
     text_forms,
+    told,
     uses,
     verb_key,
 )
@@ -51,6 +52,16 @@ def wants(verb: str, head: str, item: FeedbackItem, ask: Ask | None, *, said_eno
     if not said_enough:
         return ask is not None and any(verb_key(a.verb) == verb_key(verb) for a in ask.all) or provides(ask, head)
     return asks_for(verb, item, ask) or provides(ask, head)
+
+
+def reports_failure(failure: str, goal_words: Sequence[str], item: FeedbackItem, ask: Ask | None,
+                    common: frozenset[str]) -> bool:
+    """The item reports the failure a goal names ("without memory errors") while the goal's thing is the inbox's
+    everyday thing ("read comics" in a comic reader's reviews): "Out of memory error" need not say "comic" to be
+    about it, just as the drafting's group need not name it (choose). A stakeholder's ask is not a report: its
+    fix ("add a bigger memory cache so users can raise it") is a solution the story serves, not its evidence."""
+    return bool(failure and goal_words and common) and item.kind != "stakeholder_ask" \
+        and all(forms(w) & common for w in goal_words) and told(failure, item.text) and may_cite(item, ask)
 
 
 def backers(cand: Candidate, item_ids: Sequence[str], items: dict[str, FeedbackItem], asks: dict[str, Ask | None],

@@ -152,16 +152,6 @@ def cites(goal_words: Sequence[str], verb: str, item: FeedbackItem, ask: Ask | N
     return may_cite(item, ask) and about(goal_words, verb, item, ask, head, kind)
 
 
-def reports_failure(failure: str, goal_words: Sequence[str], item: FeedbackItem, ask: Ask | None,
-                    common: frozenset[str]) -> bool:
-    """The item reports the failure a goal names ("without memory errors") while the goal's thing is the inbox's
-    everyday thing ("read comics" in a comic reader's reviews): "Out of memory error" need not say "comic" to be
-    about it, just as the drafting's group need not name it (choose). A stakeholder's ask is not a report: its
-    fix ("add a bigger memory cache so users can raise it") is a solution the story serves, not its evidence."""
-    return bool(failure and goal_words and common) and item.kind != "stakeholder_ask" \
-        and all(forms(w) & common for w in goal_words) and told(failure, item.text) and may_cite(item, ask)
-
-
 def told(failure: str, text: str) -> bool:
     """The text reports this failure in the writer's words ("out of memory", "memory issues"), not only names the
     word ("I have 500 MB of memory free")."""

@@ -205,11 +205,10 @@ def about_goal(target: Target, item: FeedbackItem, ask: Any, *, lacking: bool = 
     """The story may cite the item for this goal (see the module docstring). `lacking`: the item may lack some of
     the goal's modifiers (names_object), once another cited item states them all. `common`: the inbox's everyday
     words; a goal on that thing naming a failure may cite an item reporting the failure ("Out of memory error")."""
-    from assistant.stories.backing import provides
+    from assistant.stories.backing import provides, reports_failure
     from assistant.stories.consensus import (
         cites,
         may_cite,
-        reports_failure,
         said,
         text_forms,
         uses,

@@ -22,7 +22,9 @@ from assistant.stories.consensus import (
     eligible,
     failure_of,
     forms,
+    may_cite,
     text_forms,
+    told,
     uses,
     verb_key,
 )
@@ -52,8 +54,18 @@ def wants(verb: str, head: str, item: FeedbackItem, ask: Ask | None, *, said_eno
     return asks_for(verb, item, ask) or provides(ask, head)
 
 
+def reports_failure(failure: str, goal_words: Sequence[str], item: FeedbackItem, ask: Ask | None,
+                    common: frozenset[str]) -> bool:
+    """The item reports the failure a goal names ("without memory errors") while the goal's thing is the inbox's
+    everyday thing ("read comics" in a comic reader's reviews): "Out of memory error" need not say "comic" to be
+    about it, just as the drafting's group need not name it (choose). A stakeholder's ask is not a report: its
+    fix ("add a bigger memory cache so users can raise it") is a solution the story serves, not its evidence."""
+    return bool(failure and goal_words and common) and item.kind != "stakeholder_ask" \
+        and all(forms(w) & common for w in goal_words) and told(failure, item.text) and may_cite(item, ask)
+
+
 def backers(cand: Candidate, item_ids: Sequence[str], items: dict[str, FeedbackItem], asks: dict[str, Ask | None],
-            need_size: int) -> list[str] | None:
+            need_size: int, common: frozenset[str] = frozenset()) -> list[str] | None:
     """The items a story with this goal may cite, or None when too few back it: at least MIN_SUPPORT and
     MIN_NEED_SHARE of the need's items name its object, and MIN_SUPPORT ask for its action."""
     rep = cand.ask
@@ -61,7 +73,9 @@ def backers(cand: Candidate, item_ids: Sequence[str], items: dict[str, FeedbackI
     # the object ("so easy to read CBR files") supports no story: a pleased customer is cited for their own ask only
     cited = [i for i in item_ids if cites(cand.object_words, rep.verb, items[i], asks.get(i), cand.head, rep.kind)]
     if failure := failure_of(rep.symptom):  # a goal naming the group's failure cites the items reporting it
-        cited = [i for i in cited if uses(text_forms(items[i].text), failure)]
+        named = set(cited)
+        cited = [i for i in item_ids if i in named and uses(text_forms(items[i].text), failure)
+                 or reports_failure(failure, cand.object_words, items[i], asks.get(i), common)]
     asking = [i for i in cited if wants(rep.verb, cand.head, items[i], asks.get(i))]
     if rep.kind == "request" and not rep.implied:
         # a wanted action stands on writers asking for it: "it's fine for viewing comics" uses the word only
@@ -73,14 +87,14 @@ def backers(cand: Candidate, item_ids: Sequence[str], items: dict[str, FeedbackI
 
 def first_backed(chosen: Candidate, scored: Sequence[Candidate], item_ids: Sequence[str],
                  items: dict[str, FeedbackItem], asks: dict[str, Ask | None],
-                 need_size: int) -> tuple[Candidate, list[str]] | None:
+                 need_size: int, common: frozenset[str] = frozenset()) -> tuple[Candidate, list[str]] | None:
     """The chosen goal when enough items back it, else the eligible candidate the most items back (the best-scored
     of equals with the fewest words): the phrasing the group shares, not the next one writer's detail."""
-    cited = backers(chosen, item_ids, items, asks, need_size)
+    cited = backers(chosen, item_ids, items, asks, need_size, common)
     if cited is not None:
         return chosen, cited
     backed = [(c, b) for c in scored if c is not chosen and eligible(c)
-              and (b := backers(c, item_ids, items, asks, need_size)) is not None]
+              and (b := backers(c, item_ids, items, asks, need_size, common)) is not None]
     # equally backed, the fewer details the better ("for my account", not "for my savings account" over checking
     # and savings accounts alike); max keeps the first (best-scored) of equals
     return max(backed, key=lambda cb: (len(cb[1]), -len(cb[0].object_words)), default=None)

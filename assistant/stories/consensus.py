@@ -33,6 +33,7 @@ DOMINANT = 0.5  # a noun this share of a big group's items use is what the group
 DOMINANT_MIN_ITEMS = 10
 TIE = 0.15  # candidates this close in score say the need as well as the best
 IMPLIED_ASKED = 2  # writers who must ask for the same thing before the drafter's "use <thing>" is its goal
+FAILING_VERB_SHARE = 0.1  # in a group about one failure, the least share asking for the action where it happens
 FAILURE_SHARE = 0.5  # the share of a group's items that must report the same failure for the goal to name it
 # a failure in the writer's words: "out of memory", "low on storage", "memory errors", "sync issues"
 _FAILURE = re.compile(r"\b(?:out of|low on|lack of|not enough|no)\s+([a-z]+)|\b([a-z]+)\s+(?:errors?|issues?|problems?"
@@ -149,6 +150,12 @@ def cites(goal_words: Sequence[str], verb: str, item: FeedbackItem, ask: Ask | N
     Praise that names the object ("so easy to read CBR files") supports no story: a pleased customer is cited
     only for what their own ask says. The drafting cites by this rule and the gate checks every story by it."""
     return may_cite(item, ask) and about(goal_words, verb, item, ask, head, kind)
+
+
+def told(failure: str, text: str) -> bool:
+    """The text reports this failure in the writer's words ("out of memory", "memory issues"), not only names the
+    word ("I have 500 MB of memory free")."""
+    return any(forms(m) & forms(failure) for g in _FAILURE.findall(text) for m in g if m)
 
 
 def may_cite(item: FeedbackItem, ask: Ask | None) -> bool:
@@ -273,14 +280,22 @@ def choose(asks: Sequence[Ask], group: Sequence[FeedbackItem], item_asks: dict[s
     from assistant.stories.backing import wants
     from assistant.stories.goal import bare_singular, goal_for
 
+    readable = []
     for cand, words, _, _ in found.values():
         goal = goal_for(cand)
         if not words or not (clean(goal) or product and cand.obj_head == product and cand.kind in ("bug", "problem")
                              and clean(goal, product)):
             continue
         head = _head_word(cand, words)
-        verb_share = sum(1 for i in group if wants(cand.verb, head, i, item_asks.get(i.id))) / len(group)
-        if _object_share(cand.phrase, head, share) < OBJECT_SHARE or verb_share < VERB_SHARE:
+        if _object_share(cand.phrase, head, share) < OBJECT_SHARE:
+            continue
+        readable.append((cand, words, sum(1 for i in group if wants(cand.verb, head, i, item_asks.get(i.id))) / len(group)))
+    # a big group most of whose items report one failure ("out of memory") names the action they were doing in
+    # few of its items: most only report the failure. The action most of them name is where it happens ("read
+    # comics", 13 of 68); a bar on its share of the whole group made the app's main complaint a story to write
+    bar = min(VERB_SHARE, max((v for _, _, v in readable), default=1.0)) if failing else VERB_SHARE
+    for cand, words, verb_share in readable:
+        if verb_share < max(bar, FAILING_VERB_SHARE):
             continue
         missing = _missing_topic(cand.phrase, group, common)
         if missing:
@@ -347,8 +362,7 @@ def _failure(group: Sequence[FeedbackItem], missing: Sequence[str]) -> str:
     if len(nouns) != 1:
         return ""
     noun = nouns[0]
-    told = sum(1 for i in group if any(forms(m) & forms(noun) for g in _FAILURE.findall(i.text) for m in g if m))
-    return noun if told >= FAILURE_SHARE * len(group) else ""
+    return noun if sum(1 for i in group if told(noun, i.text)) >= FAILURE_SHARE * len(group) else ""
 
 
 def _missing_topic(phrase: str, group: Sequence[FeedbackItem], common: frozenset[str]) -> list[str]:

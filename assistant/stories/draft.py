@@ -129,7 +129,7 @@ def offline_stories(
                                 common, subject)
         if chosen is None:
             continue  # no phrasing most of the group's items share: the PO writes it from the brief
-        backed = first_backed(chosen, scored, group.item_ids, items, asks, len(member_ids))
+        backed = first_backed(chosen, scored, group.item_ids, items, asks, len(member_ids), common)
         if backed is None:
             continue  # one or two customers' words in a big need, or one customer's action, are not its story
         chosen, cited = backed

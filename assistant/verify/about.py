@@ -200,10 +200,12 @@ def other_state(target: Target, item: FeedbackItem) -> bool:
     return any(_state(c) and not forms(c.text) & goal for tok in _objects(target, item) for c in _details(tok))
 
 
-def about_goal(target: Target, item: FeedbackItem, ask: Any, *, lacking: bool = False) -> bool:
+def about_goal(target: Target, item: FeedbackItem, ask: Any, *, lacking: bool = False,
+               common: frozenset[str] = frozenset()) -> bool:
     """The story may cite the item for this goal (see the module docstring). `lacking`: the item may lack some of
-    the goal's modifiers (names_object), once another cited item states them all."""
-    from assistant.stories.backing import provides
+    the goal's modifiers (names_object), once another cited item states them all. `common`: the inbox's everyday
+    words; a goal on that thing naming a failure may cite an item reporting the failure ("Out of memory error")."""
+    from assistant.stories.backing import provides, reports_failure
     from assistant.stories.consensus import (
         cites,
         may_cite,
@@ -215,6 +217,8 @@ def about_goal(target: Target, item: FeedbackItem, ask: Any, *, lacking: bool = 
 
     if target.failure and not uses(text_forms(item.text), target.failure):
         return False  # "without memory errors": the item must report that failure
+    if reports_failure(target.failure, target.words, item, ask, common):
+        return True
     if target.verb.split()[0] in LIGHT:
         have = said(item, ask)
         return may_cite(item, ask) and (all(uses(have, w) for w in target.words)
@@ -251,7 +255,7 @@ def unsaid(goal: str, cited: Sequence[FeedbackItem], asks: Mapping[str, Any] | N
 
 
 def off_goal(goal: str, ids: Sequence[str], items: Mapping[str, FeedbackItem],
-             asks: Mapping[str, Any] | None = None) -> list[str]:
+             asks: Mapping[str, Any] | None = None, common: frozenset[str] = frozenset()) -> list[str]:
     """The cited ids that are not about the goal (none when the goal cannot be read: the garbled check says why).
 
     Every word of the goal's object must be stated by a cited item about it: an item may lack a modifier ("my
@@ -265,8 +269,8 @@ def off_goal(goal: str, ids: Sequence[str], items: Mapping[str, FeedbackItem],
         return []
     missing = [i for i in cited if asks is None or i.id not in asks]
     known = {**(asks or {}), **(read_asks(missing) if missing else {})}
-    strict = {i.id for i in cited if about_goal(target, i, known.get(i.id))}
-    ok = strict | {i.id for i in cited if strict and about_goal(target, i, known.get(i.id), lacking=True)}
+    strict = {i.id for i in cited if about_goal(target, i, known.get(i.id), common=common)}
+    ok = strict | {i.id for i in cited if strict and about_goal(target, i, known.get(i.id), lacking=True, common=common)}
     if unsaid(goal, [i for i in cited if i.id in ok], known):
         return [i.id for i in cited]
     return [i.id for i in cited if i.id not in ok]

@@ -173,7 +173,7 @@ def verify_story(
 
     # story-level citations support the goal: they state it, and they are about its object and action
     story_sup = _measure(goal_claim(story), story.evidence, items, embed, common)
-    off = set(off_goal(story.goal, story.evidence, items, asks))
+    off = set(off_goal(story.goal, story.evidence, items, asks, common))
     story_sup = [s.model_copy(update={"supported": False, "about": False}) if s.item_id in off else s
                  for s in story_sup]
     supports += story_sup

@@ -129,7 +129,8 @@ def extract_ask(item_id: str, doc: Any, *, is_bug: bool = False, subject: str = 
     every = [list(_from_sentence(item_id, sent, subject, bare)) for sent in doc.sents]
     found = [hits[0][0] for hits in every if hits]
     if not found:
-        return None
+        why = next((a for a in (_why(item_id, sent) for sent in doc.sents) if a), None)
+        return why  # "why was my card declined" asks to see why, when nothing else is asked
     bugs = [a for a in found if a.kind == "bug"]
     ask = bugs[0] if bugs else found[0]
     actor = m.group(1).lower() if (m := _ACTOR.search(doc.text)) and m.group(1).lower() not in NOT_ACTORS else ""
@@ -145,6 +146,29 @@ def extract_ask(item_id: str, doc: Any, *, is_bug: bool = False, subject: str = 
         if other is not ask and other.phrase not in {o.phrase for o in others} and other.phrase != ask.phrase:
             others.append(_settle(other, is_bug, actor))
     return replace(_settle(ask, is_bug, actor), others=tuple(others))
+
+
+def _why(item_id: str, sent: Any) -> Ask | None:
+    """'why was my card declined' -> see why my card was declined: a why-question about the writer's own thing
+    ("my") asks to see the reason. The question's auxiliary goes after its subject; a do-question ("why does it
+    fail") would need the verb re-inflected, so it gives None, as does a why about no thing of the writer's."""
+    why = next((t for t in sent if t.lower_ == "why" and t.dep_ == "advmod"), None)
+    if why is None or not any(t.dep_ == "poss" and t.lower_ == "my" for t in why.head.subtree):
+        return None
+    head = why.head
+    subj = next((c for c in head.children if c.dep_ in ("nsubj", "nsubjpass", "expl") and c.i > why.i), None)
+    if subj is None or subj.lower_ in ("i", "you", "we"):
+        return None
+    start = min(t.i for t in subj.subtree)
+    moved = [t for t in head.subtree if why.i < t.i < start and (t.dep_ in ("aux", "auxpass") or t.i == head.i)]
+    if any(t.lemma_ == "do" for t in moved) or len(moved) < start - why.i - 1:
+        return None  # a do-question, or words between "why" and the subject that are not its auxiliary
+    end = max(t.i for t in subj.subtree)
+    toks = [t for t in head.subtree if t.i > why.i and not t.is_punct]
+    order = [t for t in toks if t.i <= end and t.i not in {m.i for m in moved}] + moved + [t for t in toks if t.i > end]
+    clause = join_tokens(["why", *(t.text for t in order)])
+    noun = subj if subj.dep_ != "expl" else next((c for c in head.children if c.dep_ == "attr"), subj)
+    return Ask(item_id, "see", f"see {clause}", clause, noun.lemma_.lower())
 
 
 def _settle(ask: Ask, is_bug: bool, actor: str) -> Ask:

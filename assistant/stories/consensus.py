@@ -178,8 +178,8 @@ def _prune(ask: Ask, share: Callable[[str], float]) -> tuple[str, tuple[str, ...
     for t in toks:
         if t.i in verb_toks or t.i in cut or not _content(t) or share(t.text) >= KEEP_SHARE:
             continue
-        if t.dep_ in ("dobj", "attr", "oprd") and t.head.i in verb_toks:
-            return None  # the object itself is one customer's
+        if t.dep_ in ("dobj", "attr", "oprd") and t.head.i in verb_toks or t.lower_ == "why":
+            return None  # the object itself (or the reason asked) is one customer's
         if t.dep_ == "pobj" and t.head.dep_ == "prep":
             cut |= {x.i for x in t.head.subtree}
         elif any(c.isdigit() for c in t.text) and t.head.dep_ == "pobj" and t.head.head.dep_ == "prep":
@@ -191,8 +191,8 @@ def _prune(ask: Ask, share: Callable[[str], float]) -> tuple[str, tuple[str, ...
                 # "for chase card" -> "for card" is not English: the phrase goes with its detail
                 if noun.dep_ == "pobj" and noun.head.dep_ == "prep":
                     cut |= {x.i for x in noun.head.subtree}
-                elif noun.head.i in verb_toks:
-                    return None
+                elif noun.head.i in verb_toks or noun.dep_ in ("nsubj", "nsubjpass"):
+                    return None  # "see why us bank put a hold" -> "why bank put" is not English either
         else:
             return None  # a word the phrase cannot lose without breaking: not a shared goal
     if any(t.dep_ == "npadvmod" and t.tag_ == "NN" and t.head.i in verb_toks and t.i not in cut
@@ -222,6 +222,8 @@ def _prune(ask: Ask, share: Callable[[str], float]) -> tuple[str, tuple[str, ...
 def _content(tok: Any) -> bool:
     """A word that carries a fact: nouns and names always (spaCy's stop list holds 'name', 'part', 'back'),
     other parts of speech unless they are stop words ('some', 'more'); numbers and currency signs."""
+    if tok.lower_ == "why":  # "see why my card was declined": only items asking why back it, and most must
+        return True
     if tok.like_num or tok.pos_ == "SYM" or tok.text in ("$", "£", "€") or any(c.isdigit() for c in tok.text):
         return True
     if not tok.is_alpha or len(tok.text) < 2 or tok.pos_ not in _CONTENT_POS:

@@ -13,6 +13,8 @@ from assistant.stories.nlp import parse
 from assistant.stories.reasons import stated_reason
 
 CASES = [
+    ("why was my card declined", "to see why my card was declined"),  # a why about the writer's own thing
+    ("why is there a hold on my account", "to see why there is a hold on my account"),
     ("please let me save my card", "to save my card"),
     ("can't export expenses to CSV", "to export my expenses to CSV"),
     ("app crashes when I upload a receipt", "to upload a receipt without the app crashing"),

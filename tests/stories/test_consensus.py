@@ -112,3 +112,21 @@ def test_a_question_about_a_thing_of_the_writers_own_asks_to_see_it() -> None:
     asks = read_asks(items)
     assert asks["q0"] is not None and asks["q0"].phrase == "see the interest rate on my savings account"
     assert asks["q1"] is None and asks["q2"] is None  # a problem, or a thing not the writer's: nothing to see
+
+
+WHY = ["why was my card declined", "do you know why my card got declined", "can you tell me why my card got declined",
+       "i need to know why my card got declined", "my card was declined at the store"]
+
+
+def test_a_why_question_most_items_ask_is_a_goal_to_see_why_and_backs_only_items_asking_why(embed) -> None:
+    best, scored, items, asks = _choose(WHY, "why", embed)
+    assert best is not None and best.phrase.startswith("see why my card"), [c.phrase for c in scored]
+    cited = [i.text for i in items if about(best.object_words, best.ask.verb, i, asks[i.id], best.head)]
+    assert "my card was declined at the store" not in cited and len(cited) >= 3  # a report is not a why
+
+
+def test_a_why_few_items_ask_is_no_goal_and_is_never_cut_from_one(embed) -> None:
+    items = ["i need my bank account frozen", "please freeze my bank account", "freeze my bank account now",
+             "why is my bank account frozen"]
+    _, scored, _, _ = _choose(items, "frz", embed)
+    assert not any(c.phrase.startswith("see my bank account is") for c in scored), [c.phrase for c in scored]

@@ -21,6 +21,7 @@ from sqlalchemy import select
 
 from assistant.models import FeedbackItem, Need
 from assistant.needs import core, evidence, identity, statements
+from assistant.needs.actions import cut_actions
 from assistant.needs.asks import need_topics, route_asks, topic_terms
 from assistant.needs.cluster import ClusterParams, cluster, normalise, split_catch_alls
 from assistant.needs.merge import merge_split
@@ -204,6 +205,10 @@ def _full(canon, vec, old_members, live_ids, params, absorbed=None, embed=None):
             assign[iid] = nid
     _split_catch_alls(vec, assign, params, taken, keep_whole={k for k, parts in (absorbed or {}).items() if parts})
     loose = _refine(canon, vec, assign, params, merge=True)
+    # after merging, which joins needs on a shared thing: one object, two things done with it, is two needs
+    asks = {it.id for it in canon if it.kind == "stakeholder_ask"}
+    cut_actions(assign, vec, {it.id: it.text for it in canon}, lambda i: i not in asks, params.cluster.min_size,
+                taken.mint)
     _serious_alone(canon, assign, taken, old_members)
     route_asks(canon, vec, assign, params, taken, embed, founds_need)
     new_members: dict[str, set[str]] = {}

@@ -99,7 +99,7 @@ def backlog_markdown(ws: Workspace, stories: Sequence[Story], decisions: Sequenc
         every = load_items(s, kind="feedback") if needs else []
         items = {i.id: i for i in load_items(s, sorted({e for st in stories for e in st.evidence}))}
     lines = ["# Backlog", "", f"Generated {ws.clock():%Y-%m-%d %H:%M} UTC by backlogsmith "
-             f"({len(stories)} stories from {len(items)} feedback items). Draft stories: review, edit and approve "
+             f"({len(stories)} stories citing {len(items)} feedback items). Draft stories: review, edit and approve "
              "them with `backlogsmith stories`.", ""]
     if every:
         lines += inbox_overview(every, needs, stories)

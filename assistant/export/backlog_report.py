@@ -48,18 +48,18 @@ def inbox_overview(items: Sequence[FeedbackItem], needs: Sequence[Need], stories
     feedback = [i for i in items if i.kind == "feedback" and i.duplicate_of is None]
     by_id = {i.id: i for i in feedback}
     drafted = {st.need_id for st in stories}
-    praise_needs = [n for n in needs if n.id not in drafted
-                    and praise_only([by_id[i] for i in n.item_ids if i in by_id])]
+    members = {n.id: [by_id[i] for i in n.item_ids if i in by_id] for n in needs}
+    praise_needs = [n for n in needs if n.id not in drafted and praise_only(members[n.id])]
     unplaced = [i for i in feedback if i.need_id is None]
     serious = [i for i in unplaced if not _is_praise(i) and _urgency(i) == "high"]
-    in_praise = sum(len([i for i in n.item_ids if i in by_id]) for n in praise_needs)
+    in_praise = sum(len(members[n.id]) for n in praise_needs)
     placed = len(feedback) - len(unplaced) - in_praise
     lines = ["## What the inbox says", "",
              f"- {len(feedback)} feedback items (duplicates not counted): {placed} in needs with a story or a story "
              f"to write, {in_praise} in {len(praise_needs)} praise needs (recorded, no story), {len(unplaced)} in no "
              f"need{f' ({len(serious)} of them high urgency)' if serious else ''}."]
-    for n in sorted(praise_needs, key=lambda n: -len(n.item_ids)):
-        lines.append(f"- Praise, no story: {_cell(n.name)} ({len([i for i in n.item_ids if i in by_id])} items).")
+    for n in sorted(praise_needs, key=lambda n: -len(members[n.id])):
+        lines.append(f"- Praise, no story: {_cell(n.name)} ({len(members[n.id])} items).")
     if unplaced:
         lines.append("- Feedback in no need is listed at the end of this file, high urgency first: read it before "
                      "the refinement meeting, it may hold a problem nobody else reported.")

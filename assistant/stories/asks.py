@@ -254,7 +254,7 @@ def _stand_in(ask: Ask, verb: Any, subject: str, bare: frozenset[str]) -> Ask | 
 def _nothing_else(verb: Any, subject: str) -> bool:
     """No noun in the item but the product's, the verb's own subject ("users cannot uninstall it": "it" is not the
     users) or a measure ("for 2 years")."""
-    from assistant.stories.consensus import forms
+    from assistant.stories.lemmas import forms
 
     for t in verb.doc:
         if t.pos_ not in ("NOUN", "PROPN") or t.i == verb.i or forms(t.text) & forms(subject):

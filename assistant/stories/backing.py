@@ -21,13 +21,11 @@ from assistant.stories.consensus import (
     cites,
     eligible,
     failure_of,
-    forms,
     may_cite,
-    text_forms,
     told,
-    uses,
     verb_key,
 )
+from assistant.stories.lemmas import forms, text_forms, uses
 
 MIN_SUPPORT = 2  # items that must share an ask before it is a story's goal (one review's words are not a need)
 MIN_NEED_SHARE = 0.1  # and at least this share of the need's items (a side remark is no story of the need)

@@ -6,7 +6,7 @@ use is cut. What is left is kept only when most items name its object, enough of
 and the phrase is close in meaning (local embedder) to the centre of the group's items. The best candidate is
 the one whose words the items share most. Without one, the need becomes a story to write: honest beats fluent.
 
-Words are compared by lemma (lemminflect, every part of speech: "lost" meets "lose"), nothing domain-specific.
+Words are compared by lemma (assistant.stories.lemmas: "lost" meets "lose"), nothing domain-specific.
 """
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ import numpy as np
 
 from assistant.models import FeedbackItem
 from assistant.stories.asks import VERB_KEYS, Ask
+from assistant.stories.lemmas import forms, text_forms, uses
 from assistant.stories.nlp import article, join_tokens, parse
 
 Embed = Callable[[Sequence[str]], np.ndarray]
@@ -39,32 +40,8 @@ FAILURE_SHARE = 0.5  # the share of a group's items that must report the same fa
 _FAILURE = re.compile(r"\b(?:out of|low on|lack of|not enough|no)\s+([a-z]+)|\b([a-z]+)\s+(?:errors?|issues?|problems?"
                       r"|bugs?|failures?|leaks?|crash\w*)\b", re.I)
 _PROBLEM_NOUNS = {"error", "issue", "problem", "bug", "failure", "leak", "crash"}
-_WORD = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
 _CONTENT_POS = {"NOUN", "PROPN", "ADJ", "NUM", "VERB", "ADV", "X", "SYM"}
 _CUTTABLE = {"amod", "compound", "nummod", "quantmod", "npadvmod", "advmod", "nmod", "appos", "poss", "acl", "relcl"}
-
-
-@functools.lru_cache(maxsize=50_000)
-def forms(word: str) -> frozenset[str]:
-    """The word and every lemma English gives it ('lost' -> lost, lose; 'checks' -> check)."""
-    from lemminflect import getAllLemmas
-
-    low = word.lower()
-    out = {low}
-    for lemmas in getAllLemmas(low).values():
-        out.update(lemmas)
-    if low.endswith("'s"):
-        out.add(low[:-2])
-    return frozenset(out)
-
-
-@functools.lru_cache(maxsize=50_000)
-def text_forms(text: str) -> frozenset[str]:
-    """Every form of every word of a text, to test which words an item uses."""
-    out: set[str] = set()
-    for w in _WORD.findall(text.lower()):
-        out |= forms(w)
-    return frozenset(out)
 
 
 def said(item: FeedbackItem, ask: Ask | None) -> frozenset[str]:
@@ -72,10 +49,6 @@ def said(item: FeedbackItem, ask: Ask | None) -> frozenset[str]:
     the app: assistant.stories.asks.subject_noun)."""
     have = text_forms(item.text)
     return have | text_forms(ask.obj_head) if ask is not None and ask.stand_in else have
-
-
-def uses(item_forms: frozenset[str], word: str) -> bool:
-    return bool(forms(word) & item_forms)
 
 
 @dataclass(frozen=True)

@@ -53,7 +53,7 @@ def goal_for(rep: Ask, named: bool = True) -> str:
 def names_failure(items: Sequence[FeedbackItem]) -> bool:
     """Most of the items name an error, a crash or a failure in their own words ("an out of memory error", "it
     keeps crashing", "fails"): only then may a goal promise the action "without errors"."""
-    from assistant.stories.consensus import text_forms
+    from assistant.stories.lemmas import text_forms
 
     told = sum(1 for i in items if text_forms(i.text) & _ERROR_FORMS)
     return bool(items) and told >= FAILURE_SHARE * len(items)

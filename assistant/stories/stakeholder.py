@@ -20,7 +20,8 @@ from dataclasses import replace
 from typing import Any
 
 from assistant.models import Criterion, FeedbackItem, Need, Provenance, Story
-from assistant.stories.consensus import _similarities, forms, text_forms, verb_key
+from assistant.stories.consensus import _similarities, verb_key
+from assistant.stories.lemmas import forms, text_forms
 from assistant.stories.criteria import Member, write_criteria
 from assistant.stories.facts import Facts
 from assistant.stories.goal import goal_for

@@ -123,7 +123,7 @@ def _wanted(tok: Any) -> bool:
 def _mentions(item: FeedbackItem, verb: str) -> list[Any]:
     """The item's tokens that are a form of the verb ('frozen', 'freezes' for 'freeze')."""
     from assistant.quality_rules import nlp as shared
-    from assistant.stories.consensus import forms
+    from assistant.stories.lemmas import forms
 
     want = forms(verb.split()[0])
     return [t for t in shared.parse(item.text) if forms(t.text) & want]
@@ -159,7 +159,7 @@ def _state(tok: Any) -> bool:
 
 
 def _goal_forms(target: Target) -> set[str]:
-    from assistant.stories.consensus import forms
+    from assistant.stories.lemmas import forms
 
     return {f for w in (*target.words, target.verb.split()[0]) for f in forms(w)}
 
@@ -167,7 +167,7 @@ def _goal_forms(target: Target) -> set[str]:
 def _objects(target: Target, item: FeedbackItem) -> list[Any]:
     """The item's tokens naming the goal's object."""
     from assistant.quality_rules import nlp as shared
-    from assistant.stories.consensus import forms
+    from assistant.stories.lemmas import forms
 
     head = forms(target.head)
     return [t for t in shared.parse(item.text) if forms(t.text) & head]
@@ -179,7 +179,7 @@ def names_object(target: Target, item: FeedbackItem, *, governed: bool = True) -
     about "report a damaged card". The object's word must hang on the goal's action or on a want ("my account
     needs to be frozen"), unless the goal's verb is a light one (`governed=False`), and every word the item puts
     on it must be one of the goal's."""
-    from assistant.stories.consensus import forms
+    from assistant.stories.lemmas import forms
 
     goal, verb = _goal_forms(target), forms(target.verb.split()[0])
     for tok in _objects(target, item):
@@ -194,7 +194,7 @@ def names_object(target: Target, item: FeedbackItem, *, governed: bool = True) -
 def other_state(target: Target, item: FeedbackItem) -> bool:
     """The item says something else happened to the goal's thing ("report my card damaged" for "report my lost
     card"); a kind or brand it adds ("visa card") is one customer's detail and does not count."""
-    from assistant.stories.consensus import forms
+    from assistant.stories.lemmas import forms
 
     goal = _goal_forms(target)
     return any(_state(c) and not forms(c.text) & goal for tok in _objects(target, item) for c in _details(tok))
@@ -206,14 +206,8 @@ def about_goal(target: Target, item: FeedbackItem, ask: Any, *, lacking: bool = 
     the goal's modifiers (names_object), once another cited item states them all. `common`: the inbox's everyday
     words; a goal on that thing naming a failure may cite an item reporting the failure ("Out of memory error")."""
     from assistant.stories.backing import provides, reports_failure
-    from assistant.stories.consensus import (
-        cites,
-        may_cite,
-        said,
-        text_forms,
-        uses,
-        verb_key,
-    )
+    from assistant.stories.consensus import cites, may_cite, said, verb_key
+    from assistant.stories.lemmas import text_forms, uses
 
     if target.failure and not uses(text_forms(item.text), target.failure):
         return False  # "without memory errors": the item must report that failure
@@ -243,7 +237,7 @@ def about_goal(target: Target, item: FeedbackItem, ask: Any, *, lacking: bool = 
 def unsaid(goal: str, cited: Sequence[FeedbackItem], asks: Mapping[str, Any] | None = None) -> list[str]:
     """Words of the goal's object that none of the cited items uses ('damaged' over messages about cards); the
     product standing in for an item's bare "it" (`asks`, read with the inbox's product noun) counts as said."""
-    from assistant.stories.consensus import text_forms, uses
+    from assistant.stories.lemmas import text_forms, uses
 
     target = goal_target(goal)
     if target is None:

@@ -5,7 +5,14 @@ from __future__ import annotations
 import hashlib
 from typing import Any
 
+from assistant.models import FeedbackItem, SourceRef
 from assistant.tables import FeedbackRow, NeedRow
+
+
+def feedback_items(texts: list[str], prefix: str = "u") -> list[FeedbackItem]:
+    """Unstored feedback items with ids prefix0, prefix1 … for tests of parsing and goal choice."""
+    return [FeedbackItem(id=f"{prefix}{n}", text=t, source=SourceRef(path="t.csv", row=n + 1))
+            for n, t in enumerate(texts)]
 
 TRIAGE = {
     "bug": {"type": "bug", "sentiment": {"label": "negative", "score": -0.7}, "urgency": {"label": "high", "reason": "crash"}},

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.models import FeedbackItem, SourceRef
+from story_fixtures import feedback_items as _items
 from assistant.stories.consensus import about, choose
 from assistant.verify.terms import negated
 from assistant.stories.draft import _clean, analyse
@@ -27,11 +27,6 @@ CARDS = [
     "report my lost card please",
     "i lost my card, how do i report it",
 ]
-
-
-def _items(texts: list[str], prefix: str) -> list[FeedbackItem]:
-    return [FeedbackItem(id=f"{prefix}{n}", text=t, source=SourceRef(path="t.csv", row=n + 1))
-            for n, t in enumerate(texts)]
 
 
 @pytest.fixture(scope="module")

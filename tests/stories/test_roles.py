@@ -94,7 +94,7 @@ def test_drafting_takes_the_plain_role_from_the_inboxs_asks_even_in_another_need
     from assistant.repository import load_stories
     from assistant.stories import draft
 
-    from tests.stories.story_fixtures import insert_fixture
+    from story_fixtures import insert_fixture
 
     plain = {"nd_dark": ("dark mode", "Bright screens at night.", [
         ("please let me turn on dark mode", "feature", {}, "feedback"),

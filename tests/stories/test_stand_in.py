@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.models import FeedbackItem, SourceRef
+from story_fixtures import feedback_items as _items
 from assistant.stories.asks import read_asks, subject_noun
 from assistant.stories.consensus import choose
 from assistant.stories.draft import _clean
@@ -22,11 +22,6 @@ UNINSTALL = [
     "Brilliant app!! Edit: 'Had to uninstall. Started taking too much resources/battery in the background",
     "Users keep writing that they cannot uninstall the app: unticking it as device administrator crashes Settings.",
 ]
-
-
-def _items(texts: list[str], prefix: str = "u") -> list[FeedbackItem]:
-    return [FeedbackItem(id=f"{prefix}{n}", text=t, source=SourceRef(path="t.csv", row=n + 1))
-            for n, t in enumerate(texts)]
 
 
 @pytest.fixture(scope="module")

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.models import FeedbackItem, SourceRef
+from story_fixtures import feedback_items as _items
 from assistant.stories.backing import provides
 from assistant.stories.consensus import choose
 from assistant.stories.draft import _clean, analyse
@@ -21,11 +21,6 @@ PASSWORD = [
     "One thing is missing.. The Pin/Password protection is needed",
     "You should add a password. Like a minimalist password screen",
 ]
-
-
-def _items(texts: list[str], prefix: str) -> list[FeedbackItem]:
-    return [FeedbackItem(id=f"{prefix}{n}", text=t, source=SourceRef(path="t.csv", row=n + 1))
-            for n, t in enumerate(texts)]
 
 
 @pytest.fixture(scope="module")

@@ -24,6 +24,7 @@ from assistant.needs import core, evidence, identity, statements
 from assistant.needs.actions import cut_actions
 from assistant.needs.asks import need_topics, route_asks, topic_terms
 from assistant.needs.cluster import ClusterParams, cluster, normalise, split_catch_alls
+from assistant.needs.fit import fit_items
 from assistant.needs.merge import merge_split
 from assistant.needs.store import write_needs
 from assistant.repository import item_from_row, load_needs
@@ -209,6 +210,7 @@ def _full(canon, vec, old_members, live_ids, params, absorbed=None, embed=None):
     asks = {it.id for it in canon if it.kind == "stakeholder_ask"}
     cut_actions(assign, vec, {it.id: it.text for it in canon}, lambda i: i not in asks, params.cluster.min_size,
                 taken.mint)
+    fit_items(canon, vec, assign, founds_need, params.cluster.min_size)  # a member stays only if it fits its need
     _serious_alone(canon, assign, taken, old_members)
     route_asks(canon, vec, assign, params, taken, embed, founds_need)
     new_members: dict[str, set[str]] = {}
@@ -250,6 +252,7 @@ def _incremental(canon, vec, old_members, stored_cents, params, embed=None,  # t
         for iid in members:
             assign[iid] = nid
     loose = _refine(canon, vec, assign, params, merge=False)  # existing needs are merged only on --recluster
+    fit_items(canon, vec, assign, founds_need, params.cluster.min_size, keep=settled)
     _serious_alone([it for it in canon if it.id not in settled], assign, taken)
     route_asks(canon, vec, assign, params, taken, embed, founds_need)
     return assign, loose

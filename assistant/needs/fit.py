@@ -14,6 +14,8 @@ A member *fits* a need when
   A member that states one of the need's key terms (the words most of its items use and the rest of the inbox much
   less, as lemmas) may lie further out, down to `very_far` sd: long reviews about the need's subject sit between
   the several topics they cover;
+- a review of two sentences or more fits only within `aside` sd of the mean unless it states one of the need's own
+  key terms (key terms of no other need): long reviews sit between the topics they cover;
 - a serious report in a need of serious reports fits it whenever it states one of its key terms, however far;
 - and its kind agrees: a serious report (triage's high urgency: fraud, loss, a blocked account, a crash) in a
   routine need (fewer than `routine_share` of its members serious) stays only when the need's key terms include
@@ -30,12 +32,13 @@ Statistics are measured once, before anything moves, so the result does not depe
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
 
-from assistant.needs import core
+from assistant.needs import core, evidence
 from assistant.needs.cluster import normalise
 
 
@@ -52,6 +55,12 @@ class FitParams:
     # A need is routine when fewer than this share of its members are serious: the bank's "Bills" (2 of 15),
     # "Limit on my discover card" (1 of 14); an app's crash needs hold a third or more.
     routine_share: float = 0.25
+    # A review of two sentences or more that lies this many sd below the mean and states none of the need's own key
+    # terms (key terms of no other need) is a misfit: its embedding sits between the topics it covers. acdisplay's
+    # "Home button" (own term "button") held "Killed by alarm ... this locker stops working" (-1.9), "i cannot add
+    # widgets" (-1.3), "App continues to forget user settings" (-1.3); one-sentence requests are left to the spread
+    # test (on a bank's short paraphrases, "how much moola is in my bank accounts" at -1.9 belongs).
+    aside: float = 1.0
     # The spread is taken as at least this: a need of near-identical requests (sd 0.01-0.03) would otherwise cast
     # out a member worded a little differently ("change the name on my account" in a need of "change my name").
     min_spread: float = 0.05
@@ -63,6 +72,7 @@ class _Need:
     mean: float
     spread: float
     keys: set[str]
+    own: set[str]
     routine: bool
     problem: bool
     size: int
@@ -87,10 +97,13 @@ def subject_terms(texts: dict[str, str]) -> dict[str, set[str]]:
     return out
 
 
-def _fits(v: np.ndarray, item_terms: set[str], subject: set[str] | None, need: _Need, p: FitParams) -> float | None:
+def _fits(v: np.ndarray, item_terms: set[str], subject: set[str] | None, long: bool, need: _Need,
+          p: FitParams) -> float | None:
     """The member's z in the need when it fits it (see the module docstring), else None."""
     z = need.z(v)
     shares = bool(item_terms & need.keys)
+    if long and need.own and z < -p.aside and not item_terms & need.own:
+        return None
     if subject is not None and not need.routine and shares:
         return z  # a serious report in a need of serious reports that states its key term: "put a block on bank of
         # amerian immediately" (-3.1 sd) is a request to freeze the account, worded apart from the others
@@ -110,6 +123,8 @@ def fit_members(assign: dict[str, str | None], vec: dict[str, np.ndarray], texts
     groups = core._groups(assign, customer)
     terms = core.lemma_terms({i: texts[i] for ids in groups.values() for i in ids})
     keys = core.key_terms(groups, terms, cp)
+    owned = Counter(t for k in keys.values() for t in k)
+    long = {i for ids in groups.values() for i in ids if len(evidence.sentences(texts[i])) >= 2}
     needs: dict[str, _Need] = {}
     for nid, ids in groups.items():
         if len(ids) < min_size:
@@ -117,6 +132,7 @@ def fit_members(assign: dict[str, str | None], vec: dict[str, np.ndarray], texts
         centre = normalise(np.mean([vec[i] for i in ids], axis=0)[None, :])[0]
         sims = np.array([float(vec[i] @ centre) for i in ids])
         needs[nid] = _Need(centre, float(sims.mean()), max(float(sims.std()), p.min_spread), keys[nid],
+                           {t for t in keys[nid] if owned[t] == 1},
                            sum(1 for i in ids if serious(i)) < p.routine_share * len(ids),
                            core.core(ids, vec, founds, cp)[1], len(ids))
     hard = [i for nid in needs for i in groups[nid] if serious(i) and not keep(i)]
@@ -125,11 +141,11 @@ def fit_members(assign: dict[str, str | None], vec: dict[str, np.ndarray], texts
     for nid in sorted(needs):
         need = needs[nid]
         out = [i for i in groups[nid] if not keep(i)
-               and _fits(vec[i], terms[i], subjects.get(i), need, p) is None]
+               and _fits(vec[i], terms[i], subjects.get(i), i in long, need, p) is None]
         out = sorted(out, key=lambda i: (need.z(vec[i]), i))[:max(0, need.size - min_size)]
         for iid in out:
             best = max(((z, other) for other, n in sorted(needs.items()) if other != nid and n.problem
-                        and (z := _fits(vec[iid], terms[iid], subjects.get(iid), n, p)) is not None),
+                        and (z := _fits(vec[iid], terms[iid], subjects.get(iid), iid in long, n, p)) is not None),
                        default=None)
             if best is None and not need.problem:
                 continue  # a praise need's far member leaves only for a need that fits it

@@ -67,3 +67,22 @@ def test_placed_items_stay_and_no_need_drops_below_min_size(inbox) -> None:  # t
     small = {i: ("memory" if i in ("mem0", "mem1", "pay") else None) for i in texts}
     assert fit_members(small, vec, texts, lambda i: True, lambda i: True, lambda i: False, 3) == {}
     assert small["pay"] == "memory"
+
+
+HOME = ["Pressing the home button unlocks the lock screen.", "The home button closes the lock screen, please fix.",
+        "Home button skips the lockscreen every time.", "Fix the home button unlocking the lock screen.",
+        "The lock screen disappears when I press the home button.", "Home button bypasses the lock screen."]
+SECURE = ["Please add a pin to the lock screen.", "The lock screen needs a pattern lock.",
+          "Add password security to the lock screen.", "No pin or pattern on the lock screen, add one."]
+ALARM = ("Killed by alarm. Once the alarm rings this lock screen stops working and goes back to the default one. "
+         "I have to disable and enable it again.")
+
+
+def test_a_long_review_without_the_needs_own_subject_leaves_it() -> None:
+    texts = {f"h{i}": t for i, t in enumerate(HOME)} | {f"s{i}": t for i, t in enumerate(SECURE)} | {"alarm": ALARM}
+    ids = sorted(texts)
+    vec = dict(zip(ids, normalise(LocalEmbedder().embed([texts[i] for i in ids]))))
+    assign: dict[str, str | None] = {i: "home" if i[0] in "ha" else "secure" for i in texts}
+    moved = fit_members(assign, vec, texts, lambda i: True, lambda i: True, lambda i: False, 3)
+    # "lock screen" is said in both needs; "home button" is the home need's own, and the alarm review never says it
+    assert moved == {"alarm": ("home", None)}

@@ -81,6 +81,7 @@ class _Need:
         return (float(v @ self.centre) - self.mean) / self.spread
 
 
+_CORE = core.CoreParams()  # key terms as the need's core judges them (key_share, key_lift)
 _MODIFIER_DEPS = {"compound", "amod", "nummod", "poss", "npadvmod", "nmod"}
 
 
@@ -116,7 +117,7 @@ def _fits(v: np.ndarray, item_terms: set[str], subject: set[str] | None, long: b
 
 def fit_members(assign: dict[str, str | None], vec: dict[str, np.ndarray], texts: dict[str, str],
                 founds: Callable[[str], bool], customer: Callable[[str], bool], serious: Callable[[str], bool],
-                min_size: int, p: FitParams = FitParams(), cp: core.CoreParams = core.CoreParams(),
+                min_size: int, p: FitParams = FitParams(), cp: core.CoreParams = _CORE,
                 keep: Callable[[str], bool] = lambda i: False) -> dict[str, tuple[str, str | None]]:
     """Move members that do not fit their need (see the module docstring); items for which `keep` holds stay where
     they are. Returns {item: (need it left, need it joined or None)}."""

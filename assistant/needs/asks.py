@@ -6,6 +6,9 @@ sentences are compared with the needs (the whole ask when it is all solution). A
 - it shares a topic term with the ask's problem: a word (plural folded) that at least `ask_topic_share` of the need's
   items use and that is `ask_topic_lift` times as common in the need as in the rest of the inbox, so the product's own
   name or "app" does not count; and
+- those shared terms are used by at least `ask_topic_cover` of the need's items: the ask's subject is what the need
+  is about, not a side topic two of its items mention (acdisplay's GDPR ask about notification text shared
+  "message"/"text" with 2 of the 13 items of a need about how notifications look, and was merged into it); and
 - the ask's problem sentences are at least `ask_similarity` similar to the need's closest customer items (mean of
   the `ask_neighbours` best).
 The most similar such need wins; when no need shares a topic, the ask opens its own need: similarity alone put
@@ -280,7 +283,8 @@ def route_asks(canon, vec, assign, params, taken: identity.Taken, embed=None,  #
     for it in asks:
         views = route_views(it.text, embed) if embed is not None else np.stack([vec[it.id]])
         found = [c for c in candidates(it.text, views, groups, vec, topics, params.ask_neighbours, same)
-                 if c[2] and c[0] >= params.ask_similarity]
+                 if c[2] and c[0] >= params.ask_similarity
+                 and _cover(groups[c[1]], texts, c[2]) >= params.ask_topic_cover]
         if found:
             assign[it.id] = found[0][1]
         else:
@@ -313,6 +317,11 @@ def route_asks(canon, vec, assign, params, taken: identity.Taken, embed=None,  #
             nid = taken.mint({it.id for it in group} | brought)
             for iid in [it.id for it in group] + sorted(brought):
                 assign[iid] = nid
+
+
+def _cover(ids: list[str], texts: dict[str, str], shared: set[str]) -> float:
+    """The share of a need's items that use at least one of the topic terms it shares with an ask."""
+    return sum(1 for i in ids if topic_terms(texts[i]) & shared) / max(len(ids), 1)
 
 
 def assign_ids(assign) -> set[str]:  # type: ignore[no-untyped-def]

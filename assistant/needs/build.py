@@ -45,6 +45,7 @@ class NeedParams:
     # a stakeholder ask joins the most similar need that shares a topic term with it (assistant/needs/asks.py)
     ask_similarity: float = 0.3  # ... when its problem sentences are this similar to the need's closest items
     ask_topic_share: float = 0.15  # a need's topic term is used by this share of its items ...
+    ask_topic_cover: float = 0.25  # ... and the terms it shares with the ask are used by this share of its items
     ask_topic_lift: float = 3.0  # ... and is this many times as common in the need as in the rest of the inbox
     ask_same: float = 0.75  # asks no need serves share a new need only when this similar to each other
     ask_term_similarity: float = 0.8  # a derived word this close to its stem is one word ("fraud"/"fraudulent")

@@ -101,13 +101,20 @@ def clean_subtree(tok: Any) -> list[Any]:
         if t is not tok and t.dep_ in SKIP_DEPS and t.text != "-" and not (t.dep_ == "aux" and t.lower_ == "to"
                                                                            and t.head is not tok):
             continue  # (an inner infinitive keeps its "to": "use my card to buy snacks", not "use my card buy snacks")
-        if t.dep_ == "prep" and ENVIRONMENT.search(" ".join(x.text for x in t.subtree)):
+        if t.dep_ == "prep" and ENVIRONMENT.search(" ".join(x.text for x in t.subtree)) or points_away(t):
             continue
         if t.lower_ in DROP_WORDS or (t.is_punct and t.text != "-") or t.like_url or t.text.startswith(("@", "[")):
             continue
         out.append(t)
         stack.extend(t.children)
     return out
+
+
+def points_away(tok: Any) -> bool:
+    """A clause on a noun that only points at a sentence outside the phrase ("a privacy notice saying so", "a
+    button doing that"): without that sentence it dangles, so the phrase drops it."""
+    rest = [x for x in tok.subtree if x.i != tok.i]
+    return tok.dep_ in ("acl", "relcl") and bool(rest) and all(x.pos_ in ("ADV", "PRON", "PART") for x in rest)
 
 
 def word(tok: Any) -> str:

@@ -26,7 +26,7 @@ from assistant.stories.criteria import Member, write_criteria
 from assistant.stories.facts import Facts
 from assistant.stories.goal import goal_for
 from assistant.stories.nlp import join_tokens, parse
-from assistant.stories.phrases import Ask
+from assistant.stories.phrases import Ask, points_away
 from assistant.stories.reasons import benefit_for
 from assistant.verify.about import off_goal
 from assistant.stories.roles import served_role
@@ -83,6 +83,8 @@ def _read(ask: Ask, role_words: Sequence[str]) -> tuple[Any, list[Any], list[Any
                 return None  # the object itself is a date or the team
             else:
                 cut |= {x.i for x in t.subtree}  # "today", "any time"
+        elif points_away(t):
+            cut |= {x.i for x in t.subtree}  # "a privacy notice saying so": 'so' points at a sentence the goal lacks
         elif t.dep_ == "prep" and t.lower_ == "for" and served and any(x.dep_ == "pobj" and forms(x.text) & served for x in t.children):
             cut |= {x.i for x in t.subtree}  # "for visually impaired customers": the role says who it is for
     kept = [t for t in toks if t.i not in cut]

@@ -3,6 +3,8 @@ says no customer asks for it when some do; an ask no customer echoes stays alone
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 import pytest
 
@@ -97,3 +99,31 @@ def test_an_ask_whose_context_is_far_from_every_review_is_routed_by_what_it_asks
     context_only = {nid: sim for sim, nid, _ in candidates(NORDIC, normalise(embedder.embed(problem_sentences(
         NORDIC))), groups, vec, topics, NeedParams().ask_neighbours)}
     assert context_only["battery"] < bar  # the sentence alone would not reach it
+
+
+LOOKS = ["The notification icons are too small to read", "Notifications look blurry on my screen",
+         "Please make the notification colours brighter", "The notification font is tiny", "Notification cards "
+         "overlap the clock", "I want bigger notification icons", "Notification layout is cramped on small phones",
+         "The notification animation stutters", "Message text is cut off in the notification", "The notification "
+         "shows only one line of message text"]
+PRIVACY = ("The app reads the text of every notification. Under the privacy law we must show a privacy notice and let "
+           "users turn off reading message text before the audit.")
+
+
+def test_an_ask_sharing_only_a_side_topic_with_a_need_opens_its_own() -> None:
+    """Two of ten items about how notifications look mention 'message text': the privacy ask about reading that text
+    is not what the need is about (acdisplay's GDPR ask was merged into such a need and became 'see a notification')."""
+    embedder = LocalEmbedder()
+    texts = LOOKS + [PRIVACY]
+    items = [FeedbackItem(id=f"fb_{i}", text=t, source=SourceRef(path="t.csv", row=i + 1),
+                          kind="stakeholder_ask" if t is PRIVACY else "feedback") for i, t in enumerate(texts)]
+    vec = dict(zip([it.id for it in items], normalise(embedder.embed(texts))))
+    assign: dict[str, str | None] = {it.id: "looks" for it in items[:-1]} | {items[-1].id: None}
+    taken = identity.Taken(set(), {it.id: identity.content_key(it.kind, it.text) for it in items})
+    params = NeedParams()
+    route_asks(items, vec, assign, params, taken, embed=embedder.embed)
+    assert assign[items[-1].id] not in (None, "looks")  # its own need
+    # the same need with the ask's subject as what most items say does serve it
+    assign = {it.id: "looks" for it in items[:-1]} | {items[-1].id: None}
+    route_asks(items, vec, assign, replace(params, ask_topic_cover=0.1), taken, embed=embedder.embed)
+    assert assign[items[-1].id] == "looks"  # without the cover rule, the side topic was enough

@@ -54,6 +54,8 @@ CASES = [
     ("Please allow approval rules per cost centre.", "to set up approval rules per cost centre"),
     ("Is there any way to get all my expenses out as a CSV?", "to get all my expenses out as a CSV"),
     ("Feature request: export expenses to CSV with categories and VAT split.", "to export my expenses to CSV with categories"),
+    # a clause that only points at another sentence ("saying so") dangles without it
+    ("Under the privacy law we must show a privacy notice saying so.", "to see the privacy notice"),
 ]
 
 

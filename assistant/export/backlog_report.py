@@ -93,19 +93,24 @@ def backlog_markdown(ws: Workspace, stories: Sequence[Story], decisions: Sequenc
     the stakeholder asks' decisions, and the feedback no need holds."""
     from assistant.repository import load_items
     from assistant.stories.brief import brief_line, points_label
+    from assistant.stories.urgent import listed
 
     need_names = {n.id: n.name for n in needs}
     with ws.transaction() as s:
         every = load_items(s, kind="feedback") if needs else []
-        items = {i.id: i for i in load_items(s, sorted({e for st in stories for e in st.evidence}))}
+        items = {i.id: i for i in load_items(s, sorted({e for st in stories for e in [*st.evidence, *listed(st)]}))}
+    cited = {e for st in stories for e in st.evidence}
     lines = ["# Backlog", "", f"Generated {ws.clock():%Y-%m-%d %H:%M} UTC by backlogsmith "
-             f"({len(stories)} stories citing {len(items)} feedback items). Draft stories: review, edit and approve "
+             f"({len(stories)} stories citing {len(cited & set(items))} feedback items). Draft stories: review, edit and approve "
              "them with `backlogsmith stories`.", ""]
     if every:
         lines += inbox_overview(every, needs, stories)
     lines += ["| # | Priority | Story | Points | Value | WSJF | Ready |", "|---|---|---|---|---|---|---|"]
     for st in stories:
-        lines.append(f"| {st.value.inputs.get('rank', '')} | {st.priority or ''} | {_cell(st.text)} | {points_label(st)} "
+        # serious reports the story leaves out are said in its row, not in a row of their own
+        left = f" (and {len(listed(st))} urgent report{'s' if len(listed(st)) != 1 else ''} it does not cover)" \
+            if listed(st) else ""
+        lines.append(f"| {st.value.inputs.get('rank', '')} | {st.priority or ''} | {_cell(st.text)}{left} | {points_label(st)} "
                      f"| {st.value.score:g} | {st.value.wsjf if st.value.wsjf is not None else ''} | {'yes' if st.ready else 'no'} |")
     for st in stories:
         title = st.goal[3:] if st.goal.startswith("to ") else st.goal or f"Story to write: {need_names.get(st.need_id or '', '')}"
@@ -125,6 +130,12 @@ def backlog_markdown(ws: Workspace, stories: Sequence[Story], decisions: Sequenc
         findings = [f for f in st.quality if f.severity != "info"]
         if findings:
             lines += ["", "Quality findings:"] + [f"- {f.severity} {f.criterion}: {_cell(f.message)}" for f in findings]
+        if [e for e in listed(st) if e in items]:
+            lines += ["", "Urgent reports this story does not cover (read them first):", ""]
+            for e in listed(st):
+                if e in items:
+                    lines += [_quote_line(items[e]), ">"]
+            lines.pop()
         lines += ["", f"Evidence ({len(st.evidence)} items):", ""]
         first = st.acceptance_criteria[0].evidence if st.acceptance_criteria else []
         for e in list(dict.fromkeys([*first, *st.evidence]))[:8]:

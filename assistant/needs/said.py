@@ -119,23 +119,30 @@ def shared_ask(items: Sequence[FeedbackItem], subject: str = "") -> tuple[str, s
     from assistant.verify import garbled_reason
 
     items = list(items)[:CLAUSE_ITEMS]
-    read = {k: a for k, a in read_asks(items, subject).items() if a and a.verb}
-    # one ask per item: the drafting's reading, else the plain request it missed
-    asks: list[Any] = list(read.values())
-    asks += list({a.item_id: a for a in imperatives([it for it in items if it.id not in read])}.values())
+    # every action each item asks for: the drafting's reading (its main ask and the others it found) and the plain
+    # requests it missed; a long review asks for several things, and the one most items share is the need's
+    asks: list[Any] = []
+    for a in read_asks(items, subject).values():
+        asks += [x for x in (a, *a.others) if x.verb] if a else []
+    asks += imperatives(items)
     if not asks:
         return "", ""
-    groups: Counter[tuple[str, str]] = Counter()
-    for a in asks:
-        groups[(a.verb, a.obj_head)] += 1
-    (verb, head), n = min(groups.items(), key=lambda kv: (-kv[1], kv[0]))
-    same = [a for a in asks if (a.verb, a.obj_head) == (verb, head)]
-    if n < 2 or n < ASK_SHARE * len(asks):
+    writers = len({a.item_id for a in asks})
+
+    def top(key: Any, keep: Any = lambda a: True) -> tuple[Any, int]:
+        by: dict[Any, set[str]] = {}
+        for a in asks:
+            if keep(a):
+                by.setdefault(key(a), set()).add(a.item_id)
+        return min(((k, len(v)) for k, v in by.items()), key=lambda kv: (-kv[1], str(kv[0])), default=(None, 0))
+
+    pair, n = top(lambda a: (a.verb, a.obj_head))
+    same = [a for a in asks if (a.verb, a.obj_head) == pair]
+    if n < 2 or n < ASK_SHARE * writers:
         # one specific action on things they name differently ("remove the ac" / "remove the acdisplay"); a verb
         # any ask uses ("add", "make") says nothing without its object
-        by_verb = Counter(a.verb for a in asks if a.verb not in _ASK_VERBS)
-        verb, n = min(by_verb.items(), key=lambda kv: (-kv[1], kv[0])) if by_verb else ("", 0)
-        if n < 2 or n < ASK_SHARE * len(asks):
+        verb, n = top(lambda a: a.verb, lambda a: a.verb not in _ASK_VERBS)
+        if n < 2 or n < ASK_SHARE * writers:
             return "", ""
         same = [a for a in asks if a.verb == verb]
     rep = representative(same)

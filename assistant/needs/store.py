@@ -65,6 +65,12 @@ def write_needs(ws, all_items, assign, dissolved, vec, provider, quotes: int,  #
     found = {nid: _evidence(ids, by_id, dupes_of, vec, quotes, topical.get(nid), ws.embedder, subject)
              for nid, ids in members.items()}
     with ws.transaction() as s:
+        edited = {r.id: r.name for r in s.scalars(select(NeedRow).where(NeedRow.name_edited.is_(True)))}
+    names = failure_names.distinct({nid: edited.get(nid) or _name(phrases.get(nid, []), mixed.get(nid, []), found[nid].counts,
+                                                           [by_id[i].text for i in ids], found[nid].reporting)
+                             for nid, ids in members.items()},
+                            {nid: [by_id[i].text for i in ids] for nid, ids in members.items()}, frozenset(edited))
+    with ws.transaction() as s:
         total = len(members)
         for done, (nid, ids) in enumerate(sorted(members.items()), start=1):
             ev = found[nid]
@@ -75,7 +81,7 @@ def write_needs(ws, all_items, assign, dissolved, vec, provider, quotes: int,  #
                               provenance={}, version=1)
                 s.add(row)
             if not row.name_edited:
-                row.name = _name(phrases.get(nid, []), mixed.get(nid, []), ev.counts, texts, ev.reporting)
+                row.name = names[nid]
             row.quotes = ev.quotes
             row.counts = ev.counts.model_dump()
             row.centroid = [round(float(x), 6) for x in ev.centroid]

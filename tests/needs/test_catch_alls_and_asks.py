@@ -168,3 +168,25 @@ def test_a_need_with_customers_is_named_from_their_words_not_an_asks_context() -
                   "stops draining the battery in the background.", "stakeholder_ask", "feature_request")
     assert topic_items([review, ask]) == [review]
     assert topic_items([ask]) == [ask]  # a need the ask opened alone is named from it
+
+
+def test_needs_that_share_a_name_are_told_apart_by_what_their_items_say() -> None:
+    from assistant.needs.failure_names import distinct
+
+    # verbatim AcDisplay reviews (urr_golden_set): two needs both named "Display" in one backlog (acdisplay audit)
+    pick_up = ["Please add! It's awesome indeed. But please add a feature to turn screen on when I pick it off the "
+               "table, like the ambient display feature!", "Good one Can you add feature like moto display I.e screen "
+               "lights up when we pick up the device or pick our device out of pocket",
+               "Just like Moto display but have some minor glitches. Active mode works fine when lifting the phone "
+               "faced down from a table, but doesn't work when I take the phone out of my pant pocket."]
+    always_on = ["Always on mode Great app. Please add ALWAYS ON MODE", "To the developer Please make an always on "
+                 "display option!", "Always on Can you add always on clock feature?", "Please add \"\"always on\"\" mode"]
+    names = distinct({"nd_a": "Display", "nd_b": "Display", "nd_c": "Lock screen"},
+                     {"nd_a": pick_up, "nd_b": always_on, "nd_c": ["add a lock screen"]})
+    assert names["nd_c"] == "Lock screen" and len(set(names.values())) == 3
+    assert all(names[n].startswith("Display (") for n in ("nd_a", "nd_b")), names
+    assert "mode" in names["nd_b"].lower() or "always" in names["nd_b"].lower(), names
+    # nothing tells them apart: numbered, never two identical names; a name the PO edited stays as written
+    same = distinct({"nd_a": "Does not open", "nd_b": "Does not open"}, {"nd_a": ["wont open"], "nd_b": ["wont open"]},
+                    fixed=frozenset({"nd_a"}))
+    assert same == {"nd_a": "Does not open", "nd_b": "Does not open (2)"}

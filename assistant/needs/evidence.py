@@ -121,6 +121,10 @@ _LEAD = {
 }
 
 
+_QUESTION = re.compile(r"^(how|what|what's|when|where|why|who|which|can|could|do|does|did|is|are|will|would|should|may)\b"
+                       r"|\?\W*$", re.IGNORECASE)
+
+
 def who(c: NeedCounts) -> str:
     """Who shares the need, from the dominant segment (or 'Users' when segments are mixed or absent)."""
     if c.by_segment:
@@ -216,7 +220,8 @@ def statement(phrases: Sequence[str], c: NeedCounts, example: str = "", reportin
     if kind == "request" and (dominant == "feature_request" or not example):
         sentence = f"{who(c)} ask to {phrase}" + (f", for example{said}" if said else "")
     elif example:
-        sentence = f"{who(c)} {_LEAD[dominant]}{said}"
+        # a question is asked whatever triage typed its items ("do you know why my card got declined")
+        sentence = f"{who(c)} {_LEAD['question' if _QUESTION.search(example) else dominant]}{said}"
     else:
         sentence = f"{who(c)} {_LEAD[dominant].split(' such as')[0].split(',')[0]}"
     # Stakeholder asks are typed too: count only customers' problem reports against the customer items.

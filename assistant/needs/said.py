@@ -19,6 +19,7 @@ from assistant.models import FeedbackItem
 CLAUSE_ITEMS = 40  # problem items read per need, most central first: enough for its medoid, bounded for big inboxes
 CLAUSE_CHARS = 140
 ASK_SHARE = 0.25  # the share of the need's asking items that must share an action for it to be theirs
+_CONTEXT_VERBS = frozenset("use have do get like love try want need know be go".split())
 MIN_WORDS = 4  # a shorter sentence ("Fix this plz") is central because it says nothing
 
 
@@ -34,16 +35,18 @@ def _trim(text: str, limit: int = CLAUSE_CHARS) -> str:
 
 
 def problem_sentences(items: Sequence[FeedbackItem]) -> list[tuple[str, str]]:
-    """(item id, sentence) of each item's sentences that report a problem or ask (triage's cues); all of an item's
-    sentences when none does, so a one-line report ("Can't uninstall.") is one sentence."""
+    """(item id, sentence) of each item's sentences that report a defect or ask (triage's cues), else those that
+    complain, else all of them, so a one-line report ("Can't uninstall.") is one sentence."""
     from assistant.needs.evidence import sentences
     from assistant.triage.cues import extract
 
     out = []
     for it in items:
         parts = sentences(it.text) or [" ".join(it.text.split())]
-        cued = [p for p in parts if (c := extract(p)).bug or c.request or c.complaint]
-        out += [(it.id, p) for p in (cued or parts)]
+        # a defect or an ask first, then a complaint: "nope wont even open", not "I guess its time to find a new one"
+        cues = [extract(p) for p in parts]
+        asked = [p for p, c in zip(parts, cues) if c.bug or c.request]
+        out += [(it.id, p) for p in (asked or [p for p, c in zip(parts, cues) if c.complaint] or parts)]
     return out
 
 
@@ -136,7 +139,9 @@ def shared_ask(items: Sequence[FeedbackItem], subject: str = "") -> tuple[str, s
                 by.setdefault(key(a), set()).add(a.item_id)
         return min(((k, len(v)) for k, v in by.items()), key=lambda kv: (-kv[1], str(kv[0])), default=(None, 0))
 
-    pair, n = top(lambda a: (a.verb, a.obj_head))
+    # "use my card" is the context of a question about fees, not what is asked: a verb of that kind needs its object
+    # to be what the items ask for, which only a verb with a meaning of its own shows
+    pair, n = top(lambda a: (a.verb, a.obj_head), lambda a: a.verb not in _CONTEXT_VERBS)
     same = [a for a in asks if (a.verb, a.obj_head) == pair]
     if n < 2 or n < ASK_SHARE * writers:
         # one specific action on things they name differently ("remove the ac" / "remove the acdisplay"); a verb

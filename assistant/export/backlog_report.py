@@ -66,6 +66,9 @@ def inbox_overview(items: Sequence[FeedbackItem], needs: Sequence[Need], stories
     return lines + [""]
 
 
+LISTED_SHOWN = 8  # urgent reports a story does not cover, quoted in its entry
+
+
 def unplaced_section(items: Sequence[FeedbackItem]) -> list[str]:
     """Feedback no need holds, problems and asks first by urgency, then how much praise was left out."""
     feedback = [i for i in items if i.kind == "feedback" and i.duplicate_of is None and i.need_id is None]
@@ -132,10 +135,12 @@ def backlog_markdown(ws: Workspace, stories: Sequence[Story], decisions: Sequenc
             lines += ["", "Quality findings:"] + [f"- {f.severity} {f.criterion}: {_cell(f.message)}" for f in findings]
         if [e for e in listed(st) if e in items]:
             lines += ["", "Urgent reports this story does not cover (read them first):", ""]
-            for e in listed(st):
-                if e in items:
-                    lines += [_quote_line(items[e]), ">"]
+            shown = [e for e in listed(st) if e in items]
+            for e in shown[:LISTED_SHOWN]:
+                lines += [_quote_line(items[e]), ">"]
             lines.pop()
+            if len(shown) > LISTED_SHOWN:  # every id is in the finding above
+                lines.append(f"\n... and {len(shown) - LISTED_SHOWN} more (ids in the finding above)")
         lines += ["", f"Evidence ({len(st.evidence)} items):", ""]
         first = st.acceptance_criteria[0].evidence if st.acceptance_criteria else []
         for e in list(dict.fromkeys([*first, *st.evidence]))[:8]:

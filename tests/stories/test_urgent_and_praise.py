@@ -76,6 +76,17 @@ def test_urgent_reports_a_story_leaves_out_are_listed_on_it_and_praise_gets_none
     listed = [f for f in story.quality if f.criterion == NOT_COVERED]
     assert len(listed) == 1 and all(i in listed[0].message for i in fraud_ids), story.quality
     assert listed[0].message.startswith("2 urgent reports (fraud") and "does not cover" in listed[0].message
+    # backlog.md says so in the story's row and quotes them in its entry
+    from assistant.export.backlog_report import backlog_markdown
+    from assistant.repository import load_needs
+
+    with workspace.transaction() as s:
+        needs = load_needs(s)
+    md = backlog_markdown(workspace, stories, [], [], needs)
+    row = next(line for line in md.splitlines() if line.startswith("|") and "change the name" in line)
+    assert "(and 2 urgent reports it does not cover)" in row
+    entry = md.split("Urgent reports this story does not cover (read them first):")[1].split("Evidence (")[0]
+    assert "someone else used my card" in entry and "i didn't make" in entry
 
     praise = by_need["nd_praise"]  # praise gets nothing, except the fraud report hidden in it: a row of its own
     assert [st.evidence for st in praise] == [[ids["nd_praise"][9]]] and praise[0].kind == "to_write"

@@ -7,7 +7,6 @@ of items asking to *remove* the icon) reads as a template; the items' own clause
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any

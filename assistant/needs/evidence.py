@@ -121,7 +121,7 @@ _LEAD = {
 }
 
 
-_QUESTION = re.compile(r"^(how|what|what's|when|where|why|who|which|can|could|do|does|did|is|are|will|would|should|may)\b"
+_QUESTION = re.compile(r"^(how|what|what's|when|where|why|who|which|can|could|do|does|did|is|are|will|would|should|may)\s"
                        r"|\?\W*$", re.IGNORECASE)
 
 

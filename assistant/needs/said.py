@@ -34,18 +34,16 @@ def _trim(text: str, limit: int = CLAUSE_CHARS) -> str:
 
 
 def problem_sentences(items: Sequence[FeedbackItem]) -> list[tuple[str, str]]:
-    """(item id, sentence) of each item's sentences that report a defect or ask (triage's cues), else those that
-    complain, else all of them, so a one-line report ("Can't uninstall.") is one sentence."""
+    """(item id, sentence) of each item's sentences that report a problem or ask (triage's cues); all of an item's
+    sentences when none does, so a one-line report ("Can't uninstall.") is one sentence."""
     from assistant.needs.evidence import sentences
     from assistant.triage.cues import extract
 
     out = []
     for it in items:
         parts = sentences(it.text) or [" ".join(it.text.split())]
-        # a defect or an ask first, then a complaint: "nope wont even open", not "I guess its time to find a new one"
-        cues = [extract(p) for p in parts]
-        asked = [p for p, c in zip(parts, cues) if c.bug or c.request]
-        out += [(it.id, p) for p in (asked or [p for p, c in zip(parts, cues) if c.complaint] or parts)]
+        cued = [p for p in parts if (c := extract(p)).bug or c.request or c.complaint]
+        out += [(it.id, p) for p in (cued or parts)]
     return out
 
 
@@ -91,7 +89,10 @@ def imperatives(items: Sequence[FeedbackItem]) -> list[_Asked]:
     asked for (a "please" on it) or has no subject, read from the lower-cased problem sentences."""
     from assistant.stories.nlp import parse
 
-    pairs = problem_sentences(items)
+    from assistant.needs.evidence import sentences
+
+    # every sentence: the cues miss plain imperatives ("Good Remove the ac in the notification bar"), the parse does not
+    pairs = [(it.id, p) for it in items for p in (sentences(it.text) or [" ".join(it.text.split())])]
     out = []
     for (item_id, _), doc in zip(pairs, parse([s.lower() for _, s in pairs])):
         for tok in doc:

@@ -93,6 +93,9 @@ def test_praise_is_recorded_as_praise_and_problems_in_the_items_words() -> None:
     said = statement(["beer", "budget"], bugs, "sync fails every night")
     # the keywords never make the sentence (bank audit: "problems with beer and budget that break their use")
     assert said.startswith("Users report problems such as: \u201csync fails every night\u201d (5 of 10") and "beer" not in said
+    # a question is stated as one whatever triage typed it; "Can't" opens no question
+    assert statement([], bugs, "do you know why my card got declined").startswith("Users ask questions such as:")
+    assert statement([], bugs, "Can't uninstall it").startswith("Users report problems such as:")
     # a removal ask reads as removal (acdisplay: "Users ask for ac display and bar" of items asking to remove it)
     asks = NeedCounts(total=3, by_type={"feature_request": 3}, by_kind={"feedback": 3})
     said = statement(["ac display", "bar"], asks, "Remove the ac in the notification bar",

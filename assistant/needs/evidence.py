@@ -188,7 +188,7 @@ def statement(phrases: Sequence[str], c: NeedCounts, example: str = "", reportin
     phrases only name what praise is about. `reporting`: customer items whose words report a problem or ask
     (says_problem), whatever their type; when they are half of the need it is a problem need (a serious report
     alone, typed praise by its tone, is not praise)."""
-    from assistant.needs.naming import topic as joined
+    from assistant.needs.naming import _as_thing, topic as joined
 
     others = sum(v for k, v in c.by_kind.items() if k != "stakeholder_ask")
     problem = is_problem_need(c) or bool(others and reporting * 2 >= others)
@@ -212,7 +212,7 @@ def statement(phrases: Sequence[str], c: NeedCounts, example: str = "", reportin
     if not problem:
         praise = sum(c.by_type.get(t, 0) for t in ("praise", "experience", "other"))
         also = f"; {problems} report a problem" if problems else ""
-        return (f"{who(c)} value {topic} and want it to keep working as it does ({praise} of {others} customer "
+        return (f"{who(c)} value {_as_thing(topic) if phrases else topic} and want it to keep working as it does ({praise} of {others} customer "
                 f"item{'s' if others != 1 else ''} praise it or describe using it{also}).")
     ranked = sorted(((c.by_type.get(t, 0), t) for t in PROBLEM_TYPES), key=lambda nt: (-nt[0], PROBLEM_TYPES.index(nt[1])))
     # only stakeholder asks: an ask; only items typed by their tone that report something: a report

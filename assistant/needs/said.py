@@ -51,6 +51,10 @@ def clause(items: Sequence[FeedbackItem], vec: Mapping[str, np.ndarray], embedde
     """The sentence the need's problem items state most (the medoid of their problem sentences: the one closest to
     all the others), trimmed; "" without items. Items come most central first; one-sentence items reuse their
     stored vector, so only the sentences of longer items are embedded."""
+    if len(items) == 1:
+        # one writer: which of their sentences is "central" is arbitrary ("Hope it comes back soon" over "since my
+        # phone updated to marshmallow it's stopped working"), so their words as written, trimmed
+        return _trim(items[0].text)
     pairs = problem_sentences(list(items)[:CLAUSE_ITEMS])
     if not pairs:
         return ""

@@ -82,6 +82,7 @@ def test_asks_join_the_need_they_serve_or_open_their_own(workspace) -> None:  # 
 
 def test_praise_is_recorded_as_praise_and_problems_in_the_items_words() -> None:
     praise = NeedCounts(total=10, by_type={"praise": 7, "experience": 2, "bug": 1}, by_kind={"feedback": 10})
+    assert statement(["read comics"], praise).startswith("Users value reading comics")  # not "value read comics"
     said = statement(["night reading"], praise)
     assert said.startswith("Users value night reading") and "1 report a problem" in said
     neutral = NeedCounts(total=10, by_type={"experience": 8, "question": 1, "praise": 1},
@@ -126,6 +127,9 @@ def test_a_problem_statement_gives_the_clause_most_problem_items_state(embedder:
     said = clause(reviews, vec, embedder)
     assert "memory" in said.lower() and "Great layout" not in said  # the problem most state, not the praise beside it
     assert clause([], vec, embedder) == ""
+    # one writer: their words as written, not whichever sentence is "central" (acdisplay need "Design")
+    one = "Love the design. But since my phone updated to marshmallow it's stopped working. Hope it comes back soon"
+    assert clause([item(9, one, "bug")], {}, embedder) == one
     assert len(clause([item(5, "It crashes " + "again and again " * 30, "bug")], {}, embedder)) <= CLAUSE_CHARS + 1
     removal = [item(6, "Some issues Please remove the acdisplay in my notification bar!", "feature_request"),
                item(7, "Good Remove the ac in the notification bar its useless", "feature_request"),

@@ -154,7 +154,10 @@ def shared_ask(items: Sequence[FeedbackItem], subject: str = "") -> tuple[str, s
         if n < 2 or n < ASK_SHARE * writers:
             return "", ""
         same = [a for a in asks if a.verb == verb]
-    rep = representative(same)
+    # the phrasing whose words the other writers use too: "pay my bill", not one writer's "pay my con edison bill"
+    said = [(a, set(a.phrase.lower().split())) for a in same]
+    odd = {id(a): sum(1 for w in ws if not any(w in o for b, o in said if b.item_id != a.item_id)) for a, ws in said}
+    rep = representative([a for a in same if odd[id(a)] == min(odd.values())])
     phrase = " ".join(rep.phrase.split())
     if not phrase or garbled_reason(phrase) is not None:
         return "", ""

@@ -136,6 +136,10 @@ def test_a_problem_statement_gives_the_clause_most_problem_items_state(embedder:
                item(8, "Please remove the icon from the status bar", "feature_request")]
     kind, phrase = shared_ask(removal)
     assert kind == "request" and phrase.startswith("remove "), phrase
+    # the phrasing the writers share, not one writer's detail (CLINC150 pay_bill queries)
+    bills = [item(10 + k, t, "question") for k, t in enumerate(
+        ["i need to pay my con edison bill", "pay my bill please", "i want to pay my bill now"])]
+    assert shared_ask(bills) == ("request", "pay my bill")
     assert shared_ask(removal[:1]) == ("", "")  # one writer's ask is not what the need's items share
 
 

@@ -125,6 +125,21 @@ _QUESTION = re.compile(r"^(how|what|what's|when|where|why|who|which|can|could|do
                        r"|\?\W*$", re.IGNORECASE)
 
 
+_REQUEST = re.compile(r"^(please|pls|plz|kindly|i want|i need|i would like|i'd like|help me|tell me|let me|show me)\b",
+                      re.IGNORECASE)
+
+
+def _lead(dominant: str, example: str) -> str:
+    """What the items do, as the quoted clause does it, whatever triage typed them: a question is asked ("do you know
+    why my card got declined"), a request asks ("please tell me if my application has gone through"), a statement
+    reports ("my card is damaged" is no question)."""
+    if _QUESTION.search(example):
+        return _LEAD["question"]
+    if _REQUEST.search(example):
+        return "ask, for example"
+    return "report, for example" if dominant == "question" else _LEAD[dominant]
+
+
 def who(c: NeedCounts) -> str:
     """Who shares the need, from the dominant segment (or 'Users' when segments are mixed or absent)."""
     if c.by_segment:
@@ -220,8 +235,7 @@ def statement(phrases: Sequence[str], c: NeedCounts, example: str = "", reportin
     if kind == "request" and (dominant == "feature_request" or not example):
         sentence = f"{who(c)} ask to {phrase}" + (f", for example{said}" if said else "")
     elif example:
-        # a question is asked whatever triage typed its items ("do you know why my card got declined")
-        sentence = f"{who(c)} {_LEAD['question' if _QUESTION.search(example) else dominant]}{said}"
+        sentence = f"{who(c)} {_lead(dominant, example)}{said}"
     else:
         sentence = f"{who(c)} {_LEAD[dominant].split(' such as')[0].split(',')[0]}"
     # Stakeholder asks are typed too: count only customers' problem reports against the customer items.

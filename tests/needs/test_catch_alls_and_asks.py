@@ -97,6 +97,10 @@ def test_praise_is_recorded_as_praise_and_problems_in_the_items_words() -> None:
     # a question is stated as one whatever triage typed it; "Can't" opens no question
     assert statement([], bugs, "do you know why my card got declined").startswith("Users ask questions such as:")
     assert statement([], bugs, "Can't uninstall it").startswith("Users report problems such as:")
+    # a request asks and a statement reports, whatever triage typed them (CLINC150 queries)
+    assert statement([], bugs, "please tell me if my application has gone through").startswith("Users ask, for example:")
+    questions = NeedCounts(total=4, by_type={"question": 4}, by_kind={"feedback": 4})
+    assert statement([], questions, "my card is damaged").startswith("Users report, for example: \u201cmy card")
     # a removal ask reads as removal (acdisplay: "Users ask for ac display and bar" of items asking to remove it)
     asks = NeedCounts(total=3, by_type={"feature_request": 3}, by_kind={"feedback": 3})
     said = statement(["ac display", "bar"], asks, "Remove the ac in the notification bar",

@@ -66,6 +66,9 @@ def inbox_overview(items: Sequence[FeedbackItem], needs: Sequence[Need], stories
     return lines + [""]
 
 
+LISTED_SHOWN = 8  # urgent reports a story does not cover, quoted in its entry
+
+
 def unplaced_section(items: Sequence[FeedbackItem]) -> list[str]:
     """Feedback no need holds, problems and asks first by urgency, then how much praise was left out."""
     feedback = [i for i in items if i.kind == "feedback" and i.duplicate_of is None and i.need_id is None]
@@ -93,19 +96,24 @@ def backlog_markdown(ws: Workspace, stories: Sequence[Story], decisions: Sequenc
     the stakeholder asks' decisions, and the feedback no need holds."""
     from assistant.repository import load_items
     from assistant.stories.brief import brief_line, points_label
+    from assistant.stories.urgent import listed
 
     need_names = {n.id: n.name for n in needs}
     with ws.transaction() as s:
         every = load_items(s, kind="feedback") if needs else []
-        items = {i.id: i for i in load_items(s, sorted({e for st in stories for e in st.evidence}))}
+        items = {i.id: i for i in load_items(s, sorted({e for st in stories for e in [*st.evidence, *listed(st)]}))}
+    cited = {e for st in stories for e in st.evidence}
     lines = ["# Backlog", "", f"Generated {ws.clock():%Y-%m-%d %H:%M} UTC by backlogsmith "
-             f"({len(stories)} stories citing {len(items)} feedback items). Draft stories: review, edit and approve "
+             f"({len(stories)} stories citing {len(cited & set(items))} feedback items). Draft stories: review, edit and approve "
              "them with `backlogsmith stories`.", ""]
     if every:
         lines += inbox_overview(every, needs, stories)
     lines += ["| # | Priority | Story | Points | Value | WSJF | Ready |", "|---|---|---|---|---|---|---|"]
     for st in stories:
-        lines.append(f"| {st.value.inputs.get('rank', '')} | {st.priority or ''} | {_cell(st.text)} | {points_label(st)} "
+        # serious reports the story leaves out are said in its row, not in a row of their own
+        left = f" (and {len(listed(st))} urgent report{'s' if len(listed(st)) != 1 else ''} it does not cover)" \
+            if listed(st) else ""
+        lines.append(f"| {st.value.inputs.get('rank', '')} | {st.priority or ''} | {_cell(st.text)}{left} | {points_label(st)} "
                      f"| {st.value.score:g} | {st.value.wsjf if st.value.wsjf is not None else ''} | {'yes' if st.ready else 'no'} |")
     for st in stories:
         title = st.goal[3:] if st.goal.startswith("to ") else st.goal or f"Story to write: {need_names.get(st.need_id or '', '')}"
@@ -125,6 +133,14 @@ def backlog_markdown(ws: Workspace, stories: Sequence[Story], decisions: Sequenc
         findings = [f for f in st.quality if f.severity != "info"]
         if findings:
             lines += ["", "Quality findings:"] + [f"- {f.severity} {f.criterion}: {_cell(f.message)}" for f in findings]
+        if [e for e in listed(st) if e in items]:
+            lines += ["", "Urgent reports this story does not cover (read them first):", ""]
+            shown = [e for e in listed(st) if e in items]
+            for e in shown[:LISTED_SHOWN]:
+                lines += [_quote_line(items[e]), ">"]
+            lines.pop()
+            if len(shown) > LISTED_SHOWN:  # every id is in the finding above
+                lines.append(f"\n... and {len(shown) - LISTED_SHOWN} more (ids in the finding above)")
         lines += ["", f"Evidence ({len(st.evidence)} items):", ""]
         first = st.acceptance_criteria[0].evidence if st.acceptance_criteria else []
         for e in list(dict.fromkeys([*first, *st.evidence]))[:8]:

@@ -1,5 +1,5 @@
 """Evidence for a need: counts by type/segment/channel/sentiment/kind and date range, representative quotes,
-and the offline need statement (a problem-oriented sentence built from keyphrases, types and segments)."""
+and the offline need statement (who, what the problem items say in their own words, and how many say so)."""
 
 from __future__ import annotations
 
@@ -112,14 +112,32 @@ _WHO = {
     "team": "Team customers", "free": "Free-plan users",
 }
 
-_PROBLEM = {
-    "bug": "report problems with {topic} that break their use of the product",
-    "feature_request": "ask for {topic} and work around its absence until then",
-    "complaint": "are unhappy with {topic}, which puts their satisfaction and renewals at risk",
-    "question": "cannot work out {topic} on their own and end up depending on support",
+# What the problem items do, by their dominant type: the statement goes on with their own clause or action.
+_LEAD = {
+    "bug": "report problems such as",
+    "feature_request": "ask for changes such as",
+    "complaint": "complain, for example",
+    "question": "ask questions such as",
 }
-# When the topic is itself a failure ("memory error", "crashes"), the sentence says so instead of "problems with".
-_SYMPTOM = "keep running into {topic}, which breaks their use of the product"
+
+
+_QUESTION = re.compile(r"^(how|what|what's|when|where|why|who|which|can|could|do|does|did|is|are|will|would|should|may)\s"
+                       r"|\?\W*$", re.IGNORECASE)
+
+
+_REQUEST = re.compile(r"^(please|pls|plz|kindly|i want|i need|i would like|i'd like|help me|tell me|let me|show me)\b",
+                      re.IGNORECASE)
+
+
+def _lead(dominant: str, example: str) -> str:
+    """What the items do, as the quoted clause does it, whatever triage typed them: a question is asked ("do you know
+    why my card got declined"), a request asks ("please tell me if my application has gone through"), a statement
+    reports ("my card is damaged" is no question)."""
+    if _QUESTION.search(example):
+        return _LEAD["question"]
+    if _REQUEST.search(example):
+        return "ask, for example"
+    return "report, for example" if dominant == "question" else _LEAD[dominant]
 
 
 def who(c: NeedCounts) -> str:
@@ -164,23 +182,6 @@ def topic_items(items: Sequence[FeedbackItem]) -> list[FeedbackItem]:
     return problems if problems and is_problem_need(counts(items)) else list(items)
 
 
-TYPICAL_CHARS = 160
-
-
-def typical(quoted: Sequence[FeedbackItem], centroid: np.ndarray, embedder) -> str:  # type: ignore[no-untyped-def]
-    """The need's problem in one customer's own words: the sentence of its most representative problem item
-    (quotes are ordered most representative first) that is closest to the need; "" for praise or no problem item.
-    A keyphrase topic ("perfect viewer and memory") says little; "Unable to load comics due to a memory issue" does."""
-    problem = [it for it in quoted if it.kind != "stakeholder_ask" and it.triage and it.triage.type in PROBLEM_TYPES]
-    if not problem:
-        return ""
-    text = " ".join(problem[0].text.split())
-    said = " ".join((matching_sentence(text, centroid, embedder, problem=True) or text).split())
-    if len(said) > TYPICAL_CHARS:
-        said = said[:TYPICAL_CHARS].rsplit(" ", 1)[0].rstrip(",;:") + "…"
-    return said
-
-
 def topic_texts(items: Sequence[FeedbackItem], vec: dict[str, np.ndarray]) -> list[str]:
     """The texts of topic_items, most central first (ties by text): a need is named from what its items say, never
     from the order their ids sort in. Item ids depend on the inbox's path, and need ids differ between a fresh build
@@ -194,12 +195,15 @@ def topic_texts(items: Sequence[FeedbackItem], vec: dict[str, np.ndarray]) -> li
     return [chosen[k].text for k in order]
 
 
-def statement(phrases: Sequence[str], c: NeedCounts, example: str = "", reporting: int = 0) -> str:
-    """One sentence: for a problem need who is hurt and how (from its problem items only), for a praise need what
-    people value; with how many items say so, and (`example`) the problem in one customer's words. `reporting`:
-    customer items whose words report a problem or ask (says_problem), whatever their type; when they are half of
-    the need it is a problem need (a serious report alone, typed praise by its tone, is not praise)."""
-    from assistant.needs.naming import topic as joined
+def statement(phrases: Sequence[str], c: NeedCounts, example: str = "", reporting: int = 0,
+              asked: tuple[str, str] = ("", "")) -> str:
+    """One sentence: for a problem need who is hurt and what its items say (`example`: the clause most of its
+    problem items state; `asked`: (kind, phrase) of the action most of them ask for, assistant.needs.said), for a
+    praise need what people value; with how many items say so. Never keywords glued into a template: the topic
+    phrases only name what praise is about. `reporting`: customer items whose words report a problem or ask
+    (says_problem), whatever their type; when they are half of the need it is a problem need (a serious report
+    alone, typed praise by its tone, is not praise)."""
+    from assistant.needs.naming import _as_thing, topic as joined
 
     others = sum(v for k, v in c.by_kind.items() if k != "stakeholder_ask")
     problem = is_problem_need(c) or bool(others and reporting * 2 >= others)
@@ -212,26 +216,31 @@ def statement(phrases: Sequence[str], c: NeedCounts, example: str = "", reportin
         return (f"New from stakeholders: {topic} ({asks} stakeholder ask{'s' if asks != 1 else ''}, no customer item "
                 f"in this need; whether customers elsewhere ask for it is in the ask's decision note).")
     positive = c.by_sentiment.get("positive", 0)
+    kind, phrase = asked
+    said = f": “{example}”" if example else ""
     if not problem and positive * 2 < sum(c.by_sentiment.values()):
         # Neither problems nor praise: neutral requests and statements ("i want to pay my bill") say what they ask.
-        return (f"{who(c)} ask about {topic} ({others} customer item{'s' if others != 1 else ''}; "
+        lead = f"{who(c)} ask to {phrase}" if kind == "request" else f"{who(c)} ask"
+        said = f", for example{said}" if kind == "request" and said else said
+        return (f"{lead}{said} ({others} customer item{'s' if others != 1 else ''}; "
                 f"{positive} positive, {problems} report a problem or ask).")
     if not problem:
         praise = sum(c.by_type.get(t, 0) for t in ("praise", "experience", "other"))
         also = f"; {problems} report a problem" if problems else ""
-        return (f"{who(c)} value {topic} and want it to keep working as it does ({praise} of {others} customer "
+        return (f"{who(c)} value {_as_thing(topic) if phrases else topic} and want it to keep working as it does ({praise} of {others} customer "
                 f"item{'s' if others != 1 else ''} praise it or describe using it{also}).")
     ranked = sorted(((c.by_type.get(t, 0), t) for t in PROBLEM_TYPES), key=lambda nt: (-nt[0], PROBLEM_TYPES.index(nt[1])))
     # only stakeholder asks: an ask; only items typed by their tone that report something: a report
     dominant = ranked[0][1] if ranked[0][0] else "bug" if reporting and others else "feature_request"
-    from assistant.triage.cues import BUG  # the same general-English defect cues triage uses
-
-    template = _SYMPTOM if dominant == "bug" and BUG.search(topic) else _PROBLEM[dominant]
-    sentence = f"{who(c)} {template.format(topic=topic)}"
+    if kind == "request" and (dominant == "feature_request" or not example):
+        sentence = f"{who(c)} ask to {phrase}" + (f", for example{said}" if said else "")
+    elif example:
+        sentence = f"{who(c)} {_lead(dominant, example)}{said}"
+    else:
+        sentence = f"{who(c)} {_LEAD[dominant].split(' such as')[0].split(',')[0]}"
     # Stakeholder asks are typed too: count only customers' problem reports against the customer items.
     customers_reporting = max(0, min(others, max(problems - asks, reporting)))
     praise = c.by_type.get("praise", 0)
     also = f"; {praise} more praise it" if praise else ""
-    words = f", for example: “{example}”" if example else ""
-    return (f"{sentence}{words} ({customers_reporting} of {others} customer item{'s' if others != 1 else ''} report "
+    return (f"{sentence} ({customers_reporting} of {others} customer item{'s' if others != 1 else ''} report "
             f"a problem or ask{also}).")

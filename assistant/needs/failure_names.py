@@ -4,9 +4,9 @@ open") over a device or a lone word, and never two keywords joined by "and" that
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
-from assistant.needs.naming import _PLACEHOLDER, _SPAN_WORD, PHRASE_ITEMS, STOPWORDS, _stem, _surface
+from assistant.needs.naming import _PLACEHOLDER, _SPAN_WORD, PHRASE_ITEMS, STOPWORDS, _stem, _surface, keyphrases, phrases, tokens
 from assistant.triage.cues import BUG  # the general-English defect cues triage uses (read, not changed)
 
 
@@ -112,3 +112,31 @@ def most_said(name: str, texts: Sequence[str]) -> str:
 
     best = max(parts, key=lambda p: (len(p.split()), items(p), -parts.index(p)))
     return best[:1].upper() + best[1:]
+
+def distinct(names: Mapping[str, str], texts: Mapping[str, Sequence[str]], fixed: frozenset[str] = frozenset()) -> dict[str, str]:
+    """Names unique within the backlog: needs that share a name ("Display", "Does not open") are told apart by what
+    their items say and the others' do not (c-TF-IDF between just those needs: "Display (always on)"). `fixed`: needs
+    whose name the PO edited, kept as written."""
+    out = dict(names)
+    same: dict[str, list[str]] = {}
+    for nid, name in sorted(names.items()):
+        same.setdefault(name.lower(), []).append(nid)
+    for group in (g for g in same.values() if len(g) > 1):
+        words = {_stem(w) for w in tokens(names[group[0]])} | {w for w in names[group[0]].lower().split()}
+        # readable phrases of the parse first ("always on mode"), then plain c-TF-IDF terms
+        said = phrases({nid: list(texts.get(nid, ())) for nid in group}, top=3)
+        ranked = {nid: [*said.get(nid, []), *terms] for nid, terms in
+                  keyphrases({nid: list(texts.get(nid, ())) for nid in group}, top=6).items()}
+        taken: set[str] = set()
+        for nid in (n for n in group if n not in fixed):
+            term = next((t for t in ranked.get(nid, []) if t not in taken and not {_stem(w) for w in t.split()} & words
+                         and not any(t in ranked.get(o, [])[:3] for o in group if o != nid)), "")
+            if term:
+                taken.add(term)
+                out[nid] = f"{names[nid]} ({term})"
+        # what is still shared (no distinctive word): numbered in the order the needs sort, biggest first
+        left = [n for n in group if out[n].lower() == names[group[0]].lower()]
+        for k, nid in enumerate(sorted(left, key=lambda n: (-len(texts.get(n, ())), n))[1:], start=2):
+            if nid not in fixed:
+                out[nid] = f"{names[nid]} ({k})"
+    return out

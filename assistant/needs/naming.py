@@ -373,3 +373,4 @@ def one_topic(chosen: Sequence[str], texts: Sequence[str]) -> list[str]:
             form = " ".join(w if w.isupper() and len(w) <= 5 else w.lower() for w in form.split())
             return [form, *[c for c in chosen[2:] if " " in c]]
     return list(chosen)
+

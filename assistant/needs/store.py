@@ -14,10 +14,12 @@ import numpy as np
 from sqlalchemy import select, update
 
 from assistant.models import FeedbackItem, NeedCounts
-from assistant.needs import core, evidence, failure_names, naming, statements
+from assistant.needs import core, evidence, failure_names, naming, said, statements
 from assistant.needs.asks import name_asks_only
 from assistant.needs.cluster import normalise
+from assistant.stories.asks import subject_noun
 from assistant.tables import BacklogItemRow, FeedbackRow, NeedRow, StoryRow
+from assistant.verify.gate import common_words
 
 
 @dataclass(frozen=True)
@@ -27,8 +29,9 @@ class _Evidence:
     counts: NeedCounts
     centroid: np.ndarray
     quotes: list[str]
-    example: str
+    example: str  # the clause most of its problem items state (assistant.needs.said)
     reporting: int  # customer items that report a problem or ask (evidence.reports), whatever their type
+    asked: tuple[str, str]  # (kind, phrase) of the action most of its items ask for, ("", "") when none is shared
 
 
 def write_needs(ws, all_items, assign, dissolved, vec, provider, quotes: int,  # type: ignore[no-untyped-def]
@@ -57,12 +60,20 @@ def write_needs(ws, all_items, assign, dissolved, vec, provider, quotes: int,  #
     llm_statements = statements.by_model(ws, provider, members, by_id, vec, phrases, quotes) if provider is not None else {}
     topical = core.on_topic({nid: [i for i in ids if by_id[i].kind != "stakeholder_ask"] or ids
                              for nid, ids in members.items()}, {i: it.text for i, it in by_id.items()}, core_params)
-    said = {nid: _evidence(ids, by_id, dupes_of, vec, quotes, topical.get(nid), ws.embedder)
-            for nid, ids in members.items()}
+    feedback = [it for it in all_items if it.kind == "feedback" and not it.duplicate_of]
+    subject = subject_noun(feedback, common_words(feedback))  # the product a bare "it" stands for
+    found = {nid: _evidence(ids, by_id, dupes_of, vec, quotes, topical.get(nid), ws.embedder, subject)
+             for nid, ids in members.items()}
+    with ws.transaction() as s:
+        edited = {r.id: r.name for r in s.scalars(select(NeedRow).where(NeedRow.name_edited.is_(True)))}
+    names = failure_names.distinct({nid: edited.get(nid) or _name(phrases.get(nid, []), mixed.get(nid, []), found[nid].counts,
+                                                           [by_id[i].text for i in ids], found[nid].reporting)
+                             for nid, ids in members.items()},
+                            {nid: [by_id[i].text for i in ids] for nid, ids in members.items()}, frozenset(edited))
     with ws.transaction() as s:
         total = len(members)
         for done, (nid, ids) in enumerate(sorted(members.items()), start=1):
-            ev = said[nid]
+            ev = found[nid]
             texts = [by_id[i].text for i in ids]
             row = s.get(NeedRow, nid)
             if row is None:
@@ -70,7 +81,7 @@ def write_needs(ws, all_items, assign, dissolved, vec, provider, quotes: int,  #
                               provenance={}, version=1)
                 s.add(row)
             if not row.name_edited:
-                row.name = _name(phrases.get(nid, []), mixed.get(nid, []), ev.counts, texts, ev.reporting)
+                row.name = names[nid]
             row.quotes = ev.quotes
             row.counts = ev.counts.model_dump()
             row.centroid = [round(float(x), 6) for x in ev.centroid]
@@ -79,7 +90,7 @@ def write_needs(ws, all_items, assign, dissolved, vec, provider, quotes: int,  #
             row.provenance = {**(row.provenance or {}), "loose": (loose or {}).get(nid, [])[:50]}
             if not row.statement_edited:
                 row.statement = evidence.statement(_topic(phrases.get(nid), mixed.get(nid, []), ev.counts, texts),
-                                                   ev.counts, ev.example, ev.reporting)
+                                                   ev.counts, ev.example, ev.reporting, ev.asked)
                 if llm_statements.get(nid):
                     row.statement = llm_statements[nid]
                     row.provenance = {**(row.provenance or {}), "engine": str(getattr(provider, "model", "llm"))}
@@ -102,16 +113,24 @@ def write_needs(ws, all_items, assign, dissolved, vec, provider, quotes: int,  #
                 row.need_id = target
 
 
-def _evidence(ids, by_id, dupes_of, vec, quotes, on_topic, embedder) -> _Evidence:  # type: ignore[no-untyped-def]
+def _evidence(ids, by_id, dupes_of, vec, quotes, on_topic, embedder, subject="") -> _Evidence:  # type: ignore[no-untyped-def]
     # Duplicates are counted as evidence (each is a person asking), but quotes come from canonicals.
     group = [by_id[i] for i in ids] + [d for i in ids for d in dupes_of.get(i, [])]
     mat = np.stack([vec[i] for i in ids])
     cent = normalise(mat.mean(axis=0)[None, :])[0]
     counts = evidence.counts(group)
     quoted = evidence.quotes(ids, mat, cent, quotes, on_topic)
-    example = evidence.typical([by_id[q] for q in quoted], cent, embedder) if evidence.is_problem_need(counts) else ""
     reporting = sum(1 for it in group if it.kind != "stakeholder_ask" and evidence.reports(it))
-    return _Evidence(counts, cent, quoted, example, reporting)
+    others = sum(v for k, v in counts.by_kind.items() if k != "stakeholder_ask")
+    example, asked = "", ("", "")
+    if others and (evidence.is_problem_need(counts) or reporting * 2 >= others
+                   or counts.by_sentiment.get("positive", 0) * 2 < sum(counts.by_sentiment.values())):
+        # what the statement says: the customers' own clause and shared action (praise is stated as praise)
+        chosen = [it for it in evidence.topic_items([by_id[i] for i in ids]) if it.kind != "stakeholder_ask"]
+        sims = {it.id: float(vec[it.id] @ cent) for it in chosen}
+        chosen.sort(key=lambda it: (-round(sims[it.id], 6), it.text))
+        example, asked = said.clause(chosen, vec, embedder), said.shared_ask(chosen, subject)
+    return _Evidence(counts, cent, quoted, example, reporting, asked)
 
 
 def _topic(phrases, mixed, counts, texts) -> list[str]:  # type: ignore[no-untyped-def]

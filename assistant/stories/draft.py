@@ -28,6 +28,7 @@ from assistant.stories.reasons import benefit_for, stated_reason
 from assistant.stories.roles import derive_role, inbox_people
 from assistant.stories.split import split_need
 from assistant.stories.stakeholder import ask_stories, from_ask
+from assistant.stories.urgent import fold_urgent, reasons, uncovered_urgent
 from assistant.tables import BacklogItemRow, StoryHistoryRow, StoryRow
 from assistant.verify import CachedEmbed, garbled_reason
 from assistant.verify.gate import common_words
@@ -74,23 +75,15 @@ def praise_only(items: Sequence[FeedbackItem]) -> bool:
     return sum(1 for i in items if asks_nothing(i)) >= PRAISE_ONLY * len(items)
 
 
-def uncovered_urgent(members: Sequence[FeedbackItem], stories: Sequence[Story]) -> list[FeedbackItem]:
-    """High-urgency feedback (fraud, loss, lost access, data loss, outage, deadlines …) no drafted story cites."""
-    cited = {e for st in stories for e in st.evidence}
-    return [m for m in members if m.kind == "feedback" and m.triage and m.triage.urgency.label == "high"
-            and m.id not in cited]
-
-
 def urgent_to_write(need: Need, urgent: Sequence[FeedbackItem], asks: Sequence[Ask],
                     plan_names: Sequence[str] = (), people: Sequence[str] = ()) -> Story:
     """A story to write for urgent items the need's stories leave out: a serious report is never buried in a
-    need whose stories are about something else, or in a need that is mostly praise."""
+    need that is mostly praise or has no story (assistant.stories.urgent lists them on a story of the need)."""
     story = story_to_write(need, urgent, asks, plan_names, people)
-    reasons = sorted({u.triage.urgency.reason for u in urgent if u.triage and u.triage.urgency.reason})
     brief = story.brief.model_copy(update={
         # the need's own statement counts all its items ("9 of 9"): beside 3 urgent reports it misread as theirs
         "statement": f"{len(urgent)} urgent report{'s' if len(urgent) != 1 else ''} "
-                     f"({', '.join(reasons) or 'high urgency'}) in need '{need.name}' that no drafted story cites; "
+                     f"({reasons(urgent)}) in need '{need.name}' that no drafted story cites; "
                      "read them first.",
         "quotes": [u.id for u in urgent][:MAX_QUOTES]})  # the urgent reports, not the need's usual quotes
     return story.model_copy(update={"id": story_id(need.id, "to_write:urgent"), "brief": brief,
@@ -151,9 +144,7 @@ def offline_stories(
     from_asks = [] if customers else ask_stories(need, members_all, asks, facts, stories, clean=_clean, story_id=story_id, embed=embed,
                             fallback_role=lambda: _ask_fallback_role(customers, member_asks, plan_names, people))
     if stories:
-        urgent = uncovered_urgent(members_all, stories)
-        stories += from_asks
-        return [*stories, urgent_to_write(need, urgent, member_asks, plan_names, people)] if urgent else stories
+        return stories + from_asks  # urgent items they leave out: assistant.stories.urgent, after the gate
     if from_asks and not customers and len(from_asks) == len(members_all):
         return from_asks  # only stakeholder asks, each drafted: nothing is left for the PO to write
     return [*from_asks, story_to_write(need, members_all, member_asks, plan_names, people)]
@@ -298,6 +289,7 @@ def draft(
     dor = ws.get_setting("definition_of_ready")
     drafted = finish_stories(ws, drafted, backlog=others, embed=embed)
     drafted = _thin_to_write(ws, drafted, todo, items, asks, plan_names, others, embed, report, people)
+    drafted = _urgent(ws, drafted, todo, items, asks, common, plan_names, others, embed, people)
     drafted = [settle(st, dor) for st in drafted]
     # drafts whose need was removed by re-clustering are stale too (only when drafting every need)
     orphans = set() if need_ids else {sid for sid, st in existing.items() if st.need_id is None}
@@ -315,6 +307,24 @@ def _fold_duplicates(ws: Any, drafted: list[Story], embed: Any, report: DraftRep
     drafted, folded = merge_near_duplicates(drafted, embed, vectors)
     report.messages.extend(f"story {a} asked the same as {b}: its feedback is now evidence of {b}" for a, b in folded)
     return drafted
+
+
+def _urgent(ws: Any, drafted: list[Story], needs: Sequence[Need], items: dict[str, FeedbackItem],
+            asks: dict[str, Ask | None], common: frozenset[str], plan_names: Sequence[str], backlog: Sequence[Story],
+            embed: Any, people: Sequence[str] = ()) -> list[Story]:
+    """Urgent items no story cites, once the gate has settled the citations: cited by a story they support, listed on
+    the need's story, or (a need with no story) a story to write of their own."""
+    from assistant.stories.finish import finish_stories
+
+    def to_write(need: Need, urgent: list[FeedbackItem]) -> Story:
+        return urgent_to_write(need, urgent, [a for a in (asks.get(i) for i in need.item_ids) if a], plan_names, people)
+
+    before = {st.id for st in drafted}
+    drafted = fold_urgent(drafted, needs, items, embed=embed, common=common, asks=asks, to_write=to_write)
+    fresh = [st for st in drafted if st.id not in before]
+    if not fresh:
+        return drafted
+    return [st for st in drafted if st.id in before] + finish_stories(ws, fresh, backlog=[*backlog, *drafted], embed=embed)
 
 
 def _thin_to_write(ws: Any, drafted: list[Story], needs: Sequence[Need], items: dict[str, FeedbackItem],

@@ -126,8 +126,8 @@ def load_story(ws: Workspace, story_id: str) -> tuple[Story, str | None]:
 
 
 def stories_to_write(ws: Workspace) -> list[dict[str, Any]]:
-    """Needs whose story the PO writes: the drafter's stories to write (need brief, no goal; also beside a drafted
-    story, for urgent reports it does not cover), and needs with no story at all. 'story' is the story to write's
+    """Needs whose story the PO writes: the drafter's stories to write (need brief, no goal; urgent reports in a
+    need with no story), and needs with no story at all. 'story' is the story to write's
     id, None when there is none yet."""
     with ws.transaction() as s:
         handed = dict(s.execute(select(StoryRow.need_id, StoryRow.id).where(

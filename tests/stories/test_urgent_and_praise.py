@@ -20,6 +20,9 @@ NEEDS = {
         ("i want to change the name on my account", "name", {}, "feedback"),
         ("please change the name on my account to my married name", "name", {}, "feedback"),
         ("how do i change the name on my account", "name", {}, "feedback"),
+        # serious, and it asks for the story's goal: the story cites it (no separate row)
+        ("someone changed the name on my account without asking me, i need to change the name back now", "fraud", {},
+         "feedback"),
         ("there's a charge on my card i didn't make, i think it's fraud", "fraud", {}, "feedback"),
         ("someone else used my card to buy things, how do i report fraud", "fraud", {}, "feedback"),
     ]),
@@ -46,8 +49,9 @@ NEEDS = {
 }
 
 
-def test_urgent_reports_get_their_own_story_to_write_and_praise_gets_none(workspace, monkeypatch) -> None:
+def test_urgent_reports_a_story_leaves_out_are_listed_on_it_and_praise_gets_none(workspace, monkeypatch) -> None:
     import story_fixtures
+    from assistant.stories.urgent import NOT_COVERED
 
     monkeypatch.setitem(story_fixtures.TRIAGE, "fraud", FRAUD)
     monkeypatch.setitem(story_fixtures.TRIAGE, "name", NAME)
@@ -58,18 +62,34 @@ def test_urgent_reports_get_their_own_story_to_write_and_praise_gets_none(worksp
     by_need: dict[str, list] = {}
     for st in stories:
         by_need.setdefault(st.need_id, []).append(st)
-    fraud_ids = {ids["nd_mixed"][3], ids["nd_mixed"][4]}
+    fraud_ids = {ids["nd_mixed"][4], ids["nd_mixed"][5]}
 
     mixed = by_need["nd_mixed"]
-    urgent = [st for st in mixed if st.kind == "to_write" and "urgent report" in st.brief.statement]
-    assert len(urgent) == 1 and set(urgent[0].evidence) == fraud_ids, [(s.kind, s.goal, s.evidence) for s in mixed]
-    assert "fraud" in urgent[0].brief.statement and not urgent[0].ready
-    # the brief counts its own reports, never the need's "n of n" (acdisplay audit: "9 of 9" beside 3 reports)
-    said = urgent[0].brief.statement
-    assert said.startswith("2 urgent reports (") and " of " not in said.split("in need")[0], said
-    cited = {e for st in stories for e in st.evidence}
-    assert fraud_ids <= cited  # every serious report is cited by a story or a story to write
+    # one row for the need: its story; no "N urgent reports … read them first" row beside it (acdisplay, bank audits)
+    assert [st.kind for st in mixed] == ["story"], [(s.kind, s.goal, s.evidence) for s in mixed]
+    story = mixed[0]
+    assert "change the name" in story.goal
+    # the serious report that asks for the goal passes the gate's support check and is cited
+    assert ids["nd_mixed"][3] in story.evidence
+    # the fraud reports do not ask for it: listed on the story, by id and reason, never cited as its support
+    assert not fraud_ids & set(story.evidence)
+    listed = [f for f in story.quality if f.criterion == NOT_COVERED]
+    assert len(listed) == 1 and all(i in listed[0].message for i in fraud_ids), story.quality
+    assert listed[0].message.startswith("2 urgent reports (fraud") and "does not cover" in listed[0].message
+    # backlog.md says so in the story's row and quotes them in its entry
+    from assistant.export.backlog_report import backlog_markdown
+    from assistant.repository import load_needs
 
-    praise = by_need["nd_praise"]  # praise gets nothing, except the fraud report hidden in it
+    with workspace.transaction() as s:
+        needs = load_needs(s)
+    md = backlog_markdown(workspace, stories, [], [], needs)
+    row = next(line for line in md.splitlines() if line.startswith("|") and "change the name" in line)
+    assert "(and 2 urgent reports it does not cover)" in row
+    entry = md.split("Urgent reports this story does not cover (read them first):")[1].split("Evidence (")[0]
+    assert "someone else used my card" in entry and "i didn't make" in entry
+
+    praise = by_need["nd_praise"]  # praise gets nothing, except the fraud report hidden in it: a row of its own
     assert [st.evidence for st in praise] == [[ids["nd_praise"][9]]] and praise[0].kind == "to_write"
+    said = praise[0].brief.statement
+    assert said.startswith("1 urgent report (fraud") and " of " not in said.split("in need")[0], said
     assert "nd_happy" not in by_need  # praise and happy usage ask for nothing: no story, no brief

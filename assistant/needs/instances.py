@@ -3,8 +3,9 @@
 my gas bill" another. Short texts embed apart by the one word that varies (bank audit: credit limit split by card
 brand, bills by utility, and the drafts then wrote brand copies a PO rejects as duplicates).
 
-A word is an *instance* of a head noun when the items use it in the head's modifier slot (compound, adjective,
-possessive, or the object of a preposition on the head: "visa limit", "limit on my visa"). Two problem needs differ
+A word is an *instance* of a head noun when the items use it in the head's modifier slot (a noun as compound,
+possessive, or the object of a preposition on the head: "visa limit", "limit on my visa"). Adjectives say what kind
+("fraudulent transaction" beside "recent transaction", "minimum payment"), not which one, and are never instances. Two problem needs differ
 only by instances when they share a head most of the items of each use, and every key term one has and the other
 does not use is such a modifier of that head in its own items; what they do with it ("increase", "due", "minimum")
 is never an instance, so "when is my bill due" stays apart from "pay my gas bill". From the parse of the items
@@ -45,14 +46,14 @@ def slots(texts: dict[str, str]) -> dict[str, dict[str, set[str]]]:
         for tok in doc:
             if tok.pos_ not in ("NOUN", "PROPN") or tok.dep_ == "compound":
                 continue
-            mods = {c for c in tok.children if c.dep_ in SLOT_DEPS and c.pos_ in ("NOUN", "PROPN", "ADJ")}
+            mods = {c for c in tok.children if c.dep_ in SLOT_DEPS and c.pos_ in ("NOUN", "PROPN")}
             # "limit on my visa", "what is the limit on my visa": the object of a preposition on the head or on
             # the verb the head belongs to
             mods |= {g for c in [*tok.children, *tok.head.children] if c.dep_ == "prep" for g in c.children
                      if g.dep_ == "pobj" and g.pos_ in ("NOUN", "PROPN") and g is not tok}
             words = heads.setdefault(_stem(tok.lower_), set())
             for m in mods:
-                words |= {_stem(w.lower_) for w in m.subtree if w.pos_ in ("NOUN", "PROPN", "ADJ")}
+                words |= {_stem(w.lower_) for w in m.subtree if w.pos_ in ("NOUN", "PROPN")}
         out[i] = heads
     return out
 
@@ -85,13 +86,17 @@ class Instances:
 
     def same(self, a: str, b: str, share: float) -> set[str]:
         """The words a and b differ by when those are only instances of heads both use (else an empty set): both
-        share a key term, and each key term of one that the other's items use less than `share` fills the slot
+        are about the same thing, and each key term of one that the other's items use less than `share` fills the slot
         of a head the other need also uses (with other words in it)."""
-        if not self.keys.get(a, set()) & self.keys.get(b, set()):
-            return set()
-        extra = [(t, a, b) for t in self.keys.get(a, ()) - self.keys.get(b, set()) if self._used(t, b) < share] + [
-            (t, b, a) for t in self.keys.get(b, ()) - self.keys.get(a, set()) if self._used(t, a) < share]
         heads = {n: self._heads(n) for n in (a, b)}
+        if not self.keys.get(a, set()) & self.keys.get(b, set()) and not any(
+                min(heads[n][h] / max(len(self.sample[n]), 1) for n in (a, b)) >= 0.5 for h in heads[a]):
+            return set()  # about the same thing: a key term, or a head most items of both use
+        from spacy.lang.en.stop_words import STOP_WORDS
+
+        # a term the other need's items use too is shared, not a difference; nor is a function word ("what's")
+        extra = [(t, n, m) for n, m in ((a, b), (b, a)) for t in self.keys.get(n, set()) - self.keys.get(m, set())
+                 if self._used(t, m) < share and t.strip("'") not in STOP_WORDS]
         if extra and all(any(heads[m][h] >= HEAD_SHARE * len(self.sample[m]) and self._instance(t, h, n)
                              for h in heads[n]) for t, n, m in extra):
             return {t for t, _, _ in extra}

@@ -4,8 +4,9 @@ my gas bill" another. Short texts embed apart by the one word that varies (bank 
 brand, bills by utility, and the drafts then wrote brand copies a PO rejects as duplicates).
 
 A word is an *instance* of a head noun when the items use it in the head's modifier slot (a noun as compound,
-possessive, or the object of a preposition on the head: "visa limit", "limit on my visa"). Adjectives say what kind
-("fraudulent transaction" beside "recent transaction", "minimum payment"), not which one, and are never instances. Two problem needs differ
+possessive, or the object of a preposition on the head: "visa limit", "limit on my visa"). Adjectives mostly say
+what kind ("fraudulent transaction" beside "recent transaction"), not which one: one is an instance only in a slot
+the items fill with nouns far more often ("electric bill" among "water", "gas", "phone" bills). Two problem needs differ
 only by instances when they share a head most of the items of each use, and every key term one has and the other
 does not use is such a modifier of that head in its own items; what they do with it ("increase", "due", "minimum")
 is never an instance, so "when is my bill due" stays apart from "pay my gas bill". From the parse of the items
@@ -31,18 +32,22 @@ FLOOR = 0.35  # problem needs with cores this close are compared (instances pull
 # see), "routing number" beside "pin number" 0.75 (different things); "pay my electric bill" beside "pay my bill",
 # "credit limit" beside "visa limit" and "discover card limit" 0.79-0.88.
 MASKED_CORE = 0.77
+NOUN_SLOT = 2 / 3  # see Instances.named
 PARSED = 40  # items parsed and re-embedded per need (bounded for large inboxes)
 
 
-def slots(texts: dict[str, str]) -> dict[str, dict[str, set[str]]]:
-    """{item: {head noun: the words in its modifier slot}} from the parse, in the key terms' stems (naming._stem)."""
+def slots(texts: dict[str, str]) -> tuple[dict[str, dict[str, set[str]]], dict[str, dict[str, set[str]]]]:
+    """({item: {head noun: the nouns in its modifier slot}}, the same for the adjectives) from the parse, in the key
+    terms' stems (naming._stem)."""
     from assistant.needs.naming import _stem
     from assistant.quality_rules.nlp import get_nlp
 
     ids = sorted(texts)
-    out: dict[str, dict[str, set[str]]] = {}
+    nouns: dict[str, dict[str, set[str]]] = {}
+    adjectives: dict[str, dict[str, set[str]]] = {}
     for i, doc in zip(ids, get_nlp().pipe([texts[i] for i in ids], batch_size=64)):
         heads: dict[str, set[str]] = {}
+        kinds: dict[str, set[str]] = {}
         for tok in doc:
             if tok.pos_ not in ("NOUN", "PROPN") or tok.dep_ == "compound":
                 continue
@@ -54,8 +59,10 @@ def slots(texts: dict[str, str]) -> dict[str, dict[str, set[str]]]:
             words = heads.setdefault(_stem(tok.lower_), set())
             for m in mods:
                 words |= {_stem(w.lower_) for w in m.subtree if w.pos_ in ("NOUN", "PROPN")}
-        out[i] = heads
-    return out
+            kinds.setdefault(_stem(tok.lower_), set()).update(
+                _stem(c.lower_) for c in tok.children if c.dep_ == "amod" and c.pos_ == "ADJ")
+        nouns[i], adjectives[i] = heads, kinds
+    return nouns, adjectives
 
 
 class Instances:
@@ -65,13 +72,19 @@ class Instances:
                  texts: dict[str, str]):
         self.groups, self.keys, self.terms, self.texts = groups, keys, terms, texts
         self.sample = {n: sorted(i for i in ids if i in texts)[:PARSED] for n, ids in groups.items()}
-        self.slot = slots({i: texts[i] for ids in self.sample.values() for i in ids})
+        self.slot, self.kind = slots({i: texts[i] for ids in self.sample.values() for i in ids})
         self._centres: dict[tuple[str, frozenset[str]], np.ndarray] = {}
         fillers: dict[str, set[str]] = {}
         for heads in self.slot.values():
             for h, words in heads.items():
                 fillers.setdefault(h, set()).update(words)
         self.open = {h for h, words in fillers.items() if len(words) >= MIN_INSTANCES}
+        # a head whose slot the items fill with nouns far more often than with adjectives names which one there: an
+        # adjective in it is one more instance ("electric bill" beside "water", "gas", "phone bill"); where
+        # adjectives are as common they say what kind ("fraudulent", "recent" transaction) and are no instance
+        by_noun = Counter(h for heads in self.slot.values() for h, words in heads.items() if words)
+        by_adjective = Counter(h for kinds in self.kind.values() for h, words in kinds.items() if words)
+        self.named = {h for h in self.open if by_noun[h] >= NOUN_SLOT * (by_noun[h] + by_adjective[h])}
 
     def _heads(self, n: str) -> Counter[str]:
         return Counter(h for i in self.sample[n] for h in self.slot.get(i, {}) if h in self.open)
@@ -81,7 +94,8 @@ class Instances:
 
     def _instance(self, term: str, head: str, n: str) -> bool:
         users = [i for i in self.sample[n] if term in self.terms.get(i, ())]
-        inslot = sum(1 for i in users if term in self.slot.get(i, {}).get(head, ()))
+        inslot = sum(1 for i in users if term in self.slot.get(i, {}).get(head, ())
+                     or head in self.named and term in self.kind.get(i, {}).get(head, ()))
         return term != head and bool(users) and inslot >= SLOT_SHARE * len(users)
 
     def same(self, a: str, b: str, share: float) -> set[str]:

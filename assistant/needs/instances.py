@@ -33,6 +33,7 @@ FLOOR = 0.35  # problem needs with cores this close are compared (instances pull
 # "credit limit" beside "visa limit" and "discover card limit" 0.79-0.88.
 MASKED_CORE = 0.77
 NOUN_SLOT = 2 / 3  # see Instances.named
+NEIGHBOURS = 5  # problem needs compared with each need (its nearest by core)
 PARSED = 40  # items parsed and re-embedded per need (bounded for large inboxes)
 
 
@@ -74,6 +75,7 @@ class Instances:
         self.sample = {n: sorted(i for i in ids if i in texts)[:PARSED] for n, ids in groups.items()}
         self.slot, self.kind = slots({i: texts[i] for ids in self.sample.values() for i in ids})
         self._centres: dict[tuple[str, frozenset[str]], np.ndarray] = {}
+        self._head_counts: dict[str, Counter[str]] = {}
         fillers: dict[str, set[str]] = {}
         for heads in self.slot.values():
             for h, words in heads.items():
@@ -87,7 +89,9 @@ class Instances:
         self.named = {h for h in self.open if by_noun[h] >= NOUN_SLOT * (by_noun[h] + by_adjective[h])}
 
     def _heads(self, n: str) -> Counter[str]:
-        return Counter(h for i in self.sample[n] for h in self.slot.get(i, {}) if h in self.open)
+        if n not in self._head_counts:
+            self._head_counts[n] = Counter(h for i in self.sample[n] for h in self.slot.get(i, {}) if h in self.open)
+        return self._head_counts[n]
 
     def _used(self, term: str, n: str) -> float:
         return sum(1 for i in self.groups[n] if term in self.terms.get(i, ())) / len(self.groups[n])
@@ -141,8 +145,13 @@ def instance_pairs(nids: list[str], groups: dict[str, list[str]],
     """The (core similarity, a, b) pairs of problem needs that differ only by instances (some may be merge
     candidates already, by their cores and a shared term, whose merge loosened the need too much to pass)."""
     sims = mat @ mat.T
-    found = [(float(sims[a, b]), int(a), int(b)) for a, b in zip(*np.nonzero(sims >= FLOOR))
-             if a < b and problem[a] and problem[b]]
+    np.fill_diagonal(sims, -1.0)
+    # each need against its few nearest problem needs only: thousands of needs stay a few thousand pairs
+    sims[:, ~problem] = -1.0
+    near = np.argsort(-sims, axis=1, kind="stable")[:, :NEIGHBOURS]
+    found = sorted({(float(sims[a, b]), min(a, b), max(a, b)) for a in np.nonzero(problem)[0] for b in near[a]
+                    if sims[a, b] >= FLOOR})
+    found = [(sim, int(a), int(b)) for sim, a, b in found]
     if not found:
         return []
     involved = {nids[k] for _, a, b in found for k in (a, b)}

@@ -206,7 +206,7 @@ def _full(canon, vec, old_members, live_ids, params, absorbed=None, embed=None):
         for iid in members:
             assign[iid] = nid
     _split_catch_alls(vec, assign, params, taken, keep_whole={k for k, parts in (absorbed or {}).items() if parts})
-    loose = _refine(canon, vec, assign, params, merge=True)
+    loose = _refine(canon, vec, assign, params, merge=True, embed=embed)
     # after merging, which joins needs on a shared thing: one object, two things done with it, is two needs
     asks = {it.id for it in canon if it.kind == "stakeholder_ask"}
     cut_actions(assign, vec, {it.id: it.text for it in canon}, lambda i: i not in asks, params.cluster.min_size,
@@ -259,7 +259,7 @@ def _incremental(canon, vec, old_members, stored_cents, params, embed=None,  # t
     return assign, loose
 
 
-def _refine(canon, vec, assign, params, merge: bool) -> dict[str, list[str]]:  # type: ignore[no-untyped-def]
+def _refine(canon, vec, assign, params, merge: bool, embed=None) -> dict[str, list[str]]:  # type: ignore[no-untyped-def]
     """Merge needs that are one problem split by wording, then set aside members that are not evidence of their
     need (assistant/needs/core.py); returns the loosely related items per need."""
     by_id = {it.id: it for it in canon}
@@ -268,7 +268,7 @@ def _refine(canon, vec, assign, params, merge: bool) -> dict[str, list[str]]:  #
     customer = lambda i: by_id[i].kind != "stakeholder_ask"  # noqa: E731
     if merge:
         merge_split(assign, vec, terms, founds, customer, params.core, {it.id: it.text for it in canon},
-                         failure=lambda i: by_id[i].triage is not None and by_id[i].triage.type == "bug")
+                         failure=lambda i: by_id[i].triage is not None and by_id[i].triage.type == "bug", embed=embed)
     # Not evidence of a problem need: happy praise that reports nothing and asks nothing ("so easy to read CBR
     # files"). An item typed praise that asks ("dark theme would be so nice") or reports ("crashes a lot, but easy to
     # use"), or is not positive ("how much have I spent lately", typed by its tone) is judged like the problem

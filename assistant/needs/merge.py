@@ -20,7 +20,9 @@ import numpy as np
 
 from assistant.needs import evidence
 from assistant.needs.asks import topic_terms
+from assistant.needs.cluster import ClusterParams
 from assistant.needs.core import CoreParams, _groups, agreement, core, key_terms, lemma_terms
+from assistant.needs.instances import instance_pairs
 
 OBJECT_ITEMS = 40  # items parsed per need and term to tell a thing from an action (bounded for large inboxes)
 
@@ -54,12 +56,14 @@ def things(groups: dict[str, list[str]], keys: dict[str, set[str]],
 def merge_split(assign: dict[str, str | None], vec: dict[str, np.ndarray], terms: dict[str, set[str]],
                 founds: Callable[[str], bool], customer: Callable[[str], bool],
                 p: CoreParams = CoreParams(), texts: dict[str, str] | None = None,
-                failure: Callable[[str], bool] = lambda i: False) -> dict[str, str]:
+                failure: Callable[[str], bool] = lambda i: False,
+                embed: Callable[[list[str]], np.ndarray] | None = None) -> dict[str, str]:
     """Merge needs that are one problem (or one kind of praise) in place; returns {absorbed need: survivor}.
 
     One pass, closest pair first: candidate pairs come from one matrix product of the cores (in row blocks, so
     thousands of needs stay fast); sizes and vector sums follow the merges, cores and key terms are those of the
-    needs as clustered. The larger need survives (its stories stay with the bulk of the evidence)."""
+    needs as clustered. The larger need survives (its stories stay with the bulk of the evidence). With `embed`,
+    needs that differ only by an instance word ("visa limit" / "discover limit") are joined too (instances.py)."""
     groups = _groups(assign, customer)
     nids = sorted(groups)
     if len(nids) < 2:
@@ -75,6 +79,8 @@ def merge_split(assign: dict[str, str | None], vec: dict[str, np.ndarray], terms
     # needs whose items mostly report a defect (triage's type): see failure_coherence_drop
     fails = {k: 2 * sum(1 for i in groups[n] if failure(i)) > len(groups[n]) for k, n in enumerate(nids)}
     tolerance: dict[tuple[int, int], float] = {}
+    caps: dict[tuple[int, int], float] = {}
+    later: list[tuple[float, int, int]] = []
     agrees = _Agreement(groups, nids, vec, texts, p) if texts is not None else None
     tight = [np.linalg.norm(sums[k]) / size[k] for k in size if problem[k] and size[k] >= 3]
     typical = float(np.median(tight)) if tight else 1.0
@@ -85,13 +91,10 @@ def merge_split(assign: dict[str, str | None], vec: dict[str, np.ndarray], terms
             k = root[k]
         return k
 
-    def join(a: int, b: int, drop: float = p.merge_coherence_drop) -> None:
+    def join(a: int, b: int, drop: float = p.merge_coherence_drop, cap: float = p.merge_max_share) -> None:
         a, b = find(a), find(b)
-        # one product's main defect is often a third of its reviews: a failure both needs name with the same thing
-        # may grow past the cap (agreement below still keeps unrelated complaints apart)
-        cap = p.merge_max_share * (2 if drop > p.merge_coherence_drop else 1)
-        # ... and so may a merge that leaves a need as coherent as the median problem need (the catch-all rule: a
-        # large need is fine when it is as tight as the others)
+        # a merge may pass the cap when it leaves a need as coherent as the median problem need (the catch-all rule:
+        # a large need is fine when it is as tight as the others)
         capped = size[a] + size[b] > cap * total and not (
             a != b and problem[a] and np.linalg.norm(sums[a] + sums[b]) / (size[a] + size[b]) >= typical)
         if a == b or capped and (problem[a] or min(size[a], size[b]) >= p.small_praise):
@@ -150,8 +153,23 @@ def merge_split(assign: dict[str, str | None], vec: dict[str, np.ndarray], terms
         # the same failure named with the same thing (a key term both use as a thing) may loosen the merge more
         tolerance.update({(a, b): p.failure_coherence_drop for _, a, b in pairs
                           if problem[a] and fails[a] and fails[b] and kind[nids[a]][0] & kind[nids[b]][0]})
-    for sim, a, b in sorted(pairs, key=lambda t: (-t[0], t[1], t[2])):
-        join(a, b, tolerance.get((a, b), p.merge_coherence_drop))
+        # one product's main defect is often a third of its reviews: a failure both needs name with the same thing
+        # may grow past the cap (agreement in join() still keeps unrelated complaints apart)
+        caps.update({pair: 2 * p.merge_max_share for pair in tolerance})
+        if embed is not None:
+            # needs that differ only by an instance of what they ask about: their embeddings lie apart by that word,
+            # so the merge may loosen the need like a failure's, but never past the catch-all limit (cluster.py)
+            limit = max(ClusterParams().catch_all_share, ClusterParams().catch_all_median * float(
+                np.median(list(size.values()))) / total)
+            # ... after the other merges, so a need grown by an instance does not then pull in a neighbour the
+            # merges before had kept apart (bank: "pay my bill" took "minimum payment" once its utilities joined)
+            later = [(sim, a, b) for sim, a, b in instance_pairs(nids, groups, keys, terms, texts, mat, problem,
+                                                                 embed, p.key_share / 2) if (a, b) not in tolerance]
+            pairs = [t for t in pairs if (t[1], t[2]) not in {(a, b) for _, a, b in later}]
+            tolerance.update({(a, b): p.failure_coherence_drop for _, a, b in later})
+            caps.update({(a, b): min(limit, p.merge_max_share) for _, a, b in later})
+    for sim, a, b in sorted(pairs, key=lambda t: (-t[0], t[1], t[2])) + later:
+        join(a, b, tolerance.get((a, b), p.merge_coherence_drop), caps.get((a, b), p.merge_max_share))
     # A handful of reviews praising something is kept with the nearest praise, not shown as a need of its own.
     praise = np.nonzero(~problem)[0]
     for a in sorted(praise, key=lambda k: (size.get(find(k), 0), k)):

@@ -206,6 +206,7 @@ def about_goal(target: Target, item: FeedbackItem, ask: Any, *, lacking: bool = 
     the goal's modifiers (names_object), once another cited item states them all. `common`: the inbox's everyday
     words; a goal on that thing naming a failure may cite an item reporting the failure ("Out of memory error")."""
     from assistant.stories.backing import provides, reports_failure
+    from assistant.stories.named import requests_thing
     from assistant.stories.consensus import (
         cites,
         may_cite,
@@ -237,7 +238,7 @@ def about_goal(target: Target, item: FeedbackItem, ask: Any, *, lacking: bool = 
         return not declines(item, target.verb)
     # "Add password or pattern to it" asks for the thing the goal acts on ("to set a password"): the writers who
     # state the action chose the verb, this one wants the thing to act on
-    return acts(item, target.verb) or provides(ask, target.head)
+    return acts(item, target.verb) or provides(ask, target.head) or requests_thing(item, target.head)
 
 
 def unsaid(goal: str, cited: Sequence[FeedbackItem], asks: Mapping[str, Any] | None = None) -> list[str]:

@@ -4,12 +4,10 @@ verb ("add") as the action, and nothing when no writer states an action. Reviews
 
 from __future__ import annotations
 
-import pytest
-
-from assistant.models import FeedbackItem, SourceRef
 from assistant.stories.consensus import choose
 from assistant.stories.draft import _clean, analyse
 from assistant.stories.named import named_goal, requests_thing
+from tests.stories.test_consensus import _items, embed  # noqa: F401 - the shared real-embedder fixture
 
 BACKGROUNDS = [
     "Nice chat app but please add custom chat background support so chats could look different from the home screen",
@@ -25,18 +23,6 @@ COMPLAINTS = [
     "Lacks a decent background, the background is boring",
     "I hate the grey background in every chat",
 ]
-
-
-def _items(texts: list[str], prefix: str) -> list[FeedbackItem]:
-    return [FeedbackItem(id=f"{prefix}{n}", text=t, source=SourceRef(path="t.csv", row=n + 1))
-            for n, t in enumerate(texts)]
-
-
-@pytest.fixture(scope="module")
-def embed():
-    from assistant.verify import CachedEmbed
-
-    return CachedEmbed()  # the real local MiniLM model
 
 
 def test_the_thing_most_items_name_gets_a_writers_own_verb(embed) -> None:

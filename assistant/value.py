@@ -168,26 +168,38 @@ def prioritize(ws: Any) -> list[Story]:
     with ws.transaction() as s:
         stories = [st for st in load_stories(s) if st.status != "rejected"]
         items = {i.id: i for i in load_items(s, [e for st in stories for e in st.evidence])}
-        rows: list[tuple[Story, dict[str, Any], float, int, dict[str, Any], bool]] = []
+        # A story the team has not estimated counts as the median team estimate (1 before any): the engine's
+        # suggestion is shown, never used to rank. It grows with the criteria count and a story to write has none,
+        # so a story with good criteria fell behind one-review stubs (comic-viewer audit: the 38-customer memory
+        # story ranked 15th, below stories to write "sized" 1 point).
+        team = sorted(st.points for st in stories if st.points)
+        typical = team[len(team) // 2] if team else 1
+        rows: list[tuple[Story, dict[str, Any], float, int, dict[str, Any], bool, int | None]] = []
         for st in stories:
             inputs = value_inputs([items[e] for e in st.evidence if e in items], weights)
-            # the team's estimate when there is one, else the engine's suggestion (never stored as the estimate)
-            points, effort = ((st.points, {"source": "team estimate"}) if st.points else
-                              (st.points_suggested, {"source": "suggested"}) if st.points_suggested else estimate_points(st))
+            guess: int | None = None
+            if st.points:
+                points, effort = st.points, {"source": "team estimate"}
+            else:
+                guess, rule = (st.points_suggested, {}) if st.points_suggested else estimate_points(st)
+                points = typical
+                effort = {"source": "not estimated", "suggested": guess, **rule,
+                          "size used": f"{typical} ({'median team estimate' if team else 'no team estimates yet'})"}
             is_bug = bool(inputs["types"].get("bug")) and inputs["types"]["bug"] * 2 >= inputs["items"]
-            rows.append((st, inputs, score(inputs), points, effort, is_bug))
+            rows.append((st, inputs, score(inputs), points, effort, is_bug, guess))
         top = max((r[2] for r in rows), default=0.0)
         ranked = []
-        for st, inputs, value, points, effort, is_bug in rows:
+        for st, inputs, value, points, effort, is_bug, guess in rows:
             rice, rice_in = _rice(inputs, points, is_bug)
             wsjf, wsjf_in = _wsjf(value, top, inputs, points, is_bug)
-            ranked.append((st, inputs, value, points, effort, rice, rice_in, wsjf, wsjf_in))
+            ranked.append((st, inputs, value, points, effort, rice, rice_in, wsjf, wsjf_in, guess))
         ranked.sort(key=lambda r: (-r[7], -r[2], r[0].id))
         out = []
-        for pos, (st, inputs, value, points, effort, rice, rice_in, wsjf, wsjf_in) in enumerate(ranked):
+        for pos, (st, inputs, value, points, effort, rice, rice_in, wsjf, wsjf_in, guess) in enumerate(ranked):
             moscow = next(m for cut, m in MOSCOW_CUTS if pos / max(len(ranked), 1) < cut) if len(ranked) > 1 else "must"
             why = (f"Ranked {pos + 1} of {len(ranked)} by WSJF {wsjf} (cost of delay {wsjf_in['cost_of_delay']} / "
-                   f"{points} points): {_who(inputs)}, weighted reach {inputs['weighted_reach']}, "
+                   + (f"{points} points)" if st.points else f"size {effort['size used']}: not estimated)")
+                   + f": {_who(inputs)}, weighted reach {inputs['weighted_reach']}, "
                    f"{round(inputs['negative_share'] * 100)}% negative, urgency "
                    + "/".join(f"{k} {v}" for k, v in inputs["urgency"].items())
                    + (f", ARR {inputs['arr']:.0f}" if inputs["arr"] else "")
@@ -196,7 +208,7 @@ def prioritize(ws: Any) -> list[Story]:
             sv = StoryValue(score=value, moscow=moscow, rice=rice, wsjf=wsjf, value_per_point=round(value / points, 2),
                             inputs={**inputs, "effort": effort, "rice": rice_in, "wsjf": wsjf_in, "rank": pos + 1, "why": why})
             row = s.get(StoryRow, st.id)
-            suggested = st.points_suggested if st.points or st.kind == "to_write" else points
+            suggested = st.points_suggested if st.points or st.kind == "to_write" else guess
             changes = {"value": sv.model_dump(), "points_suggested": suggested, "priority": PRIORITY[moscow], "position": pos}
             if any(getattr(row, k) != v for k, v in changes.items()):
                 for k, v in changes.items():
@@ -306,7 +318,7 @@ def stakeholder_decisions(ws: Any) -> list[AskDecision]:
                 out.append(AskDecision(**base, decision="accepted", why=f"{where} {urgency} {why}"))
                 continue
             if stated_stake(item.text):
-                why += " Value per point does not weigh what the ask states: decide on it before deferring."
+                why += " The ranking does not weigh what the ask states: decide on it before deferring."
             out.append(AskDecision(**base, decision="not now", why=f"{where} {why}"))
             continue
         best = mine[0]
@@ -332,15 +344,17 @@ def stakeholder_decisions(ws: Any) -> list[AskDecision]:
             top = above[0].value.inputs.get("wsjf", {}) if above else {}
             decision = "not now"
             why = (f"{where} Not now: ranked {rank} of {len(live)} ({best.value.moscow}); the {len(above)} stories "
-                   f"above it ({names}{', ...' if len(above) > 3 else ''}) return more value per point of effort.")
+                   f"above it ({names}{', ...' if len(above) > 3 else ''}) "
+                   + ("return more value per point of effort." if best.points else
+                      "have a higher cost of delay (it is not estimated yet, so its size counts as typical)."))
             cited = sum(1 for e in best.evidence if e != item.id)
             held = len(members.get(need.id, []))
             if held >= 2 * max(cited, 1):  # bank audit: a 29-customer ask ranked on a story citing 7 of them
                 why += (f" Its need holds {held} customer items but story {best.id} rests on {cited}: value per point "
                         "counts only those, so the need is bigger than its rank says.")
             if stated_stake(item.text):
-                why += " Value per point does not weigh what the ask states: decide on it before deferring."
-            if wsjf.get("cost_of_delay", 0) >= top.get("cost_of_delay", 0) and wsjf.get("job_size"):
+                why += " The ranking does not weigh what the ask states: decide on it before deferring."
+            if best.points and wsjf.get("cost_of_delay", 0) >= top.get("cost_of_delay", 0) and wsjf.get("job_size"):
                 why += (f" Its cost of delay ({wsjf['cost_of_delay']}) is as high as the top story's, but it is "
                         f"estimated at {wsjf['job_size']} points against {top.get('job_size')}: split it to move it up.")
         out.append(AskDecision(**base, story_ids=ids, decision=decision, why=why.strip()))

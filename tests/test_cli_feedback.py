@@ -95,3 +95,23 @@ def test_examples_folder_summary(cli) -> None:
     assert "stakeholder ask(s)" in out and "duplicate(s) linked" in out
     stats = json.loads(cli("stats", "--format", "json").stdout)
     assert stats["by_kind"]["stakeholder_ask"] >= 8 and stats["items"] >= 140
+
+
+def test_no_need_lists_unplaced_feedback_urgent_first(cli, tmp_path: Path) -> None:
+    """`feedback list --no-need`: what no need holds, high urgency first, as backlog.md lists it."""
+    from assistant.settings import resolve_settings
+    from assistant.tables import FeedbackRow, NeedRow
+    from assistant.workspace import Workspace
+
+    cli("ingest", "--paste", "-", input="Dark mode please\nSomeone used my card, I did not buy this\nGreat app\n")
+    ws = Workspace(resolve_settings(env={}, workspace=tmp_path / "ws"))
+    with ws.transaction() as s:
+        s.add(NeedRow(id="nd1", name="Praise", statement="s", quotes=[], counts={"total": 1}))
+        s.flush()
+        rows = {r.text: r for r in s.query(FeedbackRow)}
+        for text, urgency in (("Dark mode please", "low"), ("Someone used my card, I did not buy this", "high")):
+            rows[text].triage = {"type": "complaint", "sentiment": {"label": "negative", "score": -0.5},
+                                 "urgency": {"label": urgency, "reason": ""}}
+        rows["Great app"].need_id = "nd1"
+    listed = json.loads(cli("feedback", "list", "--no-need", "--format", "json").stdout)
+    assert [i["text"] for i in listed] == ["Someone used my card, I did not buy this", "Dark mode please"]

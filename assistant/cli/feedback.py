@@ -130,8 +130,10 @@ def register(app: typer.Typer) -> None:
             items = load_items(session, include_duplicates=not unique)
         if kind:
             items = [i for i in items if i.kind == kind]
-        if no_need:
-            items = [i for i in items if i.kind == "feedback" and i.need_id is None and i.duplicate_of is None]
+        if no_need:  # urgent first, as backlog.md lists them: the PO reads the serious ones before the rest
+            from assistant.export.backlog_report import urgent_first
+
+            items = urgent_first(i for i in items if i.kind == "feedback" and i.need_id is None and i.duplicate_of is None)
         if limit is not None:
             items = items[:limit]
         if fmt == "json":

@@ -6,7 +6,7 @@ no story), and feedback that fits no need is listed, serious items first, instea
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from assistant.export.bundle import quote
@@ -30,6 +30,11 @@ def _is_praise(item: FeedbackItem) -> bool:
 
 def _urgency(item: FeedbackItem) -> str:
     return item.triage.urgency.label if item.triage else "low"
+
+
+def urgent_first(items: Iterable[FeedbackItem]) -> list[FeedbackItem]:
+    """High urgency, then medium, then low (stable within each): how a PO reads a pile of unplaced feedback."""
+    return sorted(items, key=lambda i: _URGENCY_ORDER.get(_urgency(i), 3))
 
 
 def _quote_line(item: FeedbackItem, width: int = 240) -> str:
@@ -66,7 +71,7 @@ def unplaced_section(items: Sequence[FeedbackItem]) -> list[str]:
     feedback = [i for i in items if i.kind == "feedback" and i.duplicate_of is None and i.need_id is None]
     if not feedback:
         return []
-    asks = sorted((i for i in feedback if not _is_praise(i)), key=lambda i: _URGENCY_ORDER.get(_urgency(i), 3))
+    asks = urgent_first(i for i in feedback if not _is_praise(i))
     praise = len(feedback) - len(asks)
     lines = ["", "## Feedback in no need", "",
              f"{len(feedback)} items fit no need: {len(asks)} problems, questions or asks"

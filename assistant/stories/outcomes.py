@@ -55,7 +55,7 @@ def success(rep: Ask) -> str:
     if verb in ("view", "load", "open", "launch", "start") and rep.stand_in:
         return f"{the} {agree(the, 'opens', 'open')} and {agree(the, 'stays', 'stay')} open"  # "it" was the product
     if verb in ("view", "load", "open"):
-        return f"{the} {_be(the)} shown with all {agree(the, 'its', 'their')} data"
+        return f"{the} {_be(the)} shown"  # not "with all its data": no writer said any was missing
     if verb == "invite":
         return f"{the} {agree(the, 'receives', 'receive')} an invitation and {agree(the, 'is', 'are')} listed as pending in my team"
     if verb == "approve":

@@ -25,11 +25,13 @@ def test_every_score_keeps_its_inputs(ranked) -> None:
         v = st.value
         assert v.moscow in ("must", "should", "could", "wont") and st.priority in ("P1", "P2", "P3", "P4")
         assert st.points is None  # only the team estimates; the engine's points are a suggestion
-        assert v.rice is not None and v.wsjf is not None and v.value_per_point == round(v.score / st.points_suggested, 2)
+        # nothing is estimated: every story counts the same size, the engine's suggestion is shown, not used to rank
+        assert v.rice is not None and v.wsjf is not None and v.value_per_point == round(v.score, 2)
         for key in ("customers", "segments", "segment_weights_used", "weighted_reach", "arr", "negative_share",
                     "urgency", "effort", "rice", "wsjf", "rank", "why"):
             assert key in v.inputs, key
-        assert v.inputs["wsjf"]["job_size"] == st.points_suggested and v.inputs["effort"]["source"] == "suggested"
+        assert v.inputs["wsjf"]["job_size"] == 1 and v.inputs["effort"]["source"] == "not estimated"
+        assert st.kind == "to_write" or v.inputs["effort"]["suggested"] == st.points_suggested >= 1
 
 
 def test_order_is_sensible(ranked) -> None:
@@ -175,3 +177,22 @@ def test_backlog_health_reports_deep(ranked) -> None:
     assert by["prioritized"].ok and not by["estimated"].ok and by["estimated"].numbers["estimated"] == 0
     assert by["detailed_appropriately"].numbers["ready"] == 0
     assert not by["emergent"].ok and by["emergent"].numbers["new_items"] == 19  # nothing reviewed yet
+
+
+def test_the_engines_suggestion_never_ranks_only_team_estimates_do(ranked) -> None:
+    """comic-viewer audit: the engine's points grow with the criteria count and a story to write has none, so the
+    38-customer story with three criteria ranked below one-review stubs. Unestimated stories count the same size:
+    1 before any team estimate, then the median team estimate."""
+    from assistant.tables import StoryRow
+
+    ws, stories = ranked
+    assert all("not estimated" in st.value.inputs["why"] for st in stories.values())
+    estimated = next(st for st in stories.values() if st.kind == "story")
+    with ws.transaction() as s:
+        s.get(StoryRow, estimated.id).points = 8
+    again = {st.id: st for st in prioritize(ws)}
+    assert again[estimated.id].value.inputs["wsjf"]["job_size"] == 8
+    assert again[estimated.id].value.inputs["effort"]["source"] == "team estimate"
+    for sid, st in again.items():
+        if sid != estimated.id:
+            assert st.value.inputs["wsjf"]["job_size"] == 8 and "median team estimate" in st.value.inputs["why"]

@@ -74,10 +74,11 @@ def backers(cand: Candidate, item_ids: Sequence[str], items: dict[str, FeedbackI
         named = set(cited)
         cited = [i for i in item_ids if i in named and uses(text_forms(items[i].text), failure)
                  or reports_failure(failure, cand.object_words, items[i], asks.get(i), common)]
-    asking = [i for i in cited if wants(rep.verb, cand.head, items[i], asks.get(i))]
+    asking = [i for i in cited if wants(rep.verb, cand.head, items[i], asks.get(i)) or i in cand.asking]
     if rep.kind == "request" and not rep.implied:
         # a wanted action stands on writers asking for it: "it's fine for viewing comics" uses the word only
-        asking = [i for i in asking if wants(rep.verb, cand.head, items[i], asks.get(i), said_enough=False)]
+        asking = [i for i in asking if wants(rep.verb, cand.head, items[i], asks.get(i), said_enough=False)
+                  or i in cand.asking]
     if len(cited) < max(MIN_SUPPORT, MIN_NEED_SHARE * need_size) or len(asking) < MIN_SUPPORT:
         return None  # one or two customers' words in a big need, or one customer's action, are not its story
     return cited

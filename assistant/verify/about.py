@@ -208,6 +208,7 @@ def about_goal(target: Target, item: FeedbackItem, ask: Any, *, lacking: bool = 
     from assistant.stories.backing import provides, reports_failure
     from assistant.stories.consensus import cites, may_cite, said, verb_key
     from assistant.stories.lemmas import text_forms, uses
+    from assistant.stories.named import requests_thing
 
     if target.failure and not uses(text_forms(item.text), target.failure):
         return False  # "without memory errors": the item must report that failure
@@ -231,7 +232,7 @@ def about_goal(target: Target, item: FeedbackItem, ask: Any, *, lacking: bool = 
         return not declines(item, target.verb)
     # "Add password or pattern to it" asks for the thing the goal acts on ("to set a password"): the writers who
     # state the action chose the verb, this one wants the thing to act on
-    return acts(item, target.verb) or provides(ask, target.head)
+    return acts(item, target.verb) or provides(ask, target.head) or requests_thing(item, target.head)
 
 
 def unsaid(goal: str, cited: Sequence[FeedbackItem], asks: Mapping[str, Any] | None = None) -> list[str]:

@@ -69,7 +69,9 @@ def backers(cand: Candidate, item_ids: Sequence[str], items: dict[str, FeedbackI
     rep = cand.ask
     # cite only the items about the goal: they name its object ("lost card", not "damaged card"); praise that names
     # the object ("so easy to read CBR files") supports no story: a pleased customer is cited for their own ask only
-    cited = [i for i in item_ids if cites(cand.object_words, rep.verb, items[i], asks.get(i), cand.head, rep.kind)]
+    # and the items asking for the goal's thing in their own words (named.named_goal: "add wallpaper support")
+    cited = [i for i in item_ids if cites(cand.object_words, rep.verb, items[i], asks.get(i), cand.head, rep.kind)
+             or i in cand.asking and may_cite(items[i], asks.get(i))]
     if failure := failure_of(rep.symptom):  # a goal naming the group's failure cites the items reporting it
         named = set(cited)
         cited = [i for i in item_ids if i in named and uses(text_forms(items[i].text), failure)

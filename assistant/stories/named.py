@@ -20,13 +20,13 @@ from assistant.stories.asks import Ask, clean_for_parse
 from assistant.stories.consensus import MIN_SIMILARITY, OBJECT_SHARE, Candidate, Embed, _content, _similarities
 from assistant.stories.lemmas import forms
 from assistant.stories.goal import goal_for
-from assistant.stories.lexicon import ADD, NOT_ASK, PERMIT, WANT
+from assistant.stories.lexicon import ADD, NOT_ASK, PERMIT, WANT, WANT_NOUN
 from assistant.stories.nlp import article, parse
 
 # a request for the thing ("add", "allow", "I want"), or talk about the vendor: not an action a writer takes on it
 _NOT_ACTION = ADD | PERMIT | WANT | NOT_ASK | {"use", "see", "get", "please", "improve"}
 _MODIFIERS = ("compound", "amod")
-_REQUEST = ADD | PERMIT | WANT
+_LIGHT = {"see", "have", "get", "use", "be"}  # verbs that name no action of their own on a thing asked for
 
 
 def _phrases(tok) -> list[tuple[tuple[str, ...], str]]:
@@ -44,30 +44,65 @@ def _phrases(tok) -> list[tuple[tuple[str, ...], str]]:
     return out
 
 
-def _verb(tok, requests: bool = False):
+def _verb(tok):
     """The to-infinitive the noun is the direct object of ("to choose personal wallpaper", "to set a wallpaper"):
-    an action the writer wants to take ("I'd want to put", "the ability to set"), not a state ("lacks security").
-    `requests`: instead, a request for the thing itself, the noun also as a modifier of the object ("add custom
-    lock screen wallpaper support", "I want the always on display")."""
-    while tok.dep_ == "conj" or requests and tok.dep_ in _MODIFIERS:
+    an action the writer wants to take ("I'd want to put", "the ability to set"), not a state ("lacks security")."""
+    while tok.dep_ == "conj":
         tok = tok.head
     verb = tok.head if tok.dep_ == "dobj" and tok.head.pos_ == "VERB" else None
     if verb is None:
         return None
-    if requests:
-        return verb if verb.lemma_.lower() in _REQUEST else None
     return verb if any(c.dep_ == "aux" and c.lower_ == "to" for c in verb.children) else None
 
 
-def requests_thing(item: FeedbackItem, head: str) -> bool:
+def requests_thing(item: FeedbackItem, head: str, verb: str = "") -> bool:
     """The item asks for the thing `head` names in its own words ("please add custom lock screen wallpaper
-    support"), where the ask parser read another object: wanting the thing supports a goal acting on it, as
-    backing.provides says for the asks it did read."""
+    support", "allow custom wallpapers", "I'd love to see a feature for a different wallpaper"), where the ask
+    parser read another object: wanting the thing supports a goal acting on it (`verb`), as backing.provides says
+    for the asks it did read. Not when the writer wants another action on it ("I want to delete my wallpaper")."""
     if not head:
         return False
     want = forms(head.split()[-1])
-    return any(tok.pos_ == "NOUN" and forms(tok.text) & want and _verb(tok, requests=True) is not None
+    return any(tok.pos_ in ("NOUN", "PROPN") and forms(tok.text) & want and _asked_for(tok, verb)
                for tok in parse([clean_for_parse(item.text)])[0])
+
+
+def _asked_for(tok, verb: str = "") -> bool:
+    """The thing stands under a request, climbing the parse: the object (or a modifier of the object) of "add",
+    "allow", "include" ("add ... wallpaper support"), of a want ("I want custom wallpapers"), or inside what one
+    of those asks for ("the option to set a wallpaper", "a feature for a different wallpaper": a preposition on a
+    noun, an infinitive of a light verb or of the goal's own verb). Another action on the way up ("add money to my
+    account", "I need to open an account" for "freeze my account") is that action, not this thing; a negation
+    ("I don't want ...") is the opposite of a request; a like or love without "would" is praise ("I love the
+    wallpaper")."""
+    own = forms(verb.split()[0]) if verb else frozenset()
+    node = tok
+    for _ in range(6):
+        up, dep = node.head, node.dep_
+        if up is node or any(c.dep_ == "neg" for c in up.children):
+            return False
+        lemma = up.lemma_.lower()
+        if up.pos_ in ("VERB", "AUX"):
+            if dep == "prep":  # "see a feature for X" asks for X; "add money to my account" does not ask for it
+                if lemma in _LIGHT or forms(up.text) & own:
+                    node = up
+                    continue
+                return False
+            if dep not in ("dobj", "xcomp", "ccomp", "oprd", "conj", "advcl"):
+                return False  # the thing is the subject of its own clause: a report, not a request
+            if lemma in ADD | PERMIT or lemma in WANT_NOUN:
+                return True
+            if lemma in WANT:  # "I'd love to see", "would like": a wish; "I love it": praise
+                return any(c.tag_ == "MD" for c in up.children)
+            if lemma not in _LIGHT and not forms(up.text) & own:
+                return False  # another action on the thing
+        elif up.pos_ in ("NOUN", "PROPN"):
+            if dep not in ("compound", "amod", "nmod", "conj", "acl", "relcl", "prep"):
+                return False
+        elif not (up.pos_ == "ADP" and dep == "pobj"):
+            return False
+        node = up
+    return False
 
 
 def named_goal(group: Sequence[FeedbackItem], item_asks: dict[str, Ask | None], embed: Embed | None,
@@ -80,7 +115,6 @@ def named_goal(group: Sequence[FeedbackItem], item_asks: dict[str, Ask | None], 
     surface: dict[tuple[str, ...], Counter[str]] = defaultdict(Counter)
     acted: dict[str, dict[str, set[int]]] = defaultdict(lambda: defaultdict(set))
     used: dict[str, set[int]] = defaultdict(set)
-    asking: dict[str, set[int]] = defaultdict(set)  # items asking for the thing or to act on it, in their words
     for n, doc in enumerate(docs):
         for tok in doc:
             if tok.pos_ == "VERB":
@@ -93,8 +127,6 @@ def named_goal(group: Sequence[FeedbackItem], item_asks: dict[str, Ask | None], 
             verb = _verb(tok)
             if verb is not None and verb.lemma_.lower() not in _NOT_ACTION and verb.is_alpha:
                 acted[tok.lemma_.lower()][verb.lemma_.lower()].add(n)
-            if _verb(tok, requests=True) is not None:  # the item asks for the thing (requests_thing)
-                asking[tok.lemma_.lower()].add(n)
     most = [k for k, ns in named.items() if len(ns) >= OBJECT_SHARE * len(group) and acted.get(k[-1])]
     if not most:
         return None
@@ -114,5 +146,9 @@ def named_goal(group: Sequence[FeedbackItem], item_asks: dict[str, Ask | None], 
     if sim < MIN_SIMILARITY:
         return None
     words = tuple(text.split())
+    # the items asking for the thing or to take this action on it, in their own words (requests_thing)
+    thing_forms = forms(key[-1])
+    asking = tuple(group[n].id for n, doc in enumerate(docs) if n in verbs[verb] or any(
+        t.pos_ in ("NOUN", "PROPN") and forms(t.text) & thing_forms and _asked_for(t, verb) for t in doc))
     return Candidate(ask, ask.phrase, verb, words, words[-1], round(sim, 4), round(sim, 4), len(named[key]),
-                     asking=tuple(group[n].id for n in sorted(asking[key[-1]])))
+                     asking=asking)

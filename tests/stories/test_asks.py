@@ -54,6 +54,9 @@ CASES = [
     ("Please allow approval rules per cost centre.", "to set up approval rules per cost centre"),
     ("Is there any way to get all my expenses out as a CSV?", "to get all my expenses out as a CSV"),
     ("Feature request: export expenses to CSV with categories and VAT split.", "to export my expenses to CSV with categories"),
+    # a wh-question about a thing the writer's own clause defines: what they want to see, clause and all
+    ("what is the minimum i can pay on my phone bill", "to see the minimum I can pay on my phone bill"),
+    ("what is the lowest amount i can pay for my car bill", "to see the lowest amount I can pay for my car bill"),
 ]
 
 
@@ -70,7 +73,7 @@ def test_goal_from_real_phrasing(text: str, goal: str) -> None:
     assert goal_for(ask) == goal
 
 
-@pytest.mark.parametrize("text", ["Love the app, great job", "thanks!", "ok", "The new design is cleaner. Good job.",
+@pytest.mark.parametrize("text", ["Love the app, great job", "thanks!", "ok", "what is the problem you found", "The new design is cleaner. Good job.",
                                   "I like that invoices look professional. Reminders work well.",
                                   "Just wanted to say the new invoice editor is lovely. Keep it up!"])
 def test_praise_and_noise_give_no_ask(text: str) -> None:

@@ -129,7 +129,7 @@ def extract_ask(item_id: str, doc: Any, *, is_bug: bool = False, subject: str = 
     every = [list(_from_sentence(item_id, sent, subject, bare)) for sent in doc.sents]
     found = [hits[0][0] for hits in every if hits]
     if not found:
-        why = next((a for a in (_why(item_id, sent) for sent in doc.sents) if a), None)
+        why = next((a for a in (_why(item_id, sent) or _how_much(item_id, sent) for sent in doc.sents) if a), None)
         return why  # "why was my card declined" asks to see why, when nothing else is asked
     bugs = [a for a in found if a.kind == "bug"]
     ask = bugs[0] if bugs else found[0]
@@ -169,6 +169,35 @@ def _why(item_id: str, sent: Any) -> Ask | None:
     clause = join_tokens(["why", *(t.text for t in order)])
     noun = subj if subj.dep_ != "expl" else next((c for c in head.children if c.dep_ == "attr"), subj)
     return Ask(item_id, "see", f"see {clause}", clause, noun.lemma_.lower())
+
+
+def _how_much(item_id: str, sent: Any) -> Ask | None:
+    """'how much have i spent this week' -> see how much I have spent this week; 'how much money did i spend' ->
+    see how much money I spent: a quantity question about the writer's own action asks to see it. The question's
+    auxiliary goes after the subject; a do-auxiliary is folded into the verb (lemminflect)."""
+    how = next((t for t in sent if t.lower_ == "how" and t.head.lower_ in ("much", "many")), None)
+    if how is None:
+        return None
+    much = how.head
+    qty = much if much.dep_ == "dobj" else much.head if much.dep_ == "amod" and much.head.dep_ == "dobj" else None
+    verb = qty.head if qty is not None else None
+    if verb is None or verb.pos_ != "VERB" or any(c.dep_ == "neg" for c in verb.children):
+        return None
+    subj = [c for c in verb.children if c.dep_ == "nsubj"]
+    if not subj or subj[0].lower_ not in ("i", "we"):
+        return None
+    aux = [c for c in verb.children if c.dep_ == "aux" and c.i < verb.i]
+    form = verb.text
+    if any(a.lemma_ == "do" for a in aux):
+        from lemminflect import getInflection
+
+        tag = "VBD" if any(a.tag_ == "VBD" for a in aux) else "VBP"
+        form = (getInflection(verb.lemma_, tag=tag) or [verb.lemma_])[0]
+        aux = [a for a in aux if a.lemma_ != "do"]
+    rest = [t.text for t in verb.subtree if t.i > verb.i and not t.is_punct]
+    clause = join_tokens([*(t.text for t in qty.subtree if t.i < verb.i), "I" if subj[0].lower_ == "i" else "we",
+                          *(a.text for a in aux), form, *rest])
+    return Ask(item_id, "see", f"see {clause}", clause, verb.lemma_.lower())
 
 
 def _settle(ask: Ask, is_bug: bool, actor: str) -> Ask:

@@ -57,6 +57,9 @@ CASES = [
     # a wh-question about a thing the writer's own clause defines: what they want to see, clause and all
     ("what is the minimum i can pay on my phone bill", "to see the minimum I can pay on my phone bill"),
     ("what is the lowest amount i can pay for my car bill", "to see the lowest amount I can pay for my car bill"),
+    # a quantity question about the writer's own action: the auxiliary after the subject, "did" into the verb
+    ("how much money did i spend this weekend", "to see how much money I spent this weekend"),
+    ("how much have i spent on my debit card", "to see how much I have spent on my debit card"),
 ]
 
 
@@ -73,7 +76,8 @@ def test_goal_from_real_phrasing(text: str, goal: str) -> None:
     assert goal_for(ask) == goal
 
 
-@pytest.mark.parametrize("text", ["Love the app, great job", "thanks!", "ok", "what is the problem you found", "The new design is cleaner. Good job.",
+@pytest.mark.parametrize("text", ["Love the app, great job", "thanks!", "ok", "what is the problem you found",
+                                  "how much I love this app", "The new design is cleaner. Good job.",
                                   "I like that invoices look professional. Reminders work well.",
                                   "Just wanted to say the new invoice editor is lovely. Keep it up!"])
 def test_praise_and_noise_give_no_ask(text: str) -> None:

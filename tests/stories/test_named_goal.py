@@ -4,11 +4,20 @@ verb ("add") as the action, and nothing when no writer states an action. Reviews
 
 from __future__ import annotations
 
+import pytest
+
 from assistant.stories.consensus import choose
 from assistant.stories.draft import _clean, analyse
 from assistant.stories.named import named_goal, requests_thing
 from story_fixtures import feedback_items as _items
-from test_consensus import embed  # noqa: F401 - the shared real-embedder fixture
+
+
+@pytest.fixture(scope="module")
+def embed():
+    from assistant.verify import CachedEmbed
+
+    return CachedEmbed()  # the real local MiniLM model
+
 
 BACKGROUNDS = [
     "Nice chat app but please add custom chat background support so chats could look different from the home screen",

@@ -60,6 +60,9 @@ CASES = [
     # a quantity question about the writer's own action: the auxiliary after the subject, "did" into the verb
     ("how much money did i spend this weekend", "to see how much money I spent this weekend"),
     ("how much have i spent on my debit card", "to see how much I have spent on my debit card"),
+    # when-questions, asked or asked to be told, the same way as why-questions
+    ("when is my electric bill due", "to see when my electric bill is due"),
+    ("can you tell me when my cable bill is due", "to see when my cable bill is due"),
 ]
 
 
@@ -77,6 +80,7 @@ def test_goal_from_real_phrasing(text: str, goal: str) -> None:
 
 
 @pytest.mark.parametrize("text", ["Love the app, great job", "thanks!", "ok", "what is the problem you found",
+                                  "the app crashes when my phone is locked", "when is my new card expected to arrive",
                                   "how much I love this app", "The new design is cleaner. Good job.",
                                   "I like that invoices look professional. Reminders work well.",
                                   "Just wanted to say the new invoice editor is lovely. Keep it up!"])
@@ -112,3 +116,14 @@ def test_reported_conditions_are_extracted_not_guessed() -> None:
     assert "crash" in facts.mentions
     plain = extract_facts("please let me save my card")
     assert plain.conditions() == [] and plain.file_types == [] and plain.seconds is None
+
+
+@pytest.mark.parametrize(("goal", "clean"), [
+    ("to see why my account on hold is", False),  # a reordered question left without its end
+    ("to see when my bill is due", True),
+    ("to see how many points I have", True),  # a clause may end in a verb of its own
+])
+def test_a_goal_ending_in_a_bare_be_or_modal_is_unfinished(goal: str, clean: bool) -> None:
+    from assistant.stories.goal import problem
+
+    assert (problem(goal) is None) is clean, problem(goal)

@@ -129,7 +129,7 @@ def extract_ask(item_id: str, doc: Any, *, is_bug: bool = False, subject: str = 
     every = [list(_from_sentence(item_id, sent, subject, bare)) for sent in doc.sents]
     found = [hits[0][0] for hits in every if hits]
     if not found:
-        why = next((a for a in (_why(item_id, sent) for sent in doc.sents) if a), None)
+        why = next((a for a in (_why(item_id, sent) or _how_much(item_id, sent) for sent in doc.sents) if a), None)
         return why  # "why was my card declined" asks to see why, when nothing else is asked
     bugs = [a for a in found if a.kind == "bug"]
     ask = bugs[0] if bugs else found[0]
@@ -148,17 +148,26 @@ def extract_ask(item_id: str, doc: Any, *, is_bug: bool = False, subject: str = 
     return replace(_settle(ask, is_bug, actor), others=tuple(others))
 
 
+_ASKED_TO_TELL = {"tell", "know", "find", "show", "see", "check"}  # "tell me when my bill is due": asks to be told
+
+
 def _why(item_id: str, sent: Any) -> Ask | None:
     """'why was my card declined' -> see why my card was declined: a why-question about the writer's own thing
     ("my") asks to see the reason. The question's auxiliary goes after its subject; a do-question ("why does it
-    fail") would need the verb re-inflected, so it gives None, as does a why about no thing of the writer's."""
-    why = next((t for t in sent if t.lower_ == "why" and t.dep_ == "advmod"), None)
+    fail") would need the verb re-inflected, so it gives None, as does a why about no thing of the writer's.
+    'when is my water bill due' / 'tell me when my water bill is due' -> see when my water bill is due, the same
+    way; a when-clause that is neither a question nor asked to be told ("when my phone is locked it crashes") says
+    when something happens and asks nothing."""
+    why = next((t for t in sent if t.lower_ in ("why", "when") and t.dep_ == "advmod"), None)
     if why is None or not any(t.dep_ == "poss" and t.lower_ == "my" for t in why.head.subtree):
         return None
     head = why.head
-    subj = next((c for c in head.children if c.dep_ in ("nsubj", "nsubjpass", "expl") and c.i > why.i), None)
-    if subj is None or subj.lower_ in ("i", "you", "we"):
+    if why.lower_ == "when" and not (head.dep_ == "ROOT" and why.i == min(t.i for t in sent if not t.is_punct)
+                                     or head.dep_ in ("ccomp", "advcl") and head.head.lemma_ in _ASKED_TO_TELL):
         return None
+    subj = next((c for c in head.children if c.dep_ in ("nsubj", "nsubjpass", "expl") and c.i > why.i), None)
+    if subj is None or subj.lower_ in ("i", "you", "we") or any(c.dep_ in ("acl", "relcl") for c in subj.children):
+        return None  # a clause read inside the subject ("my new card expected to arrive") is a misparse
     start = min(t.i for t in subj.subtree)
     moved = [t for t in head.subtree if why.i < t.i < start and (t.dep_ in ("aux", "auxpass") or t.i == head.i)]
     if any(t.lemma_ == "do" for t in moved) or len(moved) < start - why.i - 1:
@@ -166,9 +175,38 @@ def _why(item_id: str, sent: Any) -> Ask | None:
     end = max(t.i for t in subj.subtree)
     toks = [t for t in head.subtree if t.i > why.i and not t.is_punct]
     order = [t for t in toks if t.i <= end and t.i not in {m.i for m in moved}] + moved + [t for t in toks if t.i > end]
-    clause = join_tokens(["why", *(t.text for t in order)])
+    clause = join_tokens([why.lower_, *(t.text for t in order)])
     noun = subj if subj.dep_ != "expl" else next((c for c in head.children if c.dep_ == "attr"), subj)
     return Ask(item_id, "see", f"see {clause}", clause, noun.lemma_.lower())
+
+
+def _how_much(item_id: str, sent: Any) -> Ask | None:
+    """'how much have i spent this week' -> see how much I have spent this week; 'how much money did i spend' ->
+    see how much money I spent: a quantity question about the writer's own action asks to see it. The question's
+    auxiliary goes after the subject; a do-auxiliary is folded into the verb (lemminflect)."""
+    how = next((t for t in sent if t.lower_ == "how" and t.head.lower_ in ("much", "many")), None)
+    if how is None:
+        return None
+    much = how.head
+    qty = much if much.dep_ == "dobj" else much.head if much.dep_ == "amod" and much.head.dep_ == "dobj" else None
+    verb = qty.head if qty is not None else None
+    if verb is None or verb.pos_ != "VERB" or any(c.dep_ == "neg" for c in verb.children):
+        return None
+    subj = [c for c in verb.children if c.dep_ == "nsubj"]
+    if not subj or subj[0].lower_ not in ("i", "we"):
+        return None
+    aux = [c for c in verb.children if c.dep_ == "aux" and c.i < verb.i]
+    form = verb.text
+    if any(a.lemma_ == "do" for a in aux):
+        from lemminflect import getInflection
+
+        tag = "VBD" if any(a.tag_ == "VBD" for a in aux) else "VBP"
+        form = (getInflection(verb.lemma_, tag=tag) or [verb.lemma_])[0]
+        aux = [a for a in aux if a.lemma_ != "do"]
+    rest = [t.text for t in verb.subtree if t.i > verb.i and not t.is_punct]
+    clause = join_tokens([*(t.text for t in qty.subtree if t.i < verb.i), "I" if subj[0].lower_ == "i" else "we",
+                          *(a.text for a in aux), form, *rest])
+    return Ask(item_id, "see", f"see {clause}", clause, verb.lemma_.lower())
 
 
 def _settle(ask: Ask, is_bug: bool, actor: str) -> Ask:

@@ -69,15 +69,18 @@ def backers(cand: Candidate, item_ids: Sequence[str], items: dict[str, FeedbackI
     rep = cand.ask
     # cite only the items about the goal: they name its object ("lost card", not "damaged card"); praise that names
     # the object ("so easy to read CBR files") supports no story: a pleased customer is cited for their own ask only
-    cited = [i for i in item_ids if cites(cand.object_words, rep.verb, items[i], asks.get(i), cand.head, rep.kind)]
+    # and the items asking for the goal's thing in their own words (named.named_goal: "add wallpaper support")
+    cited = [i for i in item_ids if cites(cand.object_words, rep.verb, items[i], asks.get(i), cand.head, rep.kind)
+             or i in cand.asking and may_cite(items[i], asks.get(i))]
     if failure := failure_of(rep.symptom):  # a goal naming the group's failure cites the items reporting it
         named = set(cited)
         cited = [i for i in item_ids if i in named and uses(text_forms(items[i].text), failure)
                  or reports_failure(failure, cand.object_words, items[i], asks.get(i), common)]
-    asking = [i for i in cited if wants(rep.verb, cand.head, items[i], asks.get(i))]
+    asking = [i for i in cited if wants(rep.verb, cand.head, items[i], asks.get(i)) or i in cand.asking]
     if rep.kind == "request" and not rep.implied:
         # a wanted action stands on writers asking for it: "it's fine for viewing comics" uses the word only
-        asking = [i for i in asking if wants(rep.verb, cand.head, items[i], asks.get(i), said_enough=False)]
+        asking = [i for i in asking if wants(rep.verb, cand.head, items[i], asks.get(i), said_enough=False)
+                  or i in cand.asking]
     if len(cited) < max(MIN_SUPPORT, MIN_NEED_SHARE * need_size) or len(asking) < MIN_SUPPORT:
         return None  # one or two customers' words in a big need, or one customer's action, are not its story
     return cited

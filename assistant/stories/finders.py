@@ -227,8 +227,11 @@ def to_know(sent: Any) -> Hit | None:
             return _is_there(tok, sent), "know", ""  # "is there a fee to use my card abroad": to see the fee
         if tok.lemma_ == "be" and tok.dep_ == "ROOT" and any(a.tag_ in ("WP", "WDT") and a.dep_ == "attr"
                                                             for a in tok.children):
-            for n in children(tok, "nsubj"):
-                if n.pos_ in ("NOUN", "PROPN") and (any(c.dep_ == "poss" for c in n.children) or _of_mine(n)):
+            # the thing is the subject ("what's my credit score") or, beside "what", a second attribute ("what is the
+            # lowest amount I can pay")
+            for n in [*children(tok, "nsubj"), *(a for a in children(tok, "attr") if a.tag_ not in ("WP", "WDT"))]:
+                if n.pos_ in ("NOUN", "PROPN") and (any(c.dep_ == "poss" for c in n.children) or _of_mine(n)
+                                                    or _mine_to_do(n)):
                     return n, "know", ""  # "what's my credit score", not "what is the problem"
     return None
 
@@ -249,6 +252,12 @@ def _of_mine(noun: Any) -> bool:
     return any(p.lower_ in ("on", "for", "of", "in") and any(
         any(c.dep_ == "poss" and c.lower_ in ("my", "our") for c in o.children) for o in children(p, "pobj"))
         for p in children(noun, "prep"))
+
+
+def _mine_to_do(noun: Any) -> bool:
+    """'the minimum I can pay on my bill', 'the lowest amount we must pay': a thing the writer's own clause
+    defines, asked about ("what is the problem you found" is not the writer's)."""
+    return any(c.dep_ == "relcl" and any(s.lower_ in ("i", "we") for s in children(c, "nsubj")) for c in noun.children)
 
 
 def great(sent: Any) -> Hit | None:

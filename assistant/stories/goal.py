@@ -28,6 +28,7 @@ _FILLER = {"please", "pls", "plz", "lol", "oops", "omg", "wtf", "etc", "thanks",
 _BARE = STOP_NOUNS | {"application", "program", "software", "version", "feature", "function", "option", "work", "stuff",
                       "interface", "thing", "something", "anything", "everything", "way"}
 _LIGHT = {"use", "have", "get", "keep", "make", "do", "see", "try", "like", "love", "improve", "change"}  # no action of their own
+_UNFINISHED = {"is", "are", "was", "were", "am", "be", "been", "can", "could", "will", "would", "should", "must"}
 _QUANTITY = {"some", "more", "new", "few", "many", "other", "additional", "extra", "any", "all", "the", "a", "an"}
 # The report's problem, not something a person wants to do ("get the out of memory error", "use memory error").
 _PROBLEMS = {"error", "bug", "crash", "problem", "issue", "glitch", "failure", "fault", "mistake"}
@@ -116,6 +117,8 @@ def problem(goal: str, product: str = "") -> str | None:
         return f"contains review words ('{bad[0]}') rather than an action"
     if len(set(low)) < len(low) - 1:
         return "repeats words"
+    if low[-1] in _UNFINISHED:  # "see why my account on hold is": a clause the reordering left without its end
+        return f"ends with '{words[-1]}', an unfinished clause"
     return _parse_problem(phrase, product)
 
 

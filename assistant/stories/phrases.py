@@ -269,10 +269,16 @@ def from_noun(item_id: str, noun: Any, kind: str, symptom: str) -> Ask | None:
         return None
     if kept and kept[0].dep_ == "det" and kept[0].lower_ in ("a", "an", "the") and kept[0].head is noun and not NOUN_VERBS.get(lemma):
         kept = kept[1:]  # "use dark mode", but "see an audit log"
-    if len(kept) > 7:  # keep the noun phrase itself, not its trailing prepositional phrases
+    # the writer's own clause on the thing says which one they mean ("the minimum I can pay on my bill")
+    rel = [t for c in noun.children if c.dep_ == "relcl" and any(s.lower_ in ("i", "we") for s in children(c, "nsubj"))
+           for t in c.subtree if not t.is_punct and t.lower_ not in DROP_WORDS and t.sent == noun.sent]
+    own = bool(rel) and len(kept) + len(rel) <= 10 and not any(t.tag_ in ("WP", "WDT", "WRB") for t in rel)
+    if own:
+        kept = sorted([*kept, *rel], key=lambda t: t.i)
+    if len(kept) > 7 and not own:  # keep the noun phrase itself, not its trailing prepositional phrases
         kept = [t for t in kept if t.i <= noun.i]
-    np = join_tokens([word(t) for t in kept])
-    if not np or len(np.split()) > 7 or any(t.like_num for t in kept[:1]):
+    np = join_tokens([word(t) if t.lower_ != "i" else "I" for t in kept])
+    if not np or len(np.split()) > (10 if own else 7) or any(t.like_num for t in kept[:1]):
         return None
     verb = NOUN_VERBS.get(lemma) or _wanted_verb(noun)
     compound = _key_mods(noun)

@@ -208,11 +208,15 @@ def about_goal(target: Target, item: FeedbackItem, ask: Any, *, lacking: bool = 
     from assistant.stories.backing import provides, reports_failure
     from assistant.stories.consensus import cites, may_cite, said, verb_key
     from assistant.stories.lemmas import text_forms, uses
+    from assistant.stories.named import requests_thing
 
     if target.failure and not uses(text_forms(item.text), target.failure):
         return False  # "without memory errors": the item must report that failure
     if reports_failure(target.failure, target.words, item, ask, common):
         return True
+    if target.kind == "request" and may_cite(item, ask) and all(uses(said(item, ask), w) for w in target.words) \
+            and not other_state(target, item) and requests_thing(item, target.head, target.verb):
+        return True  # "please add custom lock screen wallpaper support" asks for the thing "set a wallpaper" acts on
     if target.verb.split()[0] in LIGHT:
         have = said(item, ask)
         return may_cite(item, ask) and (all(uses(have, w) for w in target.words)
@@ -231,7 +235,7 @@ def about_goal(target: Target, item: FeedbackItem, ask: Any, *, lacking: bool = 
         return not declines(item, target.verb)
     # "Add password or pattern to it" asks for the thing the goal acts on ("to set a password"): the writers who
     # state the action chose the verb, this one wants the thing to act on
-    return acts(item, target.verb) or provides(ask, target.head)
+    return acts(item, target.verb) or provides(ask, target.head) or requests_thing(item, target.head, target.verb)
 
 
 def unsaid(goal: str, cited: Sequence[FeedbackItem], asks: Mapping[str, Any] | None = None) -> list[str]:

@@ -56,6 +56,15 @@ CASES = [
     ("Feature request: export expenses to CSV with categories and VAT split.", "to export my expenses to CSV with categories"),
     # a clause that only points at another sentence ("saying so") dangles without it
     ("Under the privacy law we must show a privacy notice saying so.", "to see the privacy notice"),
+    # a wh-question about a thing the writer's own clause defines: what they want to see, clause and all
+    ("what is the minimum i can pay on my phone bill", "to see the minimum I can pay on my phone bill"),
+    ("what is the lowest amount i can pay for my car bill", "to see the lowest amount I can pay for my car bill"),
+    # a quantity question about the writer's own action: the auxiliary after the subject, "did" into the verb
+    ("how much money did i spend this weekend", "to see how much money I spent this weekend"),
+    ("how much have i spent on my debit card", "to see how much I have spent on my debit card"),
+    # when-questions, asked or asked to be told, the same way as why-questions
+    ("when is my electric bill due", "to see when my electric bill is due"),
+    ("can you tell me when my cable bill is due", "to see when my cable bill is due"),
 ]
 
 
@@ -72,7 +81,9 @@ def test_goal_from_real_phrasing(text: str, goal: str) -> None:
     assert goal_for(ask) == goal
 
 
-@pytest.mark.parametrize("text", ["Love the app, great job", "thanks!", "ok", "The new design is cleaner. Good job.",
+@pytest.mark.parametrize("text", ["Love the app, great job", "thanks!", "ok", "what is the problem you found",
+                                  "the app crashes when my phone is locked", "when is my new card expected to arrive",
+                                  "how much I love this app", "The new design is cleaner. Good job.",
                                   "I like that invoices look professional. Reminders work well.",
                                   "Just wanted to say the new invoice editor is lovely. Keep it up!"])
 def test_praise_and_noise_give_no_ask(text: str) -> None:
@@ -107,3 +118,14 @@ def test_reported_conditions_are_extracted_not_guessed() -> None:
     assert "crash" in facts.mentions
     plain = extract_facts("please let me save my card")
     assert plain.conditions() == [] and plain.file_types == [] and plain.seconds is None
+
+
+@pytest.mark.parametrize(("goal", "clean"), [
+    ("to see why my account on hold is", False),  # a reordered question left without its end
+    ("to see when my bill is due", True),
+    ("to see how many points I have", True),  # a clause may end in a verb of its own
+])
+def test_a_goal_ending_in_a_bare_be_or_modal_is_unfinished(goal: str, clean: bool) -> None:
+    from assistant.stories.goal import problem
+
+    assert (problem(goal) is None) is clean, problem(goal)

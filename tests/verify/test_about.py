@@ -123,3 +123,15 @@ def test_a_po_edit_to_another_goal_keeps_the_citations_and_says_why_it_is_not_re
     assert edited.evidence == st.evidence and not edited.ready
     found = [f for f in edited.quality if f.criterion == "unsupported_evidence" and f.severity == "warning"]
     assert any("asks for 'connect my bank account'" in f.message for f in found), edited.quality
+
+
+def test_an_item_asking_for_the_thing_in_its_own_words_backs_a_goal_acting_on_it() -> None:
+    """"Please add ... wallpaper support" asks for the thing "set a wallpaper" acts on; wanting another action on
+    the account ("open a new one", "add money to it") does not ask to freeze it."""
+    walls = items(["I would love to be able to set a wallpaper of my own",
+                   "please add custom lock screen wallpaper support so the lock screen looks different",
+                   "I'd love to see a feature for a different wallpaper than the home screen one",
+                   "The wallpaper is ugly"], "w")
+    assert off_goal("to set a wallpaper", list(walls), walls) == ["w3"]  # a complaint asks for nothing
+    accounts = items([*FREEZE, "i need to open a new bank account", "how do i add money to my bank account"], "a")
+    assert off_goal("to freeze my bank account", list(accounts), accounts) == ["a4", "a5"]

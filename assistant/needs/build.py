@@ -26,6 +26,7 @@ from assistant.needs.asks import need_topics, route_asks, topic_terms
 from assistant.needs.cluster import ClusterParams, cluster, normalise, split_catch_alls
 from assistant.needs.fit import fit_items
 from assistant.needs.merge import merge_split
+from assistant.needs.serious import place_serious
 from assistant.needs.store import write_needs
 from assistant.repository import item_from_row, load_needs
 from assistant.tables import FeedbackRow, NeedRow, as_utc
@@ -212,7 +213,7 @@ def _full(canon, vec, old_members, live_ids, params, absorbed=None, embed=None):
     cut_actions(assign, vec, {it.id: it.text for it in canon}, lambda i: i not in asks, params.cluster.min_size,
                 taken.mint)
     fit_items(canon, vec, assign, founds_need, params.cluster.min_size)  # a member stays only if it fits its need
-    _serious_alone(canon, assign, taken, old_members)
+    place_serious(canon, vec, assign, taken, says_something, old_members)
     route_asks(canon, vec, assign, params, taken, embed, founds_need)
     new_members: dict[str, set[str]] = {}
     for iid, nid in assign.items():
@@ -254,7 +255,7 @@ def _incremental(canon, vec, old_members, stored_cents, params, embed=None,  # t
             assign[iid] = nid
     loose = _refine(canon, vec, assign, params, merge=False)  # existing needs are merged only on --recluster
     fit_items(canon, vec, assign, founds_need, params.cluster.min_size, keep=settled)
-    _serious_alone([it for it in canon if it.id not in settled], assign, taken)
+    place_serious([it for it in canon if it.id not in settled], vec, assign, taken, says_something)
     route_asks(canon, vec, assign, params, taken, embed, founds_need)
     return assign, loose
 
@@ -286,21 +287,6 @@ def _refine(canon, vec, assign, params, merge: bool, embed=None) -> dict[str, li
                                              founds, customer, lambda i: i in one_sentence, params.core, loose):
             loose.pop(nid, None)
     return loose
-
-
-def _serious_alone(canon, assign, taken, old_members=None) -> None:  # type: ignore[no-untyped-def]
-    """A serious report (high urgency: security, fraud, loss, outage, ...) that no need took is a need of its own:
-    the PO must see it as a need, not in the unassigned pile, even when nobody else reported it (a review saying the
-    app's site serves fake installers). Its id is the one it had, when it was such a need before."""
-    used = set(assign.values())
-    for it in canon:
-        if assign.get(it.id) is not None or it.kind == "stakeholder_ask" or not says_something(it) \
-                or it.triage is None or it.triage.urgency.label != "high":
-            continue
-        before = identity.match(old_members or {}, [{it.id}]).get(0)
-        assign[it.id] = before if before and before not in used else taken.mint({it.id})
-        used.add(assign[it.id])
-        taken.add(assign[it.id])
 
 
 def _split_catch_alls(vec, assign, params, taken, keep_whole=frozenset()) -> None:  # type: ignore[no-untyped-def]

@@ -129,6 +129,12 @@ def _mentions(item: FeedbackItem, verb: str) -> list[Any]:
     return [t for t in shared.parse(item.text) if forms(t.text) & want]
 
 
+def _bare(tok: Any) -> bool:
+    """A verb used without an object of its own ("won't let me uninstall"), or with a bare pronoun for one."""
+    objects = [c for c in tok.children if c.dep_ in ("dobj", "obj", "nsubjpass")]
+    return tok.pos_ == "VERB" and all(c.pos_ == "PRON" for c in objects)
+
+
 def acts(item: FeedbackItem, verb: str) -> bool:
     """The item's words ask for the action: the verb stands in it as something to do (or a noun, "put a freeze on
     my account"), not only as a state or past event, and not under a negated want."""
@@ -217,6 +223,9 @@ def about_goal(target: Target, item: FeedbackItem, ask: Any, *, lacking: bool = 
     if target.kind == "request" and may_cite(item, ask) and all(uses(said(item, ask), w) for w in target.words) \
             and not other_state(target, item) and requests_thing(item, target.head, target.verb):
         return True  # "please add custom lock screen wallpaper support" asks for the thing "set a wallpaper" acts on
+    if target.words and all(w in common for w in target.words) and may_cite(item, ask) \
+            and any(_bare(t) for t in _mentions(item, target.verb)) and acts(item, target.verb):
+        return True  # "Can't uninstall": the action with no object of its own is done on the product itself
     if target.verb.split()[0] in LIGHT:
         have = said(item, ask)
         return may_cite(item, ask) and (all(uses(have, w) for w in target.words)
@@ -238,9 +247,11 @@ def about_goal(target: Target, item: FeedbackItem, ask: Any, *, lacking: bool = 
     return acts(item, target.verb) or provides(ask, target.head) or requests_thing(item, target.head, target.verb)
 
 
-def unsaid(goal: str, cited: Sequence[FeedbackItem], asks: Mapping[str, Any] | None = None) -> list[str]:
+def unsaid(goal: str, cited: Sequence[FeedbackItem], asks: Mapping[str, Any] | None = None,
+           common: frozenset[str] = frozenset()) -> list[str]:
     """Words of the goal's object that none of the cited items uses ('damaged' over messages about cards); the
-    product standing in for an item's bare "it" (`asks`, read with the inbox's product noun) counts as said."""
+    product standing in for an item's bare "it" (`asks`, read with the inbox's product noun) counts as said, and so
+    does the inbox's own subject (`common`: "Can't uninstall" is said of the app the inbox is about)."""
     from assistant.stories.lemmas import text_forms, uses
 
     target = goal_target(goal)
@@ -249,7 +260,7 @@ def unsaid(goal: str, cited: Sequence[FeedbackItem], asks: Mapping[str, Any] | N
     said = [text_forms(i.text) for i in cited]
     said += [text_forms(a.obj) for a in (asks or {}).values()
              if a is not None and getattr(a, "stand_in", False) and a.obj and a.item_id in {i.id for i in cited}]
-    return [w for w in target.words if not any(uses(have, w) for have in said)]
+    return [w for w in target.words if w not in common and not any(uses(have, w) for have in said)]
 
 
 def off_goal(goal: str, ids: Sequence[str], items: Mapping[str, FeedbackItem],
@@ -269,6 +280,6 @@ def off_goal(goal: str, ids: Sequence[str], items: Mapping[str, FeedbackItem],
     known = {**(asks or {}), **(read_asks(missing) if missing else {})}
     strict = {i.id for i in cited if about_goal(target, i, known.get(i.id), common=common)}
     ok = strict | {i.id for i in cited if strict and about_goal(target, i, known.get(i.id), lacking=True, common=common)}
-    if unsaid(goal, [i for i in cited if i.id in ok], known):
+    if unsaid(goal, [i for i in cited if i.id in ok], known, common):
         return [i.id for i in cited]
     return [i.id for i in cited if i.id not in ok]

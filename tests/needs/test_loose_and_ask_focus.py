@@ -104,20 +104,35 @@ def test_same_name_merges_only_needs_about_the_same_thing(embedder: LocalEmbedde
     assert len(near) == 1 and sorted(next(iter(near.values()))) == sorted(ids[:4] + ids[8:])
 
 
-def test_a_serious_report_no_need_took_is_a_need_of_its_own(embedder: LocalEmbedder) -> None:
+def test_a_serious_report_no_need_took_joins_reports_like_it_or_shares_a_need_with_them(embedder: LocalEmbedder) -> None:
+    """A loose fraud report joins the need of fraud reports; loose reports of an unusable app share one need (not a
+    row each); a report of another kind far from that need is still a need; praise stays loose; ids are stable."""
     from assistant.needs import identity
-    from assistant.needs.build import _serious_alone
+    from assistant.needs.build import says_something
+    from assistant.needs.serious import place_serious
     from assistant.triage.engine import triage_batch
 
-    texts = ["Your download page points to a fake site that installs malware.", "Nice colours, I like it."]
+    fraud = ["Someone used my card without my permission", "There are charges on my account I did not make",
+             "I see a purchase on my card I never made, this is fraud", "My card was used for transactions I did not "
+             "authorise"]
+    loose = ["There is a charge on my statement I never made", "The app will not even open on my phone",
+             "It freezes on every page, I cannot use it at all", "Nice colours, I like it.",
+             "Your download page points to a fake site that installs malware."]
+    texts = fraud + loose
     items = [_item(i, t) for i, t in enumerate(texts)]
-    for it, tri in zip(items, triage_batch(texts, [None] * len(texts), embedder.embed(texts), embedder)):
+    vecs = embedder.embed(texts)
+    for it, tri in zip(items, triage_batch(texts, [None] * len(texts), vecs, embedder)):
         it.triage = tri
-    assert items[0].triage is not None and items[0].triage.urgency.label == "high"
-    assign: dict[str, str | None] = {it.id: None for it in items}
-    taken = identity.Taken(set(), {it.id: identity.content_key(it.kind, it.text) for it in items})
-    _serious_alone(items, assign, taken)
-    assert assign[items[0].id] is not None and assign[items[1].id] is None  # only the serious one
-    again: dict[str, str | None] = {it.id: None for it in items}  # a recluster: the need keeps its id
-    _serious_alone(items, again, identity.Taken({assign[items[0].id]}), {assign[items[0].id]: {items[0].id}})
-    assert again[items[0].id] == assign[items[0].id]
+    vec = {it.id: v for it, v in zip(items, vecs)}
+    assign: dict[str, str | None] = {it.id: ("fraud" if k < 4 else None) for k, it in enumerate(items)}
+    taken = identity.Taken({"fraud"}, {it.id: identity.content_key(it.kind, it.text) for it in items})
+    place_serious(items, vec, assign, taken, says_something)
+    charge, wont_open, freezes, praise, fake_site = (assign[it.id] for it in items[4:])
+    assert charge == "fraud"  # the same kind of serious, and close: the need about it
+    assert wont_open == freezes and wont_open not in (None, "fraud")  # one need for both, not one each
+    assert praise is None
+    assert fake_site not in (None, "fraud", wont_open)  # fraud too, but far from card charges: a need of its own
+    old = {n: {i for i, m in assign.items() if m == n} for n in {wont_open, fake_site}}
+    again: dict[str, str | None] = {it.id: ("fraud" if k < 4 else None) for k, it in enumerate(items)}
+    place_serious(items, vec, again, identity.Taken({"fraud", *old}), says_something, old)  # a recluster
+    assert again == assign

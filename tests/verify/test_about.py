@@ -135,3 +135,13 @@ def test_an_item_asking_for_the_thing_in_its_own_words_backs_a_goal_acting_on_it
     assert off_goal("to set a wallpaper", list(walls), walls) == ["w3"]  # a complaint asks for nothing
     accounts = items([*FREEZE, "i need to open a new bank account", "how do i add money to my bank account"], "a")
     assert off_goal("to freeze my bank account", list(accounts), accounts) == ["a4", "a5"]
+
+
+def test_the_action_with_no_object_of_its_own_acts_on_the_product() -> None:
+    """"Can't uninstall", "Doesn't let me uninstall" are about uninstalling the app the inbox is about (acdisplay: the
+    gate turned them away from "uninstall the app" and they were listed as urgent reports the story does not cover);
+    uninstalling something else is not."""
+    reports = items(["Can't uninstall.", "Lame! Doesn't let me uninstall", "Useless and can't uninstall why can't I "
+                     "Uninstall it", "I cannot uninstall the widget"], "u")
+    assert off_goal("to uninstall the app", list(reports), reports, common=frozenset({"app"})) == ["u3"]
+    assert off_goal("to uninstall the app", list(reports), reports) == list(reports)  # 'app' is no inbox word here

@@ -144,7 +144,8 @@ def with_conjuncts(ask: Ask, item: FeedbackItem) -> Ask:
     for tok in parse([item.text])[0]:
         if tok.dep_ not in ("dobj", "pobj") or tok.pos_ not in ("NOUN", "PROPN"):
             continue
-        if not any(a.lemma_.lower() == verb and a.pos_ in ("VERB", "AUX") for a in tok.ancestors):
+        if not any(verb in (a.lemma_.lower(), _FOR_THEM.get(a.lemma_.lower(), "").split(" ")[0])
+                   and a.pos_ in ("VERB", "AUX") for a in tok.ancestors):
             continue  # only inside the ask's own action
         if len(re.findall(rf"\b{re.escape(tok.text)}\b", phrase)) != 1:
             continue
@@ -159,6 +160,13 @@ def with_conjuncts(ask: Ask, item: FeedbackItem) -> Ask:
             if re.search(rf"\b{re.escape(text)}\b", phrase):
                 continue
             extra.append(f"{cc} {text}")
+        for mod in (c for c in tok.children if c.dep_ in ("nmod", "compound", "amod") and c.i < tok.i):
+            for conj in (c for c in mod.children if c.dep_ == "conj" and _paired(c)):
+                cc = next((c.lower_ for c in mod.children if c.dep_ == "cc"), "and")
+                if len(re.findall(rf"\b{re.escape(mod.text)}\b", phrase)) == 1 and conj.text not in phrase:
+                    # "a cookie and tracking consent screen": the phrase reader kept "cookie" only
+                    phrase = re.sub(rf"\b{re.escape(mod.text)}\b", f"{mod.text} {cc} {conj.text}", phrase, count=1)
+                    obj = re.sub(rf"\b{re.escape(mod.text)}\b", f"{mod.text} {cc} {conj.text}", obj, count=1)
         if extra:
             more = " ".join(extra)
             phrase = re.sub(rf"\b{re.escape(tok.text)}\b", lambda m, more=more: f"{m.group(0)} {more}", phrase, count=1)
@@ -298,9 +306,21 @@ def _coordinated(item: FeedbackItem, ask: Ask) -> bool:
         return False
     for tok in parse([item.text])[0]:
         if tok.lower_ == head and tok.dep_ in ("dobj", "pobj", "attr", "nsubjpass"):
-            if any(t.dep_ in ("cc", "conj") for t in tok.subtree if t.i < tok.i):
+            if any(t.dep_ in ("cc", "conj") and not any(_paired(c) for c in (t, *t.head.children))
+                   for t in tok.subtree if t.i < tok.i):
                 return True
     return False
+
+
+def _paired(conj: Any) -> bool:
+    """Two bare words of one kind before a noun ("a cookie and tracking consent screen"): one thing with two
+    modifiers, not two things the parser ran together ("a clear reconnect flow and proactive emails")."""
+    if conj.dep_ != "conj":
+        return False
+    first = conj.head
+    bare = lambda t: all(c.dep_ in ("cc", "conj") for c in t.children)  # noqa: E731
+    kind = lambda t: "NOUN" if t.pos_ in ("NOUN", "PROPN") or t.tag_ == "VBG" else t.pos_  # noqa: E731  'tracking'
+    return kind(first) == kind(conj) and bare(first) and bare(conj)
 
 
 def _said(rep: Ask, item: FeedbackItem) -> bool:

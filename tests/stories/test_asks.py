@@ -68,6 +68,23 @@ CASES = [
 ]
 
 
+def test_two_bare_modifiers_of_one_thing_are_kept_and_two_run_together_things_are_refused() -> None:
+    """"a cookie and tracking consent screen" is one screen with two modifiers: the goal keeps both (the maalej consent
+    ask stayed a story to write); "a clear reconnect flow and proactive emails" is two things the parser ran together."""
+    from assistant.stories.asks import read_asks
+    from assistant.stories.stakeholder import _coordinated, with_conjuncts
+
+    consent = FeedbackItem(id="a", text="We must show a cookie and tracking consent screen at first launch before the "
+                           "EU audit on 1 June.", source=SourceRef(path="t.csv", row=1), kind="stakeholder_ask")
+    ask = read_asks([consent])["a"]
+    assert ask is not None and not _coordinated(consent, ask)
+    assert with_conjuncts(ask, consent).phrase == "see the cookie and tracking consent screen"
+    emails = FeedbackItem(id="b", text="Please add a clear reconnect flow and proactive emails.",
+                          source=SourceRef(path="t.csv", row=2), kind="stakeholder_ask")
+    ask = read_asks([emails])["b"]
+    assert ask is not None and _coordinated(emails, ask)
+
+
 def _ask(text: str):
     # the same path as drafting: clean, parse, find the ask, and the second-chance re-parse
     item = FeedbackItem(id="fb_1", text=text, source=SourceRef(path="t.csv", row=1))

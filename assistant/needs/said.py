@@ -115,11 +115,32 @@ def imperatives(items: Sequence[FeedbackItem]) -> list[_Asked]:
     return out
 
 
+@dataclass(frozen=True)
+class Shared:
+    """The action most of a need's asking items ask for: its kind and phrase (shared_ask) and every ask of it, one
+    or more per item (an Ask of the drafting's reading or an _Asked of imperatives), whose item ids are its askers."""
+
+    kind: str
+    phrase: str
+    asks: tuple[Any, ...]
+
+    @property
+    def item_ids(self) -> list[str]:
+        return list(dict.fromkeys(a.item_id for a in self.asks))
+
+
 def shared_ask(items: Sequence[FeedbackItem], subject: str = "") -> tuple[str, str]:
     """(kind, phrase) of the action most of the need's asking items ask for, in their words ("remove the acdisplay
     in my notification bar", "add custom lock screen wallpaper"), from the parse the drafting uses; ("", "") when
     fewer than two items, or fewer than ASK_SHARE of the asking ones, share a verb and object, or the phrase is
     garbled. kind: "request" (they ask for it) or "problem" (they report it fails)."""
+    found = shared(items, subject)
+    return (found.kind, found.phrase) if found else ("", "")
+
+
+def shared(items: Sequence[FeedbackItem], subject: str = "") -> Shared | None:
+    """The shared action of shared_ask with the asks that ask it (the drafting turns it into a goal citing them:
+    assistant.stories.named.said_goal); None when there is none."""
     from assistant.stories.asks import read_asks
     from assistant.stories.split import representative
     from assistant.needs.naming import _ASK_VERBS
@@ -133,7 +154,7 @@ def shared_ask(items: Sequence[FeedbackItem], subject: str = "") -> tuple[str, s
         asks += [x for x in (a, *a.others) if x.verb] if a else []
     asks += imperatives(items)
     if not asks:
-        return "", ""
+        return None
     writers = len({a.item_id for a in asks})
 
     def top(key: Any, keep: Any = lambda a: True) -> tuple[Any, int]:
@@ -152,7 +173,7 @@ def shared_ask(items: Sequence[FeedbackItem], subject: str = "") -> tuple[str, s
         # any ask uses ("add", "make") says nothing without its object
         verb, n = top(lambda a: a.verb, lambda a: a.verb not in _ASK_VERBS)
         if n < 2 or n < ASK_SHARE * writers:
-            return "", ""
+            return None
         same = [a for a in asks if a.verb == verb]
     # the phrasing whose words the other writers use too: "pay my bill", not one writer's "pay my con edison bill"
     said = [(a, set(a.phrase.lower().split())) for a in same]
@@ -160,5 +181,5 @@ def shared_ask(items: Sequence[FeedbackItem], subject: str = "") -> tuple[str, s
     rep = representative([a for a in same if odd[id(a)] == min(odd.values())])
     phrase = " ".join(rep.phrase.split())
     if not phrase or garbled_reason(phrase) is not None:
-        return "", ""
-    return ("request" if rep.kind == "request" else "problem"), phrase
+        return None
+    return Shared("request" if rep.kind == "request" else "problem", phrase, tuple(same))

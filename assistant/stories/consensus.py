@@ -287,7 +287,7 @@ def choose(asks: Sequence[Ask], group: Sequence[FeedbackItem], item_asks: dict[s
         own_verb = share(cand.verb.split()[0])
         scored.append((cand, words, own_verb + verb_share + sum(share(w) for w in words)))
     if not scored:
-        return _named(group, item_asks, embed, clean, common, [])
+        return _named(group, item_asks, embed, clean, common, [], need, product)
     # a goal naming the group's failure is compared with the group as written ("read a comic without memory errors")
     sims = _similarities([goal_for(c)[3:] if failure_of(c.symptom) else c.phrase for c, _, _ in scored], group, embed)
     out = [Candidate(c, c.phrase, c.verb, words, _head_word(c, words), round(s + sim, 4), round(sim, 4),
@@ -296,7 +296,7 @@ def choose(asks: Sequence[Ask], group: Sequence[FeedbackItem], item_asks: dict[s
     out.sort(key=lambda c: (-c.score, len(c.phrase), c.phrase))
     ok = [c for c in out if eligible(c)]
     if not ok:
-        return _named(group, item_asks, embed, clean, common, out)
+        return _named(group, item_asks, embed, clean, common, out, need, product)
     # near the top, the phrasing most customers used, then the shortest: "pay my bill", not "pay on my bill"
     near = [c for c in ok if c.score >= ok[0].score - TIE]
     # and an action the writers state before the drafter's stand-in verb for a thing asked for ("use a pass code")
@@ -306,11 +306,14 @@ def choose(asks: Sequence[Ask], group: Sequence[FeedbackItem], item_asks: dict[s
 
 
 def _named(group: Sequence[FeedbackItem], item_asks: dict[str, Ask | None], embed: Embed | None,
-           clean: Callable[[str], bool], common: frozenset[str], out: list[Candidate]):
-    """No ask candidate: the thing most items name and the writers' own verb on it (named.py), else None."""
-    from assistant.stories.named import named_goal
+           clean: Callable[[str], bool], common: frozenset[str], out: list[Candidate],
+           need: Sequence[FeedbackItem] = (), product: str = ""):
+    """No ask candidate: the thing most items name and the writers' own verb on it, else the action most of the
+    writers ask for, as their goal (named.py), else None."""
+    from assistant.stories.named import named_goal, said_goal
 
-    found = named_goal(group, item_asks, embed, clean, common)
+    found = named_goal(group, item_asks, embed, clean, common) or said_goal(group, item_asks, embed, clean, need,
+                                                                           product)
     return (found, [*out, found]) if found else (None, out)
 
 

@@ -152,3 +152,53 @@ def named_goal(group: Sequence[FeedbackItem], item_asks: dict[str, Ask | None], 
         t.pos_ in ("NOUN", "PROPN") and forms(t.text) & thing_forms and _asked_for(t, verb) for t in doc))
     return Candidate(ask, ask.phrase, verb, words, words[-1], round(sim, 4), round(sim, 4), len(named[key]),
                      asking=asking)
+
+
+def said_goal(group: Sequence[FeedbackItem], item_asks: dict[str, Ask | None], embed: Embed | None,
+              clean: Callable[[str], bool], need: Sequence[FeedbackItem] = (), product: str = "") -> Candidate | None:
+    """A candidate from the action most of the group's writers ask for (assistant.needs.said.shared, the reading the
+    need's statement uses), as the writer's goal: a thing asked to be added is one to use ("add always on mode" ->
+    "use an always on mode", the drafter's stand-in verb, so IMPLIED_ASKED writers must ask it); an order to the
+    team is the thing done for the writer ("remove the ac in the notification" -> "have the ac in the notification
+    removed", stakeholder.ask_goal); the writers' own action stays theirs ("order some more checks"). One writer's
+    details are pruned as consensus does; only when ASK_SHARE of the group's writers ask it, the goal reads cleanly
+    and is close to the group's centre. The candidate cites the writers who ask it (Candidate.asking)."""
+    from dataclasses import replace
+
+    from assistant.needs.said import ASK_SHARE, _Asked, shared
+    from assistant.stories.consensus import IMPLIED_ASKED, _prune, _share_of
+    from assistant.stories.stakeholder import ask_goal, team_imperative
+
+    writers = [i for i in group if i.kind != "stakeholder_ask"]
+    found = shared(writers, product) if len(writers) >= IMPLIED_ASKED else None
+    if found is None or found.kind != "request":
+        return None
+    askers = found.item_ids
+    if len(askers) < max(IMPLIED_ASKED, ASK_SHARE * len(writers)):
+        return None
+    by_id = {i.id: i for i in writers}
+    verb = next((a.verb for a in found.asks if " ".join(a.phrase.split()) == found.phrase), found.phrase.split()[0])
+    pruned = _prune(Ask(item_id=askers[0], verb=verb, phrase=found.phrase, obj="", obj_head="", kind="request"),
+                    _share_of(need or writers, item_asks))
+    if pruned is None or not pruned[1]:
+        return None  # the object itself is one writer's, or there is nothing to act on
+    phrase, words, obj, head = pruned
+    if not obj and verb in ADD:  # "add always on mode": the parser reads no object, yet all after "add" is the thing
+        obj, head = phrase[len(verb):].strip(), words[-1]
+    base = Ask(item_id=askers[0], verb=verb, phrase=phrase, obj=obj, obj_head=head, kind="request")
+    # an order to the team: a plain imperative (said.imperatives) or a sentence opening with the verb
+    ordered = {a.item_id for a in found.asks if isinstance(a, _Asked) or team_imperative(by_id[a.item_id], a)}
+    if verb in ADD:
+        thing = obj if obj.split()[0].lower() in ("a", "an", "the", "my") else f"{article(obj)} {obj}"
+        ask: Ask | None = replace(base, verb="use", phrase=f"use {thing}", obj=thing, implied=True)
+    elif 2 * len(ordered) >= len(askers):
+        ask = ask_goal(base, team_verb=True)
+    else:
+        ask = base
+    if ask is None or not ask.obj or not clean(goal_for(ask)):
+        return None
+    sim = _similarities([ask.phrase], group, embed)[0]
+    if sim < MIN_SIMILARITY:
+        return None
+    return Candidate(ask, ask.phrase, ask.verb, words, words[-1] if words else head, round(sim, 4), round(sim, 4),
+                     len(askers), asking=tuple(askers))

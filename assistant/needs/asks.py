@@ -320,8 +320,12 @@ def route_asks(canon, vec, assign, params, taken: identity.Taken, embed=None,  #
 
 
 def _cover(ids: list[str], texts: dict[str, str], shared: set[str]) -> float:
-    """The share of a need's items that use at least one of the topic terms it shares with an ask."""
-    return sum(1 for i in ids if topic_terms(texts[i]) & shared) / max(len(ids), 1)
+    """The share of a need's items that use at least one of the topic terms it shares with an ask, in any of its
+    forms ("crashes", "crash", "crashing": topic terms fold plurals, "crashes" -> "crashe", so the plural is tried)."""
+    from assistant.stories.lemmas import forms, text_forms
+
+    wanted = frozenset().union(*(forms(t) | forms(t + "s") for t in shared))
+    return sum(1 for i in ids if wanted & text_forms(texts[i])) / max(len(ids), 1)
 
 
 def assign_ids(assign) -> set[str]:  # type: ignore[no-untyped-def]

@@ -26,7 +26,7 @@ from assistant.needs.asks import need_topics, route_asks, topic_terms
 from assistant.needs.cluster import ClusterParams, cluster, normalise, split_catch_alls
 from assistant.needs.fit import fit_items
 from assistant.needs.merge import merge_split
-from assistant.needs.serious import place_serious
+from assistant.needs.serious import join_serious, place_serious
 from assistant.needs.store import write_needs
 from assistant.repository import item_from_row, load_needs
 from assistant.tables import FeedbackRow, NeedRow, as_utc
@@ -214,6 +214,7 @@ def _full(canon, vec, old_members, live_ids, params, absorbed=None, embed=None):
                 taken.mint)
     fit_items(canon, vec, assign, founds_need, params.cluster.min_size)  # a member stays only if it fits its need
     place_serious(canon, vec, assign, taken, says_something, old_members)
+    join_serious(canon, vec, assign)  # one fraud problem is one need, however its reports were worded
     route_asks(canon, vec, assign, params, taken, embed, founds_need)
     new_members: dict[str, set[str]] = {}
     for iid, nid in assign.items():

@@ -28,6 +28,10 @@ SERIOUS_SHARE = 0.5  # a need is "made of" serious reports of a reason when this
 # MiniLM cosine of a report to the centre of such a need: bank's fraud need and its two short loose reports score
 # 0.45 and 0.52; a crash report of another app's feature scores under 0.3 to a memory-error need
 REASON_SIMILARITY = 0.35
+# MiniLM cosine between the centres of two such needs: bank's two fraud needs 0.64, maalej's three won't-open needs
+# 0.52-0.67; needs of one reason about different things score under 0.25 (a fraud need and "i don't remember buying")
+JOIN_SIMILARITY = 0.5
+CATCH_ALL_SHARE, CATCH_ALL_MEDIAN = 0.08, 3  # the catch-all limit of issue 15 (max of 8% and 3x the median need)
 
 
 def _serious(it: FeedbackItem) -> bool:
@@ -80,3 +84,37 @@ def place_serious(canon: list[FeedbackItem], vec: dict[str, np.ndarray], assign:
         taken.add(nid)
         for iid in members:
             assign[iid] = nid
+
+
+def join_serious(canon: list[FeedbackItem], vec: dict[str, np.ndarray], assign: dict[str, str | None],
+                 similarity: float = JOIN_SIMILARITY) -> None:
+    """Needs made of reports serious for the same reason, close in meaning, are one need (bank: "Fraudulent
+    transaction" and "Fraudulent activity" were two backlog rows for one fraud problem; maalej: three "won't open"
+    needs). The biggest keeps its id. A join that would make a catch-all (over max(CATCH_ALL_SHARE of the items,
+    CATCH_ALL_MEDIAN x the median need size)) is not made."""
+    reasons = _reason_needs(canon, assign)
+    sizes = Counter(n for n in assign.values() if n)
+    if len(reasons) < 2 or not sizes:
+        return
+    limit = max(CATCH_ALL_SHARE * sum(sizes.values()), CATCH_ALL_MEDIAN * float(np.median(list(sizes.values()))))
+    centre = {nid: normalise(np.stack([vec[i] for i, n in assign.items() if n == nid]).mean(axis=0, keepdims=True))[0]
+              for nid in reasons}
+    pairs = sorted(((float(centre[a] @ centre[b]), a, b) for a in reasons for b in reasons
+                    if a < b and reasons[a] == reasons[b]), reverse=True)
+    into: dict[str, str] = {}
+
+    def root(n: str) -> str:
+        while n in into:
+            n = into[n]
+        return n
+
+    for sim, a, b in pairs:
+        a, b = root(a), root(b)
+        if sim < similarity or a == b or sizes[a] + sizes[b] > limit:
+            continue
+        keep, gone = sorted((a, b), key=lambda n: (-sizes[n], n))
+        into[gone] = keep
+        sizes[keep] += sizes.pop(gone)
+    for iid, nid in assign.items():
+        if nid in into:
+            assign[iid] = root(nid)

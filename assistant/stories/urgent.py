@@ -14,8 +14,9 @@ NOT_COVERED = "urgent_not_covered"  # the finding's criterion: a warning, never 
 
 
 def uncovered_urgent(members: Sequence[FeedbackItem], stories: Sequence[Story]) -> list[FeedbackItem]:
-    """High-urgency feedback (fraud, loss, lost access, data loss, outage, deadlines …) no drafted story cites."""
-    cited = {e for st in stories for e in st.evidence}
+    """High-urgency feedback (fraud, loss, lost access, data loss, outage, deadlines …) no drafted story cites, for
+    its goal or for one of its criteria (an item a criterion rests on is covered by that story)."""
+    cited = {e for st in stories for e in [*st.evidence, *(i for c in st.acceptance_criteria for i in c.evidence)]}
     return [m for m in members if m.kind == "feedback" and m.triage and m.triage.urgency.label == "high"
             and m.id not in cited]
 

@@ -136,3 +136,31 @@ def test_a_serious_report_no_need_took_joins_reports_like_it_or_shares_a_need_wi
     again: dict[str, str | None] = {it.id: ("fraud" if k < 4 else None) for k, it in enumerate(items)}
     place_serious(items, vec, again, identity.Taken({"fraud", *old}), says_something, old)  # a recluster
     assert again == assign
+
+
+def test_needs_of_reports_serious_for_one_reason_and_close_are_one_need(embedder: LocalEmbedder) -> None:
+    """Two needs of fraud reports in different words are one need; a need of crash reports, serious for another
+    reason, stays apart."""
+    from assistant.needs.serious import join_serious
+    from assistant.triage.engine import triage_batch
+
+    groups = {"tx": ["I have a fraudulent transaction on my account", "there is a fraudulent charge on my card",
+                     "i think a transaction on my account is fraud"],
+              "act": ["who do i contact to report fraud on my card", "how do i report fraudulent activity",
+                      "i need to report fraud on my account"],
+              "crash": ["The app crashes every time I open it", "It will not even start, crashes on launch",
+                        "Crashes on start, I cannot use it at all"]}
+    texts = [t for ts in groups.values() for t in ts]
+    items = [_item(i, t) for i, t in enumerate(texts)]
+    vecs = embedder.embed(texts)
+    for it, tri in zip(items, triage_batch(texts, [None] * len(texts), vecs, embedder)):
+        it.triage = tri
+    vec = {it.id: v for it, v in zip(items, vecs)}
+    need_of = [n for n, ts in groups.items() for _ in ts]
+    assign: dict[str, str | None] = {it.id: n for it, n in zip(items, need_of)}
+    join_serious(items, vec, assign)
+    assert {assign[it.id] for it in items[:6]} == {"act"}  # one fraud need (ties keep the first id by name)
+    assert {assign[it.id] for it in items[6:]} == {"crash"}
+    capped: dict[str, str | None] = {it.id: n for it, n in zip(items, need_of)}
+    join_serious(items, vec, capped, similarity=0.0)  # however close, another reason is never joined
+    assert {capped[it.id] for it in items[6:]} == {"crash"}

@@ -93,3 +93,19 @@ def test_urgent_reports_a_story_leaves_out_are_listed_on_it_and_praise_gets_none
     said = praise[0].brief.statement
     assert said.startswith("1 urgent report (fraud") and " of " not in said.split("in need")[0], said
     assert "nd_happy" not in by_need  # praise and happy usage ask for nothing: no story, no brief
+
+
+def test_an_urgent_report_a_criterion_rests_on_is_covered() -> None:
+    """comic-viewer audit: an item a story's criterion cited was also listed as 'not covered' by that story."""
+    from assistant.models import Criterion, FeedbackItem, SourceRef, Story, Triage
+    from assistant.stories.urgent import uncovered_urgent
+
+    tri = Triage.model_validate({"type": "bug", "sentiment": {"label": "negative", "score": -0.8},
+                                 "urgency": {"label": "high", "reason": "cannot use it at all"}})
+    crash, other = (FeedbackItem(id=i, text=t, source=SourceRef(path="t.csv", row=n + 1), triage=tri)
+                    for n, (i, t) in enumerate([("fb_c", "Force closes on my Galaxy S3 when I open a big file"),
+                                                ("fb_o", "Crashes when I rotate the screen")]))
+    story = Story(id="st_1", role="reader", goal="to open my cbr files", benefit="b", evidence=["fb_x"],
+                  acceptance_criteria=[Criterion(given="I am using a Galaxy S3", when="I open a big file",
+                                                 then="the file opens", evidence=["fb_c"])])
+    assert [m.id for m in uncovered_urgent([crash, other], [story])] == ["fb_o"]

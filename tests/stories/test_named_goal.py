@@ -74,3 +74,43 @@ def test_complaints_naming_a_thing_state_no_action_so_no_goal(embed) -> None:
     asks, _ = analyse(items)
     assert named_goal(items, asks, embed, _clean) is None  # "lacks a background" is a state, not an action
     assert not any(requests_thing(i, "background") for i in items)
+
+
+# written for this test, in the shape of the AcDisplay reviews the audit quoted ("Please add ""always on"" mode",
+# "Good Remove the ac in the notification bar its useless")
+REMOVALS = [
+    "Nice widget. Please remove the sticky icon from my status bar, it is annoying",
+    "Good Remove the sticky icon from the status bar its useless",
+    "Works fine on my phone, though the sticky icon in my status bar bothers me",
+]
+ADDITIONS = ["Please add night mode", "Great app. Please add NIGHT MODE", "Would be perfect with a darker theme at night"]
+
+
+def test_a_shared_order_to_the_team_becomes_the_writers_goal_and_cites_who_asks(embed) -> None:
+    from assistant.stories.named import said_goal
+    from assistant.verify.about import off_goal
+
+    items = _items(REMOVALS, "rm")
+    asks, _ = analyse(items)
+    found = said_goal(items, asks, embed, _clean, items)
+    assert found is not None, "two of three writers order the team to remove the same thing"
+    # the thing done for the writer, in the team-verb form of stakeholder asks, not the order itself
+    assert found.phrase.startswith("have the sticky icon removed"), found.phrase
+    assert set(found.asking) == {"rm0", "rm1"} and found.asked == 2 and not found.ask.implied
+    assert off_goal(f"to {found.phrase}", list(found.asking), {i.id: i for i in items}, asks) == []
+
+
+def test_a_thing_asked_to_be_added_is_one_to_use_and_needs_two_writers(embed) -> None:
+    from assistant.stories.named import said_goal
+
+    items = _items(ADDITIONS, "ad")
+    asks, _ = analyse(items)
+    found = said_goal(items, asks, embed, _clean, items)
+    assert found is not None and found.phrase == "use a night mode", found and found.phrase
+    assert found.ask.implied and found.asked == 2 and set(found.asking) == {"ad0", "ad1"}
+    # one writer's ask is not what the group asks; nor is an ask too few of the group's writers share
+    assert said_goal(items[:1] + items[2:], asks, embed, _clean) is None
+    crowd = _items([*ADDITIONS[:2], *COMPLAINTS, *(f"The {w} screen is slow to load" for w in ("home", "menu", "login"))],
+                   "cw")
+    crowd_asks, _ = analyse(crowd)
+    assert said_goal(crowd, crowd_asks, embed, _clean) is None  # 2 of 9 writers: below ASK_SHARE

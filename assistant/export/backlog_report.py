@@ -91,12 +91,12 @@ def inbox_overview(items: Sequence[FeedbackItem], needs: Sequence[Need], stories
 LISTED_SHOWN = 8  # urgent reports a story does not cover, quoted in its entry
 
 
-def folded_lines(need_name: str, left: Sequence[FeedbackItem]) -> list[str]:
-    """A folded need's items a story does not cite, quoted on it (assistant.stories.folded)."""
+def folded_lines(title: str, left: Sequence[FeedbackItem]) -> list[str]:
+    """Items a story lists but does not cite (a folded need's, assistant.stories.folded; another action of its
+    need, assistant.stories.other_ask), quoted on it under `title` (already escaped)."""
     if not left:
         return []
-    lines = ["", f"Items of need '{_cell(need_name)}' (its story asked the same as this one) that this story does "
-             "not cite, since they do not support its goal:", ""]
+    lines = ["", title, ""]
     for item in left[:LISTED_SHOWN]:
         lines += [_quote_line(item), ">"]
     lines.pop()
@@ -133,12 +133,13 @@ def backlog_markdown(ws: Workspace, stories: Sequence[Story], decisions: Sequenc
     from assistant.repository import load_items
     from assistant.stories.brief import brief_line, points_label
     from assistant.stories.folded import also_listed, folded_needs
+    from assistant.stories.other_ask import OTHER_ASK, other_asked
     from assistant.stories.urgent import listed
 
     need_names = {n.id: n.name for n in needs}
     with ws.transaction() as s:
         every = load_items(s, kind="feedback") if needs else []
-        items = {i.id: i for i in load_items(s, sorted({e for st in stories for e in [*st.evidence, *listed(st), *also_listed(st)]}))}
+        items = {i.id: i for i in load_items(s, sorted({e for st in stories for e in [*st.evidence, *listed(st), *also_listed(st), *other_asked(st)]}))}
     cited = {e for st in stories for e in st.evidence}
     lines = ["# Backlog", "", f"Generated {ws.clock():%Y-%m-%d %H:%M} UTC by backlogsmith "
              f"({len(stories)} stories citing {len(cited & set(items))} feedback items). Draft stories: review, edit and approve "
@@ -152,6 +153,7 @@ def backlog_markdown(ws: Workspace, stories: Sequence[Story], decisions: Sequenc
             if listed(st) else ""
         left += "".join(f" (and {len(ids)} item{'s' if len(ids) != 1 else ''} of need '{_cell(need_names.get(nid, nid))}' "
                         "it does not cite)" for nid, ids in folded_needs(st))
+        left += f" (and {len(other_asked(st))} items of its need asking with other verbs)" if other_asked(st) else ""
         lines.append(f"| {st.value.inputs.get('rank', '')} | {st.priority or ''} | {_cell(st.text)}{left} | {points_label(st)} "
                      f"| {st.value.score:g} | {st.value.wsjf if st.value.wsjf is not None else ''} | {'yes' if st.ready else 'no'} |")
     for st in stories:
@@ -181,7 +183,14 @@ def backlog_markdown(ws: Workspace, stories: Sequence[Story], decisions: Sequenc
             if len(shown) > LISTED_SHOWN:  # every id is in the finding above
                 lines.append(f"\n... and {len(shown) - LISTED_SHOWN} more (ids in the finding above)")
         for nid, ids in folded_needs(st):
-            lines += folded_lines(need_names.get(nid, nid), [items[e] for e in ids if e in items])
+            lines += folded_lines(f"Items of need '{_cell(need_names.get(nid, nid))}' (its story asked the same as this "
+                                  "one) that this story does not cite, since they do not support its goal:",
+                                  [items[e] for e in ids if e in items])
+        for f in (f for f in st.quality if f.criterion == OTHER_ASK):
+            said = _cell(f.message.split("(to ", 1)[-1].split(")", 1)[0])
+            lines += folded_lines(f"Items of this need asking with other verbs (to {said}), which this story does not "
+                                  "cite; perhaps a second story:",
+                                  [items[e] for e in other_asked(st) if e in items])
         lines += ["", f"Evidence ({len(st.evidence)} items):", ""]
         first = st.acceptance_criteria[0].evidence if st.acceptance_criteria else []
         for e in list(dict.fromkeys([*first, *st.evidence]))[:8]:

@@ -24,6 +24,7 @@ from assistant.stories.evidence import check_citations, drop_invented
 from assistant.stories.facts import Facts, extract_facts
 from assistant.stories.folded import fold_duplicates, keep_folded_visible
 from assistant.stories.goal import goal_for, names_failure, problem
+from assistant.stories.other_ask import list_other_asks
 from assistant.stories.reasons import benefit_for, stated_reason
 from assistant.stories.roles import derive_role, inbox_people
 from assistant.stories.split import split_need
@@ -293,6 +294,7 @@ def draft(
     # a need whose story was folded into another need's keeps its items in sight (assistant.stories.folded)
     drafted = keep_folded_visible(drafted, folds, todo, items, embed=embed, common=common, asks=asks,
                                   backlog=others)
+    drafted = list_other_asks(drafted, todo, items, asks, embed=embed, common=common)  # the need's other half
     drafted = [settle(st, dor) for st in drafted]
     # drafts whose need was removed by re-clustering are stale too (only when drafting every need)
     orphans = set() if need_ids else {sid for sid, st in existing.items() if st.need_id is None}

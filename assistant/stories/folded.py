@@ -21,7 +21,7 @@ from assistant.stories.urgent import listed, supports
 
 FOLDED_NEED = "folded_need_not_cited"  # the finding's criterion: a warning, never hidden, never a citation
 _NEED_ID = re.compile(r"\(`([^`]+)`\)")
-_IDS = "does not cite them: "
+IDS = _IDS = "does not cite them: "
 
 
 def fold_duplicates(ws: Any, drafted: list[Story], embed: Any,
@@ -45,10 +45,16 @@ def folded_needs(story: Story) -> list[tuple[str, list[str]]]:
     out = []
     for f in story.quality:
         m = _NEED_ID.search(f.message)
-        if f.criterion == FOLDED_NEED and m and _IDS in f.message:
-            ids = f.message.rsplit(_IDS, 1)[1].split("; read them")[0]
-            out.append((m.group(1), [i.strip() for i in ids.split(",") if i.strip()]))
+        if f.criterion == FOLDED_NEED and m:
+            out.append((m.group(1), ids_listed(f.message)))
     return out
+
+
+def ids_listed(message: str) -> list[str]:
+    """The item ids a listing finding's message names after "does not cite them: " (in order)."""
+    if _IDS not in message:
+        return []
+    return [i.strip() for i in message.rsplit(_IDS, 1)[1].split("; read them")[0].split(",") if i.strip()]
 
 
 def also_listed(story: Story) -> list[str]:

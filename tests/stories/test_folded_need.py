@@ -71,3 +71,48 @@ def test_a_folded_need_is_cited_or_listed_on_the_surviving_story_and_counted(wor
     assert head, md[:800]
     assert head.group(1).startswith("9 in needs with a story or a story to write, 8 in 1 need whose story asked")
     assert "Same ask as story" in md and "Budget (8 items), shown on that story." in md
+
+
+SCORE = {"nd_score": ("Credit score", "Users ask about their credit score.", [
+    (t, Q, {}, "feedback") for t in [
+        "can you find what my credit score is", "could you tell me what my credit score is",
+        "please give me my current credit score", "give me my credit score please", "i would like to know my credit score",
+        "tell me what my credit score is", "i need to know what my credit score is", "what is my credit score number",
+        "let me know what my credit score is today", "please tell me what my credit score is",
+        "how can i rehabilitate my poor credit score", "how can i raise my credit score",
+        "can you explain to me how i might boost my credit score", "how can i increase my credit score",
+        "give me tips on improving my credit score", "give me some ideas for boosting my credit score"]])}
+
+
+def test_the_other_action_of_a_need_is_listed_on_its_story(workspace) -> None:
+    """bank audit: 'Credit score' shows only the written half (see), never the other (improve)."""
+    from assistant.export.backlog_report import backlog_markdown
+    from assistant.repository import load_needs
+    from assistant.stories.other_ask import OTHER_ASK, other_asked
+
+    ids = insert_fixture(workspace, SCORE)
+    _index(workspace, ids)
+    stories = draft(workspace).stories
+    story = next(st for st in stories if st.kind == "story")
+    assert "see my" in story.goal and "credit score" in story.goal, story.goal
+    improve = set(ids["nd_score"][10:])
+    left = set(other_asked(story))
+    assert left and left <= improve and len(left) >= 4, (left, story.evidence)  # the improve half, nothing else
+    assert not left & set(story.evidence)
+    finding = next(f for f in story.quality if f.criterion == OTHER_ASK)
+    assert finding.severity == "warning" and "other verbs" in finding.message
+    with workspace.transaction() as s:
+        needs = load_needs(s)
+    md = backlog_markdown(workspace, stories, [], [], needs)
+    assert f"(and {len(left)} items of its need asking with other verbs)" in md
+    assert "how can i raise my credit score" in md.split("asking with other verbs (to ")[1].split("Evidence (")[0]
+
+
+def test_a_need_asking_one_action_lists_no_other_half(workspace) -> None:
+    from assistant.stories.other_ask import other_asked
+
+    ids = insert_fixture(workspace, {"nd_score": (SCORE["nd_score"][0], SCORE["nd_score"][1],
+                                                  SCORE["nd_score"][2][:10])})
+    _index(workspace, ids)
+    stories = draft(workspace).stories
+    assert [st.kind for st in stories] == ["story"] and not other_asked(stories[0])

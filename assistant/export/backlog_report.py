@@ -37,6 +37,10 @@ def urgent_first(items: Iterable[FeedbackItem]) -> list[FeedbackItem]:
     return sorted(items, key=lambda i: _URGENCY_ORDER.get(_urgency(i), 3))
 
 
+def _items(n: int) -> str:
+    return f"{n} item{'s' if n != 1 else ''}"
+
+
 def _quote_line(item: FeedbackItem, width: int = 240) -> str:
     return f"> {_cell(quote(item, width))} — `{item.id}`, {_cell(item.source.path)}:{item.source.row}"
 
@@ -79,9 +83,9 @@ def inbox_overview(items: Sequence[FeedbackItem], needs: Sequence[Need], stories
         st = shown_on[n.id]
         goal = st.goal[3:] if st.goal.startswith("to ") else st.goal or st.text
         lines.append(f"- Same ask as story {st.value.inputs.get('rank', '')} (“{_cell(goal)}”): "
-                     f"{_cell(n.name)} ({len(members[n.id])} items), shown on that story.")
+                     f"{_cell(n.name)} ({_items(len(members[n.id]))}), shown on that story.")
     for n in sorted(bare, key=lambda n: -len(members[n.id])):
-        lines.append(f"- No story: {_cell(n.name)} ({len(members[n.id])} items; `backlogsmith needs show {n.id}`).")
+        lines.append(f"- No story: {_cell(n.name)} ({_items(len(members[n.id]))}; `backlogsmith needs show {n.id}`).")
     if unplaced:
         lines.append("- Feedback in no need is listed at the end of this file, high urgency first: read it before "
                      "the refinement meeting, it may hold a problem nobody else reported.")
@@ -184,7 +188,8 @@ def backlog_markdown(ws: Workspace, stories: Sequence[Story], decisions: Sequenc
                 lines.append(f"\n... and {len(shown) - LISTED_SHOWN} more (ids in the finding above)")
         for nid, ids in folded_needs(st):
             lines += folded_lines(f"Items of need '{_cell(need_names.get(nid, nid))}' (its story asked the same as this "
-                                  "one) that this story does not cite, since they do not support its goal:",
+                                  "one) that this story does not cite, since they do not support its goal (if both "
+                                  f"needs are one: `backlogsmith needs merge {st.need_id} {nid}`):",
                                   [items[e] for e in ids if e in items])
         for f in (f for f in st.quality if f.criterion == OTHER_ASK):
             said = _cell(f.message.split("(to ", 1)[-1].split(")", 1)[0])

@@ -7,8 +7,9 @@ from __future__ import annotations
 
 import re
 
-from assistant.stories import draft
 from story_fixtures import insert_fixture
+
+from assistant.stories import draft
 
 Q = "feature"
 NEEDS = {
@@ -65,9 +66,10 @@ def test_a_folded_need_is_cited_or_listed_on_the_surviving_story_and_counted(wor
     md = backlog_markdown(workspace, stories, [], [], needs)
     row = next(line for line in md.splitlines() if line.startswith("|") and "spen" in line and "As a" in line)
     assert f"(and {len(listed)} items of need 'Budget' it does not cite)" in row
-    assert "have i gone over my entertainment budget" in md.split("Items of need 'Budget'")[1].split("Evidence (")[0]
+    entry = md.split("Items of need 'Budget'")[1].split("Evidence (")[0]
+    assert "have i gone over my entertainment budget" in entry and "`backlogsmith needs merge nd_spent nd_budget`" in entry
     # the overview counts exactly: the folded need's items are not claimed as "in needs with a story"
-    head = re.search(r"^- 17 feedback items \(duplicates not counted\): (.*)$", md, re.M)
+    head = re.search(r"^- 17 feedback items \(duplicates not counted\): (.*)$", md, re.MULTILINE)
     assert head, md[:800]
     assert head.group(1).startswith("9 in needs with a story or a story to write, 8 in 1 need whose story asked")
     assert "Same ask as story" in md and "Budget (8 items), shown on that story." in md

@@ -37,29 +37,55 @@ def urgent_first(items: Iterable[FeedbackItem]) -> list[FeedbackItem]:
     return sorted(items, key=lambda i: _URGENCY_ORDER.get(_urgency(i), 3))
 
 
+def _items(n: int) -> str:
+    return f"{n} item{'s' if n != 1 else ''}"
+
+
 def _quote_line(item: FeedbackItem, width: int = 240) -> str:
     return f"> {_cell(quote(item, width))} — `{item.id}`, {_cell(item.source.path)}:{item.source.row}"
 
 
 def inbox_overview(items: Sequence[FeedbackItem], needs: Sequence[Need], stories: Sequence[Story]) -> list[str]:
-    """Where every feedback item went: into a need with a story, a praise need (no story), or no need at all."""
+    """Where every feedback item went: into a need with a row (a story or a story to write), a need whose story was
+    folded into another need's story (its items cited by or listed on that row), a praise need (no story), a need
+    with no row at all, or no need. The parts add up to the total: nothing is counted where it is not shown."""
     from assistant.stories.draft import praise_only
+    from assistant.stories.folded import folded_needs
 
     feedback = [i for i in items if i.kind == "feedback" and i.duplicate_of is None]
     by_id = {i.id: i for i in feedback}
     drafted = {st.need_id for st in stories}
+    shown_on = {nid: st for st in stories for nid, _ in folded_needs(st)}
     members = {n.id: [by_id[i] for i in n.item_ids if i in by_id] for n in needs}
     praise_needs = [n for n in needs if n.id not in drafted and praise_only(members[n.id])]
+    folded = [n for n in needs if n.id not in drafted and n.id in shown_on and n not in praise_needs]
+    bare = [n for n in needs if n.id not in drafted and members[n.id] and n not in praise_needs and n not in folded]
     unplaced = [i for i in feedback if i.need_id is None]
     serious = [i for i in unplaced if not _is_praise(i) and _urgency(i) == "high"]
-    in_praise = sum(len(members[n.id]) for n in praise_needs)
-    placed = len(feedback) - len(unplaced) - in_praise
+
+    def count(group: Sequence[Need]) -> int:
+        return sum(len(members[n.id]) for n in group)
+
+    placed = len(feedback) - len(unplaced) - count(praise_needs) - count(folded) - count(bare)
+    parts = [f"{placed} in needs with a story or a story to write"]
+    if folded:
+        parts.append(f"{count(folded)} in {len(folded)} need{'s' if len(folded) != 1 else ''} whose story asked what "
+                     "another need's story asks (cited by or listed on that story)")
+    parts.append(f"{count(praise_needs)} in {len(praise_needs)} praise needs (recorded, no story)")
+    if bare:
+        parts.append(f"{count(bare)} in {len(bare)} need{'s' if len(bare) != 1 else ''} with no story")
     lines = ["## What the inbox says", "",
-             f"- {len(feedback)} feedback items (duplicates not counted): {placed} in needs with a story or a story "
-             f"to write, {in_praise} in {len(praise_needs)} praise needs (recorded, no story), {len(unplaced)} in no "
+             f"- {len(feedback)} feedback items (duplicates not counted): {', '.join(parts)}, {len(unplaced)} in no "
              f"need{f' ({len(serious)} of them high urgency)' if serious else ''}."]
     for n in sorted(praise_needs, key=lambda n: -len(members[n.id])):
         lines.append(f"- Praise, no story: {_cell(n.name)} ({len(members[n.id])} items).")
+    for n in sorted(folded, key=lambda n: -len(members[n.id])):
+        st = shown_on[n.id]
+        goal = st.goal[3:] if st.goal.startswith("to ") else st.goal or st.text
+        lines.append(f"- Same ask as story {st.value.inputs.get('rank', '')} (“{_cell(goal)}”): "
+                     f"{_cell(n.name)} ({_items(len(members[n.id]))}), shown on that story.")
+    for n in sorted(bare, key=lambda n: -len(members[n.id])):
+        lines.append(f"- No story: {_cell(n.name)} ({_items(len(members[n.id]))}; `backlogsmith needs show {n.id}`).")
     if unplaced:
         lines.append("- Feedback in no need is listed at the end of this file, high urgency first: read it before "
                      "the refinement meeting, it may hold a problem nobody else reported.")
@@ -67,6 +93,20 @@ def inbox_overview(items: Sequence[FeedbackItem], needs: Sequence[Need], stories
 
 
 LISTED_SHOWN = 8  # urgent reports a story does not cover, quoted in its entry
+
+
+def folded_lines(title: str, left: Sequence[FeedbackItem]) -> list[str]:
+    """Items a story lists but does not cite (a folded need's, assistant.stories.folded; another action of its
+    need, assistant.stories.other_ask), quoted on it under `title` (already escaped)."""
+    if not left:
+        return []
+    lines = ["", title, ""]
+    for item in left[:LISTED_SHOWN]:
+        lines += [_quote_line(item), ">"]
+    lines.pop()
+    if len(left) > LISTED_SHOWN:
+        lines.append(f"\n... and {len(left) - LISTED_SHOWN} more (ids in the finding above)")
+    return lines
 
 
 def unplaced_section(items: Sequence[FeedbackItem]) -> list[str]:
@@ -96,12 +136,14 @@ def backlog_markdown(ws: Workspace, stories: Sequence[Story], decisions: Sequenc
     the stakeholder asks' decisions, and the feedback no need holds."""
     from assistant.repository import load_items
     from assistant.stories.brief import brief_line, points_label
+    from assistant.stories.folded import also_listed, folded_needs
+    from assistant.stories.other_ask import OTHER_ASK, other_asked
     from assistant.stories.urgent import listed
 
     need_names = {n.id: n.name for n in needs}
     with ws.transaction() as s:
         every = load_items(s, kind="feedback") if needs else []
-        items = {i.id: i for i in load_items(s, sorted({e for st in stories for e in [*st.evidence, *listed(st)]}))}
+        items = {i.id: i for i in load_items(s, sorted({e for st in stories for e in [*st.evidence, *listed(st), *also_listed(st), *other_asked(st)]}))}
     cited = {e for st in stories for e in st.evidence}
     lines = ["# Backlog", "", f"Generated {ws.clock():%Y-%m-%d %H:%M} UTC by backlogsmith "
              f"({len(stories)} stories citing {len(cited & set(items))} feedback items). Draft stories: review, edit and approve "
@@ -113,6 +155,9 @@ def backlog_markdown(ws: Workspace, stories: Sequence[Story], decisions: Sequenc
         # serious reports the story leaves out are said in its row, not in a row of their own
         left = f" (and {len(listed(st))} urgent report{'s' if len(listed(st)) != 1 else ''} it does not cover)" \
             if listed(st) else ""
+        left += "".join(f" (and {len(ids)} item{'s' if len(ids) != 1 else ''} of need '{_cell(need_names.get(nid, nid))}' "
+                        "it does not cite)" for nid, ids in folded_needs(st))
+        left += f" (and {len(other_asked(st))} items of its need asking with other verbs)" if other_asked(st) else ""
         lines.append(f"| {st.value.inputs.get('rank', '')} | {st.priority or ''} | {_cell(st.text)}{left} | {points_label(st)} "
                      f"| {st.value.score:g} | {st.value.wsjf if st.value.wsjf is not None else ''} | {'yes' if st.ready else 'no'} |")
     for st in stories:
@@ -141,6 +186,16 @@ def backlog_markdown(ws: Workspace, stories: Sequence[Story], decisions: Sequenc
             lines.pop()
             if len(shown) > LISTED_SHOWN:  # every id is in the finding above
                 lines.append(f"\n... and {len(shown) - LISTED_SHOWN} more (ids in the finding above)")
+        for nid, ids in folded_needs(st):
+            lines += folded_lines(f"Items of need '{_cell(need_names.get(nid, nid))}' (its story asked the same as this "
+                                  "one) that this story does not cite, since they do not support its goal (if both "
+                                  f"needs are one: `backlogsmith needs merge {st.need_id} {nid}`):",
+                                  [items[e] for e in ids if e in items])
+        for f in (f for f in st.quality if f.criterion == OTHER_ASK):
+            said = _cell(f.message.split("(to ", 1)[-1].split(")", 1)[0])
+            lines += folded_lines(f"Items of this need asking with other verbs (to {said}), which this story does not "
+                                  "cite; perhaps a second story:",
+                                  [items[e] for e in other_asked(st) if e in items])
         lines += ["", f"Evidence ({len(st.evidence)} items):", ""]
         first = st.acceptance_criteria[0].evidence if st.acceptance_criteria else []
         for e in list(dict.fromkeys([*first, *st.evidence]))[:8]:

@@ -20,10 +20,11 @@ from assistant.stories.backing import MIN_SUPPORT, first_backed
 from assistant.stories.brief import MAX_QUOTES, need_brief, settle
 from assistant.stories.consensus import asks_nothing, choose
 from assistant.stories.criteria import Member, write_criteria
-from assistant.stories.dedupe import merge_near_duplicates
 from assistant.stories.evidence import check_citations, drop_invented
 from assistant.stories.facts import Facts, extract_facts
+from assistant.stories.folded import fold_duplicates, keep_folded_visible
 from assistant.stories.goal import goal_for, names_failure, problem
+from assistant.stories.other_ask import list_other_asks
 from assistant.stories.reasons import benefit_for, stated_reason
 from assistant.stories.roles import derive_role, inbox_people
 from assistant.stories.split import split_need
@@ -284,29 +285,21 @@ def draft(
         drafted.extend(stories)
         if progress:
             progress(1)
-    drafted = _fold_duplicates(ws, drafted, embed, report)
+    drafted, folds = fold_duplicates(ws, drafted, embed, report.messages)
     others = [st for sid, st in existing.items() if sid not in {d.id for d in drafted} and st.status != "rejected"]
     dor = ws.get_setting("definition_of_ready")
     drafted = finish_stories(ws, drafted, backlog=others, embed=embed)
     drafted = _thin_to_write(ws, drafted, todo, items, asks, plan_names, others, embed, report, people)
     drafted = _urgent(ws, drafted, todo, items, asks, common, plan_names, others, embed, people)
+    # a need whose story was folded into another need's keeps its items in sight (assistant.stories.folded)
+    drafted = keep_folded_visible(drafted, folds, todo, items, embed=embed, common=common, asks=asks,
+                                  backlog=others)
+    drafted = list_other_asks(drafted, todo, items, asks, embed=embed, common=common)  # the need's other half
     drafted = [settle(st, dor) for st in drafted]
     # drafts whose need was removed by re-clustering are stale too (only when drafting every need)
     orphans = set() if need_ids else {sid for sid, st in existing.items() if st.need_id is None}
     _store(ws, drafted, existing, touched, {n.id for n in todo}, report, actor, orphans)
     return report
-
-
-def _fold_duplicates(ws: Any, drafted: list[Story], embed: Any, report: DraftReport) -> list[Story]:
-    """Near-duplicate offline stories become one (see assistant.stories.dedupe)."""
-    ids = list(dict.fromkeys(i for st in drafted if st.kind == "story" for i in st.evidence))
-    try:
-        vectors = ws.index.get_vectors(ids)
-    except Exception:  # noqa: BLE001 - without the index the goals alone decide; only fewer merges
-        vectors = {}
-    drafted, folded = merge_near_duplicates(drafted, embed, vectors)
-    report.messages.extend(f"story {a} asked the same as {b}: its feedback is now evidence of {b}" for a, b in folded)
-    return drafted
 
 
 def _urgent(ws: Any, drafted: list[Story], needs: Sequence[Need], items: dict[str, FeedbackItem],

@@ -41,3 +41,11 @@ def test_unplaced_lists_serious_first_and_counts_praise() -> None:
     assert [q.split("`")[1] for q in quotes] == ["fb6", "fb5"]  # high urgency before low; praise not listed
     assert "(complaint, high urgency)" in quotes[0] and "inbox.csv:8" in quotes[0]
     assert unplaced_section(ITEMS[:3]) == []
+
+
+def test_a_problem_need_with_no_row_is_counted_and_named_never_claimed_as_covered() -> None:
+    """bank audit: '754 in needs with a story' held two needs no row showed. A need with no row is counted apart."""
+    text = "\n".join(inbox_overview(ITEMS, NEEDS, []))
+    assert "0 in needs with a story or a story to write, 2 in 1 praise needs (recorded, no story), 1 in 1 need with " \
+           "no story, 3 in no need" in text
+    assert "- No story: Crashes on big files (1 item; `backlogsmith needs show N2`)." in text

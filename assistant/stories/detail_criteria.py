@@ -174,8 +174,8 @@ def limited(verb: Any, kept: Sequence[Any], limits: Sequence[Any], goal: Ask,
             item_id: str) -> list[tuple[str, Criterion]]:
     """A stakeholder's deadline or limit on its own action, as tests citing the ask: "delete their reading history
     within 30 days of a request" -> Given I asked to delete my reading history / When 30 days have passed since the
-    request / Then my reading history is deleted; "offer statements in large print by January" -> When it is
-    January / Then statements in large print are offered. The outcome is the ask's own verb done to its object.
+    request / Then my reading history is deleted. A delivery date ("by January") is the team's schedule, no test
+    of the product. The outcome is the ask's own verb done to its object.
     Each comes with its limit's words ("30 days"), so a criterion that already carries them can give way."""
     obj = next((t for t in kept if t.dep_ == "dobj" and t.head.i == verb.i), None)
     if obj is None or not limits:
@@ -200,7 +200,10 @@ def limited(verb: Any, kept: Sequence[Any], limits: Sequence[Any], goal: Ask,
             crit = Criterion(given=f"I asked to {goal.phrase}", when=f"{amount} {passed} passed since {event}",
                              then=done, evidence=[item_id])
         elif word in _DEADLINE:
-            crit = Criterion(given=f"I want to {goal.phrase}", when=f"it is {amount}", then=done, evidence=[item_id])
+            # "by January", "before the audit on 1 September": the team's delivery date, not something the product
+            # does ("When it is January Then statements are offered" read as a misread deadline in three audits);
+            # it stays in the ask's decision note and raises the story's time criticality
+            continue
         else:  # "within 2 days", "in one tap": the limit is part of the outcome
             crit = Criterion(given=f"I want to {goal.phrase}", when=f"I {goal.phrase}",
                              then=f"{done} {word} {amount}", evidence=[item_id])

@@ -58,18 +58,16 @@ def test_a_clean_stakeholder_ask_is_one_story_that_passes_the_gate(embed) -> Non
     assert not [f for f in verified.findings if f.severity != "info"], verified.findings
 
 
-def test_a_deadline_date_becomes_a_criterion_of_what_the_ask_offers(embed) -> None:
+def test_a_delivery_date_is_no_criterion_of_what_the_ask_offers(embed) -> None:
+    """"by January" is when the team must ship, not something the product does: no "When it is January" test (three
+    audits read it as a misread deadline); a limit on the product's own behaviour ("within 30 days") stays a test."""
     ask = _ask("sa4", "The regulator requires us to offer statements in large print and audio for visually impaired "
                       "customers by January.", role="Compliance")
     stories, items = _draft([ask], embed)
     st = next(st for st in stories if st.kind == "story")
-    # both formats the ask names stay in the goal and its test (bank audit: 'and audio' was dropped)
+    # both formats the ask names stay in the goal (bank audit: 'and audio' was dropped)
     assert st.goal == "to get statements in large print and audio" and st.role == "visually impaired customer"
-    dated = [c for c in st.acceptance_criteria if "January" in c.when]
-    assert [(c.when, c.then) for c in dated] == [("it is January", "statements in large print and audio are offered")]
-    verified = verify_stories([st], items, embed=embed)[0]
-    assert dated[0] in verified.story.acceptance_criteria
-    assert not [f for f in verified.findings if f.criterion in ("unsupported_evidence", "generic_criterion")]
+    assert not [c for c in st.acceptance_criteria if "January" in f"{c.given} {c.when} {c.then}"]
 
 
 def test_whose_people_the_ask_serves_makes_its_criterion_specific(embed) -> None:

@@ -241,6 +241,7 @@ def statement(phrases: Sequence[str], c: NeedCounts, example: str = "", reportin
     # Stakeholder asks are typed too: count only customers' problem reports against the customer items.
     customers_reporting = max(0, min(others, max(problems - asks, reporting)))
     praise = c.by_type.get("praise", 0)
-    also = f"; {praise} more praise it" if praise else ""
-    return (f"{sentence} ({customers_reporting} of {others} customer item{'s' if others != 1 else ''} report "
-            f"a problem or ask{also}).")
+    also = f"; {praise} more praise{'s' if praise == 1 else ''} it" if praise else ""
+    one = customers_reporting == 1  # "1 of 1 customer item reports", "3 of 3 customer items report"
+    return (f"{sentence} ({customers_reporting} of {others} customer item{'s' if others != 1 else ''} "
+            f"report{'s' if one else ''} a problem or ask{'s' if one else ''}{also}).")

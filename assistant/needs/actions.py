@@ -21,11 +21,11 @@ GAP = 0.5  # ... and each side uses a verb of its own in this larger a share of 
 
 def _verbs(texts: dict[str, str]) -> dict[str, set[str]]:
     """Content verbs per item (spaCy's general stop list drops be/have/do/can: they carry no action)."""
-    from assistant.quality_rules.nlp import get_nlp
+    from assistant.stories.nlp import parse
 
     ids = sorted(texts)
     out: dict[str, set[str]] = {}
-    for i, doc in zip(ids, get_nlp().pipe([texts[i] for i in ids], batch_size=64)):
+    for i, doc in zip(ids, parse([texts[i] for i in ids])):  # the shared parse cache (instances.py, drafting)
         out[i] = {t.lemma_.lower() for t in doc if t.pos_ == "VERB" and not t.is_stop and t.is_alpha}
     return out
 

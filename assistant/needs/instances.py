@@ -41,12 +41,12 @@ def slots(texts: dict[str, str]) -> tuple[dict[str, dict[str, set[str]]], dict[s
     """({item: {head noun: the nouns in its modifier slot}}, the same for the adjectives) from the parse, in the key
     terms' stems (naming._stem)."""
     from assistant.needs.naming import _stem
-    from assistant.quality_rules.nlp import get_nlp
+    from assistant.stories.nlp import parse
 
     ids = sorted(texts)
     nouns: dict[str, dict[str, set[str]]] = {}
     adjectives: dict[str, dict[str, set[str]]] = {}
-    for i, doc in zip(ids, get_nlp().pipe([texts[i] for i in ids], batch_size=64)):
+    for i, doc in zip(ids, parse([texts[i] for i in ids])):  # cached: actions.py reads the same parses
         heads: dict[str, set[str]] = {}
         kinds: dict[str, set[str]] = {}
         for tok in doc:

@@ -34,14 +34,14 @@ def things(groups: dict[str, list[str]], keys: dict[str, set[str]],
     fraudulent activity" and "report my card lost" is what they do with it, "pay" in "pay my phone bill" what they
     want done. From the parse of the items, no word list."""
     from assistant.needs.naming import _stem
-    from assistant.quality_rules.nlp import get_nlp
+    from assistant.stories.nlp import parse
 
     jobs = [(n, term, t) for n in sorted(groups) for term in sorted(keys.get(n, ()))
             for t in sorted({texts[i] for i in groups[n]
                              if i in texts and term in topic_terms(texts[i])})[:OBJECT_ITEMS]]
     unique = sorted({t for _, _, t in jobs})
     tags: dict[str, list[tuple[str, str]]] = {}
-    for t, doc in zip(unique, get_nlp().pipe(unique, batch_size=64)):
+    for t, doc in zip(unique, parse(unique)):
         tags[t] = [(_stem(tok.lower_), tok.pos_) for tok in doc]
     votes: dict[tuple[str, str], list[int]] = {}
     for n, term, t in jobs:

@@ -136,14 +136,14 @@ def backlog_markdown(ws: Workspace, stories: Sequence[Story], decisions: Sequenc
     the stakeholder asks' decisions, and the feedback no need holds."""
     from assistant.repository import load_items
     from assistant.stories.brief import brief_line, points_label
-    from assistant.stories.folded import also_listed, folded_needs
-    from assistant.stories.other_ask import OTHER_ASK, other_asked
+    from assistant.stories.folded import folded_needs
+    from assistant.stories.other_ask import OTHER_ASK, other_asked, shown_ids
     from assistant.stories.urgent import listed
 
     need_names = {n.id: n.name for n in needs}
     with ws.transaction() as s:
         every = load_items(s, kind="feedback") if needs else []
-        items = {i.id: i for i in load_items(s, sorted({e for st in stories for e in [*st.evidence, *listed(st), *also_listed(st), *other_asked(st)]}))}
+        items = {i.id: i for i in load_items(s, sorted({e for st in stories for e in shown_ids(st)}))}
     cited = {e for st in stories for e in st.evidence}
     lines = ["# Backlog", "", f"Generated {ws.clock():%Y-%m-%d %H:%M} UTC by backlogsmith "
              f"({len(stories)} stories citing {len(cited & set(items))} feedback items). Draft stories: review, edit and approve "

@@ -55,6 +55,16 @@ def _reason_needs(canon: Iterable[FeedbackItem], assign: dict[str, str | None]) 
     return out
 
 
+def _centres(assign: dict[str, str | None], vec: dict[str, np.ndarray], nids: Iterable[str]) -> dict[str, np.ndarray]:
+    """The normalised centre of each of these needs' items (one pass over the assignment)."""
+    wanted = set(nids)
+    members: dict[str, list[np.ndarray]] = {}
+    for iid, nid in assign.items():
+        if nid in wanted:
+            members.setdefault(nid, []).append(vec[iid])
+    return {nid: normalise(np.stack(vs).mean(axis=0, keepdims=True))[0] for nid, vs in members.items()}
+
+
 def place_serious(canon: list[FeedbackItem], vec: dict[str, np.ndarray], assign: dict[str, str | None],
                   taken: identity.Taken, says: Callable[[FeedbackItem], bool],
                   old_members: dict[str, set[str]] | None = None) -> None:
@@ -64,8 +74,7 @@ def place_serious(canon: list[FeedbackItem], vec: dict[str, np.ndarray], assign:
     if not loose:
         return
     reasons = _reason_needs(canon, assign)
-    centres = {nid: normalise(np.stack([vec[i] for i, n in assign.items() if n == nid]).mean(axis=0, keepdims=True))[0]
-               for nid in reasons}
+    centres = _centres(assign, vec, reasons)
     rest: dict[str, set[str]] = {}
     for it in loose:
         reason = it.triage.urgency.reason  # type: ignore[union-attr]
@@ -97,8 +106,7 @@ def join_serious(canon: list[FeedbackItem], vec: dict[str, np.ndarray], assign: 
     if len(reasons) < 2 or not sizes:
         return
     limit = max(CATCH_ALL_SHARE * sum(sizes.values()), CATCH_ALL_MEDIAN * float(np.median(list(sizes.values()))))
-    centre = {nid: normalise(np.stack([vec[i] for i, n in assign.items() if n == nid]).mean(axis=0, keepdims=True))[0]
-              for nid in reasons}
+    centre = _centres(assign, vec, reasons)
     pairs = sorted(((float(centre[a] @ centre[b]), a, b) for a in reasons for b in reasons
                     if a < b and reasons[a] == reasons[b]), reverse=True)
     into: dict[str, str] = {}

@@ -21,7 +21,7 @@ from assistant.stories.urgent import listed, supports
 
 FOLDED_NEED = "folded_need_not_cited"  # the finding's criterion: a warning, never hidden, never a citation
 _NEED_ID = re.compile(r"\(`([^`]+)`\)")
-IDS = _IDS = "does not cite them: "
+IDS = "does not cite them: "  # the marker before the item ids a listing finding names
 
 
 def fold_duplicates(ws: Any, drafted: list[Story], embed: Any,
@@ -52,9 +52,9 @@ def folded_needs(story: Story) -> list[tuple[str, list[str]]]:
 
 def ids_listed(message: str) -> list[str]:
     """The item ids a listing finding's message names after "does not cite them: " (in order)."""
-    if _IDS not in message:
+    if IDS not in message:
         return []
-    return [i.strip() for i in message.rsplit(_IDS, 1)[1].split("; read them")[0].split(",") if i.strip()]
+    return [i.strip() for i in message.rsplit(IDS, 1)[1].split("; read them")[0].split(",") if i.strip()]
 
 
 def also_listed(story: Story) -> list[str]:
@@ -67,7 +67,7 @@ def _finding(need: Need, keep_need: str, left: Sequence[FeedbackItem]) -> Qualit
     return QualityFinding(
         criterion=FOLDED_NEED, severity="warning",
         message=f"{n} item{'s' if n != 1 else ''} of need '{need.name}' (`{need.id}`), whose story asked the same as "
-                f"this one, {'do' if n != 1 else 'does'} not support this goal and this story {_IDS}"
+                f"this one, {'do' if n != 1 else 'does'} not support this goal and this story {IDS}"
                 f"{', '.join(i.id for i in left)}; read them before the refinement meeting.",
         fix=f"If both needs are one, `backlogsmith needs merge {keep_need} {need.id}` keeps them together across "
             f"reclusters; otherwise write a story for '{need.name}' from these items.")

@@ -55,14 +55,19 @@ def _centroid(ids: Sequence[str], items: Mapping[str, FeedbackItem], embed: Any)
     return mean / max(float(np.linalg.norm(mean)), 1e-12)
 
 
+def shown_ids(story: Story) -> list[str]:
+    """Every item id a story shows: cited, or listed as an urgent report, a folded need's item or another ask."""
+    from assistant.stories.folded import also_listed
+
+    return [*story.evidence, *listed(story), *also_listed(story), *other_asked(story)]
+
+
 def list_other_asks(drafted: list[Story], needs: Sequence[Need], items: Mapping[str, FeedbackItem],
                     asks: Mapping[str, Any], *, embed: Any, common: frozenset[str]) -> list[Story]:
     """After the gate: each need with written offline stories and no story to write, whose uncited items ask
     another action in a real share, gets them listed on its best-backed story."""
-    from assistant.stories.folded import also_listed
-
     out = list(drafted)
-    shown = {e for st in out for e in [*st.evidence, *listed(st), *also_listed(st), *other_asked(st)]}
+    shown = {e for st in out for e in shown_ids(st)}
     for need in needs:
         own = [k for k, st in enumerate(out) if st.need_id == need.id]
         written = [k for k in own if out[k].kind == "story" and out[k].provenance.engine == "offline" and out[k].goal]

@@ -22,7 +22,7 @@ from typing import Any
 
 import numpy as np
 
-from evals.public.inboxes import ASKS, BUILDERS, gold, write_inbox
+from evals.public.inboxes import ASKS, AUDITED, gold, write_inbox
 
 
 def run_inbox(name: str, root: Path) -> dict[str, Any]:
@@ -183,7 +183,7 @@ def main(argv: list[str] | None = None) -> int:
         at = args.index("--quotes")
         quotes = Path(args[at + 1])
         del args[at : at + 2]
-    names = [a for a in args if a != "--json"] or list(BUILDERS)
+    names = [a for a in args if a != "--json"] or list(AUDITED)
     report = evaluate(names, quotes)
     print(json.dumps(report, indent=2, default=str) if as_json else table(report))
     return 0

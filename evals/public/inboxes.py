@@ -8,6 +8,8 @@ one service at a time — plus the stakeholder asks we wrote for it (solutions, 
   reviews, mostly asks for a PIN/pattern lock, an uninstall that fails, and always-on display), same shape.
 - `maalej/`: 400 app-store reviews (Maalej et al.), title + text + rating, one row per distinct text.
 - `bank/`: the banking + credit-card intents of CLINC150 (900 customer messages) as a bank's support inbox.
+- held out (`HELD_OUT`, written only when named): `duckduckgo/` (178 reviews of a private search app and browser)
+  and `batterybot/` (169 reviews of a battery indicator), both mostly praise with a few real problems buried in it.
 
 Each folder holds the feedback file and `stakeholder_asks.csv`. `ASKS_TRUTH` says, for every ask, which gold
 label (URR topic / Maalej label / CLINC intent) the need serving it should be made of, or None when the ask serves
@@ -96,6 +98,26 @@ ASKS: dict[str, list[tuple[str, str, str, str, str | None]]] = {
          "Many reviews say the app is confusing to use. Redesign the main screen so people find things.",
          "user_experience"),
     ],
+    "duckduckgo": [
+        ("Lena Vogt", "Support Lead", "internal",
+         "People keep complaining the app is slow: pages take half a minute to load or never load at all. Make "
+         "search and page loads fast.", "PERFORMANCE"),
+        ("Sam Okafor", "CEO", "leadership",
+         "Every other browser has tabs. Add multiple tabs before the spring launch.", "UI"),
+        ("Priya Das", "Legal", "internal",
+         "Downloaded files and videos must not be traceable. Store downloads in the app's private storage and "
+         "delete them when the user clears their data.", None),
+    ],
+    "batterybot": [
+        ("Lena Vogt", "Support Lead", "internal",
+         "Since Android 5 updates the battery percentage is often wrong or stuck. Fix the reading on Lollipop.",
+         "ANDROID VERSION"),
+        ("Owen Park", "Customer Success", "internal",
+         "Pro buyers say nothing changed after they upgraded. Show what Pro unlocks right after the purchase.",
+         "LICENSING"),
+        ("Marco Bianchi", "Product Marketing", "internal",
+         "Let users hide the status bar icon and the lock screen notification.", "UI"),
+    ],
     "bank": [
         ("Dana Reyes", "Head of Retail Banking", "leadership",
          "Customers who lose their card must be able to block it in the app in one tap, any time. Build a "
@@ -141,6 +163,14 @@ def acdisplay() -> list[dict[str, Any]]:
     return urr_app("AcDisplay")
 
 
+def duckduckgo() -> list[dict[str, Any]]:
+    return urr_app("Duck Duck GO")
+
+
+def batterybot() -> list[dict[str, Any]]:
+    return urr_app("BatteryBot Battery Indicator")
+
+
 def maalej(n: int = 400) -> list[dict[str, Any]]:
     """n distinct Maalej reviews, a deterministic sample (by hash of the text)."""
     with open(DATASETS / "triage" / "maalej_2016_app_reviews.csv", newline="", encoding="utf-8") as fh:
@@ -162,7 +192,13 @@ def bank() -> list[dict[str, Any]]:
              "urgency_gold": r["urgency"]} for r in rows]
 
 
-BUILDERS = {"comic-viewer": comic_viewer, "acdisplay": acdisplay, "maalej": maalej, "bank": bank}
+# The four inboxes the engine was measured and tuned on in the PO audits ...
+AUDITED = ("comic-viewer", "maalej", "bank", "acdisplay")
+# ... and two apps of the same dataset nobody looked at while changing the engine: a check that what was tuned on the
+# four generalises (read only after a change, never used to choose one).
+HELD_OUT = ("duckduckgo", "batterybot")
+BUILDERS = {"comic-viewer": comic_viewer, "acdisplay": acdisplay, "maalej": maalej, "bank": bank,
+            "duckduckgo": duckduckgo, "batterybot": batterybot}
 
 
 def write_inbox(name: str, out: Path, limit: int | None = None) -> Path:
@@ -195,7 +231,7 @@ def main(argv: list[str] | None = None) -> int:
         print("usage: python -m evals.public.inboxes OUT_DIR [NAME ...]", file=sys.stderr)
         return 2
     out = Path(args[0])
-    for name in args[1:] or list(BUILDERS):
+    for name in args[1:] or list(AUDITED):
         print(write_inbox(name, out))
     return 0
 

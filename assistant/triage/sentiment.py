@@ -85,6 +85,11 @@ def lexicon_score(text: str) -> float:
     return total / math.sqrt(total * total + 15.0)
 
 
+def contrasted(text: str) -> bool:
+    """The text turns on a "but" (or however, although, though, except): what follows may take the praise back."""
+    return any(tok in _BUT for tok in _tokens(text))
+
+
 def sentiment(text: str, rating: float | None = None) -> float:
     """Blend of the lexicon score and the star rating (1..5) when there is one; in [-1, 1]."""
     lex = lexicon_score(text)

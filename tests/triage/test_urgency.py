@@ -169,3 +169,18 @@ def test_same_complaint_same_urgency(embedder: LocalEmbedder) -> None:
     assert reasons == {"cannot remove it"}  # not a threat to leave: the product will not let them
     assert _urgency(embedder, ["I can't delete my old photos from the gallery."])[0][0] != "high"
     assert _urgency(embedder, ["I bought it years ago and I still have it on my phone, love it"])[0][0] != "high"
+
+
+def test_a_glowing_review_names_a_harm_it_does_not_suffer(embedder: LocalEmbedder) -> None:
+    """Five-star reviews of a held-out app that matched a serious situation by their words; the same praise that
+    turns on a "but" is a report again."""
+    glowing = ["Actually very excellent! It works great, it's light weight. There is no hidden spyware or Malware "
+               "like no wifi disconnect, no picture takers. This is truly a sweet app.",
+               "I'm a hacker now yey Thank you very much. :D"]
+    turned = ["Love the design, I love the app. It's super sleek and nice. But ever since my phone updated it "
+              "stopped working completely."]
+    texts = glowing + turned
+    got = triage_batch(texts, [5] * len(texts), embedder.embed(texts), embedder)
+    assert [t.urgency.label for t in got[:2]] == ["low", "low"], [t.urgency for t in got]
+    assert all("mentioned positively" in t.urgency.reason or not t.urgency.reason for t in got[:2])
+    assert got[2].urgency.label == "high", got[2].urgency

@@ -66,10 +66,11 @@ def contradiction(item: FeedbackItem, text: str, label: Triage, offline: Triage)
 
 def flagged(item: FeedbackItem, text: str, offline: Triage, model_label: Triage, found: tuple[str, str]) -> Triage:
     """The label the words support (offline sentiment and urgency), with the model's label and the reason kept."""
-    from assistant.triage.engine import urgency
+    from assistant.triage.engine import rating_value, urgency
 
     why, type_ = found
     return offline.model_copy(update={
-        "type": type_, "urgency": urgency(text, type_, offline.sentiment.score, item.kind),
+        "type": type_, "urgency": urgency(text, type_, offline.sentiment.score, item.kind,
+                                                   stars=rating_value(item.metadata.get("rating"))),
         "flag": f"model label '{model_label.type}' ({model_label.engine}) not kept: {why}",
     })

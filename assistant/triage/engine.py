@@ -46,7 +46,7 @@ class Weights:
     length: float = 0.13  # per doubling of words past short_words: long reviews narrate use, short ones rate
 
 
-def _rating_value(raw: object) -> float | None:
+def rating_value(raw: object) -> float | None:
     try:
         value = float(raw)  # type: ignore[arg-type]
     except (TypeError, ValueError):
@@ -133,7 +133,7 @@ def urgency(text: str, type_: str, sentiment_score: float, kind: str = "feedback
 def triage_one(text: str, rating: object, sims: dict[str, float], kind: str = "feedback", w: Weights = Weights(),
                situation: str | None = None, tracker: tuple[str, str] | None = None) -> Triage:
     """Labels for one item from its text, rating, prototype similarities and urgency signals."""
-    stars = _rating_value(rating)
+    stars = rating_value(rating)
     sc = scores(text, stars, sims, w)
     type_ = max(TYPES, key=lambda t: (sc[t], -TYPES.index(t)))
     asks = cue_mod.extract(text).asks

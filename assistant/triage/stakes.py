@@ -132,6 +132,7 @@ def _shares(words: set[str], text: str) -> set[str]:
 # it as asking for the same (stricter than routing's 0.4: a quote is a claim the PO reads).
 ASKING = ("bug", "feature_request", "complaint", "question")
 NOTE_SIMILARITY = 0.5
+NOTE_SHARED_WORDS = 2  # ... or this many of the ask's own rarer words shared, at the routing's closeness
 
 
 def _window(text: str, words: str, width: int = 100) -> str:
@@ -157,16 +158,28 @@ def elsewhere(text: str, customers: Sequence, vectors: dict, embed, need_names: 
         ask_object,
         asked,
         askers,
+        topic_terms,
     )
     from assistant.needs.cluster import normalise
 
-    # only items that report a problem or ask for something can ask for the same ("Dark Good app" is praise)
-    have = [it for it in customers if it.id in vectors and it.triage and it.triage.type in ASKING]
+    from assistant.needs.build import reports_or_asks
+
+    # only items that report a problem or ask for something can ask for the same ("Dark Good app" is praise), whatever
+    # their overall tone ("Good simple app. I upgraded to the pro model but nothing changed" is typed praise)
+    have = [it for it in customers if it.id in vectors and it.triage
+            and (it.triage.type in ASKING or reports_or_asks(it))]
     if not have:
         return ""
     vec = {it.id: normalise(np.asarray(vectors[it.id], dtype=np.float32)[None, :])[0] for it in have}
-    found = askers(text, normalise(np.asarray(embed(asked(text)), dtype=np.float32)), have, vec, _inbox_words(have),
-                   max(similarity, NOTE_SIMILARITY))
+    views, common = normalise(np.asarray(embed(asked(text)), dtype=np.float32)), _inbox_words(have)
+    found = askers(text, views, have, vec, common, max(similarity, NOTE_SIMILARITY))
+    if not found:
+        # an ask whose wanted thing the parse cannot name ("Show what Pro unlocks ...") is still asked by a customer
+        # who says what its problem sentence says in two of its own rarer words ("I upgraded to the pro model but
+        # nothing changed" beside "Pro buyers say nothing changed after they upgraded")
+        named = _named(text) - common
+        found = [it.id for it in have if len(named & topic_terms(it.text)) >= NOTE_SHARED_WORDS
+                 and float((views @ vec[it.id]).max()) >= similarity]
     if not found:
         return ""
     by_id = {it.id: it for it in have}

@@ -57,6 +57,7 @@ def test_an_own_need_note_quotes_customers_elsewhere_asking_the_same(workspace) 
          "of the comics in the library, like other readers do."),
         "Dark Good app",  # praise: asks for nothing, whatever its words
         "Crashes every time I open a big file.",
+        "No longer supports in streaming videos Downloaded videos are still traceble",  # held-out DDG review
     ])
     triage_items(workspace)
     with workspace.transaction() as s:
@@ -66,3 +67,9 @@ def test_an_own_need_note_quotes_customers_elsewhere_asking_the_same(workspace) 
     note = elsewhere(ask, items, vectors, workspace.embedder.embed, {}, 0.4)
     assert note.startswith("1 customer item elsewhere uses its words") and "front covers" in note, note
     assert elsewhere("We need a dark mode for night reading.", items, vectors, workspace.embedder.embed, {}, 0.4) == ""
+    # the parse names no wanted thing the customer's words share ("... clears their data"): two of the ask's own
+    # rarer words and the routing's closeness still find the customer who reports it
+    legal = ("Downloaded files and videos must not be traceable. Store downloads in the app's private storage and "
+             "delete them when the user clears their data.")
+    note = elsewhere(legal, items, vectors, workspace.embedder.embed, {}, 0.4)
+    assert note.startswith("1 customer item elsewhere uses its words") and "traceble" in note, note

@@ -211,7 +211,7 @@ def _full(canon, vec, old_members, live_ids, params, absorbed=None, embed=None):
     # after merging, which joins needs on a shared thing: one object, two things done with it, is two needs
     asks = {it.id for it in canon if it.kind == "stakeholder_ask"}
     cut_actions(assign, vec, {it.id: it.text for it in canon}, lambda i: i not in asks, params.cluster.min_size,
-                taken.mint)
+                taken.mint, embed)
     fit_items(canon, vec, assign, founds_need, params.cluster.min_size)  # a member stays only if it fits its need
     place_serious(canon, vec, assign, taken, says_something, old_members)
     join_serious(canon, vec, assign)  # one fraud problem is one need, however its reports were worded

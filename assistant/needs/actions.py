@@ -26,18 +26,20 @@ from collections.abc import Callable
 
 import numpy as np
 
+from assistant.needs.cluster import _tree, normalise
+
 MIN_PART = 1 / 3  # each side of the tree's two-way cut holds at least this share of the need (and min_size items)
 GAP = 0.5  # ... and each side uses a verb of its own in this larger a share of its items than the other side
 # a thing done beside questions about it: each side at least this share of the need, and the items whose verbs
 # carry their ask are this much more common on the doing side
 ASK_PART = 1 / 4
-ASK_GAP = 0.6
+ASK_GAP = 0.5
 AGREE = 0.9  # ... and the embeddings' own two-way cut puts this share of the items on the same sides
 # a verb carries an item's ask when the item without it is at most this similar to the item ("how can I raise my
 # score" 0.64-0.90; "what interest rate am I getting" 0.89-0.98 on the bank inbox)
 CARRIES = 0.9
 SPREAD = 0.2  # a verb used (by 2+ items) in this share of the needs (and 3+) asks, it does nothing ("tell", "know")
-SAMPLE = 40
+SAMPLE = 40  # items per need read to find the verbs that only ask (bounded for large inboxes)
 REVERSAL = "un"  # English's reversing prefix: "unfreeze" undoes "freeze"
 
 
@@ -59,14 +61,14 @@ def _asking(groups: dict[str, list[str]], verbs: dict[str, set[str]]) -> set[str
     return {v for v, k in used.items() if k >= max(3, SPREAD * len(groups))}
 
 
-def _doers(ids: list[str], verbs: dict[str, set[str]], asking: set[str], texts: dict[str, str],
+def _doers(ids: list[str], x: np.ndarray, verbs: dict[str, set[str]], asking: set[str], texts: dict[str, str],
            embed: Callable[[list[str]], np.ndarray]) -> np.ndarray:
     """Per item, whether a verb of its own carries its ask: the item without that verb (and the words made from
     it: "redeem"/"redemption") embeds apart from the item."""
     import re
 
     own = {i: {v for v in verbs.get(i, ()) if v not in asking} for i in ids}
-    cand = [i for i in ids if own[i]]
+    cand = [k for k, i in enumerate(ids) if own[i]]
     if not cand:
         return np.zeros(len(ids), dtype=bool)
 
@@ -74,19 +76,14 @@ def _doers(ids: list[str], verbs: dict[str, set[str]], asking: set[str], texts: 
         w = word.lower()
         return not any(w.startswith(v[:max(len(v) - 1, 3)]) for v in vs)
 
-    masked = [" ".join(w for w in re.findall(r"[\w']+", texts[i]) if kept(w, own[i])) for i in cand]
-    from assistant.needs.cluster import normalise
-
-    full = normalise(np.asarray(embed([texts[i] for i in cand]), dtype=np.float64))
-    cut = normalise(np.asarray(embed(masked), dtype=np.float64))
-    carries = dict(zip(cand, (full * cut).sum(axis=1) <= CARRIES))
-    return np.array([carries.get(i, False) for i in ids])
+    masked = [" ".join(w for w in re.findall(r"[\w']+", texts[ids[k]]) if kept(w, own[ids[k]])) for k in cand]
+    out = np.zeros(len(ids), dtype=bool)
+    out[cand] = (x[cand] * normalise(np.asarray(embed(masked), dtype=np.float32))).sum(axis=1) <= CARRIES
+    return out
 
 
 def _two_means(x: np.ndarray, seed: np.ndarray, rounds: int = 10) -> np.ndarray:
     """The seed's two sides moved to their nearer centroid until nothing moves: the cut the embeddings agree with."""
-    from assistant.needs.cluster import normalise
-
     side = seed.copy()
     for _ in range(rounds):
         if side.all() or not side.any():
@@ -109,8 +106,6 @@ def _reversed(ids: list[str], verbs: dict[str, set[str]], x: np.ndarray, min_siz
     done = [i for i, s in zip(ids, side) if not s and verbs.get(i, set()) & {v[len(REVERSAL):] for v in undo}]
     if not (min_size <= side.sum() <= len(ids) - 2 * min_size and len(done) >= min_size):
         return []
-    from assistant.needs.cluster import normalise
-
     c = normalise(np.stack([x[side].mean(axis=0), x[~side].mean(axis=0)]))
     return [i for i, s in zip(ids, side) if s] if float(((x @ c[0] > x @ c[1]) == side).mean()) >= AGREE else []
 
@@ -120,8 +115,6 @@ def action_cuts(groups: dict[str, list[str]], vec: dict[str, np.ndarray], texts:
                 ) -> dict[str, tuple[str, list[str]]]:
     """{need: (what tells the sides apart, the items of one side)} for each need whose items do two things."""
     from scipy.cluster.hierarchy import fcluster
-
-    from assistant.needs.cluster import _tree
 
     big = {n: ids for n, ids in groups.items() if len(ids) >= 4 * min_size}
     verbs = _verbs({i: texts[i] for ids in big.values() for i in ids if i in texts})
@@ -149,7 +142,7 @@ def action_cuts(groups: dict[str, list[str]], vec: dict[str, np.ndarray], texts:
                 continue
         if embed is None:
             continue
-        doing = _doers(ids, verbs, asking, texts, embed)
+        doing = _doers(ids, x, verbs, asking, texts, embed)
         side = _two_means(x, doing)
         if min(int(side.sum()), int((~side).sum())) < max(2 * min_size, ASK_PART * len(ids)):
             continue

@@ -39,6 +39,7 @@ AGREE = 0.9  # ... and the embeddings' own two-way cut puts this share of the it
 # score" 0.64-0.90; "what interest rate am I getting" 0.89-0.98 on the bank inbox)
 CARRIES = 0.9
 SPREAD = 0.2  # a verb used (by 2+ items) in this share of the needs (and 3+) asks, it does nothing ("tell", "know")
+ASK_ITEMS = 300  # items of a large need whose verbs are read and re-embedded
 SAMPLE = 40  # items per need read to find the verbs that only ask (bounded for large inboxes)
 REVERSAL = "un"  # English's reversing prefix: "unfreeze" undoes "freeze"
 
@@ -142,17 +143,20 @@ def action_cuts(groups: dict[str, list[str]], vec: dict[str, np.ndarray], texts:
                 continue
         if embed is None:
             continue
-        doing = _doers(ids, x, verbs, asking, texts, embed)
-        side = _two_means(x, doing)
-        if min(int(side.sum()), int((~side).sum())) < max(2 * min_size, ASK_PART * len(ids)):
+        # read on up to ASK_ITEMS items (ids are hashes: an even sample), then every item goes to the nearer side
+        k = slice(0, ASK_ITEMS)
+        doing = _doers(ids[k], x[k], verbs, asking, texts, embed)
+        side = _two_means(x[k], doing)
+        if min(int(side.sum()), int((~side).sum())) < max(2 * min_size, ASK_PART * len(doing)):
             continue
         # the embeddings alone cut the need the same way (the tree's two-way cut, refined alike): the two asks are
         # apart in the data, not one ask the action words happen to halve ("where do I find" / "what is" my routing
         # number: the tree cuts those elsewhere)
-        tree = _two_means(x, parts == 0)
+        tree = _two_means(x[k], parts[k] == 0)
         same = max(float((tree == side).mean()), float((tree != side).mean()))
         if same >= AGREE and doing[side].mean() - doing[~side].mean() >= ASK_GAP:
-            cuts[n] = ("do/ask", [i for i, s in zip(ids, side) if s])
+            c = normalise(np.stack([x[k][side].mean(axis=0), x[k][~side].mean(axis=0)]))
+            cuts[n] = ("do/ask", [i for i, d in zip(ids, x @ c[0] > x @ c[1]) if d])
     return cuts
 
 

@@ -155,14 +155,15 @@ def build_needs(ws, *, recluster: bool = False, provider=None, progress: Progres
             old_members.setdefault(it.need_id, set()).add(it.id)  # type: ignore[arg-type]
 
     if recluster or not live_ids:
-        assign, dissolved, loose = _full(canon, vec, old_members, live_ids, params, absorbed, ws.embedder.embed)
+        assign, dissolved, loose, apart = _full(canon, vec, old_members, live_ids, params, absorbed, ws.embedder.embed)
     else:
         (assign, loose), dissolved = _incremental(canon, vec, old_members, stored_cents, params,
                                                   ws.embedder.embed, settled), {}
+        apart = []
     if progress:
         progress("cluster", 1, 1)
     write_needs(ws, all_items, assign, dissolved, vec, provider, params.quotes, params.core, progress, loose,
-                merge_names=recluster or not live_ids)
+                merge_names=recluster or not live_ids, apart=apart)
     ws.set_setting(_BUILT, {"at": started.isoformat(), "items": len(all_items)})
     with ws.transaction() as s:
         return load_needs(s)
@@ -210,8 +211,8 @@ def _full(canon, vec, old_members, live_ids, params, absorbed=None, embed=None):
     loose = _refine(canon, vec, assign, params, merge=True, embed=embed)
     # after merging, which joins needs on a shared thing: one object, two things done with it, is two needs
     asks = {it.id for it in canon if it.kind == "stakeholder_ask"}
-    cut_actions(assign, vec, {it.id: it.text for it in canon}, lambda i: i not in asks, params.cluster.min_size,
-                taken.mint)
+    apart = cut_actions(assign, vec, {it.id: it.text for it in canon}, lambda i: i not in asks,
+                        params.cluster.min_size, taken.mint, embed)
     fit_items(canon, vec, assign, founds_need, params.cluster.min_size)  # a member stays only if it fits its need
     place_serious(canon, vec, assign, taken, says_something, old_members)
     join_serious(canon, vec, assign)  # one fraud problem is one need, however its reports were worded
@@ -224,7 +225,7 @@ def _full(canon, vec, old_members, live_ids, params, absorbed=None, embed=None):
                  for old, members in old_members.items() if old not in new_members}
     for old in live_ids - set(old_members) - set(new_members):
         dissolved[old] = None
-    return assign, dissolved, loose
+    return assign, dissolved, loose, apart
 
 
 def _incremental(canon, vec, old_members, stored_cents, params, embed=None,  # type: ignore[no-untyped-def]

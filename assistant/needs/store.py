@@ -36,8 +36,9 @@ class _Evidence:
 
 def write_needs(ws, all_items, assign, dissolved, vec, provider, quotes: int,  # type: ignore[no-untyped-def]
                 core_params: core.CoreParams, progress: Callable[[str, int, int], None] | None = None,
-                loose=None, merge_names: bool = False) -> None:
-    """One transaction: need rows (names, statements, evidence), item links, dissolved needs, story links."""
+                loose=None, merge_names: bool = False, apart=()) -> None:
+    """One transaction: need rows (names, statements, evidence), item links, dissolved needs, story links. Needs in
+    `apart` were cut from a need on purpose (assistant/needs/actions.py): a name shared with it does not join them."""
     by_id = {it.id: it for it in all_items}
     members: dict[str, list[str]] = {}
     for iid, nid in sorted(assign.items()):
@@ -47,7 +48,8 @@ def write_needs(ws, all_items, assign, dissolved, vec, provider, quotes: int,  #
     phrases = naming.phrases({nid: evidence.topic_texts([by_id[i] for i in ids], vec)
                               for nid, ids in members.items()}, mixed=mixed)
     name_asks_only(members, by_id, phrases, mixed)
-    if merge_names and (renamed := core.merge_same_names(members, phrases, by_id, assign, dissolved, loose, vec,
+    by_name = {n: [f"{p[0]} ({n})", *p[1:]] if n in apart and p else p for n, p in phrases.items()}
+    if merge_names and (renamed := core.merge_same_names(members, by_name, by_id, assign, dissolved, loose, vec,
                                                          core_params)):
         for nid in renamed:
             mixed.pop(nid, None)

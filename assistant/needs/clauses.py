@@ -11,7 +11,7 @@ positive overall, is spelt loosely ("dosent", "doesnt"), is a lack ("there is no
 A review is cut into clauses: its sentences, then at contrast words ("but", "however", "though", "except", "only
 gripe is"), then where a review's title runs into its text (a lower-case word followed by a capitalised one: "Working
 good Eating a lot of battery"). A clause of three words or more reports a problem or asks when
-- it follows "the only gripe is", "one hiccup";
+- it names its gripe: "the only gripe is", "one hiccup", "a few hiccups when it comes to .rar files";
 - triage's defect or strong request cues fire in it and its own tone is not clearly positive ("works great, no
   problems" is praise);
 - its tone is negative by a negative word or a negated positive one (the sentiment lexicon: "which is annoying",
@@ -36,8 +36,9 @@ from assistant.needs.evidence import sentences
 
 _CONTRAST = re.compile(r"(?:^|,?\s+)\b(?:but|however|although|though|tho|except)\b[\s,.:]*", re.IGNORECASE)
 # what follows "the only gripe is" is the writer's complaint, however mildly worded
-_GRIPE = re.compile(r"\b(?:only|one|just\s+one|my\s+only|small|minor)\s+(?:gripe|problem|issue|complaint|hiccup|"
-                    r"downside|drawback|thing\s+(?:i\s+)?(?:dislike|don't\s+like|would\s+change))\b", re.IGNORECASE)
+_GRIPE = re.compile(r"\b(?:only|one|just\s+one|my\s+only|small|minor|a\s+few|few|some)\s+(?:gripes?|problems?|issues?|"
+                    r"complaints?|hiccups?|downsides?|drawbacks?|thing\s+(?:i\s+)?(?:dislike|don't\s+like|would\s+change))\b",
+                    re.IGNORECASE)
 # "no complaints", "not had any problems", "nothing to report": a satisfied writer, not a report
 _SATISFIED = re.compile(r"\b(?:no|not|never|without|nothing|any)\s+(?:\w+\s+){0,2}?(?:problem|issue|trouble|complain|bug|"
                         r"error|crash|lag|worr|glitch|regret|hassle|fuss|report)\w*", re.IGNORECASE)

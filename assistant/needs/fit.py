@@ -191,7 +191,8 @@ def mixed_small(assign: dict[str, str | None], vec: dict[str, np.ndarray], found
     problem clauses, assistant/needs/clauses.py), the members are on average `apart` closer to the members of
     another problem need than to each other. Measured on the data, not on words (see FitParams.apart). Returns
     {member: (its need, the other problem need it is closest to or None, True)} for every customer member of such a
-    need that `keep` does not hold; the caller places it there only when it fits. Members of the other problem needs
+    need that is itself `apart` closer to another need and that `keep` does not hold; the caller places it there
+    only when it fits, else it has no need. Members of the other problem needs
     for which `outer` holds are returned as (need, closer need, False) when what they report is `aside` closer to
     the members of that need than to their own ("reads .cbr files just fine, but the zooming is really tedious" in a
     need about CBR files: 0.16 to its members, 0.51 to those of "Cannot zoom in")."""
@@ -214,7 +215,9 @@ def mixed_small(assign: dict[str, str | None], vec: dict[str, np.ndarray], found
             other, nearest[iid] = max((float((mats[m] @ f).mean()), m) for m in problem if m != nid)
             gaps[iid] = float(np.delete(mats[nid] @ f, k).mean()) - other
         if nid in small and float(np.mean(list(gaps.values()))) < -p.apart:
-            weak[nid] = nearest
+            # its members that share the problem of another need leave; the ones that share theirs stay (in
+            # "Screen" a tip about CBR errors and a wish for thumbnails leave, the two screen-rotation reports stay)
+            weak[nid] = {i: t for i, t in nearest.items() if gaps[i] < -p.apart}
         elif nid not in small:
             aside |= {i: (nid, nearest[i]) for i, gap in gaps.items() if gap < -p.aside_apart}
     out = {iid: (nid, t if t not in weak else None, True) for nid, nearest in weak.items()

@@ -28,6 +28,13 @@ spread; praise needs hold praise (core.praise_holds_praise moves problem reports
 need's far member only moves when another need fits it, and nothing moves into a praise need. Needs smaller than
 `min_size` are left alone (too few members to measure a spread), and a need never drops below `min_size`.
 Statistics are measured once, before anything moves, so the result does not depend on the order of the needs.
+
+Then, given what each member reports (its problem clauses, assistant/needs/clauses.py, embedded), two checks the
+spread test cannot make (mixed_small): a small problem need whose members sit, on average, closer to the members of
+other needs than to each other loses the members that do (one app's "Screen" held a tip about CBR errors and a wish
+for thumbnails beside two screen-rotation reports), and a long review in the outer half of a larger need moves to the
+need its problem clause is much closer to, when it fits there ("Great app, love it, but X" is judged by X). A
+member of a small mixed need that fits no other need has no need; a long review that fits none stays.
 """
 
 from __future__ import annotations

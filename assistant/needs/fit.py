@@ -176,10 +176,11 @@ def fit_members(assign: dict[str, str | None], vec: dict[str, np.ndarray], texts
         return moved
     # a long review in the outer half of its need is judged by what it reports ("Great app, love it, but X" by X)
     outer = {i for nid, need in needs.items() for i in groups[nid] if i in long and need.z(vec[i]) < 0}
-    for iid, (nid, t, whole) in mixed_small(assign, vec, founds, customer, focus, p, cp, keep,
-                                            lambda i: i in outer).items():
-        target = t if t in needs and _fits(vec[iid], terms.get(iid, set()), subjects.get(iid), iid in long,
-                                           needs[t], p) is not None else None
+    for iid, (nid, t, whole, said) in mixed_small(assign, vec, founds, customer, focus, p, cp, keep,
+                                                  lambda i: i in outer).items():
+        # it fits the other need as a whole review or by what it reports
+        target = t if t in needs and any(_fits(v, terms.get(iid, set()), subjects.get(iid), iid in long, needs[t], p)
+                                         is not None for v in (vec[iid], said)) else None
         if target is None and not whole:
             continue  # what it reports fits no other need: it stays where its whole review was placed
         assign[iid] = target
@@ -193,16 +194,17 @@ Focus = Callable[[list[str]], dict[str, tuple[np.ndarray, set[str]]]]
 def mixed_small(assign: dict[str, str | None], vec: dict[str, np.ndarray], founds: Callable[[str], bool],
                 customer: Callable[[str], bool], focus: Focus, p: FitParams = FitParams(),
                 cp: core.CoreParams = _CORE, keep: Callable[[str], bool] = lambda i: False,
-                outer: Callable[[str], bool] = lambda i: False) -> dict[str, tuple[str, str | None, bool]]:
+                outer: Callable[[str], bool] = lambda i: False,
+                ) -> dict[str, tuple[str, str | None, bool, np.ndarray]]:
     """Small problem needs whose members do not share a problem: by what they report (`focus`: the vector of their
     problem clauses, assistant/needs/clauses.py), the members are on average `apart` closer to the members of
     another problem need than to each other. Measured on the data, not on words (see FitParams.apart). Returns
-    {member: (its need, the other problem need it is closest to or None, True)} for every customer member of such a
-    need that is itself `apart` closer to another need and that `keep` does not hold; the caller places it there
-    only when it fits, else it has no need. Members of the other problem needs
-    for which `outer` holds are returned as (need, closer need, False) when what they report is `aside` closer to
-    the members of that need than to their own ("reads .cbr files just fine, but the zooming is really tedious" in a
-    need about CBR files: 0.16 to its members, 0.51 to those of "Cannot zoom in")."""
+    {member: (its need, the other problem need it is closest to or None, True, what it reports as a vector)} for
+    every customer member of such a need that is itself `apart` closer to another need and that `keep` does not
+    hold; the caller places it there only when it fits, else it has no need. Members of the other problem needs
+    for which `outer` holds are returned as (need, closer need, False, vector) when what they report is
+    `aside_apart` closer to the members of that need than to their own ("reads .cbr files just fine, but the
+    zooming is really tedious" in a need about CBR files: 0.16 to its members, 0.51 to those of "Cannot zoom in")."""
     groups = core._groups(assign, customer)
     problem = sorted(n for n, ids in groups.items() if len(ids) >= 2 and core.core(ids, vec, founds, cp)[1])
     small = [n for n in problem if len(groups[n]) < p.small]
@@ -227,9 +229,13 @@ def mixed_small(assign: dict[str, str | None], vec: dict[str, np.ndarray], found
             weak[nid] = {i: t for i, t in nearest.items() if gaps[i] < -p.apart}
         elif nid not in small:
             aside |= {i: (nid, nearest[i]) for i, gap in gaps.items() if gap < -p.aside_apart}
-    out = {iid: (nid, t if t not in weak else None, True) for nid, nearest in weak.items()
+    def vector(iid: str) -> np.ndarray:
+        return said[iid][0] if iid in said else vec[iid]
+
+    out = {iid: (nid, t if t not in weak else None, True, vector(iid)) for nid, nearest in weak.items()
            for iid, t in nearest.items() if not keep(iid)}
-    return out | {iid: (nid, t, False) for iid, (nid, t) in aside.items() if t not in weak and not keep(iid)}
+    return out | {iid: (nid, t, False, vector(iid)) for iid, (nid, t) in aside.items()
+                  if t not in weak and not keep(iid)}
 
 
 def fit_items(canon, vec, assign, founds, min_size: int,  # type: ignore[no-untyped-def]

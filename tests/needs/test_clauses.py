@@ -76,7 +76,7 @@ def test_a_small_need_whose_members_share_no_problem_is_dissolved(embedder: Loca
     out = fit.mixed_small(assign, vec, lambda i: True, lambda i: True, focus)
     assert set(out) <= {i for i in ids if i.startswith("mx")} and len(out) >= 3  # the coherent small needs stay whole
     # each member is pointed to the need of the problem it reports, judged by its problem clause
-    assert {i: t for i, (_, t, _) in out.items()} == {"mx0": "sd", "mx1": "me", "mx2": "zo", "mx3": "sd"}
+    assert {i: t for i, (_, t, _, _) in out.items()} == {"mx0": "sd", "mx1": "me", "mx2": "zo", "mx3": "sd"}
     moved = fit.fit_members(assign, vec, texts, lambda i: True, lambda i: True, lambda i: False, 3, focus=focus)
     assert set(moved) >= set(out) and all(assign[i] != "mx" for i in out)
     assert all(assign[i] == i[:2] for i in ids if not i.startswith("mx"))

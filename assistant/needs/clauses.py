@@ -16,6 +16,7 @@ good Eating a lot of battery"). A clause of three words or more reports a proble
   problems" is praise);
 - its tone is negative by a negative word or a negated positive one (the sentiment lexicon: "which is annoying",
   "not good for rar"; a bare "doesn't" is not enough, "no problems" is positive);
+- it says the product has started doing something ("lately it's started going to the lockscreen");
 - it denies that the product does something, however spelt ("dosent work", "doesnt read", "refuses to display"), with
   no first-person subject ("I didn't read the description" is the writer, not the product);
 - it states a lack ("there is no security", "has no option"), unless what is lacking is trouble ("no complaints");
@@ -54,6 +55,8 @@ _LACK = re.compile(r"\b(?:there\s+is|there's|theres|there\s+are|has|have|had|got
 # what a satisfied writer says they have none of ("no complaints", "no trouble at all")
 _TROUBLE = re.compile(r"^(?:problems?|issues?|troubles?|complaints?|bugs?|errors?|crash\w*|lags?|ads|adverts?|worr\w*|"
                       r"glitch\w*|regrets?|hassle|fuss|clutter|need)$", re.IGNORECASE)
+# the product changed how it behaves: "lately it's started going to the lockscreen", "this app has started eating"
+_STARTED = re.compile(r"\b(?:it|this|app)(?:'s|’s|\s+has)?\s+(?:\w+\s+)?started\s+\w+ing\b", re.IGNORECASE)
 # "I would've lost hundreds of photos if it wasn't for this app": what the product saved the writer from
 _COUNTERFACTUAL = re.compile(r"\bif\s+it\s+(?:wasn't|wasnt|weren't|werent|was\s+not|were\s+not|hadn't|had\s+not)\s+(?:been\s+)?"
                              r"for\b", re.IGNORECASE)
@@ -106,7 +109,7 @@ def worded_problem(clause: str) -> bool:
 
     if _GRIPE.search(clause):
         return True
-    if _denies(clause) or _lacks(clause) or _COMPARE_ASK.search(clause):
+    if _denies(clause) or _lacks(clause) or _COMPARE_ASK.search(clause) or _STARTED.search(clause):
         return True
     tone, negative = _tone(clause)
     if _SATISFIED.search(clause) and not negative or _COUNTERFACTUAL.search(clause):

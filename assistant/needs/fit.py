@@ -178,7 +178,10 @@ def fit_members(assign: dict[str, str | None], vec: dict[str, np.ndarray], texts
     outer = {i for nid, need in needs.items() for i in groups[nid] if i in long and need.z(vec[i]) < 0}
     for iid, (nid, t, whole, said) in mixed_small(assign, vec, founds, customer, focus, p, cp, keep,
                                                   lambda i: i in outer).items():
-        # it fits the other need as a whole review or by what it reports
+        # it fits the other need as a whole review or by what it reports; a review moved out of a need that holds
+        # it must also name one of the other need's key terms (a game's crash report is not evidence about pictures)
+        if not whole and t in needs and not terms.get(iid, set()) & needs[t].keys:
+            continue
         target = t if t in needs and any(_fits(v, terms.get(iid, set()), subjects.get(iid), iid in long, needs[t], p)
                                          is not None for v in (vec[iid], said)) else None
         if target is None and not whole:
@@ -201,8 +204,8 @@ def mixed_small(assign: dict[str, str | None], vec: dict[str, np.ndarray], found
     another problem need than to each other. Measured on the data, not on words (see FitParams.apart). Returns
     {member: (its need, the other problem need it is closest to or None, True, what it reports as a vector)} for
     every customer member of such a need that is itself `apart` closer to another need and that `keep` does not
-    hold; the caller places it there only when it fits, else it has no need. Members of the other problem needs
-    for which `outer` holds are returned as (need, closer need, False, vector) when what they report is
+    hold; the caller places it there only when it fits, else it has no need. Members of the other needs for which
+    `outer` holds are returned as (need, closer need, False, vector) when what they report is
     `aside_apart` closer to the members of that need than to their own ("reads .cbr files just fine, but the
     zooming is really tedious" in a need about CBR files: 0.16 to its members, 0.51 to those of "Cannot zoom in")."""
     groups = core._groups(assign, customer)
@@ -227,8 +230,9 @@ def mixed_small(assign: dict[str, str | None], vec: dict[str, np.ndarray], found
             # its members that share the problem of another need leave; the ones that share theirs stay (in
             # "Screen" a tip about CBR errors and a wish for thumbnails leave, the two screen-rotation reports stay)
             weak[nid] = {i: t for i, t in nearest.items() if gaps[i] < -p.apart}
-        elif nid not in small:
-            aside |= {i: (nid, nearest[i]) for i, gap in gaps.items() if gap < -p.aside_apart}
+        else:
+            aside |= {i: (nid, nearest[i]) for i, gap in gaps.items()
+                      if gap < -p.aside_apart and outer(i) and i in said}
     def vector(iid: str) -> np.ndarray:
         return said[iid][0] if iid in said else vec[iid]
 

@@ -21,6 +21,7 @@ REPORTS_INSIDE_PRAISE = [
     "Good app Best for images, but not good for archives",
     "So far so good. Only gripe is when I go to the next page it zooms in. But doesn't ruin it",
     "Great viewer A few hiccups when it comes to archives, but works great 98% of the time",
+    "Love this app however just lately it's started going to the lockscreen every time a notification comes",
 ]
 PRAISE = [
     "works great have had no problems with it.", "Great No complaints. Brill app.", "Not bad...",
@@ -29,6 +30,7 @@ PRAISE = [
     "I would've lost hundreds of photos if it wasn't for this app! Thank you!",
     "Excellent. I had some trouble at first but only because i didnt read the description.",
     "Nothing like listening to the radio on the go!",
+    "I started using it last year and never looked back.",
 ]
 
 
@@ -93,3 +95,25 @@ def test_a_praise_member_moves_by_what_it_reports(embedder: LocalEmbedder) -> No
     moved = core.praise_holds_praise(assign, vec, core.item_terms(texts), founds, lambda i: True,
                                      lambda i: says_problem(texts[i]), focus=clauses.focus(texts, embedder.embed))
     assert moved == {"pr": ["pr0"]} and assign["pr0"] == "sd"
+
+
+CBR = ["CBR files will not open at all.", "Crashes on every cbr file I open.", "Can't read my .cbr comics, error.",
+       "Most cbr archives fail to load.", "CBR support is broken, cbz works."]
+
+
+def test_a_long_review_moves_by_its_problem_clause_only_to_a_need_it_names(embedder: LocalEmbedder) -> None:
+    texts = {f"{k}{i}": t for k, group in (("cb", CBR), ("zo", ZOOM), ("sd", SD)) for i, t in enumerate(group)}
+    texts["cb9"] = ("Great app, I love the layout and the speed. Reads my cbr files just fine, but the zooming is "
+                    "really tedious and far too limited.")
+    ids = sorted(texts)
+    vec = dict(zip(ids, normalise(embedder.embed([texts[i] for i in ids]))))
+    assign: dict[str, str | None] = {i: i[:2] for i in ids}
+    moved = fit.fit_members(assign, vec, texts, lambda i: True, lambda i: True, lambda i: False, 3,
+                            focus=clauses.focus(texts, embedder.embed))
+    assert moved == {"cb9": ("cb", "zo")} and assign["cb9"] == "zo"
+    # the same review with its complaint about something no other need names stays where it was placed
+    texts["cb9"] = "Great app, I love the layout and the speed. Reads my cbr files fine, but the colours look washed out."
+    vec["cb9"] = normalise(embedder.embed([texts["cb9"]]))[0]
+    assign = {i: i[:2] for i in ids}
+    assert "cb9" not in fit.fit_members(assign, vec, texts, lambda i: True, lambda i: True, lambda i: False, 3,
+                                        focus=clauses.focus(texts, embedder.embed))

@@ -29,7 +29,7 @@ Triage's type of the clause alone (its cues, tone and prototype sentences) was t
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import numpy as np
 
@@ -123,7 +123,11 @@ def problem_clauses(texts: Sequence[str]) -> list[list[str]]:
     return [[x for x in clauses(t) if worded_problem(x)] for t in texts]
 
 
-def focus(texts: dict[str, str], embed):  # type: ignore[no-untyped-def]
+# item ids -> {id: (vector, topic terms)} of what each item reports
+Focus = Callable[[list[str]], dict[str, tuple[np.ndarray, set[str]]]]
+
+
+def focus(texts: dict[str, str], embed) -> Focus:  # type: ignore[no-untyped-def]
     """A function giving, for item ids, {id: (vector, topic terms)} of what each item reports: the mean of its
     problem clauses' embeddings (normalised) and their terms; items with no problem clause are left out."""
     from assistant.needs.asks import topic_terms

@@ -32,6 +32,7 @@ import numpy as np
 
 from assistant.needs import evidence
 from assistant.needs.asks import need_topics, topic_terms
+from assistant.needs.clauses import Focus
 from assistant.needs.cluster import normalise
 from assistant.needs.naming import _stem, tokens
 
@@ -126,7 +127,7 @@ def trim_loose(assign: dict[str, str | None], vec: dict[str, np.ndarray], terms:
 def praise_holds_praise(assign: dict[str, str | None], vec: dict[str, np.ndarray], terms: dict[str, set[str]],
                         founds: Callable[[str], bool], customer: Callable[[str], bool],
                         reports: Callable[[str], bool], p: CoreParams = CoreParams(),
-                        focus: Callable[[list[str]], dict[str, tuple[np.ndarray, set[str]]]] | None = None,
+                        focus: Focus | None = None,
                         ) -> dict[str, list[str]]:
     """A praise need holds only praise: a member that reports a problem or asks for something (`reports`: typed as
     a problem or ask, or a sentence of it does: "Love the design. But since marshmallow it's stopped working") moves

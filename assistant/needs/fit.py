@@ -46,6 +46,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from assistant.needs import core, evidence
+from assistant.needs.clauses import Focus
 from assistant.needs.cluster import normalise
 
 
@@ -189,9 +190,6 @@ def fit_members(assign: dict[str, str | None], vec: dict[str, np.ndarray], texts
         assign[iid] = target
         moved[iid] = (nid, target)
     return moved
-
-
-Focus = Callable[[list[str]], dict[str, tuple[np.ndarray, set[str]]]]
 
 
 def mixed_small(assign: dict[str, str | None], vec: dict[str, np.ndarray], founds: Callable[[str], bool],

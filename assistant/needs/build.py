@@ -20,7 +20,7 @@ import numpy as np
 from sqlalchemy import select
 
 from assistant.models import FeedbackItem, Need
-from assistant.needs import core, evidence, identity, statements
+from assistant.needs import clauses, core, evidence, identity, statements
 from assistant.needs.actions import cut_actions
 from assistant.needs.asks import need_topics, route_asks, topic_terms
 from assistant.needs.cluster import ClusterParams, cluster, normalise, split_catch_alls
@@ -213,7 +213,7 @@ def _full(canon, vec, old_members, live_ids, params, absorbed=None, embed=None):
     asks = {it.id for it in canon if it.kind == "stakeholder_ask"}
     apart = cut_actions(assign, vec, {it.id: it.text for it in canon}, lambda i: i not in asks,
                         params.cluster.min_size, taken.mint, embed)
-    fit_items(canon, vec, assign, founds_need, params.cluster.min_size)  # a member stays only if it fits its need
+    fit_items(canon, vec, assign, founds_need, params.cluster.min_size, embed=embed)  # a member stays if it fits
     place_serious(canon, vec, assign, taken, says_something, old_members)
     join_serious(canon, vec, assign)  # one fraud problem is one need, however its reports were worded
     route_asks(canon, vec, assign, params, taken, embed, founds_need)
@@ -282,7 +282,8 @@ def _refine(canon, vec, assign, params, merge: bool, embed=None) -> dict[str, li
     serious = {it.id for it in canon if it.triage is not None and it.triage.urgency.label == "high"}
     loose = core.trim_loose(assign, vec, terms, founds, customer, params.cluster.min_size, params.core,
                             happy=lambda i: i in happy, serious=lambda i: i in serious)
-    core.praise_holds_praise(assign, vec, terms, founds, customer, lambda i: i in mixed, params.core)
+    core.praise_holds_praise(assign, vec, terms, founds, customer, lambda i: i in mixed, params.core,
+                             clauses.focus({it.id: it.text for it in canon}, embed) if embed else None)
     if merge:  # judged on the evidence left after trimming; a need a PO has seen goes only on --recluster
         one_sentence = {it.id for it in canon if len(evidence.sentences(it.text)) <= 1}
         for nid in core.dissolve_disagreeing(assign, vec, core.lemma_terms({it.id: it.text for it in canon}),

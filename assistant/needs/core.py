@@ -32,6 +32,7 @@ import numpy as np
 
 from assistant.needs import evidence
 from assistant.needs.asks import need_topics, topic_terms
+from assistant.needs.clauses import Focus
 from assistant.needs.cluster import normalise
 from assistant.needs.naming import _stem, tokens
 
@@ -125,23 +126,28 @@ def trim_loose(assign: dict[str, str | None], vec: dict[str, np.ndarray], terms:
 
 def praise_holds_praise(assign: dict[str, str | None], vec: dict[str, np.ndarray], terms: dict[str, set[str]],
                         founds: Callable[[str], bool], customer: Callable[[str], bool],
-                        reports: Callable[[str], bool], p: CoreParams = CoreParams()) -> dict[str, list[str]]:
+                        reports: Callable[[str], bool], p: CoreParams = CoreParams(),
+                        focus: Focus | None = None,
+                        ) -> dict[str, list[str]]:
     """A praise need holds only praise: a member that reports a problem or asks for something (`reports`: typed as
     a problem or ask, or a sentence of it does: "Love the design. But since marshmallow it's stopped working") moves
     to the problem need whose core it is close to (the rule trim_loose moves members by), else has no need. Under a
-    "33 of 33 praise it" statement, such an item is an outage nobody sees. Returns {praise need: items moved out}."""
+    "33 of 33 praise it" statement, such an item is an outage nobody sees. `focus` gives (vector, terms) of what a
+    moved item reports, when known: "Awesome app. Just one hiccup, make the recent list bigger" is judged by its
+    hiccup. Returns {praise need: items moved out}."""
     groups = _groups(assign, customer)
     keys = key_terms(groups, terms, p)
     cores = {n: core(ids, vec, founds, p) for n, ids in groups.items()}
     problems = sorted(n for n in groups if cores[n][1])
     mat = np.stack([cores[n][0] for n in problems]) if problems else np.zeros((0, 1))
-    moved: dict[str, list[str]] = {}
-    for nid in sorted(n for n in groups if not cores[n][1]):
-        for iid in groups[nid]:
-            if reports(iid):
-                assign[iid] = _closest_other(vec[iid], terms[iid], None, problems, mat, keys, p)
-                moved.setdefault(nid, []).append(iid)
-    return moved
+    out = {nid: [iid for iid in groups[nid] if reports(iid)] for nid in sorted(n for n in groups if not cores[n][1])}
+    # judged by what it reports, not by the praise around it (assistant/needs/clauses.py: its problem clauses)
+    said = focus([i for ids in out.values() for i in ids]) if focus else {}
+    for nid, ids in out.items():
+        for iid in ids:
+            v, t = said.get(iid, (vec[iid], terms[iid]))
+            assign[iid] = _closest_other(v, t, None, problems, mat, keys, p)
+    return {nid: ids for nid, ids in out.items() if ids}
 
 
 def _closest_other(v: np.ndarray, item_terms: set[str], nid: str | None, nids: list[str], mat: np.ndarray,

@@ -93,11 +93,14 @@ def matching_sentence(text: str, centroid: np.ndarray, embedder,  # type: ignore
 def says_problem(text: str) -> bool:
     """A sentence of the text reports a defect or asks for something (triage's defect and strong request cues), or
     asks a real question: "Love the design. But since marshmallow it's stopped working", "Will it be possible to
-    change the font colour?". Whatever the overall tone, such a text is no evidence of praise."""
+    change the font colour?", or one of its clauses does (assistant/needs/clauses.py: "Great app, but anyone can
+    access my phone because there is no security"). Whatever the overall tone, such a text is no evidence of praise."""
+    from assistant.needs.clauses import problem_clauses
     from assistant.triage.cues import extract
 
     cues = extract(text)
-    return bool(cues.bug or cues.asks or any(s.rstrip().endswith("?") and len(s.split()) >= 5 for s in sentences(text)))
+    return bool(cues.bug or cues.asks or any(s.rstrip().endswith("?") and len(s.split()) >= 5 for s in sentences(text))
+                or problem_clauses([text])[0])
 
 
 def reports(item: FeedbackItem) -> bool:

@@ -59,7 +59,9 @@ def _failures(doc) -> dict[str, str]:  # type: ignore[no-untyped-def]
             what = " ".join(_surface(t) for t in [*mods, obj])
         can = any(c.lower_ in _CAN for c in kids if c.dep_ == "aux")
         words = [lemma, *prt.split(), *what.split()]
-        subj = next((c for c in kids if c.dep_ == "nsubj" and c.pos_ == "NOUN" and c.lower_ not in STOPWORDS), None)
+        # a thing seen mid-sentence: the tagger reads a sentence's first word ("nope wont even open") as a noun
+        subj = next((c for c in kids if c.dep_ == "nsubj" and c.pos_ == "NOUN" and c.lower_ not in STOPWORDS
+                     and not c.is_sent_start and c.lower_ not in LEXICON), None)
         if obj is None and subj is not None and not can:
             # what fails to do it: "Notifications won't show up" -> "Notifications do not show up"
             said = f"{_written(subj)} {'do' if subj.tag_ == 'NNS' else 'does'} not {' '.join([lemma, *prt.split()])}"

@@ -236,6 +236,16 @@ def most_said(name: str, texts: Sequence[str]) -> str:
     best = max(parts, key=lambda p: (len(p.split()), items(p), -parts.index(p)))
     return best[:1].upper() + best[1:]
 
+QUALIFIER_SHARE = 0.2  # the share of a need's items that must say the words that tell it from a same-named need
+
+
+def _said_by(term: str, texts: Sequence[str]) -> int:
+    """Items that say a term's words in a run, plurals folded."""
+    words = [_stem(w) for w in _SPAN_WORD.findall(term.lower())]
+    split = [[_stem(w) for w in _SPAN_WORD.findall(t.lower())] for t in texts]
+    return sum(any(ws[i:i + len(words)] == words for i in range(len(ws))) for ws in split) if words else 0
+
+
 def distinct(names: Mapping[str, str], texts: Mapping[str, Sequence[str]], fixed: frozenset[str] = frozenset()) -> dict[str, str]:
     """Names unique within the backlog: needs that share a name ("Display", "Does not open") are told apart by what
     their items say and the others' do not (c-TF-IDF between just those needs: "Display (always on)"). `fixed`: needs
@@ -252,8 +262,12 @@ def distinct(names: Mapping[str, str], texts: Mapping[str, Sequence[str]], fixed
                   keyphrases({nid: list(texts.get(nid, ())) for nid in group}, top=6).items()}
         taken: set[str] = set()
         for nid in (n for n in group if n not in fixed):
+            own = list(texts.get(nid, ()))
+            # a word one review in seven uses does not say what the need is ("General praise (phone pocket)" for
+            # 3 of 30 reviews): the need is numbered instead
             term = next((t for t in ranked.get(nid, []) if t not in taken and not {_stem(w) for w in t.split()} & words
-                         and not any(t in ranked.get(o, [])[:3] for o in group if o != nid)), "")
+                         and not any(t in ranked.get(o, [])[:3] for o in group if o != nid)
+                         and _said_by(t, own) >= max(2, QUALIFIER_SHARE * len(own))), "")
             if term:
                 taken.add(term)
                 out[nid] = f"{names[nid]} ({term})"

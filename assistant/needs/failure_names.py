@@ -297,9 +297,14 @@ def in_context(name: str, texts: Sequence[str]) -> str:
             if tok.pos_ not in ("NOUN", "PROPN") or _stem(tok.lower_) not in words:
                 continue
             head = tok.head if tok.dep_ in ("dobj", "obj") else tok.head.head if tok.dep_ == "pobj" else None
+            if head is not None and head.pos_ == "NOUN" and head.dep_ in ("dobj", "obj"):
+                head = head.head  # "place a hold on my account": the hold's verb
             if head is None or head.pos_ != "VERB" or head.lemma_.lower() in STOPWORDS or head.i > tok.i:
                 continue
-            span = [t for t in head.subtree if t.i >= head.i and not t.is_punct and t.lower_ not in _ARTICLES]
+            # "put a hold on my account" is about the hold: from the verb's object on, when the noun follows it
+            start = next((c.i for c in head.children if c.dep_ in ("dobj", "obj") and c.pos_ == "NOUN" and c.i < tok.i),
+                         head.i)
+            span = [t for t in head.subtree if t.i >= start and not t.is_punct and t.lower_ not in _ARTICLES]
             if len(span) <= CONTEXT_WORDS and not any(t.lower_ in ("and", "but", "or") for t in span):
                 found.setdefault((head.lemma_.lower(), tok.lemma_.lower()), []).append(" ".join(_written(t) for t in span))
     best = max(found.values(), key=lambda fs: (len(fs), max(len(f.split()) for f in fs)), default=[])

@@ -35,6 +35,10 @@ def test_a_bare_noun_becomes_what_its_items_say_about_it() -> None:
            "paid account today.", "Update add ads popup"]
     assert readable("Add ads", ads) == "See ads after buying premium version"
     assert in_context("Reader", ["Not good Switching to another reader."]) == "Switching to another reader"
+    # CLINC150 banking messages: what is on the account, not the bank's act of putting it there
+    hold = ["why did my bank place a hold on my bank account", "is there a reason you put a hold on my chase account",
+            "what caused a hold on my us bank account", "check to see why us bank placed a hold on my account"]
+    assert in_context("Account", hold) == "Hold on account"
 
 
 def test_a_name_most_items_share_stays_and_a_request_need_is_named_for_its_ask() -> None:

@@ -310,8 +310,13 @@ def in_context(name: str, texts: Sequence[str]) -> str:
     best = max(found.values(), key=lambda fs: (len(fs), max(len(f.split()) for f in fs)), default=[])
     if len(best) < 2 and len(texts) > 2:
         return ""
-    # of one verb and noun, the wording most items use, then the shortest: not one writer's "chase account"
-    return _upper_first(min(best, key=lambda f: (-best.count(f), len(f.split()), f))) if best else ""
+    if not best:
+        return ""
+    # of one verb and noun, the wording most items use, then the shortest, without the words only one of several
+    # writers adds ("hold on savings account" and "hold on us bank account" say "hold on account")
+    form = min(best, key=lambda f: (-best.count(f), len(f.split()), f)).split()
+    shared = [w for w in form if len(best) < 2 or sum(w in f.split() for f in best) * 2 > len(best)]
+    return _upper_first(" ".join(shared if len(shared) >= 2 else form))
 
 
 _ARTICLES = frozenset(("a", "an", "the", "my", "our", "your", "their", "his", "her"))

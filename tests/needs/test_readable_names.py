@@ -39,6 +39,7 @@ def test_a_bare_noun_becomes_what_its_items_say_about_it() -> None:
     hold = ["why did my bank place a hold on my bank account", "is there a reason you put a hold on my chase account",
             "what caused a hold on my us bank account", "check to see why us bank placed a hold on my account"]
     assert in_context("Account", hold) == "Hold on account"
+    assert in_context("Account", hold[2:] + ["what could cause a hold on my savings account"]) == "Hold on account"
 
 
 def test_a_name_most_items_share_stays_and_a_request_need_is_named_for_its_ask() -> None:

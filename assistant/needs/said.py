@@ -52,6 +52,24 @@ def after_praise(sentence: str) -> str:
     return rest if praised and len(rest.split()) >= 3 else sentence
 
 
+def from_problem(text: str) -> str:
+    """A text from its first sentence that is not praise alone (a positive word of triage's lexicon and no defect,
+    request or complaint cue), that sentence from where its praise ends (after_praise): "Love the design. It's super
+    sleek. But since marshmallow it's stopped working. Hope it comes back" -> "But since marshmallow it's stopped
+    working. Hope it comes back". The whole text when every sentence is praise."""
+    from assistant.needs.evidence import _SENTENCE
+    from assistant.triage.cues import extract
+    from assistant.triage.sentiment import LEXICON
+
+    parts = [p for p in _SENTENCE.split(" ".join(text.split())) if p.strip()]
+    for k, part in enumerate(parts):
+        cue = extract(part)
+        if cue.bug or cue.request or cue.complaint or not any(
+                LEXICON.get(w, 0) > 0 for w in re.findall(r"[a-z']+", part.lower())):
+            return " ".join([after_praise(part), *parts[k + 1:]])
+    return " ".join(text.split())
+
+
 def problem_sentences(items: Sequence[FeedbackItem]) -> list[tuple[str, str]]:
     """(item id, sentence) of each item's sentences that report a problem or ask (triage's cues), from where their
     praise ends (after_praise); all of an item's sentences when none does, so a one-line report ("Can't uninstall.")
@@ -73,8 +91,9 @@ def clause(items: Sequence[FeedbackItem], vec: Mapping[str, np.ndarray], embedde
     stored vector, so only the sentences of longer items are embedded."""
     if len(items) == 1:
         # one writer: which of their sentences is "central" is arbitrary ("Hope it comes back soon" over "since my
-        # phone updated to marshmallow it's stopped working"), so their problem sentences as written, trimmed
-        return _trim(" ".join(s for _, s in problem_sentences(items)))
+        # phone updated to marshmallow it's stopped working"), so their words as written from where the praise
+        # before the problem ends, trimmed
+        return _trim(from_problem(items[0].text))
     pairs = problem_sentences(list(items)[:CLAUSE_ITEMS])
     if not pairs:
         return ""

@@ -1,5 +1,7 @@
 """Need names that say what the items report: a failure most of them state ("Cannot find comics", "Does not
-open") over a device or a lone word, and never two keywords joined by "and" that no item says together."""
+open", "File errors", "Crashes on iPad") over a device, a bare noun or one writer's words; the action a request need's
+items ask for ("Add always on mode"); a bare noun as the items use it ("Hold on account"); never two keywords joined
+by "and" that no item says together; same names told apart by words their items say, else numbered."""
 
 from __future__ import annotations
 

@@ -246,5 +246,7 @@ def statement(phrases: Sequence[str], c: NeedCounts, example: str = "", reportin
     praise = c.by_type.get("praise", 0)
     also = f"; {praise} more praise{'s' if praise == 1 else ''} it" if praise else ""
     one = customers_reporting == 1  # "1 of 1 customer item reports", "3 of 3 customer items report"
+    # reports written by happy customers ("Nice app, wish it had landscape") are asks, not complaints: say so
+    tone = f"; {positive} of {others} are positive in tone" if others > 1 and positive * 2 >= others else ""
     return (f"{sentence} ({customers_reporting} of {others} customer item{'s' if others != 1 else ''} "
-            f"report{'s' if one else ''} a problem or ask{'s' if one else ''}{also}).")
+            f"report{'s' if one else ''} a problem or ask{'s' if one else ''}{also}{tone}).")

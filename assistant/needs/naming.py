@@ -141,28 +141,23 @@ def mixed_name(parts: Sequence[str], texts: Sequence[str] = ()) -> str:
 
 
 def praise_phrase(texts: Sequence[str]) -> str:
-    """What a praise need's items praise, in their words: the 1-3 word run starting at a positive word that most items
-    use ("easy to use", "great app"), else the most used positive word; "" when no item has one."""
+    """What a praise need's items praise, in their words: the 2-3 word run starting at a positive word that most items
+    use ("easy to use", "great app"); "" when they share none."""
     runs: Counter[str] = Counter()
-    words: Counter[str] = Counter()
     for text in texts:
         toks = _WORD.findall(text.lower())
-        found, single = set(), set()
+        found = set()
         for i, w in enumerate(toks):
             if LEXICON.get(w, 0) > 0:
-                single.add(w)
                 for n in (3, 2):
                     run = toks[i:i + n]
                     if len(run) == n and run[-1] not in STOPWORDS - {"use"}:
                         found.add(" ".join(run))
         runs.update(found)
-        words.update(single)
     # What most of them say, not two reviews' words ("best photo" from 2 of 76 general praise reviews).
     common = [(n, len(r), r) for r, n in runs.items() if n >= max(2, 0.2 * len(texts))]
-    if common:
-        return max(common)[2]
-    word, n = words.most_common(1)[0] if words else ("", 0)
-    return word if n >= 0.2 * len(texts) else ""
+    # a lone verdict word ("General praise: good") names no thing praised: then there is no phrase
+    return max(common)[2] if common else ""
 
 
 def _as_thing(phrase: str) -> str:

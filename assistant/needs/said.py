@@ -7,6 +7,7 @@ of items asking to *remove* the icon) reads as a template; the items' own clause
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -33,16 +34,53 @@ def _trim(text: str, limit: int = CLAUSE_CHARS) -> str:
     return cut.rstrip(" ,;:-") + "…"
 
 
+_CONTRAST = re.compile(r"\b(?:but|however|except|though|only (?:problem|issue|thing|complaint|downside) is)\b[,:]?\s*",
+                       re.IGNORECASE)
+
+
+def after_praise(sentence: str) -> str:
+    """The part of a sentence after its praise: "Amazing app I love this app the only problem is, it takes much RAM" ->
+    "it takes much RAM" (a quote keeps the writer's words as written). A sentence whose words before the last contrast ("but", "however", "the only problem is")
+    are praise (a positive word of triage's lexicon) and that goes on for three words or more is quoted from there."""
+    from assistant.triage.sentiment import LEXICON
+
+    cut = list(_CONTRAST.finditer(sentence))
+    if not cut:
+        return sentence
+    before, rest = sentence[:cut[-1].start()], sentence[cut[-1].end():].strip()
+    praised = any(LEXICON.get(w, 0) > 0 for w in re.findall(r"[a-z']+", before.lower()))
+    return rest if praised and len(rest.split()) >= 3 else sentence
+
+
+def from_problem(text: str) -> str:
+    """A text from its first sentence that is not praise alone (a positive word of triage's lexicon and no defect,
+    request or complaint cue), that sentence from where its praise ends (after_praise): "Love the design. It's super
+    sleek. But since marshmallow it's stopped working. Hope it comes back" -> "But since marshmallow it's stopped
+    working. Hope it comes back". The whole text when every sentence is praise."""
+    from assistant.needs.evidence import _SENTENCE
+    from assistant.triage.cues import extract
+    from assistant.triage.sentiment import LEXICON
+
+    parts = [p for p in _SENTENCE.split(" ".join(text.split())) if p.strip()]
+    for k, part in enumerate(parts):
+        cue = extract(part)
+        if cue.bug or cue.request or cue.complaint or not any(
+                LEXICON.get(w, 0) > 0 for w in re.findall(r"[a-z']+", part.lower())):
+            return " ".join([after_praise(part), *parts[k + 1:]])
+    return " ".join(text.split())
+
+
 def problem_sentences(items: Sequence[FeedbackItem]) -> list[tuple[str, str]]:
-    """(item id, sentence) of each item's sentences that report a problem or ask (triage's cues); all of an item's
-    sentences when none does, so a one-line report ("Can't uninstall.") is one sentence."""
+    """(item id, sentence) of each item's sentences that report a problem or ask (triage's cues), from where their
+    praise ends (after_praise); all of an item's sentences when none does, so a one-line report ("Can't uninstall.")
+    is one sentence."""
     from assistant.needs.evidence import sentences
     from assistant.triage.cues import extract
 
     out = []
     for it in items:
         parts = sentences(it.text) or [" ".join(it.text.split())]
-        cued = [p for p in parts if (c := extract(p)).bug or c.request or c.complaint]
+        cued = [after_praise(p) for p in parts if (c := extract(p)).bug or c.request or c.complaint]
         out += [(it.id, p) for p in (cued or parts)]
     return out
 
@@ -53,8 +91,9 @@ def clause(items: Sequence[FeedbackItem], vec: Mapping[str, np.ndarray], embedde
     stored vector, so only the sentences of longer items are embedded."""
     if len(items) == 1:
         # one writer: which of their sentences is "central" is arbitrary ("Hope it comes back soon" over "since my
-        # phone updated to marshmallow it's stopped working"), so their words as written, trimmed
-        return _trim(items[0].text)
+        # phone updated to marshmallow it's stopped working"), so their words as written from where the praise
+        # before the problem ends, trimmed
+        return _trim(from_problem(items[0].text))
     pairs = problem_sentences(list(items)[:CLAUSE_ITEMS])
     if not pairs:
         return ""
@@ -91,9 +130,8 @@ def imperatives(items: Sequence[FeedbackItem]) -> list[_Asked]:
     """The plain requests the drafting's parse misses because a review's title runs into its text ("Some issues
     Please remove the acdisplay in my notification bar!", "Good Remove the ac …"): a verb with an object that is
     asked for (a "please" on it) or has no subject, read from the lower-cased problem sentences."""
-    from assistant.stories.nlp import parse
-
     from assistant.needs.evidence import sentences
+    from assistant.stories.nlp import parse
 
     # every sentence: the cues miss plain imperatives ("Good Remove the ac in the notification bar"), the parse does not
     pairs = [(it.id, p) for it in items for p in (sentences(it.text) or [" ".join(it.text.split())])]
@@ -141,9 +179,9 @@ def shared_ask(items: Sequence[FeedbackItem], subject: str = "") -> tuple[str, s
 def shared(items: Sequence[FeedbackItem], subject: str = "") -> Shared | None:
     """The shared action of shared_ask with the asks that ask it (the drafting turns it into a goal citing them:
     assistant.stories.named.said_goal); None when there is none."""
+    from assistant.needs.naming import _ASK_VERBS
     from assistant.stories.asks import read_asks
     from assistant.stories.split import representative
-    from assistant.needs.naming import _ASK_VERBS
     from assistant.verify import garbled_reason
 
     items = list(items)[:CLAUSE_ITEMS]

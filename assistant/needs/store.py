@@ -69,7 +69,7 @@ def write_needs(ws, all_items, assign, dissolved, vec, provider, quotes: int,  #
     with ws.transaction() as s:
         edited = {r.id: r.name for r in s.scalars(select(NeedRow).where(NeedRow.name_edited.is_(True)))}
     names = failure_names.distinct({nid: edited.get(nid) or _name(phrases.get(nid, []), mixed.get(nid, []), found[nid].counts,
-                                                           [by_id[i].text for i in ids], found[nid].reporting)
+                                                           [by_id[i].text for i in ids], found[nid].reporting, found[nid].asked)
                              for nid, ids in members.items()},
                             {nid: [by_id[i].text for i in ids] for nid, ids in members.items()}, frozenset(edited))
     with ws.transaction() as s:
@@ -146,7 +146,7 @@ def _topic(phrases, mixed, counts, texts) -> list[str]:  # type: ignore[no-untyp
     return list(mixed) or ([word] if word else [])
 
 
-def _name(phrases, mixed, counts, texts, reporting=0) -> str:  # type: ignore[no-untyped-def]
+def _name(phrases, mixed, counts, texts, reporting=0, asked=("", "")) -> str:  # type: ignore[no-untyped-def]
     """Needs by their shared phrase (or as mixed, with the phrases used most); praise by what is praised. A need of
     neutral questions ("are there fees in Cuba") is not a problem need, but it is not praise either."""
     sentiment = counts.by_sentiment
@@ -161,4 +161,5 @@ def _name(phrases, mixed, counts, texts, reporting=0) -> str:  # type: ignore[no
         # the failure most of them state does; else the first phrase alone.
         name = failure_names.failure_name(texts) or (
             failure_names.joined_words(name, texts) or failure_names.most_said(name, texts) if unsaid else name)
-    return name
+    asking = max(evidence.PROBLEM_TYPES, key=lambda t: counts.by_type.get(t, 0)) == "feature_request"
+    return failure_names.readable(name, texts, asked, asking)

@@ -133,7 +133,13 @@ def test_a_problem_statement_gives_the_clause_most_problem_items_state(embedder:
     assert clause([], vec, embedder) == ""
     # one writer: their words as written, not whichever sentence is "central" (acdisplay need "Design")
     one = "Love the design. But since my phone updated to marshmallow it's stopped working. Hope it comes back soon"
-    assert clause([item(9, one, "bug")], {}, embedder) == one
+    # ... from where they report it: the praise before it is not the problem (audit 9: "Design" led with "Love the design")
+    assert clause([item(9, one, "bug")], {}, embedder) == one.removeprefix("Love the design. ")
+    praise_first = "Amazing app I love this app the only problem is, it takes much RAM. Thumbs up!"
+    assert clause([item(8, praise_first, "bug")], {}, embedder) == "it takes much RAM. Thumbs up!"
+    # a report with no cue in its first sentence is quoted whole (maalej: "I can still see promotions")
+    paid = "Pay version still spamming I bought the paid version and I can still see promotions. Remove it!"
+    assert clause([item(7, paid, "complaint")], {}, embedder) == paid
     assert len(clause([item(5, "It crashes " + "again and again " * 30, "bug")], {}, embedder)) <= CLAUSE_CHARS + 1
     removal = [item(6, "Some issues Please remove the acdisplay in my notification bar!", "feature_request"),
                item(7, "Good Remove the ac in the notification bar its useless", "feature_request"),

@@ -238,13 +238,19 @@ def merge_same_names(members, phrases, by_id, assign, dissolved, loose, vec=None
         return agreement(union, lemmas, keys, sims, short, p.core_floor) >= p.min_agreement
 
     for nid in sorted(members, key=lambda n: (-len(members[n]), n)):
-        if not phrases.get(nid):
-            continue
         problem = evidence.is_problem_need(evidence.counts([by_id[i] for i in members[nid]]))
-        # "Page" and "Pages" are one name to a PO (plural folded as naming does)
-        named = first.setdefault((_stem(" ".join(phrases[nid][0].lower().split())), problem), [])
-        keep = next((k for k in named if vec is None or float(centre(k) @ centre(nid)) >= p.merge_similarity
-                     and (not problem or agrees(k, nid))), None)
+        if not phrases.get(nid):
+            if problem:
+                continue
+            # praise that names no thing praised ("Great!", "Love it", "Good app") is one need, "General praise",
+            # however its adjectives clustered: four "General praise" needs split by good/great/love tell a PO nothing
+            named = first.setdefault(("", False), [])
+            keep = named[0] if named else None
+        else:
+            # "Page" and "Pages" are one name to a PO (plural folded as naming does)
+            named = first.setdefault((_stem(" ".join(phrases[nid][0].lower().split())), problem), [])
+            keep = next((k for k in named if vec is None or float(centre(k) @ centre(nid)) >= p.merge_similarity
+                         and (not problem or agrees(k, nid))), None)
         if keep is None:
             named.append(nid)
             continue

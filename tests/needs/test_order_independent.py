@@ -56,3 +56,27 @@ def test_a_need_is_named_from_its_texts_whatever_the_ids(vec) -> None:  # type: 
         assert sorted(ordered) == sorted(texts)
         names.add((tuple(ordered), tuple(naming.phrases({"n": ordered})["n"])))
     assert len(names) == 1
+
+
+def test_praise_of_no_thing_in_particular_is_one_need() -> None:
+    """Held-out app reviews clustered by adjective ("good", "great", "love") into four praise needs a PO saw as
+    "General praise", "General praise (2)", ...: praise that names no thing is one need; praise of a thing stays."""
+    from assistant.models import Sentiment, Triage, Urgency
+
+    groups = {"g1": ["Great app!", "Great!!", "Great job"], "g2": ["Love it", "Love this app so much"],
+              "g3": ["Good", "Very good app"], "t1": ["Best search engine ever", "Great search engine"],
+              "p1": ["Crashes on start", "It crashes every time I open it"]}
+    texts = [t for ts in groups.values() for t in ts]
+    vec = dict(zip(texts, normalise(LocalEmbedder().embed(texts))))
+    praise = Triage(type="praise", sentiment=Sentiment(label="positive", score=0.8), urgency=Urgency(label="low"))
+    bug = Triage(type="bug", sentiment=Sentiment(label="negative", score=-0.6), urgency=Urgency(label="medium"))
+    by_id = {t: _item(t, t).model_copy(update={"triage": bug if n == "p1" else praise})
+             for n, ts in groups.items() for t in ts}
+    members = {n: list(ts) for n, ts in groups.items()}
+    assign: dict[str, str | None] = {t: n for n, ts in groups.items() for t in ts}
+    dissolved: dict[str, str | None] = {}
+    phrases = {"g1": [], "g2": [], "g3": [], "t1": ["search engine"], "p1": []}
+    core.merge_same_names(members, phrases, by_id, assign, dissolved, {}, vec)
+    assert {assign[t] for n in ("g1", "g2", "g3") for t in groups[n]} == {"g1"}  # the largest keeps its id
+    assert dissolved == {"g2": "g1", "g3": "g1"}
+    assert {assign[t] for t in groups["t1"]} == {"t1"} and {assign[t] for t in groups["p1"]} == {"p1"}

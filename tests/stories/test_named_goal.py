@@ -76,6 +76,31 @@ def test_complaints_naming_a_thing_state_no_action_so_no_goal(embed) -> None:
     assert not any(requests_thing(i, "background") for i in items)
 
 
+def test_a_verb_few_writers_take_on_the_thing_is_not_their_goal(embed) -> None:
+    """The bank inbox's need of CLINC150 improve-credit-score queries (all 24): most name the score, 3 say "avoid"
+    (a low score) or "build" it, the rest raise, boost or improve it in ways the reader takes as requests: "avoid a
+    credit score" is nobody's goal."""
+    texts = ["how can i rehabilitate my poor credit score", "how can i raise my credit score",
+             "my credit score stinks but i don't know how to improve it",
+             "what steps should i take if i want to ensure my credit score doesn't drop",
+             "can you explain to me how i might boost my credit score", "how can i increase my credit score",
+             "how can i prevent my credit score from dropping",
+             "will my fico score decrease if i increase my student loan debt",
+             "what preventative measures can i take to avoid a low credit score",
+             "what steps can i take to build my credit score", "which could be improve the credit score",
+             "give me tips on improving my credit score", "give me some ideas for boosting my credit score",
+             "how can i contribute to my credit score", "when the credit score improve",
+             "where is improve the credit score", "how is it possible to get a better credit score",
+             "what's the method to improve credit score", "how can i keep my credit score from falling",
+             "how can i up my credit score", "give me some ideas of how to avoid my credit score lowering",
+             "give me some tips on building up my credit score", "which is the best way to improve the credit score",
+             "can you tell me some strategies for raising my credit score"]
+    items = _items(texts, "cs")
+    asks, _ = analyse(items)
+    best = named_goal(items, asks, embed, _clean)
+    assert best is None or len(best.asking) >= len(texts) / 4, best
+
+
 # written for this test, in the shape of the AcDisplay reviews the audit quoted ("Please add ""always on"" mode",
 # "Good Remove the ac in the notification bar its useless")
 REMOVALS = [

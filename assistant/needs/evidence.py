@@ -103,11 +103,18 @@ def says_problem(text: str) -> bool:
                 or problem_clauses([text])[0])
 
 
+LOW_STARS = 2  # a review rated this or lower is the writer's complaint, whatever its words ("This app is boo boo")
+
+
 def reports(item: FeedbackItem) -> bool:
     """The item's words report a problem or ask (says_problem), or triage found it serious (high urgency: "nope wont
-    even open. I guess its time to find a new one"), whatever its type and tone: no evidence of praise."""
+    even open. I guess its time to find a new one"), or its writer rated it one or two stars ("Perfect viewer is
+    better This app is boo boo", "Mm No"), whatever its type and tone: no evidence of praise."""
+    from assistant.triage.engine import rating_value
+
     serious = item.triage is not None and item.triage.urgency.label == "high"
-    return serious or says_problem(item.text)
+    stars = rating_value(item.metadata.get("rating"))
+    return serious or (stars is not None and stars <= LOW_STARS) or says_problem(item.text)
 
 
 _WHO = {

@@ -117,3 +117,18 @@ def test_a_long_review_moves_by_its_problem_clause_only_to_a_need_it_names(embed
     assign = {i: i[:2] for i in ids}
     assert "cb9" not in fit.fit_members(assign, vec, texts, lambda i: True, lambda i: True, lambda i: False, 3,
                                         focus=clauses.focus(texts, embedder.embed))
+
+
+def test_a_one_or_two_star_review_is_no_praise_evidence() -> None:
+    """The writer's own stars outrank a positive word: "Perfect viewer is better This app is boo boo" (2 stars) and
+    "Mm No" (1 star) sat in one app's "General praise"; the same words at five stars are praise."""
+    from assistant.models import FeedbackItem, SourceRef
+    from assistant.needs.evidence import reports
+
+    def item(text: str, stars: object) -> FeedbackItem:
+        return FeedbackItem(id=f"r{stars}", text=text, source=SourceRef(path="r.csv", row=1),
+                            metadata={"rating": stars})
+
+    assert reports(item("Perfect viewer is better This app is boo boo", 2)) and reports(item("Mm No", "1"))
+    assert not reports(item("Perfect viewer, this app is great", 5)) and not reports(item("Mm yes", None))
+    assert not reports(item("Great app", 0))  # not a star rating (0 is outside 1-5)

@@ -40,6 +40,9 @@ AGREE = 0.9  # ... and the embeddings' own two-way cut puts this share of the it
 CARRIES = 0.9
 SPREAD = 0.2  # a verb used (by 2+ items) in this share of the needs (and 3+) asks, it does nothing ("tell", "know")
 ASK_ITEMS = 300  # items of a large need whose verbs are read and re-embedded
+# items of a need this long or shorter (median words) are one request each, whose verb the re-embedding can read:
+# the bank inbox's support queries run 8-12 words; app reviews 20-40, and no review need was ever cut this way
+ONE_REQUEST_WORDS = 16
 SAMPLE = 40  # items per need read to find the verbs that only ask (bounded for large inboxes)
 REVERSAL = "un"  # English's reversing prefix: "unfreeze" undoes "freeze"
 
@@ -145,14 +148,21 @@ def action_cuts(groups: dict[str, list[str]], vec: dict[str, np.ndarray], texts:
             continue
         # read on up to ASK_ITEMS items (ids are hashes: an even sample), then every item goes to the nearer side
         k = slice(0, ASK_ITEMS)
-        doing = _doers(ids[k], x[k], verbs, asking, texts, embed)
-        side = _two_means(x[k], doing)
-        if min(int(side.sum()), int((~side).sum())) < max(2 * min_size, ASK_PART * len(doing)):
-            continue
         # the embeddings alone cut the need the same way (the tree's two-way cut, refined alike): the two asks are
         # apart in the data, not one ask the action words happen to halve ("where do I find" / "what is" my routing
         # number: the tree cuts those elsewhere)
         tree = _two_means(x[k], parts[k] == 0)
+        need = max(2 * min_size, ASK_PART * len(tree))
+        if min(int(tree.sum()), int((~tree).sum())) < need - (1 - AGREE) * len(tree):
+            continue  # no side that agrees this well with the tree's can be big enough: spare the re-embedding
+        if sum(1 for i in ids[k] if verbs.get(i, set()) - asking) < ASK_GAP * need:
+            continue  # too few items with a verb of their own for one side to be mostly doers
+        if float(np.median([len(texts[i].split()) for i in ids[k]])) > ONE_REQUEST_WORDS:
+            continue  # reviews of several sentences embed their topics, not one verb: masking it moves nothing
+        doing = _doers(ids[k], x[k], verbs, asking, texts, embed)
+        side = _two_means(x[k], doing)
+        if min(int(side.sum()), int((~side).sum())) < need:
+            continue
         same = max(float((tree == side).mean()), float((tree != side).mean()))
         if same >= AGREE and doing[side].mean() - doing[~side].mean() >= ASK_GAP:
             c = normalise(np.stack([x[k][side].mean(axis=0), x[k][~side].mean(axis=0)]))

@@ -33,8 +33,6 @@ from assistant.repository import item_from_row, load_needs
 from assistant.tables import FeedbackRow, NeedRow, as_utc
 from assistant.triage.service import item_vectors
 
-import os, sys
-_LOG = (lambda m: print(m, file=sys.stderr)) if os.environ.get("ONEPROB_LOG") else None
 Progress = Callable[[str, int, int], None]
 ATTACH_ONLY = ("praise", "other")
 
@@ -217,7 +215,7 @@ def _full(canon, vec, old_members, live_ids, params, absorbed=None, embed=None):
     apart = cut_actions(assign, vec, {it.id: it.text for it in canon}, lambda i: i not in asks,
                         params.cluster.min_size, taken.mint, embed)
     fit_items(canon, vec, assign, founds_need, params.cluster.min_size, embed=embed)  # a member stays if it fits
-    hold_items(canon, vec, assign, founds_need, reports_or_asks, params.cluster.min_size, embed, log=_LOG)  # one problem a need
+    hold_items(canon, vec, assign, founds_need, params.cluster.min_size, embed)  # one problem a need
     place_serious(canon, vec, assign, taken, says_something, old_members)
     join_serious(canon, vec, assign)  # one fraud problem is one need, however its reports were worded
     route_asks(canon, vec, assign, params, taken, embed, founds_need)

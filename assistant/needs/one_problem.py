@@ -13,7 +13,7 @@ reports (its problem clauses, clauses.py, embedded; the whole text when it has n
 definers as they are to each other (within `margin`, twice that when it uses one of the need's key terms); else it
 leaves: to the problem need whose defect it states, when it is as close to that need's definers as they are to each
 other, else to no need (backlog.md lists it; serious items are placed again afterwards by serious.py). A member that
-is pure praise (positive, no problem clause, no question, no defect or request cue) never stays in a problem need.
+is pure praise (typed praise, positive, no problem clause, no question, no defect or request cue) never stays in a problem need.
 Guards: a need whose members mostly (`mostly`) state its defect loses nothing; a need whose defect too few state is
 left alone, as is a large one (fit.py's spread test judges those); a need never drops below `min_size`; members
 placed by an earlier build stay.
@@ -137,8 +137,10 @@ def hold_one_problem(assign: dict[str, str | None], vec: dict[str, np.ndarray], 
 
 def hold_items(canon, vec, assign, founds, min_size: int, embed,  # type: ignore[no-untyped-def]
                keep=frozenset(), log=None) -> dict[str, tuple[str, str | None]]:
-    """hold_one_problem over feedback items: pure praise is positive, has no problem clause, no question, and no
-    defect or request cue (evidence.reports), whatever triage typed it."""
+    """hold_one_problem over feedback items: pure praise founds no need (triage's praise, a happy usage story), is
+    positive, and has no problem clause, no question, no defect or request cue (evidence.reports). Without the first
+    test, a bank's "which is the best way to improve the credit score" and "what exactly is my pin" (positive, no
+    question mark) left their needs as praise."""
     from assistant.needs import clauses, evidence
 
     if embed is None:
@@ -147,7 +149,7 @@ def hold_items(canon, vec, assign, founds, min_size: int, embed,  # type: ignore
     texts = {it.id: it.text for it in canon}
     # a problem clause alone is not enough to tell: "Please add a password or pin option please, otherwise great
     # work!" has none, and asks
-    pure = {it.id for it in canon if assign.get(it.id) and it.triage is not None
+    pure = {it.id for it in canon if assign.get(it.id) and not founds(it) and it.triage is not None
             and it.triage.sentiment.label == "positive" and not evidence.reports(it) and "?" not in it.text
             and not clauses.problem_clauses([it.text])[0]}
     return hold_one_problem(assign, vec, texts, lambda i: founds(by_id[i]),

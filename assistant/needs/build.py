@@ -25,6 +25,7 @@ from assistant.needs.actions import cut_actions
 from assistant.needs.asks import need_topics, route_asks, topic_terms
 from assistant.needs.cluster import ClusterParams, cluster, normalise, split_catch_alls
 from assistant.needs.fit import fit_items
+from assistant.needs.one_problem import hold_items
 from assistant.needs.merge import merge_split
 from assistant.needs.serious import join_serious, place_serious
 from assistant.needs.store import write_needs
@@ -214,6 +215,7 @@ def _full(canon, vec, old_members, live_ids, params, absorbed=None, embed=None):
     apart = cut_actions(assign, vec, {it.id: it.text for it in canon}, lambda i: i not in asks,
                         params.cluster.min_size, taken.mint, embed)
     fit_items(canon, vec, assign, founds_need, params.cluster.min_size, embed=embed)  # a member stays if it fits
+    hold_items(canon, vec, assign, founds_need, params.cluster.min_size, embed)  # one problem a need
     place_serious(canon, vec, assign, taken, says_something, old_members)
     join_serious(canon, vec, assign)  # one fraud problem is one need, however its reports were worded
     route_asks(canon, vec, assign, params, taken, embed, founds_need)

@@ -28,6 +28,7 @@ Triage's type of the clause alone (its cues, tone and prototype sentences) was t
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable, Sequence
 
@@ -120,7 +121,18 @@ def worded_problem(clause: str) -> bool:
 
 def problem_clauses(texts: Sequence[str]) -> list[list[str]]:
     """Per text, its clauses that report a problem or ask (see the module docstring), in order."""
-    return [[x for x in clauses(t) if worded_problem(x)] for t in texts]
+    return [list(_problem_clauses(t)) for t in texts]
+
+
+@functools.lru_cache(maxsize=65536)
+def _problem_clauses(text: str) -> tuple[str, ...]:
+    # one build reads the same reviews in three steps (praise needs, fit, one problem per need)
+    return tuple(x for x in clauses(text) if worded_problem(x))
+
+
+# clause text -> its vector, per embedding model: one build embeds the same problem clauses in three steps
+_VECTORS: dict[tuple[str, str], np.ndarray] = {}
+_VECTORS_MAX = 100_000
 
 
 # item ids -> {id: (vector, topic terms)} of what each item reports
@@ -137,7 +149,12 @@ def focus(texts: dict[str, str], embed) -> Focus:  # type: ignore[no-untyped-def
         parts = sorted({x for xs in found.values() for x in xs})
         if not parts:
             return {}
-        made = dict(zip(parts, np.asarray(embed(parts), dtype=np.float32)))
+        model = str(getattr(getattr(embed, "__self__", None), "name", "") or "")
+        fresh = [x for x in parts if not model or (model, x) not in _VECTORS]
+        got = dict(zip(fresh, np.asarray(embed(fresh), dtype=np.float32))) if fresh else {}
+        if model and len(_VECTORS) + len(got) <= _VECTORS_MAX:
+            _VECTORS.update(((model, x), v) for x, v in got.items())
+        made = {x: got[x] if x in got else _VECTORS[(model, x)] for x in parts}
         out = {}
         for iid, xs in found.items():
             if xs:

@@ -149,10 +149,10 @@ def _support(docs, keys, nouns: frozenset[str] = frozenset()) -> dict[str, int]:
 
 
 def _parsed(texts: Sequence[str]):  # type: ignore[no-untyped-def]
-    from assistant.quality_rules.nlp import get_nlp
+    from assistant.stories.nlp import parse
 
     texts = sorted(t for t in texts if t.strip())[:PHRASE_ITEMS]  # the same members, the same name
-    return list(get_nlp().pipe([_PLACEHOLDER.sub(" ", t)[:600] for t in texts], batch_size=64))
+    return parse([_PLACEHOLDER.sub(" ", t)[:600] for t in texts])  # the shared cache: naming parses these too
 
 
 def failure_name(texts: Sequence[str]) -> str:

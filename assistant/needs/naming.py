@@ -242,13 +242,12 @@ def phrases(groups: Mapping[str, Sequence[str]], top: int = 3, min_share: float 
     by at least min_share of the group's items, and the first by first_share of them (else no phrase: a group of
     "love it" reviews has no topic to name). Small groups with no phrase fall back to keyphrases(). When `mixed` is
     given, a group with no shared phrase gets there the two phrases most of its items use (each by 2+ items)."""
-    from assistant.quality_rules.nlp import get_nlp
+    from assistant.stories.nlp import parse
 
-    nlp = get_nlp()
     keys = list(groups)
     texts = [[t for t in groups[k] if t.strip()][:PHRASE_ITEMS] for k in keys]
     flat = [_PLACEHOLDER.sub(" ", t)[:600] for ts in texts for t in ts]
-    docs = iter(nlp.pipe(flat, batch_size=64))
+    docs = iter(parse(flat))  # the shared parse cache: one build names needs after other steps parsed their items
     found: dict[str, Counter[str]] = {}
     surface: dict[str, dict[str, Counter[str]]] = {}
     for k, ts in zip(keys, texts):

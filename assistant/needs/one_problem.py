@@ -48,9 +48,9 @@ def _defect_support(texts: list[str]) -> list[set[str]]:
     """Per text, the defect keys it states (failure_names' parse of defects and negated actions)."""
     from assistant.needs.failure_names import _defects, _support
     from assistant.needs.naming import _PLACEHOLDER
-    from assistant.quality_rules.nlp import get_nlp
+    from assistant.stories.nlp import parse
 
-    docs = list(get_nlp().pipe([_PLACEHOLDER.sub(" ", t)[:600] for t in texts], batch_size=64))
+    docs = parse([_PLACEHOLDER.sub(" ", t)[:600] for t in texts])  # the shared cache: naming parses these again
     nouns: set[str] = set()
     keys: set[str] = set()
     for d in docs:

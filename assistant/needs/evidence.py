@@ -103,6 +103,14 @@ def says_problem(text: str) -> bool:
                 or problem_clauses([text])[0])
 
 
+def asks_or_reports(item: FeedbackItem) -> bool:
+    """What the statement counts as "reports a problem or asks": the item reports or asks (reports()), or it is put
+    as a question or a request however it was typed ("what is the bank's routing number", "tell me when my water
+    bill is due": a bank's chat messages have no question marks, and triage types many of them by their tone)."""
+    first = (sentences(item.text) or [item.text])[0].strip().lower()
+    return reports(item) or bool(_QUESTION.search(first) or _REQUEST.search(first))
+
+
 LOW_STARS = 2  # a review rated this or lower is the writer's complaint, whatever its words ("This app is boo boo")
 
 
@@ -206,7 +214,7 @@ def topic_texts(items: Sequence[FeedbackItem], vec: dict[str, np.ndarray]) -> li
 
 
 def statement(phrases: Sequence[str], c: NeedCounts, example: str = "", reporting: int = 0,
-              asked: tuple[str, str] = ("", "")) -> str:
+              asked: tuple[str, str] = ("", ""), asking: int = 0) -> str:
     """One sentence: for a problem need who is hurt and what its items say (`example`: the clause most of its
     problem items state; `asked`: (kind, phrase) of the action most of them ask for, assistant.needs.said), for a
     praise need what people value; with how many items say so. Never keywords glued into a template: the topic
@@ -233,7 +241,7 @@ def statement(phrases: Sequence[str], c: NeedCounts, example: str = "", reportin
         lead = f"{who(c)} ask to {phrase}" if kind == "request" else f"{who(c)} ask"
         said = f", for example{said}" if kind == "request" and said else said
         return (f"{lead}{said} ({others} customer item{'s' if others != 1 else ''}; "
-                f"{positive} positive, {problems} report a problem or ask).")
+                f"{positive} positive, {max(problems, min(others, asking))} report a problem or ask).")
     if not problem:
         praise = sum(c.by_type.get(t, 0) for t in ("praise", "experience", "other"))
         also = f"; {problems} report a problem" if problems else ""
@@ -249,7 +257,7 @@ def statement(phrases: Sequence[str], c: NeedCounts, example: str = "", reportin
     else:
         sentence = f"{who(c)} {_LEAD[dominant].split(' such as')[0].split(',')[0]}"
     # Stakeholder asks are typed too: count only customers' problem reports against the customer items.
-    customers_reporting = max(0, min(others, max(problems - asks, reporting)))
+    customers_reporting = max(0, min(others, max(problems - asks, reporting, asking)))
     praise = c.by_type.get("praise", 0)
     also = f"; {praise} more praise{'s' if praise == 1 else ''} it" if praise else ""
     one = customers_reporting == 1  # "1 of 1 customer item reports", "3 of 3 customer items report"

@@ -32,6 +32,7 @@ class _Evidence:
     example: str  # the clause most of its problem items state (assistant.needs.said)
     reporting: int  # customer items that report a problem or ask (evidence.reports), whatever their type
     asked: tuple[str, str]  # (kind, phrase) of the action most of its items ask for, ("", "") when none is shared
+    asking: int = 0  # customer items that report, ask, or put a question or request, however typed (the count shown)
 
 
 def write_needs(ws, all_items, assign, dissolved, vec, provider, quotes: int,  # type: ignore[no-untyped-def]
@@ -92,7 +93,7 @@ def write_needs(ws, all_items, assign, dissolved, vec, provider, quotes: int,  #
             row.provenance = {**(row.provenance or {}), "loose": (loose or {}).get(nid, [])[:50]}
             if not row.statement_edited:
                 row.statement = evidence.statement(_topic(phrases.get(nid), mixed.get(nid, []), ev.counts, texts),
-                                                   ev.counts, ev.example, ev.reporting, ev.asked)
+                                                   ev.counts, ev.example, ev.reporting, ev.asked, ev.asking)
                 if llm_statements.get(nid):
                     row.statement = llm_statements[nid]
                     row.provenance = {**(row.provenance or {}), "engine": str(getattr(provider, "model", "llm"))}
@@ -132,7 +133,8 @@ def _evidence(ids, by_id, dupes_of, vec, quotes, on_topic, embedder, subject="")
         sims = {it.id: float(vec[it.id] @ cent) for it in chosen}
         chosen.sort(key=lambda it: (-round(sims[it.id], 6), it.text))
         example, asked = said.clause(chosen, vec, embedder), said.shared_ask(chosen, subject)
-    return _Evidence(counts, cent, quoted, example, reporting, asked)
+    asking = sum(1 for it in group if it.kind != "stakeholder_ask" and evidence.asks_or_reports(it))
+    return _Evidence(counts, cent, quoted, example, reporting, asked, asking)
 
 
 def _topic(phrases, mixed, counts, texts) -> list[str]:  # type: ignore[no-untyped-def]

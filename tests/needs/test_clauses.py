@@ -132,3 +132,18 @@ def test_a_one_or_two_star_review_is_no_praise_evidence() -> None:
     assert reports(item("Perfect viewer is better This app is boo boo", 2)) and reports(item("Mm No", "1"))
     assert not reports(item("Perfect viewer, this app is great", 5)) and not reports(item("Mm yes", None))
     assert not reports(item("Great app", 0))  # not a star rating (0 is outside 1-5)
+
+
+def test_a_statement_counts_questions_and_requests_put_without_a_question_mark() -> None:
+    """Bank chat messages (CLINC150) have no question marks and triage types many by their tone: a need of 30 fee
+    questions said "4 report a problem or ask". Questions and requests count, however they were typed."""
+    from assistant.models import FeedbackItem, SourceRef
+    from assistant.needs.evidence import asks_or_reports
+
+    def item(text: str) -> FeedbackItem:
+        return FeedbackItem(id="q", text=text, source=SourceRef(path="chat.csv", row=1))
+
+    asking = ["what is the bank's routing number", "tell me when my water bill is due", "i need to pay my electric bill",
+              "how do i report my very lost card"]
+    assert all(asks_or_reports(item(t)) for t in asking)
+    assert not asks_or_reports(item("Great app, love it")) and not asks_or_reports(item("Simple and clean."))

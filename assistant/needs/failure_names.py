@@ -10,13 +10,13 @@ from collections.abc import Collection, Mapping, Sequence
 
 from assistant.needs.naming import (
     _ASK_VERBS,
-    _PLACEHOLDER,
     _SPAN_WORD,
     PHRASE_ITEMS,
     STOPWORDS,
     _stem,
     _surface,
     keyphrases,
+    parsed,
     phrases,
     tokens,
 )
@@ -149,10 +149,7 @@ def _support(docs, keys, nouns: frozenset[str] = frozenset()) -> dict[str, int]:
 
 
 def _parsed(texts: Sequence[str]):  # type: ignore[no-untyped-def]
-    from assistant.stories.nlp import parse
-
-    texts = sorted(t for t in texts if t.strip())[:PHRASE_ITEMS]  # the same members, the same name
-    return parse([_PLACEHOLDER.sub(" ", t)[:600] for t in texts])  # the shared cache: naming parses these too
+    return parsed(sorted(t for t in texts if t.strip())[:PHRASE_ITEMS])  # the same members, the same name
 
 
 def failure_name(texts: Sequence[str]) -> str:

@@ -236,18 +236,24 @@ def _phrases(doc) -> dict[str, str]:  # type: ignore[no-untyped-def]
     return out
 
 
+def parsed(texts: Sequence[str]) -> list:  # type: ignore[type-arg]
+    """The texts parsed as the needs steps read them (redaction placeholders out, the first 600 characters), through
+    the shared parse cache: one build names needs, reads their defects and holds one problem per need on the same
+    items, and parses each once."""
+    from assistant.stories.nlp import parse
+
+    return parse([_PLACEHOLDER.sub(" ", t)[:600] for t in texts])
+
+
 def phrases(groups: Mapping[str, Sequence[str]], top: int = 3, min_share: float = 0.4,
             first_share: float = 0.2, mixed: dict[str, list[str]] | None = None) -> dict[str, list[str]]:
     """Per group: up to `top` readable phrases from its texts, best first; after the first, only phrases used
     by at least min_share of the group's items, and the first by first_share of them (else no phrase: a group of
     "love it" reviews has no topic to name). Small groups with no phrase fall back to keyphrases(). When `mixed` is
     given, a group with no shared phrase gets there the two phrases most of its items use (each by 2+ items)."""
-    from assistant.stories.nlp import parse
-
     keys = list(groups)
     texts = [[t for t in groups[k] if t.strip()][:PHRASE_ITEMS] for k in keys]
-    flat = [_PLACEHOLDER.sub(" ", t)[:600] for ts in texts for t in ts]
-    docs = iter(parse(flat))  # the shared parse cache: one build names needs after other steps parsed their items
+    docs = iter(parsed([t for ts in texts for t in ts]))
     found: dict[str, Counter[str]] = {}
     surface: dict[str, dict[str, Counter[str]]] = {}
     for k, ts in zip(keys, texts):

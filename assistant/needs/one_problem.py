@@ -47,10 +47,9 @@ class OneParams:
 def _defect_support(texts: list[str]) -> list[set[str]]:
     """Per text, the defect keys it states (failure_names' parse of defects and negated actions)."""
     from assistant.needs.failure_names import _defects, _support
-    from assistant.needs.naming import _PLACEHOLDER
-    from assistant.stories.nlp import parse
+    from assistant.needs.naming import parsed
 
-    docs = parse([_PLACEHOLDER.sub(" ", t)[:600] for t in texts])  # the shared cache: naming parses these again
+    docs = parsed(texts)
     nouns: set[str] = set()
     keys: set[str] = set()
     for d in docs:
@@ -74,8 +73,8 @@ def _definers(ids: list[str], stated: list[set[str]], p: OneParams) -> tuple[set
 def hold_one_problem(assign: dict[str, str | None], vec: dict[str, np.ndarray], texts: dict[str, str],
                      founds: Callable[[str], bool], customer: Callable[[str], bool], praise: Callable[[str], bool],
                      focus: Focus, min_size: int, keep: Callable[[str], bool] = lambda i: False,
-                     p: OneParams = OneParams(), cp: core.CoreParams = core.CoreParams(),
-                     log: Callable[[str], None] | None = None) -> dict[str, tuple[str, str | None]]:
+                     p: OneParams = OneParams(), cp: core.CoreParams = core.CoreParams()
+                     ) -> dict[str, tuple[str, str | None]]:
     """Move members of problem needs that state another problem (module docstring); returns {item: (from, to)}."""
     groups = core._groups(assign, customer)
     problem = {n: ids for n, ids in groups.items() if core.core(ids, vec, founds, cp)[1]}
@@ -105,8 +104,6 @@ def hold_one_problem(assign: dict[str, str | None], vec: dict[str, np.ndarray], 
         # how close the definers are to each other, on average
         inner = float(((sims.sum(axis=1) - np.diag(sims)) / (len(d) - 1)).mean())
         defined[nid] = (d, mat, inner)
-        if log:
-            log(f"{nid} size={len(ids)} defined by {what!r}: {len(d)} inner={inner:.2f}")
     moved: dict[str, tuple[str, str | None]] = {}
     for nid, ids in sorted(problem.items()):
         d, mat, inner = defined.get(nid, (set(), None, 0.0))
@@ -130,13 +127,11 @@ def hold_one_problem(assign: dict[str, str | None], vec: dict[str, np.ndarray], 
                 target = best[1] if best and best[0] >= -p.margin else None
             assign[iid] = target
             moved[iid] = (nid, target)
-            if log:
-                log(f"  MOVE {nid}->{target}{' PRAISE' if praise(iid) else ''}: {texts[iid][:100]!r}")
     return moved
 
 
 def hold_items(canon, vec, assign, founds, min_size: int, embed,  # type: ignore[no-untyped-def]
-               keep=frozenset(), log=None) -> dict[str, tuple[str, str | None]]:
+               keep=frozenset()) -> dict[str, tuple[str, str | None]]:
     """hold_one_problem over feedback items: pure praise founds no need (triage's praise, a happy usage story), is
     positive, and has no problem clause, no question, no defect or request cue (evidence.reports). Without the first
     test, a bank's "which is the best way to improve the credit score" and "what exactly is my pin" (positive, no
@@ -150,8 +145,7 @@ def hold_items(canon, vec, assign, founds, min_size: int, embed,  # type: ignore
     # a problem clause alone is not enough to tell: "Please add a password or pin option please, otherwise great
     # work!" has none, and asks
     pure = {it.id for it in canon if assign.get(it.id) and not founds(it) and it.triage is not None
-            and it.triage.sentiment.label == "positive" and not evidence.reports(it) and "?" not in it.text
-            and not clauses.problem_clauses([it.text])[0]}
+            and it.triage.sentiment.label == "positive" and not evidence.reports(it) and "?" not in it.text}
     return hold_one_problem(assign, vec, texts, lambda i: founds(by_id[i]),
                             lambda i: by_id[i].kind != "stakeholder_ask", lambda i: i in pure,
-                            clauses.focus(texts, embed), min_size, keep=lambda i: i in keep, log=log)
+                            clauses.focus(texts, embed), min_size, keep=lambda i: i in keep)

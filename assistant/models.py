@@ -88,6 +88,8 @@ class Need(Contract):
     name_edited: bool = False
     loose: list[str] = Field(default_factory=list, description="Ids of items near the need that are not evidence of "
                              "it (not counted, quoted or cited), closest first.")
+    set_aside: dict[str, str] = Field(default_factory=dict, description="Of the loosely related, those the model "
+                                      "judged not to be evidence of the need, with its reason (LLM path).")
 
 
 class Provenance(Contract):

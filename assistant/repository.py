@@ -63,6 +63,7 @@ def need_from_row(row: NeedRow, item_ids: list[str]) -> Need:
         counts=NeedCounts.model_validate(row.counts or {}),
         name_edited=row.name_edited,
         loose=list((row.provenance or {}).get("loose") or []),
+        set_aside=dict((row.provenance or {}).get("set_aside") or {}),
     )
 
 

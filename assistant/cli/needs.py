@@ -132,7 +132,8 @@ def register(app: typer.Typer) -> None:
             shown = "" if len(loose) <= 5 else "; first 5 shown, all in --format json"
             out(f"\n[bold]Loosely related: {len(loose)} items[/bold] (near this need, not counted as its evidence{shown})")
             for q in loose[:5]:
-                out(common.text(f"  “{q['text']}” ({q['id']})"))
+                why = f" — set aside by the model: {q['set_aside_by_model']}" if q.get("set_aside_by_model") else ""
+                out(common.text(f"  “{q['text']}” ({q['id']}){why}"))
         if rep["stories"]:
             out(common.text(f"\nStories: {', '.join(rep['stories'])}"))
 

@@ -65,6 +65,21 @@ class NeedStatementOut(Out):
     evidence: list[ItemId] = Field(min_length=1, max_length=8, description="Ids of the blocks that show it best.")
 
 
+class MemberVerdict(Out):
+    """Whether one block is evidence of the need, id first."""
+
+    id: ItemId = Field(description="The id attribute of the <feedback> block being judged.")
+    belongs: bool = Field(description="True when the block is evidence of the need.")
+    reason: Short = Field(max_length=160, description="A few words: why it belongs or what it reports instead.")
+
+
+class NeedMembersOut(Out):
+    """The one need most blocks are evidence of, and a verdict for every block."""
+
+    need: Short = Field(max_length=160, description="The need most blocks share, in the feedback's own terms.")
+    verdicts: list[MemberVerdict] = Field(max_length=60)
+
+
 class CriterionDraft(Out):
     """One Given/When/Then acceptance criterion."""
 
@@ -134,7 +149,7 @@ class Ping(Out):
 
 OUTPUT_MODELS: dict[str, type[Out]] = {
     m.__name__: m
-    for m in (TriageBatch, NeedStatementOut, StoryDraftBatch, CriteriaOut, RepairOut, StoryJudgement, CriteriaJudgement, Ping)
+    for m in (TriageBatch, NeedStatementOut, NeedMembersOut, StoryDraftBatch, CriteriaOut, RepairOut, StoryJudgement, CriteriaJudgement, Ping)
 }
 
 

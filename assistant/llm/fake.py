@@ -96,6 +96,9 @@ def well_behaved(request: ChatRequest) -> str:
         return json.dumps({"whys": ["customers ask for a change", "the current flow loses their work"],
                            "statement": "Customers lose work when the flow is interrupted and must start over.",
                            "evidence": cite})
+    if name == "NeedMembersOut":
+        return json.dumps({"need": "the need these items share",
+                           "verdicts": [{"id": a, "belongs": True, "reason": "same need"} for a, _ in found]})
     if name == "StoryDraftBatch":
         return json.dumps({"stories": [story]})
     if name == "CriteriaOut":

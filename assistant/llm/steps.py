@@ -18,6 +18,7 @@ from assistant.llm.contracts import (
     CriteriaOut,
     CriterionDraft,
     InputContext,
+    NeedMembersOut,
     NeedStatementOut,
     RepairOut,
     StoryDraft,
@@ -121,6 +122,31 @@ def llm_need_statement(provider: Provider, need: Need, items: Sequence[FeedbackI
 def llm_need_statements(provider: Provider, groups: Sequence[tuple[Need, Sequence[FeedbackItem]]]) -> list[str]:
     """Statements for many needs, one call each, run under the provider's concurrency limit."""
     return run_batches(provider, lambda g: llm_need_statement(provider, g[0], g[1]), list(groups))
+
+
+MEMBERS_PER_CALL = 25  # blocks judged in one request: the need stays in view, answers stay short
+
+
+class MemberCheck(BaseModel):
+    need: str  # the need the model judged against, in the feedback's terms
+    verdicts: dict[str, tuple[bool, str]]  # item id -> (evidence of the need, the model's reason)
+
+
+def llm_need_members(provider: Provider, items: Sequence[FeedbackItem]) -> MemberCheck:
+    """Each item judged against the one need most of them share. The first request (the items closest to the
+    need's centre come first) decides that need; later requests judge against it, so a large need is one need."""
+    need, verdicts = "", {}
+    for start in range(0, len(items), MEMBERS_PER_CALL):
+        check_open(provider)
+        view = Aliased(items[start:start + MEMBERS_PER_CALL], limit=EVIDENCE_CHARS)
+        hint = untrusted(need, limit=160)
+        got = provider.generate("need_members", {"need_hint": hint, "items": view.block},
+                                NeedMembersOut, context=view.context(exact=True, extra_texts=[hint]),
+                                max_tokens=40 * len(view.aliases) + 200)
+        out: NeedMembersOut = got.value
+        need = need or out.need
+        verdicts.update((view.to_id[v.id], (v.belongs, v.reason)) for v in out.verdicts)
+    return MemberCheck(need=need, verdicts=verdicts)
 
 
 def _criteria(drafts: Sequence[CriterionDraft], view: Aliased) -> list[Criterion]:

@@ -109,5 +109,6 @@ def need_json(need: Need, items: dict[str, Any]) -> dict[str, Any]:
         "id": need.id, "name": need.name, "statement": need.statement, "item_ids": need.item_ids,
         "counts": need.counts.model_dump(), "quotes": [source(items[q]) for q in need.quotes if q in items],
         "stakeholder_asks": asks, "customer_items": customers, "name_edited": need.name_edited,
-        "loosely_related": [source(items[i]) for i in need.loose if i in items],
+        "loosely_related": [{**source(items[i]), **({"set_aside_by_model": need.set_aside[i]} if i in need.set_aside
+                                                     else {})} for i in need.loose if i in items],
     }

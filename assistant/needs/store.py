@@ -37,9 +37,10 @@ class _Evidence:
 
 def write_needs(ws, all_items, assign, dissolved, vec, provider, quotes: int,  # type: ignore[no-untyped-def]
                 core_params: core.CoreParams, progress: Callable[[str, int, int], None] | None = None,
-                loose=None, merge_names: bool = False, apart=()) -> None:
+                loose=None, merge_names: bool = False, apart=(), aside=None) -> None:
     """One transaction: need rows (names, statements, evidence), item links, dissolved needs, story links. Needs in
-    `apart` were cut from a need on purpose (assistant/needs/actions.py): a name shared with it does not join them."""
+    `apart` were cut from a need on purpose (assistant/needs/actions.py): a name shared with it does not join them.
+    `aside`: per need, the members the model set aside and its reason (assistant/needs/checked.py)."""
     by_id = {it.id: it for it in all_items}
     members: dict[str, list[str]] = {}
     for iid, nid in sorted(assign.items()):
@@ -90,7 +91,8 @@ def write_needs(ws, all_items, assign, dissolved, vec, provider, quotes: int,  #
             row.centroid = [round(float(x), 6) for x in ev.centroid]
             row.merged_into = None
             # Loosely related: near the need but not evidence of it (not counted, quoted or cited by stories).
-            row.provenance = {**(row.provenance or {}), "loose": (loose or {}).get(nid, [])[:50]}
+            row.provenance = {**(row.provenance or {}), "loose": (loose or {}).get(nid, [])[:50],
+                              "set_aside": dict(list((aside or {}).get(nid, {}).items())[:50])}
             if not row.statement_edited:
                 row.statement = evidence.statement(_topic(phrases.get(nid), mixed.get(nid, []), ev.counts, texts),
                                                    ev.counts, ev.example, ev.reporting, ev.asked, ev.asking)

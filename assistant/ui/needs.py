@@ -116,7 +116,7 @@ def _detail(ws: Workspace, need: Need, needs: list[Need]) -> None:
         with st.expander(f"All items ({len(need.item_ids)}; first {len(others)} others shown)"):
             for item in others:
                 show_quote(item)
-        _loose(report["loose"], len(need.item_ids))
+        _loose(report["loose"], len(need.item_ids), report.get("set_aside", {}))
     with right:
         _rename(ws, need)
         _merge(ws, need, needs)
@@ -126,7 +126,7 @@ def _detail(ws: Workspace, need: Need, needs: list[Need]) -> None:
 LOOSE_TITLE = "Loosely related (not evidence)"
 
 
-def _loose(items: list[FeedbackItem], counted: int) -> None:
+def _loose(items: list[FeedbackItem], counted: int, set_aside: dict[str, str] | None = None) -> None:
     """Items grouped near the need that do not show it: listed so nothing is hidden, never counted or cited."""
     if not items:
         return
@@ -136,6 +136,8 @@ def _loose(items: list[FeedbackItem], counted: int) -> None:
                    f"quoted, and stories never cite them.")
         for item in items:
             show_quote(item)
+            if (set_aside or {}).get(item.id):  # the model's verdict, so the PO can overrule it knowingly
+                st.caption(escape_md(f"Set aside by the model: {set_aside[item.id]}"))
 
 
 def show_quote(item: FeedbackItem, sentence: str | None = None) -> None:

@@ -185,12 +185,13 @@ def need_evidence(ws: Workspace, need: Need) -> dict[str, Any]:
                                                  *(q["id"] for q in rep["loosely_related"])])}
     quotes = [(found[q["id"]], q.get("sentence")) for q in rep["quotes"] if q["id"] in found]
     loose = [found[q["id"]] for q in rep["loosely_related"] if q["id"] in found]
+    why = {q["id"]: q["set_aside_by_model"] for q in rep["loosely_related"] if q.get("set_aside_by_model")}
     total = rep["counts"].get("total") or len(rep["item_ids"])
     parts = [f"{total} items" + (f" ({rep['customer_items']} from customers, {asks} stakeholder "
                                   f"{'ask' if asks == 1 else 'asks'})" if asks else "")]
     if loose:
         parts.append(f"{len(loose)} loosely related, not counted")
-    return {"quotes": quotes, "loose": loose, "counts": " · ".join(parts), "stories": rep["stories"]}
+    return {"quotes": quotes, "loose": loose, "set_aside": why, "counts": " · ".join(parts), "stories": rep["stories"]}
 
 
 def sentence_quotes(ws: Workspace, need_id: str | None, item_ids: list[str]) -> list[tuple[FeedbackItem, str | None]]:

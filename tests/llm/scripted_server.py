@@ -143,6 +143,8 @@ class Model:
             return json.dumps({"items": [self._triage(a, t) for a, t in blocks]})
         if schema == "NeedStatementOut":
             return json.dumps(self._need(blocks))
+        if schema == "NeedMembersOut":
+            return json.dumps(self._members(blocks, messages))
         if schema == "StoryDraftBatch":
             return json.dumps({"stories": self._stories(blocks, first_draft=True)})
         if schema == "RepairOut":
@@ -187,6 +189,19 @@ class Model:
         elif self.mode == "markup":
             out["statement"] = f"People cannot rely on it {self._hostile('markup', MARKUP)} when they need it."
         return out
+
+    def _members(self, blocks: list[tuple[str, str]], messages: list[dict[str, str]]) -> dict[str, Any]:
+        """The need is the first block's words (or the need given); a block shares one of them or is set aside."""
+        user = next((m["content"] for m in messages if m["role"] == "user"), "")
+        hint = re.search(r"<need_hint>(.*?)</need_hint>", user, re.S)
+        need = html.unescape(hint.group(1)).strip() if hint and hint.group(1).strip() else \
+            " ".join(words(blocks[0][1])[:6]) or "feedback"
+        keep = set(words(need))
+        verdicts = [{"id": a, "belongs": bool(keep & set(words(t))),
+                     "reason": "same need" if keep & set(words(t)) else "reports something else"} for a, t in blocks]
+        if self.mode == "links":
+            verdicts[0]["reason"] = "see " + self._hostile("links", LINKS)
+        return {"need": need[:160], "verdicts": verdicts}
 
     def _stories(self, blocks: list[tuple[str, str]], *, first_draft: bool) -> list[dict[str, Any]]:
         alias, text = blocks[0]

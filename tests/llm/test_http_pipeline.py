@@ -47,7 +47,7 @@ def test_run_stores_every_step_from_the_model(run_ws, server: ScriptedServer) ->
     assert proc.returncode == 0, proc.stderr[-3000:]
     assert "offline engine was used" not in proc.stderr + proc.stdout, proc.stderr[-2000:]
     assert not server.errors, server.errors
-    for schema in ("TriageBatch", "NeedStatementOut", "StoryDraftBatch"):
+    for schema in ("TriageBatch", "NeedMembersOut", "NeedStatementOut", "StoryDraftBatch"):
         assert server.requests[schema] > 0, server.requests
     ws = _open(run_ws["folder"])
     try:

@@ -37,3 +37,22 @@ def test_urr_metrics_and_our_clustering(shared_datasets) -> None:  # type: ignor
     labels = urr.ours(LocalEmbedder().embed([r["text"] for r in rows]))
     result = urr.metrics([r["label"] for r in rows], labels)
     assert result["unassigned_share"] <= 0.10 and result["clusters"] >= 5
+
+
+def test_labelled_purity_rules() -> None:
+    from evals.public.needs_labelled import purity
+
+    got = purity({"a": [("problem", "crash: memory"), ("problem", "crash: memory"), ("problem", "pages: slow")],
+                  "b": [("praise", "praise: general"), ("praise", "praise: fast"), ("problem", "crash: memory")]})
+    assert got["problem"] == [2, 3] and got["praise"] == [2, 3]  # praise of any thing belongs to a praise need
+    assert got["defining"] == {"crash: memory"}
+
+
+@pytest.mark.parametrize("name", ["comic-viewer", "acdisplay", "maalej"])
+def test_hand_labels_cover_every_review_of_their_inbox(shared_datasets, name: str) -> None:  # type: ignore[no-untyped-def]
+    from evals.public.inboxes import BUILDERS
+    from evals.public.needs_labelled import labels
+
+    got = labels(name)
+    assert set(got) == {r["review_id"] for r in BUILDERS[name]()}
+    assert {kind for kind, _ in got.values()} <= {"problem", "ask", "praise", "question", "noise"}

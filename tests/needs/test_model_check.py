@@ -1,0 +1,102 @@
+"""The model checks need membership (LLM path, real provider layer over a scripted backend): members it judges not to
+be evidence of their need leave it with its reason; too few left dissolves the need; a failing model changes nothing."""
+
+from __future__ import annotations
+
+import json
+
+import assistant.llm.fake as fake
+from assistant.llm.backend import ChatRequest
+from assistant.llm.steps import MEMBERS_PER_CALL, llm_need_members
+from assistant.models import FeedbackItem, SourceRef
+from assistant.needs import build_needs
+from assistant.needs.edit import need_report
+from assistant.repository import load_items, load_needs
+from assistant.triage import triage_items
+from tests.needs.corpus import planted
+
+
+def _rejecting(word: str, also: str = ""):  # type: ignore[no-untyped-def]
+    """A model that sets aside every block containing `word` (and `also`), and answers everything else well."""
+    def reply(request: ChatRequest) -> str:
+        if request.schema_name != "NeedMembersOut":
+            return fake.well_behaved(request)
+        verdicts = [{"id": a, "belongs": not any(w and w in t.lower() for w in (word, also)),
+                     "reason": "same need" if not any(w and w in t.lower() for w in (word, also)) else f"about {word}"}
+                    for a, t in fake.blocks(request)]
+        return json.dumps({"need": "the shared need", "verdicts": verdicts})
+    return reply
+
+
+def _placed(ws) -> dict[str, str | None]:  # type: ignore[no-untyped-def]
+    with ws.transaction() as s:
+        return {it.text: it.need_id for it in load_items(s)}
+
+
+def test_members_the_model_rejects_leave_with_its_reason(workspace) -> None:  # type: ignore[no-untyped-def]
+    planted(workspace, per_theme=8)
+    triage_items(workspace)
+    offline = build_needs(workspace)
+    okta = [t for t, nid in _placed(workspace).items() if "okta" in t.lower()]
+    assert len(okta) >= 2 and all(_placed(workspace)[t] for t in okta)  # offline: in the SSO need
+    sso = _placed(workspace)[okta[0]]
+    provider = fake.fake_provider(_rejecting("okta"))
+    needs = build_needs(workspace, recluster=True, provider=provider)
+    placed = _placed(workspace)
+    assert all(placed[t] is None for t in okta)  # in no need ...
+    need = next(n for n in needs if n.id == sso)
+    with workspace.transaction() as s:
+        by_text = {it.text: it.id for it in load_items(s)}
+    assert {by_text[t] for t in okta} <= set(need.loose)  # ... but listed beside the need, with the model's reason
+    assert all(need.set_aside[by_text[t]] == "about okta" for t in okta)
+    shown = need_report(workspace, sso)["loosely_related"]
+    assert {q["id"] for q in shown if q.get("set_aside_by_model") == "about okta"} == {by_text[t] for t in okta}
+    # every other item stays where the offline engine put it
+    before = {i for n in offline for i in n.item_ids}
+    assert {i for n in needs for i in n.item_ids} == before - {by_text[t] for t in okta}
+    assert "NeedMembersOut" in {r.schema_name for r in fake.scripted(provider).requests}
+
+
+def test_a_need_with_too_few_members_left_is_dissolved(workspace) -> None:  # type: ignore[no-untyped-def]
+    planted(workspace, per_theme=4)
+    triage_items(workspace)
+    build_needs(workspace)
+    dark = {t: nid for t, nid in _placed(workspace).items() if "dark" in t.lower() or "night" in t.lower()}
+    assert len({nid for nid in dark.values() if nid}) == 1
+    # the model rejects every review that says "mode" or "theme": none of the need is left, below the minimum size
+    provider = fake.fake_provider(_rejecting("mode", also="theme"))
+    build_needs(workspace, recluster=True, provider=provider)
+    placed = _placed(workspace)
+    assert all(placed[t] is None for t in dark)
+    with workspace.transaction() as s:
+        assert dark[next(iter(dark))] not in {n.id for n in load_needs(s)}
+
+
+def test_a_failing_model_leaves_the_offline_membership_and_says_why(workspace) -> None:  # type: ignore[no-untyped-def]
+    planted(workspace, per_theme=6)
+    triage_items(workspace)
+    offline = {n.id: sorted(n.item_ids) for n in build_needs(workspace, recluster=True)}
+
+    def garbage(request: ChatRequest) -> str:
+        return "I think they all belong." if request.schema_name == "NeedMembersOut" else fake.well_behaved(request)
+
+    provider = fake.fake_provider(garbage, max_repairs=0)
+    needs = build_needs(workspace, recluster=True, provider=provider)
+    assert {n.id: sorted(n.item_ids) for n in needs} == offline
+    assert "needs" in provider.ledger.fallbacks, provider.ledger.fallbacks
+
+
+def test_the_first_request_fixes_the_need_later_requests_judge_against_it() -> None:
+    items = [FeedbackItem(id=f"fb_{k:03d}", text=f"Bank sync fails for account {k}.", source=SourceRef(path="x.csv", row=k + 1))
+             for k in range(MEMBERS_PER_CALL + 5)]
+    asked: list[str] = []
+
+    def reply(request: ChatRequest) -> str:
+        user = next(m["content"] for m in request.messages if m["role"] == "user")
+        asked.append(user.split("<need_hint>")[1].split("</need_hint>")[0])
+        return json.dumps({"need": "bank sync fails", "verdicts": [
+            {"id": a, "belongs": True, "reason": "same failure"} for a, _ in fake.blocks(request)]})
+
+    check = llm_need_members(fake.fake_provider(reply), items)
+    assert asked == ["", "bank sync fails"]  # the second batch is judged against the need the first one fixed
+    assert check.need == "bank sync fails" and set(check.verdicts) == {it.id for it in items}

@@ -80,6 +80,27 @@ class NeedMembersOut(Out):
     verdicts: list[MemberVerdict] = Field(max_length=60)
 
 
+class Placement(Out):
+    """The need one block is evidence of, id first."""
+
+    id: ItemId = Field(description="The id attribute of the <feedback> block being placed.")
+    need: str = Field(pattern=r"^(N\d{1,3}|none)$", description="The key of the need it is evidence of, or 'none'.")
+    reason: Short = Field(max_length=160, description="A few words: what it reports.")
+
+
+class NeedPlacementOut(Out):
+    """One placement for every block."""
+
+    placements: list[Placement] = Field(max_length=60)
+
+
+class NeedMergeOut(Out):
+    """Groups of need keys that are one need."""
+
+    groups: list[list[Annotated[str, StringConstraints(pattern=r"^N\d{1,3}$")]]] = Field(
+        max_length=40, description="Each group: the keys of needs one fix or feature answers, two or more.")
+
+
 class CriterionDraft(Out):
     """One Given/When/Then acceptance criterion."""
 
@@ -149,7 +170,7 @@ class Ping(Out):
 
 OUTPUT_MODELS: dict[str, type[Out]] = {
     m.__name__: m
-    for m in (TriageBatch, NeedStatementOut, NeedMembersOut, StoryDraftBatch, CriteriaOut, RepairOut, StoryJudgement, CriteriaJudgement, Ping)
+    for m in (TriageBatch, NeedStatementOut, NeedMembersOut, NeedMergeOut, NeedPlacementOut, StoryDraftBatch, CriteriaOut, RepairOut, StoryJudgement, CriteriaJudgement, Ping)
 }
 
 

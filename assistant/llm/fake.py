@@ -99,6 +99,10 @@ def well_behaved(request: ChatRequest) -> str:
     if name == "NeedMembersOut":
         return json.dumps({"need": "the need these items share",
                            "verdicts": [{"id": a, "belongs": True, "reason": "same need"} for a, _ in found]})
+    if name == "NeedMergeOut":
+        return json.dumps({"groups": []})
+    if name == "NeedPlacementOut":
+        return json.dumps({"placements": [{"id": a, "need": "none", "reason": "no need fits"} for a, _ in found]})
     if name == "StoryDraftBatch":
         return json.dumps({"stories": [story]})
     if name == "CriteriaOut":

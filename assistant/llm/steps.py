@@ -19,6 +19,8 @@ from assistant.llm.contracts import (
     CriterionDraft,
     InputContext,
     NeedMembersOut,
+    NeedMergeOut,
+    NeedPlacementOut,
     NeedStatementOut,
     RepairOut,
     StoryDraft,
@@ -147,6 +149,50 @@ def llm_need_members(provider: Provider, items: Sequence[FeedbackItem]) -> Membe
         need = need or out.need
         verdicts.update((view.to_id[v.id], (v.belongs, v.reason)) for v in out.verdicts)
     return MemberCheck(need=need, verdicts=verdicts)
+
+
+def llm_same_needs(provider: Provider, needs: dict[str, tuple[str, list[FeedbackItem]]]) -> list[list[str]]:
+    """Groups of need ids the model says are one need (need id -> (the need in a short phrase, example items)). A
+    group naming a key not listed, or a key already grouped, is not taken."""
+    check_open(provider)
+    keys = {f"N{k + 1}": nid for k, nid in enumerate(sorted(needs))}
+    lines = []
+    for key, nid in keys.items():
+        phrase, examples = needs[nid]
+        lines.append(f"{key}: {untrusted(phrase, limit=160)}")
+        lines += [f"    “{untrusted(it.text, limit=200)}”" for it in examples[:2]]
+    listed = "\n".join(lines)
+    got = provider.generate("need_merge", {"needs": listed}, NeedMergeOut,
+                            context=InputContext(texts=[listed]), max_tokens=600)
+    out: NeedMergeOut = got.value
+    seen: set[str] = set()
+    groups = []
+    for group in out.groups:
+        members = list(dict.fromkeys(group))
+        if len(members) >= 2 and all(k in keys and k not in seen for k in members):
+            seen.update(members)
+            groups.append([keys[k] for k in members])
+    return groups
+
+
+PLACED_PER_CALL = 30  # loose blocks offered to the needs in one request
+
+
+def llm_place(provider: Provider, needs: dict[str, str], items: Sequence[FeedbackItem]) -> dict[str, tuple[str, str]]:
+    """Item id -> (need id, the model's reason) for the items the model places in one of `needs` (need id -> the need
+    in a short phrase); items it leaves in none are not returned. A key the request did not list places nothing."""
+    keys = {f"N{k + 1}": nid for k, nid in enumerate(sorted(needs))}
+    listed = "\n".join(f"{key}: {untrusted(needs[nid], limit=160)}" for key, nid in keys.items())
+    placed: dict[str, tuple[str, str]] = {}
+    for start in range(0, len(items), PLACED_PER_CALL):
+        check_open(provider)
+        view = Aliased(items[start:start + PLACED_PER_CALL], limit=EVIDENCE_CHARS)
+        got = provider.generate("need_placement", {"needs": listed, "items": view.block}, NeedPlacementOut,
+                                context=view.context(exact=True, extra_texts=[listed]),
+                                max_tokens=40 * len(view.aliases) + 200)
+        out: NeedPlacementOut = got.value
+        placed.update((view.to_id[p.id], (keys[p.need], p.reason)) for p in out.placements if p.need in keys)
+    return placed
 
 
 def _criteria(drafts: Sequence[CriterionDraft], view: Aliased) -> list[Criterion]:

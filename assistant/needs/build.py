@@ -22,7 +22,7 @@ from sqlalchemy import select
 from assistant.models import FeedbackItem, Need
 from assistant.needs import clauses, core, evidence, identity, statements
 from assistant.needs.actions import cut_actions
-from assistant.needs.checked import check_members
+from assistant.needs.checked import check_members, join_same, place_loose
 from assistant.needs.asks import need_topics, route_asks, topic_terms
 from assistant.needs.cluster import ClusterParams, cluster, normalise, split_catch_alls
 from assistant.needs.fit import fit_items
@@ -85,6 +85,10 @@ def reports_or_asks(item: FeedbackItem) -> bool:
     if item.kind == "stakeholder_ask" or not says_something(item):
         return False
     return evidence.reports(item)
+
+
+def _customer_says(it: FeedbackItem) -> bool:
+    return it.kind != "stakeholder_ask" and says_something(it)
 
 
 def _customer_loose(it: FeedbackItem) -> bool:
@@ -218,8 +222,13 @@ def _full(canon, vec, old_members, live_ids, params, absorbed=None, embed=None, 
                         params.cluster.min_size, taken.mint, embed)
     fit_items(canon, vec, assign, founds_need, params.cluster.min_size, embed=embed)  # a member stays if it fits
     hold_items(canon, vec, assign, founds_need, params.cluster.min_size, embed)  # one problem a need
-    aside = {} if provider is None else check_members(canon, vec, assign, provider, params.cluster.min_size,
-                                                      lambda it: it.kind != "stakeholder_ask")
+    aside: dict[str, dict[str, str]] = {}
+    if provider is not None:  # the model checks each need's evidence, joins needs that are one, offers them the rest
+        aside, stated = check_members(canon, vec, assign, provider, params.cluster.min_size,
+                                      lambda it: it.kind != "stakeholder_ask")
+        join_same(canon, vec, assign, provider, stated, aside)
+        if place_loose(canon, assign, provider, stated, aside, _customer_says):
+            loose = {nid: [i for i in ids if not assign.get(i)] for nid, ids in loose.items()}
     for nid, out in aside.items():  # set aside by the model: loosely related, with its reason
         loose[nid] = [*out, *[i for i in loose.get(nid, []) if i not in out]]
     place_serious(canon, vec, assign, taken, says_something, old_members)

@@ -10,8 +10,19 @@ need's centre go first and fix the need; every member gets a verdict and a reaso
 
 A rejected member goes to no need and is kept as loosely related, with the model's reason, so the PO sees what was
 set aside and why. A need left with fewer than `min_size` members that share it is dissolved, like any group too
-small to be a need. Serious items are placed afterwards (assistant/needs/serious.py), so one the model sets aside
-still gets a need of its own. When the model fails, the offline membership stands and the ledger says why.
+small to be a need.
+
+Then the checked needs that are one need split by wording are joined: the model reads each need (the phrase it
+judged against and two members closest to its centre) and names the groups one fix or feature answers. Reading
+found one app's main ask ("add a real PIN/pattern lock") in four needs; closeness of embeddings keeps them apart,
+because each wording is tight on its own. The need with the most members keeps its id.
+
+Then the feedback in no need (what the offline rules left out, and what the check set aside) is offered to the
+checked needs, each described by the need the model judged against: an item joins the need it is evidence of, or
+stays in no need ("when in doubt, none"). Reading showed a third to a half of one app's unplaced reviews had an
+obvious home ("Ooopps...all the time" beside an "Oops error" need); embeddings place them no better than they group
+them. Serious items are placed afterwards (assistant/needs/serious.py), so one the model leaves out still gets a need
+of its own. When the model fails, the offline membership stands and the ledger says why.
 """
 
 from __future__ import annotations
@@ -24,9 +35,9 @@ from assistant.models import FeedbackItem
 
 
 def check_members(canon: list[FeedbackItem], vec: dict[str, np.ndarray], assign: dict[str, str | None], provider,  # type: ignore[no-untyped-def]
-                  min_size: int, customer: Callable[[FeedbackItem], bool]) -> dict[str, dict[str, str]]:
-    """Judge every need's customer members with the model; returns {need id: {item id set aside: reason}} of the
-    needs that stay. Changes `assign` in place."""
+                  min_size: int, customer: Callable[[FeedbackItem], bool]) -> tuple[dict[str, dict[str, str]], dict[str, str]]:
+    """Judge every need's customer members with the model; returns ({need id: {item id set aside: reason}}, {need id:
+    the need the model judged against}) of the needs that stay. Changes `assign` in place."""
     from assistant.errors import LLMError
     from assistant.llm.engine import run_batches
     from assistant.llm.steps import llm_need_members  # lazy: the offline path needs no LLM stack
@@ -53,6 +64,7 @@ def check_members(canon: list[FeedbackItem], vec: dict[str, np.ndarray], assign:
             return job[0], None
 
     aside: dict[str, dict[str, str]] = {}
+    stated: dict[str, str] = {}
     for nid, check in run_batches(provider, one, jobs):
         if check is None:
             continue
@@ -66,4 +78,71 @@ def check_members(canon: list[FeedbackItem], vec: dict[str, np.ndarray], assign:
             assign[iid] = None
         if out:
             aside[nid] = out
-    return aside
+        stated[nid] = check.need
+    return aside, stated
+
+
+def join_same(canon: list[FeedbackItem], vec: dict[str, np.ndarray], assign: dict[str, str | None], provider,  # type: ignore[no-untyped-def]
+              stated: dict[str, str], aside: dict[str, dict[str, str]]) -> int:
+    """Join the checked needs the model says are one need (see the module docstring); returns how many needs were
+    joined into another. Changes `assign`, `stated` and `aside` in place."""
+    from assistant.errors import LLMError
+    from assistant.llm.steps import llm_same_needs  # lazy: the offline path needs no LLM stack
+
+    by_id = {it.id: it for it in canon}
+    members: dict[str, list[str]] = {}
+    for iid, nid in sorted(assign.items()):
+        if nid in stated and by_id[iid].kind != "stakeholder_ask":
+            members.setdefault(nid, []).append(iid)
+    if len(members) < 2:
+        return 0
+    shown = {}
+    for nid, ids in members.items():
+        mat = np.stack([vec[i] for i in ids])
+        closest = np.argsort(-(mat @ mat.mean(axis=0)), kind="stable")[:2]
+        shown[nid] = (stated[nid], [by_id[ids[k]] for k in closest])
+    try:
+        groups = llm_same_needs(provider, shown)
+    except LLMError as exc:
+        provider.ledger.fallback("needs", str(exc))
+        return 0
+    joined = 0
+    for group in groups:
+        keep = max(group, key=lambda n: (len(members[n]), n))
+        for nid in group:
+            if nid == keep:
+                continue
+            for iid, at in assign.items():
+                if at == nid:
+                    assign[iid] = keep
+            aside.setdefault(keep, {}).update(aside.pop(nid, {}))
+            stated.pop(nid, None)
+            joined += 1
+    return joined
+
+
+def place_loose(canon: list[FeedbackItem], assign: dict[str, str | None], provider, stated: dict[str, str],  # type: ignore[no-untyped-def]
+                aside: dict[str, dict[str, str]], loose: Callable[[FeedbackItem], bool]) -> int:
+    """Offer the feedback in no need to the checked needs: each joins the need the model says it is evidence of (never
+    the one it was just set aside from). Returns how many were placed. Changes `assign` and `aside` in place."""
+    from assistant.errors import LLMError
+    from assistant.llm.steps import llm_place  # lazy: the offline path needs no LLM stack
+
+    needs = {nid: need for nid, need in stated.items() if nid in set(assign.values())}
+    pending = [it for it in canon if assign.get(it.id) is None and loose(it)]
+    if not needs or not pending:
+        return 0
+    try:
+        placed = llm_place(provider, needs, pending)
+    except LLMError as exc:
+        provider.ledger.fallback("needs", str(exc))
+        return 0
+    n = 0
+    for iid, (nid, _reason) in placed.items():
+        if iid in aside.get(nid, {}):
+            continue
+        for other in aside.values():
+            other.pop(iid, None)
+        assign[iid] = nid
+        n += 1
+    return n

@@ -145,6 +145,10 @@ class Model:
             return json.dumps(self._need(blocks))
         if schema == "NeedMembersOut":
             return json.dumps(self._members(blocks, messages))
+        if schema == "NeedMergeOut":
+            return json.dumps(self._same(messages))
+        if schema == "NeedPlacementOut":
+            return json.dumps(self._placements(blocks, messages))
         if schema == "StoryDraftBatch":
             return json.dumps({"stories": self._stories(blocks, first_draft=True)})
         if schema == "RepairOut":
@@ -202,6 +206,35 @@ class Model:
         if self.mode == "links":
             verdicts[0]["reason"] = "see " + self._hostile("links", LINKS)
         return {"need": need[:160], "verdicts": verdicts}
+
+    def _same(self, messages: list[dict[str, str]]) -> dict[str, Any]:
+        """Needs whose phrases share their first two words are one need."""
+        user = next((m["content"] for m in messages if m["role"] == "user"), "")
+        listed = re.findall(r"^(N\d+): (.*)$", user, re.M)
+        by_start: dict[tuple[str, ...], list[str]] = {}
+        for key, need in listed:
+            by_start.setdefault(tuple(words(html.unescape(need))[:2]), []).append(key)
+        groups = [keys for start, keys in by_start.items() if len(keys) > 1 and len(start) == 2]
+        if self.mode == "cross_cite":
+            self.tried["cross_cite"] += 1
+            groups.append(["N1", "N998"])  # a need the request never listed
+        return {"groups": groups}
+
+    def _placements(self, blocks: list[tuple[str, str]], messages: list[dict[str, str]]) -> dict[str, Any]:
+        """A block joins the listed need sharing most of its words (two at least), else none."""
+        user = next((m["content"] for m in messages if m["role"] == "user"), "")
+        listed = re.search(r"<needs>(.*?)</needs>", user, re.S)
+        needs = [ln.split(":", 1) for ln in (listed.group(1) if listed else "").strip().splitlines() if ":" in ln]
+        out = []
+        for alias, text in blocks:
+            shared = {key.strip(): len(set(words(html.unescape(need))) & set(words(text))) for key, need in needs}
+            best = max(shared, key=lambda k: shared[k], default="none")
+            key = best if shared.get(best, 0) >= 2 else "none"
+            if self.mode == "cross_cite":
+                self.tried["cross_cite"] += 1
+                key = "N999"  # a need the request never listed
+            out.append({"id": alias, "need": key, "reason": "same words" if key != "none" else "no need fits"})
+        return {"placements": out}
 
     def _stories(self, blocks: list[tuple[str, str]], *, first_draft: bool) -> list[dict[str, Any]]:
         alias, text = blocks[0]

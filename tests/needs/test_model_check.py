@@ -100,3 +100,64 @@ def test_the_first_request_fixes_the_need_later_requests_judge_against_it() -> N
     check = llm_need_members(fake.fake_provider(reply), items)
     assert asked == ["", "bank sync fails"]  # the second batch is judged against the need the first one fixed
     assert check.need == "bank sync fails" and set(check.verdicts) == {it.id for it in items}
+
+
+def _phrased(reject: str = "", group_with: tuple[str, str] = ("", ""), place: tuple[str, str] = ("", "")):  # type: ignore[no-untyped-def]
+    """A model whose check names each need by its first block's first words (setting aside blocks with `reject`),
+    joins the two needs whose quotes hold the words of `group_with`, and places blocks holding place[0] in the need
+    whose phrase holds place[1]."""
+    import re
+
+    def reply(request: ChatRequest) -> str:
+        user = next(m["content"] for m in request.messages if m["role"] == "user")
+        if request.schema_name == "NeedMembersOut":
+            found = fake.blocks(request)
+            return json.dumps({"need": " ".join(found[0][1].lower().split()[:4]), "verdicts": [
+                {"id": a, "belongs": not (reject and reject in t.lower()), "reason": "checked"} for a, t in found]})
+        if request.schema_name == "NeedMergeOut":
+            chunks = re.split(r"\n(?=N\d+: )", user.split("<needs>")[1])
+            keys = [c.split(":")[0].strip() for c in chunks if any(w and w in c.lower() for w in group_with)]
+            return json.dumps({"groups": [keys] if len(keys) == 2 else []})
+        if request.schema_name == "NeedPlacementOut":
+            needs = dict(re.findall(r"^(N\d+): (.*)$", user, re.M))
+            target = next((k for k, v in needs.items() if place[1] and place[1] in v), "none")
+            return json.dumps({"placements": [
+                {"id": a, "need": target if place[0] and place[0] in t.lower() else "none", "reason": "placed"}
+                for a, t in fake.blocks(request)]})
+        return fake.well_behaved(request)
+    return reply
+
+
+def test_needs_the_model_calls_one_need_are_joined(workspace) -> None:  # type: ignore[no-untyped-def]
+    planted(workspace, per_theme=6)
+    triage_items(workspace)
+    build_needs(workspace)
+    before = _placed(workspace)
+    csv_need = {nid for t, nid in before.items() if "csv" in t.lower()}
+    dark_need = {nid for t, nid in before.items() if "dark mode" in t.lower()}
+    assert len(csv_need) == len(dark_need) == 1 and csv_need != dark_need
+    build_needs(workspace, recluster=True, provider=fake.fake_provider(_phrased(group_with=("csv", "dark"))))
+    after = _placed(workspace)
+    joined = {after[t] for t, nid in before.items() if nid in csv_need | dark_need}
+    assert len(joined) == 1 and None not in joined  # one need now, holding both
+    others = {t: nid for t, nid in before.items() if nid and nid not in csv_need | dark_need}
+    assert all(after[t] == nid for t, nid in others.items())  # nothing else moved
+
+
+def test_feedback_in_no_need_joins_the_need_the_model_places_it_in(workspace) -> None:  # type: ignore[no-untyped-def]
+    planted(workspace, per_theme=8)
+    triage_items(workspace)
+    okta = [t for t in _placed(workspace) if "okta" in t.lower()]
+    # set aside from the SSO need, then offered back to it: it never returns to the need it was set aside from
+    build_needs(workspace, recluster=True,
+                provider=fake.fake_provider(_phrased(reject="okta", place=("okta", "single sign-on"))))
+    assert all(_placed(workspace)[t] is None for t in okta)
+    # offered to another need, it joins it and is no longer listed as set aside
+    build_needs(workspace, recluster=True, provider=fake.fake_provider(_phrased(reject="okta", place=("okta", "bank"))))
+    placed = _placed(workspace)
+    bank = {placed[t] for t in placed if t.lower().startswith("bank sync broke")}
+    assert {placed[t] for t in okta} == bank and None not in bank
+    with workspace.transaction() as s:
+        needs = load_needs(s)
+        ids = {it.text: it.id for it in load_items(s)}
+    assert not any(ids[t] in n.set_aside for n in needs for t in okta)

@@ -181,3 +181,19 @@ def test_nothing_to_write_can_be_approved_or_exported(real_ws: Workspace) -> Non
     assert not ex.exception, [e.value for e in ex.exception]
     shown = [v for d in ex.dataframe if "story" in d.value.columns for v in d.value["story"]]
     assert not [v for v in shown if v.startswith("Story to write")]
+
+
+def test_needs_page_gives_the_models_reason_for_an_item_it_set_aside(real_ws: Workspace) -> None:
+    from assistant.tables import NeedRow
+
+    with real_ws.transaction() as s:
+        need = max(load_needs(s), key=lambda n: len(n.loose))
+        row = s.get(NeedRow, need.id)
+        # as a model check leaves it (assistant/needs/checked.py): the item is loose, with the model's reason
+        row.provenance = {**(row.provenance or {}), "set_aside": {need.loose[0]: "reports slow page turns instead"}}
+    at = open_page("needs")
+    at.selectbox(key="needs_open").set_value(need.id).run()
+    assert not at.exception, [e.value for e in at.exception]
+    loose = next(e for e in at.expander if e.label.startswith(LOOSE_TITLE))
+    why = [plain(c.value) for c in loose.caption if "Set aside by the model" in plain(c.value)]
+    assert why == ["Set aside by the model: reports slow page turns instead"]

@@ -286,7 +286,13 @@ def draft(
         if progress:
             progress(1)
     drafted, folds = fold_duplicates(ws, drafted, embed, report.messages)
-    others = [st for sid, st in existing.items() if sid not in {d.id for d in drafted} and st.status != "rejected"]
+    # drafts whose need was removed by re-clustering are stale too (only when drafting every need)
+    orphans = set() if need_ids else {sid for sid, st in existing.items() if st.need_id is None}
+    # the drafts this run replaces are no backlog to check against: a new story was flagged "the same story as
+    # st_…", a story _store then deleted (needs joined on a rebuild left their old draft beside the new one)
+    going = _replaced(existing, touched, {n.id for n in todo}, orphans)
+    others = [st for sid, st in existing.items()
+              if sid not in {d.id for d in drafted} and st.status != "rejected" and sid not in going]
     dor = ws.get_setting("definition_of_ready")
     drafted = finish_stories(ws, drafted, backlog=others, embed=embed)
     drafted = _thin_to_write(ws, drafted, todo, items, asks, plan_names, others, embed, report, people)
@@ -296,8 +302,6 @@ def draft(
                                   backlog=others)
     drafted = list_other_asks(drafted, todo, items, asks, embed=embed, common=common)  # the need's other half
     drafted = [settle(st, dor) for st in drafted]
-    # drafts whose need was removed by re-clustering are stale too (only when drafting every need)
-    orphans = set() if need_ids else {sid for sid, st in existing.items() if st.need_id is None}
     _store(ws, drafted, existing, touched, {n.id for n in todo}, report, actor, orphans)
     return report
 
@@ -375,12 +379,17 @@ def _store(ws: Any, drafted: list[Story], existing: dict[str, Story], touched: s
                 continue
             (report.updated if prior else report.created).append(saved.id)
             report.stories.append(saved)
-        stale = [sid for sid, st in existing.items()
-                 if (st.need_id in need_ids or sid in orphans) and sid not in new_ids and st.status == "draft"
-                 and sid not in touched]
+        stale = sorted(_replaced(existing, touched, need_ids, orphans) - new_ids)
         if stale:
             s.execute(delete(StoryRow).where(StoryRow.id.in_(stale)))
             report.removed.extend(sorted(stale))
+
+
+def _replaced(existing: dict[str, Story], touched: set[str], need_ids: set[str], orphans: set[str]) -> set[str]:
+    """Stories a re-draft of `need_ids` replaces (unless drafted again under the same id): drafts of those needs, and
+    orphans, that the PO has not touched."""
+    return {sid for sid, st in existing.items()
+            if (st.need_id in need_ids or sid in orphans) and st.status == "draft" and sid not in touched}
 
 
 def draft_stories(ws: Any, *, need_ids: Sequence[str] | None = None, provider: Any = None,

@@ -163,3 +163,21 @@ def test_draft_stories_signature_and_unknown_need(workspace) -> None:
 
     with pytest.raises(NotFoundError, match="nd_nope"):
         draft_stories(workspace, need_ids=["nd_nope"])
+
+
+def test_a_draft_the_redraft_replaces_is_not_flagged_as_its_duplicate(drafted) -> None:
+    from assistant.repository import save_story
+    from assistant.stories.draft import SYSTEM_ACTOR
+
+    ws, _, report = drafted
+    target = next(st for st in report.stories if st.need_id == "nd_card")
+    # an older draft of the same need under another id, as a rebuild that joined two needs leaves it
+    with ws.transaction() as s:
+        save_story(s, target.model_copy(update={"id": "st_olddraft0001", "version": 1}), actor=SYSTEM_ACTOR,
+                   action="draft")
+    rerun = draft(ws)
+    assert "st_olddraft0001" in rerun.removed
+    with ws.transaction() as s:
+        rows = list(s.scalars(select(StoryRow)))
+    assert "st_olddraft0001" not in {r.id for r in rows}
+    assert not any("st_olddraft0001" in str(r.quality) for r in rows)  # no finding names the story it replaced

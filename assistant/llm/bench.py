@@ -20,7 +20,7 @@ from pydantic import BaseModel
 from assistant.llm.accounting import Usage
 from assistant.llm.cache import MemoryCache, WorkspaceCache
 from assistant.llm.fake import fake_provider
-from assistant.llm.steps import llm_draft_stories, llm_need_statement, llm_triage
+from assistant.llm.steps import llm_draft_stories, llm_need_members, llm_need_statement, llm_same_needs, llm_triage
 from assistant.models import FeedbackItem, Need, SourceRef
 
 TOPICS = [
@@ -107,6 +107,8 @@ def _measure(fn: Callable[[], object], usage: Callable[[], Usage]) -> Strategy:
 def _pipeline(provider, items: list[FeedbackItem], needs: list[Need]) -> None:  # type: ignore[no-untyped-def]
     by_id = {it.id: it for it in items}
     llm_triage(provider, items)
+    checked = {need.id: llm_need_members(provider, [by_id[i] for i in need.item_ids]).need for need in needs}
+    llm_same_needs(provider, {need.id: (checked[need.id], [by_id[i] for i in need.item_ids[:2]]) for need in needs})
     for need in needs:
         members = [by_id[i] for i in need.item_ids]
         statement = llm_need_statement(provider, need, members)
@@ -117,6 +119,7 @@ def _naive(provider, items: list[FeedbackItem], needs: list[Need]) -> None:  # t
     need_of = {i: n for n in needs for i in n.item_ids}
     for item in items:
         llm_triage(provider, [item])
+        llm_need_members(provider, [item])
         need = need_of[item.id].model_copy(update={"item_ids": [item.id], "quotes": [item.id]})
         statement = llm_need_statement(provider, need, [item])
         llm_draft_stories(provider, need.model_copy(update={"statement": statement}), [item])

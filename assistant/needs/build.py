@@ -22,7 +22,7 @@ from sqlalchemy import select
 from assistant.models import FeedbackItem, Need
 from assistant.needs import clauses, core, evidence, identity, statements
 from assistant.needs.actions import cut_actions
-from assistant.needs.checked import check_members, join_same, place_loose
+from assistant.needs.checked import Checked, check_needs
 from assistant.needs.asks import need_topics, route_asks, topic_terms
 from assistant.needs.cluster import ClusterParams, cluster, normalise, split_catch_alls
 from assistant.needs.fit import fit_items
@@ -161,16 +161,16 @@ def build_needs(ws, *, recluster: bool = False, provider=None, progress: Progres
             old_members.setdefault(it.need_id, set()).add(it.id)  # type: ignore[arg-type]
 
     if recluster or not live_ids:
-        assign, dissolved, loose, apart, aside = _full(canon, vec, old_members, live_ids, params, absorbed,
+        assign, dissolved, loose, apart, checked = _full(canon, vec, old_members, live_ids, params, absorbed,
                                                        ws.embedder.embed, provider)
     else:
         (assign, loose), dissolved = _incremental(canon, vec, old_members, stored_cents, params,
                                                   ws.embedder.embed, settled), {}
-        apart, aside = [], {}
+        apart, checked = [], Checked()
     if progress:
         progress("cluster", 1, 1)
     write_needs(ws, all_items, assign, dissolved, vec, provider, params.quotes, params.core, progress, loose,
-                merge_names=recluster or not live_ids, apart=apart, aside=aside)
+                merge_names=recluster or not live_ids, apart=apart, checked=checked)
     ws.set_setting(_BUILT, {"at": started.isoformat(), "items": len(all_items)})
     with ws.transaction() as s:
         return load_needs(s)
@@ -222,14 +222,11 @@ def _full(canon, vec, old_members, live_ids, params, absorbed=None, embed=None, 
                         params.cluster.min_size, taken.mint, embed)
     fit_items(canon, vec, assign, founds_need, params.cluster.min_size, embed=embed)  # a member stays if it fits
     hold_items(canon, vec, assign, founds_need, params.cluster.min_size, embed)  # one problem a need
-    aside: dict[str, dict[str, str]] = {}
+    checked = Checked()
     if provider is not None:  # the model checks each need's evidence, joins needs that are one, offers them the rest
-        aside, stated = check_members(canon, vec, assign, provider, params.cluster.min_size,
-                                      lambda it: it.kind != "stakeholder_ask")
-        join_same(canon, vec, assign, provider, stated, aside)
-        if place_loose(canon, assign, provider, stated, aside, _customer_says):
-            loose = {nid: [i for i in ids if not assign.get(i)] for nid, ids in loose.items()}
-    for nid, out in aside.items():  # set aside by the model: loosely related, with its reason
+        checked = check_needs(canon, vec, assign, provider, params.cluster.min_size, _customer_says)
+        loose = {nid: [i for i in ids if not assign.get(i)] for nid, ids in loose.items()}  # some were placed
+    for nid, out in checked.aside.items():  # set aside by the model: loosely related, with its reason
         loose[nid] = [*out, *[i for i in loose.get(nid, []) if i not in out]]
     place_serious(canon, vec, assign, taken, says_something, old_members)
     join_serious(canon, vec, assign)  # one fraud problem is one need, however its reports were worded
@@ -242,7 +239,7 @@ def _full(canon, vec, old_members, live_ids, params, absorbed=None, embed=None, 
                  for old, members in old_members.items() if old not in new_members}
     for old in live_ids - set(old_members) - set(new_members):
         dissolved[old] = None
-    return assign, dissolved, loose, apart, aside
+    return assign, dissolved, loose, apart, checked
 
 
 def _incremental(canon, vec, old_members, stored_cents, params, embed=None,  # type: ignore[no-untyped-def]

@@ -28,10 +28,29 @@ of its own. When the model fails, the offline membership stands and the ledger s
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass, field
 
 import numpy as np
 
 from assistant.models import FeedbackItem
+
+
+@dataclass
+class Checked:
+    """What the model said about the needs of one build."""
+
+    aside: dict[str, dict[str, str]] = field(default_factory=dict)  # need id -> {item set aside: the model's reason}
+    stated: dict[str, str] = field(default_factory=dict)  # need id -> the need the model judged its members against
+
+
+def check_needs(canon: list[FeedbackItem], vec: dict[str, np.ndarray], assign: dict[str, str | None], provider,  # type: ignore[no-untyped-def]
+                min_size: int, loose: Callable[[FeedbackItem], bool]) -> Checked:
+    """The three steps of the module docstring: check each need's members, join needs that are one, place the
+    feedback in no need. Changes `assign` in place."""
+    aside, stated = check_members(canon, vec, assign, provider, min_size, lambda it: it.kind != "stakeholder_ask")
+    join_same(canon, vec, assign, provider, stated, aside)
+    place_loose(canon, assign, provider, stated, aside, loose)
+    return Checked(aside, stated)
 
 
 def check_members(canon: list[FeedbackItem], vec: dict[str, np.ndarray], assign: dict[str, str | None], provider,  # type: ignore[no-untyped-def]

@@ -37,10 +37,12 @@ class _Evidence:
 
 def write_needs(ws, all_items, assign, dissolved, vec, provider, quotes: int,  # type: ignore[no-untyped-def]
                 core_params: core.CoreParams, progress: Callable[[str, int, int], None] | None = None,
-                loose=None, merge_names: bool = False, apart=(), aside=None) -> None:
+                loose=None, merge_names: bool = False, apart=(), checked=None) -> None:
     """One transaction: need rows (names, statements, evidence), item links, dissolved needs, story links. Needs in
     `apart` were cut from a need on purpose (assistant/needs/actions.py): a name shared with it does not join them.
-    `aside`: per need, the members the model set aside and its reason (assistant/needs/checked.py)."""
+    `checked`: what the model said (assistant/needs/checked.py): members it set aside with its reason, and the need
+    it judged each need's members against, which names the need (a model reads what the items share better than
+    keyphrases do: "Device administrator" vs "Can't uninstall (device administrator won't deactivate)")."""
     by_id = {it.id: it for it in all_items}
     members: dict[str, list[str]] = {}
     for iid, nid in sorted(assign.items()):
@@ -70,7 +72,8 @@ def write_needs(ws, all_items, assign, dissolved, vec, provider, quotes: int,  #
              for nid, ids in members.items()}
     with ws.transaction() as s:
         edited = {r.id: r.name for r in s.scalars(select(NeedRow).where(NeedRow.name_edited.is_(True)))}
-    names = failure_names.distinct({nid: edited.get(nid) or _name(phrases.get(nid, []), mixed.get(nid, []), found[nid].counts,
+    said = {nid: _model_name(text) for nid, text in (checked.stated if checked else {}).items()}
+    names = failure_names.distinct({nid: edited.get(nid) or said.get(nid) or _name(phrases.get(nid, []), mixed.get(nid, []), found[nid].counts,
                                                            [by_id[i].text for i in ids], found[nid].reporting, found[nid].asked)
                              for nid, ids in members.items()},
                             {nid: [by_id[i].text for i in ids] for nid, ids in members.items()}, frozenset(edited))
@@ -92,7 +95,7 @@ def write_needs(ws, all_items, assign, dissolved, vec, provider, quotes: int,  #
             row.merged_into = None
             # Loosely related: near the need but not evidence of it (not counted, quoted or cited by stories).
             row.provenance = {**(row.provenance or {}), "loose": (loose or {}).get(nid, [])[:50],
-                              "set_aside": dict(list((aside or {}).get(nid, {}).items())[:50])}
+                              "set_aside": dict(list((checked.aside if checked else {}).get(nid, {}).items())[:50])}
             if not row.statement_edited:
                 row.statement = evidence.statement(_topic(phrases.get(nid), mixed.get(nid, []), ev.counts, texts),
                                                    ev.counts, ev.example, ev.reporting, ev.asked, ev.asking)
@@ -167,3 +170,12 @@ def _name(phrases, mixed, counts, texts, reporting=0, asked=("", "")) -> str:  #
             failure_names.joined_words(name, texts) or failure_names.most_said(name, texts) if unsaid else name)
     asking = max(evidence.PROBLEM_TYPES, key=lambda t: counts.by_type.get(t, 0)) == "feature_request"
     return failure_names.readable(name, texts, asked, asking)
+
+
+MODEL_NAME_CHARS = 80  # a longer phrase is a sentence, not a name: the offline name is kept
+
+
+def _model_name(text: str) -> str:
+    """The model's phrase for a need as its name (first letter capitalised), or "" when it is too long to be one."""
+    text = " ".join(text.split())
+    return text[:1].upper() + text[1:] if 0 < len(text) <= MODEL_NAME_CHARS else ""

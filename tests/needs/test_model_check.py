@@ -161,3 +161,14 @@ def test_feedback_in_no_need_joins_the_need_the_model_places_it_in(workspace) ->
         needs = load_needs(s)
         ids = {it.text: it.id for it in load_items(s)}
     assert not any(ids[t] in n.set_aside for n in needs for t in okta)
+
+
+def test_a_checked_need_is_named_by_the_need_the_model_judged_against(workspace) -> None:  # type: ignore[no-untyped-def]
+    planted(workspace, per_theme=6)
+    triage_items(workspace)
+    needs = build_needs(workspace, recluster=True, provider=fake.fake_provider(_phrased()))
+    with workspace.transaction() as s:
+        texts = {it.id: it.text for it in load_items(s)}
+    for need in needs:
+        openings = {" ".join(texts[i].lower().split()[:4]) for i in need.item_ids}
+        assert need.name[:1].isupper() and need.name.lower() in openings, (need.name, openings)

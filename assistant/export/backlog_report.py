@@ -25,7 +25,11 @@ def _cell(text: str) -> str:
 
 
 def _is_praise(item: FeedbackItem) -> bool:
-    return item.triage is not None and item.triage.type == "praise"
+    """Typed praise whose words report nothing and ask nothing: "Good but add alarm when battery charged 100%" is
+    typed praise by its tone, yet a PO must see it among the problems and asks, not only in a praise count."""
+    from assistant.needs.evidence import reports
+
+    return item.triage is not None and item.triage.type == "praise" and not reports(item)
 
 
 def _urgency(item: FeedbackItem) -> str:

@@ -49,3 +49,10 @@ def test_a_problem_need_with_no_row_is_counted_and_named_never_claimed_as_covere
     assert "0 in needs with a story or a story to write, 2 in 1 praise needs (recorded, no story), 1 in 1 need with " \
            "no story, 3 in no need" in text
     assert "- No story: Crashes on big files (1 item; `backlogsmith needs show N2`)." in text
+
+
+def test_praise_that_asks_or_reports_is_listed_with_the_problems() -> None:
+    asking = [*ITEMS, _item(7, "Good but add alarm when battery charged 100%, then I'll rate 5 star", "praise", "low", None)]
+    lines = unplaced_section(asking)
+    assert "4 items fit no need: 3 problems, questions or asks and 1 praise." in "\n".join(lines)
+    assert [ln.split("`")[1] for ln in lines if ln.startswith("> ") and "`fb" in ln] == ["fb6", "fb5", "fb7"]

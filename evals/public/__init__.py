@@ -37,3 +37,23 @@ def cli_main(argv: Sequence[str] | None, default: Path, compute: Callable[[Path]
     result = compute(path, with_ceiling) if ceiling else compute(path)
     print(json.dumps(result, indent=2) if as_json else table(result))
     return 0
+
+
+def run_result(workspace: Path, vectors_of: Callable[[dict[str, Any]], list[Any]] | None = None) -> tuple[dict[str, Any], list[Any], Any]:
+    """(items by id, live needs, vectors) a run left in a workspace, read only. `vectors_of(items)` picks the items
+    whose index vectors are returned (None: no vectors)."""
+    from assistant.repository import load_items, load_needs
+    from assistant.settings import resolve_settings
+    from assistant.triage.service import item_vectors
+    from assistant.workspace import Workspace
+
+    ws = Workspace(resolve_settings(env={}, workspace=workspace))
+    try:
+        with ws.transaction() as s:
+            items = {it.id: it for it in load_items(s)}
+            needs = load_needs(s)
+        vectors = item_vectors(ws, vectors_of(items)) if vectors_of else None
+    finally:
+        ws.close()
+    return items, needs, vectors
+

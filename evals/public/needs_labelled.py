@@ -77,22 +77,16 @@ def reference(kinds_labels: Sequence[tuple[str, str]], vectors) -> dict[str, flo
 
 
 def measure(name: str, workspace: Path) -> dict[str, Any]:
-    from assistant.repository import load_items, load_needs
-    from assistant.settings import resolve_settings
-    from assistant.triage.service import item_vectors
-    from assistant.workspace import Workspace
+    from evals.public import run_result
 
     gold = labels(name)
-    ws = Workspace(resolve_settings(env={}, workspace=workspace))
-    try:
-        with ws.transaction() as s:
-            items = {it.id: it for it in load_items(s)}
-            needs = load_needs(s)
-        customer = [it for it in items.values() if it.kind != "stakeholder_ask" and not it.duplicate_of
-                    and it.source.id in gold]
-        vectors = item_vectors(ws, customer)
-    finally:
-        ws.close()
+
+    def labelled(items: dict[str, Any]) -> list[Any]:
+        return [it for it in items.values() if it.kind != "stakeholder_ask" and not it.duplicate_of
+                and it.source.id in gold]
+
+    items, needs, vectors = run_result(workspace, labelled)
+    customer = labelled(items)
     names = {n.id: n.name for n in needs}
     groups = {n.id: [gold[items[i].source.id] for i in n.item_ids  # type: ignore[index]
                      if i in items and items[i].kind != "stakeholder_ask" and items[i].source.id in gold]

@@ -15,22 +15,13 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
+from evals.public import run_result
 from evals.public.inboxes import gold
 
 
 def measure(name: str, workspace: Path) -> dict[str, Any]:
-    from assistant.repository import load_items, load_needs
-    from assistant.settings import resolve_settings
-    from assistant.workspace import Workspace
-
     labels = gold(name)
-    ws = Workspace(resolve_settings(env={}, workspace=workspace))
-    try:
-        with ws.transaction() as s:
-            items = {it.id: it for it in load_items(s)}
-            needs = load_needs(s)
-    finally:
-        ws.close()
+    items, needs, _ = run_result(workspace)
     customer = [it for it in items.values() if it.kind != "stakeholder_ask" and not it.duplicate_of]
     rows = []
     for n in needs:

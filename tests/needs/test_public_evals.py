@@ -56,3 +56,24 @@ def test_hand_labels_cover_every_review_of_their_inbox(shared_datasets, name: st
     got = labels(name)
     assert set(got) == {r["review_id"] for r in BUILDERS[name]()}
     assert {kind for kind, _ in got.values()} <= {"problem", "ask", "praise", "question", "noise"}
+
+
+def test_recorded_model_answers_are_found_for_the_inbox_texts_they_judged(shared_datasets) -> None:  # type: ignore[no-untyped-def]
+    import assistant.llm.fake as fake
+    from assistant.llm.sanitize import untrusted
+    from assistant.llm.steps import llm_need_members
+    from assistant.models import FeedbackItem, SourceRef
+    from evals.public.inboxes import BUILDERS
+    from evals.public.model_answers import Recorded, block_key
+
+    answers = Recorded("acdisplay")
+    rows = BUILDERS["acdisplay"]()
+    sent = {block_key(untrusted(r["review"])): r for r in rows}  # the block text as the request carries it
+    judged = [sent[h] for h in answers.verdicts if h in sent][:20]
+    assert len(judged) == 20
+    items = [FeedbackItem(id=f"fb_{k:04d}", text=r["review"], source=SourceRef(path="f.csv", row=k + 1))
+             for k, r in enumerate(judged)]
+    check = llm_need_members(fake.fake_provider(answers), items)
+    assert not answers.unanswered["members"]
+    expected = {it.id: answers.verdicts[block_key(untrusted(it.text))][1][0] for it in items}
+    assert {i: v[0] for i, v in check.verdicts.items()} == expected

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import NamedTuple
 from datetime import datetime
 
 import numpy as np
@@ -121,6 +122,17 @@ def _cluster_sets(ids: Sequence[str], vectors: np.ndarray, params: ClusterParams
     return [sets[k] for k in sorted(sets)]
 
 
+class Placed(NamedTuple):
+    """Where a build put every item, and what the naming step must know about the needs it made."""
+
+    assign: dict[str, str | None]
+    dissolved: dict[str, str | None]  # old need -> the need that took its members (None: gone)
+    loose: dict[str, list[str]]  # need -> items near it that are not its evidence
+    apart: list[str]  # needs cut from another on purpose (assistant/needs/actions.py)
+    checked: Checked  # what the model said (assistant/needs/checked.py)
+    by_reason: dict[str, str]  # needs of serious reports grouped by their urgency reason (assistant/needs/serious.py)
+
+
 _BUILT = "needs_built"  # workspace setting: when the last build ran and how many items it saw
 
 
@@ -161,16 +173,14 @@ def build_needs(ws, *, recluster: bool = False, provider=None, progress: Progres
             old_members.setdefault(it.need_id, set()).add(it.id)  # type: ignore[arg-type]
 
     if recluster or not live_ids:
-        assign, dissolved, loose, apart, checked = _full(canon, vec, old_members, live_ids, params, absorbed,
-                                                       ws.embedder.embed, provider)
+        placed = _full(canon, vec, old_members, live_ids, params, absorbed, ws.embedder.embed, provider)
     else:
-        (assign, loose), dissolved = _incremental(canon, vec, old_members, stored_cents, params,
-                                                  ws.embedder.embed, settled), {}
-        apart, checked = [], Checked()
+        placed = _incremental(canon, vec, old_members, stored_cents, params, ws.embedder.embed, settled)
     if progress:
         progress("cluster", 1, 1)
-    write_needs(ws, all_items, assign, dissolved, vec, provider, params.quotes, params.core, progress, loose,
-                merge_names=recluster or not live_ids, apart=apart, checked=checked)
+    write_needs(ws, all_items, placed.assign, placed.dissolved, vec, provider, params.quotes, params.core, progress,
+                placed.loose, merge_names=recluster or not live_ids, apart=placed.apart, checked=placed.checked,
+                by_reason=placed.by_reason)
     ws.set_setting(_BUILT, {"at": started.isoformat(), "items": len(all_items)})
     with ws.transaction() as s:
         return load_needs(s)
@@ -228,7 +238,7 @@ def _full(canon, vec, old_members, live_ids, params, absorbed=None, embed=None, 
         loose = {nid: [i for i in ids if not assign.get(i)] for nid, ids in loose.items()}  # some were placed
     for nid, out in checked.aside.items():  # set aside by the model: loosely related, with its reason
         loose[nid] = [*out, *[i for i in loose.get(nid, []) if i not in out]]
-    place_serious(canon, vec, assign, taken, says_something, old_members)
+    by_reason = place_serious(canon, vec, assign, taken, says_something, old_members)
     join_serious(canon, vec, assign)  # one fraud problem is one need, however its reports were worded
     route_asks(canon, vec, assign, params, taken, embed, founds_need)
     new_members: dict[str, set[str]] = {}
@@ -239,7 +249,7 @@ def _full(canon, vec, old_members, live_ids, params, absorbed=None, embed=None, 
                  for old, members in old_members.items() if old not in new_members}
     for old in live_ids - set(old_members) - set(new_members):
         dissolved[old] = None
-    return assign, dissolved, loose, apart, checked
+    return Placed(assign, dissolved, loose, apart, checked, by_reason)
 
 
 def _incremental(canon, vec, old_members, stored_cents, params, embed=None,  # type: ignore[no-untyped-def]
@@ -271,9 +281,9 @@ def _incremental(canon, vec, old_members, stored_cents, params, embed=None,  # t
             assign[iid] = nid
     loose = _refine(canon, vec, assign, params, merge=False)  # existing needs are merged only on --recluster
     fit_items(canon, vec, assign, founds_need, params.cluster.min_size, keep=settled)
-    place_serious([it for it in canon if it.id not in settled], vec, assign, taken, says_something)
+    by_reason = place_serious([it for it in canon if it.id not in settled], vec, assign, taken, says_something)
     route_asks(canon, vec, assign, params, taken, embed, founds_need)
-    return assign, loose
+    return Placed(assign, {}, loose, [], Checked(), by_reason)
 
 
 def _refine(canon, vec, assign, params, merge: bool, embed=None) -> dict[str, list[str]]:  # type: ignore[no-untyped-def]

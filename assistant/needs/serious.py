@@ -67,12 +67,13 @@ def _centres(assign: dict[str, str | None], vec: dict[str, np.ndarray], nids: It
 
 def place_serious(canon: list[FeedbackItem], vec: dict[str, np.ndarray], assign: dict[str, str | None],
                   taken: identity.Taken, says: Callable[[FeedbackItem], bool],
-                  old_members: dict[str, set[str]] | None = None) -> None:
-    """Give every serious customer report without a need one (see the module docstring)."""
+                  old_members: dict[str, set[str]] | None = None) -> dict[str, str]:
+    """Give every serious customer report without a need one (see the module docstring); returns the needs made of
+    reports grouped by their reason, with the reason (they are named by it: assistant/needs/store.py)."""
     loose = [it for it in canon if assign.get(it.id) is None and it.kind != "stakeholder_ask" and says(it)
              and _serious(it)]
     if not loose:
-        return
+        return {}
     reasons = _reason_needs(canon, assign)
     centres = _centres(assign, vec, reasons)
     rest: dict[str, set[str]] = {}
@@ -86,13 +87,16 @@ def place_serious(canon: list[FeedbackItem], vec: dict[str, np.ndarray], assign:
         else:
             rest.setdefault(reason, set()).add(it.id)
     used = {n for n in assign.values() if n}
-    for _reason, members in sorted(rest.items()):
+    grouped = {}
+    for reason, members in sorted(rest.items()):
         before = identity.match(old_members or {}, [members]).get(0)
         nid = before if before and before not in used else taken.mint(members)
         used.add(nid)
         taken.add(nid)
+        grouped[nid] = reason
         for iid in members:
             assign[iid] = nid
+    return grouped
 
 
 def join_serious(canon: list[FeedbackItem], vec: dict[str, np.ndarray], assign: dict[str, str | None],

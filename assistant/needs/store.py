@@ -37,12 +37,15 @@ class _Evidence:
 
 def write_needs(ws, all_items, assign, dissolved, vec, provider, quotes: int,  # type: ignore[no-untyped-def]
                 core_params: core.CoreParams, progress: Callable[[str, int, int], None] | None = None,
-                loose=None, merge_names: bool = False, apart=(), checked=None) -> None:
+                loose=None, merge_names: bool = False, apart=(), checked=None, by_reason=None) -> None:
     """One transaction: need rows (names, statements, evidence), item links, dissolved needs, story links. Needs in
     `apart` were cut from a need on purpose (assistant/needs/actions.py): a name shared with it does not join them.
     `checked`: what the model said (assistant/needs/checked.py): members it set aside with its reason, and the need
     it judged each need's members against, which names the need (a model reads what the items share better than
-    keyphrases do: "Device administrator" vs "Can't uninstall (device administrator won't deactivate)")."""
+    keyphrases do: "Device administrator" vs "Can't uninstall (device administrator won't deactivate)").
+    `by_reason`: needs of serious reports no other need took, grouped by triage's urgency reason: two or more such
+    reports are named by that reason ("Urgent reports: cannot use it at all"), which is what they share; keywords
+    named one such group "Bloom county" after a word of one review of three unrelated ones."""
     by_id = {it.id: it for it in all_items}
     members: dict[str, list[str]] = {}
     for iid, nid in sorted(assign.items()):
@@ -73,6 +76,10 @@ def write_needs(ws, all_items, assign, dissolved, vec, provider, quotes: int,  #
     with ws.transaction() as s:
         edited = {r.id: r.name for r in s.scalars(select(NeedRow).where(NeedRow.name_edited.is_(True)))}
     said = {nid: _model_name(text) for nid, text in (checked.stated if checked else {}).items()}
+    for nid, reason in (by_reason or {}).items():
+        customers = [i for i in members.get(nid, []) if by_id[i].kind != "stakeholder_ask"]
+        if len(customers) >= 2 and reason and nid not in said:
+            said[nid] = f"Urgent reports: {reason}"
     names = failure_names.distinct({nid: edited.get(nid) or said.get(nid) or _name(phrases.get(nid, []), mixed.get(nid, []), found[nid].counts,
                                                            [by_id[i].text for i in ids], found[nid].reporting, found[nid].asked)
                              for nid, ids in members.items()},

@@ -126,12 +126,14 @@ def test_a_serious_report_no_need_took_joins_reports_like_it_or_shares_a_need_wi
     vec = {it.id: v for it, v in zip(items, vecs)}
     assign: dict[str, str | None] = {it.id: ("fraud" if k < 4 else None) for k, it in enumerate(items)}
     taken = identity.Taken({"fraud"}, {it.id: identity.content_key(it.kind, it.text) for it in items})
-    place_serious(items, vec, assign, taken, says_something)
+    grouped = place_serious(items, vec, assign, taken, says_something)
     charge, wont_open, freezes, praise, fake_site = (assign[it.id] for it in items[4:])
     assert charge == "fraud"  # the same kind of serious, and close: the need about it
     assert wont_open == freezes and wont_open not in (None, "fraud")  # one need for both, not one each
     assert praise is None
     assert fake_site not in (None, "fraud", wont_open)  # fraud too, but far from card charges: a need of its own
+    # the needs made of reports grouped by their reason say so (the store names them by it)
+    assert grouped == {wont_open: items[5].triage.urgency.reason, fake_site: items[8].triage.urgency.reason}
     old = {n: {i for i, m in assign.items() if m == n} for n in {wont_open, fake_site}}
     again: dict[str, str | None] = {it.id: ("fraud" if k < 4 else None) for k, it in enumerate(items)}
     place_serious(items, vec, again, identity.Taken({"fraud", *old}), says_something, old)  # a recluster
@@ -164,3 +166,27 @@ def test_needs_of_reports_serious_for_one_reason_and_close_are_one_need(embedder
     capped: dict[str, str | None] = {it.id: n for it, n in zip(items, need_of)}
     join_serious(items, vec, capped, similarity=0.0)  # however close, another reason is never joined
     assert {capped[it.id] for it in items[6:]} == {"crash"}
+
+
+def test_a_need_of_serious_reports_grouped_by_reason_is_named_by_it(workspace) -> None:  # type: ignore[no-untyped-def]
+    """Serious reports no need took, of different problems, share one need per reason: its name says that reason, not
+    a keyword of one report ("Bloom county" named three unrelated churn threats)."""
+    from assistant.needs import build_needs
+    from assistant.triage import triage_items
+    from tests.needs.corpus import add_items
+
+    add_items(workspace, ["Love this app, great design", "Great app, I use it every day", "Wonderful app, thank you",
+                          "Best app I have installed this year", "Really great app, love it", "Great work, lovely app"])
+    add_items(workspace, ["The app will not even open on my phone since Tuesday",
+                          "It freezes on every single page, I cannot use it at all"])
+    triage_items(workspace)
+    needs = build_needs(workspace)
+    with workspace.transaction() as s:
+        from assistant.repository import load_items
+
+        by_text = {it.text: it for it in load_items(s)}
+    wont_open = by_text["The app will not even open on my phone since Tuesday"]
+    reason = wont_open.triage.urgency.reason  # type: ignore[union-attr]
+    need = next(n for n in needs if wont_open.id in n.item_ids)
+    assert by_text["It freezes on every single page, I cannot use it at all"].id in need.item_ids
+    assert need.name == f"Urgent reports: {reason}", need.name

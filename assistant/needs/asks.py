@@ -258,10 +258,11 @@ def route_views(ask_text: str, embed) -> np.ndarray:  # type: ignore[no-untyped-
 
 
 def route_asks(canon, vec, assign, params, taken: identity.Taken, embed=None,  # type: ignore[no-untyped-def]
-               is_problem=None) -> None:
+               is_problem=None, own=frozenset()) -> None:
     """Set assign[ask id] for every stakeholder ask not yet in a need (see the module docstring). With is_problem
     (item -> bool), only needs whose items are mostly problems and requests can serve an ask: a praise need records
-    what customers value, not what they lack, so "we need a dark mode" does not join "Praise for read comics"."""
+    what customers value, not what they lack, so "we need a dark mode" does not join "Praise for read comics".
+    Asks in `own` (a model read them and found no need they serve) are not put in a need by shared words."""
     asks = [it for it in canon if it.kind == "stakeholder_ask" and assign.get(it.id) is None]
     if not asks:
         return
@@ -284,7 +285,7 @@ def route_asks(canon, vec, assign, params, taken: identity.Taken, embed=None,  #
         views = route_views(it.text, embed) if embed is not None else np.stack([vec[it.id]])
         found = [c for c in candidates(it.text, views, groups, vec, topics, params.ask_neighbours, same)
                  if c[2] and c[0] >= params.ask_similarity
-                 and _cover(groups[c[1]], texts, c[2]) >= params.ask_topic_cover]
+                 and _cover(groups[c[1]], texts, c[2]) >= params.ask_topic_cover] if it.id not in own else []
         if found:
             assign[it.id] = found[0][1]
         else:
@@ -300,7 +301,7 @@ def route_asks(canon, vec, assign, params, taken: identity.Taken, embed=None,  #
         same_ask = askers(it.text, views, customers, vec, common, params.ask_asker_similarity)
         held = Counter(assign.get(i) for i in same_ask if assign.get(i) in groups)
         nid, n = held.most_common(1)[0] if held else (None, 0)
-        if n >= 2 and n * 2 > len(same_ask):  # most customers asking the same are in one need: it serves the ask
+        if n >= 2 and n * 2 > len(same_ask) and it.id not in own:  # most askers are in one need: it serves the ask
             assign[it.id] = nid
             lonely.remove(it)
         else:

@@ -240,7 +240,7 @@ def _full(canon, vec, old_members, live_ids, params, absorbed=None, embed=None, 
         loose[nid] = [*out, *[i for i in loose.get(nid, []) if i not in out]]
     by_reason = place_serious(canon, vec, assign, taken, says_something, old_members)
     join_serious(canon, vec, assign)  # one fraud problem is one need, however its reports were worded
-    route_asks(canon, vec, assign, params, taken, embed, founds_need)
+    route_asks(canon, vec, assign, params, taken, embed, founds_need, own=checked.unserved)
     new_members: dict[str, set[str]] = {}
     for iid, nid in assign.items():
         if nid:

@@ -41,6 +41,7 @@ class Checked:
 
     aside: dict[str, dict[str, str]] = field(default_factory=dict)  # need id -> {item set aside: the model's reason}
     stated: dict[str, str] = field(default_factory=dict)  # need id -> the need the model judged its members against
+    unserved: set[str] = field(default_factory=set)  # stakeholder asks the model placed in no need
 
 
 def check_needs(canon: list[FeedbackItem], vec: dict[str, np.ndarray], assign: dict[str, str | None], provider,  # type: ignore[no-untyped-def]
@@ -49,8 +50,8 @@ def check_needs(canon: list[FeedbackItem], vec: dict[str, np.ndarray], assign: d
     feedback in no need. Changes `assign` in place."""
     aside, stated = check_members(canon, vec, assign, provider, min_size, lambda it: it.kind != "stakeholder_ask")
     join_same(canon, vec, assign, provider, stated, aside)
-    place_loose(canon, assign, provider, stated, aside, loose)
-    return Checked(aside, stated)
+    unserved = place_loose(canon, assign, provider, stated, aside, loose)
+    return Checked(aside, stated, unserved)
 
 
 def check_members(canon: list[FeedbackItem], vec: dict[str, np.ndarray], assign: dict[str, str | None], provider,  # type: ignore[no-untyped-def]
@@ -141,27 +142,27 @@ def join_same(canon: list[FeedbackItem], vec: dict[str, np.ndarray], assign: dic
 
 
 def place_loose(canon: list[FeedbackItem], assign: dict[str, str | None], provider, stated: dict[str, str],  # type: ignore[no-untyped-def]
-                aside: dict[str, dict[str, str]], loose: Callable[[FeedbackItem], bool]) -> int:
-    """Offer the feedback in no need to the checked needs: each joins the need the model says it is evidence of (never
-    the one it was just set aside from). Returns how many were placed. Changes `assign` and `aside` in place."""
+                aside: dict[str, dict[str, str]], loose: Callable[[FeedbackItem], bool]) -> set[str]:
+    """Offer the feedback in no need, and the stakeholder asks, to the checked needs: each joins the need the model
+    says it is evidence of (never the one it was just set aside from). Returns the asks the model placed in no need
+    (they open needs of their own: assistant/needs/asks.py does not put them in a need by shared words). Changes
+    `assign` and `aside` in place."""
     from assistant.errors import LLMError
     from assistant.llm.steps import llm_place  # lazy: the offline path needs no LLM stack
 
     needs = {nid: need for nid, need in stated.items() if nid in set(assign.values())}
-    pending = [it for it in canon if assign.get(it.id) is None and loose(it)]
+    pending = [it for it in canon if assign.get(it.id) is None and (loose(it) or it.kind == "stakeholder_ask")]
     if not needs or not pending:
-        return 0
+        return set()
     try:
         placed = llm_place(provider, needs, pending)
     except LLMError as exc:
         provider.ledger.fallback("needs", str(exc))
-        return 0
-    n = 0
+        return set()
     for iid, (nid, _reason) in placed.items():
         if iid in aside.get(nid, {}):
             continue
         for other in aside.values():
             other.pop(iid, None)
         assign[iid] = nid
-        n += 1
-    return n
+    return {it.id for it in pending if it.kind == "stakeholder_ask" and assign.get(it.id) is None}

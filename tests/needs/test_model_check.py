@@ -172,3 +172,39 @@ def test_a_checked_need_is_named_by_the_need_the_model_judged_against(workspace)
     for need in needs:
         openings = {" ".join(texts[i].lower().split()[:4]) for i in need.item_ids}
         assert need.name[:1].isupper() and need.name.lower() in openings, (need.name, openings)
+
+
+def test_the_model_places_stakeholder_asks_or_leaves_them_a_need_of_their_own(workspace) -> None:  # type: ignore[no-untyped-def]
+    from tests.needs.corpus import THEMES, add_items
+
+    planted(workspace, per_theme=6)
+    served, unserved = add_items(workspace, [
+        "Enterprise prospects need login through our identity provider before they sign",
+        "Add a CSV export of audit logs for the compliance team",
+    ], kind="stakeholder_ask", path="asks.csv")
+    triage_items(workspace)
+    build_needs(workspace)
+    placed = _placed(workspace)
+    csv_need = placed["Please let me export my expenses to CSV for my accountant."]
+    assert placed["Add a CSV export of audit logs for the compliance team"] == csv_need  # offline: shared words
+
+    def reply(request: ChatRequest) -> str:
+        import re
+
+        if request.schema_name != "NeedPlacementOut":
+            return _phrased()(request)
+        user = next(m["content"] for m in request.messages if m["role"] == "user")
+        openings = {" ".join(t.lower().split()[:4]) for t in THEMES["sso"]}  # how _phrased names the SSO need
+        sso = next(k for k, v in re.findall(r"^(N\d+): (.*)$", user, re.M) if v in openings)
+        return json.dumps({"placements": [
+            {"id": a, "need": sso if "identity provider" in t else "none", "reason": "read"}
+            for a, t in fake.blocks(request)]})
+
+    build_needs(workspace, recluster=True, provider=fake.fake_provider(reply))
+    placed = _placed(workspace)
+    sso_need = placed["Our IT team requires single sign-on with Okta before we roll this out."]
+    # the model's reading: the identity-provider ask serves the SSO need though it shares none of its words ...
+    assert placed["Enterprise prospects need login through our identity provider before they sign"] == sso_need
+    # ... and the audit-log export serves no need: it opens its own instead of joining the expenses export
+    own = placed["Add a CSV export of audit logs for the compliance team"]
+    assert own is not None and own != placed["Please let me export my expenses to CSV for my accountant."]

@@ -22,7 +22,9 @@ checked needs, each described by the need the model judged against: an item join
 stays in no need ("when in doubt, none"). Reading showed a third to a half of one app's unplaced reviews had an
 obvious home ("Ooopps...all the time" beside an "Oops error" need); embeddings place them no better than they group
 them. Serious items are placed afterwards (assistant/needs/serious.py), so one the model leaves out still gets a need
-of its own. When the model fails, the offline membership stands and the ledger says why.
+of its own. Stakeholder asks are offered last, after serious reports got their needs, to every need: an ask the
+model places in none opens a need of its own. When the model fails, the offline membership stands and the ledger
+says why.
 """
 
 from __future__ import annotations
@@ -41,7 +43,6 @@ class Checked:
 
     aside: dict[str, dict[str, str]] = field(default_factory=dict)  # need id -> {item set aside: the model's reason}
     stated: dict[str, str] = field(default_factory=dict)  # need id -> the need the model judged its members against
-    unserved: set[str] = field(default_factory=set)  # stakeholder asks the model placed in no need
 
 
 def check_needs(canon: list[FeedbackItem], vec: dict[str, np.ndarray], assign: dict[str, str | None], provider,  # type: ignore[no-untyped-def]
@@ -50,8 +51,8 @@ def check_needs(canon: list[FeedbackItem], vec: dict[str, np.ndarray], assign: d
     feedback in no need. Changes `assign` in place."""
     aside, stated = check_members(canon, vec, assign, provider, min_size, lambda it: it.kind != "stakeholder_ask")
     join_same(canon, vec, assign, provider, stated, aside)
-    unserved = place_loose(canon, assign, provider, stated, aside, loose)
-    return Checked(aside, stated, unserved)
+    place_loose(canon, assign, provider, stated, aside, loose)
+    return Checked(aside, stated)
 
 
 def check_members(canon: list[FeedbackItem], vec: dict[str, np.ndarray], assign: dict[str, str | None], provider,  # type: ignore[no-untyped-def]
@@ -142,27 +143,56 @@ def join_same(canon: list[FeedbackItem], vec: dict[str, np.ndarray], assign: dic
 
 
 def place_loose(canon: list[FeedbackItem], assign: dict[str, str | None], provider, stated: dict[str, str],  # type: ignore[no-untyped-def]
-                aside: dict[str, dict[str, str]], loose: Callable[[FeedbackItem], bool]) -> set[str]:
-    """Offer the feedback in no need, and the stakeholder asks, to the checked needs: each joins the need the model
-    says it is evidence of (never the one it was just set aside from). Returns the asks the model placed in no need
-    (they open needs of their own: assistant/needs/asks.py does not put them in a need by shared words). Changes
-    `assign` and `aside` in place."""
+                aside: dict[str, dict[str, str]], loose: Callable[[FeedbackItem], bool]) -> None:
+    """Offer the feedback in no need to the checked needs: each joins the need the model says it is evidence of
+    (never the one it was just set aside from). Changes `assign` and `aside` in place."""
     from assistant.errors import LLMError
     from assistant.llm.steps import llm_place  # lazy: the offline path needs no LLM stack
 
     needs = {nid: need for nid, need in stated.items() if nid in set(assign.values())}
-    pending = [it for it in canon if assign.get(it.id) is None and (loose(it) or it.kind == "stakeholder_ask")]
+    pending = [it for it in canon if assign.get(it.id) is None and loose(it)]
     if not needs or not pending:
-        return set()
+        return
     try:
         placed = llm_place(provider, needs, pending)
     except LLMError as exc:
         provider.ledger.fallback("needs", str(exc))
-        return set()
+        return
     for iid, (nid, _reason) in placed.items():
         if iid in aside.get(nid, {}):
             continue
         for other in aside.values():
             other.pop(iid, None)
         assign[iid] = nid
-    return {it.id for it in pending if it.kind == "stakeholder_ask" and assign.get(it.id) is None}
+
+
+def place_asks(canon: list[FeedbackItem], vec: dict[str, np.ndarray], assign: dict[str, str | None], provider,  # type: ignore[no-untyped-def]
+               stated: dict[str, str]) -> set[str]:
+    """Offer the stakeholder asks to every need (a checked need described by the need the model judged against, any
+    other by its member closest to its centre): an ask joins the need the model says building it would answer.
+    Returns the asks the model placed in no need: they open needs of their own (assistant/needs/asks.py does not put
+    them in a need by shared words; "kiosk mode for ward phones" had joined "Always on mode" on the word "mode")."""
+    from assistant.errors import LLMError
+    from assistant.llm.steps import llm_place  # lazy: the offline path needs no LLM stack
+
+    by_id = {it.id: it for it in canon}
+    asks = [it for it in canon if it.kind == "stakeholder_ask" and assign.get(it.id) is None]
+    members: dict[str, list[str]] = {}
+    for iid, nid in sorted(assign.items()):
+        if nid and by_id[iid].kind != "stakeholder_ask":
+            members.setdefault(nid, []).append(iid)
+    if not asks or not members:
+        return set()
+    needs = {}
+    for nid, ids in members.items():
+        mat = np.stack([vec[i] for i in ids])
+        closest = ids[int(np.argmax(mat @ mat.mean(axis=0)))]
+        needs[nid] = stated.get(nid) or " ".join(by_id[closest].text.split()[:30])
+    try:
+        placed = llm_place(provider, needs, asks)
+    except LLMError as exc:
+        provider.ledger.fallback("needs", str(exc))
+        return set()
+    for iid, (nid, _reason) in placed.items():
+        assign[iid] = nid
+    return {it.id for it in asks if assign.get(it.id) is None}

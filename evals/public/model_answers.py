@@ -69,11 +69,13 @@ class Recorded:
                 self.unanswered["merge"].append(html.unescape(user))
             return json.dumps(self.merge or {"groups": []})
         if request.schema_name == "NeedPlacementOut":
-            if self.place is None:
+            found = [self._get(self.place or {}, h, t) for (_, h, _), (_, t) in zip(blocks, raw)]
+            if None in found:
                 listed = re.search(r"<needs>(.*?)</needs>", user, re.S)
+                todo = [b for b, f in zip(blocks, found) if f is None]
                 self.unanswered["place"].append(f"### needs\n{html.unescape(listed.group(1).strip()) if listed else ''}"
-                                                f"\n\n### blocks\n{_listing(blocks)}")
-            found = [self._get(self.place or {}, h, t) or ["none", ""] for (_, h, _), (_, t) in zip(blocks, raw)]
+                                                f"\n\n### blocks\n{_listing(todo)}")
+            found = [f or ["none", "not recorded"] for f in found]
             return json.dumps({"placements": [{"id": a, "need": f[0], "reason": (f[1] or "no reason")[:150]}
                                               for (a, _, _), f in zip(blocks, found)]})
         return fake.well_behaved(request)

@@ -11,7 +11,7 @@ from werkzeug import Request, Response
 from assistant.cli import app
 from assistant.errors import ConfigError, LLMError
 from assistant.llm import get_provider
-from assistant.llm.contracts import NeedStatementOut, Ping
+from assistant.llm.contracts import Ping
 from assistant.settings import resolve_settings
 
 KEY = "sk-test-abcdefghijklmnopqrstuvwxyz0123"

@@ -8,7 +8,7 @@ import pytest
 
 from assistant.errors import ConfigError
 from assistant.llm.fake import fake_provider, scripted
-from assistant.llm.prompts import PROMPTS_DIR, all_prompts, load_prompt
+from assistant.llm.prompts import all_prompts, load_prompt
 from assistant.llm.sanitize import untrusted
 from assistant.llm.steps import (
     llm_acceptance_criteria,

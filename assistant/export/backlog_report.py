@@ -131,6 +131,14 @@ def unplaced_section(items: Sequence[FeedbackItem]) -> list[str]:
         lines.pop()
     if len(asks) > UNPLACED_SHOWN:
         lines.append(f"\n... and {len(asks) - UNPLACED_SHOWN} more (`backlogsmith feedback list --no-need`).")
+    # the praise is listed too, after: a review typed praise may still carry a problem its words hide from triage
+    # ("White text on white background is a no no"), and a count alone hides it from the PO
+    kept = [i for i in feedback if _is_praise(i)]
+    if kept:
+        lines += ["", f"Praise in no need ({len(kept)}):", ""]
+        lines += [f"- {_quote_line(item, 160)[2:]}" for item in kept[:UNPLACED_SHOWN]]
+        if len(kept) > UNPLACED_SHOWN:
+            lines.append(f"- ... and {len(kept) - UNPLACED_SHOWN} more (`backlogsmith feedback list --no-need`).")
     return lines
 
 

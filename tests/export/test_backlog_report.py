@@ -38,7 +38,8 @@ def test_unplaced_lists_serious_first_and_counts_praise() -> None:
     body = "\n".join(lines)
     assert "3 items fit no need: 2 problems, questions or asks and 1 praise." in body
     quotes = [ln for ln in lines if ln.startswith("> ") and "`fb" in ln]
-    assert [q.split("`")[1] for q in quotes] == ["fb6", "fb5"]  # high urgency before low; praise not listed
+    assert [q.split("`")[1] for q in quotes] == ["fb6", "fb5"]  # high urgency before low; praise listed apart, after
+    assert lines[lines.index("Praise in no need (1):") + 2].startswith("- Nice colours")
     assert "(complaint, high urgency)" in quotes[0] and "inbox.csv:8" in quotes[0]
     assert unplaced_section(ITEMS[:3]) == []
 

@@ -45,6 +45,12 @@ class Checked:
     stated: dict[str, str] = field(default_factory=dict)  # need id -> the need the model judged its members against
 
 
+def central_first(ids: list[str], vec: dict[str, np.ndarray]) -> list[str]:
+    """A need's members, the closest to its centre first (what the need is about, before its fringe)."""
+    mat = np.stack([vec[i] for i in ids])
+    return [ids[k] for k in np.argsort(-(mat @ mat.mean(axis=0)), kind="stable")]
+
+
 def check_needs(canon: list[FeedbackItem], vec: dict[str, np.ndarray], assign: dict[str, str | None], provider,  # type: ignore[no-untyped-def]
                 min_size: int, loose: Callable[[FeedbackItem], bool]) -> Checked:
     """The three steps of the module docstring: check each need's members, join needs that are one, place the
@@ -72,10 +78,7 @@ def check_members(canon: list[FeedbackItem], vec: dict[str, np.ndarray], assign:
     for nid, ids in sorted(groups.items()):
         if len(ids) < min_size:
             continue  # a serious report placed alone, or a need too small to have a majority
-        mat = np.stack([vec[i] for i in ids])
-        centre = mat.mean(axis=0)
-        order = np.argsort(-(mat @ centre), kind="stable")
-        jobs.append((nid, [by_id[ids[k]] for k in order]))
+        jobs.append((nid, [by_id[i] for i in central_first(ids, vec)]))
 
     def one(job: tuple[str, list[FeedbackItem]]):  # type: ignore[no-untyped-def]
         try:
@@ -119,9 +122,7 @@ def join_same(canon: list[FeedbackItem], vec: dict[str, np.ndarray], assign: dic
         return 0
     shown = {}
     for nid, ids in members.items():
-        mat = np.stack([vec[i] for i in ids])
-        closest = np.argsort(-(mat @ mat.mean(axis=0)), kind="stable")[:2]
-        shown[nid] = (stated[nid], [by_id[ids[k]] for k in closest])
+        shown[nid] = (stated[nid], [by_id[i] for i in central_first(ids, vec)[:2]])
     try:
         groups = llm_same_needs(provider, shown)
     except LLMError as exc:
@@ -185,9 +186,7 @@ def place_asks(canon: list[FeedbackItem], vec: dict[str, np.ndarray], assign: di
         return set()
     needs = {}
     for nid, ids in members.items():
-        mat = np.stack([vec[i] for i in ids])
-        closest = ids[int(np.argmax(mat @ mat.mean(axis=0)))]
-        needs[nid] = stated.get(nid) or " ".join(by_id[closest].text.split()[:30])
+        needs[nid] = stated.get(nid) or " ".join(by_id[central_first(ids, vec)[0]].text.split()[:30])
     try:
         placed = llm_place(provider, needs, asks)
     except LLMError as exc:

@@ -45,6 +45,23 @@ class Checked:
     stated: dict[str, str] = field(default_factory=dict)  # need id -> the need the model judged its members against
 
 
+NEEDS_SHOWN = 40  # needs listed in one join or placement request: a longer list costs tokens and the model's attention
+
+
+def shortlist(items: list[str], vec: dict[str, np.ndarray], members: dict[str, list[str]],
+              limit: int | None = None) -> list[str]:
+    """The needs to offer a batch of items: all of them when few, else the `limit` whose centres come closest to any
+    item of the batch (an inbox of 10k reviews has hundreds of needs; one request cannot list them all)."""
+    limit = limit or NEEDS_SHOWN
+    if len(members) <= limit:
+        return sorted(members)
+    keys = sorted(members)
+    centres = np.stack([np.mean([vec[i] for i in members[n]], axis=0) for n in keys])
+    centres /= np.clip(np.linalg.norm(centres, axis=1, keepdims=True), 1e-9, None)
+    best = (np.stack([vec[i] for i in items]) @ centres.T).max(axis=0)
+    return sorted(keys[k] for k in np.argsort(-best, kind="stable")[:limit])
+
+
 def central_first(ids: list[str], vec: dict[str, np.ndarray]) -> list[str]:
     """A need's members, the closest to its centre first (what the need is about, before its fringe)."""
     mat = np.stack([vec[i] for i in ids])
@@ -57,7 +74,7 @@ def check_needs(canon: list[FeedbackItem], vec: dict[str, np.ndarray], assign: d
     feedback in no need. Changes `assign` in place."""
     aside, stated = check_members(canon, vec, assign, provider, min_size, lambda it: it.kind != "stakeholder_ask")
     join_same(canon, vec, assign, provider, stated, aside)
-    place_loose(canon, assign, provider, stated, aside, loose)
+    place_loose(canon, vec, assign, provider, stated, aside, loose)
     return Checked(aside, stated)
 
 
@@ -123,8 +140,8 @@ def join_same(canon: list[FeedbackItem], vec: dict[str, np.ndarray], assign: dic
     shown = {}
     for nid, ids in members.items():
         shown[nid] = (stated[nid], [by_id[i] for i in central_first(ids, vec)[:2]])
-    try:
-        groups = llm_same_needs(provider, shown)
+    try:  # many needs: one request per group of needs close to each other, each at most NEEDS_SHOWN
+        groups = [g for part in _neighbourhoods(members, vec) for g in llm_same_needs(provider, {n: shown[n] for n in part})]
     except LLMError as exc:
         provider.ledger.fallback("needs", str(exc))
         return 0
@@ -143,19 +160,19 @@ def join_same(canon: list[FeedbackItem], vec: dict[str, np.ndarray], assign: dic
     return joined
 
 
-def place_loose(canon: list[FeedbackItem], assign: dict[str, str | None], provider, stated: dict[str, str],  # type: ignore[no-untyped-def]
-                aside: dict[str, dict[str, str]], loose: Callable[[FeedbackItem], bool]) -> None:
+def place_loose(canon: list[FeedbackItem], vec: dict[str, np.ndarray], assign: dict[str, str | None], provider,  # type: ignore[no-untyped-def]
+                stated: dict[str, str], aside: dict[str, dict[str, str]], loose: Callable[[FeedbackItem], bool]) -> None:
     """Offer the feedback in no need to the checked needs: each joins the need the model says it is evidence of
     (never the one it was just set aside from). Changes `assign` and `aside` in place."""
     from assistant.errors import LLMError
-    from assistant.llm.steps import llm_place  # lazy: the offline path needs no LLM stack
 
     needs = {nid: need for nid, need in stated.items() if nid in set(assign.values())}
     pending = [it for it in canon if assign.get(it.id) is None and loose(it)]
     if not needs or not pending:
         return
+    members = _members(assign, needs, canon)
     try:
-        placed = llm_place(provider, needs, pending)
+        placed = _offer(provider, needs, members, pending, vec)
     except LLMError as exc:
         provider.ledger.fallback("needs", str(exc))
         return
@@ -174,7 +191,6 @@ def place_asks(canon: list[FeedbackItem], vec: dict[str, np.ndarray], assign: di
     Returns the asks the model placed in no need: they open needs of their own (assistant/needs/asks.py does not put
     them in a need by shared words; "kiosk mode for ward phones" had joined "Always on mode" on the word "mode")."""
     from assistant.errors import LLMError
-    from assistant.llm.steps import llm_place  # lazy: the offline path needs no LLM stack
 
     by_id = {it.id: it for it in canon}
     asks = [it for it in canon if it.kind == "stakeholder_ask" and assign.get(it.id) is None]
@@ -188,10 +204,53 @@ def place_asks(canon: list[FeedbackItem], vec: dict[str, np.ndarray], assign: di
     for nid, ids in members.items():
         needs[nid] = stated.get(nid) or " ".join(by_id[central_first(ids, vec)[0]].text.split()[:30])
     try:
-        placed = llm_place(provider, needs, asks)
+        placed = _offer(provider, needs, members, asks, vec)
     except LLMError as exc:
         provider.ledger.fallback("needs", str(exc))
         return set()
     for iid, (nid, _reason) in placed.items():
         assign[iid] = nid
     return {it.id for it in asks if assign.get(it.id) is None}
+
+
+def _members(assign: dict[str, str | None], needs: dict[str, str], canon: list[FeedbackItem]) -> dict[str, list[str]]:
+    kinds = {it.id: it.kind for it in canon}
+    out: dict[str, list[str]] = {}
+    for iid, nid in sorted(assign.items()):
+        if nid in needs and kinds[iid] != "stakeholder_ask":
+            out.setdefault(nid, []).append(iid)
+    return out
+
+
+def _offer(provider, needs: dict[str, str], members: dict[str, list[str]], items: list[FeedbackItem],  # type: ignore[no-untyped-def]
+           vec: dict[str, np.ndarray]) -> dict[str, tuple[str, str]]:
+    """Placements of `items`, a request per PLACED_PER_CALL of them, each listing the needs shortlisted for it."""
+    from assistant.llm.steps import PLACED_PER_CALL, llm_place
+
+    placed: dict[str, tuple[str, str]] = {}
+    for start in range(0, len(items), PLACED_PER_CALL):
+        batch = items[start:start + PLACED_PER_CALL]
+        shown = shortlist([it.id for it in batch], vec, {n: members[n] for n in needs if members.get(n)})
+        placed.update(llm_place(provider, {n: needs[n] for n in shown}, batch))
+    return placed
+
+
+def _neighbourhoods(members: dict[str, list[str]], vec: dict[str, np.ndarray]) -> list[list[str]]:
+    """Needs in groups of at most NEEDS_SHOWN, close needs together (a join is only ever between close needs): all
+    in one when few; else each need in turn with its nearest needs not yet grouped."""
+    keys = sorted(members)
+    if len(keys) <= NEEDS_SHOWN:
+        return [keys]
+    centres = np.stack([np.mean([vec[i] for i in members[n]], axis=0) for n in keys])
+    centres /= np.clip(np.linalg.norm(centres, axis=1, keepdims=True), 1e-9, None)
+    sims = centres @ centres.T
+    left = set(range(len(keys)))
+    parts = []
+    for k in range(len(keys)):
+        if k not in left:
+            continue
+        near = [j for j in np.argsort(-sims[k], kind="stable") if j in left][:NEEDS_SHOWN]
+        left -= set(near)
+        parts.append(sorted(keys[j] for j in near))
+    return parts
+

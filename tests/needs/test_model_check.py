@@ -208,3 +208,32 @@ def test_the_model_places_stakeholder_asks_or_leaves_them_a_need_of_their_own(wo
     # ... and the audit-log export serves no need: it opens its own instead of joining the expenses export
     own = placed["Add a CSV export of audit logs for the compliance team"]
     assert own is not None and own != placed["Please let me export my expenses to CSV for my accountant."]
+
+
+def test_requests_list_a_bounded_shortlist_of_needs(workspace, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """Hundreds of needs cannot be listed in one request: placement lists the needs closest to its batch, joins go by
+    neighbourhoods; every need is still offered for joining."""
+    import re
+
+    import assistant.needs.checked as checked
+
+    monkeypatch.setattr(checked, "NEEDS_SHOWN", 2)
+    planted(workspace, per_theme=6)
+    triage_items(workspace)
+    listed: dict[str, list[list[str]]] = {"NeedMergeOut": [], "NeedPlacementOut": []}
+    inner = _phrased(reject="okta")
+
+    def reply(request: ChatRequest) -> str:
+        if request.schema_name in listed:
+            user = next(m["content"] for m in request.messages if m["role"] == "user")
+            listed[request.schema_name].append(re.findall(r"^(?:N\d+): (.*)$", user, re.M))
+        return inner(request)
+
+    needs = build_needs(workspace, recluster=True, provider=fake.fake_provider(reply))
+    assert listed["NeedPlacementOut"] and all(len(x) <= 2 for x in listed["NeedPlacementOut"])
+    assert listed["NeedMergeOut"] and all(len(x) <= 2 for x in listed["NeedMergeOut"])
+    offered = [p for x in listed["NeedMergeOut"] for p in x]
+    assert len(offered) == len(set(offered)) == len(needs) == 5  # each need offered once, in one neighbourhood
+    # the okta reviews set aside from the SSO need were offered the need closest to them: the SSO need itself is
+    # refused (they were just set aside from it), so they stay in no need
+    assert all(nid is None for t, nid in _placed(workspace).items() if "okta" in t.lower())

@@ -23,7 +23,7 @@ from sqlalchemy import select
 from assistant.models import FeedbackItem, Need
 from assistant.needs import clauses, core, evidence, identity, statements
 from assistant.needs.actions import cut_actions
-from assistant.needs.checked import Checked, check_needs, place_asks
+from assistant.needs.checked import Checked, check_needs, confirm_askers, place_asks
 from assistant.needs.asks import need_topics, route_asks, topic_terms
 from assistant.needs.cluster import ClusterParams, cluster, normalise, split_catch_alls
 from assistant.needs.fit import fit_items
@@ -241,7 +241,10 @@ def _full(canon, vec, old_members, live_ids, params, absorbed=None, embed=None, 
     by_reason = place_serious(canon, vec, assign, taken, says_something, old_members)
     join_serious(canon, vec, assign)  # one fraud problem is one need, however its reports were worded
     own = place_asks(canon, vec, assign, provider, checked.stated) if provider is not None else set()
+    unplaced = {i for i, n in assign.items() if n is None}
     route_asks(canon, vec, assign, params, taken, embed, founds_need, own=own)
+    if own:  # the customers an ask's own need took by shared words: the model confirms each asks the same
+        confirm_askers(canon, assign, provider, own, unplaced)
     new_members: dict[str, set[str]] = {}
     for iid, nid in assign.items():
         if nid:

@@ -254,3 +254,32 @@ def _neighbourhoods(members: dict[str, list[str]], vec: dict[str, np.ndarray]) -
         parts.append(sorted(keys[j] for j in near))
     return parts
 
+
+def confirm_askers(canon: list[FeedbackItem], assign: dict[str, str | None], provider, own: set[str],  # type: ignore[no-untyped-def]
+                   unplaced: set[str]) -> None:
+    """An ask that opens its own need takes along the customer items in no need that share its rarer words
+    (assistant/needs/asks.py). Words are not meaning: DuckDuckGo's "downloads must not be traceable" took a review
+    asking for downloads in a folder anyone can open. Each such item is offered to the ask's need, described by the
+    ask itself; one the model does not place there goes back to no need. Changes `assign` in place."""
+    from assistant.errors import LLMError
+    from assistant.llm.steps import llm_place  # lazy: the offline path needs no LLM stack
+
+    by_id = {it.id: it for it in canon}
+    seen: set[str | None] = {None}
+    for ask in sorted(own):
+        nid = assign.get(ask)
+        if nid in seen:  # asks that say nearly the same share one need: it is checked once
+            continue
+        seen.add(nid)
+        took = [by_id[i] for i in sorted(unplaced) if assign.get(i) == nid and by_id[i].kind != "stakeholder_ask"]
+        if not took:
+            continue
+        try:
+            placed = llm_place(provider, {nid: " ".join(by_id[ask].text.split()[:60])}, took)
+        except LLMError as exc:
+            provider.ledger.fallback("needs", str(exc))
+            return
+        for it in took:
+            if placed.get(it.id, ("", ""))[0] != nid:
+                assign[it.id] = None
+

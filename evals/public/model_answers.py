@@ -69,11 +69,18 @@ class Recorded:
                 self.unanswered["merge"].append(html.unescape(user))
             return json.dumps(self.merge or {"groups": []})
         if request.schema_name == "NeedPlacementOut":
-            found = [self._get(self.place or {}, h, t) for (_, h, _), (_, t) in zip(blocks, raw)]
+            listed = re.search(r"<needs>(.*?)</needs>", user, re.S)
+            needs = listed.group(1).strip() if listed else ""
+            # an answer is for one list of needs: recorded as "LIST:BLOCK". The first recordings were keyed by the
+            # block alone, against lists of several needs; a one-need list (an ask's own need, checking the
+            # customers it took along) never reuses them
+            digest = block_key(needs)[:8]
+            place = self.place or {}
+            found = [place.get(f"{digest}:{h}") or (self._get(place, h, t) if needs.count("\n") else None)
+                     for (_, h, _), (_, t) in zip(blocks, raw)]
             if None in found:
-                listed = re.search(r"<needs>(.*?)</needs>", user, re.S)
                 todo = [b for b, f in zip(blocks, found) if f is None]
-                self.unanswered["place"].append(f"### needs\n{html.unescape(listed.group(1).strip()) if listed else ''}"
+                self.unanswered["place"].append(f"### needs (list {digest})\n{html.unescape(needs)}"
                                                 f"\n\n### blocks\n{_listing(todo)}")
             found = [f or ["none", "not recorded"] for f in found]
             return json.dumps({"placements": [{"id": a, "need": f[0], "reason": (f[1] or "no reason")[:150]}

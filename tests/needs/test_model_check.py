@@ -237,3 +237,31 @@ def test_requests_list_a_bounded_shortlist_of_needs(workspace, monkeypatch) -> N
     # the okta reviews set aside from the SSO need were offered the need closest to them: the SSO need itself is
     # refused (they were just set aside from it), so they stay in no need
     assert all(nid is None for t, nid in _placed(workspace).items() if "okta" in t.lower())
+
+
+def test_customers_an_asks_own_need_took_by_words_stay_only_when_the_model_agrees(workspace) -> None:  # type: ignore[no-untyped-def]
+    from tests.needs.corpus import add_items
+
+    planted(workspace, per_theme=6)
+    add_items(workspace, ["Store downloaded files in the app's private storage so downloads are not traceable"],
+              kind="stakeholder_ask", path="asks.csv")
+    customer = "Please store downloaded files in a public folder, I can never find my downloads in the app storage"
+    add_items(workspace, [customer], path="more.csv")
+    triage_items(workspace)
+    build_needs(workspace)
+    ask_text = "Store downloaded files in the app's private storage so downloads are not traceable"
+    offline = _placed(workspace)
+    assert offline[customer] is not None and offline[customer] == offline[ask_text]  # taken along by shared words
+
+    def reply(request: ChatRequest) -> str:
+        if request.schema_name == "NeedPlacementOut":  # every ask and item: no need serves it
+            return json.dumps({"placements": [{"id": a, "need": "none", "reason": "asks the opposite"}
+                                              for a, _ in fake.blocks(request)]})
+        return _phrased()(request)
+
+    provider = fake.fake_provider(reply)
+    build_needs(workspace, recluster=True, provider=provider)
+    placed = _placed(workspace)
+    assert placed[ask_text] is not None and placed[customer] is None  # the ask's own need, without the customer
+    offered = [fake.blocks(r) for r in fake.scripted(provider).requests if r.schema_name == "NeedPlacementOut"]
+    assert any(len(b) == 1 and "public folder" in b[0][1] for b in offered)  # offered on its own, to the ask's need

@@ -93,7 +93,7 @@ def _customer_says(it: FeedbackItem) -> bool:
 
 
 def _customer_loose(it: FeedbackItem) -> bool:
-    return it.kind != "stakeholder_ask" and not founds_need(it) and says_something(it)
+    return _customer_says(it) and not founds_need(it)
 
 
 def _nearest(vectors: np.ndarray, cents: dict[str, np.ndarray], min_sim: float) -> list[str | None]:

@@ -56,10 +56,25 @@ def shortlist(items: list[str], vec: dict[str, np.ndarray], members: dict[str, l
     if len(members) <= limit:
         return sorted(members)
     keys = sorted(members)
-    centres = np.stack([np.mean([vec[i] for i in members[n]], axis=0) for n in keys])
-    centres /= np.clip(np.linalg.norm(centres, axis=1, keepdims=True), 1e-9, None)
-    best = (np.stack([vec[i] for i in items]) @ centres.T).max(axis=0)
+    best = (np.stack([vec[i] for i in items]) @ _centres(keys, members, vec).T).max(axis=0)
     return sorted(keys[k] for k in np.argsort(-best, kind="stable")[:limit])
+
+
+def _centres(keys: list[str], members: dict[str, list[str]], vec: dict[str, np.ndarray]) -> np.ndarray:
+    """The unit centre of each need in `keys`, one row each."""
+    centres = np.stack([np.mean([vec[i] for i in members[n]], axis=0) for n in keys])
+    return centres / np.clip(np.linalg.norm(centres, axis=1, keepdims=True), 1e-9, None)
+
+
+def customers_of(assign: dict[str, str | None], canon: list[FeedbackItem],
+                 keep: Callable[[str], bool] = lambda nid: True) -> dict[str, list[str]]:
+    """Need id -> its customer members (stakeholder asks left out), for the needs `keep` accepts."""
+    kinds = {it.id: it.kind for it in canon}
+    out: dict[str, list[str]] = {}
+    for iid, nid in sorted(assign.items()):
+        if nid and keep(nid) and kinds[iid] != "stakeholder_ask":
+            out.setdefault(nid, []).append(iid)
+    return out
 
 
 def central_first(ids: list[str], vec: dict[str, np.ndarray]) -> list[str]:
@@ -72,14 +87,14 @@ def check_needs(canon: list[FeedbackItem], vec: dict[str, np.ndarray], assign: d
                 min_size: int, loose: Callable[[FeedbackItem], bool]) -> Checked:
     """The three steps of the module docstring: check each need's members, join needs that are one, place the
     feedback in no need. Changes `assign` in place."""
-    aside, stated = check_members(canon, vec, assign, provider, min_size, lambda it: it.kind != "stakeholder_ask")
+    aside, stated = check_members(canon, vec, assign, provider, min_size)
     join_same(canon, vec, assign, provider, stated, aside)
     place_loose(canon, vec, assign, provider, stated, aside, loose)
     return Checked(aside, stated)
 
 
 def check_members(canon: list[FeedbackItem], vec: dict[str, np.ndarray], assign: dict[str, str | None], provider,  # type: ignore[no-untyped-def]
-                  min_size: int, customer: Callable[[FeedbackItem], bool]) -> tuple[dict[str, dict[str, str]], dict[str, str]]:
+                  min_size: int) -> tuple[dict[str, dict[str, str]], dict[str, str]]:
     """Judge every need's customer members with the model; returns ({need id: {item id set aside: reason}}, {need id:
     the need the model judged against}) of the needs that stay. Changes `assign` in place."""
     from assistant.errors import LLMError
@@ -87,10 +102,7 @@ def check_members(canon: list[FeedbackItem], vec: dict[str, np.ndarray], assign:
     from assistant.llm.steps import llm_need_members  # lazy: the offline path needs no LLM stack
 
     by_id = {it.id: it for it in canon}
-    groups: dict[str, list[str]] = {}
-    for iid, nid in sorted(assign.items()):
-        if nid and customer(by_id[iid]):
-            groups.setdefault(nid, []).append(iid)
+    groups = customers_of(assign, canon)
     jobs = []
     for nid, ids in sorted(groups.items()):
         if len(ids) < min_size:
@@ -131,10 +143,7 @@ def join_same(canon: list[FeedbackItem], vec: dict[str, np.ndarray], assign: dic
     from assistant.llm.steps import llm_same_needs  # lazy: the offline path needs no LLM stack
 
     by_id = {it.id: it for it in canon}
-    members: dict[str, list[str]] = {}
-    for iid, nid in sorted(assign.items()):
-        if nid in stated and by_id[iid].kind != "stakeholder_ask":
-            members.setdefault(nid, []).append(iid)
+    members = customers_of(assign, canon, lambda nid: nid in stated)
     if len(members) < 2:
         return 0
     shown = {}
@@ -166,11 +175,11 @@ def place_loose(canon: list[FeedbackItem], vec: dict[str, np.ndarray], assign: d
     (never the one it was just set aside from). Changes `assign` and `aside` in place."""
     from assistant.errors import LLMError
 
-    needs = {nid: need for nid, need in stated.items() if nid in set(assign.values())}
+    members = customers_of(assign, canon, lambda nid: nid in stated)
+    needs = {nid: stated[nid] for nid in members}
     pending = [it for it in canon if assign.get(it.id) is None and loose(it)]
     if not needs or not pending:
         return
-    members = _members(assign, needs, canon)
     try:
         placed = _offer(provider, needs, members, pending, vec)
     except LLMError as exc:
@@ -194,10 +203,7 @@ def place_asks(canon: list[FeedbackItem], vec: dict[str, np.ndarray], assign: di
 
     by_id = {it.id: it for it in canon}
     asks = [it for it in canon if it.kind == "stakeholder_ask" and assign.get(it.id) is None]
-    members: dict[str, list[str]] = {}
-    for iid, nid in sorted(assign.items()):
-        if nid and by_id[iid].kind != "stakeholder_ask":
-            members.setdefault(nid, []).append(iid)
+    members = customers_of(assign, canon)
     if not asks or not members:
         return set()
     needs = {}
@@ -213,15 +219,6 @@ def place_asks(canon: list[FeedbackItem], vec: dict[str, np.ndarray], assign: di
     return {it.id for it in asks if assign.get(it.id) is None}
 
 
-def _members(assign: dict[str, str | None], needs: dict[str, str], canon: list[FeedbackItem]) -> dict[str, list[str]]:
-    kinds = {it.id: it.kind for it in canon}
-    out: dict[str, list[str]] = {}
-    for iid, nid in sorted(assign.items()):
-        if nid in needs and kinds[iid] != "stakeholder_ask":
-            out.setdefault(nid, []).append(iid)
-    return out
-
-
 def _offer(provider, needs: dict[str, str], members: dict[str, list[str]], items: list[FeedbackItem],  # type: ignore[no-untyped-def]
            vec: dict[str, np.ndarray]) -> dict[str, tuple[str, str]]:
     """Placements of `items`, a request per PLACED_PER_CALL of them, each listing the needs shortlisted for it."""
@@ -230,7 +227,7 @@ def _offer(provider, needs: dict[str, str], members: dict[str, list[str]], items
     placed: dict[str, tuple[str, str]] = {}
     for start in range(0, len(items), PLACED_PER_CALL):
         batch = items[start:start + PLACED_PER_CALL]
-        shown = shortlist([it.id for it in batch], vec, {n: members[n] for n in needs if members.get(n)})
+        shown = shortlist([it.id for it in batch], vec, {n: members[n] for n in needs})
         placed.update(llm_place(provider, {n: needs[n] for n in shown}, batch))
     return placed
 
@@ -241,8 +238,7 @@ def _neighbourhoods(members: dict[str, list[str]], vec: dict[str, np.ndarray]) -
     keys = sorted(members)
     if len(keys) <= NEEDS_SHOWN:
         return [keys]
-    centres = np.stack([np.mean([vec[i] for i in members[n]], axis=0) for n in keys])
-    centres /= np.clip(np.linalg.norm(centres, axis=1, keepdims=True), 1e-9, None)
+    centres = _centres(keys, members, vec)
     sims = centres @ centres.T
     left = set(range(len(keys)))
     parts = []
